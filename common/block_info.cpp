@@ -1,0 +1,84 @@
+#include "common/block_info.hpp"
+
+#include <fmt/format.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "common/error.hpp"
+#include "common/systolic_params.hpp"
+
+namespace accelgen {
+
+const std::vector<BlockInfo>& all_blocks() {
+  // One line per block: adding a block means adding its entry here.
+  static const std::vector<BlockInfo> blocks = {
+      systolic_block_info(),
+  };
+  return blocks;
+}
+
+const BlockInfo& find_block(const std::string& name) {
+  std::string known;
+  for (const auto& b : all_blocks()) {
+    if (b.name == name) return b;
+    known += (known.empty() ? "" : ", ") + b.name;
+  }
+  throw UserError(fmt::format("unknown block '{}' (known: {})", name, known));
+}
+
+namespace {
+
+void reject_stimulus_keys(const BlockInfo& block, const std::vector<std::string>& keys) {
+  for (const auto& key : keys) {
+    const ParamSpec* spec = block.schema.find(key);
+    if (spec && spec->role == ParamRole::kStimulus)
+      throw UserError(fmt::format(
+          "parameter '{}' of block '{}' steers verification only; use it with 'accelgen verify'",
+          key, block.name));
+  }
+}
+
+}  // namespace
+
+ParamSet resolve_params(const BlockInfo& block, const std::string& config_path,
+                        const std::vector<std::string>& assignments, bool allow_stimulus) {
+  ParamSet set = block.schema.defaults();
+  std::vector<std::string> keys;
+  if (!config_path.empty()) {
+    std::ifstream in(config_path);
+    if (!in) throw UserError(fmt::format("cannot read config file '{}'", config_path));
+    std::stringstream text;
+    text << in.rdbuf();
+    nlohmann::json config;
+    try {
+      config = nlohmann::json::parse(text.str());
+    } catch (const nlohmann::json::parse_error& e) {
+      // nlohmann's message starts with "[json.exception.parse_error.101] parse error at ...".
+      std::string msg = e.what();
+      auto pos = msg.find("] ");
+      throw UserError(fmt::format("{}: malformed JSON: {}", config_path,
+                                  pos == std::string::npos ? msg : msg.substr(pos + 2)));
+    }
+    // Accept either {"rows": 4, ...} or a manifest-like {"block": "...", "params": {...}}.
+    if (config.is_object() && config.contains("params")) {
+      if (config.contains("block") && config["block"] != block.name)
+        throw UserError(fmt::format("{}: config is for block {}, not '{}'", config_path,
+                                    config["block"].dump(), block.name));
+      config = config["params"];
+    }
+    block.schema.set_json(set, config, config_path);
+    if (config.is_object())
+      for (const auto& [k, v] : config.items()) keys.push_back(k);
+  }
+  for (const auto& a : assignments) {
+    auto [key, value] = split_assignment(a);
+    block.schema.set_text(set, key, value);
+    keys.push_back(key);
+  }
+  if (!allow_stimulus) reject_stimulus_keys(block, keys);
+  if (block.check) block.check(set);
+  return set;
+}
+
+}  // namespace accelgen
