@@ -1,0 +1,80 @@
+#include "verilator_tb/harness.hpp"
+
+#include <stdexcept>
+
+namespace accelgen::sim {
+
+uint64_t get_field(const std::vector<uint32_t>& words, int lo, int width) {
+  uint64_t v = 0;
+  for (int i = 0; i < width; ++i) {
+    const int bit = lo + i;
+    v |= static_cast<uint64_t>((words[bit / 32] >> (bit % 32)) & 1u) << i;
+  }
+  return v;
+}
+
+void put_field(std::vector<uint32_t>& words, int lo, int width, uint64_t value) {
+  for (int i = 0; i < width; ++i) {
+    const int bit = lo + i;
+    const uint32_t mask = 1u << (bit % 32);
+    if ((value >> i) & 1u) words[bit / 32] |= mask;
+    else words[bit / 32] &= ~mask;
+  }
+}
+
+Harness::Harness(std::unique_ptr<Dut> dut) : dut_(std::move(dut)) {
+  clk_ = port("clk_i");
+  rst_ = port("rst_ni");
+}
+
+int Harness::port(const std::string& name) const {
+  const auto& ports = dut_->ports();
+  for (size_t i = 0; i < ports.size(); ++i)
+    if (ports[i].name == name) return static_cast<int>(i);
+  throw std::logic_error("the model has no port '" + name + "'");
+}
+
+void Harness::set(int port, uint64_t value) {
+  const uint32_t w[2] = {static_cast<uint32_t>(value), static_cast<uint32_t>(value >> 32)};
+  dut_->set(port, w);
+}
+
+void Harness::set_wide(int port, const std::vector<uint32_t>& words) { dut_->set(port, words.data()); }
+
+uint64_t Harness::get(int port) const {
+  uint32_t w[2] = {0, 0};
+  dut_->get(port, w);
+  return w[0] | (static_cast<uint64_t>(w[1]) << 32);
+}
+
+void Harness::get_wide(int port, std::vector<uint32_t>& words) const {
+  words.assign(static_cast<size_t>((width(port) + 31) / 32), 0);
+  dut_->get(port, words.data());
+}
+
+void Harness::reset(int cycles) {
+  set(rst_, 0);
+  for (int i = 0; i < cycles; ++i) {
+    settle();
+    tick();
+  }
+  set(rst_, 1);
+  cycle_ = 0;
+}
+
+void Harness::settle() {
+  set(clk_, 0);
+  dut_->eval();
+  dut_->dump(time_);
+  time_ += 5;
+}
+
+void Harness::tick() {
+  set(clk_, 1);
+  dut_->eval();
+  dut_->dump(time_);
+  time_ += 5;
+  ++cycle_;
+}
+
+}  // namespace accelgen::sim

@@ -1,0 +1,43 @@
+// `accelgen verify` as a library call: generate a configuration, Verilate it (cached), drive seeded
+// transactions through RTL and golden model, and compare every output and its cycle.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "common/block_info.hpp"
+#include "generator/design.hpp"
+#include "verilator_tb/model_builder.hpp"
+
+namespace accelgen::sim {
+
+struct VerifyOptions {
+  uint64_t seed = 1;
+  int64_t transactions = 0;  // 0 = the block's default
+  std::string trace_path;    // .fst or .vcd; empty = no waveform
+  std::function<void(const std::string&)> progress;
+};
+
+struct VerifyResult {
+  int64_t transactions = 0;
+  int64_t outputs_checked = 0;
+  int64_t mismatches = 0;
+  std::vector<std::string> first_mismatches;  // human-readable, at most a few
+  int64_t rtl_cycles = 0;
+  int64_t golden_cycles = 0;
+  bool cycle_exact = true;  // whether the block promises rtl_cycles == golden_cycles
+  double sim_seconds = 0;
+  nlohmann::json details = nlohmann::json::object();  // block-specific numbers
+
+  bool passed() const { return mismatches == 0 && (!cycle_exact || rtl_cycles == golden_cycles); }
+  double cycles_per_second() const { return sim_seconds > 0 ? rtl_cycles / sim_seconds : 0; }
+};
+
+// Runs the block's testbench on an already-built model.
+VerifyResult run_testbench(const BlockInfo& block, const ParamSet& params, const Model& model,
+                           const VerifyOptions& options);
+
+}  // namespace accelgen::sim
