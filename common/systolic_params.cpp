@@ -41,8 +41,9 @@ BlockInfo systolic_block_info() {
                R::kStimulus)
       .integer("k", 0, 0, 1 << 16, "verify: GEMM reduction depth K; 0 = random", R::kStimulus)
       .integer("n", 0, 0, 1 << 16, "verify: GEMM columns N; 0 = random", R::kStimulus)
-      .choice("operands", {"mixed", "random", "min", "max", "alternating", "extremes"},
-              "verify: operand pattern; mixed cycles through the others per transaction",
+      .choice("operands", {"mixed", "random", "min", "max", "alternating", "extremes", "exhaustive"},
+              "verify: operand pattern; mixed cycles through the first five per transaction; "
+              "exhaustive is one GEMM multiplying every in_bits value by every in_bits value",
               R::kStimulus)
       .integer("gap_percent", 0, 0, 90,
                "verify: chance (%) that the driver idles a cycle before an input beat",
@@ -53,6 +54,9 @@ BlockInfo systolic_block_info() {
       throw UserError(fmt::format(
           "acc_bits = {} must be at least 2*in_bits = {} (a product must fit the accumulator)",
           p.acc_bits, 2 * p.in_bits));
+    if (set.choice("operands") == "exhaustive" && p.in_bits > 8)
+      throw UserError(fmt::format("operands=exhaustive needs in_bits <= 8 (in_bits = {} gives {} products)",
+                                  p.in_bits, uint64_t{1} << (2 * p.in_bits)));
   };
   return b;
 }

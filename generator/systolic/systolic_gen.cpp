@@ -141,7 +141,7 @@ std::string emit_top(const std::string& name, const std::string& pe, const Systo
   b.comment("PE links: x/sel move east, psum and weights move south.");
   b.logic("x_link", R * (C + 1) * in).logic("sel_link", R * (C + 1));
   b.logic("psum_link", (R + 1) * C * acc).logic("w_link", (R + 1) * C * in);
-  b.logic("w_en_col", C).logic("w_bank_col", C);
+  b.vector("w_en_col", C).vector("w_bank_col", C);
   b.blank();
 
   b.comment("Skew: row r sees its activation r+1 cycles after the handshake, with the bank it uses.");

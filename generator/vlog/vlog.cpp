@@ -153,6 +153,12 @@ Scope& Scope::logic(std::string name, int width, int depth) {
   return *this;
 }
 
+Scope& Scope::vector(std::string name, int width) {
+  logic(std::move(name), width);
+  items_.back().ranged = true;
+  return *this;
+}
+
 Scope& Scope::localparam(std::string name, int64_t value) {
   declare(name);
   Item it(Item::Type::kLocalparam);
@@ -212,7 +218,7 @@ void Scope::emit(std::string& out, int indent) const {
       case Item::Type::kComment: out += fmt::format("{}// {}\n", pad(indent), it.a); break;
       case Item::Type::kBlank: out += "\n"; break;
       case Item::Type::kLogic: {
-        std::string r = range(it.width);
+        std::string r = it.ranged ? fmt::format("[{}:0]", it.width - 1) : range(it.width);
         out += fmt::format("{}logic {}{}{}{};\n", pad(indent), r, r.empty() ? "" : " ", it.a,
                            it.depth > 0 ? fmt::format(" [{}]", it.depth) : "");
         break;

@@ -84,6 +84,9 @@ class Scope {
   Scope& blank();
   // `logic [W-1:0] name;` (or `logic [W-1:0] name [depth];` for depth > 0).
   Scope& logic(std::string name, int width, int depth = 0);
+  // Like logic() but always ranged ("logic [0:0] x;" for one bit), so x[i] stays legal when a
+  // generator parameter makes the vector one bit wide.
+  Scope& vector(std::string name, int width);
   Scope& localparam(std::string name, int64_t value);
   // Continuous assignment.
   Scope& assign(std::string lhs, std::string rhs);
@@ -103,6 +106,7 @@ class Scope {
     Type type;
     std::string a, b;
     int width = 0, depth = 0, count = 0;
+    bool ranged = false;
     int64_t value = 0;
     std::unique_ptr<AlwaysFF> ff;
     std::unique_ptr<Block> comb;

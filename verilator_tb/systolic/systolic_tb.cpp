@@ -50,6 +50,17 @@ SystolicWorkload make_systolic_workload(const SystolicParams& p, const SystolicS
   std::mt19937_64 rng(seed);
   const int64_t R = p.rows, C = p.cols;
   SystolicWorkload wl;
+  if (s.operands == "exhaustive") {
+    // Every value times every value: X is a column of all values, W a row of all values.
+    const int64_t count = int64_t{1} << p.in_bits, lo = -(count / 2);
+    SystolicGemm g{count, 1, count, {}, {}, "exhaustive"};
+    for (int64_t v = 0; v < count; ++v) {
+      g.x.push_back(lo + v);
+      g.w.push_back(lo + v);
+    }
+    wl.gemms.push_back(std::move(g));
+    transactions = 0;
+  }
   for (int64_t t = 0; t < transactions; ++t) {
     SystolicGemm g;
     // The first two GEMMs pin the interesting regimes: one exact full tile at full rate, and a
@@ -168,6 +179,7 @@ VerifyResult run_systolic_tb(const ParamSet& params, const Model& model, const V
   VerifyResult res;
   res.transactions = options.transactions > 0 ? options.transactions : kDefaultTransactions;
   const SystolicWorkload wl = make_systolic_workload(p, s, options.seed, res.transactions);
+  res.transactions = static_cast<int64_t>(wl.gemms.size());
   const golden::SystolicPrediction pred = golden::predict_systolic(p, wl.tiles);
   res.golden_cycles = pred.cycles;
 

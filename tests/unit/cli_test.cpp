@@ -1,0 +1,140 @@
+// The accelgen binary end to end: help, the generate/lint round trip, and every bad-input path
+// (one line on stderr, exit status 2, nothing written).
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "common/process.hpp"
+
+namespace accelgen {
+namespace {
+
+namespace fs = std::filesystem;
+
+class Cli : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    tmp_ = fs::temp_directory_path() / ("accelgen_cli_" + std::to_string(getpid()) + "_" +
+                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(tmp_);
+    fs::create_directories(tmp_);
+  }
+  void TearDown() override { fs::remove_all(tmp_); }
+
+  ProcessResult run(std::vector<std::string> args) {
+    args.insert(args.begin(), ACCELGEN_BINARY);
+    return run_process(args);
+  }
+  // A bad-input run: exit 2, exactly one line naming the problem, and OUT_DIR not created.
+  void expect_rejected(const std::vector<std::string>& args, const std::string& fragment,
+                       const fs::path& out_dir = {}) {
+    ProcessResult r = run(args);
+    EXPECT_EQ(r.exit_code, 2) << r.output;
+    EXPECT_EQ(std::count(r.output.begin(), r.output.end(), '\n'), 1) << r.output;
+    EXPECT_EQ(r.output.rfind("accelgen: error: ", 0), 0u) << r.output;
+    EXPECT_NE(r.output.find(fragment), std::string::npos) << "wanted '" << fragment << "' in: " << r.output;
+    if (!out_dir.empty()) {
+      EXPECT_FALSE(fs::exists(out_dir)) << out_dir;
+    }
+    // No temporary directories left beside the target either.
+    for (const auto& e : fs::directory_iterator(tmp_))
+      EXPECT_EQ(e.path().filename().string().find(".accelgen-tmp"), std::string::npos) << e.path();
+  }
+  fs::path tmp_;
+};
+
+TEST_F(Cli, HelpAndList) {
+  ProcessResult r = run({"--help"});
+  EXPECT_EQ(r.exit_code, 0);
+  for (const char* cmd : {"list", "generate", "lint", "synth", "verify"}) EXPECT_NE(r.output.find(cmd), std::string::npos);
+  r = run({"list"});
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_NE(r.output.find("systolic"), std::string::npos);
+  r = run({"verify", "--help"});
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_NE(r.output.find("--trace"), std::string::npos);
+}
+
+TEST_F(Cli, GenerateWritesManifestAndLintsClean) {
+  const fs::path out = tmp_ / "sa";
+  ProcessResult r = run({"generate", "systolic", "--set", "rows=3", "--set", "cols=2", "-o", out.string()});
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  std::ifstream in(out / "manifest.json");
+  nlohmann::json m = nlohmann::json::parse(in);
+  EXPECT_EQ(m["block"], "systolic");
+  EXPECT_EQ(m["top"], "systolic_3x2_i8a32");
+  EXPECT_EQ(m["params"], (nlohmann::json{{"rows", 3}, {"cols", 2}, {"in_bits", 8}, {"acc_bits", 32}}));
+  EXPECT_EQ(m["generator_version"], "0.1.0");
+  for (const auto& f : m["files"]) EXPECT_TRUE(fs::exists(out / f.get<std::string>())) << f;
+  r = run({"lint", out.string()});
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  // Regenerating into the same directory (it holds a manifest) is allowed and byte-identical.
+  std::stringstream before;
+  before << std::ifstream(out / "systolic_3x2_i8a32.sv").rdbuf();
+  ASSERT_EQ(run({"generate", "systolic", "--config", (out / "manifest.json").string(), "-o", out.string()}).exit_code, 0);
+  std::stringstream after;
+  after << std::ifstream(out / "systolic_3x2_i8a32.sv").rdbuf();
+  EXPECT_EQ(before.str(), after.str());
+}
+
+TEST_F(Cli, BadParametersAreRejected) {
+  const fs::path out = tmp_ / "out";
+  expect_rejected({"generate", "nosuch", "-o", out.string()}, "unknown block 'nosuch' (known: systolic)", out);
+  expect_rejected({"generate", "systolic", "--set", "depth=3", "-o", out.string()}, "unknown parameter 'depth'", out);
+  expect_rejected({"generate", "systolic", "--set", "rows=0", "-o", out.string()}, "out of range [1, 128]", out);
+  expect_rejected({"generate", "systolic", "--set", "rows=abc", "-o", out.string()}, "needs an integer", out);
+  expect_rejected({"generate", "systolic", "--set", "rows", "-o", out.string()}, "--set needs KEY=VALUE", out);
+  expect_rejected({"generate", "systolic", "--set", "in_bits=16", "--set", "acc_bits=20", "-o", out.string()},
+                  "acc_bits = 20 must be at least 2*in_bits = 32", out);
+  expect_rejected({"generate", "systolic", "--set", "m=4", "-o", out.string()}, "steers verification only", out);
+  expect_rejected({"verify", "systolic", "--set", "cols=999"}, "out of range");
+}
+
+TEST_F(Cli, BadConfigFilesAreRejected) {
+  const fs::path out = tmp_ / "out";
+  std::ofstream(tmp_ / "broken.json") << "{\"rows\": 4,,}";
+  expect_rejected({"generate", "systolic", "--config", (tmp_ / "broken.json").string(), "-o", out.string()},
+                  "malformed JSON", out);
+  std::ofstream(tmp_ / "typed.json") << "{\"rows\": true}";
+  expect_rejected({"generate", "systolic", "--config", (tmp_ / "typed.json").string(), "-o", out.string()},
+                  "parameter 'rows' needs an integer", out);
+  expect_rejected({"generate", "systolic", "--config", (tmp_ / "missing.json").string(), "-o", out.string()},
+                  "cannot read config file", out);
+}
+
+TEST_F(Cli, BadOutputDirectoriesAreRejected) {
+  std::ofstream(tmp_ / "plainfile") << "x";
+  expect_rejected({"generate", "systolic", "-o", (tmp_ / "plainfile" / "sub").string()}, "cannot write output directory");
+  expect_rejected({"generate", "systolic", "-o", (tmp_ / "plainfile").string()}, "exists and is not a directory");
+  fs::create_directories(tmp_ / "precious");
+  std::ofstream(tmp_ / "precious" / "notes.txt") << "mine";
+  expect_rejected({"generate", "systolic", "-o", (tmp_ / "precious").string()}, "refusing to overwrite");
+  EXPECT_TRUE(fs::exists(tmp_ / "precious" / "notes.txt"));
+}
+
+TEST_F(Cli, BadUsageIsRejected) {
+  expect_rejected({}, "accelgen --help");
+  expect_rejected({"frobnicate"}, "accelgen --help");
+  expect_rejected({"generate", "systolic"}, "--out is required");
+  expect_rejected({"verify", "systolic", "--transactions", "-3"}, "--transactions");
+  expect_rejected({"verify", "systolic", "--trace", (tmp_ / "wave.txt").string()}, "must end in .fst or .vcd");
+  expect_rejected({"lint", tmp_.string()}, "holds no manifest.json");
+  expect_rejected({"synth", (tmp_ / "nowhere").string()}, "holds no manifest.json");
+}
+
+TEST_F(Cli, MissingToolsAreNamed) {
+  const fs::path out = tmp_ / "sa";
+  ASSERT_EQ(run({"generate", "systolic", "--set", "rows=2", "--set", "cols=2", "-o", out.string()}).exit_code, 0);
+  for (const char* cmd : {"lint", "synth"}) {
+    ProcessResult r = run_process({"/usr/bin/env", "PATH=" + (tmp_ / "empty").string(), ACCELGEN_BINARY, cmd, out.string()});
+    EXPECT_EQ(r.exit_code, 2) << r.output;
+    EXPECT_NE(r.output.find("not found on PATH (run scripts/setup.sh to install it)"), std::string::npos) << r.output;
+  }
+}
+
+}  // namespace
+}  // namespace accelgen
