@@ -7,6 +7,7 @@
 #include <fstream>
 
 #include "common/error.hpp"
+#include "common/hash.hpp"
 
 namespace accelgen {
 
@@ -23,18 +24,12 @@ nlohmann::json GeneratedDesign::manifest() const {
 }
 
 std::string GeneratedDesign::content_hash() const {
-  // FNV-1a 64 over names and contents, with separators so ("ab","c") != ("a","bc").
-  uint64_t h = 1469598103934665603ull;
-  auto mix = [&h](const std::string& s) {
-    for (unsigned char c : s) h = (h ^ c) * 1099511628211ull;
-    h = (h ^ 0xffu) * 1099511628211ull;
-  };
-  mix(top);
+  std::vector<std::string_view> pieces = {top};
   for (const auto& f : files) {
-    mix(f.name);
-    mix(f.contents);
+    pieces.push_back(f.name);
+    pieces.push_back(f.contents);
   }
-  return fmt::format("{:016x}", h);
+  return stable_hash(pieces);
 }
 
 std::string regenerate_command(const std::string& block, const nlohmann::json& params) {

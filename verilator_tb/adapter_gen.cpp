@@ -63,7 +63,7 @@ class Adapter final : public accelgen::sim::Dut {{
   explicit Adapter(const char* trace_path) : ctx_(std::make_unique<VerilatedContext>()) {{
     ctx_->fatalOnError(false);
     ctx_->traceEverOn({trace_on});
-    top_ = std::make_unique<Vdut>(ctx_.get(), "{top}");
+    top_ = std::make_unique<Vdut>(ctx_.get(), "TOP");
 {trace_open}  }}
   ~Adapter() override {{
     top_->final();

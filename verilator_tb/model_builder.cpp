@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "common/error.hpp"
+#include "common/hash.hpp"
 #include "common/process.hpp"
 #include "generator/eda/eda.hpp"
 
@@ -83,7 +84,7 @@ class FileLock {
   int fd_;
 };
 
-void compile(const GeneratedDesign& design, TraceKind trace, const fs::path& dir,
+void compile(const GeneratedDesign& design, const std::string& adapter, TraceKind trace, const fs::path& dir,
              const std::function<void(const std::string&)>& progress) {
   fs::create_directories(dir / "rtl");
   std::vector<std::string> files;
@@ -91,7 +92,7 @@ void compile(const GeneratedDesign& design, TraceKind trace, const fs::path& dir
     std::ofstream(dir / "rtl" / f.name) << f.contents;
     files.push_back((dir / "rtl" / f.name).string());
   }
-  std::ofstream(dir / "adapter.cpp") << emit_adapter(design, trace);
+  std::ofstream(dir / "adapter.cpp") << adapter;
   const std::string log = (dir / "build.log").string();
   const unsigned jobs = std::max(1u, std::thread::hardware_concurrency());
   std::vector<std::string> env;
@@ -122,8 +123,10 @@ std::shared_ptr<Model> build_model(const GeneratedDesign& design, TraceKind trac
   std::error_code ec;
   fs::create_directories(root, ec);
   if (ec) throw UserError(fmt::format("cannot create the model cache '{}': {}", root.string(), ec.message()));
-  const std::string key = fmt::format("{}-{}-{}-v{}-abi{}", design.top, design.content_hash(), trace_name(trace),
-                                      verilator_version(), kDutAbiVersion);
+  // The key covers everything that shapes the shared object: RTL, adapter, tracer, Verilator.
+  const std::string adapter = emit_adapter(design, trace);
+  const std::string key = fmt::format("{}-{}-{}-v{}", design.top, stable_hash({design.content_hash(), adapter}),
+                                      trace_name(trace), verilator_version());
   fs::path dir = root / key;
   auto model = std::make_shared<Model>();
   model->dir_ = dir.string();
@@ -134,7 +137,7 @@ std::shared_ptr<Model> build_model(const GeneratedDesign& design, TraceKind trac
     } else {
       auto start = std::chrono::steady_clock::now();
       fs::remove_all(dir, ec);
-      compile(design, trace, dir, progress);
+      compile(design, adapter, trace, dir, progress);
       model->build_seconds_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     }
   }
