@@ -34,6 +34,10 @@ SystolicPrediction predict_systolic(const SystolicParams& p, const std::vector<S
   int64_t bank_free[2] = {0, 0};
   int64_t last_w = -1, last_x = -1;
   SystolicPrediction pred;
+  size_t total = 0;
+  for (const auto& tile : tiles) total += tile.vectors.size();
+  pred.outputs.reserve(total);
+  std::vector<uint64_t> sum(static_cast<size_t>(C));
   for (size_t t = 0; t < tiles.size(); ++t) {
     const SystolicTile& tile = tiles[t];
     const int bank = static_cast<int>(t % 2);
@@ -48,13 +52,15 @@ SystolicPrediction predict_systolic(const SystolicParams& p, const std::vector<S
       last_x = std::max({tile.x_arrival[m], last_x + 1, loaded});
       SystolicOutput out;
       out.cycle = last_x + latency;
-      out.y.resize(static_cast<size_t>(C));
-      for (int64_t c = 0; c < C; ++c) {
-        uint64_t sum = 0;
-        for (int64_t r = 0; r < R; ++r)
-          sum += static_cast<uint64_t>(tile.vectors[m][r] * tile.weights[r * C + c]);
-        out.y[c] = wrap_signed(sum, p.acc_bits);
+      // Row-major accumulation (contiguous weights); unsigned sums wrap like the hardware.
+      std::fill(sum.begin(), sum.end(), 0);
+      for (int64_t r = 0; r < R; ++r) {
+        const int64_t x = tile.vectors[m][r];
+        const int64_t* w = &tile.weights[r * C];
+        for (int64_t c = 0; c < C; ++c) sum[c] += static_cast<uint64_t>(x * w[c]);
       }
+      out.y.resize(static_cast<size_t>(C));
+      for (int64_t c = 0; c < C; ++c) out.y[c] = wrap_signed(sum[c], p.acc_bits);
       pred.outputs.push_back(std::move(out));
     }
     bank_free[bank] = last_x + bank_reuse;
