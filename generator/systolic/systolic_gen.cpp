@@ -29,6 +29,15 @@ std::vector<std::string> header(const std::string& what, const SystolicParams& p
           "Interface and timing: golden_model/README.md, section \"systolic\"."};
 }
 
+// An accelgen_delay_line instance: Q is D delayed by DEPTH (an integer or genvar expression).
+void delay_line(vlog::Scope& scope, const std::string& name, int width, const std::string& depth,
+                const std::string& d, const std::string& q) {
+  scope.instance("accelgen_delay_line", name)
+      .param("Width", width).param("Depth", depth)
+      .connect("clk_i", "clk_i").connect("rst_ni", "rst_ni")
+      .connect("d_i", d).connect("q_o", q);
+}
+
 // One processing element: psum_o <= psum_i + x_i * w[sel_i]; activations move right, partial sums
 // down; weights shift down the column into the bank named by w_bank_i while w_en_i is high.
 std::string emit_pe(const std::string& name, const SystolicParams& p, const nlohmann::json& params) {
@@ -147,11 +156,8 @@ std::string emit_top(const std::string& name, const std::string& pe, const Systo
   b.comment("Skew: row r sees its activation r+1 cycles after the handshake, with the bank it uses.");
   auto& xs = b.generate_for("g_x_skew", "r", R);
   xs.logic("skewed", in + 1);
-  xs.instance("accelgen_delay_line", "u_x_skew")
-      .param("Width", in + 1).param("Depth", "r + 1")
-      .connect("clk_i", "clk_i").connect("rst_ni", "rst_ni")
-      .connect("d_i", fmt::format("{{cur_bank_q, {}}}", slice("x_data_i", fmt::format("r*{}", in), in)))
-      .connect("q_o", "skewed");
+  delay_line(xs, "u_x_skew", in + 1, "r + 1",
+             fmt::format("{{cur_bank_q, {}}}", slice("x_data_i", fmt::format("r*{}", in), in)), "skewed");
   xs.assign(slice("x_link", fmt::format("r*{}", (C + 1) * in), in), slice("skewed", 0, in));
   xs.assign(fmt::format("sel_link[r*{}]", C + 1), fmt::format("skewed[{}]", in));
   b.blank();
@@ -159,11 +165,8 @@ std::string emit_top(const std::string& name, const std::string& pe, const Systo
   b.comment("Skew: column c shifts its weights c+1 cycles after the handshake.");
   auto& ws = b.generate_for("g_w_skew", "c", C);
   ws.logic("skewed_w", in + 2);
-  ws.instance("accelgen_delay_line", "u_w_skew")
-      .param("Width", in + 2).param("Depth", "c + 1")
-      .connect("clk_i", "clk_i").connect("rst_ni", "rst_ni")
-      .connect("d_i", fmt::format("{{w_fire, load_bank_q, {}}}", slice("w_data_i", fmt::format("c*{}", in), in)))
-      .connect("q_o", "skewed_w");
+  delay_line(ws, "u_w_skew", in + 2, "c + 1",
+             fmt::format("{{w_fire, load_bank_q, {}}}", slice("w_data_i", fmt::format("c*{}", in), in)), "skewed_w");
   ws.assign(slice("w_link", fmt::format("c*{}", in), in), slice("skewed_w", 0, in));
   ws.assign("w_bank_col[c]", fmt::format("skewed_w[{}]", in));
   ws.assign("w_en_col[c]", fmt::format("skewed_w[{}]", in + 1));
@@ -189,15 +192,9 @@ std::string emit_top(const std::string& name, const std::string& pe, const Systo
 
   b.comment("De-skew: column c waits cols-c cycles so a whole output vector leaves together.");
   auto& ds = b.generate_for("g_y_deskew", "c", C);
-  ds.instance("accelgen_delay_line", "u_y_deskew")
-      .param("Width", acc).param("Depth", fmt::format("{} - c", C))
-      .connect("clk_i", "clk_i").connect("rst_ni", "rst_ni")
-      .connect("d_i", slice("psum_link", fmt::format("({}+c)*{}", R * C, acc), acc))
-      .connect("q_o", slice("y_data_o", fmt::format("c*{}", acc), acc));
-  b.instance("accelgen_delay_line", "u_y_valid")
-      .param("Width", 1).param("Depth", R + C + 1)
-      .connect("clk_i", "clk_i").connect("rst_ni", "rst_ni")
-      .connect("d_i", "x_fire").connect("q_o", "y_valid_o");
+  delay_line(ds, "u_y_deskew", acc, fmt::format("{} - c", C),
+             slice("psum_link", fmt::format("({}+c)*{}", R * C, acc), acc), slice("y_data_o", fmt::format("c*{}", acc), acc));
+  delay_line(b, "u_y_valid", 1, std::to_string(R + C + 1), "x_fire", "y_valid_o");
   b.blank();
 
   b.comment("Values that leave the array's east and south edges are not used.");
