@@ -1,5 +1,6 @@
 // Layer 2: every emitted configuration of the scan is `verilator --lint-only -Wall` clean with no
 // waivers, and Yosys 0.23 reads and elaborates it; the hand-written templates are linted alone too.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -27,8 +28,7 @@ std::vector<Config> systolic_scan() {
   std::vector<Config> out;
   for (int r : {1, 2, 3, 5, 8, 16})
     for (int c : {1, 2, 3, 5, 8, 16})
-      out.push_back({"r" + std::to_string(r) + "c" + std::to_string(c),
-                     {"rows=" + std::to_string(r), "cols=" + std::to_string(c)}});
+      out.push_back({fmt::format("r{}c{}", r, c), {fmt::format("rows={}", r), fmt::format("cols={}", c)}});
   out.push_back({"narrow_i2a4", {"rows=3", "cols=2", "in_bits=2", "acc_bits=4"}});
   out.push_back({"wide_i16a64", {"rows=2", "cols=3", "in_bits=16", "acc_bits=64"}});
   out.push_back({"tight_i8a16", {"rows=4", "cols=4", "in_bits=8", "acc_bits=16"}});
