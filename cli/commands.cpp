@@ -33,6 +33,8 @@ void add_block_options(CLI::App* cmd, BlockOptions& o) {
       ->type_name("FILE.json");
 }
 
+CLI::App* g_flow_cmd = nullptr;
+
 void list_blocks(bool with_params) {
   for (const auto& b : all_blocks()) {
     fmt::print("{:<12} {}\n", b.name, b.description);
@@ -52,7 +54,9 @@ void list_blocks(bool with_params) {
       fmt::print("    {:<12} {:<22} {}\n", s.key, def, s.help);
     }
   }
-  fmt::print("\nFlows: none yet.\n");
+  const auto flows = g_flow_cmd->get_subcommands();
+  fmt::print("\nflows ('accelgen flow NAME --help'):{}\n", flows.empty() ? " none yet" : "");
+  for (const auto* f : flows) fmt::print("{:<12} {}\n", f->get_name(), f->get_description());
 }
 
 void print_synth(const DesignDir& d, const SynthResult& s, bool json) {
@@ -191,6 +195,10 @@ void register_commands(CLI::App& app) {
   verify->add_option("-o,--out", ver.out_dir, "also write the generated RTL and manifest here");
   verify->add_flag("--json", ver.json, "last line of stdout: one JSON object with the result");
   verify->callback([] { run_verify(ver); });
+
+  // flow: each flow adds its own subcommand to this one (register_<name>_flow(*g_flow_cmd)).
+  g_flow_cmd = app.add_subcommand("flow", "Run a design-space exploration or analysis flow");
+  g_flow_cmd->require_subcommand(1);
 }
 
 }  // namespace accelgen
