@@ -1,6 +1,7 @@
 // accelgen: the command-line front end. Thin by design: every subcommand parses its options and
 // calls one library function. Exit status: 0 success, 1 a check failed (lint warnings, co-simulation
-// mismatches), 2 bad input or a missing tool (one line on stderr naming the problem).
+// mismatches), 2 bad input or a missing tool (one line on stderr naming the problem), 3 an
+// internal error (a bug).
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
@@ -38,6 +39,10 @@ int main(int argc, char** argv) {
   } catch (const accelgen::UserError& e) {
     fmt::print(stderr, "accelgen: error: {}\n", e.what());
     return 2;
+  } catch (const std::exception& e) {
+    // A bug in accelgen, not in the input: say so, and never abort with a core dump.
+    fmt::print(stderr, "accelgen: internal error: {} (please report it with the command line)\n", e.what());
+    return 3;
   }
   return accelgen::exit_status();
 }

@@ -14,7 +14,7 @@ std::string pad(int indent) { return std::string(static_cast<size_t>(indent) * 2
 }  // namespace
 
 std::string lit(int width, uint64_t value) {
-  if (width < 1 || width > 64) throw std::logic_error(fmt::format("literal width {}", width));
+  if (width < 1) throw std::logic_error(fmt::format("literal width {}", width));
   if (width < 64 && (value >> width) != 0)
     throw std::logic_error(fmt::format("literal {} does not fit {} bits", value, width));
   return width == 1 ? fmt::format("1'b{}", value) : fmt::format("{}'d{}", width, value);
@@ -37,6 +37,20 @@ std::string sign_extend(const std::string& expr, int width, int to) {
   return fmt::format("{{{{{}{{{}}}}}, {}}}", to - width, msb, expr);
 }
 
+std::string sign_extend_slice(const std::string& signal, int lo, int width, int to) {
+  const std::string part = slice(signal, lo, width);
+  if (to == width) return part;
+  if (to < width) throw std::logic_error("sign_extend_slice to a narrower width");
+  const std::string msb = fmt::format("{}[{}]", signal, lo + width - 1);
+  if (to - width == 1) return fmt::format("{{{}, {}}}", msb, part);
+  return fmt::format("{{{{{}{{{}}}}}, {}}}", to - width, msb, part);
+}
+
+std::string resize_signed(const std::string& signal, int width, int to) {
+  if (to < width) return slice(signal, 0, to);
+  return sign_extend(signal, width, to);
+}
+
 std::string range(int width) {
   if (width < 1) throw std::logic_error(fmt::format("signal width {}", width));
   return width == 1 ? "" : fmt::format("[{}:0]", width - 1);
@@ -46,23 +60,43 @@ std::string range(int width) {
 // Block
 
 Block& Block::assign(std::string lhs, std::string rhs) {
-  stmts_.push_back({Stmt::Type::kAssign, std::move(lhs), std::move(rhs), nullptr, nullptr});
+  stmts_.push_back({Stmt::Type::kAssign, std::move(lhs), std::move(rhs), nullptr, nullptr, 0, {}});
   return *this;
 }
 
 Block& Block::comment(std::string text) {
-  stmts_.push_back({Stmt::Type::kComment, std::move(text), "", nullptr, nullptr});
+  stmts_.push_back({Stmt::Type::kComment, std::move(text), "", nullptr, nullptr, 0, {}});
   return *this;
 }
 
 Block& Block::if_(std::string cond, const std::function<void(Block&)>& then,
                   const std::function<void(Block&)>& otherwise) {
-  Stmt s{Stmt::Type::kIf, std::move(cond), "", std::make_unique<Block>(kind_), nullptr};
+  Stmt s{Stmt::Type::kIf, std::move(cond), "", std::make_unique<Block>(kind_), nullptr, 0, {}};
   then(*s.then);
   if (otherwise) {
     s.otherwise = std::make_unique<Block>(kind_);
     otherwise(*s.otherwise);
   }
+  stmts_.push_back(std::move(s));
+  return *this;
+}
+
+Block& Block::for_(std::string var, int count, const std::function<void(Block&)>& body) {
+  Stmt s{Stmt::Type::kFor, std::move(var), "", std::make_unique<Block>(kind_), nullptr, count, {}};
+  body(*s.then);
+  stmts_.push_back(std::move(s));
+  return *this;
+}
+
+Block& Block::case_(std::string expr, const std::vector<CaseItem>& items,
+                    const std::function<void(Block&)>& otherwise) {
+  Stmt s{Stmt::Type::kCase, std::move(expr), "", nullptr, std::make_unique<Block>(kind_), 0, {}};
+  for (const auto& [label, body] : items) {
+    auto blk = std::make_unique<Block>(kind_);
+    body(*blk);
+    s.items.emplace_back(label, std::move(blk));
+  }
+  otherwise(*s.otherwise);
   stmts_.push_back(std::move(s));
   return *this;
 }
@@ -81,6 +115,22 @@ void Block::emit(std::string& out, int indent) const {
           s.otherwise->emit(out, indent + 1);
         }
         out += fmt::format("{}end\n", pad(indent));
+        break;
+      case Stmt::Type::kFor:
+        out += fmt::format("{0}for (int unsigned {1} = 0; {1} < {2}; {1}++) begin\n", pad(indent), s.a, s.count);
+        s.then->emit(out, indent + 1);
+        out += fmt::format("{}end\n", pad(indent));
+        break;
+      case Stmt::Type::kCase:
+        out += fmt::format("{}unique case ({})\n", pad(indent), s.a);
+        for (const auto& [label, body] : s.items) {
+          out += fmt::format("{}{}: begin\n", pad(indent + 1), label);
+          body->emit(out, indent + 2);
+          out += fmt::format("{}end\n", pad(indent + 1));
+        }
+        out += fmt::format("{}default: begin\n", pad(indent + 1));
+        s.otherwise->emit(out, indent + 2);
+        out += fmt::format("{}end\n{}endcase\n", pad(indent + 1), pad(indent));
         break;
     }
   }
@@ -264,20 +314,20 @@ Module& Module::header(std::vector<std::string> lines) {
   return *this;
 }
 
-Module& Module::port(Dir dir, std::string name, int width, std::string comment) {
+Module& Module::port(Dir dir, std::string name, int width, std::string comment, bool ranged) {
   if (!names_.insert(name).second)
     throw std::logic_error(fmt::format("port '{}' declared twice", name));
   range(width);
-  ports_.push_back({dir, std::move(name), width, std::move(comment)});
+  ports_.push_back({dir, std::move(name), width, std::move(comment), ranged});
   return *this;
 }
 
-Module& Module::input(std::string name, int width, std::string comment) {
-  return port(Dir::kInput, std::move(name), width, std::move(comment));
+Module& Module::input(std::string name, int width, std::string comment, bool ranged) {
+  return port(Dir::kInput, std::move(name), width, std::move(comment), ranged);
 }
 
-Module& Module::output(std::string name, int width, std::string comment) {
-  return port(Dir::kOutput, std::move(name), width, std::move(comment));
+Module& Module::output(std::string name, int width, std::string comment, bool ranged) {
+  return port(Dir::kOutput, std::move(name), width, std::move(comment), ranged);
 }
 
 std::string Module::emit() const {
@@ -285,14 +335,15 @@ std::string Module::emit() const {
   for (const auto& line : header_) out += line.empty() ? "//\n" : "// " + line + "\n";
   out += fmt::format("module {} (\n", name_);
   size_t range_w = 0, name_w = 0;
+  auto port_range = [](const Port& p) { return p.ranged ? fmt::format("[{}:0]", p.width - 1) : range(p.width); };
   for (const auto& p : ports_) {
-    range_w = std::max(range_w, range(p.width).size());
+    range_w = std::max(range_w, port_range(p).size());
     name_w = std::max(name_w, p.name.size() + 1);
   }
   for (size_t i = 0; i < ports_.size(); ++i) {
     const Port& p = ports_[i];
     std::string decl = fmt::format("{} logic {:<{}} {}{}", p.dir == Dir::kInput ? "input " : "output",
-                                   range(p.width), range_w, p.name, i + 1 < ports_.size() ? "," : "");
+                                   port_range(p), range_w, p.name, i + 1 < ports_.size() ? "," : "");
     if (!p.comment.empty()) decl = fmt::format("{:<{}}  // {}", decl, 14 + range_w + name_w, p.comment);
     // Trailing spaces would make the golden text fragile; strip them.
     while (!decl.empty() && decl.back() == ' ') decl.pop_back();

@@ -24,6 +24,11 @@ std::string slice(const std::string& signal, const std::string& lo, int width);
 std::string slice(const std::string& signal, int lo, int width);
 // Sign-extends a signed WIDTH-bit expression to TO bits with an explicit replication.
 std::string sign_extend(const std::string& expr, int width, int to);
+// Sign-extends WIDTH bits of SIGNAL starting at LO to TO bits: {{n{sig[msb]}}, sig[msb:lo]}.
+std::string sign_extend_slice(const std::string& signal, int lo, int width, int to);
+// A signed WIDTH-bit SIGNAL resized to TO bits: sign-extended, or its low TO bits (the value is
+// then taken modulo 2^TO, which is exact when the caller knows the result fits).
+std::string resize_signed(const std::string& signal, int width, int to);
 // Range suffix for a declaration: "" for one bit, "[W-1:0]" otherwise.
 std::string range(int width);
 
@@ -40,14 +45,23 @@ class Block {
   Block& if_(std::string cond, const std::function<void(Block&)>& then,
              const std::function<void(Block&)>& otherwise = {});
 
+  // for (int unsigned VAR = 0; VAR < COUNT; VAR++) begin ... end
+  Block& for_(std::string var, int count, const std::function<void(Block&)>& body);
+  // unique case (EXPR) LABEL: begin ... end ... default: begin ... end endcase
+  using CaseItem = std::pair<std::string, std::function<void(Block&)>>;
+  Block& case_(std::string expr, const std::vector<CaseItem>& items,
+               const std::function<void(Block&)>& otherwise);
+
   void emit(std::string& out, int indent) const;
   bool empty() const { return stmts_.empty(); }
 
  private:
   struct Stmt {
-    enum class Type { kAssign, kComment, kIf } type;
-    std::string a, b;  // lhs/rhs, comment text, or condition
-    std::unique_ptr<Block> then, otherwise;
+    enum class Type { kAssign, kComment, kIf, kFor, kCase } type;
+    std::string a, b;  // lhs/rhs, comment text, condition, loop variable or case expression
+    std::unique_ptr<Block> then, otherwise;  // if branches; loop body in `then`; case default
+    int count = 0;
+    std::vector<std::pair<std::string, std::unique_ptr<Block>>> items;  // case items
   };
   Kind kind_;
   std::vector<Stmt> stmts_;
@@ -124,6 +138,7 @@ struct Port {
   std::string name;
   int width;
   std::string comment;
+  bool ranged = false;
 };
 
 class Module {
@@ -134,8 +149,10 @@ class Module {
 
   const std::string& name() const { return name_; }
   Module& header(std::vector<std::string> lines);
-  Module& input(std::string name, int width, std::string comment = "");
-  Module& output(std::string name, int width, std::string comment = "");
+  // RANGED keeps a [0:0] range on one-bit ports, so p[i] stays legal when a parameter makes the
+  // port one bit wide.
+  Module& input(std::string name, int width, std::string comment = "", bool ranged = false);
+  Module& output(std::string name, int width, std::string comment = "", bool ranged = false);
   const std::vector<Port>& ports() const { return ports_; }
   Scope& body() { return body_; }
 
@@ -143,7 +160,7 @@ class Module {
   std::string emit() const;
 
  private:
-  Module& port(Dir dir, std::string name, int width, std::string comment);
+  Module& port(Dir dir, std::string name, int width, std::string comment, bool ranged);
   std::string name_;
   std::vector<std::string> header_;
   std::vector<Port> ports_;

@@ -66,5 +66,11 @@ INSTANTIATE_TEST_SUITE_P(
                       GoldenCase{"systolic_4x4_i8a32", "systolic", {"rows=4", "cols=4"}}),
     [](const auto& info) { return info.param.name; });
 
+INSTANTIATE_TEST_SUITE_P(
+    Cvu, GoldenText,
+    ::testing::Values(GoldenCase{"cvu_b2_B4_L2_s", "cvu", {"slice_bits=2", "max_bits=4", "lanes=2"}},
+                      GoldenCase{"cvu_b1_B2_L3_u", "cvu", {"slice_bits=1", "max_bits=2", "lanes=3", "signed=false"}}),
+    [](const auto& info) { return info.param.name; });
+
 }  // namespace
 }  // namespace accelgen

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <tuple>
 
 #include "common/block_info.hpp"
 #include "common/process.hpp"
@@ -19,6 +20,7 @@ namespace fs = std::filesystem;
 struct Config {
   std::string name;
   std::vector<std::string> sets;
+  std::string block = "systolic";
 };
 
 // gtest prints this instead of the struct's bytes in test listings.
@@ -36,10 +38,22 @@ std::vector<Config> systolic_scan() {
   return out;
 }
 
-class SystolicRtl : public ::testing::TestWithParam<Config> {
+std::vector<Config> cvu_scan() {
+  std::vector<Config> out;
+  for (auto [b, B, L, sgn] : std::vector<std::tuple<int, int, int, bool>>{
+           {1, 8, 1, true}, {1, 2, 3, false}, {2, 4, 2, true}, {2, 8, 1, true}, {2, 8, 16, true},
+           {2, 8, 16, false}, {2, 16, 1, true}, {4, 8, 4, true}, {4, 16, 2, false}, {4, 4, 5, true}})
+    out.push_back({fmt::format("cvu_b{}_B{}_L{}_{}", b, B, L, sgn ? "s" : "u"),
+                   {fmt::format("slice_bits={}", b), fmt::format("max_bits={}", B), fmt::format("lanes={}", L),
+                    fmt::format("signed={}", sgn)},
+                   "cvu"});
+  return out;
+}
+
+class EmittedRtl : public ::testing::TestWithParam<Config> {
  protected:
   DesignDir emit() {
-    const BlockInfo& info = find_block("systolic");
+    const BlockInfo& info = find_block(GetParam().block);
     dir_ = fs::temp_directory_path() / ("accelgen_rtl_" + GetParam().name + "_" + std::to_string(getpid()));
     write_design(generate_design(info, resolve_params(info, "", GetParam().sets, false)), dir_.string());
     return read_design_dir(dir_.string());
@@ -48,13 +62,13 @@ class SystolicRtl : public ::testing::TestWithParam<Config> {
   fs::path dir_;
 };
 
-TEST_P(SystolicRtl, LintCleanWithWall) {
+TEST_P(EmittedRtl, LintCleanWithWall) {
   LintResult r = lint_design(emit());
   EXPECT_TRUE(r.clean) << r.log;
   EXPECT_EQ(r.warnings, 0);
 }
 
-TEST_P(SystolicRtl, YosysReadsAndElaborates) {
+TEST_P(EmittedRtl, YosysReadsAndElaborates) {
   DesignDir d = emit();
   std::string script = "read_verilog -sv";
   for (const auto& f : d.files) script += " " + f;
@@ -63,7 +77,9 @@ TEST_P(SystolicRtl, YosysReadsAndElaborates) {
   EXPECT_EQ(r.exit_code, 0) << r.output;
 }
 
-INSTANTIATE_TEST_SUITE_P(Scan, SystolicRtl, ::testing::ValuesIn(systolic_scan()),
+INSTANTIATE_TEST_SUITE_P(Systolic, EmittedRtl, ::testing::ValuesIn(systolic_scan()),
+                         [](const auto& info) { return info.param.name; });
+INSTANTIATE_TEST_SUITE_P(Cvu, EmittedRtl, ::testing::ValuesIn(cvu_scan()),
                          [](const auto& info) { return info.param.name; });
 
 TEST(RtlTemplates, DelayLineLintCleanForSeveralSizes) {

@@ -12,6 +12,7 @@ TEST(VlogLiterals, SizedAndChecked) {
   EXPECT_EQ(lit(64, ~uint64_t{0}), "64'd18446744073709551615");
   EXPECT_THROW(lit(8, 256), std::logic_error);
   EXPECT_THROW(lit(0, 0), std::logic_error);
+  EXPECT_EQ(lit(512, 0), "512'd0");  // wide zero fills stay sized
 }
 
 TEST(VlogLiterals, SlicesAndSignExtension) {
@@ -21,6 +22,9 @@ TEST(VlogLiterals, SlicesAndSignExtension) {
   EXPECT_EQ(sign_extend("p", 16, 16), "p");
   EXPECT_EQ(sign_extend("p", 16, 17), "{p[15], p}");
   EXPECT_EQ(sign_extend("p", 16, 32), "{{16{p[15]}}, p}");
+  EXPECT_EQ(sign_extend_slice("v", 6, 6, 9), "{{3{v[11]}}, v[11:6]}");
+  EXPECT_EQ(resize_signed("s", 12, 10), "s[9:0]");
+  EXPECT_EQ(resize_signed("s", 8, 9), "{s[7], s}");
   EXPECT_EQ(range(1), "");
   EXPECT_EQ(range(12), "[11:0]");
 }

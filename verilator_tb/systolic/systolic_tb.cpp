@@ -1,6 +1,7 @@
 #include "verilator_tb/systolic/systolic_tb.hpp"
 
 #include "verilator_tb/harness.hpp"
+#include "verilator_tb/stimulus.hpp"
 
 #include <fmt/format.h>
 
@@ -15,32 +16,13 @@ namespace {
 constexpr int64_t kDefaultTransactions = 6;
 constexpr size_t kReportedMismatches = 5;
 
-const std::vector<std::string> kPatterns = {"random", "min", "max", "alternating", "extremes"};
-
-int64_t draw(std::mt19937_64& rng, int64_t lo, int64_t hi) {
-  return std::uniform_int_distribution<int64_t>(lo, hi)(rng);
-}
-
-// One operand of the given pattern; INDEX distinguishes positions for "alternating".
 int64_t operand(std::mt19937_64& rng, const std::string& pattern, int bits, int64_t index) {
-  const int64_t lo = -(int64_t{1} << (bits - 1)), hi = (int64_t{1} << (bits - 1)) - 1;
-  if (pattern == "min") return lo;
-  if (pattern == "max") return hi;
-  if (pattern == "alternating") return index % 2 == 0 ? hi : lo;
-  if (pattern == "extremes") {
-    const int64_t picks[] = {lo, hi, -1, 0, 1};
-    return picks[draw(rng, 0, 4)];
-  }
-  return draw(rng, lo, hi);
+  return pattern_operand(rng, pattern, bits, /*is_signed=*/true, index);
 }
 
-// Arrival cycles of a stream of COUNT beats: back to back, or with random idle cycles.
 void append_arrivals(std::mt19937_64& rng, int gap_percent, int64_t count, int64_t& clock,
                      std::vector<int64_t>& out) {
-  for (int64_t i = 0; i < count; ++i) {
-    if (gap_percent > 0 && draw(rng, 0, 99) < gap_percent) clock += draw(rng, 1, 3);
-    out.push_back(clock++);
-  }
+  for (int64_t i = 0; i < count; ++i) out.push_back(next_arrival(rng, gap_percent, clock));
 }
 
 }  // namespace
@@ -77,7 +59,8 @@ SystolicWorkload make_systolic_workload(const SystolicParams& p, const SystolicS
     if (s.m) g.M = s.m;
     if (s.k) g.K = s.k;
     if (s.n) g.N = s.n;
-    g.pattern = s.operands == "mixed" ? kPatterns[t % kPatterns.size()] : s.operands;
+    const auto& patterns = operand_patterns();
+    g.pattern = s.operands == "mixed" ? patterns[t % patterns.size()] : s.operands;
     g.x.resize(g.M * g.K);
     g.w.resize(g.K * g.N);
     for (int64_t i = 0; i < g.M * g.K; ++i) g.x[i] = operand(rng, g.pattern, p.in_bits, i);
