@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "common/error.hpp"
+#include "common/bihiwe_params.hpp"
 #include "common/cvu_params.hpp"
 #include "common/systolic_params.hpp"
 
@@ -16,6 +17,7 @@ const std::vector<BlockInfo>& all_blocks() {
   static const std::vector<BlockInfo> blocks = {
       systolic_block_info(),
       cvu_block_info(),
+      bihiwe_block_info(),
   };
   return blocks;
 }

@@ -32,4 +32,22 @@ SlicedDot sliced_dot(const int64_t* x, const int64_t* w, int n, int bx, int bw, 
   return d;
 }
 
+SignMagnitudeDot sign_magnitude_dot(const int64_t* x, const int64_t* w, int n, int bits, int b) {
+  const int P = bits / b;
+  SignMagnitudeDot d;
+  d.pos.assign(static_cast<size_t>(P * P), 0);
+  d.neg.assign(d.pos.size(), 0);
+  d.shift.resize(d.pos.size());
+  for (int j = 0; j < P; ++j)
+    for (int k = 0; k < P; ++k) d.shift[j * P + k] = b * (j + k);
+  for (int i = 0; i < n; ++i) {
+    const bool negative = (x[i] < 0) != (w[i] < 0);
+    const auto xm = to_slices(x[i] < 0 ? -x[i] : x[i], bits, b, false);
+    const auto wm = to_slices(w[i] < 0 ? -w[i] : w[i], bits, b, false);
+    for (int j = 0; j < P; ++j)
+      for (int k = 0; k < P; ++k) (negative ? d.neg : d.pos)[j * P + k] += xm[j] * wm[k];
+  }
+  return d;
+}
+
 }  // namespace accelgen::golden

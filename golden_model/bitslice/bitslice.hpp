@@ -20,4 +20,13 @@ struct SlicedDot {
 // Dot product of N element pairs computed slice by slice (eq. 3.3/3.4 of the thesis).
 SlicedDot sliced_dot(const int64_t* x, const int64_t* w, int n, int bx, int bw, int b, bool is_signed);
 
+// BiHiWe's sign-magnitude form: each element's magnitude is split into b-bit partitions (all
+// unsigned), and the product of partitions (j, k) of a pair goes to POS or NEG by sign(x) xor
+// sign(w). Σ_{j,k} 2^{b(j+k)} (pos - neg) == Σ x·w.
+struct SignMagnitudeDot {
+  std::vector<int64_t> pos, neg;  // [j*P + k], P = bits / b
+  std::vector<int> shift;         // b(j+k)
+};
+SignMagnitudeDot sign_magnitude_dot(const int64_t* x, const int64_t* w, int n, int bits, int b);
+
 }  // namespace accelgen::golden

@@ -5,15 +5,6 @@
 
 namespace accelgen::golden {
 
-int64_t wrap_signed(uint64_t v, int bits) {
-  if (bits < 64) {
-    const uint64_t mask = (uint64_t{1} << bits) - 1;
-    v &= mask;
-    if (v >> (bits - 1)) v |= ~mask;  // negative: fill the high bits
-  }
-  return static_cast<int64_t>(v);
-}
-
 std::vector<int64_t> gemm_reference(int64_t M, int64_t K, int64_t N, const std::vector<int64_t>& x,
                                     const std::vector<int64_t>& w, int acc_bits) {
   std::vector<int64_t> y(static_cast<size_t>(M * N));

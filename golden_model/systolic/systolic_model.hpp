@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "common/systolic_params.hpp"
+#include "golden_model/arith.hpp"
 
 namespace accelgen::golden {
 
@@ -34,8 +35,5 @@ SystolicPrediction predict_systolic(const SystolicParams& p, const std::vector<S
 // Y = X * W with X M-by-K and W K-by-N (row-major), each sum wrapped to acc_bits two's complement.
 std::vector<int64_t> gemm_reference(int64_t M, int64_t K, int64_t N, const std::vector<int64_t>& x,
                                     const std::vector<int64_t>& w, int acc_bits);
-
-// V reduced modulo 2^bits and read back as a signed bits-wide number.
-int64_t wrap_signed(uint64_t v, int bits);
 
 }  // namespace accelgen::golden

@@ -72,5 +72,10 @@ INSTANTIATE_TEST_SUITE_P(
                       GoldenCase{"cvu_b1_B2_L3_u", "cvu", {"slice_bits=1", "max_bits=2", "lanes=3", "signed=false"}}),
     [](const auto& info) { return info.param.name; });
 
+INSTANTIATE_TEST_SUITE_P(
+    Bihiwe, GoldenText,
+    ::testing::Values(GoldenCase{"bihiwe_n2_m3_B4_adc4", "bihiwe", {"lanes=2", "acc_cycles=3", "max_bits=4", "adc_bits=4"}}),
+    [](const auto& info) { return info.param.name; });
+
 }  // namespace
 }  // namespace accelgen

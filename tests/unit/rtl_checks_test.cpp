@@ -77,6 +77,19 @@ TEST_P(EmittedRtl, YosysReadsAndElaborates) {
   EXPECT_EQ(r.exit_code, 0) << r.output;
 }
 
+std::vector<Config> bihiwe_scan() {
+  std::vector<Config> out;
+  for (auto [n, m, adc, B] : std::vector<std::tuple<int, int, int, int>>{
+           {1, 1, 0, 8}, {8, 32, 0, 8}, {8, 32, 10, 8}, {2, 1, 0, 4}, {3, 5, 4, 4}, {32, 64, 0, 8}, {5, 2, 0, 8}})
+    out.push_back({fmt::format("bihiwe_n{}_m{}_adc{}_B{}", n, m, adc, B),
+                   {fmt::format("lanes={}", n), fmt::format("acc_cycles={}", m), fmt::format("adc_bits={}", adc),
+                    fmt::format("max_bits={}", B)},
+                   "bihiwe"});
+  return out;
+}
+
+INSTANTIATE_TEST_SUITE_P(Bihiwe, EmittedRtl, ::testing::ValuesIn(bihiwe_scan()),
+                         [](const auto& info) { return info.param.name; });
 INSTANTIATE_TEST_SUITE_P(Systolic, EmittedRtl, ::testing::ValuesIn(systolic_scan()),
                          [](const auto& info) { return info.param.name; });
 INSTANTIATE_TEST_SUITE_P(Cvu, EmittedRtl, ::testing::ValuesIn(cvu_scan()),
