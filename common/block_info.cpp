@@ -7,6 +7,7 @@
 
 #include "common/error.hpp"
 #include "common/bihiwe_params.hpp"
+#include "common/cvu_array_params.hpp"
 #include "common/cvu_params.hpp"
 #include "common/systolic_params.hpp"
 
@@ -17,6 +18,7 @@ const std::vector<BlockInfo>& all_blocks() {
   static const std::vector<BlockInfo> blocks = {
       systolic_block_info(),
       cvu_block_info(),
+      cvu_array_block_info(),
       bihiwe_block_info(),
   };
   return blocks;

@@ -3,11 +3,13 @@
 
 #include "common/error.hpp"
 #include "common/bihiwe_params.hpp"
+#include "common/cvu_array_params.hpp"
 #include "common/cvu_params.hpp"
 #include "common/systolic_params.hpp"
 #include "generator/design.hpp"
 #include "generator/bihiwe/bihiwe_gen.hpp"
 #include "generator/cvu/cvu_gen.hpp"
+#include "generator/cvu_array/cvu_array_gen.hpp"
 #include "generator/systolic/systolic_gen.hpp"
 
 namespace accelgen {
@@ -16,6 +18,7 @@ GeneratedDesign generate_design(const BlockInfo& block, const ParamSet& params) 
   nlohmann::json hw = block.schema.to_json(params);
   if (block.name == "systolic") return generate_systolic(SystolicParams::from(params), hw);
   if (block.name == "cvu") return generate_cvu(CvuParams::from(params), hw);
+  if (block.name == "cvu_array") return generate_cvu_array(CvuArrayParams::from(params), hw);
   if (block.name == "bihiwe") return generate_bihiwe(BihiweParams::from(params), hw);
   throw UserError(fmt::format("block '{}' has no generator yet", block.name));
 }

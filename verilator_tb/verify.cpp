@@ -6,6 +6,7 @@
 #include "common/error.hpp"
 #include "verilator_tb/bihiwe/bihiwe_tb.hpp"
 #include "verilator_tb/cvu/cvu_tb.hpp"
+#include "verilator_tb/cvu_array/cvu_array_tb.hpp"
 #include "verilator_tb/systolic/systolic_tb.hpp"
 
 namespace accelgen::sim {
@@ -14,6 +15,7 @@ VerifyResult run_testbench(const BlockInfo& block, const ParamSet& params, const
                            const VerifyOptions& options) {
   if (block.name == "systolic") return run_systolic_tb(params, model, options);
   if (block.name == "cvu") return run_cvu_tb(params, model, options);
+  if (block.name == "cvu_array") return run_cvu_array_tb(params, model, options);
   if (block.name == "bihiwe") return run_bihiwe_tb(params, model, options);
   throw UserError(fmt::format("block '{}' has no testbench yet", block.name));
 }

@@ -235,6 +235,10 @@ AlwaysFF& Scope::always_ff(std::string clock, std::string reset_n) {
   return *items_.back().ff;
 }
 
+Block& Scope::always_ff_noreset(std::string clock) {
+  return always_ff(std::move(clock), "").body;
+}
+
 Block& Scope::always_comb() {
   Item it(Item::Type::kComb);
   it.comb = std::make_unique<Block>(Block::Kind::kComb);
@@ -280,6 +284,12 @@ void Scope::emit(std::string& out, int indent) const {
         out += fmt::format("{}assign {} = {};\n", pad(indent), it.a, it.b);
         break;
       case Item::Type::kFF:
+        if (it.ff->reset_n.empty()) {
+          out += fmt::format("{}always_ff @(posedge {}) begin\n", pad(indent), it.ff->clock);
+          it.ff->body.emit(out, indent + 1);
+          out += fmt::format("{}end\n", pad(indent));
+          break;
+        }
         out += fmt::format("{}always_ff @(posedge {} or negedge {}) begin\n", pad(indent),
                            it.ff->clock, it.ff->reset_n);
         out += fmt::format("{}if (!{}) begin\n", pad(indent + 1), it.ff->reset_n);

@@ -105,6 +105,8 @@ class Scope {
   // Continuous assignment.
   Scope& assign(std::string lhs, std::string rhs);
   AlwaysFF& always_ff(std::string clock = "clk_i", std::string reset_n = "rst_ni");
+  // always_ff @(posedge CLOCK) with no reset (memories): only the returned body is emitted.
+  Block& always_ff_noreset(std::string clock = "clk_i");
   Block& always_comb();
   Instance& instance(std::string module, std::string name);
   // for (genvar VAR = 0; VAR < COUNT; VAR++) begin : LABEL ... end

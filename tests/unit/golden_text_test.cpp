@@ -73,6 +73,11 @@ INSTANTIATE_TEST_SUITE_P(
     [](const auto& info) { return info.param.name; });
 
 INSTANTIATE_TEST_SUITE_P(
+    CvuArray, GoldenText,
+    ::testing::Values(GoldenCase{"cvu_array_2x1_b2_B4_L1", "cvu_array", {"rows=2", "cols=1", "max_bits=4", "lanes=1", "wbuf_depth=2"}}),
+    [](const auto& info) { return info.param.name; });
+
+INSTANTIATE_TEST_SUITE_P(
     Bihiwe, GoldenText,
     ::testing::Values(GoldenCase{"bihiwe_n2_m3_B4_adc4", "bihiwe", {"lanes=2", "acc_cycles=3", "max_bits=4", "adc_bits=4"}}),
     [](const auto& info) { return info.param.name; });

@@ -38,7 +38,7 @@ TEST(Params, DefaultsAndTextAssignments) {
 }
 
 TEST(Params, UnknownBlockListsKnownOnes) {
-  EXPECT_EQ(error_of([] { find_block("tpu"); }), "unknown block 'tpu' (known: systolic, cvu, bihiwe)");
+  EXPECT_EQ(error_of([] { find_block("tpu"); }), "unknown block 'tpu' (known: systolic, cvu, cvu_array, bihiwe)");
 }
 
 class ConfigFile : public ::testing::Test {

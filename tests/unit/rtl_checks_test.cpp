@@ -88,6 +88,19 @@ std::vector<Config> bihiwe_scan() {
   return out;
 }
 
+std::vector<Config> cvu_array_scan() {
+  std::vector<Config> out;
+  for (auto [r, c, b, L, d] : std::vector<std::tuple<int, int, int, int, int>>{
+           {1, 1, 2, 1, 2}, {2, 2, 2, 4, 8}, {3, 2, 1, 2, 5}, {1, 4, 4, 2, 16}, {4, 1, 2, 1, 3}})
+    out.push_back({fmt::format("cvu_array_{}x{}_b{}_L{}_d{}", r, c, b, L, d),
+                   {fmt::format("rows={}", r), fmt::format("cols={}", c), fmt::format("slice_bits={}", b),
+                    fmt::format("lanes={}", L), fmt::format("wbuf_depth={}", d)},
+                   "cvu_array"});
+  return out;
+}
+
+INSTANTIATE_TEST_SUITE_P(CvuArray, EmittedRtl, ::testing::ValuesIn(cvu_array_scan()),
+                         [](const auto& info) { return info.param.name; });
 INSTANTIATE_TEST_SUITE_P(Bihiwe, EmittedRtl, ::testing::ValuesIn(bihiwe_scan()),
                          [](const auto& info) { return info.param.name; });
 INSTANTIATE_TEST_SUITE_P(Systolic, EmittedRtl, ::testing::ValuesIn(systolic_scan()),
