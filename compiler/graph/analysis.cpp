@@ -81,7 +81,7 @@ NodeStats node_stats(const Graph& graph, const Node& node) {
   s.params = node.weight_shared_with.empty() ? s.weight_volume : 0;
   for (const Shape& in : graph.input_shapes(node)) s.input_activations += volume(in);
   s.output_activations = volume(node.shape);
-  if (s.weight_volume > 0) {
+  if (s.weight_volume > 0 && s.macs > 0) {
     s.aw_in = static_cast<double>(s.input_activations) / static_cast<double>(s.weight_volume);
     s.aw_out = static_cast<double>(s.output_activations) / static_cast<double>(s.weight_volume);
   }
@@ -132,7 +132,7 @@ GraphStats analyze(const Graph& graph) {
     g.macs += s.macs;
     g.params += s.params;
     g.peak_activation = std::max(g.peak_activation, s.output_activations);
-    if (s.weight_volume > 0) {
+    if (s.aw_in) {
       ++g.weight_layers;
       g.aw_in.push_back(*s.aw_in);
       g.aw_out.push_back(*s.aw_out);

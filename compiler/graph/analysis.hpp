@@ -34,8 +34,10 @@ struct NodeStats {
   int64_t params = 0;         // weight_volume, or 0 when the weights are shared with another node
   int64_t input_activations = 0;   // elements of every input operand
   int64_t output_activations = 0;  // elements of the output
-  std::optional<double> aw_in;     // input_activations / weight_volume (weight-bearing nodes)
-  std::optional<double> aw_out;    // output_activations / weight_volume
+  // input_activations / weight_volume, for nodes that multiply by weights (MACs and weights > 0;
+  // a layer norm's scale or an embedding table is not a weight-bearing layer here).
+  std::optional<double> aw_in;
+  std::optional<double> aw_out;  // output_activations / weight_volume
 };
 
 std::optional<ConvDims> conv_dims(const Graph& graph, const Node& node);
@@ -54,7 +56,7 @@ std::vector<SkipEdge> skip_edges(const Graph& graph);
 
 struct GraphStats {
   size_t layers = 0;         // nodes other than graph inputs
-  size_t weight_layers = 0;  // nodes with weights
+  size_t weight_layers = 0;  // nodes that multiply by weights (those with an aw_in)
   int64_t macs = 0;
   int64_t params = 0;
   int64_t peak_activation = 0;                 // largest single output tensor, elements

@@ -1,0 +1,93 @@
+// `accelgen model ...` run in-process through CLI11, stdout captured.
+#include "cli/model_command.hpp"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "common/error.hpp"
+#include "compiler/graph/json_io.hpp"
+
+namespace accelgen {
+namespace {
+
+// Parses and runs `args` like the accelgen program would; returns stdout.
+std::string run(std::vector<std::string> args) {
+  CLI::App app("accelgen");
+  register_model_command(app);
+  args.insert(args.begin(), "accelgen");
+  std::vector<const char*> argv;
+  for (const std::string& a : args) argv.push_back(a.c_str());
+  testing::internal::CaptureStdout();
+  try {
+    app.parse(static_cast<int>(argv.size()), argv.data());
+  } catch (...) {
+    testing::internal::GetCapturedStdout();
+    throw;
+  }
+  return testing::internal::GetCapturedStdout();
+}
+
+nlohmann::json last_line_json(const std::string& out) {
+  std::string text = out;
+  while (!text.empty() && text.back() == '\n') text.pop_back();
+  return nlohmann::json::parse(text.substr(text.rfind('\n') + 1));
+}
+
+TEST(ModelCommand, InfoJsonOfResnet50) {
+  const nlohmann::json j = last_line_json(run({"model", "info", "resnet50", "--json"}));
+  EXPECT_EQ(j["name"], "resnet50");
+  EXPECT_EQ(j["params"], 25557032);  // torchvision's published count, which the zoo matches
+  EXPECT_NEAR(j["macs"].get<double>(), 4.09e9, 0.01 * 4.09e9);
+  EXPECT_EQ(j["skip_edges"], 16);
+  EXPECT_EQ(j["layers"].get<int>(), j["op_histogram"]["conv"].get<int>() + 1 + 1 + 1 + 1 + 16);
+}
+
+TEST(ModelCommand, InfoTextHasTheSections) {
+  const std::string out = run({"model", "info", "mobilenet_v2"});
+  for (const char* section : {"totals:", "activation/weight ratio", "skip edges: 10",
+                              "operators:", "dwconv", "features.1.dw"}) {
+    EXPECT_NE(out.find(section), std::string::npos) << section;
+  }
+}
+
+TEST(ModelCommand, ListNamesEveryModel) {
+  const std::string out = run({"model", "list"});
+  for (const char* name : {"resnet50", "bert_base", "vit_b16", "yolo_v3"}) {
+    EXPECT_NE(out.find(name), std::string::npos) << name;
+  }
+  EXPECT_EQ(last_line_json(run({"model", "list", "--json"})).size(), 12u);
+}
+
+TEST(ModelCommand, ExportThenInfoOfTheFileAgree) {
+  const std::string path =
+      (std::filesystem::temp_directory_path() / "accelgen_model_export.json").string();
+  run({"model", "export", "bert_base", "--seq-len", "64", "-o", path});
+  const nlohmann::json from_zoo =
+      last_line_json(run({"model", "info", "bert_base", "--seq-len", "64", "--json"}));
+  const nlohmann::json from_file = last_line_json(run({"model", "info", path, "--json"}));
+  EXPECT_EQ(from_zoo, from_file);
+  std::filesystem::remove(path);
+}
+
+TEST(ModelCommand, BadInputIsAUserError) {
+  EXPECT_THROW(run({"model", "info", "no_such_model"}), UserError);
+  EXPECT_THROW(run({"model", "info", "/nonexistent/graph.json"}), UserError);
+  const std::string path =
+      (std::filesystem::temp_directory_path() / "accelgen_model_cycle.json").string();
+  std::ofstream(path) << R"({"format": "accelgen-graph", "version": 1, "nodes": [
+      {"name": "a", "op": "activation", "inputs": ["b"], "attrs": {"mode": "relu"}},
+      {"name": "b", "op": "activation", "inputs": ["a"], "attrs": {"mode": "relu"}}]})";
+  try {
+    run({"model", "info", path});
+    FAIL() << "expected a UserError";
+  } catch (const UserError& e) {
+    EXPECT_NE(std::string(e.what()).find("cycle"), std::string::npos) << e.what();
+  }
+  std::filesystem::remove(path);
+}
+
+}  // namespace
+}  // namespace accelgen
