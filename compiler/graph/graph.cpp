@@ -31,15 +31,18 @@ constexpr std::pair<OpKind, const char*> kOpNames[] = {
     {OpKind::kReshape, "reshape"},
     {OpKind::kFlatten, "flatten"},
     {OpKind::kTranspose, "transpose"},
+    {OpKind::kSlice, "slice"},
+    {OpKind::kPad, "pad"},
+    {OpKind::kReduce, "reduce"},
     {OpKind::kEmbedding, "embedding"},
     {OpKind::kLstm, "lstm"},
     {OpKind::kCustom, "custom"},
 };
 
 constexpr std::pair<DType, const char*> kDTypeNames[] = {
-    {DType::kF32, "f32"}, {DType::kF16, "f16"}, {DType::kBF16, "bf16"},
-    {DType::kI64, "i64"}, {DType::kI32, "i32"}, {DType::kI16, "i16"},
-    {DType::kI8, "i8"},   {DType::kU8, "u8"},   {DType::kBool, "bool"},
+    {DType::kF32, "f32"}, {DType::kF64, "f64"},   {DType::kF16, "f16"}, {DType::kBF16, "bf16"},
+    {DType::kI64, "i64"}, {DType::kI32, "i32"},   {DType::kI16, "i16"}, {DType::kI8, "i8"},
+    {DType::kU8, "u8"},   {DType::kBool, "bool"},
 };
 
 }  // namespace
@@ -130,6 +133,23 @@ const Node& Graph::add(Node node) {
   index_.emplace(node.name, nodes_.size());
   nodes_.push_back(std::move(node));
   return nodes_.back();
+}
+
+void Graph::fuse(const std::string& name, const std::vector<WeightTensor>& extra,
+                 const std::string& activation) {
+  const auto index = find(name);
+  if (!index) throw UserError(fmt::format("graph '{}' has no node '{}'", name_, name));
+  Node& node = nodes_[*index];
+  for (const WeightTensor& w : extra) {
+    for (const WeightTensor& have : node.weights) {
+      if (have.name == w.name) {
+        throw UserError(fmt::format("node '{}' already has a weight '{}'", name, w.name));
+      }
+    }
+    volume(w.shape);
+    node.weights.push_back(w);
+  }
+  if (!activation.empty()) node.activation = activation;
 }
 
 std::optional<size_t> Graph::find(const std::string& name) const {

@@ -15,7 +15,7 @@ namespace accelgen::graph {
 
 using Shape = std::vector<int64_t>;
 
-enum class DType { kF32, kF16, kBF16, kI64, kI32, kI16, kI8, kU8, kBool };
+enum class DType { kF32, kF64, kF16, kBF16, kI64, kI32, kI16, kI8, kU8, kBool };
 
 enum class OpKind {
   kInput,
@@ -37,6 +37,9 @@ enum class OpKind {
   kReshape,
   kFlatten,
   kTranspose,
+  kSlice,      // dims: [start, end, step] for every axis
+  kPad,        // dims: [begin_0 .. begin_r-1, end_0 .. end_r-1] (negative crops)
+  kReduce,     // mode: mean, sum, max, min, prod, ...; dims: axes (empty = all); keepdims
   kEmbedding,  // token ids [N, S] -> [N, S, D]
   kLstm,       // [S, N, I] -> [S, N, H * directions]
   kCustom,     // opaque operator: declared output shape and MACs (e.g. NMS, RoIAlign)
@@ -56,6 +59,7 @@ struct Attrs {
   int64_t axis = 1;            // concat, gemm feature axis, softmax, layer_norm, flatten
   bool ceil_mode = false;      // pool
   bool bidirectional = false;  // lstm
+  bool keepdims = true;        // reduce
   std::array<double, 2> scale{1.0, 1.0};  // upsample (H, W)
   std::vector<int64_t> dims;              // reshape target (0 = copy, -1 = infer), transpose perm
   std::string mode;  // pool/upsample/activation kind; custom: what the operator is
@@ -87,6 +91,12 @@ class Graph {
   // shape, checks a non-empty node.shape against the inferred one and fills in the expected
   // weight shapes when node.weights is empty. Throws UserError naming the node on any problem.
   const Node& add(Node node);
+
+  // Folds a following operator into node `name`: appends `extra` weights (e.g. a bias or batch-norm
+  // scale/shift) and sets its fused activation when `activation` is not empty. Shapes do not
+  // change.
+  void fuse(const std::string& name, const std::vector<WeightTensor>& extra,
+            const std::string& activation = "");
 
   const std::string& name() const { return name_; }
   void set_name(std::string name) { name_ = std::move(name); }

@@ -30,6 +30,7 @@ json attrs_to_json(const Attrs& a) {
   if (a.axis != d.axis) j["axis"] = a.axis;
   if (a.ceil_mode != d.ceil_mode) j["ceil_mode"] = a.ceil_mode;
   if (a.bidirectional != d.bidirectional) j["bidirectional"] = a.bidirectional;
+  if (a.keepdims != d.keepdims) j["keepdims"] = a.keepdims;
   if (a.scale != d.scale) j["scale"] = a.scale;
   if (a.dims != d.dims) j["dims"] = a.dims;
   if (a.mode != d.mode) j["mode"] = a.mode;
@@ -45,10 +46,11 @@ void check_keys(const json& j, const std::set<std::string>& allowed, const std::
 }
 
 Attrs attrs_from_json(const json& j, const std::string& where) {
-  check_keys(j,
-             {"kernel", "stride", "dilation", "pads", "output_padding", "groups", "out_channels",
-              "vocab", "axis", "ceil_mode", "bidirectional", "scale", "dims", "mode", "macs"},
-             where + " attrs");
+  check_keys(
+      j,
+      {"kernel", "stride", "dilation", "pads", "output_padding", "groups", "out_channels", "vocab",
+       "axis", "ceil_mode", "bidirectional", "keepdims", "scale", "dims", "mode", "macs"},
+      where + " attrs");
   Attrs a;
   if (j.contains("kernel")) j.at("kernel").get_to(a.kernel);
   if (j.contains("stride")) j.at("stride").get_to(a.stride);
@@ -61,6 +63,7 @@ Attrs attrs_from_json(const json& j, const std::string& where) {
   if (j.contains("axis")) j.at("axis").get_to(a.axis);
   if (j.contains("ceil_mode")) j.at("ceil_mode").get_to(a.ceil_mode);
   if (j.contains("bidirectional")) j.at("bidirectional").get_to(a.bidirectional);
+  if (j.contains("keepdims")) j.at("keepdims").get_to(a.keepdims);
   if (j.contains("scale")) j.at("scale").get_to(a.scale);
   if (j.contains("dims")) j.at("dims").get_to(a.dims);
   if (j.contains("mode")) j.at("mode").get_to(a.mode);

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "common/error.hpp"
@@ -169,8 +170,10 @@ Shape upsample_shape(const Node& node, const std::vector<Shape>& inputs) {
   const Shape& in = inputs[0];
   expect_rank(node, in, 4);
   const Attrs& a = node.attrs;
-  if (a.mode != "nearest" && a.mode != "bilinear" && a.mode != "zero_insert") {
-    fail(node, fmt::format("unknown upsample mode '{}' (nearest, bilinear, zero_insert)", a.mode));
+  if (a.mode != "nearest" && a.mode != "bilinear" && a.mode != "bicubic" &&
+      a.mode != "zero_insert") {
+    fail(node, fmt::format("unknown upsample mode '{}' (nearest, bilinear, bicubic, zero_insert)",
+                           a.mode));
   }
   if (a.dims.size() == 2) return {in[0], in[1], a.dims[0], a.dims[1]};  // explicit output size
   if (!a.dims.empty()) fail(node, "upsample size must have 2 entries (H, W)");
@@ -258,6 +261,67 @@ Shape lstm_shape(const Node& node, const std::vector<Shape>& inputs) {
   return {inputs[0][0], inputs[0][1], node.attrs.out_channels * dirs};
 }
 
+Shape slice_shape(const Node& node, const std::vector<Shape>& inputs) {
+  expect_inputs(node, inputs, 1);
+  const Shape& in = inputs[0];
+  const std::vector<int64_t>& d = node.attrs.dims;
+  if (d.size() != 3 * in.size()) fail(node, "slice needs [start, end, step] for every axis");
+  Shape out(in.size());
+  for (size_t i = 0; i < in.size(); ++i) {
+    const int64_t dim = in[i];
+    int64_t start = d[3 * i], end = d[3 * i + 1];
+    const int64_t step = d[3 * i + 2];
+    if (step == 0) fail(node, "slice step must not be 0");
+    if (start < 0) start += dim;
+    if (end < 0) end += dim;
+    // Clamping as ONNX Slice does, so out-of-range bounds (e.g. INT64_MAX) mean "to the end".
+    if (step > 0) {
+      start = std::clamp<int64_t>(start, 0, dim);
+      end = std::clamp<int64_t>(end, 0, dim);
+    } else {
+      start = std::clamp<int64_t>(start, 0, dim - 1);
+      end = std::clamp<int64_t>(end, -1, dim - 1);
+    }
+    const int64_t span = end - start;
+    out[i] =
+        (span == 0 || (span > 0) != (step > 0)) ? 0 : (span + step + (step > 0 ? -1 : 1)) / step;
+    if (out[i] < 1) fail(node, fmt::format("slice leaves axis {} empty", i));
+  }
+  return out;
+}
+
+Shape pad_shape(const Node& node, const std::vector<Shape>& inputs) {
+  expect_inputs(node, inputs, 1);
+  const Shape& in = inputs[0];
+  const std::vector<int64_t>& d = node.attrs.dims;
+  if (d.size() != 2 * in.size()) fail(node, "pad needs a begin and an end for every axis");
+  Shape out(in.size());
+  for (size_t i = 0; i < in.size(); ++i) {
+    out[i] = in[i] + d[i] + d[i + in.size()];
+    if (out[i] < 1 || std::abs(d[i]) > kMaxDim || std::abs(d[i + in.size()]) > kMaxDim) {
+      fail(node, fmt::format("padding empties or overflows axis {}", i));
+    }
+  }
+  return out;
+}
+
+Shape reduce_shape(const Node& node, const std::vector<Shape>& inputs) {
+  expect_inputs(node, inputs, 1);
+  const Shape& in = inputs[0];
+  std::vector<bool> reduced(in.size(), node.attrs.dims.empty());
+  for (int64_t axis : node.attrs.dims) reduced[normalize_axis(node, axis, in.size())] = true;
+  Shape out;
+  for (size_t i = 0; i < in.size(); ++i) {
+    if (!reduced[i]) {
+      out.push_back(in[i]);
+    } else if (node.attrs.keepdims) {
+      out.push_back(1);
+    }
+  }
+  if (out.empty()) out.push_back(1);  // scalars are kept as [1]
+  return out;
+}
+
 Shape same_shape(const Node& node, const std::vector<Shape>& inputs) {
   expect_inputs(node, inputs, 1);
   if (node.op == OpKind::kSoftmax || node.op == OpKind::kLayerNorm) {
@@ -336,6 +400,12 @@ Shape infer_shape(const Node& node, const std::vector<Shape>& inputs) {
       return flatten_shape(node, inputs);
     case OpKind::kTranspose:
       return transpose_shape(node, inputs);
+    case OpKind::kSlice:
+      return slice_shape(node, inputs);
+    case OpKind::kPad:
+      return pad_shape(node, inputs);
+    case OpKind::kReduce:
+      return reduce_shape(node, inputs);
     case OpKind::kEmbedding:
       return embedding_shape(node, inputs);
     case OpKind::kLstm:
