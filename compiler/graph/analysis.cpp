@@ -110,7 +110,8 @@ std::vector<SkipEdge> skip_edges(const Graph& graph) {
 
 std::string op_label(const Graph& graph, const Node& node) {
   if (node.op == OpKind::kConv && conv_dims(graph, node)->depthwise) return "dwconv";
-  if (node.op == OpKind::kPool || node.op == OpKind::kActivation || node.op == OpKind::kCustom) {
+  if (node.op == OpKind::kPool || node.op == OpKind::kActivation || node.op == OpKind::kCustom ||
+      node.op == OpKind::kReduce || node.op == OpKind::kElementwise) {
     return std::string(to_string(node.op)) + ":" + node.attrs.mode;
   }
   return to_string(node.op);

@@ -34,6 +34,7 @@ constexpr std::pair<OpKind, const char*> kOpNames[] = {
     {OpKind::kSlice, "slice"},
     {OpKind::kPad, "pad"},
     {OpKind::kReduce, "reduce"},
+    {OpKind::kElementwise, "elementwise"},
     {OpKind::kEmbedding, "embedding"},
     {OpKind::kLstm, "lstm"},
     {OpKind::kCustom, "custom"},

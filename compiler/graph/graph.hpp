@@ -37,12 +37,13 @@ enum class OpKind {
   kReshape,
   kFlatten,
   kTranspose,
-  kSlice,      // dims: [start, end, step] for every axis
-  kPad,        // dims: [begin_0 .. begin_r-1, end_0 .. end_r-1] (negative crops)
-  kReduce,     // mode: mean, sum, max, min, prod, ...; dims: axes (empty = all); keepdims
-  kEmbedding,  // token ids [N, S] -> [N, S, D]
-  kLstm,       // [S, N, I] -> [S, N, H * directions]
-  kCustom,     // opaque operator: declared output shape and MACs (e.g. NMS, RoIAlign)
+  kSlice,        // dims: [start, end, step] for every axis
+  kPad,          // dims: [begin_0 .. begin_r-1, end_0 .. end_r-1] (negative crops)
+  kReduce,       // mode: mean, sum, max, min, prod, argmax, ...; dims: axes (empty = all); keepdims
+  kElementwise,  // any other broadcasting element-wise operator; mode: pow, max, where, equal, ...
+  kEmbedding,    // token ids [N, S] -> [N, S, D]
+  kLstm,         // [S, N, I] -> [S, N, H * directions]
+  kCustom,       // opaque operator: declared output shape and MACs (e.g. NMS, RoIAlign)
 };
 
 // Operator attributes. One flat struct keeps the JSON form and the builder simple; each operator

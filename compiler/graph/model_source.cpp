@@ -7,6 +7,7 @@
 
 #include "common/error.hpp"
 #include "compiler/graph/json_io.hpp"
+#include "compiler/graph/onnx_import.hpp"
 #include "compiler/graph/xrbench_import.hpp"
 
 namespace accelgen::graph {
@@ -14,11 +15,10 @@ namespace accelgen::graph {
 Graph load_model(const std::string& spec, const ZooOptions& options) {
   if (is_zoo_model(spec)) return build_zoo_model(spec, options);
   const std::filesystem::path path(spec);
+  if (path.extension() == ".onnx") return import_onnx_file(spec).graph;
   if (path.extension() != ".json") {
-    throw UserError(
-        fmt::format("'{}' is neither a zoo model (see `accelgen model list`) nor a "
-                    ".json graph file",
-                    spec));
+    throw UserError(fmt::format(
+        "'{}' is neither a zoo model (see `accelgen model list`) nor a .json or .onnx file", spec));
   }
   std::ifstream in(path);
   if (!in) throw UserError(fmt::format("{}: cannot open file", spec));

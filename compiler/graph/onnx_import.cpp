@@ -54,6 +54,43 @@ const std::map<std::string, std::string> kUnary = {
     {"Sin", "sin"},
     {"Cos", "cos"},
     {"Mish", "mish"},
+    {"Not", "not"},
+    {"Tan", "tan"},
+    {"Sinh", "sinh"},
+    {"Cosh", "cosh"},
+    {"Asin", "asin"},
+    {"Acos", "acos"},
+    {"Atan", "atan"},
+    {"Asinh", "asinh"},
+    {"Acosh", "acosh"},
+    {"Atanh", "atanh"},
+    {"IsInf", "is_inf"},
+    {"IsNaN", "is_nan"},
+    {"Shrink", "shrink"},
+    {"Hardmax", "hardmax"},
+    {"CumSum", "cumsum"},
+    {"Trilu", "trilu"},
+    {"LRN", "lrn"},
+    {"MeanVarianceNormalization", "mean_variance_normalization"},
+};
+// Broadcasting element-wise operators beyond add/sub/mul/div (the IR's `elementwise`).
+const std::map<std::string, std::string> kElementwiseOps = {
+    {"Pow", "pow"},
+    {"Min", "min"},
+    {"Max", "max"},
+    {"Sum", "sum"},
+    {"Mean", "mean"},
+    {"Mod", "mod"},
+    {"BitShift", "bit_shift"},
+    {"And", "and"},
+    {"Or", "or"},
+    {"Xor", "xor"},
+    {"Equal", "equal"},
+    {"Less", "less"},
+    {"Greater", "greater"},
+    {"LessOrEqual", "less_or_equal"},
+    {"GreaterOrEqual", "greater_or_equal"},
+    {"Where", "where"},
 };
 // Activations worth fusing into the producing convolution / GEMM / add.
 const std::set<std::string> kFusable = {"relu", "leaky_relu",   "clip",       "sigmoid", "tanh",
@@ -119,8 +156,10 @@ std::optional<Shape> broadcast(const Shape& a, const Shape& b) {
 
 class Importer {
  public:
-  Importer(const onnx::ModelProto& model, const std::string& name)
-      : g_(model.graph()), graph_(name) {
+  Importer(const onnx::ModelProto& model, const std::string& name, const OnnxImportOptions& options)
+      : g_(model.graph()),
+        graph_(model.graph().name().empty() ? name : model.graph().name()),
+        options_(options) {
     for (const auto& op : model.opset_import()) {
       if (op.domain().empty() || op.domain() == "ai.onnx") opset_ = op.version();
     }
@@ -171,12 +210,18 @@ class Importer {
     return i < n.input_size() && !n.input(i).empty();
   }
   bool is_const(const std::string& t) const { return consts_.count(t) != 0; }
-  const Constant& constant(const std::string& t) const {
+  const Constant& constant(const std::string& t) {
     auto it = consts_.find(t);
-    if (it == consts_.end()) fail(fmt::format("input '{}' must be a constant", t));
-    return it->second;
+    if (it != consts_.end()) return it->second;
+    if (auto v = options_.input_values.find(t); v != options_.input_values.end()) {
+      onnx::TensorProto tensor;
+      std::ifstream in(v->second, std::ios::binary);
+      if (!tensor.ParseFromIstream(&in)) fail(fmt::format("cannot read the value of '{}'", t));
+      return consts_[t] = decode_tensor(tensor, t);
+    }
+    fail(fmt::format("input '{}' must be a constant", t));
   }
-  std::vector<int64_t> const_ints(const std::string& t) const {
+  std::vector<int64_t> const_ints(const std::string& t) {
     const Constant& c = constant(t);
     if (!c.has_values) fail(fmt::format("the values of constant '{}' are not available", t));
     if (c.integer()) return c.ints;
@@ -184,7 +229,7 @@ class Importer {
     for (double v : c.reals) out.push_back(static_cast<int64_t>(v));
     return out;
   }
-  std::vector<double> const_reals(const std::string& t) const {
+  std::vector<double> const_reals(const std::string& t) {
     const Constant& c = constant(t);
     if (!c.has_values) fail(fmt::format("the values of constant '{}' are not available", t));
     if (!c.integer()) return c.reals;
@@ -295,6 +340,7 @@ class Importer {
   void slice(const onnx::NodeProto& n);
   void split(const onnx::NodeProto& n);
   void reshape_to(const std::string& in, Shape dims);
+  void reshuffle(const onnx::NodeProto& n);
   std::array<int64_t, 4> window_pads(const onnx::NodeProto& n, const Shape& in,
                                      const std::array<int64_t, 2>& kernel,
                                      const std::array<int64_t, 2>& stride,
@@ -309,6 +355,7 @@ class Importer {
   std::unordered_map<std::string, std::string> produced_;  // tensor -> IR node
   std::unordered_map<std::string, int> uses_;
   std::set<std::string> foldable_;  // tensors whose layer may absorb the next operator
+  const OnnxImportOptions& options_;
 };
 
 std::array<int64_t, 4> Importer::window_pads(const onnx::NodeProto& n, const Shape& in,
@@ -613,6 +660,40 @@ void Importer::split(const onnx::NodeProto& n) {
   }
 }
 
+// Data-movement operators whose output shape follows from attributes or constant inputs; they
+// become opaque `custom` nodes with that shape (no MACs).
+void Importer::reshuffle(const onnx::NodeProto& n) {
+  const std::string& op = n.op_type();
+  const std::string x = activation(n.input(0));
+  const Shape in = graph_.node(x).shape;
+  Shape out;
+  if (op == "Expand") {
+    const std::vector<int64_t> target = const_ints(n.input(1));
+    const auto joint = broadcast(in, Shape(target.begin(), target.end()));
+    if (!joint) fail(fmt::format("cannot expand {} to {}", shape_string(in), shape_string(target)));
+    out = *joint;
+  } else if (op == "Tile") {
+    const std::vector<int64_t> repeats = const_ints(n.input(1));
+    if (repeats.size() != in.size()) fail("repeats must have one entry per axis");
+    for (size_t i = 0; i < in.size(); ++i)
+      out.push_back(checked_mul(in[i], repeats[i], "tile size"));
+  } else {
+    const int64_t b = attr_int(n, "blocksize", 0);
+    if (in.size() != 4 || b < 1) fail("expects an NCHW input and a positive blocksize");
+    if (op == "DepthToSpace") {
+      if (in[1] % (b * b) != 0) fail("channels are not divisible by blocksize^2");
+      out = {in[0], in[1] / (b * b), in[2] * b, in[3] * b};
+    } else {
+      if (in[2] % b != 0 || in[3] % b != 0) fail("H and W are not divisible by blocksize");
+      out = {in[0], in[1] * b * b, in[2] / b, in[3] / b};
+    }
+  }
+  Node c = make(OpKind::kCustom, {x});
+  c.attrs.mode = op;
+  c.shape = std::move(out);
+  emit(std::move(c), graph_.node(x).dtype);
+}
+
 void Importer::reshape_to(const std::string& in, Shape dims) {
   if (dims.empty()) fail("scalar results are not supported");
   Node r = make(OpKind::kReshape, {activation(in)});
@@ -747,8 +828,8 @@ void Importer::import_node(const onnx::NodeProto& n) {
     return n.input(i);
   };
 
-  if (op == "Identity" || op == "Dropout" || op == "Cast" || op == "QuantizeLinear" ||
-      op == "DequantizeLinear") {
+  if (op == "Identity" || op == "Dropout" || op == "Cast" || op == "CastLike" ||
+      op == "QuantizeLinear" || op == "DequantizeLinear") {
     only_first_output(n);
     return alias(in(0));
   }
@@ -786,7 +867,6 @@ void Importer::import_node(const onnx::NodeProto& n) {
     return emit(std::move(b), dtype_of(in(0)));
   }
   if (op == "LayerNormalization") {
-    only_first_output(n);
     Node l = make(OpKind::kLayerNorm, {activation(in(0))});
     l.attrs.axis = attr_int(n, "axis", -1);
     const std::optional<Shape> scale = static_shape(in(1));
@@ -797,7 +877,22 @@ void Importer::import_node(const onnx::NodeProto& n) {
       if (!bias) fail("bias must be a constant or a graph input");
       l.weights.push_back({"beta", *bias});
     }
-    return emit(std::move(l), dtype_of(in(0)));
+    const std::string x = l.inputs[0];
+    const int64_t axis = normalize_axis(named(n.output(0)), l.attrs.axis, shape_of(x).size());
+    emit(std::move(l), dtype_of(in(0)));
+    // The optional Mean and InvStdDev outputs: reductions over the normalized axes.
+    for (int i = 1; i < n.output_size() && i < 3; ++i) {
+      if (n.output(i).empty()) continue;
+      Node r = make(OpKind::kReduce, {x});
+      r.name = n.output(i);
+      r.attrs.mode = i == 1 ? "mean" : "inv_std_dev";
+      for (int64_t a = axis; a < static_cast<int64_t>(shape_of(x).size()); ++a)
+        r.attrs.dims.push_back(a);
+      r.dtype = DType::kF32;
+      graph_.add(std::move(r));
+      produced_[n.output(i)] = n.output(i);
+    }
+    return;
   }
   if (auto u = kUnary.find(op); u != kUnary.end()) {
     std::string mode = u->second;
@@ -813,6 +908,38 @@ void Importer::import_node(const onnx::NodeProto& n) {
     Node a = make(OpKind::kActivation, {activation(in(0))});
     a.attrs.mode = mode;
     return emit(std::move(a), dtype_of(in(0)));
+  }
+  if (auto e = kElementwiseOps.find(op); e != kElementwiseOps.end()) {
+    Node x = make(OpKind::kElementwise, {});
+    for (const std::string& operand : n.input()) {
+      if (!operand.empty()) x.inputs.push_back(activation(operand));
+    }
+    x.attrs.mode = e->second;
+    return emit(std::move(x), dtype_of(in(0)));
+  }
+  if (op == "ArgMax" || op == "ArgMin") {
+    return reduce(n, op == "ArgMax" ? "argmax" : "argmin", {attr_int(n, "axis", 0)},
+                  attr_int(n, "keepdims", 1) != 0);
+  }
+  if (op == "InstanceNormalization") {
+    const std::optional<Shape> scale = static_shape(in(1));
+    const std::optional<Shape> shift = static_shape(in(2));
+    if (!scale || !shift) fail("scale and bias must be constants or graph inputs");
+    Node a = make(OpKind::kActivation, {activation(in(0))});
+    a.attrs.mode = "instance_norm";
+    a.weights = {{"scale", *scale}, {"shift", *shift}};
+    return emit(std::move(a), dtype_of(in(0)));
+  }
+  if (op == "Size") {
+    set_const(n.output(0), {{}, DType::kI64, true, {volume(shape_of(in(0)))}, {}});
+    return;
+  }
+  if (op == "ConstantOfShape") {
+    set_const(n.output(0), {const_ints(in(0)), DType::kF32, false, {}, {}});
+    return;
+  }
+  if (op == "Expand" || op == "Tile" || op == "DepthToSpace" || op == "SpaceToDepth") {
+    return reshuffle(n);
   }
   if (op == "PRelu") {
     const std::optional<Shape> slope = static_shape(in(1));
@@ -972,7 +1099,8 @@ void Importer::import_node(const onnx::NodeProto& n) {
 
 bool onnx_import_available() { return true; }
 
-OnnxImport import_onnx_bytes(const std::string& bytes, const std::string& name) {
+OnnxImport import_onnx_bytes(const std::string& bytes, const std::string& name,
+                             const OnnxImportOptions& options) {
   google::protobuf::SetLogHandler(nullptr);  // errors come back as one UserError line, not logs
   onnx::ModelProto model;
   if (!model.ParseFromString(bytes)) {
@@ -981,18 +1109,18 @@ OnnxImport import_onnx_bytes(const std::string& bytes, const std::string& name) 
   }
   if (!model.has_graph()) throw UserError(fmt::format("{}: ONNX model has no graph", name));
   try {
-    return Importer(model, std::filesystem::path(name).stem().string()).run();
+    return Importer(model, std::filesystem::path(name).stem().string(), options).run();
   } catch (const UserError& e) {
     throw UserError(fmt::format("{}: {}", name, e.what()));
   }
 }
 
-OnnxImport import_onnx_file(const std::string& path) {
+OnnxImport import_onnx_file(const std::string& path, const OnnxImportOptions& options) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw UserError(fmt::format("{}: cannot open file", path));
   std::ostringstream bytes;
   bytes << in.rdbuf();
-  return import_onnx_bytes(bytes.str(), path);
+  return import_onnx_bytes(bytes.str(), path, options);
 }
 
 Shape onnx_tensor_file_dims(const std::string& path) {

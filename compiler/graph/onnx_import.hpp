@@ -4,6 +4,7 @@
 // supported set is a UserError naming the operator and the node, never a silent drop.
 #pragma once
 
+#include <map>
 #include <string>
 #include <utility>
 #include <vector>
@@ -23,8 +24,16 @@ struct OnnxImport {
 // loaders then throw a UserError saying so.
 bool onnx_import_available();
 
-OnnxImport import_onnx_bytes(const std::string& bytes, const std::string& name);
-OnnxImport import_onnx_file(const std::string& path);
+struct OnnxImportOptions {
+  // Values for graph inputs that decide shapes (a Reshape target, Resize scales, Slice bounds...):
+  // input name -> serialized TensorProto file. Consulted only where a constant is required; real
+  // models carry such values as initializers, the ONNX backend tests feed them as inputs.
+  std::map<std::string, std::string> input_values;
+};
+
+OnnxImport import_onnx_bytes(const std::string& bytes, const std::string& name,
+                             const OnnxImportOptions& options = {});
+OnnxImport import_onnx_file(const std::string& path, const OnnxImportOptions& options = {});
 
 // The dimensions stored in a serialized onnx TensorProto file (e.g. a test's output_0.pb).
 Shape onnx_tensor_file_dims(const std::string& path);

@@ -6,11 +6,14 @@ namespace accelgen::graph {
 
 bool onnx_import_available() { return false; }
 
-OnnxImport import_onnx_bytes(const std::string&, const std::string& name) {
+OnnxImport import_onnx_bytes(const std::string&, const std::string& name,
+                             const OnnxImportOptions&) {
   throw UserError(name + ": this accelgen was built without ONNX support (install libonnx-dev)");
 }
 
-OnnxImport import_onnx_file(const std::string& path) { return import_onnx_bytes("", path); }
+OnnxImport import_onnx_file(const std::string& path, const OnnxImportOptions& options) {
+  return import_onnx_bytes("", path, options);
+}
 
 Shape onnx_tensor_file_dims(const std::string& path) {
   throw UserError(path + ": this accelgen was built without ONNX support (install libonnx-dev)");

@@ -385,6 +385,9 @@ Shape infer_shape(const Node& node, const std::vector<Shape>& inputs) {
     case OpKind::kMul:
     case OpKind::kDiv:
       return broadcast_shape(node, inputs);
+    case OpKind::kElementwise:
+      if (inputs.empty()) fail(node, "expects at least 1 input");
+      return inputs.size() == 1 ? inputs[0] : broadcast_shape(node, inputs);
     case OpKind::kConcat:
       return concat_shape(node, inputs);
     case OpKind::kUpsample:
