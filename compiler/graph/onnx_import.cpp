@@ -258,8 +258,13 @@ class Importer {
     if (auto it = consts_.find(t); it != consts_.end()) return it->second.dims;
     return graph_.node(activation(t)).shape;
   }
+  // Element type of a tensor, without turning a graph input into a node.
   DType dtype_of(const std::string& t) {
     if (auto it = consts_.find(t); it != consts_.end()) return it->second.dtype;
+    if (auto p = produced_.find(t); p != produced_.end()) return graph_.node(p->second).dtype;
+    if (auto in = graph_inputs_.find(t); in != graph_inputs_.end()) {
+      return dtype_from_onnx(in->second->type().tensor_type().elem_type(), t);
+    }
     return graph_.node(activation(t)).dtype;
   }
 

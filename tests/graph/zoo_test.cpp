@@ -42,6 +42,10 @@ const Published kPublished[] = {
     // Redmon & Farhadi 2018 / darknet YOLOv3 page: YOLOv3-416 65.86 Bn FLOPS; ultralytics/yolov3
     // README: 61.9 M parameters (the same darknet architecture).
     {"yolo_v3", 61.9e6, 0.005, 65.86e9 / 2, 0.005, "darknet YOLOv3-416 page; ultralytics README"},
+    // Reddi et al., "MLPerf Inference Benchmark" (ISCA 2020), model table: SSD-MobileNet-v1,
+    // 300x300, 6.91 M parameters and 2.47 GOPs (two per multiply-add). The graph has 1.3 % fewer
+    // parameters (folded batch norm counted as scale + shift only), hence 2 %.
+    {"ssd_mobilenet_v1", 6.91e6, 0.02, 2.47e9 / 2, 0.01, "MLPerf Inference paper"},
     // Devlin et al. 2019, section 3: BERT-base 110 M parameters (MACs checked separately below).
     {"bert_base", 110e6, 0.01, 0, 0, "BERT paper, section 3"},
 };

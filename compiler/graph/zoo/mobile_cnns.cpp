@@ -16,9 +16,7 @@ std::string classifier(Builder& b, std::string x) {
 
 }  // namespace
 
-Graph mobilenet_v1(const ZooOptions& o) {
-  Builder b("mobilenet_v1");
-  std::string x = b.input("input", {o.batch, 3, resolution(o, 224), resolution(o, 224)});
+std::string mobilenet_v1_body(Builder& b, std::string x, std::string* conv11) {
   x = b.conv("conv0", x, 32, 3, {.stride = 2});
   // (pointwise output channels, depthwise stride) of the 13 separable layers in Table 1.
   const std::pair<int64_t, int64_t> layers[] = {{64, 1},  {128, 2},  {128, 1}, {256, 2}, {256, 1},
@@ -28,8 +26,16 @@ Graph mobilenet_v1(const ZooOptions& o) {
   for (const auto& [out, stride] : layers) {
     x = b.dwconv(fmt::format("conv{}.dw", i), x, 3, {.stride = stride});
     x = b.conv(fmt::format("conv{}.pw", i), x, out, 1);
+    if (i == 11 && conv11 != nullptr) *conv11 = x;
     ++i;
   }
+  return x;
+}
+
+Graph mobilenet_v1(const ZooOptions& o) {
+  Builder b("mobilenet_v1");
+  std::string x = b.input("input", {o.batch, 3, resolution(o, 224), resolution(o, 224)});
+  x = mobilenet_v1_body(b, x, nullptr);
   classifier(b, x);
   return b.take();
 }

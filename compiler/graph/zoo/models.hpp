@@ -13,10 +13,15 @@ Graph resnet50(const ZooOptions& o);
 Graph mobilenet_v1(const ZooOptions& o);
 Graph mobilenet_v2(const ZooOptions& o);
 Graph efficientnet_b0(const ZooOptions& o);
+Graph ssd_mobilenet_v1(const ZooOptions& o);
 Graph tiny_yolo_v2(const ZooOptions& o);
 Graph yolo_v3(const ZooOptions& o);
 Graph bert_base(const ZooOptions& o);
 Graph vit_b16(const ZooOptions& o);
+
+// MobileNet-v1's convolutions (no classifier) on `x`; returns the last feature map and, when
+// `conv11` is set, stores the 11th separable layer's output (an SSD feature tap) there.
+std::string mobilenet_v1_body(class Builder& b, std::string x, std::string* conv11);
 
 // The image side to build at: the option when set, else the model's default.
 inline int64_t resolution(const ZooOptions& o, int64_t fallback) {

@@ -18,6 +18,8 @@ const std::vector<ZooModel>& zoo_models() {
       {"mobilenet_v1", "MobileNet-v1 1.0, 224x224 (Howard et al. 2017)", zoo::mobilenet_v1},
       {"mobilenet_v2", "MobileNet-v2 1.0, 224x224 (torchvision)", zoo::mobilenet_v2},
       {"efficientnet_b0", "EfficientNet-B0, 224x224 (torchvision)", zoo::efficientnet_b0},
+      {"ssd_mobilenet_v1", "SSD-MobileNet-v1, COCO, 300x300 (TF object detection API config)",
+       zoo::ssd_mobilenet_v1},
       {"tiny_yolo_v2", "Tiny YOLOv2, VOC, 416x416 (darknet yolov2-tiny-voc.cfg)",
        zoo::tiny_yolo_v2},
       {"yolo_v3", "YOLOv3, COCO, 416x416 (darknet yolov3.cfg)", zoo::yolo_v3},
