@@ -73,7 +73,20 @@ TEST(ModelCommand, ExportThenInfoOfTheFileAgree) {
   std::filesystem::remove(path);
 }
 
+TEST(ModelCommand, InfoReadsXrbenchFiles) {
+  const std::string path = std::string(ACCELGEN_XRBENCH_DIR) + "/res8_narrow.json";
+  if (!std::filesystem::exists(path)) GTEST_SKIP();
+  const nlohmann::json j = last_line_json(run({"model", "info", path, "--json"}));
+  EXPECT_EQ(j["macs"], 6752676);  // the README's exact total
+  EXPECT_EQ(j["skip_edges"], 3);
+}
+
 TEST(ModelCommand, BadInputIsAUserError) {
+  const std::string corrupt =
+      (std::filesystem::temp_directory_path() / "accelgen_model_corrupt.onnx").string();
+  std::ofstream(corrupt) << "definitely not protobuf";
+  EXPECT_THROW(run({"model", "info", corrupt}), UserError);
+  std::filesystem::remove(corrupt);
   EXPECT_THROW(run({"model", "info", "no_such_model"}), UserError);
   EXPECT_THROW(run({"model", "info", "/nonexistent/graph.json"}), UserError);
   const std::string path =

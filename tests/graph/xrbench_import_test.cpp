@@ -7,6 +7,9 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
+#include <random>
+#include <sstream>
 
 #include "common/error.hpp"
 #include "compiler/graph/analysis.hpp"
@@ -114,6 +117,49 @@ TEST(Xrbench, InconsistentLayersAreRejectedWithTheirName) {
   expect_error("inputs", {"nothing"}, "not an earlier node");
   expect_error("op", "warp", "unknown op");
   expect_error("kernel", "big", "");
+}
+
+// Random edits of a real file (digits, brackets, deletions, truncation): each result either loads
+// or is one UserError line, never another exception (fixed seed, printed on failure).
+TEST(Xrbench, FuzzedFilesNeverCrash) {
+  if (!std::filesystem::exists(data_path("res8_narrow.json"))) GTEST_SKIP();
+  std::ostringstream text;
+  text << std::ifstream(data_path("res8_narrow.json")).rdbuf();
+  const std::string good = text.str();
+  const unsigned seed = 11;
+  std::mt19937 rng(seed);
+  int rejected = 0;
+  for (int trial = 0; trial < 1000; ++trial) {
+    std::string s = good;
+    for (int e = 0; e < 1 + static_cast<int>(rng() % 3) && !s.empty(); ++e) {
+      const size_t at = rng() % s.size();
+      switch (rng() % 3) {
+        case 0:
+          s[at] = "0123456789-[]{}\",:"[rng() % 19];
+          break;
+        case 1:
+          s.erase(at, 1);
+          break;
+        default:
+          s.resize(at);
+          break;
+      }
+    }
+    try {
+      const nlohmann::json j = nlohmann::json::parse(s, nullptr, false);
+      if (j.is_discarded()) {
+        ++rejected;
+        continue;
+      }
+      graph_from_xrbench(j);
+    } catch (const UserError& e) {
+      EXPECT_EQ(std::string(e.what()).find('\n'), std::string::npos);
+      ++rejected;
+    } catch (const std::exception& e) {
+      FAIL() << "seed " << seed << " trial " << trial << ": " << e.what();
+    }
+  }
+  EXPECT_GT(rejected, 500);
 }
 
 }  // namespace
