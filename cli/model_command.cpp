@@ -102,7 +102,7 @@ void print_info(const Graph& g, const GraphStats& s) {
 
 void register_model_command(CLI::App& app) {
   CLI::App* model = app.add_subcommand(
-      "model", "Workload graphs: the built-in zoo, graph JSON and XRBench layer files");
+      "model", "Workload graphs: the built-in zoo, graph JSON, XRBench and ONNX files");
   model->require_subcommand(1);
 
   auto list_args = std::make_shared<ModelArgs>();
@@ -113,7 +113,8 @@ void register_model_command(CLI::App& app) {
   auto info_args = std::make_shared<ModelArgs>();
   CLI::App* info = model->add_subcommand(
       "info", "Layer table, totals, A/W distribution, skip edges and operator histogram");
-  info->add_option("MODEL", info_args->model, "Zoo model name, graph JSON or XRBench JSON file")
+  info->add_option("MODEL", info_args->model,
+                   "Zoo model name, or a graph JSON, XRBench JSON or ONNX file")
       ->required();
   info->add_flag("--json", info_args->json, "Print only the summary, as one JSON line");
   add_zoo_options(info, *info_args);
@@ -129,7 +130,8 @@ void register_model_command(CLI::App& app) {
 
   auto export_args = std::make_shared<ModelArgs>();
   CLI::App* exp = model->add_subcommand("export", "Write a model as graph JSON");
-  exp->add_option("MODEL", export_args->model, "Zoo model name, graph JSON or XRBench JSON file")
+  exp->add_option("MODEL", export_args->model,
+                  "Zoo model name, or a graph JSON, XRBench JSON or ONNX file")
       ->required();
   exp->add_option("-o,--output", export_args->output, "Output .json file")->required();
   add_zoo_options(exp, *export_args);

@@ -30,6 +30,14 @@ Node named(const std::string& name);
 // Numpy broadcasting of two shapes; nullopt when they do not broadcast.
 std::optional<Shape> broadcast(const Shape& a, const Shape& b);
 
+// GELU written out with Erf: node index of each pattern's first node (the Div) -> the tensor the
+// pattern produces, and the indices of the pattern's other nodes, which the importer skips.
+struct GeluPatterns {
+  std::map<int, std::string> start;
+  std::set<int> skip;
+};
+GeluPatterns find_gelu_patterns(const onnx::GraphProto& g);
+
 class Importer {
  public:
   Importer(const onnx::ModelProto& model, const std::string& name, const OnnxImportOptions& options)
@@ -50,9 +58,15 @@ class Importer {
       for (const std::string& in : n.input()) ++uses_[in];
     }
     for (const auto& v : g_.output()) ++uses_[v.name()];
-    for (const auto& n : g_.node()) {
-      node_ = &n;
-      import_node(n);
+    const GeluPatterns gelu = find_gelu_patterns(g_);
+    for (int i = 0; i < g_.node_size(); ++i) {
+      node_ = &g_.node(i);
+      if (gelu.skip.count(i)) continue;
+      if (auto it = gelu.start.find(i); it != gelu.start.end()) {
+        import_gelu(node_->input(0), it->second);
+      } else {
+        import_node(*node_);
+      }
     }
     OnnxImport result{std::move(graph_), {}};
     for (const auto& v : g_.output()) {
@@ -175,7 +189,7 @@ class Importer {
         n.op == OpKind::kConv || n.op == OpKind::kConvTranspose || n.op == OpKind::kGemm;
     graph_.add(std::move(n));
     produced_[node_->output(0)] = node_->output(0);
-    if (layer && uses_[node_->output(0)] == 1) foldable_.insert(node_->output(0));
+    if (layer) layer_outputs_.insert(node_->output(0));
   }
   Node make(OpKind op, std::vector<std::string> inputs) const {
     Node n;
@@ -192,10 +206,20 @@ class Importer {
       }
     }
   }
+  // True when `t` is a layer's own output, or a fold of one whose every step was read only by the
+  // next fold: then changing the layer changes nothing else that reads it.
+  bool exclusive(std::string t) const {
+    while (layer_outputs_.count(t) == 0) {
+      auto f = folded_from_.find(t);
+      if (f == folded_from_.end() || uses_.at(f->second) != 1) return false;
+      t = f->second;
+    }
+    return true;
+  }
   // The IR layer (conv, conv_transpose, gemm) behind tensor `t` when a following operator may be
-  // folded into it: `t` is that layer's output, or a fold of it, and nothing else reads it.
-  std::optional<std::string> fusable_producer(const std::string& t) {
-    if (foldable_.count(t) == 0 || !graph_.node(produced_.at(t)).activation.empty()) {
+  // folded into it: `t` is exclusive to it, read `reads` times, and no activation is fused yet.
+  std::optional<std::string> fusable_producer(const std::string& t, int reads = 1) {
+    if (uses_[t] != reads || !exclusive(t) || !graph_.node(produced_.at(t)).activation.empty()) {
       return std::nullopt;
     }
     return produced_.at(t);
@@ -205,11 +229,12 @@ class Importer {
                  const std::vector<WeightTensor>& extra, const std::string& activation = "") {
     graph_.fuse(layer, extra, activation);
     alias(from);
-    if (uses_[node_->output(0)] == 1) foldable_.insert(node_->output(0));
+    folded_from_[node_->output(0)] = from;
   }
 
   // ---- operators ----------------------------------------------------------------------------
   void import_node(const onnx::NodeProto& n);
+  void import_gelu(const std::string& x, const std::string& output);
   bool fold_constant(const onnx::NodeProto& n);
   void conv(const onnx::NodeProto& n, bool transposed, int w_index, int b_index, DType dtype);
   void gemm_like(const std::string& a, const std::string& b, const std::string& bias, bool trans_a,
@@ -235,7 +260,8 @@ class Importer {
   std::unordered_map<std::string, const onnx::ValueInfoProto*> graph_inputs_;
   std::unordered_map<std::string, std::string> produced_;  // tensor -> IR node
   std::unordered_map<std::string, int> uses_;
-  std::set<std::string> foldable_;  // tensors whose layer may absorb the next operator
+  std::set<std::string> layer_outputs_;  // outputs of conv, conv_transpose and gemm nodes
+  std::unordered_map<std::string, std::string> folded_from_;  // folded output -> tensor it read
   const OnnxImportOptions& options_;
 };
 

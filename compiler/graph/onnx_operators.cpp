@@ -372,4 +372,20 @@ void Importer::import_node(const onnx::NodeProto& n) {
   fail(fmt::format("unsupported ONNX operator '{}'", op));
 }
 
+// A recognized Erf-based GELU: one activation producing the pattern's output, fused into the
+// layer producing `x` when only the pattern reads `x`.
+void Importer::import_gelu(const std::string& x, const std::string& output) {
+  if (auto layer = fusable_producer(x, 2)) {  // read by the pattern's Div and Mul only
+    graph_.fuse(*layer, {}, "gelu");
+    produced_[output] = *layer;
+    return;
+  }
+  Node a = make(OpKind::kActivation, {activation(x)});
+  a.name = output;
+  a.attrs.mode = "gelu";
+  a.dtype = dtype_of(x);
+  graph_.add(std::move(a));
+  produced_[output] = output;
+}
+
 }  // namespace accelgen::graph::onnx_detail

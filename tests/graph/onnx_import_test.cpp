@@ -43,6 +43,12 @@ class Model {
     }
     for (int64_t i = 0; i < count; ++i) t->add_float_data(0.5f);
   }
+  void scalar(const std::string& name, float value) {
+    auto* t = model_.mutable_graph()->add_initializer();
+    t->set_name(name);
+    t->set_data_type(onnx::TensorProto::FLOAT);
+    t->add_float_data(value);
+  }
   void ints(const std::string& name, const std::vector<int64_t>& values) {
     auto* t = model_.mutable_graph()->add_initializer();
     t->set_name(name);
@@ -136,6 +142,38 @@ TEST(OnnxImport, EvaluatesConstantShapeSubgraphs) {
   const OnnxImport r = import_onnx_bytes(m.bytes(), "flatten.onnx");
   EXPECT_EQ(r.outputs[0].second, (Shape{2, 60}));
   EXPECT_EQ(r.graph.size(), 2u);  // the input and one reshape; the shape arithmetic is gone
+}
+
+// y = x * 0.5 * (1 + erf(x / sqrt(2))), as PyTorch exports GELU.
+void gelu_pattern(Model& m, const std::string& x, const std::string& y) {
+  m.scalar(x + ".sqrt2", 1.4142135f);
+  m.scalar(x + ".one", 1.0f);
+  m.scalar(x + ".half", 0.5f);
+  m.node("Div", {x, x + ".sqrt2"}, {x + ".d"});
+  m.node("Erf", {x + ".d"}, {x + ".e"});
+  m.node("Add", {x + ".one", x + ".e"}, {x + ".a"});
+  m.node("Mul", {x, x + ".a"}, {x + ".m"});
+  m.node("Mul", {x + ".m", x + ".half"}, {y});
+}
+
+TEST(OnnxImport, RecognizesTheErfGeluPattern) {
+  Model m;
+  m.input("x", {2, 16});
+  m.weight("w", {16, 32});
+  m.weight("b", {32});
+  m.node("MatMul", {"x", "w"}, {"mm"});
+  m.node("Add", {"mm", "b"}, {"h"});
+  gelu_pattern(m, "h", "y");
+  gelu_pattern(m, "x", "z");  // on a graph input: a standalone activation
+  m.output("y");
+  m.output("z");
+  const OnnxImport r = import_onnx_bytes(m.bytes(), "gelu.onnx");
+  ASSERT_EQ(r.graph.size(), 3u);  // x, the GEMM with bias and fused GELU, the GELU on x
+  EXPECT_EQ(r.graph.node("mm").activation, "gelu");  // the bias Add and the GELU folded into it
+  EXPECT_EQ(r.graph.node("mm").weights.back().name, "bias");
+  EXPECT_EQ(r.graph.node("z").attrs.mode, "gelu");
+  EXPECT_EQ(r.outputs[0].second, (Shape{2, 32}));
+  EXPECT_EQ(r.outputs[1].second, (Shape{2, 16}));
 }
 
 TEST(OnnxImport, UnsupportedOperatorNamesOperatorAndNode) {
