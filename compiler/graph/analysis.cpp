@@ -77,9 +77,13 @@ int64_t node_macs(const Graph& graph, const Node& node) {
 NodeStats node_stats(const Graph& graph, const Node& node) {
   NodeStats s;
   s.macs = node_macs(graph, node);
-  for (const WeightTensor& w : node.weights) s.weight_volume += volume(w.shape);
+  for (const WeightTensor& w : node.weights) {
+    s.weight_volume = checked_add(s.weight_volume, volume(w.shape), "weight count");
+  }
   s.params = node.weight_shared_with.empty() ? s.weight_volume : 0;
-  for (const Shape& in : graph.input_shapes(node)) s.input_activations += volume(in);
+  for (const Shape& in : graph.input_shapes(node)) {
+    s.input_activations = checked_add(s.input_activations, volume(in), "activation count");
+  }
   s.output_activations = volume(node.shape);
   if (s.weight_volume > 0 && s.macs > 0) {
     s.aw_in = static_cast<double>(s.input_activations) / static_cast<double>(s.weight_volume);
@@ -130,8 +134,8 @@ GraphStats analyze(const Graph& graph) {
     const NodeStats s = node_stats(graph, node);
     ++g.layers;
     ++g.op_histogram[op_label(graph, node)];
-    g.macs += s.macs;
-    g.params += s.params;
+    g.macs = checked_add(g.macs, s.macs, "total MAC count");
+    g.params = checked_add(g.params, s.params, "total parameter count");
     g.peak_activation = std::max(g.peak_activation, s.output_activations);
     if (s.aw_in) {
       ++g.weight_layers;

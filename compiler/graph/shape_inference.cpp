@@ -340,6 +340,14 @@ int64_t checked_mul(int64_t a, int64_t b, const char* what) {
   return out;
 }
 
+int64_t checked_add(int64_t a, int64_t b, const char* what) {
+  int64_t out = 0;
+  if (__builtin_add_overflow(a, b, &out)) {
+    throw UserError(fmt::format("{} overflows 64 bits", what));
+  }
+  return out;
+}
+
 int64_t volume(const Shape& shape) {
   int64_t v = 1;
   for (int64_t d : shape) {

@@ -16,6 +16,8 @@ inline constexpr int64_t kMaxVolume = int64_t{1} << 50;
 
 // Product of two non-negative counts; throws UserError naming `what` on int64 overflow.
 int64_t checked_mul(int64_t a, int64_t b, const char* what);
+// Sum of two non-negative counts; throws UserError naming `what` on int64 overflow.
+int64_t checked_add(int64_t a, int64_t b, const char* what);
 // Element count of a shape (1 for a scalar), checked against kMaxVolume.
 int64_t volume(const Shape& shape);
 

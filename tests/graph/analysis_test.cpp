@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include "common/error.hpp"
 #include "compiler/graph/builder.hpp"
 
 namespace accelgen::graph {
@@ -113,6 +114,22 @@ TEST(Analysis, SharedWeightsAreCountedOnce) {
   const GraphStats s = analyze(b.graph());
   EXPECT_EQ(s.params, 8 * 8 * 9);
   EXPECT_EQ(s.macs, 2 * 8 * 8 * 9 * 64);
+}
+
+TEST(Analysis, OverflowingTotalsAreUserErrors) {
+  Builder b("t");
+  b.input("x", {1, 4});
+  for (const char* name : {"a", "b"}) {  // two opaque operators declaring 2^62 MACs each
+    Node n;
+    n.name = name;
+    n.op = OpKind::kCustom;
+    n.inputs = {"x"};
+    n.shape = {1, 4};
+    n.attrs.macs = int64_t{1} << 62;
+    b.node(n);
+  }
+  EXPECT_EQ(node_stats(b.graph(), b.graph().node("a")).macs, int64_t{1} << 62);
+  EXPECT_THROW(analyze(b.graph()), UserError);  // 2^63 does not fit in int64
 }
 
 }  // namespace
