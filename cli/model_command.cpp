@@ -8,6 +8,7 @@
 #include "compiler/graph/analysis.hpp"
 #include "compiler/graph/json_io.hpp"
 #include "compiler/graph/model_source.hpp"
+#include "compiler/graph/onnx_import.hpp"
 #include "compiler/graph/report.hpp"
 #include "compiler/graph/zoo/zoo.hpp"
 
@@ -133,11 +134,18 @@ void register_model_command(CLI::App& app) {
   exp->add_option("MODEL", export_args->model,
                   "Zoo model name, or a graph JSON, XRBench JSON or ONNX file")
       ->required();
-  exp->add_option("-o,--output", export_args->output, "Output .json file")->required();
+  exp->add_option("-o,--output", export_args->output,
+                  "Output file: .json (graph JSON) or .onnx (weights as unfilled external data)")
+      ->required();
   add_zoo_options(exp, *export_args);
   exp->callback([export_args] {
     const Graph g = graph::load_model(export_args->model, export_args->zoo);
-    graph::save_graph_file(g, export_args->output);
+    if (export_args->output.size() > 5 &&
+        export_args->output.compare(export_args->output.size() - 5, 5, ".onnx") == 0) {
+      graph::save_onnx_file(g, export_args->output);
+    } else {
+      graph::save_graph_file(g, export_args->output);
+    }
     fmt::print("wrote {} ({} nodes)\n", export_args->output, g.size());
   });
 }

@@ -35,6 +35,13 @@ OnnxImport import_onnx_bytes(const std::string& bytes, const std::string& name,
                              const OnnxImportOptions& options = {});
 OnnxImport import_onnx_file(const std::string& path, const OnnxImportOptions& options = {});
 
+// IR -> ONNX (opset 17), for zoo models and other graphs of standard operators. Weights are
+// written as external-data references that are not filled (the IR has no values): the file
+// describes the network exactly, and this importer reads it back. Throws UserError for operators
+// ONNX cannot express (zero-insert upsampling, opaque custom operators, ...).
+std::string export_onnx(const Graph& graph);
+void save_onnx_file(const Graph& graph, const std::string& path);
+
 // The dimensions stored in a serialized onnx TensorProto file (e.g. a test's output_0.pb).
 Shape onnx_tensor_file_dims(const std::string& path);
 

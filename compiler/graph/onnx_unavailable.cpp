@@ -15,6 +15,13 @@ OnnxImport import_onnx_file(const std::string& path, const OnnxImportOptions& op
   return import_onnx_bytes("", path, options);
 }
 
+std::string export_onnx(const Graph& graph) {
+  throw UserError(graph.name() +
+                  ": this accelgen was built without ONNX support (install libonnx-dev)");
+}
+
+void save_onnx_file(const Graph& graph, const std::string&) { export_onnx(graph); }
+
 Shape onnx_tensor_file_dims(const std::string& path) {
   throw UserError(path + ": this accelgen was built without ONNX support (install libonnx-dev)");
 }
