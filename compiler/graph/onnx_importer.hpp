@@ -7,6 +7,7 @@
 
 #include <array>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
@@ -240,6 +241,8 @@ class Importer {
   void gemm_like(const std::string& a, const std::string& b, const std::string& bias, bool trans_a,
                  bool trans_b, DType dtype);
   void pool(const onnx::NodeProto& n);
+  bool lift_1d(const onnx::NodeProto& n, int w_index,
+               const std::function<void(const onnx::NodeProto&)>& import_2d);
   void reduce(const onnx::NodeProto& n, const std::string& mode, std::vector<int64_t> axes,
               bool keepdims);
   void resize(const onnx::NodeProto& n);

@@ -1,5 +1,6 @@
 // ONNX layers: convolutions, GEMM/MatMul, pooling, reductions, resizing.
 #include <algorithm>
+#include <functional>
 #include <limits>
 
 #include "compiler/graph/onnx_importer.hpp"
@@ -33,14 +34,66 @@ std::array<int64_t, 4> Importer::window_pads(const onnx::NodeProto& n, const Sha
   return pads;
 }
 
+// 1-D convolution and pooling run as 2-D ones over [N, C, L, 1], with reshapes around them.
+bool Importer::lift_1d(const onnx::NodeProto& n, int w_index,
+                       const std::function<void(const onnx::NodeProto&)>& import_2d) {
+  const std::string x = activation(n.input(0));
+  const Shape in = graph_.node(x).shape;
+  if (in.size() != 3) return false;
+  const std::string lifted = n.output(0) + ".as_2d";
+  onnx::NodeProto m = n;
+  Node r = make(OpKind::kReshape, {x});
+  r.name = lifted + ".in";
+  r.attrs.dims = {in[0], in[1], in[2], 1};
+  r.dtype = graph_.node(x).dtype;
+  graph_.add(std::move(r));
+  produced_[lifted + ".in"] = lifted + ".in";
+  m.set_input(0, lifted + ".in");
+  if (w_index >= 0 && has_input(n, w_index)) {
+    if (std::optional<Shape> w = static_shape(n.input(w_index)); w && w->size() == 3) {
+      Constant c;
+      c.dims = *w;
+      c.dims.push_back(1);
+      consts_[lifted + ".w"] = c;
+      m.set_input(w_index, lifted + ".w");
+    }
+  }
+  for (auto& a : *m.mutable_attribute()) {
+    const std::string& name = a.name();
+    if (name == "pads" && a.ints_size() == 2) {
+      const int64_t begin = a.ints(0), end = a.ints(1);
+      a.clear_ints();
+      for (int64_t v : {begin, int64_t{0}, end, int64_t{0}}) a.add_ints(v);
+    } else if (name == "output_padding") {
+      a.add_ints(0);
+    } else if (name == "kernel_shape" || name == "strides" || name == "dilations" ||
+               name == "output_shape") {
+      a.add_ints(1);
+    }
+  }
+  m.set_output(0, lifted);
+  uses_[lifted] = 1;
+  const onnx::NodeProto* outer = node_;
+  node_ = &m;
+  import_2d(m);
+  node_ = outer;
+  const Shape out = graph_.node(produced_.at(lifted)).shape;
+  reshape_to(lifted, {out[0], out[1], out[2]});
+  return true;
+}
+
 void Importer::conv(const onnx::NodeProto& n, bool transposed, int w_index, int b_index,
                     DType dtype) {
+  if (lift_1d(n, w_index,
+              [&](const onnx::NodeProto& m) { conv(m, transposed, w_index, b_index, dtype); })) {
+    return;
+  }
   const std::string x = activation(n.input(0));
   const Shape in = graph_.node(x).shape;
   const std::optional<Shape> w = static_shape(n.input(w_index));
   if (!w) fail("weights must be a constant or a graph input");
   if (in.size() != 4 || w->size() != 4) {
-    fail(fmt::format("only 2-D convolutions are supported (input {})", shape_string(in)));
+    fail(fmt::format("only 1-D and 2-D convolutions are supported (input {})", shape_string(in)));
   }
   Node c = make(transposed ? OpKind::kConvTranspose : OpKind::kConv, {x});
   Attrs& a = c.attrs;
@@ -169,8 +222,10 @@ void Importer::pool(const onnx::NodeProto& n) {
     for (size_t i = 2; i < in.size(); ++i) axes.push_back(static_cast<int64_t>(i));
     return reduce(n, mode, axes, true);
   }
-  if (in.size() != 4)
-    fail(fmt::format("only 2-D pooling is supported (input {})", shape_string(in)));
+  if (lift_1d(n, -1, [&](const onnx::NodeProto& m) { pool(m); })) return;
+  if (in.size() != 4) {
+    fail(fmt::format("only 1-D and 2-D pooling are supported (input {})", shape_string(in)));
+  }
   const auto k = attr_ints(n, "kernel_shape");
   if (!k || k->size() != 2) fail("kernel_shape must have 2 entries");
   Node p = make(OpKind::kPool, {x});

@@ -176,6 +176,22 @@ TEST(OnnxImport, RecognizesTheErfGeluPattern) {
   EXPECT_EQ(r.outputs[1].second, (Shape{2, 16}));
 }
 
+TEST(OnnxImport, OneDimensionalConvolutionRunsAsTwoDimensional) {
+  Model m;
+  m.input("x", {1, 4, 10});
+  m.weight("w", {6, 4, 3});
+  auto* conv = m.node("Conv", {"x", "w"}, {"y"});
+  Model::attr(conv, "pads", {1, 1});
+  Model::attr(conv, "strides", std::vector<int64_t>{2});
+  Model::attr(m.node("MaxPool", {"y"}, {"p"}), "kernel_shape", std::vector<int64_t>{2});
+  m.output("p");
+  const OnnxImport r = import_onnx_bytes(m.bytes(), "conv1d.onnx");
+  EXPECT_EQ(r.graph.node("y").shape, (Shape{1, 6, 5}));  // (10 + 2 - 3) / 2 + 1 = 5
+  EXPECT_EQ(r.outputs[0].second, (Shape{1, 6, 4}));      // (5 - 2) / 1 + 1 = 4
+  EXPECT_EQ(analyze(r.graph).macs, 6 * 4 * 3 * 5);
+  EXPECT_EQ(analyze(r.graph).params, 6 * 4 * 3);
+}
+
 TEST(OnnxImport, UnsupportedOperatorNamesOperatorAndNode) {
   Model m;
   m.input("x", {1, 4});
