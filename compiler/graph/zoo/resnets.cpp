@@ -60,6 +60,19 @@ Graph resnet(const char* name, const ZooOptions& o, const int (&blocks)[4], Bloc
 
 }  // namespace
 
+std::string resnet34_to_layer3(Builder& b, const std::string& image) {
+  std::string x = b.conv("conv1", image, 64, 7, {.stride = 2});
+  x = b.pool("maxpool", x, "max", 3, 2, 1);
+  const int blocks[3] = {3, 4, 6};
+  for (int stage = 0; stage < 3; ++stage) {
+    for (int i = 0; i < blocks[stage]; ++i) {
+      const int64_t stride = (stage == 1 && i == 0) ? 2 : 1;  // layer3 keeps its resolution
+      x = basic_block(b, fmt::format("layer{}.{}", stage + 1, i), x, int64_t{64} << stage, stride);
+    }
+  }
+  return x;
+}
+
 Graph resnet18(const ZooOptions& o) {
   static constexpr int kBlocks[4] = {2, 2, 2, 2};
   return resnet("resnet18", o, kBlocks, basic_block);

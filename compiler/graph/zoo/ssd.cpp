@@ -32,4 +32,38 @@ Graph ssd_mobilenet_v1(const ZooOptions& o) {
   return b.take();
 }
 
+// SSD-ResNet34 at 1200x1200 as in MLPerf Inference v0.5 (mlcommons/inference, ssd_r34.py):
+// ResNet-34 to layer3 at stride 8, five extra blocks (1x1 + 3x3, biases, ReLU), and 3x3 heads of
+// stride 3 (4 or 6 anchors, 81 classes) on the six feature maps.
+Graph ssd_resnet34(const ZooOptions& o) {
+  Builder b("ssd_resnet34");
+  const int64_t side = resolution(o, 1200);
+  std::string x = resnet34_to_layer3(b, b.input("input", {o.batch, 3, side, side}));
+  std::vector<std::string> maps = {x};
+  struct Extra {
+    int64_t mid, out, stride, pad;
+  };
+  const Extra extras[] = {
+      {256, 512, 2, 1}, {256, 512, 2, 1}, {128, 256, 2, 1}, {128, 256, 2, 0}, {128, 256, 1, 0}};
+  const ConvOptions relu_bias = {.bias = true, .batch_norm = false};
+  for (int i = 0; i < 5; ++i) {
+    const std::string name = fmt::format("extra{}", i + 1);
+    x = b.conv(name + ".reduce", x, extras[i].mid, 1, relu_bias);
+    ConvOptions o3 = relu_bias;
+    o3.stride = extras[i].stride;
+    o3.pad = extras[i].pad;
+    x = b.conv(name + ".conv", x, extras[i].out, 3, o3);
+    maps.push_back(x);
+  }
+  constexpr int64_t kClasses = 81;
+  const int64_t anchors[] = {4, 6, 6, 6, 4, 4};
+  const ConvOptions head = {
+      .stride = 3, .pad = 1, .bias = true, .batch_norm = false, .activation = ""};
+  for (size_t i = 0; i < maps.size(); ++i) {
+    b.conv(fmt::format("head{}.loc", i), maps[i], anchors[i] * 4, 3, head);
+    b.conv(fmt::format("head{}.conf", i), maps[i], anchors[i] * kClasses, 3, head);
+  }
+  return b.take();
+}
+
 }  // namespace accelgen::graph::zoo

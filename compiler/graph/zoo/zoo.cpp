@@ -20,6 +20,7 @@ const std::vector<ZooModel>& zoo_models() {
       {"efficientnet_b0", "EfficientNet-B0, 224x224 (torchvision)", zoo::efficientnet_b0},
       {"ssd_mobilenet_v1", "SSD-MobileNet-v1, COCO, 300x300 (TF object detection API config)",
        zoo::ssd_mobilenet_v1},
+      {"ssd_resnet34", "SSD-ResNet34, COCO, 1200x1200 (MLPerf Inference v0.5)", zoo::ssd_resnet34},
       {"tiny_yolo_v2", "Tiny YOLOv2, VOC, 416x416 (darknet yolov2-tiny-voc.cfg)",
        zoo::tiny_yolo_v2},
       {"yolo_v3", "YOLOv3, COCO, 416x416 (darknet yolov3.cfg)", zoo::yolo_v3},
