@@ -60,6 +60,32 @@ TEST_P(XrbenchModel, TotalsSkipEdgesAndSpansMatchTheReadme) {
   EXPECT_EQ(s.params, p.weights);
   EXPECT_EQ(s.skips.size(), p.skips);
   EXPECT_EQ(s.max_edge_span, p.max_edge_span);
+  // Each file's own "stats" block (written by the data's author): A/W extremes and peak tensor.
+  std::ifstream in(data_path(p.file));
+  const nlohmann::json stats = nlohmann::json::parse(in)["stats"];
+  const auto [in_min, in_max] = std::minmax_element(s.aw_in.begin(), s.aw_in.end());
+  const auto [out_min, out_max] = std::minmax_element(s.aw_out.begin(), s.aw_out.end());
+  EXPECT_DOUBLE_EQ(*in_min, stats["aw_in_min"].get<double>());
+  EXPECT_DOUBLE_EQ(*in_max, stats["aw_in_max"].get<double>());
+  EXPECT_DOUBLE_EQ(*out_min, stats["aw_out_min"].get<double>());
+  EXPECT_DOUBLE_EQ(*out_max, stats["aw_out_max"].get<double>());
+  EXPECT_EQ(s.peak_activation, stats["peak_act"].get<int64_t>());
+  // Operator counts: the IR's labels map onto the file's op names; pooling modes are one "pool";
+  // the file's "other" kinds became mul, reshape, conv_transpose or custom nodes.
+  auto count = [&](const std::string& label) {
+    size_t n = 0;
+    for (const auto& [op, c] : s.op_histogram) {
+      if (op == label || op.rfind(label + ":", 0) == 0) n += c;
+    }
+    return n;
+  };
+  const nlohmann::json& by_op = stats["by_op"];
+  size_t listed = 0;
+  for (const char* op : {"conv", "dwconv", "gemm", "pool", "add", "concat", "upsample"}) {
+    EXPECT_EQ(count(op), by_op[op].get<size_t>()) << op;
+    listed += count(op);
+  }
+  EXPECT_EQ(s.layers - listed, by_op["other"].get<size_t>());
   // The exported IR loads back to the same graph.
   EXPECT_EQ(to_json(graph_from_json(to_json(g))), to_json(g));
 }
