@@ -94,6 +94,34 @@ void Importer::reshuffle(const onnx::NodeProto& n) {
     if (repeats.size() != in.size()) fail("repeats must have one entry per axis");
     for (size_t i = 0; i < in.size(); ++i)
       out.push_back(checked_mul(in[i], repeats[i], "tile size"));
+  } else if (op == "GatherElements") {
+    out = shape_of(n.input(1));
+  } else if (op == "ScatterElements" || op == "Scatter" || op == "ScatterND") {
+    out = in;
+  } else if (op == "GatherND") {
+    const Shape indices = shape_of(n.input(1));
+    const int64_t batch = attr_int(n, "batch_dims", 0);
+    if (indices.empty() || batch < 0 || batch + indices.back() > static_cast<int64_t>(in.size())) {
+      fail("indices do not fit the data");
+    }
+    out.assign(indices.begin(), indices.end() - 1);
+    out.insert(out.end(), in.begin() + batch + indices.back(), in.end());
+  } else if (op == "OneHot") {
+    const std::vector<int64_t> depth = const_ints(n.input(1));
+    if (depth.size() != 1) fail("depth must be one value");
+    out = in;
+    const int64_t rank = static_cast<int64_t>(in.size()) + 1;
+    const int64_t axis = attr_int(n, "axis", -1);
+    const int64_t at = axis < 0 ? axis + rank : axis;
+    if (at < 0 || at >= rank) fail("axis out of range");
+    out.insert(out.begin() + at, depth[0]);
+  } else if (op == "TopK") {
+    const std::vector<int64_t> k =
+        opset_ >= 10 ? const_ints(n.input(1)) : std::vector<int64_t>{attr_int(n, "k", 0)};
+    const int64_t axis = normalize_axis(named(n.output(0)), attr_int(n, "axis", -1), in.size());
+    if (k.size() != 1 || k[0] < 1 || k[0] > in[axis]) fail("k must be in 1..the axis size");
+    out = in;
+    out[axis] = k[0];
   } else {
     const int64_t b = attr_int(n, "blocksize", 0);
     if (in.size() != 4 || b < 1) fail("expects an NCHW input and a positive blocksize");
@@ -105,10 +133,24 @@ void Importer::reshuffle(const onnx::NodeProto& n) {
       out = {in[0], in[1] * b * b, in[2] / b, in[3] / b};
     }
   }
+  if (out.empty()) fail("scalar results are not supported");
+  // Every operand computed at run time is an input of the opaque node (indices, updates, ...).
   Node c = make(OpKind::kCustom, {x});
+  for (int i = 1; i < n.input_size(); ++i) {
+    if (has_input(n, i) && !is_const(n.input(i))) c.inputs.push_back(activation(n.input(i)));
+  }
   c.attrs.mode = op;
-  c.shape = std::move(out);
+  c.shape = out;
   emit(std::move(c), graph_.node(x).dtype);
+  if (op == "TopK" && n.output_size() > 1 && !n.output(1).empty()) {  // the indices output
+    Node i = make(OpKind::kCustom, {x});
+    i.name = n.output(1);
+    i.attrs.mode = "TopK.indices";
+    i.shape = out;
+    i.dtype = DType::kI64;
+    graph_.add(std::move(i));
+    produced_[n.output(1)] = n.output(1);
+  }
 }
 
 void Importer::reshape_to(const std::string& in, Shape dims) {

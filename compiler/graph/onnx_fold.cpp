@@ -52,6 +52,17 @@ bool Importer::fold_constant(const onnx::NodeProto& n) {
     if (op == "DequantizeLinear") out.dtype = DType::kF32;
     if (op == "QuantizeLinear")
       out.dtype = has_input(n, 2) ? constant(n.input(2)).dtype : DType::kU8;
+  } else if (op == "Range" && a.integer()) {
+    const std::vector<int64_t> limit = const_ints(n.input(1)), delta = const_ints(n.input(2));
+    if (a.ints.size() != 1 || limit.size() != 1 || delta.size() != 1 || delta[0] == 0) {
+      fail("Range needs scalar start, limit and a non-zero delta");
+    }
+    out.ints.clear();
+    for (int64_t v = a.ints[0]; delta[0] > 0 ? v < limit[0] : v > limit[0]; v += delta[0]) {
+      if (out.ints.size() >= (1u << 16)) fail("Range is too long to evaluate");
+      out.ints.push_back(v);
+    }
+    out.dims = {static_cast<int64_t>(out.ints.size())};
   } else if (op == "ConstantOfShape") {
     out = {const_ints(n.input(0)), DType::kF32, false, {}, {}};
   } else if (op == "Slice" && a.integer() && a.dims.size() == 1 && opset_ >= 10) {

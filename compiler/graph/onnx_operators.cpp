@@ -89,7 +89,8 @@ const std::map<std::string, std::string> kReduce = {{"ReduceMean", "mean"},
                                                     {"ReduceL1", "l1"},
                                                     {"ReduceL2", "l2"},
                                                     {"ReduceSumSquare", "sum_square"},
-                                                    {"ReduceLogSumExp", "log_sum_exp"}};
+                                                    {"ReduceLogSumExp", "log_sum_exp"},
+                                                    {"ReduceLogSum", "log_sum"}};
 
 }  // namespace
 
@@ -215,7 +216,9 @@ void Importer::import_node(const onnx::NodeProto& n) {
     set_const(n.output(0), {const_ints(in(0)), DType::kF32, false, {}, {}});
     return;
   }
-  if (op == "Expand" || op == "Tile" || op == "DepthToSpace" || op == "SpaceToDepth") {
+  if (op == "Expand" || op == "Tile" || op == "DepthToSpace" || op == "SpaceToDepth" ||
+      op == "GatherElements" || op == "GatherND" || op == "ScatterElements" || op == "Scatter" ||
+      op == "ScatterND" || op == "OneHot" || op == "TopK") {
     return reshuffle(n);
   }
   if (op == "PRelu") {
