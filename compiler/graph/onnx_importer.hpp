@@ -6,6 +6,7 @@
 #include <onnx/onnx_pb.h>
 
 #include <array>
+#include <cmath>
 #include <fstream>
 #include <functional>
 #include <map>
@@ -117,7 +118,11 @@ class Importer {
     if (!c.has_values) fail(fmt::format("the values of constant '{}' are not available", t));
     if (c.integer()) return c.ints;
     std::vector<int64_t> out;
-    for (double v : c.reals) out.push_back(static_cast<int64_t>(v));
+    for (double v : c.reals) {
+      if (!(std::fabs(v) < 9.2e18))
+        fail(fmt::format("constant '{}' holds {}, not an integer", t, v));
+      out.push_back(static_cast<int64_t>(v));
+    }
     return out;
   }
   std::vector<double> const_reals(const std::string& t) {
@@ -238,6 +243,7 @@ class Importer {
   void import_gelu(const std::string& x, const std::string& output);
   bool fold_constant(const onnx::NodeProto& n);
   void conv(const onnx::NodeProto& n, bool transposed, int w_index, int b_index, DType dtype);
+  void pad_transposed_to(Attrs& a, int64_t in, int64_t want, int d, bool lower);
   void gemm_like(const std::string& a, const std::string& b, const std::string& bias, bool trans_a,
                  bool trans_b, DType dtype);
   void pool(const onnx::NodeProto& n);

@@ -20,7 +20,9 @@ std::array<int64_t, 4> Importer::window_pads(const onnx::NodeProto& n, const Sha
     }
   } else if (auto_pad == "SAME_UPPER" || auto_pad == "SAME_LOWER") {
     for (int d = 0; d < 2; ++d) {
-      if (stride[d] < 1) fail("strides must be positive");
+      if (stride[d] < 1 || stride[d] > kMaxDim) fail("strides must be in 1..2^32");
+      if (dilation[d] < 1 || dilation[d] > kMaxDim) fail("dilations must be in 1..2^32");
+      if (kernel[d] < 1 || kernel[d] > kMaxDim) fail("kernel sizes must be in 1..2^32");
       const int64_t out = (in[2 + d] + stride[d] - 1) / stride[d];
       const int64_t total = std::max<int64_t>(
           (out - 1) * stride[d] + (kernel[d] - 1) * dilation[d] + 1 - in[2 + d], 0);
@@ -82,6 +84,25 @@ bool Importer::lift_1d(const onnx::NodeProto& n, int w_index,
   return true;
 }
 
+// Pads of a transposed convolution that give output size `want` on spatial axis `d` (the odd one
+// at the end, or at the start for SAME_LOWER). A negative total means the output is larger than
+// the kernel sweep: the difference becomes output padding.
+void Importer::pad_transposed_to(Attrs& a, int64_t in, int64_t want, int d, bool lower) {
+  for (int64_t v : {a.stride[d], a.kernel[d], a.dilation[d], want, a.output_padding[d] + 1}) {
+    if (v < 1 || v > kMaxDim) fail("strides, kernel, dilations and sizes must be in 1..2^32");
+  }
+  const int64_t sweep =
+      checked_add(checked_mul(in - 1, a.stride[d], "output size"),
+                  checked_mul(a.kernel[d] - 1, a.dilation[d], "window span"), "output size");
+  const int64_t total = sweep + a.output_padding[d] + 1 - want;
+  if (total < 0) {
+    a.output_padding[d] -= total;
+    return;
+  }
+  a.pads[lower ? d : d + 2] = total - total / 2;
+  a.pads[lower ? d + 2 : d] = total / 2;
+}
+
 void Importer::conv(const onnx::NodeProto& n, bool transposed, int w_index, int b_index,
                     DType dtype) {
   if (lift_1d(n, w_index,
@@ -114,25 +135,15 @@ void Importer::conv(const onnx::NodeProto& n, bool transposed, int w_index, int 
       if (op->size() != 2) fail("output_padding must have 2 entries");
       a.output_padding = {(*op)[0], (*op)[1]};
     }
+    const std::string auto_pad = attr_string(n, "auto_pad", "NOTSET");
+    const bool lower = auto_pad == "SAME_LOWER";
     if (auto out = attr_ints(n, "output_shape")) {
-      // Pads follow from the requested size (SAME_UPPER split unless told otherwise).
       if (out->size() != 2) fail("output_shape must give H and W");
-      const bool lower = attr_string(n, "auto_pad", "NOTSET") == "SAME_LOWER";
+      for (int d = 0; d < 2; ++d) pad_transposed_to(a, in[2 + d], (*out)[d], d, lower);
+    } else if (auto_pad == "SAME_UPPER" || lower) {
       for (int d = 0; d < 2; ++d) {
-        const int64_t total = a.stride[d] * (in[2 + d] - 1) + a.output_padding[d] +
-                              (a.kernel[d] - 1) * a.dilation[d] + 1 - (*out)[d];
-        a.pads[lower ? d : d + 2] = total - total / 2;
-        a.pads[lower ? d + 2 : d] = total / 2;
-      }
-    } else if (attr_string(n, "auto_pad", "NOTSET") != "NOTSET" &&
-               attr_string(n, "auto_pad", "NOTSET") != "VALID") {
-      // SAME: output = input * stride.
-      const bool lower = attr_string(n, "auto_pad", "NOTSET") == "SAME_LOWER";
-      for (int d = 0; d < 2; ++d) {
-        const int64_t total = a.stride[d] * (in[2 + d] - 1) + a.output_padding[d] +
-                              (a.kernel[d] - 1) * a.dilation[d] + 1 - in[2 + d] * a.stride[d];
-        a.pads[lower ? d : d + 2] = total - total / 2;
-        a.pads[lower ? d + 2 : d] = total / 2;
+        pad_transposed_to(a, in[2 + d], checked_mul(in[2 + d], a.stride[d], "output size"), d,
+                          lower);
       }
     } else {
       a.pads = window_pads(n, in, a.kernel, a.stride, a.dilation);

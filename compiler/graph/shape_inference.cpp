@@ -31,14 +31,24 @@ void expect_positive(const Node& node, int64_t value, const char* what) {
     fail(node, fmt::format("{} must be in 1..2^32, got {}", what, value));
 }
 
+// Pads (and a transposed convolution's output padding) must lie in 0..2^32.
+void expect_pads(const Node& node) {
+  for (int64_t p : node.attrs.pads) {
+    if (p < 0 || p > kMaxDim) fail(node, fmt::format("padding must be in 0..2^32, got {}", p));
+  }
+  for (int64_t p : node.attrs.output_padding) {
+    if (p < 0 || p > kMaxDim)
+      fail(node, fmt::format("output padding must be in 0..2^32, got {}", p));
+  }
+}
+
 // Sliding-window output size (convolution and pooling).
 int64_t window_out(const Node& node, int64_t in, int64_t pad_sum, int64_t kernel, int64_t stride,
                    int64_t dilation, bool ceil_mode) {
   expect_positive(node, kernel, "kernel");
   expect_positive(node, stride, "stride");
   expect_positive(node, dilation, "dilation");
-  if (pad_sum < 0) fail(node, "padding must not be negative");
-  const int64_t span = dilation * (kernel - 1) + 1;
+  const int64_t span = checked_mul(dilation, kernel - 1, "window span") + 1;
   const int64_t room = in + pad_sum - span;
   if (room < 0) {
     fail(node, fmt::format("window {} larger than padded input {}", span, in + pad_sum));
@@ -48,6 +58,7 @@ int64_t window_out(const Node& node, int64_t in, int64_t pad_sum, int64_t kernel
 
 Shape conv_shape(const Node& node, const std::vector<Shape>& inputs) {
   expect_inputs(node, inputs, 1);
+  expect_pads(node);
   const Shape& in = inputs[0];
   expect_rank(node, in, 4);
   const Attrs& a = node.attrs;
@@ -66,6 +77,7 @@ Shape conv_shape(const Node& node, const std::vector<Shape>& inputs) {
 
 Shape conv_transpose_shape(const Node& node, const std::vector<Shape>& inputs) {
   expect_inputs(node, inputs, 1);
+  expect_pads(node);
   const Shape& in = inputs[0];
   expect_rank(node, in, 4);
   const Attrs& a = node.attrs;
@@ -80,8 +92,10 @@ Shape conv_transpose_shape(const Node& node, const std::vector<Shape>& inputs) {
     expect_positive(node, a.kernel[d], "kernel");
     expect_positive(node, a.stride[d], "stride");
     expect_positive(node, a.dilation[d], "dilation");
-    out[2 + d] = (in[2 + d] - 1) * a.stride[d] - a.pads[d] - a.pads[d + 2] +
-                 a.dilation[d] * (a.kernel[d] - 1) + a.output_padding[d] + 1;
+    const int64_t grown =
+        checked_add(checked_mul(in[2 + d] - 1, a.stride[d], "output size"),
+                    checked_mul(a.dilation[d], a.kernel[d] - 1, "window span"), "output size");
+    out[2 + d] = grown - a.pads[d] - a.pads[d + 2] + a.output_padding[d] + 1;
     if (out[2 + d] < 1) fail(node, "transposed convolution output is empty");
   }
   return out;
@@ -89,6 +103,7 @@ Shape conv_transpose_shape(const Node& node, const std::vector<Shape>& inputs) {
 
 Shape pool_shape(const Node& node, const std::vector<Shape>& inputs) {
   expect_inputs(node, inputs, 1);
+  expect_pads(node);
   const Shape& in = inputs[0];
   expect_rank(node, in, 4);
   const Attrs& a = node.attrs;
@@ -270,8 +285,10 @@ Shape slice_shape(const Node& node, const std::vector<Shape>& inputs) {
   for (size_t i = 0; i < in.size(); ++i) {
     const int64_t dim = in[i];
     int64_t start = d[3 * i], end = d[3 * i + 1];
-    const int64_t step = d[3 * i + 2];
-    if (step == 0) fail(node, "slice step must not be 0");
+    if (d[3 * i + 2] == 0) fail(node, "slice step must not be 0");
+    // A step longer than the axis takes one element either way; clamping keeps the arithmetic
+    // below in range for any int64 step.
+    const int64_t step = std::clamp<int64_t>(d[3 * i + 2], -dim - 1, dim + 1);
     if (start < 0) start += dim;
     if (end < 0) end += dim;
     // Clamping as ONNX Slice does, so out-of-range bounds (e.g. INT64_MAX) mean "to the end".
@@ -295,12 +312,13 @@ Shape pad_shape(const Node& node, const std::vector<Shape>& inputs) {
   const Shape& in = inputs[0];
   const std::vector<int64_t>& d = node.attrs.dims;
   if (d.size() != 2 * in.size()) fail(node, "pad needs a begin and an end for every axis");
+  for (int64_t p : d) {
+    if (p < -kMaxDim || p > kMaxDim) fail(node, fmt::format("padding {} is out of range", p));
+  }
   Shape out(in.size());
   for (size_t i = 0; i < in.size(); ++i) {
     out[i] = in[i] + d[i] + d[i + in.size()];
-    if (out[i] < 1 || std::abs(d[i]) > kMaxDim || std::abs(d[i + in.size()]) > kMaxDim) {
-      fail(node, fmt::format("padding empties or overflows axis {}", i));
-    }
+    if (out[i] < 1) fail(node, fmt::format("padding empties axis {}", i));
   }
   return out;
 }

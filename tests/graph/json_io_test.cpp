@@ -101,6 +101,22 @@ TEST(JsonIo, BadGraphsGiveOneLineNamingTheProblem) {
       {"format", [](json& j) { j["format"] = "onnx"; }, "format"},
       {"no nodes", [](json& j) { j.erase("nodes"); }, "nodes"},
       {"mismatch", [](json& j) { j["nodes"][3]["inputs"][1] = "x"; }, "broadcast"},
+      {"huge pads",
+       [](json& j) {
+         j["nodes"][1]["attrs"]["pads"] = {1, 1, INT64_MAX, 1};
+       },
+       "padding"},
+      {"huge window",
+       [](json& j) {
+         j["nodes"][1]["attrs"]["kernel"] = {int64_t{1} << 32, 3};
+         j["nodes"][1]["attrs"]["dilation"] = {int64_t{1} << 32, 1};
+       },
+       "overflows"},
+      {"negative size",
+       [](json& j) {
+         j["nodes"][0]["shape"] = {1, 3, -32, 32};
+       },
+       "dimension"},
   };
   for (const Case& c : cases) {
     json j = good;
