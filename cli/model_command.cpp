@@ -44,9 +44,10 @@ std::string si(double value) {
 
 void print_list(bool json) {
   nlohmann::json rows = nlohmann::json::array();
-  if (!json)
+  if (!json) {
     fmt::print("{:<16} {:>7} {:>10} {:>10}  {}\n", "model", "layers", "MACs", "params",
                "description");
+  }
   for (const graph::ZooModel& m : graph::zoo_models()) {
     const GraphStats s = graph::analyze(m.build({}));
     if (json) {

@@ -19,7 +19,7 @@ std::vector<T> from_raw(const std::string& raw, int64_t count, const std::string
                                 count * static_cast<int64_t>(sizeof(T))));
   }
   std::vector<T> out(count);
-  std::memcpy(out.data(), raw.data(), raw.size());
+  if (count > 0) std::memcpy(out.data(), raw.data(), raw.size());  // empty: data() may be null
   return out;
 }
 
