@@ -6,6 +6,7 @@
 #include "compiler/graph/analysis.hpp"
 #include "compiler/graph/builder.hpp"
 #include "compiler/graph/json_io.hpp"
+#include "compiler/graph/onnx_import.hpp"
 #include "compiler/graph/zoo/zoo.hpp"
 
 namespace accelgen::graph {
@@ -61,6 +62,19 @@ void BM_ParseAndAnalyze1000(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_ParseAndAnalyze1000)->Unit(benchmark::kMillisecond);
+
+void BM_OnnxImportAndAnalyze1000(benchmark::State& state) {
+  if (!onnx_import_available()) {
+    state.SkipWithError("built without libonnx-dev");
+    return;
+  }
+  const std::string bytes = export_onnx(thousand_layers());
+  for (auto _ : state) {
+    const OnnxImport r = import_onnx_bytes(bytes, "bench1000.onnx");
+    benchmark::DoNotOptimize(analyze(r.graph).macs);
+  }
+}
+BENCHMARK(BM_OnnxImportAndAnalyze1000)->Unit(benchmark::kMillisecond);
 
 void BM_BuildResnet50(benchmark::State& state) {
   for (auto _ : state) benchmark::DoNotOptimize(build_zoo_model("resnet50").size());
