@@ -22,6 +22,7 @@ struct ModelArgs {
   std::string model;
   std::string output;
   bool json = false;
+  bool layers = false;
   graph::ZooOptions zoo;
 };
 
@@ -119,12 +120,16 @@ void register_model_command(CLI::App& app) {
                    "Zoo model name, or a graph JSON, XRBench JSON or ONNX file")
       ->required();
   info->add_flag("--json", info_args->json, "Print only the summary, as one JSON line");
+  info->add_flag("--layers", info_args->layers,
+                 "With --json: add \"layer_table\", one entry per node with its loop dimensions");
   add_zoo_options(info, *info_args);
   info->callback([info_args] {
     const Graph g = graph::load_model(info_args->model, info_args->zoo);
     const GraphStats s = graph::analyze(g);
     if (info_args->json) {
-      fmt::print("{}\n", graph::summary_json(g, s).dump());
+      nlohmann::json summary = graph::summary_json(g, s);
+      if (info_args->layers) summary["layer_table"] = graph::layer_table_json(g);
+      fmt::print("{}\n", summary.dump());
     } else {
       print_info(g, s);
     }

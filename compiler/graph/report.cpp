@@ -55,4 +55,39 @@ nlohmann::json summary_json(const Graph& graph, const GraphStats& s) {
           {"aw_out", ratio_summary(s.aw_out)}};
 }
 
+nlohmann::json layer_table_json(const Graph& graph) {
+  nlohmann::json rows = nlohmann::json::array();
+  for (const Node& node : graph.nodes()) {
+    const NodeStats s = node_stats(graph, node);
+    nlohmann::json row = {
+        {"name", node.name},
+        {"op", op_label(graph, node)},
+        {"inputs", node.inputs},
+        {"shape", node.shape},
+        {"macs", s.macs},
+        {"params", s.params},
+        {"aw_in", s.aw_in ? nlohmann::json(*s.aw_in) : nlohmann::json(nullptr)},
+        {"aw_out", s.aw_out ? nlohmann::json(*s.aw_out) : nlohmann::json(nullptr)}};
+    if (auto c = conv_dims(graph, node)) {
+      row["conv"] = {{"n", c->n},
+                     {"k", c->k},
+                     {"c", c->c},
+                     {"p", c->p},
+                     {"q", c->q},
+                     {"r", c->r},
+                     {"s", c->s},
+                     {"stride", {c->stride_h, c->stride_w}},
+                     {"dilation", {c->dilation_h, c->dilation_w}},
+                     {"groups", c->groups},
+                     {"depthwise", c->depthwise},
+                     {"transposed", c->transposed}};
+    }
+    if (auto g = gemm_dims(graph, node)) {
+      row["gemm"] = {{"batch", g->batch}, {"m", g->m}, {"n", g->n}, {"k", g->k}};
+    }
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
 }  // namespace accelgen::graph

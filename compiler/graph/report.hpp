@@ -19,4 +19,9 @@ const char* aw_bucket_label(int bucket);
 // ({min, median, max, histogram}), "aw_out" (same)}.
 nlohmann::json summary_json(const Graph& graph, const GraphStats& stats);
 
+// One object per node: {"name", "op" (label), "inputs", "shape", "macs", "params", "aw_in",
+// "aw_out" (null without weights), and "conv" {n, k, c, p, q, r, s, stride, dilation, groups,
+// depthwise, transposed} or "gemm" {batch, m, n, k} where they apply}.
+nlohmann::json layer_table_json(const Graph& graph);
+
 }  // namespace accelgen::graph

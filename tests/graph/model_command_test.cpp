@@ -46,6 +46,21 @@ TEST(ModelCommand, InfoJsonOfResnet50) {
   EXPECT_EQ(j["layers"].get<int>(), j["op_histogram"]["conv"].get<int>() + 1 + 1 + 1 + 1 + 16);
 }
 
+TEST(ModelCommand, LayerTableCarriesLoopDimensions) {
+  const nlohmann::json j = last_line_json(run({"model", "info", "resnet50", "--json", "--layers"}));
+  const nlohmann::json& table = j["layer_table"];
+  ASSERT_EQ(table.size(), 74u);  // 73 layers and the input
+  const nlohmann::json& conv1 = table[1];
+  EXPECT_EQ(conv1["name"], "conv1");
+  EXPECT_EQ(conv1["conv"]["k"], 64);
+  EXPECT_EQ(conv1["conv"]["p"], 112);
+  EXPECT_EQ(conv1["conv"]["r"], 7);
+  EXPECT_EQ(conv1["macs"], 118013952);  // 64 * 3 * 7 * 7 * 112 * 112
+  const nlohmann::json& fc = table.back();
+  EXPECT_EQ(fc["gemm"]["k"], 2048);
+  EXPECT_EQ(fc["gemm"]["n"], 1000);
+}
+
 TEST(ModelCommand, InfoTextHasTheSections) {
   const std::string out = run({"model", "info", "mobilenet_v2"});
   for (const char* section : {"totals:", "activation/weight ratio", "skip edges: 10",
