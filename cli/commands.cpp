@@ -1,5 +1,7 @@
 #include "cli/commands.hpp"
 
+#include "cli/model_command.hpp"
+
 #include <fmt/format.h>
 
 #include <chrono>
@@ -199,6 +201,8 @@ void register_commands(CLI::App& app) {
   // flow: each flow adds its own subcommand to this one (register_<name>_flow(*g_flow_cmd)).
   g_flow_cmd = app.add_subcommand("flow", "Run a design-space exploration or analysis flow");
   g_flow_cmd->require_subcommand(1);
+
+  register_model_command(app);
 }
 
 }  // namespace accelgen

@@ -1,0 +1,22 @@
+// The graph's JSON form (documented in compiler/README.md): {"format": "accelgen-graph",
+// "version": 1, "name", "nodes": [...]}. Loading re-infers every shape, so a file that loads is a
+// valid graph; writing then reading gives back the same graph.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "compiler/graph/graph.hpp"
+
+namespace accelgen::graph {
+
+nlohmann::json to_json(const Graph& graph);
+// Throws UserError naming the node and the problem: unknown keys or operators, wrong types,
+// duplicate names, dangling edges, cycles, shape mismatches, absurd sizes.
+Graph graph_from_json(const nlohmann::json& json);
+
+// File helpers; the file name prefixes every error message.
+Graph load_graph_file(const std::string& path);
+void save_graph_file(const Graph& graph, const std::string& path);
+
+}  // namespace accelgen::graph
