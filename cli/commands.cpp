@@ -1,5 +1,6 @@
 #include "cli/commands.hpp"
 
+#include "cli/flow_cvu_dse.hpp"
 #include "cli/model_command.hpp"
 
 #include <fmt/format.h>
@@ -201,6 +202,7 @@ void register_commands(CLI::App& app) {
   // flow: each flow adds its own subcommand to this one (register_<name>_flow(*g_flow_cmd)).
   g_flow_cmd = app.add_subcommand("flow", "Run a design-space exploration or analysis flow");
   g_flow_cmd->require_subcommand(1);
+  register_cvu_dse_flow(*g_flow_cmd);
 
   register_model_command(app);
 }

@@ -1,0 +1,103 @@
+#include "cli/flow_cvu_dse.hpp"
+
+#include <fmt/format.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "common/error.hpp"
+#include "common/process.hpp"
+#include "flows/cvu_dse/cvu_dse.hpp"
+
+namespace accelgen {
+
+namespace {
+
+struct DseArgs {
+  std::vector<int> slices = {1, 2, 4};
+  std::vector<int> lanes = {1, 2, 4, 8, 16};
+  std::string out_dir;
+  bool json = false;
+  bool skip_synth = false;
+};
+
+void write_file(const std::filesystem::path& p, const std::string& text) {
+  std::ofstream out(p);
+  out << text;
+  if (!out) throw UserError(fmt::format("cannot write '{}'", p.string()));
+}
+
+void run(const DseArgs& a) {
+  for (int b : a.slices)
+    if (b != 1 && b != 2 && b != 4) throw UserError(fmt::format("--slices: {} is not 1, 2 or 4", b));
+  for (int L : a.lanes)
+    if (L < 1 || L > 64) throw UserError(fmt::format("--lanes: {} is not in 1..64", L));
+  auto progress = [](const std::string& m) { fmt::print(stderr, "accelgen: {}\n", m); };
+  nlohmann::json out = nlohmann::json::object();
+
+  if (!a.skip_synth) {
+    auto points = flows::run_cvu_dse(a.slices, a.lanes, progress);
+    fmt::print("CVU (B = 8, signed) vs a conventional 8-bit dot-product unit with the same L lanes\n");
+    fmt::print("(same 8b x 8b throughput: L MACs per cycle; Yosys synth -flatten, stat -tech cmos, ltp -noff)\n\n");
+    fmt::print("{:>2} {:>3} {:>6} {:>12} {:>12} {:>11} {:>7} {:>9}\n", "b", "L", "NBVEs", "CVU trans.", "conv. trans.",
+               "CVU/conv.", "depth", "conv.depth");
+    for (const auto& p : points)
+      fmt::print("{:>2} {:>3} {:>6} {:>12} {:>12} {:>10.2f}x {:>7} {:>9}\n", p.slice_bits, p.lanes, p.nbves, p.transistors,
+                 p.baseline_transistors, p.area_ratio(), p.longest_path, p.baseline_longest_path);
+    nlohmann::json pts = nlohmann::json::array();
+    for (const auto& p : points)
+      pts.push_back({{"slice_bits", p.slice_bits}, {"lanes", p.lanes}, {"nbves", p.nbves}, {"transistors", p.transistors},
+                     {"cells", p.cells}, {"flip_flops", p.flip_flops}, {"longest_path", p.longest_path},
+                     {"baseline_transistors", p.baseline_transistors},
+                     {"baseline_longest_path", p.baseline_longest_path}, {"area_ratio", p.area_ratio()}});
+    out["dse"] = pts;
+    if (!a.out_dir.empty()) {
+      std::filesystem::create_directories(a.out_dir);
+      const auto csv = std::filesystem::path(a.out_dir) / "cvu_dse.csv";
+      const auto gp = std::filesystem::path(a.out_dir) / "cvu_dse.gp";
+      const auto png = std::filesystem::path(a.out_dir) / "cvu_dse.png";
+      write_file(csv, flows::dse_csv(points));
+      write_file(gp, flows::dse_gnuplot(csv.string(), png.string()));
+      if (!find_program("gnuplot").empty() && run_process({"gnuplot", gp.string()}).exit_code == 0)
+        fmt::print("\nwrote {}, {} and {}\n", csv.string(), gp.string(), png.string());
+      else
+        fmt::print("\nwrote {} and {} (install gnuplot-nox to render the plot)\n", csv.string(), gp.string());
+    }
+  }
+
+  // Throughput per mode of one GEMM on a 2 x 2 BPVeC core of 16-lane CVUs.
+  CvuArrayParams arr;
+  arr.rows = 2;
+  arr.cols = 2;
+  arr.cvu = CvuParams{2, 8, 16, true};
+  arr.wbuf_depth = 64;
+  const int64_t M = 64, K = 1024, N = 8;
+  auto rows = flows::cvu_mode_throughput(arr, M, K, N, {{8, 8}, {8, 4}, {4, 4}, {8, 2}, {2, 2}});
+  fmt::print("\nOne {}x{}x{} GEMM on a 2x2 array of 16-lane CVUs (b = 2), cycles from the golden model:\n", M, K, N);
+  fmt::print("{:>6} {:>3} {:>11} {:>8} {:>8}\n", "mode", "G", "operations", "cycles", "speedup");
+  nlohmann::json modes = nlohmann::json::array();
+  for (const auto& r : rows) {
+    fmt::print("{:>6} {:>3} {:>11} {:>8} {:>7.2f}x\n", fmt::format("{}x{}", r.bx, r.bw), r.groups, r.operations,
+               r.cycles, r.speedup);
+    modes.push_back({{"bx", r.bx}, {"bw", r.bw}, {"groups", r.groups}, {"operations", r.operations},
+                     {"cycles", r.cycles}, {"speedup", r.speedup}});
+  }
+  out["modes"] = modes;
+  if (a.json) fmt::print("{}\n", out.dump());
+}
+
+}  // namespace
+
+void register_cvu_dse_flow(CLI::App& flow) {
+  static DseArgs args;
+  auto* cmd = flow.add_subcommand("cvu-dse", "CVU area vs a conventional 8-bit unit over slice width b and lanes L "
+                                             "(Yosys), and per-mode GEMM throughput");
+  cmd->add_option("--slices", args.slices, "slice widths b to sweep")->delimiter(',')->capture_default_str();
+  cmd->add_option("--lanes", args.lanes, "lanes L to sweep")->delimiter(',')->capture_default_str();
+  cmd->add_option("-o,--out", args.out_dir, "write cvu_dse.csv, cvu_dse.gp and cvu_dse.png here");
+  cmd->add_flag("--json", args.json, "last line of stdout: one JSON object with every number");
+  cmd->add_flag("--throughput-only", args.skip_synth, "skip the synthesis sweep (minutes) and print the mode table");
+  cmd->callback([] { run(args); });
+}
+
+}  // namespace accelgen
