@@ -33,6 +33,12 @@ struct VerifyResult {
   nlohmann::json details = nlohmann::json::object();  // block-specific numbers
 
   bool passed() const { return mismatches == 0 && (!cycle_exact || rtl_cycles == golden_cycles); }
+  // Counts a mismatch and keeps the first few descriptions for the report.
+  void report(std::string what) {
+    ++mismatches;
+    if (first_mismatches.size() < kReportedMismatches) first_mismatches.push_back(std::move(what));
+  }
+  static constexpr size_t kReportedMismatches = 5;
   double cycles_per_second() const { return sim_seconds > 0 ? rtl_cycles / sim_seconds : 0; }
 };
 

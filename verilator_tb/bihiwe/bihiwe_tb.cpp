@@ -13,7 +13,6 @@ namespace accelgen::sim {
 namespace {
 
 constexpr int64_t kDefaultVectors = 60;
-constexpr size_t kReported = 5;
 constexpr int kExhaustiveBits = 20;
 
 int64_t signed_field(uint64_t raw, int bits) { return golden::wrap_signed(raw, bits); }
@@ -113,31 +112,27 @@ VerifyResult run_bihiwe_tb(const ParamSet& params, const Model& model, const Ver
   res.sim_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   res.rtl_cycles = seen.empty() ? 0 : seen.back().cycle + 1;
 
-  auto report = [&](std::string text) {
-    ++res.mismatches;
-    if (res.first_mismatches.size() < kReported) res.first_mismatches.push_back(std::move(text));
-  };
-  if (h.error()) report("the simulation raised a Verilog error");
+  if (h.error()) res.report("the simulation raised a Verilog error");
   int64_t conversions = 0, saturated = 0;
   for (size_t i = 0; i < want.size(); ++i) {
     conversions += static_cast<int64_t>(want[i].conversions.size());
     for (const auto& c : want[i].conversions) saturated += c.saturated;
     if (i >= seen.size()) {
-      report(fmt::format("dot product {}: expected at cycle {}, never produced", i, want[i].cycle));
+      res.report(fmt::format("dot product {}: expected at cycle {}, never produced", i, want[i].cycle));
       continue;
     }
     ++res.outputs_checked;
     if (seen[i].cycle != want[i].cycle)
-      report(fmt::format("dot product {}: expected at cycle {}, got at cycle {}", i, want[i].cycle, seen[i].cycle));
+      res.report(fmt::format("dot product {}: expected at cycle {}, got at cycle {}", i, want[i].cycle, seen[i].cycle));
     if (seen[i].value != want[i].result) {
       const auto& c = want[i].conversions.front();
-      report(fmt::format("cycle {}: dot product {}: expected {}, got {}; golden first conversion (cycle {}): "
+      res.report(fmt::format("cycle {}: dot product {}: expected {}, got {}; golden first conversion (cycle {}): "
                          "pos {} neg {} value {}",
                          seen[i].cycle, i, want[i].result, seen[i].value, c.cycle, fmt::join(c.pos, ","),
                          fmt::join(c.neg, ","), fmt::join(c.value, ",")));
     }
   }
-  if (seen.size() > want.size()) report(fmt::format("{} unexpected extra outputs", seen.size() - want.size()));
+  if (seen.size() > want.size()) res.report(fmt::format("{} unexpected extra outputs", seen.size() - want.size()));
   res.details = {{"beats", beats.size()},
                  {"conversions", conversions},
                  {"saturated_values", saturated},

@@ -12,7 +12,6 @@ namespace accelgen::sim {
 namespace {
 
 constexpr int64_t kDefaultOps = 400;
-constexpr size_t kReported = 5;
 constexpr int kExhaustiveBits = 20;
 
 struct Mode {
@@ -152,29 +151,25 @@ VerifyResult run_cvu_tb(const ParamSet& params, const Model& model, const Verify
   res.sim_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   res.rtl_cycles = seen.empty() ? 0 : seen.back().cycle + 1;
 
-  auto report = [&](std::string text) {
-    ++res.mismatches;
-    if (res.first_mismatches.size() < kReported) res.first_mismatches.push_back(std::move(text));
-  };
-  if (h.error()) report("the simulation raised a Verilog error");
+  if (h.error()) res.report("the simulation raised a Verilog error");
   for (size_t i = 0; i < want.size(); ++i) {
     const golden::CvuOp& op = ops[i];
     const std::string mode = golden::cvu_mode_legal(p, op.mode_x, op.mode_w)
                                  ? fmt::format("{}b x {}b", p.width_of_level(op.mode_x), p.width_of_level(op.mode_w))
                                  : fmt::format("illegal mode ({}, {})", op.mode_x, op.mode_w);
     if (i >= seen.size()) {
-      report(fmt::format("operation {} ({}): expected at cycle {}, never produced", i, mode, want[i].cycle));
+      res.report(fmt::format("operation {} ({}): expected at cycle {}, never produced", i, mode, want[i].cycle));
       continue;
     }
     ++res.outputs_checked;
     if (seen[i].cycle != want[i].cycle)
-      report(fmt::format("operation {} ({}): expected at cycle {}, got at cycle {}", i, mode, want[i].cycle, seen[i].cycle));
+      res.report(fmt::format("operation {} ({}): expected at cycle {}, got at cycle {}", i, mode, want[i].cycle, seen[i].cycle));
     if (seen[i].value != want[i].result)
-      report(fmt::format("cycle {}: operation {} ({}): expected {}, got {}; golden NBVE sums {} shifts {}",
+      res.report(fmt::format("cycle {}: operation {} ({}): expected {}, got {}; golden NBVE sums {} shifts {}",
                          seen[i].cycle, i, mode, want[i].result, seen[i].value, fmt::join(want[i].nbve_sums, ","),
                          fmt::join(want[i].nbve_shifts, ",")));
   }
-  if (seen.size() > want.size()) report(fmt::format("{} unexpected extra outputs", seen.size() - want.size()));
+  if (seen.size() > want.size()) res.report(fmt::format("{} unexpected extra outputs", seen.size() - want.size()));
   res.details = {{"modes", modes_of(p, s).size()}, {"result_bits", rb}, {"latency", golden::kCvuLatency}};
   return res;
 }

@@ -15,7 +15,6 @@ namespace accelgen::sim {
 namespace {
 
 constexpr int64_t kDefaultJobs = 6;
-constexpr size_t kReported = 5;
 
 struct Job {
   std::string kind;  // "gemm" or "conv RxS CinxHxW -> Kout"
@@ -169,11 +168,7 @@ VerifyResult run_cvu_array_tb(const ParamSet& params, const Model& model, const 
   res.sim_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   res.rtl_cycles = seen.empty() ? 0 : seen.back().cycle + 1;
 
-  auto report = [&](std::string text) {
-    ++res.mismatches;
-    if (res.first_mismatches.size() < kReported) res.first_mismatches.push_back(std::move(text));
-  };
-  if (h.error()) report("the simulation raised a Verilog error");
+  if (h.error()) res.report("the simulation raised a Verilog error");
   std::vector<std::vector<int64_t>> assembled;
   for (const auto& j : jobs) assembled.emplace_back(j.reference.size(), 0);
   for (size_t i = 0; i < want.size(); ++i) {
@@ -183,14 +178,14 @@ VerifyResult run_cvu_array_tb(const ParamSet& params, const Model& model, const 
                                           p.cvu.width_of_level(job.gemm.mode_x), p.cvu.width_of_level(job.gemm.mode_w),
                                           ref.m, ref.n0);
     if (i >= seen.size()) {
-      report(fmt::format("{}: expected at cycle {}, never produced", where, want[i].cycle));
+      res.report(fmt::format("{}: expected at cycle {}, never produced", where, want[i].cycle));
       continue;
     }
     ++res.outputs_checked;
     if (seen[i].cycle != want[i].cycle)
-      report(fmt::format("{}: expected at cycle {}, got at cycle {}", where, want[i].cycle, seen[i].cycle));
+      res.report(fmt::format("{}: expected at cycle {}, got at cycle {}", where, want[i].cycle, seen[i].cycle));
     if (seen[i].y != want[i].y)
-      report(fmt::format("cycle {}: {}: expected [{}], got [{}]", seen[i].cycle, where, fmt::join(want[i].y, ", "),
+      res.report(fmt::format("cycle {}: {}: expected [{}], got [{}]", seen[i].cycle, where, fmt::join(want[i].y, ", "),
                          fmt::join(seen[i].y, ", ")));
     for (int c = 0; c < p.cols && ref.n0 + c < job.gemm.N; ++c)
       assembled[ref.gemm][ref.m * job.gemm.N + ref.n0 + c] = seen[i].y[c];
@@ -198,11 +193,11 @@ VerifyResult run_cvu_array_tb(const ParamSet& params, const Model& model, const 
   for (size_t j = 0; j < jobs.size(); ++j)
     for (size_t e = 0; e < jobs[j].reference.size(); ++e)
       if (assembled[j][e] != golden::wrap_signed(static_cast<uint64_t>(jobs[j].reference[e]), acc)) {
-        report(fmt::format("job {} ({}): output element {} is {}, the direct reference is {}", j, jobs[j].kind, e,
+        res.report(fmt::format("job {} ({}): output element {} is {}, the direct reference is {}", j, jobs[j].kind, e,
                            assembled[j][e], jobs[j].reference[e]));
         break;
       }
-  if (seen.size() > want.size()) report(fmt::format("{} unexpected extra outputs", seen.size() - want.size()));
+  if (seen.size() > want.size()) res.report(fmt::format("{} unexpected extra outputs", seen.size() - want.size()));
   std::vector<std::string> kinds;
   for (const auto& j : jobs)
     kinds.push_back(fmt::format("{} {}x{}x{} {}b x {}b", j.kind, j.gemm.M, j.gemm.K, j.gemm.N,

@@ -14,7 +14,6 @@ namespace accelgen::sim {
 namespace {
 
 constexpr int64_t kDefaultTransactions = 6;
-constexpr size_t kReportedMismatches = 5;
 
 int64_t operand(std::mt19937_64& rng, const std::string& pattern, int bits, int64_t index) {
   return pattern_operand(rng, pattern, bits, /*is_signed=*/true, index);
@@ -173,11 +172,7 @@ VerifyResult run_systolic_tb(const ParamSet& params, const Model& model, const V
   res.sim_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   res.rtl_cycles = seen.empty() ? 0 : seen.back().cycle + 1;
 
-  auto report = [&](std::string text) {
-    ++res.mismatches;
-    if (res.first_mismatches.size() < kReportedMismatches) res.first_mismatches.push_back(std::move(text));
-  };
-  if (h.error()) report("the simulation raised a Verilog error ($stop/$error/assertion)");
+  if (h.error()) res.report("the simulation raised a Verilog error ($stop/$error/assertion)");
 
   // Per output vector: value and cycle against the golden model.
   std::vector<std::vector<int64_t>> assembled(wl.gemms.size());
@@ -191,16 +186,16 @@ VerifyResult run_systolic_tb(const ParamSet& params, const Model& model, const V
       const std::string where = fmt::format("gemm {} ({}x{}x{}, {}) tile k0={} n0={} row m={}", ref.gemm, g.M, g.K,
                                             g.N, g.pattern, ref.k0, ref.n0, m);
       if (out >= seen.size()) {
-        report(fmt::format("{}: expected at cycle {}, never produced (stopped at cycle {})", where, want.cycle, h.cycle()));
+        res.report(fmt::format("{}: expected at cycle {}, never produced (stopped at cycle {})", where, want.cycle, h.cycle()));
         continue;
       }
       const Observed& got = seen[out];
       ++res.outputs_checked;
       if (got.cycle != want.cycle)
-        report(fmt::format("{}: expected at cycle {}, got at cycle {}", where, want.cycle, got.cycle));
+        res.report(fmt::format("{}: expected at cycle {}, got at cycle {}", where, want.cycle, got.cycle));
       for (int64_t c = 0; c < p.cols; ++c) {
         if (got.y[c] != want.y[c]) {
-          report(fmt::format("cycle {}: {} col {}: expected {}, got {}", got.cycle, where, c, want.y[c], got.y[c]));
+          res.report(fmt::format("cycle {}: {} col {}: expected {}, got {}", got.cycle, where, c, want.y[c], got.y[c]));
           break;
         }
       }
@@ -218,12 +213,12 @@ VerifyResult run_systolic_tb(const ParamSet& params, const Model& model, const V
     const auto want = golden::gemm_reference(g.M, g.K, g.N, g.x, g.w, p.acc_bits);
     for (size_t i = 0; i < want.size(); ++i)
       if (assembled[gi][i] != want[i]) {
-        report(fmt::format("gemm {} element ({}, {}): expected {}, reassembled {}", gi, i / g.N, i % g.N, want[i],
+        res.report(fmt::format("gemm {} element ({}, {}): expected {}, reassembled {}", gi, i / g.N, i % g.N, want[i],
                            assembled[gi][i]));
         break;
       }
   }
-  if (seen.size() > pred.outputs.size()) report(fmt::format("{} unexpected extra outputs", seen.size() - pred.outputs.size()));
+  if (seen.size() > pred.outputs.size()) res.report(fmt::format("{} unexpected extra outputs", seen.size() - pred.outputs.size()));
 
   std::vector<nlohmann::json> shapes;
   for (const auto& g : wl.gemms) shapes.push_back({{"m", g.M}, {"k", g.K}, {"n", g.N}, {"operands", g.pattern}});
