@@ -38,6 +38,10 @@ struct GeneratedDesign {
 // The canonical command that regenerates a configuration; goes in every header comment.
 std::string regenerate_command(const std::string& block, const nlohmann::json& params);
 
+// The header comment of every emitted module: what it is, the generator version, the command that
+// regenerates it, every parameter, and where its interface is specified. No timestamp.
+std::vector<std::string> generated_header(const std::string& what, const std::string& block, const nlohmann::json& params);
+
 // Generates BLOCK for validated PARAMS; throws UserError for a block without a generator.
 GeneratedDesign generate_design(const BlockInfo& block, const ParamSet& params);
 

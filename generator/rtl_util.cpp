@@ -26,4 +26,10 @@ std::string adder_tree(vlog::Scope& scope, const std::string& prefix, const std:
   return level.front();
 }
 
+std::vector<TopPort> top_ports(const vlog::Module& m) {
+  std::vector<TopPort> ports;
+  for (const auto& port : m.ports()) ports.push_back({port.name, port.width, port.dir == vlog::Dir::kInput});
+  return ports;
+}
+
 }  // namespace accelgen

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "generator/design.hpp"
 #include "generator/vlog/vlog.hpp"
 
 namespace accelgen {
@@ -13,5 +14,8 @@ namespace accelgen {
 // expression. Sums wrap modulo 2^WIDTH, so WIDTH must hold the largest sum.
 std::string adder_tree(vlog::Scope& scope, const std::string& prefix, const std::vector<std::string>& terms,
                        int width);
+
+// The ports of a top module, as the co-simulation adapter needs them.
+std::vector<TopPort> top_ports(const vlog::Module& m);
 
 }  // namespace accelgen
