@@ -55,9 +55,11 @@ void run(const DseArgs& a) {
       std::filesystem::create_directories(a.out_dir);
       const auto csv = std::filesystem::path(a.out_dir) / "cvu_dse.csv";
       const auto gp = std::filesystem::path(a.out_dir) / "cvu_dse.gp";
+      const auto dat = std::filesystem::path(a.out_dir) / "cvu_dse.dat";
       const auto png = std::filesystem::path(a.out_dir) / "cvu_dse.png";
       write_file(csv, flows::dse_csv(points));
-      write_file(gp, flows::dse_gnuplot(csv.string(), png.string()));
+      write_file(dat, flows::dse_plot_data(points));
+      write_file(gp, flows::dse_gnuplot(points, dat.string(), png.string()));
       if (!find_program("gnuplot").empty() && run_process({"gnuplot", gp.string()}).exit_code == 0)
         fmt::print("\nwrote {}, {} and {}\n", csv.string(), gp.string(), png.string());
       else

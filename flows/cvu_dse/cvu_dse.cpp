@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <map>
 
@@ -90,21 +91,47 @@ std::string dse_csv(const std::vector<DsePoint>& points) {
   return csv;
 }
 
-std::string dse_gnuplot(const std::string& csv_path, const std::string& png_path) {
-  return fmt::format(R"(# accelgen cvu-dse: CVU area per 8-bit MAC relative to a conventional 8-bit dot-product unit.
+namespace {
+
+std::vector<int> slice_widths(const std::vector<DsePoint>& points) {
+  std::vector<int> out;
+  for (const auto& p : points)
+    if (std::find(out.begin(), out.end(), p.slice_bits) == out.end()) out.push_back(p.slice_bits);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+}  // namespace
+
+std::string dse_plot_data(const std::vector<DsePoint>& points) {
+  std::string data;
+  for (int b : slice_widths(points)) {
+    data += fmt::format("# b = {}: lanes area_ratio\n", b);
+    for (const auto& p : points)
+      if (p.slice_bits == b) data += fmt::format("{} {:.4f}\n", p.lanes, p.area_ratio());
+    data += "\n\n";  // gnuplot: next index
+  }
+  return data;
+}
+
+std::string dse_gnuplot(const std::vector<DsePoint>& points, const std::string& data_path, const std::string& png_path) {
+  std::string titles;
+  for (int b : slice_widths(points)) titles += fmt::format("{}b={}", titles.empty() ? "" : " ", b);
+  return fmt::format(R"(# accelgen cvu-dse: CVU area relative to a conventional 8-bit dot-product unit of the same lanes.
 set terminal pngcairo size 800,500 noenhanced
 set output '{1}'
-set datafile separator ','
-set title 'CVU (B = 8) vs conventional 8-bit dot-product unit: estimated transistors (Yosys stat -tech cmos)'
+set title 'CVU (B = 8) area / conventional 8-bit unit area (Yosys stat -tech cmos)'
 set xlabel 'lanes per NBVE (L)'
-set ylabel 'CVU transistors / conventional transistors'
-set logscale x 2
+set ylabel 'transistor ratio (1 = conventional)'
+set logscale xy 2
+set yrange [0.5:*]
 set key top right
 set grid
-plot for [b in "1 2 4"] '{0}' using ($1 == b+0 ? $2 : 1/0):10 with linespoints title sprintf('b = %s', b), \
+titles = "{2}"
+plot for [i=0:{3}] '{0}' index i using 1:2 with linespoints lw 2 title word(titles, i + 1), \
      1 with lines dashtype 2 lc rgb 'gray' title 'conventional'
 )",
-                     csv_path, png_path);
+                     data_path, png_path, titles, slice_widths(points).size() - 1);
 }
 
 }  // namespace accelgen::flows

@@ -33,8 +33,10 @@ struct ModeThroughput {
 std::vector<ModeThroughput> cvu_mode_throughput(const CvuArrayParams& p, int64_t M, int64_t K, int64_t N,
                                                 const std::vector<std::pair<int, int>>& widths);
 
-// CSV of the DSE points, and a gnuplot script that plots area ratio against L per b.
+// CSV of the DSE points; gnuplot data (one block per slice width) and a script that plots the area
+// ratio against L, one line per b.
 std::string dse_csv(const std::vector<DsePoint>& points);
-std::string dse_gnuplot(const std::string& csv_path, const std::string& png_path);
+std::string dse_plot_data(const std::vector<DsePoint>& points);
+std::string dse_gnuplot(const std::vector<DsePoint>& points, const std::string& data_path, const std::string& png_path);
 
 }  // namespace accelgen::flows
