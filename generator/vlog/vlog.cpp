@@ -230,6 +230,12 @@ void Scope::emit(std::string& out, int indent) const {
         out += fmt::format("{}assign {} = {};\n", pad(indent), it.a, it.b);
         break;
       case Item::Type::kFF:
+        if (it.ff->reset_n.empty()) {  // no reset (memories): the body alone
+          out += fmt::format("{}always_ff @(posedge {}) begin\n", pad(indent), it.ff->clock);
+          it.ff->body.emit(out, indent + 1);
+          out += fmt::format("{}end\n", pad(indent));
+          break;
+        }
         out += fmt::format("{}always_ff @(posedge {} or negedge {}) begin\n", pad(indent),
                            it.ff->clock, it.ff->reset_n);
         out += fmt::format("{}if (!{}) begin\n", pad(indent + 1), it.ff->reset_n);

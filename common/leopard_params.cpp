@@ -1,0 +1,65 @@
+#include "common/leopard_params.hpp"
+
+#include <fmt/format.h>
+
+#include <bit>
+
+#include "common/error.hpp"
+
+namespace accelgen {
+
+int LeopardQkParams::score_bits() const {
+  return q_bits + k_bits - 1 + static_cast<int>(std::bit_width(static_cast<unsigned>(taps)));
+}
+
+LeopardQkParams LeopardQkParams::from(const ParamSet& set) {
+  LeopardQkParams p;
+  p.taps = static_cast<int>(set.integer("taps"));
+  p.q_bits = static_cast<int>(set.integer("q_bits"));
+  p.k_bits = static_cast<int>(set.integer("k_bits"));
+  p.bits_per_cycle = static_cast<int>(set.integer("bits_per_cycle"));
+  p.n_dpu = static_cast<int>(set.integer("n_dpu"));
+  p.signmag = set.choice("k_encoding") == "signmag";
+  p.seq_len = static_cast<int>(set.integer("seq_len"));
+  return p;
+}
+
+LeopardQkStimulus LeopardQkStimulus::from(const ParamSet& set) {
+  LeopardQkStimulus s;
+  s.prune = set.choice("prune");
+  s.operands = set.choice("operands");
+  return s;
+}
+
+BlockInfo leopard_qk_block_info() {
+  using R = ParamRole;
+  BlockInfo b;
+  b.name = "leopard_qk";
+  b.description =
+      "LeOPArd QK processing unit: n_dpu bit-serial dot-product units with exact early termination "
+      "against a threshold";
+  b.schema.integer("taps", 64, 1, 128, "D: elements per Q/K vector (taps of each dot-product unit)")
+      .integer("q_bits", 12, 2, 16, "signed Q element width in bits")
+      .integer("k_bits", 12, 2, 16, "K element width in bits")
+      .integer("bits_per_cycle", 2, 1, 16, "B: K bits read per cycle, most significant first; divides k_bits")
+      .integer("n_dpu", 6, 1, 16, "N: dot-product units (the thesis: 6 area-equal, 8 high-performance)")
+      .choice("k_encoding", {"twos", "signmag"},
+              "K encoding: two's complement (positive-q margin) or sign-magnitude (sign-XOR margin)")
+      .integer("seq_len", 512, 1, 1024, "keys in the key buffers, interleaved over the DPUs (>= n_dpu)")
+      .choice("prune", {"mixed", "0", "50", "90", "100", "random"},
+              "verify: per-Q threshold giving 0/50/90/100% pruning (mixed cycles them; random = uniform Th)",
+              R::kStimulus)
+      .choice("operands", {"mixed", "random", "min", "max", "extremes", "sparse"},
+              "verify: Q/K values; mixed cycles random/min/max/extremes/sparse per Q vector", R::kStimulus);
+  b.check = [](const ParamSet& set) {
+    LeopardQkParams p = LeopardQkParams::from(set);
+    if (p.k_bits % p.bits_per_cycle != 0)
+      throw UserError(fmt::format("bits_per_cycle = {} must divide k_bits = {}", p.bits_per_cycle, p.k_bits));
+    if (p.seq_len < p.n_dpu)
+      throw UserError(fmt::format("seq_len = {} must be at least n_dpu = {} (every DPU holds a key)",
+                                  p.seq_len, p.n_dpu));
+  };
+  return b;
+}
+
+}  // namespace accelgen

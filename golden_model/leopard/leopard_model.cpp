@@ -1,0 +1,154 @@
+#include "golden_model/leopard/leopard_model.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace accelgen::golden {
+
+namespace {
+
+uint64_t mask(int bits) { return bits >= 64 ? ~uint64_t{0} : (uint64_t{1} << bits) - 1; }
+
+int64_t as_signed(uint64_t v, int bits) {
+  v &= mask(bits);
+  return (v >> (bits - 1)) & 1 ? static_cast<int64_t>(v) - (int64_t{1} << bits) : static_cast<int64_t>(v);
+}
+
+}  // namespace
+
+int64_t leopard_k_min(const LeopardQkParams& p) {
+  return p.signmag ? -((int64_t{1} << (p.k_bits - 1)) - 1) : -(int64_t{1} << (p.k_bits - 1));
+}
+
+int64_t leopard_k_max(const LeopardQkParams& p) { return (int64_t{1} << (p.k_bits - 1)) - 1; }
+
+uint64_t leopard_encode_k(const LeopardQkParams& p, int64_t k) {
+  if (k < leopard_k_min(p) || k > leopard_k_max(p)) throw std::invalid_argument("K value out of range");
+  if (!p.signmag) return static_cast<uint64_t>(k) & mask(p.k_bits);
+  const uint64_t sign = k < 0 ? 1 : 0;
+  return (sign << (p.k_bits - 1)) | static_cast<uint64_t>(k < 0 ? -k : k);
+}
+
+int64_t leopard_decode_k(const LeopardQkParams& p, uint64_t word) {
+  word &= mask(p.k_bits);
+  if (!p.signmag) return as_signed(word, p.k_bits);
+  const int64_t mag = static_cast<int64_t>(word & mask(p.k_bits - 1));
+  return (word >> (p.k_bits - 1)) & 1 ? -mag : mag;
+}
+
+uint64_t leopard_k_chunk(const LeopardQkParams& p, uint64_t word, int c) {
+  const int low = p.k_bits - p.bits_per_cycle * c;
+  return (word >> low) & mask(p.bits_per_cycle);
+}
+
+int64_t leopard_dot(const LeopardQkParams& p, const std::vector<int64_t>& q, const std::vector<uint64_t>& k_words) {
+  int64_t sum = 0;
+  for (size_t t = 0; t < q.size(); ++t) sum += q[t] * leopard_decode_k(p, k_words[t]);
+  return sum;
+}
+
+LeopardScore leopard_score(const LeopardQkParams& p, const std::vector<int64_t>& q,
+                           const std::vector<uint64_t>& k_words, int64_t th, LeopardMargin margin) {
+  const int B = p.bits_per_cycle, C = p.cycles_per_key(), KW = p.k_bits;
+  const size_t D = q.size();
+  if (k_words.size() != D) throw std::invalid_argument("Q and K lengths differ");
+  std::vector<int> sign(D);
+  for (size_t t = 0; t < D; ++t) sign[t] = static_cast<int>((k_words[t] >> (KW - 1)) & 1);
+  // Margin multiplier S.
+  int64_t S = 0;
+  for (size_t t = 0; t < D; ++t) {
+    if (margin == LeopardMargin::kSpec && !p.signmag) {
+      if (q[t] > 0) S += q[t];
+    } else if (q[t] != 0 && (q[t] < 0 ? 1 : 0) == sign[t]) {
+      S += q[t] < 0 ? -q[t] : q[t];
+    }
+  }
+  LeopardScore r;
+  int64_t P = 0;
+  for (int c = 1; c <= C; ++c) {
+    const int rem = KW - B * c;  // p_c
+    int64_t dot = 0;
+    for (size_t t = 0; t < D; ++t) {
+      const uint64_t chunk = leopard_k_chunk(p, k_words[t], c);
+      int64_t d;
+      if (!p.signmag) {
+        d = c == 1 ? as_signed(chunk, B) : static_cast<int64_t>(chunk);
+      } else {
+        const int64_t mag = static_cast<int64_t>(c == 1 ? chunk & mask(B - 1) : chunk);
+        d = sign[t] ? -mag : mag;
+      }
+      dot += q[t] * d;
+    }
+    P += dot * (int64_t{1} << rem);
+    const int64_t M = S * ((int64_t{1} << rem) - 1);
+    r.p.push_back(P);
+    r.m.push_back(M);
+    r.cycles = c;
+    if (P + M < th) {
+      r.pruned = true;
+      break;
+    }
+  }
+  r.score = P;
+  return r;
+}
+
+int64_t leopard_score24(const LeopardQkParams& p, int64_t score) {
+  const int shift = std::max(0, p.score_bits() - LeopardQkParams::kFifoScoreBits);
+  return score >> shift;  // arithmetic shift: floor division by 2^shift (C++20 defines it)
+}
+
+LeopardQkPrediction predict_leopard_qk(const LeopardQkParams& p, const std::vector<std::vector<uint64_t>>& keys,
+                                       const std::vector<LeopardQVector>& qs) {
+  if (static_cast<int>(keys.size()) != p.seq_len) throw std::invalid_argument("need seq_len keys");
+  LeopardQkPrediction pred;
+  int64_t ready = 0;  // first cycle q_ready_o is high again
+  for (const auto& qv : qs) {
+    LeopardQkRow row;
+    row.accepted = std::max(qv.arrival, ready);
+    row.dpu.resize(p.n_dpu);
+    for (int n = 0; n < p.n_dpu; ++n) {
+      int64_t a = row.accepted + 1;
+      for (int l = 0; l < p.keys_of_dpu(n); ++l) {
+        LeopardKeyEvent e;
+        e.dpu = n;
+        e.local = l;
+        e.key = l * p.n_dpu + n;
+        e.s = leopard_score(p, qv.q, keys[e.key], qv.th);
+        e.start = a;
+        e.done = a + e.s.cycles - 1;
+        a += e.s.cycles;
+        if (!e.s.pruned) ++row.kept;
+        row.dpu[n].push_back(std::move(e));
+      }
+      row.front = std::max(row.front, a - (row.accepted + 1));
+    }
+    ready = row.accepted + row.front + 1;
+    pred.cycles = ready;
+    pred.rows.push_back(std::move(row));
+  }
+  return pred;
+}
+
+LeopardTileTiming leopard_tile_timing(const std::vector<int64_t>& front, const std::vector<int64_t>& kept,
+                                      int64_t softmax_cycles) {
+  LeopardTileTiming t;
+  const size_t n = front.size();
+  for (size_t i = 0; i < n; ++i) {
+    int64_t fs = i == 0 ? 0 : t.front_end[i - 1];
+    if (i >= 2) fs = std::max(fs, t.back_end[i - 2]);  // stall: back end still on row i-2
+    const int64_t fe = fs + front[i];
+    int64_t bs = fe;
+    if (i >= 1) bs = std::max(bs, t.back_end[i - 1]);
+    const int64_t be = bs + kept[i] + softmax_cycles;
+    t.front_start.push_back(fs);
+    t.front_end.push_back(fe);
+    t.back_start.push_back(bs);
+    t.back_end.push_back(be);
+    t.vpu_scores += kept[i];
+  }
+  t.cycles = n ? t.back_end.back() : 0;
+  return t;
+}
+
+}  // namespace accelgen::golden

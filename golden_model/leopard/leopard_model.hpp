@@ -1,0 +1,88 @@
+// Golden model of the LeOPArd blocks, written from the specification in golden_model/README.md
+// (section "leopard_qk"), never from the generator: exact scores, the bound P_c + M_c of every
+// cycle, the prune decision and termination cycle of every score, the per-DPU event streams of the
+// QK processing unit with their cycles, and the tile cycle model with the thesis's stall rule.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "common/leopard_params.hpp"
+
+namespace accelgen::golden {
+
+// Which margin the model applies. kSpec is the specification (positive-q margin for two's
+// complement, sign-XOR margin for sign-magnitude). kXorSign forces the thesis's XOR rule on either
+// encoding — only to show that it is wrong for two's complement.
+enum class LeopardMargin { kSpec, kXorSign };
+
+// K words are the KW-bit encodings (two's complement or sign-magnitude); see leopard_encode_k.
+uint64_t leopard_encode_k(const LeopardQkParams& p, int64_t k);
+int64_t leopard_decode_k(const LeopardQkParams& p, uint64_t word);
+// Chunk c (1-based, most significant first) of a K word: B bits.
+uint64_t leopard_k_chunk(const LeopardQkParams& p, uint64_t word, int c);
+// Smallest and largest K value of the encoding.
+int64_t leopard_k_min(const LeopardQkParams& p);
+int64_t leopard_k_max(const LeopardQkParams& p);
+
+struct LeopardScore {
+  int64_t score = 0;       // P after the last processed cycle (q.k exactly when kept)
+  bool pruned = false;
+  int cycles = 0;          // c*: cycles spent (the termination cycle when pruned, C when kept)
+  std::vector<int64_t> p;  // P_c for c = 1..cycles
+  std::vector<int64_t> m;  // M_c for c = 1..cycles
+};
+
+// One DPU working one key: Q elements (signed), K words, threshold. Prune at the first cycle whose
+// bound P_c + M_c is below TH; equal is kept.
+LeopardScore leopard_score(const LeopardQkParams& p, const std::vector<int64_t>& q,
+                           const std::vector<uint64_t>& k_words, int64_t th,
+                           LeopardMargin margin = LeopardMargin::kSpec);
+// Plain dot product q . decode(k).
+int64_t leopard_dot(const LeopardQkParams& p, const std::vector<int64_t>& q, const std::vector<uint64_t>& k_words);
+// The exact score mapped to the 24-bit Score-FIFO: arithmetic shift right by max(0, SW - 24).
+int64_t leopard_score24(const LeopardQkParams& p, int64_t score);
+
+// ---- QK processing unit
+struct LeopardQVector {
+  std::vector<int64_t> q;  // taps signed values
+  int64_t th = 0;          // signed threshold
+  int64_t arrival = 0;     // first cycle the driver offers it
+};
+
+struct LeopardKeyEvent {
+  int dpu = 0, local = 0, key = 0;  // key = local * n_dpu + dpu
+  int64_t start = 0;                // cycle of the key's first bit-serial cycle
+  int64_t done = 0;                 // cycle in which done_o is high for it (start + c* - 1)
+  LeopardScore s;
+};
+
+struct LeopardQkRow {
+  int64_t accepted = 0;                           // handshake cycle h of the Q vector
+  int64_t front = 0;                              // T = max over DPUs of the sum of c*
+  std::vector<std::vector<LeopardKeyEvent>> dpu;  // per DPU, in local key order
+  int64_t kept = 0;                               // U: scores that survive
+};
+
+struct LeopardQkPrediction {
+  std::vector<LeopardQkRow> rows;
+  int64_t cycles = 0;  // last busy cycle + 1
+};
+
+// KEYS: seq_len key vectors of K words. Cycle-exact per the "Timing" rules.
+LeopardQkPrediction predict_leopard_qk(const LeopardQkParams& p, const std::vector<std::vector<uint64_t>>& keys,
+                                       const std::vector<LeopardQVector>& qs);
+
+// ---- Tile cycle model (front end = QK-PU, back end = V-PU, stall rule)
+struct LeopardTileTiming {
+  std::vector<int64_t> front_start, front_end, back_start, back_end;  // end = first free cycle
+  int64_t cycles = 0;       // back_end of the last row
+  int64_t vpu_scores = 0;   // kept scores processed by the V-PU (its busy MAC cycles)
+  double vpu_utilization() const { return cycles > 0 ? double(vpu_scores) / double(cycles) : 0.0; }
+};
+
+// FRONT[i] and KEPT[i] per row; the back end takes KEPT[i] + SOFTMAX_CYCLES cycles.
+LeopardTileTiming leopard_tile_timing(const std::vector<int64_t>& front, const std::vector<int64_t>& kept,
+                                      int64_t softmax_cycles);
+
+}  // namespace accelgen::golden
