@@ -83,7 +83,7 @@ TEST_F(Cli, GenerateWritesManifestAndLintsClean) {
 
 TEST_F(Cli, BadParametersAreRejected) {
   const fs::path out = tmp_ / "out";
-  expect_rejected({"generate", "nosuch", "-o", out.string()}, "unknown block 'nosuch' (known: systolic)", out);
+  expect_rejected({"generate", "nosuch", "-o", out.string()}, "unknown block 'nosuch' (known: systolic", out);
   expect_rejected({"generate", "systolic", "--set", "depth=3", "-o", out.string()}, "unknown parameter 'depth'", out);
   expect_rejected({"generate", "systolic", "--set", "rows=0", "-o", out.string()}, "out of range [1, 128]", out);
   expect_rejected({"generate", "systolic", "--set", "rows=abc", "-o", out.string()}, "needs an integer", out);
