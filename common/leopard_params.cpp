@@ -49,12 +49,21 @@ BlockInfo leopard_qk_block_info() {
       .choice("prune", {"mixed", "0", "50", "90", "100", "random"},
               "verify: per-Q threshold giving 0/50/90/100% pruning (mixed cycles them; random = uniform Th)",
               R::kStimulus)
-      .choice("operands", {"mixed", "random", "min", "max", "extremes", "sparse"},
-              "verify: Q/K values; mixed cycles random/min/max/extremes/sparse per Q vector", R::kStimulus);
+      .choice("operands", {"mixed", "random", "min", "max", "extremes", "sparse", "exhaustive"},
+              "verify: Q/K values; mixed cycles random/min/max/extremes/sparse per Q vector; exhaustive "
+              "makes every K word combination a key (seq_len = 2^(taps*k_bits)) and every Q combination a "
+              "Q vector", R::kStimulus);
   b.check = [](const ParamSet& set) {
     LeopardQkParams p = LeopardQkParams::from(set);
     if (p.k_bits % p.bits_per_cycle != 0)
       throw UserError(fmt::format("bits_per_cycle = {} must divide k_bits = {}", p.bits_per_cycle, p.k_bits));
+    if (set.choice("operands") == "exhaustive") {
+      if (p.taps * p.q_bits > 12 || p.taps * p.k_bits > 10)
+        throw UserError(fmt::format("operands=exhaustive needs taps*q_bits <= 12 and taps*k_bits <= 10 (got {} and {})",
+                                    p.taps * p.q_bits, p.taps * p.k_bits));
+      if (p.seq_len != (1 << (p.taps * p.k_bits)))
+        throw UserError(fmt::format("operands=exhaustive needs seq_len = 2^(taps*k_bits) = {}", 1 << (p.taps * p.k_bits)));
+    }
     if (p.seq_len < p.n_dpu)
       throw UserError(fmt::format("seq_len = {} must be at least n_dpu = {} (every DPU holds a key)",
                                   p.seq_len, p.n_dpu));

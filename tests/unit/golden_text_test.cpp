@@ -66,5 +66,13 @@ INSTANTIATE_TEST_SUITE_P(
                       GoldenCase{"systolic_4x4_i8a32", "systolic", {"rows=4", "cols=4"}}),
     [](const auto& info) { return info.param.name; });
 
+INSTANTIATE_TEST_SUITE_P(
+    LeopardQk, GoldenText,
+    ::testing::Values(GoldenCase{"leopard_qk_n3_d4_s7_q12k12b2_tc", "leopard_qk", {"taps=4", "n_dpu=3", "seq_len=7"}},
+                      GoldenCase{"leopard_qk_n1_d2_s3_q4k4b1_sm", "leopard_qk",
+                                 {"taps=2", "q_bits=4", "k_bits=4", "bits_per_cycle=1", "n_dpu=1", "seq_len=3",
+                                  "k_encoding=signmag"}}),
+    [](const auto& info) { return info.param.name; });
+
 }  // namespace
 }  // namespace accelgen

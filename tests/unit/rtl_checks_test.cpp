@@ -36,11 +36,33 @@ std::vector<Config> systolic_scan() {
   return out;
 }
 
-class SystolicRtl : public ::testing::TestWithParam<Config> {
+// leopard_qk: both encodings, every B dividing 12 (and 1-bit, 4-bit K), 1 to 8 units, taps from
+// 1 to 64, key counts that do not divide evenly, and the thesis's two design points at small taps.
+std::vector<Config> leopard_qk_scan() {
+  std::vector<Config> out;
+  for (const char* enc : {"twos", "signmag"}) {
+    const std::string e = std::string("k_encoding=") + enc;
+    const std::string tag = std::string(enc) == "twos" ? "tc" : "sm";
+    for (int b : {1, 2, 3, 4, 6, 12})
+      out.push_back({fmt::format("{}_b{}_d4_n3_s7", tag, b),
+                     {e, fmt::format("bits_per_cycle={}", b), "taps=4", "n_dpu=3", "seq_len=7"}});
+    out.push_back({tag + "_d1_n1_s1", {e, "taps=1", "n_dpu=1", "seq_len=1"}});
+    out.push_back({tag + "_k4_b1_d2_n1", {e, "taps=2", "q_bits=4", "k_bits=4", "bits_per_cycle=1", "n_dpu=1", "seq_len=3"}});
+    out.push_back({tag + "_k4_b4_d2", {e, "taps=2", "q_bits=4", "k_bits=4", "bits_per_cycle=4", "n_dpu=2", "seq_len=2"}});
+    out.push_back({tag + "_wide_q16k16_d5", {e, "taps=5", "q_bits=16", "k_bits=16", "bits_per_cycle=4", "n_dpu=2", "seq_len=5"}});
+  }
+  out.push_back({"tc_ae_d8_n6_s48", {"taps=8", "n_dpu=6", "seq_len=48"}});
+  out.push_back({"tc_hp_d8_n8_s64", {"taps=8", "n_dpu=8", "seq_len=64"}});
+  out.push_back({"tc_d64_n2_s8", {"taps=64", "n_dpu=2", "seq_len=8"}});
+  return out;
+}
+
+class RtlScan : public ::testing::TestWithParam<Config> {
  protected:
+  virtual const char* block() const = 0;
   DesignDir emit() {
-    const BlockInfo& info = find_block("systolic");
-    dir_ = fs::temp_directory_path() / ("accelgen_rtl_" + GetParam().name + "_" + std::to_string(getpid()));
+    const BlockInfo& info = find_block(block());
+    dir_ = fs::temp_directory_path() / ("accelgen_rtl_" + std::string(block()) + "_" + GetParam().name + "_" + std::to_string(getpid()));
     write_design(generate_design(info, resolve_params(info, "", GetParam().sets, false)), dir_.string());
     return read_design_dir(dir_.string());
   }
@@ -48,14 +70,21 @@ class SystolicRtl : public ::testing::TestWithParam<Config> {
   fs::path dir_;
 };
 
-TEST_P(SystolicRtl, LintCleanWithWall) {
-  LintResult r = lint_design(emit());
+class SystolicRtl : public RtlScan {
+  const char* block() const override { return "systolic"; }
+};
+
+class LeopardQkRtl : public RtlScan {
+  const char* block() const override { return "leopard_qk"; }
+};
+
+void expect_lint_clean(const DesignDir& d) {
+  LintResult r = lint_design(d);
   EXPECT_TRUE(r.clean) << r.log;
   EXPECT_EQ(r.warnings, 0);
 }
 
-TEST_P(SystolicRtl, YosysReadsAndElaborates) {
-  DesignDir d = emit();
+void expect_yosys_elaborates(const DesignDir& d) {
   std::string script = "read_verilog -sv";
   for (const auto& f : d.files) script += " " + f;
   script += "; hierarchy -check -top " + d.top + "; proc; check -assert";
@@ -63,7 +92,14 @@ TEST_P(SystolicRtl, YosysReadsAndElaborates) {
   EXPECT_EQ(r.exit_code, 0) << r.output;
 }
 
+TEST_P(SystolicRtl, LintCleanWithWall) { expect_lint_clean(emit()); }
+TEST_P(SystolicRtl, YosysReadsAndElaborates) { expect_yosys_elaborates(emit()); }
+TEST_P(LeopardQkRtl, LintCleanWithWall) { expect_lint_clean(emit()); }
+TEST_P(LeopardQkRtl, YosysReadsAndElaborates) { expect_yosys_elaborates(emit()); }
+
 INSTANTIATE_TEST_SUITE_P(Scan, SystolicRtl, ::testing::ValuesIn(systolic_scan()),
+                         [](const auto& info) { return info.param.name; });
+INSTANTIATE_TEST_SUITE_P(Scan, LeopardQkRtl, ::testing::ValuesIn(leopard_qk_scan()),
                          [](const auto& info) { return info.param.name; });
 
 TEST(RtlTemplates, DelayLineLintCleanForSeveralSizes) {
