@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "cli/flow_leopard.hpp"
 #include "common/block_info.hpp"
 #include "common/error.hpp"
 #include "generator/design.hpp"
@@ -199,6 +200,7 @@ void register_commands(CLI::App& app) {
   // flow: each flow adds its own subcommand to this one (register_<name>_flow(*g_flow_cmd)).
   g_flow_cmd = app.add_subcommand("flow", "Run a design-space exploration or analysis flow");
   g_flow_cmd->require_subcommand(1);
+  register_leopard_flow(*g_flow_cmd);
 }
 
 }  // namespace accelgen

@@ -131,7 +131,7 @@ LeopardQkPrediction predict_leopard_qk(const LeopardQkParams& p, const std::vect
 }
 
 LeopardTileTiming leopard_tile_timing(const std::vector<int64_t>& front, const std::vector<int64_t>& kept,
-                                      int64_t softmax_cycles) {
+                                      int64_t softmax_cycles, int64_t cycles_per_score) {
   LeopardTileTiming t;
   const size_t n = front.size();
   for (size_t i = 0; i < n; ++i) {
@@ -140,12 +140,13 @@ LeopardTileTiming leopard_tile_timing(const std::vector<int64_t>& front, const s
     const int64_t fe = fs + front[i];
     int64_t bs = fe;
     if (i >= 1) bs = std::max(bs, t.back_end[i - 1]);
-    const int64_t be = bs + kept[i] + softmax_cycles;
+    const int64_t be = bs + kept[i] * cycles_per_score + softmax_cycles;
     t.front_start.push_back(fs);
     t.front_end.push_back(fe);
     t.back_start.push_back(bs);
     t.back_end.push_back(be);
     t.vpu_scores += kept[i];
+    t.vpu_busy += kept[i] * cycles_per_score + softmax_cycles;
   }
   t.cycles = n ? t.back_end.back() : 0;
   return t;

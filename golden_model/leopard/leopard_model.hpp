@@ -77,12 +77,13 @@ LeopardQkPrediction predict_leopard_qk(const LeopardQkParams& p, const std::vect
 struct LeopardTileTiming {
   std::vector<int64_t> front_start, front_end, back_start, back_end;  // end = first free cycle
   int64_t cycles = 0;       // back_end of the last row
-  int64_t vpu_scores = 0;   // kept scores processed by the V-PU (its busy MAC cycles)
-  double vpu_utilization() const { return cycles > 0 ? double(vpu_scores) / double(cycles) : 0.0; }
+  int64_t vpu_scores = 0;   // kept scores processed by the V-PU
+  int64_t vpu_busy = 0;     // cycles the V-PU works (scores x cycles per score + softmax overhead)
+  double vpu_utilization() const { return cycles > 0 ? double(vpu_busy) / double(cycles) : 0.0; }
 };
 
-// FRONT[i] and KEPT[i] per row; the back end takes KEPT[i] + SOFTMAX_CYCLES cycles.
+// FRONT[i] and KEPT[i] per row; the back end takes KEPT[i] * CYCLES_PER_SCORE + SOFTMAX_CYCLES.
 LeopardTileTiming leopard_tile_timing(const std::vector<int64_t>& front, const std::vector<int64_t>& kept,
-                                      int64_t softmax_cycles);
+                                      int64_t softmax_cycles, int64_t cycles_per_score = 1);
 
 }  // namespace accelgen::golden

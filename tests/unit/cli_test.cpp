@@ -138,3 +138,26 @@ TEST_F(Cli, MissingToolsAreNamed) {
 
 }  // namespace
 }  // namespace accelgen
+
+namespace accelgen {
+namespace {
+
+TEST_F(Cli, LeopardFlowPrintsTheSpeedupTableAndJson) {
+  const fs::path csv = tmp_ / "leopard.csv";
+  ProcessResult r = run({"flow", "leopard", "--seq-len", "24", "--taps", "4", "--rates", "0,90", "--json", "--csv",
+                         csv.string()});
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("speedup"), std::string::npos) << r.output;
+  const std::string last = r.output.substr(r.output.rfind('\n', r.output.size() - 2) + 1);
+  nlohmann::json j = nlohmann::json::parse(last);
+  EXPECT_EQ(j["flow"], "leopard");
+  ASSERT_EQ(j["rows"].size(), 4u);  // 2 rates x N in {6, 8}
+  EXPECT_GT(j["rows"][2]["speedup"].get<double>(), 1.0);
+  EXPECT_TRUE(fs::exists(csv));
+  r = run({"list"});
+  EXPECT_NE(r.output.find("leopard"), std::string::npos);
+  expect_rejected({"flow", "leopard", "--rates", "150"}, "must be a percentage");
+}
+
+}  // namespace
+}  // namespace accelgen
