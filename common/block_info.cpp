@@ -16,6 +16,7 @@ const std::vector<BlockInfo>& all_blocks() {
   static const std::vector<BlockInfo> blocks = {
       systolic_block_info(),
       leopard_qk_block_info(),
+      leopard_vpu_block_info(),
   };
   return blocks;
 }

@@ -72,3 +72,59 @@ BlockInfo leopard_qk_block_info() {
 }
 
 }  // namespace accelgen
+
+namespace accelgen {
+
+namespace {
+int bw(int x) { return static_cast<int>(std::bit_width(static_cast<unsigned>(x))); }
+}  // namespace
+
+int LeopardVpuParams::att_bits() const { return kWeightBits + v_bits + bw(seq_len); }
+int LeopardVpuParams::sum_bits() const { return kWeightBits + bw(seq_len); }
+int LeopardVpuParams::count_bits() const { return bw(seq_len); }
+
+LeopardVpuParams LeopardVpuParams::from(const ParamSet& set) {
+  LeopardVpuParams p;
+  p.taps = static_cast<int>(set.integer("taps"));
+  p.n_dpu = static_cast<int>(set.integer("n_dpu"));
+  p.v_bits = static_cast<int>(set.integer("v_bits"));
+  p.seq_len = static_cast<int>(set.integer("seq_len"));
+  p.exp_shift = static_cast<int>(set.integer("exp_shift"));
+  return p;
+}
+
+LeopardVpuStimulus LeopardVpuStimulus::from(const ParamSet& set) {
+  LeopardVpuStimulus s;
+  s.prune = set.choice("prune");
+  s.operands = set.choice("operands");
+  s.gap_percent = static_cast<int>(set.integer("gap_percent"));
+  return s;
+}
+
+BlockInfo leopard_vpu_block_info() {
+  using R = ParamRole;
+  BlockInfo b;
+  b.name = "leopard_vpu";
+  b.description =
+      "LeOPArd V processing unit: 1 KB LUT softmax over the surviving scores and a D-way 16x16-bit MAC array "
+      "reading only their V vectors";
+  b.schema.integer("taps", 64, 1, 128, "D: MAC lanes (elements per V vector)")
+      .integer("n_dpu", 6, 1, 16, "N: dot-product units of the QK-PU (key j = idx * N + dpu)")
+      .integer("v_bits", 16, 2, 16, "signed V element width in bits")
+      .integer("seq_len", 512, 1, 1024, "V vectors held in the V buffer (keys per head, >= n_dpu)")
+      .integer("exp_shift", 8, 0, 23, "softmax scale: LUT index = min(511, (row max - score) >> exp_shift)")
+      .choice("prune", {"mixed", "0", "50", "90", "100"},
+              "verify: share of keys pruned per row (mixed cycles 0/50/90/100%)", R::kStimulus)
+      .choice("operands", {"mixed", "random", "min", "max"},
+              "verify: V values and scores; mixed cycles random/min/max per row", R::kStimulus)
+      .integer("gap_percent", 0, 0, 90, "verify: chance (%) that the driver idles a cycle before a score beat",
+               R::kStimulus);
+  b.check = [](const ParamSet& set) {
+    LeopardVpuParams p = LeopardVpuParams::from(set);
+    if (p.seq_len < p.n_dpu)
+      throw UserError(fmt::format("seq_len = {} must be at least n_dpu = {}", p.seq_len, p.n_dpu));
+  };
+  return b;
+}
+
+}  // namespace accelgen

@@ -41,3 +41,35 @@ struct LeopardQkStimulus {
 BlockInfo leopard_qk_block_info();
 
 }  // namespace accelgen
+
+namespace accelgen {
+
+struct LeopardVpuParams {
+  int taps = 64;       // D: MAC lanes (V vector length)
+  int n_dpu = 6;       // N: dot-product units of the QK-PU feeding the score stream
+  int v_bits = 16;     // signed V element width
+  int seq_len = 512;   // V vectors held (keys per head)
+  int exp_shift = 8;   // softmax scale: LUT index = (max - score) >> exp_shift
+
+  static constexpr int kScoreBits = 24;
+  static constexpr int kLutEntries = 512;
+  static constexpr int kWeightBits = 16;
+  int keys_per_dpu() const { return (seq_len + n_dpu - 1) / n_dpu; }
+  int att_bits() const;    // 16 + v_bits + bit_width(seq_len)
+  int sum_bits() const;    // 16 + bit_width(seq_len)
+  int count_bits() const;  // bit_width(seq_len)
+
+  static LeopardVpuParams from(const ParamSet& set);
+};
+
+struct LeopardVpuStimulus {
+  std::string prune;     // kept fraction per row: "mixed" cycles 0/50/90/100%, or one of them
+  std::string operands;  // V values and scores: "mixed", "random", "min", "max"
+  int gap_percent = 0;   // chance of an idle cycle before a score beat
+
+  static LeopardVpuStimulus from(const ParamSet& set);
+};
+
+BlockInfo leopard_vpu_block_info();
+
+}  // namespace accelgen

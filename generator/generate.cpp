@@ -6,6 +6,7 @@
 #include "common/systolic_params.hpp"
 #include "generator/design.hpp"
 #include "generator/leopard/leopard_qk_gen.hpp"
+#include "generator/leopard/leopard_vpu_gen.hpp"
 #include "generator/systolic/systolic_gen.hpp"
 
 namespace accelgen {
@@ -14,6 +15,7 @@ GeneratedDesign generate_design(const BlockInfo& block, const ParamSet& params) 
   nlohmann::json hw = block.schema.to_json(params);
   if (block.name == "systolic") return generate_systolic(SystolicParams::from(params), hw);
   if (block.name == "leopard_qk") return generate_leopard_qk(LeopardQkParams::from(params), hw);
+  if (block.name == "leopard_vpu") return generate_leopard_vpu(LeopardVpuParams::from(params), hw);
   throw UserError(fmt::format("block '{}' has no generator yet", block.name));
 }
 

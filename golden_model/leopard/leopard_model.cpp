@@ -1,6 +1,7 @@
 #include "golden_model/leopard/leopard_model.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <stdexcept>
 
 namespace accelgen::golden {
@@ -150,6 +151,61 @@ LeopardTileTiming leopard_tile_timing(const std::vector<int64_t>& front, const s
   }
   t.cycles = n ? t.back_end.back() : 0;
   return t;
+}
+
+const std::vector<int64_t>& leopard_softmax_lut() {
+  static const std::vector<int64_t> lut = [] {
+    std::vector<int64_t> t;
+    for (int i = 0; i < LeopardVpuParams::kLutEntries; ++i)
+      t.push_back(static_cast<int64_t>(std::floor(65535.0 * std::exp2(-i / 32.0) + 0.5)));
+    return t;
+  }();
+  return lut;
+}
+
+int64_t leopard_softmax_weight(const LeopardVpuParams& p, int64_t row_max, int64_t score) {
+  const int64_t d = row_max - score;
+  if (d < 0 || d >= (int64_t{1} << LeopardVpuParams::kScoreBits)) throw std::invalid_argument("score above row max");
+  return leopard_softmax_lut()[std::min<int64_t>(LeopardVpuParams::kLutEntries - 1, d >> p.exp_shift)];
+}
+
+LeopardVpuPrediction predict_leopard_vpu(const LeopardVpuParams& p, const std::vector<std::vector<int64_t>>& v,
+                                         const std::vector<LeopardVpuRow>& rows) {
+  LeopardVpuPrediction pred;
+  std::vector<int64_t> end;  // E_i
+  int64_t prev_beat = -1;
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const LeopardVpuRow& row = rows[i];
+    const size_t beats = std::max<size_t>(1, row.kept.size());
+    const int64_t free = i >= 2 ? end[i - 2] + 1 : 0;
+    int64_t last = 0;
+    for (size_t b = 0; b < beats; ++b) {
+      last = std::max({row.arrival[b], prev_beat + 1, free});
+      pred.beat_cycles.push_back(last);
+      prev_beat = last;
+    }
+    LeopardVpuOutput out;
+    out.mac_start = std::max(last + 1, i >= 1 ? end[i - 1] + 1 : 0);
+    const int64_t count = static_cast<int64_t>(row.kept.size());
+    end.push_back(out.mac_start + std::max<int64_t>(count, 1) - 1);
+    out.cycle = end.back() + 1;
+    out.count = count;
+    out.att.assign(p.taps, 0);
+    if (count > 0) {
+      int64_t m = row.kept.front().score;
+      for (const auto& e : row.kept) m = std::max(m, e.score);
+      for (const auto& e : row.kept) {
+        const int64_t w = leopard_softmax_weight(p, m, e.score);
+        const auto& vec = v.at(static_cast<size_t>(e.idx) * p.n_dpu + e.dpu);
+        for (int t = 0; t < p.taps; ++t) out.att[t] += w * vec[t];
+        out.sum += w;
+      }
+      pred.mac_cycles += count;
+    }
+    pred.rows.push_back(std::move(out));
+  }
+  pred.cycles = rows.empty() ? 0 : pred.rows.back().cycle + 1;
+  return pred;
 }
 
 }  // namespace accelgen::golden

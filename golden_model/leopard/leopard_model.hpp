@@ -86,4 +86,39 @@ struct LeopardTileTiming {
 LeopardTileTiming leopard_tile_timing(const std::vector<int64_t>& front, const std::vector<int64_t>& kept,
                                       int64_t softmax_cycles, int64_t cycles_per_score = 1);
 
+// ---- V processing unit
+// The 1 KB softmax table: E[i] = round(65535 * 2^(-i/32)), i = 0..511.
+const std::vector<int64_t>& leopard_softmax_lut();
+// Weight of SCORE in a row whose largest kept score is ROW_MAX.
+int64_t leopard_softmax_weight(const LeopardVpuParams& p, int64_t row_max, int64_t score);
+
+struct LeopardVpuEntry {  // one kept score of a row, as the QK-PU's FIFOs deliver it
+  int64_t score = 0;      // 24-bit signed
+  int dpu = 0, idx = 0;   // key j = idx * n_dpu + dpu
+};
+
+struct LeopardVpuRow {
+  std::vector<LeopardVpuEntry> kept;  // in stream order; empty = all pruned (one empty last beat)
+  std::vector<int64_t> arrival;       // per beat (max(1, kept) beats): first cycle offered
+};
+
+struct LeopardVpuOutput {
+  int64_t cycle = 0;         // O_i: o_valid_o high
+  std::vector<int64_t> att;  // D lanes: sum of e_j * V_j[t]
+  int64_t sum = 0;           // Z: sum of e_j
+  int64_t count = 0;
+  int64_t mac_start = 0;     // P_i: first MAC cycle (for count > 0)
+};
+
+struct LeopardVpuPrediction {
+  std::vector<LeopardVpuOutput> rows;
+  std::vector<int64_t> beat_cycles;  // handshake cycle of every beat, in order
+  int64_t cycles = 0;                // last output cycle + 1
+  int64_t mac_cycles = 0;            // cycles with mac_o high
+};
+
+// V: seq_len vectors of taps signed values.
+LeopardVpuPrediction predict_leopard_vpu(const LeopardVpuParams& p, const std::vector<std::vector<int64_t>>& v,
+                                         const std::vector<LeopardVpuRow>& rows);
+
 }  // namespace accelgen::golden

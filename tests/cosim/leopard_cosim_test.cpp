@@ -37,14 +37,20 @@ std::string trace_path_for(const std::string& test) {
   return (fs::path(dir) / (test + ".fst")).string();
 }
 
-VerifyResult run_case(const std::vector<std::string>& sets, uint64_t seed, int64_t q_vectors, const std::string& trace,
-                      const std::function<void(GeneratedDesign&)>& mutate = {}) {
-  const BlockInfo& info = find_block("leopard_qk");
+VerifyResult run_block(const std::string& block, const std::vector<std::string>& sets, uint64_t seed,
+                       int64_t transactions, const std::string& trace,
+                       const std::function<void(GeneratedDesign&)>& mutate = {}) {
+  const BlockInfo& info = find_block(block);
   ParamSet params = resolve_params(info, "", sets, true);
   GeneratedDesign design = generate_design(info, params);
   if (mutate) mutate(design);
   auto model = build_model(design, trace_kind_for(trace));
-  return run_testbench(info, params, *model, VerifyOptions{seed, q_vectors, trace, {}});
+  return run_testbench(info, params, *model, VerifyOptions{seed, transactions, trace, {}});
+}
+
+VerifyResult run_case(const std::vector<std::string>& sets, uint64_t seed, int64_t q_vectors, const std::string& trace,
+                      const std::function<void(GeneratedDesign&)>& mutate = {}) {
+  return run_block("leopard_qk", sets, seed, q_vectors, trace, mutate);
 }
 
 std::string report_of(const VerifyResult& r) {
@@ -160,6 +166,48 @@ TEST(LeopardQkCosimTrace, WritesAnFstWaveform) {
   ASSERT_TRUE(fs::exists(trace));
   EXPECT_GT(fs::file_size(trace), 200u);
   fs::remove(trace);
+}
+
+// ---- leopard_vpu: every beat's handshake cycle, every row result (cycle, lanes, sum, count) and
+// the MAC-busy cycle count, over all-pruned rows, 0/50/90/100% pruning, stalls of the ping-pong
+// row buffers, driver gaps, LUT saturation and the extreme V values.
+class LeopardVpuCosim : public ::testing::TestWithParam<Case> {};
+
+TEST_P(LeopardVpuCosim, MatchesGoldenBitAndCycleExact) {
+  const Case& c = GetParam();
+  VerifyResult r = run_block("leopard_vpu", c.sets, c.seed, c.q_vectors, trace_path_for("LeopardVpuCosim_" + c.name));
+  EXPECT_EQ(r.mismatches, 0) << "seed " << c.seed << report_of(r);
+  EXPECT_EQ(r.rtl_cycles, r.golden_cycles) << "seed " << c.seed;
+  EXPECT_GT(r.outputs_checked, 0);
+  EXPECT_TRUE(r.passed());
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Scan, LeopardVpuCosim,
+    ::testing::Values(Case{"d4_n3_s7", {"taps=4", "n_dpu=3", "seq_len=7"}, 1, 24},
+                      Case{"d1_n1_s1_shift0", {"taps=1", "n_dpu=1", "seq_len=1", "exp_shift=0"}, 2, 16},
+                      Case{"d3_n2_s16_gaps", {"taps=3", "n_dpu=2", "seq_len=16", "gap_percent=40"}, 3, 24},
+                      Case{"d5_v5_shift20_random", {"taps=5", "v_bits=5", "n_dpu=4", "seq_len=12", "exp_shift=20",
+                                                    "operands=random"}, 4, 16},
+                      Case{"d8_n6_s24_min", {"taps=8", "n_dpu=6", "seq_len=24", "operands=min"}, 5, 8},
+                      Case{"d8_n6_s24_max", {"taps=8", "n_dpu=6", "seq_len=24", "operands=max"}, 6, 8},
+                      Case{"d4_n2_s8_all_pruned", {"taps=4", "n_dpu=2", "seq_len=8", "prune=100"}, 7, 6}),
+    [](const auto& info) { return info.param.name; });
+
+TEST(LeopardVpuCosimMutation, WrongSoftmaxEntryIsCaught) {
+  // Entry 0 weights the row maximum of every row with a kept score.
+  VerifyResult r = run_block("leopard_vpu", {"taps=2", "n_dpu=2", "seq_len=6", "exp_shift=0"}, 1, 8, "",
+                             [](GeneratedDesign& d) { replace_in(d, "= 16'd65535;", "= 16'd65534;"); });
+  EXPECT_GT(r.mismatches, 0);
+}
+
+TEST(LeopardVpuCosimMutation, SingleRowBufferIsCaught) {
+  // Without the ping-pong buffer the front end would stall one row earlier: cycles change.
+  VerifyResult r = run_block("leopard_vpu", {"taps=2", "n_dpu=2", "seq_len=6"}, 2, 8, "", [](GeneratedDesign& d) {
+    replace_in(d, "assign s_ready_o = !full_q[wr_q];", "assign s_ready_o = !full_q[wr_q] && !full_q[!wr_q];");
+  });
+  EXPECT_GT(r.mismatches, 0);
+  EXPECT_NE(r.rtl_cycles, r.golden_cycles);
 }
 
 }  // namespace

@@ -265,3 +265,56 @@ TEST(LeopardGolden, TileStallRule) {
 
 }  // namespace
 }  // namespace accelgen::golden
+
+namespace accelgen::golden {
+namespace {
+
+TEST(LeopardVpuGolden, SoftmaxTableByHand) {
+  const auto& lut = leopard_softmax_lut();
+  ASSERT_EQ(lut.size(), 512u);  // x 16 bits = 1 KB
+  EXPECT_EQ(lut[0], 65535);
+  EXPECT_EQ(lut[32], 32768);  // 32767.5 rounds up
+  EXPECT_EQ(lut[64], 16384);  // 16383.75
+  EXPECT_EQ(lut[511], 1);
+  for (size_t i = 1; i < lut.size(); ++i) EXPECT_LE(lut[i], lut[i - 1]);
+  LeopardVpuParams p;
+  p.exp_shift = 2;
+  EXPECT_EQ(leopard_softmax_weight(p, 100, 100), 65535);
+  EXPECT_EQ(leopard_softmax_weight(p, 100, 100 - 128), 32768);       // (128 >> 2) = 32
+  EXPECT_EQ(leopard_softmax_weight(p, 100, 100 - (1 << 20)), 1);     // saturates at entry 511
+}
+
+TEST(LeopardVpuGolden, RowValuesAndTimingByHand) {
+  LeopardVpuParams p;
+  p.taps = 2;
+  p.n_dpu = 2;
+  p.seq_len = 4;
+  p.exp_shift = 0;
+  const std::vector<std::vector<int64_t>> v = {{1, 2}, {3, -4}, {5, 6}, {-7, 8}};
+  // Row 0: keys 1 (dpu 1, idx 0; score 10) and 2 (dpu 0, idx 1; score 42): weights E[32], E[0].
+  // Row 1: all pruned. Row 2: key 3 alone.
+  std::vector<LeopardVpuRow> rows = {
+      {{{10, 1, 0}, {42, 0, 1}}, {0, 0}},
+      {{}, {0}},
+      {{{-5, 1, 1}}, {0}},
+  };
+  LeopardVpuPrediction pred = predict_leopard_vpu(p, v, rows);
+  ASSERT_EQ(pred.rows.size(), 3u);
+  EXPECT_EQ(pred.rows[0].att, (std::vector<int64_t>{32768 * 3 + 65535 * 5, 32768 * -4 + 65535 * 6}));
+  EXPECT_EQ(pred.rows[0].sum, 32768 + 65535);
+  EXPECT_EQ(pred.rows[1].att, (std::vector<int64_t>{0, 0}));
+  EXPECT_EQ(pred.rows[1].sum, 0);
+  EXPECT_EQ(pred.rows[2].att, (std::vector<int64_t>{65535 * -7, 65535 * 8}));
+  // Beats 0, 1 (row 0), 2 (row 1), then row 2's beat waits for buffer 0: row 0 MACs in 2..3
+  // (E_0 = 3), so it is accepted in 4. Row 1 (empty) runs in 4 (E_1 = 4); row 2 in 5.
+  EXPECT_EQ(pred.beat_cycles, (std::vector<int64_t>{0, 1, 2, 4}));
+  EXPECT_EQ(pred.rows[0].cycle, 4);
+  EXPECT_EQ(pred.rows[1].cycle, 5);
+  EXPECT_EQ(pred.rows[2].mac_start, 5);
+  EXPECT_EQ(pred.rows[2].cycle, 6);
+  EXPECT_EQ(pred.cycles, 7);
+  EXPECT_EQ(pred.mac_cycles, 3);
+}
+
+}  // namespace
+}  // namespace accelgen::golden

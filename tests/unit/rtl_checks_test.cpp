@@ -57,6 +57,16 @@ std::vector<Config> leopard_qk_scan() {
   return out;
 }
 
+std::vector<Config> leopard_vpu_scan() {
+  return {
+      {"d1_n1_s1_x0", {"taps=1", "n_dpu=1", "seq_len=1", "exp_shift=0"}},
+      {"d4_n3_s7", {"taps=4", "n_dpu=3", "seq_len=7"}},
+      {"d3_n2_s8_v5_x20", {"taps=3", "n_dpu=2", "seq_len=8", "v_bits=5", "exp_shift=20"}},
+      {"d8_n8_s64_x15", {"taps=8", "n_dpu=8", "seq_len=64", "exp_shift=15"}},
+      {"d64_n6_s16", {"taps=64", "n_dpu=6", "seq_len=16"}},
+  };
+}
+
 class RtlScan : public ::testing::TestWithParam<Config> {
  protected:
   virtual const char* block() const = 0;
@@ -78,6 +88,10 @@ class LeopardQkRtl : public RtlScan {
   const char* block() const override { return "leopard_qk"; }
 };
 
+class LeopardVpuRtl : public RtlScan {
+  const char* block() const override { return "leopard_vpu"; }
+};
+
 void expect_lint_clean(const DesignDir& d) {
   LintResult r = lint_design(d);
   EXPECT_TRUE(r.clean) << r.log;
@@ -96,10 +110,14 @@ TEST_P(SystolicRtl, LintCleanWithWall) { expect_lint_clean(emit()); }
 TEST_P(SystolicRtl, YosysReadsAndElaborates) { expect_yosys_elaborates(emit()); }
 TEST_P(LeopardQkRtl, LintCleanWithWall) { expect_lint_clean(emit()); }
 TEST_P(LeopardQkRtl, YosysReadsAndElaborates) { expect_yosys_elaborates(emit()); }
+TEST_P(LeopardVpuRtl, LintCleanWithWall) { expect_lint_clean(emit()); }
+TEST_P(LeopardVpuRtl, YosysReadsAndElaborates) { expect_yosys_elaborates(emit()); }
 
 INSTANTIATE_TEST_SUITE_P(Scan, SystolicRtl, ::testing::ValuesIn(systolic_scan()),
                          [](const auto& info) { return info.param.name; });
 INSTANTIATE_TEST_SUITE_P(Scan, LeopardQkRtl, ::testing::ValuesIn(leopard_qk_scan()),
+                         [](const auto& info) { return info.param.name; });
+INSTANTIATE_TEST_SUITE_P(Scan, LeopardVpuRtl, ::testing::ValuesIn(leopard_vpu_scan()),
                          [](const auto& info) { return info.param.name; });
 
 TEST(RtlTemplates, DelayLineLintCleanForSeveralSizes) {
