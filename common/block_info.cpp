@@ -17,6 +17,7 @@ const std::vector<BlockInfo>& all_blocks() {
       systolic_block_info(),
       leopard_qk_block_info(),
       leopard_vpu_block_info(),
+      leopard_tile_block_info(),
   };
   return blocks;
 }

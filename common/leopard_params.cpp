@@ -128,3 +128,58 @@ BlockInfo leopard_vpu_block_info() {
 }
 
 }  // namespace accelgen
+
+namespace accelgen {
+
+LeopardQkParams LeopardTileParams::qk() const {
+  LeopardQkParams p;
+  p.taps = taps;
+  p.n_dpu = n_dpu;
+  p.seq_len = seq_len;
+  return p;
+}
+
+LeopardVpuParams LeopardTileParams::vpu() const {
+  LeopardVpuParams p;
+  p.taps = taps;
+  p.n_dpu = n_dpu;
+  p.v_bits = v_bits;
+  p.seq_len = seq_len;
+  p.exp_shift = exp_shift;
+  return p;
+}
+
+LeopardTileParams LeopardTileParams::from(const ParamSet& set) {
+  LeopardTileParams p;
+  p.taps = static_cast<int>(set.integer("taps"));
+  p.n_dpu = static_cast<int>(set.integer("n_dpu"));
+  p.v_bits = static_cast<int>(set.integer("v_bits"));
+  p.seq_len = static_cast<int>(set.integer("seq_len"));
+  p.exp_shift = static_cast<int>(set.integer("exp_shift"));
+  return p;
+}
+
+BlockInfo leopard_tile_block_info() {
+  using R = ParamRole;
+  BlockInfo b;
+  b.name = "leopard_tile";
+  b.description =
+      "LeOPArd tile: QK-PU (12-bit, B = 2) -> per-unit Score/IDX FIFOs -> V-PU, with the thesis's stall rule";
+  b.schema.integer("taps", 64, 1, 128, "D: elements per Q/K/V vector")
+      .integer("n_dpu", 6, 1, 16, "N: bit-serial dot-product units")
+      .integer("v_bits", 16, 2, 16, "signed V element width in bits")
+      .integer("seq_len", 512, 1, 1024, "keys (and V vectors) of the head, >= n_dpu")
+      .integer("exp_shift", 8, 0, 23, "softmax scale: LUT index = min(511, (row max - score) >> exp_shift)")
+      .choice("prune", {"mixed", "0", "50", "90", "100", "random"},
+              "verify: per-Q threshold giving 0/50/90/100% pruning (mixed cycles them)", R::kStimulus)
+      .choice("operands", {"mixed", "random", "min", "max", "extremes", "sparse"},
+              "verify: Q/K values; mixed cycles the patterns per Q vector", R::kStimulus);
+  b.check = [](const ParamSet& set) {
+    LeopardTileParams p = LeopardTileParams::from(set);
+    if (p.seq_len < p.n_dpu)
+      throw UserError(fmt::format("seq_len = {} must be at least n_dpu = {}", p.seq_len, p.n_dpu));
+  };
+  return b;
+}
+
+}  // namespace accelgen

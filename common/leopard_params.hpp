@@ -73,3 +73,19 @@ struct LeopardVpuStimulus {
 BlockInfo leopard_vpu_block_info();
 
 }  // namespace accelgen
+
+namespace accelgen {
+
+struct LeopardTileParams {
+  int taps = 64, n_dpu = 6, v_bits = 16, seq_len = 512, exp_shift = 8;
+
+  LeopardQkParams qk() const;    // 12-bit Q, two's-complement 12-bit K, B = 2
+  LeopardVpuParams vpu() const;
+  int fifo_depth() const { return 2 * qk().keys_per_dpu(); }
+
+  static LeopardTileParams from(const ParamSet& set);
+};
+
+BlockInfo leopard_tile_block_info();
+
+}  // namespace accelgen

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <deque>
 #include <stdexcept>
 
 namespace accelgen::golden {
@@ -99,31 +100,37 @@ int64_t leopard_score24(const LeopardQkParams& p, int64_t score) {
   return score >> shift;  // arithmetic shift: floor division by 2^shift (C++20 defines it)
 }
 
+LeopardQkRow leopard_qk_row(const LeopardQkParams& p, const std::vector<std::vector<uint64_t>>& keys,
+                            const LeopardQVector& qv, int64_t h) {
+  LeopardQkRow row;
+  row.accepted = h;
+  row.dpu.resize(p.n_dpu);
+  for (int n = 0; n < p.n_dpu; ++n) {
+    int64_t a = h + 1;
+    for (int l = 0; l < p.keys_of_dpu(n); ++l) {
+      LeopardKeyEvent e;
+      e.dpu = n;
+      e.local = l;
+      e.key = l * p.n_dpu + n;
+      e.s = leopard_score(p, qv.q, keys[e.key], qv.th);
+      e.start = a;
+      e.done = a + e.s.cycles - 1;
+      a += e.s.cycles;
+      if (!e.s.pruned) ++row.kept;
+      row.dpu[n].push_back(std::move(e));
+    }
+    row.front = std::max(row.front, a - (h + 1));
+  }
+  return row;
+}
+
 LeopardQkPrediction predict_leopard_qk(const LeopardQkParams& p, const std::vector<std::vector<uint64_t>>& keys,
                                        const std::vector<LeopardQVector>& qs) {
   if (static_cast<int>(keys.size()) != p.seq_len) throw std::invalid_argument("need seq_len keys");
   LeopardQkPrediction pred;
   int64_t ready = 0;  // first cycle q_ready_o is high again
   for (const auto& qv : qs) {
-    LeopardQkRow row;
-    row.accepted = std::max(qv.arrival, ready);
-    row.dpu.resize(p.n_dpu);
-    for (int n = 0; n < p.n_dpu; ++n) {
-      int64_t a = row.accepted + 1;
-      for (int l = 0; l < p.keys_of_dpu(n); ++l) {
-        LeopardKeyEvent e;
-        e.dpu = n;
-        e.local = l;
-        e.key = l * p.n_dpu + n;
-        e.s = leopard_score(p, qv.q, keys[e.key], qv.th);
-        e.start = a;
-        e.done = a + e.s.cycles - 1;
-        a += e.s.cycles;
-        if (!e.s.pruned) ++row.kept;
-        row.dpu[n].push_back(std::move(e));
-      }
-      row.front = std::max(row.front, a - (row.accepted + 1));
-    }
+    LeopardQkRow row = leopard_qk_row(p, keys, qv, std::max(qv.arrival, ready));
     ready = row.accepted + row.front + 1;
     pred.cycles = ready;
     pred.rows.push_back(std::move(row));
@@ -169,6 +176,23 @@ int64_t leopard_softmax_weight(const LeopardVpuParams& p, int64_t row_max, int64
   return leopard_softmax_lut()[std::min<int64_t>(LeopardVpuParams::kLutEntries - 1, d >> p.exp_shift)];
 }
 
+LeopardVpuOutput leopard_vpu_row_result(const LeopardVpuParams& p, const std::vector<std::vector<int64_t>>& v,
+                                        const std::vector<LeopardVpuEntry>& kept) {
+  LeopardVpuOutput out;
+  out.att.assign(p.taps, 0);
+  out.count = static_cast<int64_t>(kept.size());
+  if (kept.empty()) return out;
+  int64_t m = kept.front().score;
+  for (const auto& e : kept) m = std::max(m, e.score);
+  for (const auto& e : kept) {
+    const int64_t w = leopard_softmax_weight(p, m, e.score);
+    const auto& vec = v.at(static_cast<size_t>(e.idx) * p.n_dpu + e.dpu);
+    for (int t = 0; t < p.taps; ++t) out.att[t] += w * vec[t];
+    out.sum += w;
+  }
+  return out;
+}
+
 LeopardVpuPrediction predict_leopard_vpu(const LeopardVpuParams& p, const std::vector<std::vector<int64_t>>& v,
                                          const std::vector<LeopardVpuRow>& rows) {
   LeopardVpuPrediction pred;
@@ -190,21 +214,72 @@ LeopardVpuPrediction predict_leopard_vpu(const LeopardVpuParams& p, const std::v
     end.push_back(out.mac_start + std::max<int64_t>(count, 1) - 1);
     out.cycle = end.back() + 1;
     out.count = count;
-    out.att.assign(p.taps, 0);
-    if (count > 0) {
-      int64_t m = row.kept.front().score;
-      for (const auto& e : row.kept) m = std::max(m, e.score);
-      for (const auto& e : row.kept) {
-        const int64_t w = leopard_softmax_weight(p, m, e.score);
-        const auto& vec = v.at(static_cast<size_t>(e.idx) * p.n_dpu + e.dpu);
-        for (int t = 0; t < p.taps; ++t) out.att[t] += w * vec[t];
-        out.sum += w;
-      }
-      pred.mac_cycles += count;
-    }
+    const LeopardVpuOutput r = leopard_vpu_row_result(p, v, row.kept);
+    out.att = r.att;
+    out.sum = r.sum;
+    pred.mac_cycles += count;
     pred.rows.push_back(std::move(out));
   }
   pred.cycles = rows.empty() ? 0 : pred.rows.back().cycle + 1;
+  return pred;
+}
+
+LeopardTilePrediction predict_leopard_tile(const LeopardTileParams& p, const std::vector<std::vector<uint64_t>>& keys,
+                                           const std::vector<std::vector<int64_t>>& v,
+                                           const std::vector<LeopardQVector>& qs) {
+  const LeopardQkParams qp = p.qk();
+  const LeopardVpuParams vp = p.vpu();
+  struct Fifo {
+    int row;
+    int64_t present;  // first cycle the merger sees it
+    LeopardVpuEntry e;
+  };
+  std::vector<std::deque<Fifo>> fifo(p.n_dpu);
+  LeopardTilePrediction pred;
+  std::vector<int64_t> qk_done, end;  // D_i; V-PU E_i
+  std::vector<std::vector<LeopardVpuEntry>> entries(qs.size());
+  int64_t qk_ready = 0;
+  size_t next_q = 0, cur = 0;
+  const int64_t limit = int64_t{1} << 40;
+  for (int64_t t = 0; cur < qs.size(); ++t) {
+    if (t > limit) throw std::logic_error("tile model does not terminate");
+    // 1. Q handshake: QK-PU idle, and row next_q - 2 has its V-PU result (stall rule).
+    if (next_q < qs.size() && qs[next_q].arrival <= t && t >= qk_ready &&
+        (next_q < 2 || (pred.rows.size() >= next_q - 1 && t >= pred.rows[next_q - 2].cycle + 1))) {
+      LeopardQkRow row = leopard_qk_row(qp, keys, qs[next_q], t);
+      std::vector<const LeopardKeyEvent*> kept;
+      for (const auto& d : row.dpu)
+        for (const auto& e : d)
+          if (!e.s.pruned) fifo[e.dpu].push_back({static_cast<int>(next_q), e.done + 1,
+                                                  {leopard_score24(qp, e.s.score), e.dpu, e.local}});
+      qk_ready = t + row.front + 1;
+      qk_done.push_back(t + row.front + 2);
+      pred.qk.push_back(std::move(row));
+      ++next_q;
+    }
+    // 2. Merger: one beat of row cur, when the V-PU buffer of row cur is free.
+    if (cur < next_q && (cur < 2 || t >= end[cur - 2] + 1)) {
+      int pick = -1;
+      for (int n = 0; n < p.n_dpu && pick < 0; ++n)
+        if (!fifo[n].empty() && fifo[n].front().row == static_cast<int>(cur) && fifo[n].front().present <= t) pick = n;
+      if (pick >= 0) {
+        const LeopardVpuEntry e = fifo[pick].front().e;
+        fifo[pick].pop_front();
+        entries[cur].push_back(e);
+        pred.beats.push_back({t, static_cast<int>(cur), true, e});
+      } else if (t >= qk_done[cur]) {
+        pred.beats.push_back({t, static_cast<int>(cur), false, {}});
+        LeopardVpuOutput out = leopard_vpu_row_result(vp, v, entries[cur]);
+        out.mac_start = std::max(t + 1, cur >= 1 ? end[cur - 1] + 1 : 0);
+        end.push_back(out.mac_start + std::max<int64_t>(out.count, 1) - 1);
+        out.cycle = end.back() + 1;
+        pred.mac_cycles += out.count;
+        pred.rows.push_back(std::move(out));
+        ++cur;
+      }
+    }
+  }
+  pred.cycles = pred.rows.empty() ? 0 : pred.rows.back().cycle + 1;
   return pred;
 }
 

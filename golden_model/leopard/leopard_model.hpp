@@ -117,8 +117,36 @@ struct LeopardVpuPrediction {
   int64_t mac_cycles = 0;            // cycles with mac_o high
 };
 
+// att, sum and count of one row of kept scores (cycle fields left 0).
+LeopardVpuOutput leopard_vpu_row_result(const LeopardVpuParams& p, const std::vector<std::vector<int64_t>>& v,
+                                        const std::vector<LeopardVpuEntry>& kept);
+
 // V: seq_len vectors of taps signed values.
 LeopardVpuPrediction predict_leopard_vpu(const LeopardVpuParams& p, const std::vector<std::vector<int64_t>>& v,
                                          const std::vector<LeopardVpuRow>& rows);
+
+// ---- Tile: QK-PU -> per-unit Score/IDX FIFOs -> merger -> V-PU, with the stall rule
+// The QK-PU's work on one Q vector accepted in cycle H (rule 2 of leopard_qk).
+LeopardQkRow leopard_qk_row(const LeopardQkParams& p, const std::vector<std::vector<uint64_t>>& keys,
+                            const LeopardQVector& qv, int64_t h);
+
+struct LeopardTileBeat {
+  int64_t cycle = 0;
+  int row = 0;
+  bool keep = false;  // false: the row's end beat
+  LeopardVpuEntry entry;
+};
+
+struct LeopardTilePrediction {
+  std::vector<LeopardQkRow> qk;          // per row: handshake, unit events
+  std::vector<LeopardTileBeat> beats;    // the merged stream into the V-PU
+  std::vector<LeopardVpuOutput> rows;    // V-PU results with their cycles
+  int64_t cycles = 0;                    // last output cycle + 1
+  int64_t mac_cycles = 0;
+};
+
+LeopardTilePrediction predict_leopard_tile(const LeopardTileParams& p, const std::vector<std::vector<uint64_t>>& keys,
+                                           const std::vector<std::vector<int64_t>>& v,
+                                           const std::vector<LeopardQVector>& qs);
 
 }  // namespace accelgen::golden

@@ -3,7 +3,7 @@
 // scan: both K encodings, B from 1 to 12, the thesis's Fig. 6.3 shape (4 taps, 4-bit sign-magnitude
 // K, B = 1), exhaustive 2-tap 4-bit operands, thresholds for 0/50/90/100% and random pruning,
 // corner operands (all minimum, all maximum), 24-bit score shifting; plus mutations that must be
-// caught (equal pruned, a wrong margin, a lost barrier cycle).
+// caught (equal pruned, a wrong margin, a lost barrier cycle). Then leopard_vpu and leopard_tile.
 //
 // Waveforms: ACCELGEN_TRACE_DIR=/some/dir ctest -R LeopardQkCosim writes one FST per test.
 #include <gtest/gtest.h>
@@ -193,6 +193,44 @@ INSTANTIATE_TEST_SUITE_P(
                       Case{"d8_n6_s24_max", {"taps=8", "n_dpu=6", "seq_len=24", "operands=max"}, 6, 8},
                       Case{"d4_n2_s8_all_pruned", {"taps=4", "n_dpu=2", "seq_len=8", "prune=100"}, 7, 6}),
     [](const auto& info) { return info.param.name; });
+
+// ---- leopard_tile: Q handshakes, every beat into the V-PU, every row result, MAC-busy cycles.
+class LeopardTileCosim : public ::testing::TestWithParam<Case> {};
+
+TEST_P(LeopardTileCosim, MatchesGoldenBitAndCycleExact) {
+  const Case& c = GetParam();
+  VerifyResult r = run_block("leopard_tile", c.sets, c.seed, c.q_vectors, trace_path_for("LeopardTileCosim_" + c.name));
+  EXPECT_EQ(r.mismatches, 0) << "seed " << c.seed << report_of(r);
+  EXPECT_EQ(r.rtl_cycles, r.golden_cycles) << "seed " << c.seed;
+  EXPECT_GT(r.outputs_checked, 0);
+  EXPECT_TRUE(r.passed());
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Scan, LeopardTileCosim,
+    ::testing::Values(Case{"d4_n3_s7_mixed", {"taps=4", "n_dpu=3", "seq_len=7"}, 1, 20},
+                      Case{"d1_n1_s1", {"taps=1", "n_dpu=1", "seq_len=1"}, 2, 12},
+                      Case{"d2_n12_s24_stall_rule", {"taps=2", "n_dpu=12", "seq_len=24", "prune=0"}, 3, 12},
+                      Case{"d3_n4_s16_random_th", {"taps=3", "n_dpu=4", "seq_len=16", "prune=random"}, 4, 16},
+                      Case{"d8_n6_s30_extremes", {"taps=8", "n_dpu=6", "seq_len=30", "operands=extremes"}, 5, 12},
+                      Case{"d2_n2_s9_all_pruned", {"taps=2", "n_dpu=2", "seq_len=9", "prune=100"}, 6, 8}),
+    [](const auto& info) { return info.param.name; });
+
+TEST(LeopardTileCosimMutation, MissingStallRuleIsCaught) {
+  VerifyResult r = run_block("leopard_tile", {"taps=2", "n_dpu=12", "seq_len=24", "prune=0"}, 3, 8, "",
+                             [](GeneratedDesign& d) { replace_in(d, "assign gate = inflight <= 2'd1;", "assign gate = 1'b1;"); });
+  EXPECT_GT(r.mismatches, 0);
+  EXPECT_FALSE(r.passed());
+}
+
+TEST(LeopardTileCosimMutation, BrokenMergerIsCaught) {
+  // Unit 0 is never granted: its kept scores never reach the V-PU and its rows never end.
+  VerifyResult r = run_block("leopard_tile", {"taps=2", "n_dpu=4", "seq_len=16", "prune=0"}, 4, 6, "",
+                             [](GeneratedDesign& d) {
+                               replace_in(d, "if (cand[0]) begin", "if (1'b0) begin");
+                             });
+  EXPECT_GT(r.mismatches, 0);
+}
 
 TEST(LeopardVpuCosimMutation, WrongSoftmaxEntryIsCaught) {
   // Entry 0 weights the row maximum of every row with a kept score.

@@ -79,5 +79,10 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(GoldenCase{"leopard_vpu_d4_n3_s7_v16_x8", "leopard_vpu", {"taps=4", "n_dpu=3", "seq_len=7"}}),
     [](const auto& info) { return info.param.name; });
 
+INSTANTIATE_TEST_SUITE_P(
+    LeopardTile, GoldenText,
+    ::testing::Values(GoldenCase{"leopard_tile_d4_n3_s7_v16_x8", "leopard_tile", {"taps=4", "n_dpu=3", "seq_len=7"}}),
+    [](const auto& info) { return info.param.name; });
+
 }  // namespace
 }  // namespace accelgen

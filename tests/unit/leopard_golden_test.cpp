@@ -318,3 +318,59 @@ TEST(LeopardVpuGolden, RowValuesAndTimingByHand) {
 
 }  // namespace
 }  // namespace accelgen::golden
+
+namespace accelgen::golden {
+namespace {
+
+TEST(LeopardTileGolden, PipelineAndStallRuleByHand) {
+  LeopardTileParams p;
+  p.taps = 1;
+  p.n_dpu = 1;
+  p.seq_len = 1;
+  const auto qp = p.qk();
+  std::vector<std::vector<uint64_t>> keys = {{leopard_encode_k(qp, 5)}};
+  std::vector<std::vector<int64_t>> v = {{-3}};
+  const int64_t keep_all = -(int64_t{1} << 30);
+  std::vector<LeopardQVector> qs(3, LeopardQVector{{1}, keep_all, 0});
+  LeopardTilePrediction pred = predict_leopard_tile(p, keys, v, qs);
+  // Row 0: accepted 0, unit busy 1..6, FIFO entry visible at 7, QK side complete at 8: beats 7
+  // (score) and 8 (end); MAC in 9, result in 10. Row 1 is accepted when the QK-PU is free (7),
+  // its beats at 14 and 15, result 17. Row 2 waits for the QK-PU (14; row 0's result came at 10).
+  ASSERT_EQ(pred.qk.size(), 3u);
+  EXPECT_EQ(pred.qk[0].accepted, 0);
+  EXPECT_EQ(pred.qk[1].accepted, 7);
+  EXPECT_EQ(pred.qk[2].accepted, 14);
+  ASSERT_EQ(pred.beats.size(), 6u);
+  EXPECT_EQ(pred.beats[0].cycle, 7);
+  EXPECT_TRUE(pred.beats[0].keep);
+  EXPECT_EQ(pred.beats[1].cycle, 8);
+  EXPECT_FALSE(pred.beats[1].keep);
+  EXPECT_EQ(pred.beats[3].cycle, 15);
+  EXPECT_EQ(pred.rows[0].cycle, 10);
+  EXPECT_EQ(pred.rows[1].cycle, 17);
+  EXPECT_EQ(pred.rows[2].cycle, 24);
+  EXPECT_EQ(pred.rows[0].att, (std::vector<int64_t>{65535 * -3}));
+  EXPECT_EQ(pred.cycles, 25);
+}
+
+TEST(LeopardTileGolden, StallRuleHoldsTheFrontEnd) {
+  // 12 units, 12 keys, all kept: the QK-PU needs 6 cycles per row, the V-PU 12, so the front end
+  // runs ahead until row i + 1 must wait for row i - 1's result.
+  LeopardTileParams p;
+  p.taps = 1;
+  p.n_dpu = 12;
+  p.seq_len = 12;
+  const auto qp = p.qk();
+  std::vector<std::vector<uint64_t>> keys(12, {leopard_encode_k(qp, 5)});
+  std::vector<std::vector<int64_t>> v(12, {1});
+  std::vector<LeopardQVector> qs(4, LeopardQVector{{1}, -(int64_t{1} << 30), 0});
+  LeopardTilePrediction pred = predict_leopard_tile(p, keys, v, qs);
+  for (size_t i = 2; i < qs.size(); ++i) {
+    EXPECT_EQ(pred.qk[i].accepted, std::max(pred.qk[i - 1].accepted + 7, pred.rows[i - 2].cycle + 1)) << i;
+    EXPECT_GT(pred.qk[i].accepted, pred.qk[i - 1].accepted + 7) << "the back end should be the bottleneck";
+  }
+  for (const auto& r : pred.rows) EXPECT_EQ(r.count, 12);
+}
+
+}  // namespace
+}  // namespace accelgen::golden

@@ -67,6 +67,15 @@ std::vector<Config> leopard_vpu_scan() {
   };
 }
 
+std::vector<Config> leopard_tile_scan() {
+  return {
+      {"d1_n1_s1", {"taps=1", "n_dpu=1", "seq_len=1"}},
+      {"d4_n3_s7", {"taps=4", "n_dpu=3", "seq_len=7"}},
+      {"d2_n12_s24", {"taps=2", "n_dpu=12", "seq_len=24"}},
+      {"d16_n8_s64_v8", {"taps=16", "n_dpu=8", "seq_len=64", "v_bits=8"}},
+  };
+}
+
 class RtlScan : public ::testing::TestWithParam<Config> {
  protected:
   virtual const char* block() const = 0;
@@ -92,6 +101,10 @@ class LeopardVpuRtl : public RtlScan {
   const char* block() const override { return "leopard_vpu"; }
 };
 
+class LeopardTileRtl : public RtlScan {
+  const char* block() const override { return "leopard_tile"; }
+};
+
 void expect_lint_clean(const DesignDir& d) {
   LintResult r = lint_design(d);
   EXPECT_TRUE(r.clean) << r.log;
@@ -112,12 +125,16 @@ TEST_P(LeopardQkRtl, LintCleanWithWall) { expect_lint_clean(emit()); }
 TEST_P(LeopardQkRtl, YosysReadsAndElaborates) { expect_yosys_elaborates(emit()); }
 TEST_P(LeopardVpuRtl, LintCleanWithWall) { expect_lint_clean(emit()); }
 TEST_P(LeopardVpuRtl, YosysReadsAndElaborates) { expect_yosys_elaborates(emit()); }
+TEST_P(LeopardTileRtl, LintCleanWithWall) { expect_lint_clean(emit()); }
+TEST_P(LeopardTileRtl, YosysReadsAndElaborates) { expect_yosys_elaborates(emit()); }
 
 INSTANTIATE_TEST_SUITE_P(Scan, SystolicRtl, ::testing::ValuesIn(systolic_scan()),
                          [](const auto& info) { return info.param.name; });
 INSTANTIATE_TEST_SUITE_P(Scan, LeopardQkRtl, ::testing::ValuesIn(leopard_qk_scan()),
                          [](const auto& info) { return info.param.name; });
 INSTANTIATE_TEST_SUITE_P(Scan, LeopardVpuRtl, ::testing::ValuesIn(leopard_vpu_scan()),
+                         [](const auto& info) { return info.param.name; });
+INSTANTIATE_TEST_SUITE_P(Scan, LeopardTileRtl, ::testing::ValuesIn(leopard_tile_scan()),
                          [](const auto& info) { return info.param.name; });
 
 TEST(RtlTemplates, DelayLineLintCleanForSeveralSizes) {
