@@ -37,13 +37,19 @@ void run(LeopardFlowCli& c) {
   fmt::print("baseline: one 12x12-bit QK unit, one score per cycle, no pruning, same V-PU ({} cycle(s) per kept "
              "score, {} per row): {} cycles\n\n",
              c.o.vpu_cycles_per_score, c.o.softmax_cycles, rows.empty() ? 0 : rows.front().baseline_cycles);
-  fmt::print("{:>7} {:>5} {:>8} {:>10} {:>10} {:>8} {:>9} {:>11}\n", "target%", "N_QK", "pruned%", "K bits",
-             "cycles", "speedup", "V-PU util", "front-bound");
-  fmt::print("{:>7} {:>5} {:>8} {:>10} {:>10} {:>8} {:>9} {:>11}\n", "", "", "", "(pruned)", "", "", "", "rows");
-  for (const auto& r : rows)
-    fmt::print("{:>7.1f} {:>5} {:>8.1f} {:>10.2f} {:>10} {:>7.2f}x {:>8.1f}% {:>10.0f}%\n", r.target_rate, r.n_dpu,
+  fmt::print("{:>7} {:>5} {:>8} {:>10} {:>10} {:>8} {:>9} {:>11} {:>10} {:>8}\n", "target%", "N_QK", "pruned%",
+             "K bits", "cycles", "speedup", "V-PU util", "front-bound", "RTL tile", "speedup");
+  fmt::print("{:>7} {:>5} {:>8} {:>10} {:>10} {:>8} {:>9} {:>11} {:>10} {:>8}\n", "", "", "", "(pruned)", "(model)", "",
+             "", "rows", "cycles", "(tile)");
+  for (const auto& r : rows) {
+    const std::string tile = r.tile_cycles ? fmt::format("{:>10} {:>7.2f}x", r.tile_cycles, r.tile_speedup)
+                                           : fmt::format("{:>10} {:>8}", "-", "-");
+    fmt::print("{:>7.1f} {:>5} {:>8.1f} {:>10.2f} {:>10} {:>7.2f}x {:>8.1f}% {:>10.0f}% {}\n", r.target_rate, r.n_dpu,
                r.pruned_percent, r.avg_bits_pruned, r.leopard_cycles, r.speedup, 100 * r.vpu_utilization,
-               r.front_bound_rows);
+               r.front_bound_rows, tile);
+  }
+  fmt::print("\nmodel: the first-order tile model (front T + 1, back kept x t_v, stall rule); RTL tile: the generated\n"
+             "leopard_tile's cycle-exact golden model (per-unit FIFOs, merger, end beats; co-simulated in ctest).\n");
   if (!c.csv.empty()) fmt::print("\ncsv: {}\n", c.csv);
   if (c.json) fmt::print("{}\n", flows::leopard_flow_json(c.o, rows).dump());
 }
@@ -65,6 +71,7 @@ void register_leopard_flow(CLI::App& flow) {
       ->check(CLI::NonNegativeNumber);
   cmd->add_option("--vpu-cycles-per-score", c.o.vpu_cycles_per_score, "t_v, V-PU cycles per kept score (both designs)")
       ->check(CLI::Range(1, 64));
+  cmd->add_flag("!--no-tile", c.o.exact_tile, "skip the cycle-exact leopard_tile model (faster)");
   cmd->add_option("--seed", c.o.seed, "seed of the synthetic Q/K");
   cmd->add_flag("--json", c.json, "last line of stdout: one JSON object with every row");
   cmd->add_option("--csv", c.csv, "also write the table as CSV")->type_name("FILE");

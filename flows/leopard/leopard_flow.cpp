@@ -44,6 +44,12 @@ std::vector<LeopardFlowRow> run_leopard_flow(const LeopardFlowOptions& o) {
     for (const auto& k : keys) scores.push_back(golden::leopard_dot(base, v, k));
   std::sort(scores.begin(), scores.end());
 
+  const bool tile_applies = o.exact_tile && o.bits_per_cycle == 2 && !o.signmag && o.softmax_cycles == 0 &&
+                            o.vpu_cycles_per_score == 1 && o.taps <= 128 && o.seq_len <= 1024;
+  std::vector<std::vector<int64_t>> v(o.seq_len, std::vector<int64_t>(o.taps));
+  for (auto& vec : v)
+    for (auto& x : vec) x = draw_value(rng, "uniform", -32768, 32767);
+
   // Baseline: one score per cycle into the same V-PU, nothing pruned.
   const std::vector<int64_t> base_front(o.seq_len, o.seq_len), base_kept(o.seq_len, o.seq_len);
   const golden::LeopardTileTiming baseline = golden::leopard_tile_timing(base_front, base_kept, o.softmax_cycles, o.vpu_cycles_per_score);
@@ -88,6 +94,15 @@ std::vector<LeopardFlowRow> run_leopard_flow(const LeopardFlowOptions& o) {
       r.vpu_utilization = tile.vpu_utilization();
       r.baseline_vpu_utilization = baseline.vpu_utilization();
       r.front_bound_rows = 100.0 * double(front_bound) / double(o.seq_len);
+      if (tile_applies) {
+        LeopardTileParams tp;
+        tp.taps = o.taps;
+        tp.n_dpu = n;
+        tp.seq_len = o.seq_len;
+        const golden::LeopardTilePrediction tile_pred = golden::predict_leopard_tile(tp, keys, v, qs);
+        r.tile_cycles = tile_pred.cycles;
+        r.tile_speedup = double(baseline.cycles) / double(tile_pred.cycles);
+      }
       out.push_back(r);
     }
   }
@@ -117,18 +132,20 @@ nlohmann::json leopard_flow_json(const LeopardFlowOptions& o, const std::vector<
                          {"speedup", r.speedup},
                          {"vpu_utilization", r.vpu_utilization},
                          {"baseline_vpu_utilization", r.baseline_vpu_utilization},
-                         {"front_bound_rows_percent", r.front_bound_rows}});
+                         {"front_bound_rows_percent", r.front_bound_rows},
+                         {"tile_cycles", r.tile_cycles},
+                         {"tile_speedup", r.tile_speedup}});
   return j;
 }
 
 std::string leopard_flow_csv(const std::vector<LeopardFlowRow>& rows) {
   std::string s =
       "target_rate,n_dpu,threshold,pruned_percent,avg_bits_pruned,baseline_cycles,leopard_cycles,front_cycles,"
-      "speedup,vpu_utilization,front_bound_rows_percent\n";
+      "speedup,vpu_utilization,front_bound_rows_percent,tile_cycles,tile_speedup\n";
   for (const auto& r : rows)
-    s += fmt::format("{},{},{},{:.3f},{:.3f},{},{},{},{:.4f},{:.4f},{:.1f}\n", r.target_rate, r.n_dpu, r.threshold,
-                     r.pruned_percent, r.avg_bits_pruned, r.baseline_cycles, r.leopard_cycles, r.front_cycles,
-                     r.speedup, r.vpu_utilization, r.front_bound_rows);
+    s += fmt::format("{},{},{},{:.3f},{:.3f},{},{},{},{:.4f},{:.4f},{:.1f},{},{:.4f}\n", r.target_rate, r.n_dpu,
+                     r.threshold, r.pruned_percent, r.avg_bits_pruned, r.baseline_cycles, r.leopard_cycles,
+                     r.front_cycles, r.speedup, r.vpu_utilization, r.front_bound_rows, r.tile_cycles, r.tile_speedup);
   return s;
 }
 

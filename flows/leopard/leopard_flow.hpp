@@ -23,6 +23,7 @@ struct LeopardFlowOptions {
   int64_t softmax_cycles = 0;         // fixed V-PU overhead per row (both designs)
   int64_t vpu_cycles_per_score = 1;   // t_v: V-PU cycles per kept score (both designs)
   uint64_t seed = 1;
+  bool exact_tile = true;             // also run the cycle-exact tile model where it applies
 };
 
 struct LeopardFlowRow {
@@ -38,6 +39,11 @@ struct LeopardFlowRow {
   double vpu_utilization = 0;      // kept scores / cycles
   double baseline_vpu_utilization = 0;
   double front_bound_rows = 0;     // percent of rows whose front end is longer than their back end
+  // The same head on the generated tile's cycle-exact model (predict_leopard_tile: FIFOs, merger,
+  // end beats, stall rule), when the options match the tile (B = 2, two's complement, no extra
+  // V-PU cycles); 0 otherwise.
+  int64_t tile_cycles = 0;
+  double tile_speedup = 0;
 };
 
 std::vector<LeopardFlowRow> run_leopard_flow(const LeopardFlowOptions& o);

@@ -41,6 +41,19 @@ TEST(LeopardFlow, SpeedupGrowsWithPruningAndUnits) {
   EXPECT_EQ(rows[6].pruned_percent, 100.0);
 }
 
+TEST(LeopardFlow, CycleExactTileAgreesWithTheFirstOrderModel) {
+  // The generated tile adds an end beat per row and a two-cycle hand-over from the QK-PU to the
+  // merger; otherwise its cycles are the first-order model's.
+  for (const auto& r : run_leopard_flow(small())) {
+    ASSERT_GT(r.tile_cycles, 0);
+    EXPECT_GE(r.tile_cycles, r.leopard_cycles) << r.target_rate << " " << r.n_dpu;
+    EXPECT_LT(r.tile_cycles, r.leopard_cycles + 5 * 48) << r.target_rate << " " << r.n_dpu;
+  }
+  LeopardFlowOptions o = small();
+  o.bits_per_cycle = 3;  // not the tile's B: no exact column
+  EXPECT_EQ(run_leopard_flow(o)[0].tile_cycles, 0);
+}
+
 TEST(LeopardFlow, SlowerVpuFavoursPruning) {
   LeopardFlowOptions o = small();
   o.rates = {75};
