@@ -374,3 +374,54 @@ TEST(LeopardTileGolden, StallRuleHoldsTheFrontEnd) {
 
 }  // namespace
 }  // namespace accelgen::golden
+
+namespace accelgen::golden {
+namespace {
+
+// End to end: the V-PU's fixed-point row, normalized (att / Z), against floating-point attention
+// over the same kept scores (pruned scores are -inf, i.e. absent) with the table's base and scale:
+// p_j proportional to 2^(-(m - s_j) / (32 * 2^X)). The LUT floors the exponent to whole entries
+// (each weight at most 2^(1/32) = 2.2% high) and rounds it to 16 bits, so the normalized output
+// must lie within 3% of the V range.
+TEST(LeopardVpuGolden, MatchesFloatSoftmaxWithinLutTolerance) {
+  LeopardVpuParams p;
+  p.taps = 8;
+  p.n_dpu = 3;
+  p.seq_len = 96;
+  p.exp_shift = 6;
+  std::mt19937_64 rng(7);
+  std::uniform_int_distribution<int64_t> vd(-32768, 32767);
+  std::vector<std::vector<int64_t>> v(p.seq_len, std::vector<int64_t>(p.taps));
+  for (auto& vec : v)
+    for (auto& x : vec) x = vd(rng);
+  double worst = 0;
+  for (int row = 0; row < 40; ++row) {
+    const int64_t center = std::uniform_int_distribution<int64_t>(-4000000, 4000000)(rng);
+    std::vector<LeopardVpuEntry> kept;
+    for (int j = 0; j < p.seq_len; ++j) {
+      if (std::uniform_int_distribution<int>(0, 3)(rng) == 0) continue;  // about 25% pruned
+      const int64_t s = center - std::uniform_int_distribution<int64_t>(0, int64_t{1} << (p.exp_shift + 8))(rng);
+      kept.push_back({s, j % p.n_dpu, j / p.n_dpu});
+    }
+    ASSERT_FALSE(kept.empty());
+    const LeopardVpuOutput fx = leopard_vpu_row_result(p, v, kept);
+    int64_t m = kept[0].score;
+    for (const auto& e : kept) m = std::max(m, e.score);
+    std::vector<double> ref(p.taps, 0.0);
+    double z = 0;
+    for (const auto& e : kept) {
+      const double w = std::exp2(-static_cast<double>(m - e.score) / (32.0 * (1 << p.exp_shift)));
+      z += w;
+      for (int t = 0; t < p.taps; ++t) ref[t] += w * static_cast<double>(v[e.idx * p.n_dpu + e.dpu][t]);
+    }
+    for (int t = 0; t < p.taps; ++t) {
+      const double got = static_cast<double>(fx.att[t]) / static_cast<double>(fx.sum);
+      worst = std::max(worst, std::abs(got - ref[t] / z));
+    }
+  }
+  EXPECT_LT(worst, 0.03 * 32768) << "worst error " << worst;
+  EXPECT_GT(worst, 0.0);  // fixed point is not float: the comparison is not vacuous
+}
+
+}  // namespace
+}  // namespace accelgen::golden
