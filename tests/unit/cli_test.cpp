@@ -155,7 +155,9 @@ TEST_F(Cli, LeopardFlowPrintsTheSpeedupTableAndJson) {
   EXPECT_GT(j["rows"][2]["speedup"].get<double>(), 1.0);
   EXPECT_TRUE(fs::exists(csv));
   r = run({"list"});
-  EXPECT_NE(r.output.find("leopard"), std::string::npos);
+  EXPECT_NE(r.output.find("leopard_qk"), std::string::npos);
+  EXPECT_NE(r.output.find("\nleopard      LeOPArd tile"), std::string::npos) << r.output;  // the flow is listed
+  EXPECT_EQ(r.output.find("none yet"), std::string::npos) << r.output;
   expect_rejected({"flow", "leopard", "--rates", "150"}, "must be a percentage");
 }
 
