@@ -136,6 +136,8 @@ LeopardQkParams LeopardTileParams::qk() const {
   p.taps = taps;
   p.n_dpu = n_dpu;
   p.seq_len = seq_len;
+  p.bits_per_cycle = bits_per_cycle;
+  p.signmag = signmag;
   return p;
 }
 
@@ -156,6 +158,8 @@ LeopardTileParams LeopardTileParams::from(const ParamSet& set) {
   p.v_bits = static_cast<int>(set.integer("v_bits"));
   p.seq_len = static_cast<int>(set.integer("seq_len"));
   p.exp_shift = static_cast<int>(set.integer("exp_shift"));
+  p.bits_per_cycle = static_cast<int>(set.integer("bits_per_cycle"));
+  p.signmag = set.choice("k_encoding") == "signmag";
   return p;
 }
 
@@ -164,18 +168,22 @@ BlockInfo leopard_tile_block_info() {
   BlockInfo b;
   b.name = "leopard_tile";
   b.description =
-      "LeOPArd tile: QK-PU (12-bit, B = 2) -> per-unit Score/IDX FIFOs -> V-PU, with the thesis's stall rule";
+      "LeOPArd tile: QK-PU (12-bit Q/K) -> per-unit Score/IDX FIFOs -> V-PU, with the thesis's stall rule";
   b.schema.integer("taps", 64, 1, 128, "D: elements per Q/K/V vector")
       .integer("n_dpu", 6, 1, 16, "N: bit-serial dot-product units")
       .integer("v_bits", 16, 2, 16, "signed V element width in bits")
       .integer("seq_len", 512, 1, 1024, "keys (and V vectors) of the head, >= n_dpu")
       .integer("exp_shift", 8, 0, 23, "softmax scale: LUT index = min(511, (row max - score) >> exp_shift)")
+      .integer("bits_per_cycle", 2, 1, 12, "B of the QK units: K bits per cycle (divides 12)")
+      .choice("k_encoding", {"twos", "signmag"}, "K encoding of the QK units")
       .choice("prune", {"mixed", "0", "50", "90", "100", "random"},
               "verify: per-Q threshold giving 0/50/90/100% pruning (mixed cycles them)", R::kStimulus)
       .choice("operands", {"mixed", "random", "min", "max", "extremes", "sparse"},
               "verify: Q/K values; mixed cycles the patterns per Q vector", R::kStimulus);
   b.check = [](const ParamSet& set) {
     LeopardTileParams p = LeopardTileParams::from(set);
+    if (12 % p.bits_per_cycle != 0)
+      throw UserError(fmt::format("bits_per_cycle = {} must divide the 12-bit K width", p.bits_per_cycle));
     if (p.seq_len < p.n_dpu)
       throw UserError(fmt::format("seq_len = {} must be at least n_dpu = {}", p.seq_len, p.n_dpu));
   };

@@ -78,8 +78,10 @@ namespace accelgen {
 
 struct LeopardTileParams {
   int taps = 64, n_dpu = 6, v_bits = 16, seq_len = 512, exp_shift = 8;
+  int bits_per_cycle = 2;  // B of the QK-PU
+  bool signmag = false;    // K encoding of the QK-PU
 
-  LeopardQkParams qk() const;    // 12-bit Q, two's-complement 12-bit K, B = 2
+  LeopardQkParams qk() const;    // 12-bit Q and K, B and K encoding as above
   LeopardVpuParams vpu() const;
   int fifo_depth() const { return 2 * qk().keys_per_dpu(); }
 

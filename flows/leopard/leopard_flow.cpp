@@ -44,8 +44,8 @@ std::vector<LeopardFlowRow> run_leopard_flow(const LeopardFlowOptions& o) {
     for (const auto& k : keys) scores.push_back(golden::leopard_dot(base, v, k));
   std::sort(scores.begin(), scores.end());
 
-  const bool tile_applies = o.exact_tile && o.bits_per_cycle == 2 && !o.signmag && o.softmax_cycles == 0 &&
-                            o.vpu_cycles_per_score == 1 && o.taps <= 128 && o.seq_len <= 1024;
+  const bool tile_applies = o.exact_tile && o.softmax_cycles == 0 && o.vpu_cycles_per_score == 1 && o.taps <= 128 &&
+                            o.seq_len <= 1024;
   std::vector<std::vector<int64_t>> v(o.seq_len, std::vector<int64_t>(o.taps));
   for (auto& vec : v)
     for (auto& x : vec) x = draw_value(rng, "uniform", -32768, 32767);
@@ -99,6 +99,8 @@ std::vector<LeopardFlowRow> run_leopard_flow(const LeopardFlowOptions& o) {
         tp.taps = o.taps;
         tp.n_dpu = n;
         tp.seq_len = o.seq_len;
+        tp.bits_per_cycle = o.bits_per_cycle;
+        tp.signmag = o.signmag;
         const golden::LeopardTilePrediction tile_pred = golden::predict_leopard_tile(tp, keys, v, qs);
         r.tile_cycles = tile_pred.cycles;
         r.tile_speedup = double(baseline.cycles) / double(tile_pred.cycles);

@@ -40,8 +40,8 @@ struct LeopardFlowRow {
   double baseline_vpu_utilization = 0;
   double front_bound_rows = 0;     // percent of rows whose front end is longer than their back end
   // The same head on the generated tile's cycle-exact model (predict_leopard_tile: FIFOs, merger,
-  // end beats, stall rule), when the options match the tile (B = 2, two's complement, no extra
-  // V-PU cycles); 0 otherwise.
+  // end beats, stall rule), when the options match the tile (one V-PU cycle per score, no extra
+  // softmax cycles); 0 otherwise.
   int64_t tile_cycles = 0;
   double tile_speedup = 0;
 };

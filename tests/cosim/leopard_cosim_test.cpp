@@ -213,7 +213,10 @@ INSTANTIATE_TEST_SUITE_P(
                       Case{"d2_n12_s24_stall_rule", {"taps=2", "n_dpu=12", "seq_len=24", "prune=0"}, 3, 12},
                       Case{"d3_n4_s16_random_th", {"taps=3", "n_dpu=4", "seq_len=16", "prune=random"}, 4, 16},
                       Case{"d8_n6_s30_extremes", {"taps=8", "n_dpu=6", "seq_len=30", "operands=extremes"}, 5, 12},
-                      Case{"d2_n2_s9_all_pruned", {"taps=2", "n_dpu=2", "seq_len=9", "prune=100"}, 6, 8}),
+                      Case{"d2_n2_s9_all_pruned", {"taps=2", "n_dpu=2", "seq_len=9", "prune=100"}, 6, 8},
+                      Case{"d4_n3_s12_sm_b1", {"taps=4", "n_dpu=3", "seq_len=12", "k_encoding=signmag",
+                                               "bits_per_cycle=1"}, 7, 12},
+                      Case{"d4_n2_s8_tc_b4", {"taps=4", "n_dpu=2", "seq_len=8", "bits_per_cycle=4"}, 8, 12}),
     [](const auto& info) { return info.param.name; });
 
 TEST(LeopardTileCosimMutation, MissingStallRuleIsCaught) {

@@ -81,7 +81,7 @@ INSTANTIATE_TEST_SUITE_P(
 
 INSTANTIATE_TEST_SUITE_P(
     LeopardTile, GoldenText,
-    ::testing::Values(GoldenCase{"leopard_tile_d4_n3_s7_v16_x8", "leopard_tile", {"taps=4", "n_dpu=3", "seq_len=7"}}),
+    ::testing::Values(GoldenCase{"leopard_tile_d4_n3_s7_v16_x8_b2tc", "leopard_tile", {"taps=4", "n_dpu=3", "seq_len=7"}}),
     [](const auto& info) { return info.param.name; });
 
 }  // namespace

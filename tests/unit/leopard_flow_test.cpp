@@ -50,7 +50,7 @@ TEST(LeopardFlow, CycleExactTileAgreesWithTheFirstOrderModel) {
     EXPECT_LT(r.tile_cycles, r.leopard_cycles + 5 * 48) << r.target_rate << " " << r.n_dpu;
   }
   LeopardFlowOptions o = small();
-  o.bits_per_cycle = 3;  // not the tile's B: no exact column
+  o.vpu_cycles_per_score = 2;  // not the generated V-PU's rate: no exact column
   EXPECT_EQ(run_leopard_flow(o)[0].tile_cycles, 0);
 }
 

@@ -73,6 +73,7 @@ std::vector<Config> leopard_tile_scan() {
       {"d4_n3_s7", {"taps=4", "n_dpu=3", "seq_len=7"}},
       {"d2_n12_s24", {"taps=2", "n_dpu=12", "seq_len=24"}},
       {"d16_n8_s64_v8", {"taps=16", "n_dpu=8", "seq_len=64", "v_bits=8"}},
+      {"d4_n3_s7_sm_b3", {"taps=4", "n_dpu=3", "seq_len=7", "k_encoding=signmag", "bits_per_cycle=3"}},
   };
 }
 
