@@ -235,6 +235,7 @@ LeopardTilePrediction predict_leopard_tile(const LeopardTileParams& p, const std
     LeopardVpuEntry e;
   };
   std::vector<std::deque<Fifo>> fifo(p.n_dpu);
+  std::vector<size_t> written(p.n_dpu, 0);  // entries at each FIFO's front already written (present <= t)
   LeopardTilePrediction pred;
   std::vector<int64_t> qk_done, end;  // D_i; V-PU E_i
   std::vector<std::vector<LeopardVpuEntry>> entries(qs.size());
@@ -257,6 +258,12 @@ LeopardTilePrediction predict_leopard_tile(const LeopardTileParams& p, const std
       pred.qk.push_back(std::move(row));
       ++next_q;
     }
+    // FIFO occupancy in cycle t: the entries written before this cycle and not yet popped.
+    for (int n = 0; n < p.n_dpu; ++n) {
+      while (written[n] < fifo[n].size() && fifo[n][written[n]].present <= t) ++written[n];
+      pred.max_fifo_occupancy = std::max(pred.max_fifo_occupancy, static_cast<int64_t>(written[n]));
+    }
+    if (pred.max_fifo_occupancy > p.fifo_depth()) throw std::logic_error("Score/IDX FIFO overflow");
     // 2. Merger: one beat of row cur, when the V-PU buffer of row cur is free.
     if (cur < next_q && (cur < 2 || t >= end[cur - 2] + 1)) {
       int pick = -1;
@@ -265,6 +272,7 @@ LeopardTilePrediction predict_leopard_tile(const LeopardTileParams& p, const std
       if (pick >= 0) {
         const LeopardVpuEntry e = fifo[pick].front().e;
         fifo[pick].pop_front();
+        --written[pick];
         entries[cur].push_back(e);
         pred.beats.push_back({t, static_cast<int>(cur), true, e});
       } else if (t >= qk_done[cur]) {

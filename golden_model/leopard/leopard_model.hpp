@@ -143,8 +143,10 @@ struct LeopardTilePrediction {
   std::vector<LeopardVpuOutput> rows;    // V-PU results with their cycles
   int64_t cycles = 0;                    // last output cycle + 1
   int64_t mac_cycles = 0;
+  int64_t max_fifo_occupancy = 0;        // most entries any Score/IDX FIFO ever holds
 };
 
+// Throws std::logic_error if a FIFO would need more than fifo_depth() entries.
 LeopardTilePrediction predict_leopard_tile(const LeopardTileParams& p, const std::vector<std::vector<uint64_t>>& keys,
                                            const std::vector<std::vector<int64_t>>& v,
                                            const std::vector<LeopardQVector>& qs);

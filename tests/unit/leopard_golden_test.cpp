@@ -370,6 +370,32 @@ TEST(LeopardTileGolden, StallRuleHoldsTheFrontEnd) {
     EXPECT_GT(pred.qk[i].accepted, pred.qk[i - 1].accepted + 7) << "the back end should be the bottleneck";
   }
   for (const auto& r : pred.rows) EXPECT_EQ(r.count, 12);
+  // One key per unit, but the QK-PU runs a row ahead of the merger: two rows queue, the full depth.
+  EXPECT_EQ(pred.max_fifo_occupancy, 2);
+  EXPECT_EQ(p.fifo_depth(), 2);
+}
+
+TEST(LeopardTileGolden, FifosNeverExceedTwoRowsAtTheThesisPoint) {
+  // 64 taps, 6 units, 512 keys, nothing pruned (the most pushes), then 90% pruned: every FIFO
+  // stays within its 2 * ceil(512 / 6) = 172 entries; with no pruning a unit's whole row queues.
+  LeopardTileParams p;
+  const auto qp = p.qk();
+  std::mt19937_64 rng(3);
+  std::uniform_int_distribution<int64_t> d(-2048, 2047);
+  std::vector<std::vector<uint64_t>> keys(p.seq_len);
+  for (auto& k : keys)
+    for (int t = 0; t < p.taps; ++t) k.push_back(leopard_encode_k(qp, d(rng)));
+  std::vector<std::vector<int64_t>> v(p.seq_len, std::vector<int64_t>(p.taps, 1));
+  std::vector<LeopardQVector> qs;
+  for (int i = 0; i < 4; ++i) {
+    LeopardQVector q;
+    for (int t = 0; t < p.taps; ++t) q.q.push_back(d(rng));
+    q.th = i < 2 ? -(int64_t{1} << 31) : 0;
+    qs.push_back(q);
+  }
+  LeopardTilePrediction pred = predict_leopard_tile(p, keys, v, qs);
+  EXPECT_LE(pred.max_fifo_occupancy, p.fifo_depth());
+  EXPECT_GT(pred.max_fifo_occupancy, 0);
 }
 
 }  // namespace

@@ -185,6 +185,8 @@ VerifyResult run_leopard_tile_tb(const ParamSet& params, const Model& model, con
   }
   res.details = {{"q_vectors", wl.qs.size()},
                  {"stalled_q_vectors", stalled},
+                 {"max_fifo_occupancy", pred.max_fifo_occupancy},
+                 {"fifo_depth", p.fifo_depth()},
                  {"keys", p.seq_len},
                  {"kept_scores", kept},
                  {"beats", beats.size()},
