@@ -49,10 +49,11 @@ BlockInfo leopard_qk_block_info() {
       .choice("prune", {"mixed", "0", "50", "90", "100", "random"},
               "verify: per-Q threshold giving 0/50/90/100% pruning (mixed cycles them; random = uniform Th)",
               R::kStimulus)
-      .choice("operands", {"mixed", "random", "min", "max", "extremes", "sparse", "exhaustive"},
+      .choice("operands", {"mixed", "random", "min", "max", "extremes", "sparse", "exhaustive", "fig63"},
               "verify: Q/K values; mixed cycles random/min/max/extremes/sparse per Q vector; exhaustive "
               "makes every K word combination a key (seq_len = 2^(taps*k_bits)) and every Q combination a "
-              "Q vector", R::kStimulus);
+              "Q vector; fig63 is the thesis's Fig. 6.3 example (every key K = [1,-7,-4,2], Q = [9,-5,7,-2], "
+              "Th = 99, 40, 13, 12: pruned in cycle 1, 2, 3, kept)", R::kStimulus);
   b.check = [](const ParamSet& set) {
     LeopardQkParams p = LeopardQkParams::from(set);
     if (p.k_bits % p.bits_per_cycle != 0)
@@ -64,6 +65,9 @@ BlockInfo leopard_qk_block_info() {
       if (p.seq_len != (1 << (p.taps * p.k_bits)))
         throw UserError(fmt::format("operands=exhaustive needs seq_len = 2^(taps*k_bits) = {}", 1 << (p.taps * p.k_bits)));
     }
+    if (set.choice("operands") == "fig63" &&
+        (p.taps != 4 || p.q_bits < 5 || p.k_bits != 4 || p.bits_per_cycle != 1 || !p.signmag))
+      throw UserError("operands=fig63 needs taps=4, q_bits>=5, k_bits=4, bits_per_cycle=1, k_encoding=signmag");
     if (p.seq_len < p.n_dpu)
       throw UserError(fmt::format("seq_len = {} must be at least n_dpu = {} (every DPU holds a key)",
                                   p.seq_len, p.n_dpu));

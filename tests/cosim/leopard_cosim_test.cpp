@@ -120,6 +120,17 @@ std::vector<std::string> with_prune(std::vector<std::string> sets, const std::st
   return sets;
 }
 
+TEST(LeopardQkCosim, ThesisFigure63OnTheRtl) {
+  // Fig. 6.3 (integer-scaled): the RTL's bounds 98, 34, 12, 12 meet Th = 99, 40, 13 in cycles 1,
+  // 2, 3 and keep the score at Th = 12 — every cycle's P and M checked against the golden model.
+  VerifyResult r = run_case({"taps=4", "q_bits=5", "k_bits=4", "bits_per_cycle=1", "k_encoding=signmag", "n_dpu=2",
+                             "seq_len=3", "operands=fig63"},
+                            1, 0, trace_path_for("LeopardQkCosim_fig63"));
+  EXPECT_TRUE(r.passed()) << report_of(r);
+  EXPECT_EQ(r.details["key0_termination_cycles"], nlohmann::json({1, 2, 3, 0}));
+  EXPECT_EQ(r.outputs_checked, 12);
+}
+
 TEST(LeopardQkCosimMutation, PruningEqualScoresIsCaught) {
   // 0% pruning sets Th to the smallest score: with <= that score would be pruned.
   VerifyResult r = run_case(with_prune(kMutationConfig, "0"), 1, 5, "", [](GeneratedDesign& d) {

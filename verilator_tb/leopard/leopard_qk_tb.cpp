@@ -63,6 +63,18 @@ LeopardQkWorkload make_leopard_qk_workload(const LeopardQkParams& p, const Leopa
   // holds all-min, all-max, extreme and sparse keys beside random ones.
   const bool exhaustive = s.operands == "exhaustive";
   if (exhaustive) q_vectors = int64_t{1} << (p.taps * p.q_bits);
+  if (s.operands == "fig63") {  // the thesis's worked example, integer-scaled by 8 (digest B.3.1)
+    wl.keys.assign(p.seq_len, {});
+    for (auto& k : wl.keys)
+      for (int64_t kv : {1, -7, -4, 2}) k.push_back(golden::leopard_encode_k(p, kv));
+    wl.key_words = int64_t{p.seq_len} * p.cycles_per_key();
+    for (int64_t th : {99, 40, 13, 12}) {
+      wl.qs.push_back({{9, -5, 7, -2}, th, wl.key_words});
+      wl.prune_target.push_back(th == 12 ? "0" : "100");
+      wl.pattern.push_back("fig63");
+    }
+    return wl;
+  }
   for (int j = 0; j < p.seq_len; ++j) {
     if (exhaustive) {  // key j: its K words are the base-2^k_bits digits of j
       std::vector<uint64_t> k(p.taps);
@@ -278,8 +290,12 @@ VerifyResult run_leopard_qk_tb(const ParamSet& params, const Model& model, const
   for (const auto& [t, v] : per_target)
     targets[t] = {{"scores", v.second}, {"pruned", v.first},
                   {"pruned_percent", v.second ? 100.0 * double(v.first) / double(v.second) : 0.0}};
+  // Per Q vector: the termination cycle of key 0 (0 when it is kept).
+  std::vector<int> key0_cycles;
+  for (const auto& row : pred.rows) key0_cycles.push_back(row.dpu[0][0].s.pruned ? row.dpu[0][0].s.cycles : 0);
   res.details = {{"q_vectors", wl.qs.size()},
                  {"keys", p.seq_len},
+                 {"key0_termination_cycles", key0_cycles},
                  {"scores", res.outputs_checked},
                  {"kept_scores", kept},
                  {"pruned_scores", pruned_scores},
