@@ -96,7 +96,7 @@ std::string emit_dpu(const std::string& name, const LeopardQkParams& p, const nl
   b.blank();
 
   b.comment("Key-buffer bank, one memory per bit plane; word [key] of plane c holds chunk c of every tap.");
-  b.logic("plane_rd", w.C * w.DB).logic("word", w.DB);
+  b.logic("plane_rd", w.C * w.DB).vector("word", w.DB);  // ranged: word[t*B +: B] with one tap and B = 1
   auto& pl = b.generate_for("g_plane", "c", w.C);
   pl.logic("kmem_q", w.DB, w.KPD);
   auto& wr = pl.always_ff("clk_i", "");

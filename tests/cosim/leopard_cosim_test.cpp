@@ -90,6 +90,7 @@ std::vector<Case> scan() {
       {"d3_tc_b6", {"taps=3", "bits_per_cycle=6", "n_dpu=3", "seq_len=9"}, 9, 25},
       {"d3_tc_b12_baseline", {"taps=3", "bits_per_cycle=12", "n_dpu=1", "seq_len=4"}, 10, 25},
       {"d2_sm_b1_n1", {"taps=2", "bits_per_cycle=1", "n_dpu=1", "seq_len=3", "k_encoding=signmag"}, 11, 25},
+      {"d1_tc_b1_n2", {"taps=1", "bits_per_cycle=1", "n_dpu=2", "seq_len=5"}, 16, 25},  // found by the soak
       {"d8_tc_min_operands", {"taps=8", "n_dpu=2", "seq_len=4", "operands=min"}, 12, 10},
       {"d8_tc_max_operands", {"taps=8", "n_dpu=2", "seq_len=4", "operands=max"}, 13, 10},
       {"d8_sm_extremes", {"taps=8", "n_dpu=2", "seq_len=4", "operands=extremes", "k_encoding=signmag"}, 14, 15},

@@ -47,6 +47,7 @@ std::vector<Config> leopard_qk_scan() {
       out.push_back({fmt::format("{}_b{}_d4_n3_s7", tag, b),
                      {e, fmt::format("bits_per_cycle={}", b), "taps=4", "n_dpu=3", "seq_len=7"}});
     out.push_back({tag + "_d1_n1_s1", {e, "taps=1", "n_dpu=1", "seq_len=1"}});
+    out.push_back({tag + "_d1_b1_n2_s5", {e, "taps=1", "bits_per_cycle=1", "n_dpu=2", "seq_len=5"}});
     out.push_back({tag + "_k4_b1_d2_n1", {e, "taps=2", "q_bits=4", "k_bits=4", "bits_per_cycle=1", "n_dpu=1", "seq_len=3"}});
     out.push_back({tag + "_k4_b4_d2", {e, "taps=2", "q_bits=4", "k_bits=4", "bits_per_cycle=4", "n_dpu=2", "seq_len=2"}});
     out.push_back({tag + "_wide_q16k16_d5", {e, "taps=5", "q_bits=16", "k_bits=16", "bits_per_cycle=4", "n_dpu=2", "seq_len=5"}});
