@@ -1,6 +1,7 @@
 #include "cli/commands.hpp"
 
 #include "cli/flow_cvu_dse.hpp"
+#include "cli/flow_leopard.hpp"
 #include "cli/model_command.hpp"
 
 #include <fmt/format.h>
@@ -57,7 +58,8 @@ void list_blocks(bool with_params) {
       fmt::print("    {:<12} {:<22} {}\n", s.key, def, s.help);
     }
   }
-  const auto flows = g_flow_cmd->get_subcommands();
+  // Every registered flow (get_subcommands() without a filter lists only the parsed ones).
+  const auto flows = g_flow_cmd->get_subcommands([](CLI::App*) { return true; });
   fmt::print("\nflows ('accelgen flow NAME --help'):{}\n", flows.empty() ? " none yet" : "");
   for (const auto* f : flows) fmt::print("{:<12} {}\n", f->get_name(), f->get_description());
 }
@@ -203,6 +205,7 @@ void register_commands(CLI::App& app) {
   g_flow_cmd = app.add_subcommand("flow", "Run a design-space exploration or analysis flow");
   g_flow_cmd->require_subcommand(1);
   register_cvu_dse_flow(*g_flow_cmd);
+  register_leopard_flow(*g_flow_cmd);
 
   register_model_command(app);
 }

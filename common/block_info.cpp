@@ -9,6 +9,7 @@
 #include "common/bihiwe_params.hpp"
 #include "common/cvu_array_params.hpp"
 #include "common/cvu_params.hpp"
+#include "common/leopard_params.hpp"
 #include "common/systolic_params.hpp"
 
 namespace accelgen {
@@ -20,6 +21,9 @@ const std::vector<BlockInfo>& all_blocks() {
       cvu_block_info(),
       cvu_array_block_info(),
       bihiwe_block_info(),
+      leopard_qk_block_info(),
+      leopard_vpu_block_info(),
+      leopard_tile_block_info(),
   };
   return blocks;
 }

@@ -5,11 +5,15 @@
 #include "common/bihiwe_params.hpp"
 #include "common/cvu_array_params.hpp"
 #include "common/cvu_params.hpp"
+#include "common/leopard_params.hpp"
 #include "common/systolic_params.hpp"
 #include "generator/design.hpp"
 #include "generator/bihiwe/bihiwe_gen.hpp"
 #include "generator/cvu/cvu_gen.hpp"
 #include "generator/cvu_array/cvu_array_gen.hpp"
+#include "generator/leopard/leopard_qk_gen.hpp"
+#include "generator/leopard/leopard_tile_gen.hpp"
+#include "generator/leopard/leopard_vpu_gen.hpp"
 #include "generator/systolic/systolic_gen.hpp"
 
 namespace accelgen {
@@ -20,6 +24,9 @@ GeneratedDesign generate_design(const BlockInfo& block, const ParamSet& params) 
   if (block.name == "cvu") return generate_cvu(CvuParams::from(params), hw);
   if (block.name == "cvu_array") return generate_cvu_array(CvuArrayParams::from(params), hw);
   if (block.name == "bihiwe") return generate_bihiwe(BihiweParams::from(params), hw);
+  if (block.name == "leopard_qk") return generate_leopard_qk(LeopardQkParams::from(params), hw);
+  if (block.name == "leopard_vpu") return generate_leopard_vpu(LeopardVpuParams::from(params), hw);
+  if (block.name == "leopard_tile") return generate_leopard_tile(LeopardTileParams::from(params), hw);
   throw UserError(fmt::format("block '{}' has no generator yet", block.name));
 }
 

@@ -7,6 +7,9 @@
 #include "verilator_tb/bihiwe/bihiwe_tb.hpp"
 #include "verilator_tb/cvu/cvu_tb.hpp"
 #include "verilator_tb/cvu_array/cvu_array_tb.hpp"
+#include "verilator_tb/leopard/leopard_qk_tb.hpp"
+#include "verilator_tb/leopard/leopard_tile_tb.hpp"
+#include "verilator_tb/leopard/leopard_vpu_tb.hpp"
 #include "verilator_tb/systolic/systolic_tb.hpp"
 
 namespace accelgen::sim {
@@ -17,6 +20,9 @@ VerifyResult run_testbench(const BlockInfo& block, const ParamSet& params, const
   if (block.name == "cvu") return run_cvu_tb(params, model, options);
   if (block.name == "cvu_array") return run_cvu_array_tb(params, model, options);
   if (block.name == "bihiwe") return run_bihiwe_tb(params, model, options);
+  if (block.name == "leopard_qk") return run_leopard_qk_tb(params, model, options);
+  if (block.name == "leopard_vpu") return run_leopard_vpu_tb(params, model, options);
+  if (block.name == "leopard_tile") return run_leopard_tile_tb(params, model, options);
   throw UserError(fmt::format("block '{}' has no testbench yet", block.name));
 }
 

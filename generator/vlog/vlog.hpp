@@ -68,6 +68,7 @@ class Block {
 };
 
 // An always_ff with active-low asynchronous reset: `reset` runs under !rst_ni, `body` otherwise.
+// With an empty reset_n it is `always_ff @(posedge clock)` with the body alone (for memories).
 struct AlwaysFF {
   std::string clock, reset_n;
   Block reset{Block::Kind::kSeq};

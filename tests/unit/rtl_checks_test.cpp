@@ -50,8 +50,51 @@ std::vector<Config> cvu_scan() {
   return out;
 }
 
+// leopard_qk: both encodings, every B dividing 12 (and 1-bit, 4-bit K), 1 to 8 units, taps from
+// 1 to 64, key counts that do not divide evenly, and the thesis's two design points at small taps.
+std::vector<Config> leopard_qk_scan() {
+  std::vector<Config> out;
+  for (const char* enc : {"twos", "signmag"}) {
+    const std::string e = std::string("k_encoding=") + enc;
+    const std::string tag = std::string(enc) == "twos" ? "tc" : "sm";
+    for (int b : {1, 2, 3, 4, 6, 12})
+      out.push_back({fmt::format("{}_b{}_d4_n3_s7", tag, b),
+                     {e, fmt::format("bits_per_cycle={}", b), "taps=4", "n_dpu=3", "seq_len=7"}});
+    out.push_back({tag + "_d1_n1_s1", {e, "taps=1", "n_dpu=1", "seq_len=1"}});
+    out.push_back({tag + "_d1_b1_n2_s5", {e, "taps=1", "bits_per_cycle=1", "n_dpu=2", "seq_len=5"}});
+    out.push_back({tag + "_k4_b1_d2_n1", {e, "taps=2", "q_bits=4", "k_bits=4", "bits_per_cycle=1", "n_dpu=1", "seq_len=3"}});
+    out.push_back({tag + "_k4_b4_d2", {e, "taps=2", "q_bits=4", "k_bits=4", "bits_per_cycle=4", "n_dpu=2", "seq_len=2"}});
+    out.push_back({tag + "_wide_q16k16_d5", {e, "taps=5", "q_bits=16", "k_bits=16", "bits_per_cycle=4", "n_dpu=2", "seq_len=5"}});
+  }
+  out.push_back({"tc_ae_d8_n6_s48", {"taps=8", "n_dpu=6", "seq_len=48"}});
+  out.push_back({"tc_hp_d8_n8_s64", {"taps=8", "n_dpu=8", "seq_len=64"}});
+  out.push_back({"tc_d64_n2_s8", {"taps=64", "n_dpu=2", "seq_len=8"}});
+  return out;
+}
+
+std::vector<Config> leopard_vpu_scan() {
+  return {
+      {"d1_n1_s1_x0", {"taps=1", "n_dpu=1", "seq_len=1", "exp_shift=0"}},
+      {"d4_n3_s7", {"taps=4", "n_dpu=3", "seq_len=7"}},
+      {"d3_n2_s8_v5_x20", {"taps=3", "n_dpu=2", "seq_len=8", "v_bits=5", "exp_shift=20"}},
+      {"d8_n8_s64_x15", {"taps=8", "n_dpu=8", "seq_len=64", "exp_shift=15"}},
+      {"d64_n6_s16", {"taps=64", "n_dpu=6", "seq_len=16"}},
+  };
+}
+
+std::vector<Config> leopard_tile_scan() {
+  return {
+      {"d1_n1_s1", {"taps=1", "n_dpu=1", "seq_len=1"}},
+      {"d4_n3_s7", {"taps=4", "n_dpu=3", "seq_len=7"}},
+      {"d2_n12_s24", {"taps=2", "n_dpu=12", "seq_len=24"}},
+      {"d16_n8_s64_v8", {"taps=16", "n_dpu=8", "seq_len=64", "v_bits=8"}},
+      {"d4_n3_s7_sm_b3", {"taps=4", "n_dpu=3", "seq_len=7", "k_encoding=signmag", "bits_per_cycle=3"}},
+  };
+}
+
 class EmittedRtl : public ::testing::TestWithParam<Config> {
  protected:
+  virtual const char* block() const = 0;
   DesignDir emit() {
     const BlockInfo& info = find_block(GetParam().block);
     dir_ = fs::temp_directory_path() / ("accelgen_rtl_" + GetParam().name + "_" + std::to_string(getpid()));
@@ -99,6 +142,18 @@ std::vector<Config> cvu_array_scan() {
   return out;
 }
 
+// The scans above name their configurations only; tag them with their block.
+std::vector<Config> with_block(std::vector<Config> configs, const std::string& block) {
+  for (auto& c : configs) c.block = block;
+  return configs;
+}
+
+INSTANTIATE_TEST_SUITE_P(LeopardQk, EmittedRtl, ::testing::ValuesIn(with_block(leopard_qk_scan(), "leopard_qk")),
+                         [](const auto& info) { return info.param.name; });
+INSTANTIATE_TEST_SUITE_P(LeopardVpu, EmittedRtl, ::testing::ValuesIn(with_block(leopard_vpu_scan(), "leopard_vpu")),
+                         [](const auto& info) { return info.param.name; });
+INSTANTIATE_TEST_SUITE_P(LeopardTile, EmittedRtl, ::testing::ValuesIn(with_block(leopard_tile_scan(), "leopard_tile")),
+                         [](const auto& info) { return info.param.name; });
 INSTANTIATE_TEST_SUITE_P(CvuArray, EmittedRtl, ::testing::ValuesIn(cvu_array_scan()),
                          [](const auto& info) { return info.param.name; });
 INSTANTIATE_TEST_SUITE_P(Bihiwe, EmittedRtl, ::testing::ValuesIn(bihiwe_scan()),

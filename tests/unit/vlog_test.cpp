@@ -52,6 +52,18 @@ TEST(VlogModule, EmitsPortsDeclarationsAndProcesses) {
   EXPECT_NE(text.find("\nendmodule\n"), std::string::npos);
 }
 
+TEST(VlogModule, AlwaysFFWithoutResetForMemories) {
+  Module m("mem");
+  m.input("clk_i", 1).input("we_i", 1).input("a_i", 2).input("d_i", 8);
+  auto& b = m.body();
+  b.logic("mem_q", 8, 4);
+  b.always_ff("clk_i", "").body.if_("we_i", [](Block& t) { t.assign("mem_q[a_i]", "d_i"); });
+  EXPECT_NE(m.emit().find("  logic [7:0] mem_q [4];\n  always_ff @(posedge clk_i) begin\n    if (we_i) begin\n"
+                          "      mem_q[a_i] <= d_i;\n    end\n  end\n"),
+            std::string::npos)
+      << m.emit();
+}
+
 TEST(VlogModule, CombIfElseUsesBlockingAssignments) {
   Module m("mux");
   m.input("s_i", 1).output("y_o", 2);
