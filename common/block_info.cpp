@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "common/error.hpp"
+#include "common/noc_params.hpp"
 #include "common/systolic_params.hpp"
 
 namespace accelgen {
@@ -14,6 +15,7 @@ const std::vector<BlockInfo>& all_blocks() {
   // One line per block: adding a block means adding its entry here.
   static const std::vector<BlockInfo> blocks = {
       systolic_block_info(),
+      noc_block_info(),
   };
   return blocks;
 }

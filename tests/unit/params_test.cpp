@@ -38,7 +38,7 @@ TEST(Params, DefaultsAndTextAssignments) {
 }
 
 TEST(Params, UnknownBlockListsKnownOnes) {
-  EXPECT_EQ(error_of([] { find_block("tpu"); }), "unknown block 'tpu' (known: systolic)");
+  EXPECT_EQ(error_of([] { find_block("tpu"); }), "unknown block 'tpu' (known: systolic, noc)");
 }
 
 class ConfigFile : public ::testing::Test {
