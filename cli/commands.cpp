@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "common/block_info.hpp"
+#include "cli/flow_noc.hpp"
 #include "common/error.hpp"
 #include "generator/design.hpp"
 #include "generator/eda/eda.hpp"
@@ -138,6 +139,7 @@ void run_verify(const VerifyCli& o) {
 std::string version_string() { return fmt::format("accelgen {}", kGeneratorVersion); }
 
 int exit_status() { return g_exit_status; }
+void set_exit_status(int status) { g_exit_status = status; }
 
 void register_commands(CLI::App& app) {
   // list
@@ -199,6 +201,7 @@ void register_commands(CLI::App& app) {
   // flow: each flow adds its own subcommand to this one (register_<name>_flow(*g_flow_cmd)).
   g_flow_cmd = app.add_subcommand("flow", "Run a design-space exploration or analysis flow");
   g_flow_cmd->require_subcommand(1);
+  register_noc_flow(*g_flow_cmd);
 }
 
 }  // namespace accelgen

@@ -103,12 +103,24 @@ std::vector<std::pair<int, int>> noc_path(const NocTopology& t, int src, int dst
 }
 
 NocSim::NocSim(const NocParams& p) : t_(noc_topology(p)), depth_(p.buffer_depth) {
-  const size_t n = static_cast<size_t>(t_.nodes()) * t_.ports;
-  fifo_.resize(n);
-  ptr_.assign(n, 0);
-  route_.assign(n, -1);
+  const int N = t_.nodes(), P = t_.ports;
+  const size_t n = static_cast<size_t>(N) * P;
+  ring_.resize(n * depth_);
+  head_.assign(n, 0);
   count_.assign(n, 0);
+  ptr_.assign(n, 0);
+  down_.assign(n, -1);
   link_flits_.assign(n, 0);
+  busy_.assign(N, 0);
+  req_.assign(P, 0);
+  for (int node = 0; node < N; ++node)
+    for (int out = 1; out < P; ++out) {
+      const int next = t_.neighbour(node, out);
+      if (next >= 0) down_[node * P + out] = next * P + opposite(out);
+    }
+  route_.resize(static_cast<size_t>(N) * N);
+  for (int node = 0; node < N; ++node)
+    for (int dst = 0; dst < N; ++dst) route_[static_cast<size_t>(node) * N + dst] = static_cast<uint8_t>(noc_route(t_, node, dst));
 }
 
 void NocSim::step(const std::vector<const NocFlit*>& offers) {
@@ -116,27 +128,30 @@ void NocSim::step(const std::vector<const NocFlit*>& offers) {
   injected_.clear();
   ejected_.clear();
   moves_.clear();
-  // 1. Requests and start-of-cycle occupancy.
-  for (int i = 0; i < N * P; ++i) {
-    count_[i] = static_cast<int>(fifo_[i].size());
-    route_[i] = fifo_[i].empty() ? -1 : noc_route(t_, i / P, fifo_[i].front().dst);
-  }
-  // 2-3. Round-robin arbitration per output; a move when the downstream FIFO has room.
+  // Every decision below uses the state at the start of the cycle; moves are committed after.
   for (int node = 0; node < N; ++node) {
+    const uint32_t busy = busy_[node];
+    if (!busy) continue;
     const int base = node * P;
-    for (int out = 0; out < P; ++out) {
+    // 1. Each non-empty input requests the output its head flit routes to.
+    uint32_t outs = 0;
+    for (uint32_t b = busy; b; b &= b - 1) {
+      const int in = __builtin_ctz(b);
+      const int out = route_[static_cast<size_t>(node) * N + slot(base + in, 0).dst];
+      if (!(outs & (1u << out))) req_[out] = 0;
+      outs |= 1u << out;
+      req_[out] |= 1u << in;
+    }
+    // 2-3. Round robin from the input after the pointer; a move when the far end has room.
+    for (uint32_t o = outs; o; o &= o - 1) {
+      const int out = __builtin_ctz(o);
       int& ptr = ptr_[base + out];
-      int winner = -1;
-      for (int k = 1; k <= P && winner < 0; ++k) {
-        const int in = (ptr + k) % P;
-        if (route_[base + in] == out) winner = in;
-      }
-      if (winner < 0) continue;
-      int to = -1;
-      if (out != kLocal) {
-        const int next = t_.neighbour(node, out);
-        to = next * P + opposite(out);
-        if (count_[to] >= depth_) continue;  // not ready: nothing moves, pointer stays
+      const uint32_t cand = req_[out];
+      const uint32_t above = cand & ~((2u << ptr) - 1u);
+      const int winner = __builtin_ctz(above ? above : cand);
+      const int to = out == kLocal ? -1 : down_[base + out];
+      if (to >= 0) {
+        if (count_[to] >= depth_) continue;  // not ready: nothing moves, the pointer stays
         ++link_flits_[base + out];
       }
       moves_.push_back({base + winner, to});
@@ -145,21 +160,28 @@ void NocSim::step(const std::vector<const NocFlit*>& offers) {
   }
   // Injection handshakes: the local FIFO's ready at the start of the cycle.
   for (int node = 0; node < N; ++node) {
-    if (offers[node] && count_[node * P + kLocal] < depth_) {
-      fifo_[node * P + kLocal].push_back(*offers[node]);
+    const int f = node * P + kLocal;
+    if (offers[node] && count_[f] < depth_) {
+      slot(f, count_[f]) = *offers[node];
+      ++count_[f];
+      busy_[node] |= 1u;
       injected_.push_back({offers[node]->id, node});
       ++in_flight_;
     }
   }
-  // Commit: every pop first from the FIFO it left, then the push (FIFOs are distinct per move).
+  // Commit the moves: every move pops a distinct FIFO and pushes a distinct FIFO, and a FIFO that
+  // receives a push in this cycle is not full, so the order of the moves does not matter.
   for (const Move& m : moves_) {
-    NocFlit f = fifo_[m.from].front();
-    fifo_[m.from].pop_front();
+    const NocFlit f = slot(m.from, 0);
+    head_[m.from] = (head_[m.from] + 1) % depth_;
+    if (--count_[m.from] == 0) busy_[m.from / P] &= ~(1u << (m.from % P));
     if (m.to < 0) {
       ejected_.push_back({f.id, m.from / P});
       --in_flight_;
     } else {
-      fifo_[m.to].push_back(f);
+      slot(m.to, count_[m.to]) = f;
+      ++count_[m.to];
+      busy_[m.to / P] |= 1u << (m.to % P);
     }
   }
   ++now_;

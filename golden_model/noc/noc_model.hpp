@@ -4,7 +4,6 @@
 #pragma once
 
 #include <cstdint>
-#include <deque>
 #include <string>
 #include <vector>
 
@@ -63,16 +62,21 @@ class NocSim {
   const std::vector<int64_t>& link_flits() const { return link_flits_; }
 
  private:
+  // FIFO index f = node * ports + input port; a ring of depth_ slots per FIFO.
+  NocFlit& slot(int f, int k) { return ring_[static_cast<size_t>(f) * depth_ + (head_[f] + k) % depth_]; }
   NocTopology t_;
   int depth_;
   int64_t now_ = 0, in_flight_ = 0;
-  std::vector<std::deque<NocFlit>> fifo_;  // node * ports + input port
-  std::vector<int> ptr_;                   // node * ports + output port
-  std::vector<int> route_;                 // scratch: requested output per input, -1 none
-  std::vector<int> count_;                 // scratch: FIFO sizes at the start of the cycle
+  std::vector<NocFlit> ring_;
+  std::vector<int> head_, count_;
+  std::vector<int> ptr_;        // round-robin pointer per node * ports + output port
+  std::vector<int> down_;       // FIFO fed by node * ports + output port, -1 none (or local)
+  std::vector<uint8_t> route_;  // output port per node * nodes + destination
+  std::vector<uint32_t> busy_;  // per node: bit i = input FIFO i non-empty
+  std::vector<uint32_t> req_;   // scratch per output of one node: requesting inputs
   std::vector<NocEvent> injected_, ejected_;
   std::vector<int64_t> link_flits_;
-  struct Move { int from, to; };           // FIFO index -> FIFO index (to < 0: eject)
+  struct Move { int from, to; };  // FIFO index -> FIFO index (to < 0: eject)
   std::vector<Move> moves_;
 };
 

@@ -6,6 +6,7 @@
 #include "common/block_info.hpp"
 #include "common/error.hpp"
 #include "generator/design.hpp"
+#include "flows/noc/noc_sweep.hpp"
 #include "generator/noc/noc_gen.hpp"
 #include "golden_model/noc/noc_model.hpp"
 #include "golden_model/noc/noc_traffic.hpp"
@@ -194,6 +195,44 @@ TEST(NocDeadlockCheck, KnownBadRoutingsAreRejected) {
   const BlockInfo& info = find_block("noc");
   EXPECT_THROW(generate_design(info, resolve_params(info, "", {"routing=xy_yx"}, false)), UserError);
   EXPECT_NO_THROW(generate_design(info, resolve_params(info, "", {"routing=yx", "topology=amp", "rows=9"}, false)));
+}
+
+TEST(NocSweepFlow, Fig15OnAnEightByEightArray) {
+  // 8x8, depth 2: blocked sends 4 rows south (load 4 on the middle links), striping is one hop, AMP
+  // (length 2) halves the sharing. With load <= interval nothing waits: delay = hops + 1.
+  flows::NocSweepOptions o;
+  o.max_interval = 4;
+  o.rounds = 8;
+  auto rows = flows::noc_fig15(o, 8);
+  ASSERT_EQ(rows.size(), 2u * 3u * 4u);
+  auto find = [&](const std::string& name, int interval) {
+    for (const auto& r : rows)
+      if (r.case_name == name && r.allocation == "equal" && r.interval == interval) return r;
+    ADD_FAILURE() << name << " " << interval;
+    return flows::NocFig15Row{};
+  };
+  EXPECT_EQ(find("blocked", 1).worst_load, 4);
+  EXPECT_EQ(find("fine_striped", 1).worst_load, 1);
+  EXPECT_EQ(find("amp", 1).worst_load, 2);
+  EXPECT_DOUBLE_EQ(find("blocked", 4).mean_delay, 5.0);  // 4 hops + 1, no waiting
+  EXPECT_DOUBLE_EQ(find("amp", 2).mean_delay, 3.0);      // 2 express hops + 1
+  EXPECT_DOUBLE_EQ(find("fine_striped", 1).mean_delay, 2.0);
+  EXPECT_GT(find("blocked", 1).mean_delay, 2 * find("blocked", 4).mean_delay);  // congested
+  EXPECT_EQ(find("blocked", 1).packets, 8 * 32);  // 32 producers x 8 rounds, all delivered
+}
+
+TEST(NocSweepFlow, LatencyGrowsWithLoadAndAmpBeatsMesh) {
+  flows::NocSweepOptions o;
+  o.rows = o.cols = 6;
+  o.rates = {5, 60};
+  o.cycles = 3000;
+  o.warmup = 500;
+  auto pts = flows::noc_latency_sweep(o);
+  ASSERT_EQ(pts.size(), 4u);  // mesh 5, mesh 60, amp 5, amp 60
+  EXPECT_LT(pts[0].mean_latency, pts[1].mean_latency);
+  EXPECT_LT(pts[2].mean_latency, pts[3].mean_latency);
+  EXPECT_LT(pts[2].mean_latency, pts[0].mean_latency);  // express links cut hops
+  EXPECT_NEAR(pts[0].accepted, 0.05, 0.01);
 }
 
 }  // namespace
