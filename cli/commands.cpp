@@ -55,7 +55,8 @@ void list_blocks(bool with_params) {
       fmt::print("    {:<12} {:<22} {}\n", s.key, def, s.help);
     }
   }
-  const auto flows = g_flow_cmd->get_subcommands();
+  // With a filter CLI11 lists every registered subcommand (without one, only the parsed ones).
+  const auto flows = g_flow_cmd->get_subcommands([](const CLI::App*) { return true; });
   fmt::print("\nflows ('accelgen flow NAME --help'):{}\n", flows.empty() ? " none yet" : "");
   for (const auto* f : flows) fmt::print("{:<12} {}\n", f->get_name(), f->get_description());
 }

@@ -19,6 +19,7 @@ namespace {
 using vlog::lit;
 using vlog::slice;
 
+const char* kPortSuffix[] = {"l", "n", "e", "s", "w", "xn", "xe", "xs", "xw"};
 const char* kPortNames[] = {"local", "north", "east", "south", "west", "express north", "express east",
                             "express south", "express west"};
 
@@ -119,12 +120,21 @@ std::string emit_router(const std::string& name, const std::string& fifo, const 
   m.input("clk_i", 1).input("rst_ni", 1)
       .input("my_row_i", w.rb, "this router's row (a constant)")
       .input("my_col_i", w.cb, "this router's column (a constant)")
-      .input("in_valid_i", P, "port p: 0 local, 1 N, 2 E, 3 S, 4 W[, 5 XN, 6 XE, 7 XS, 8 XW]")
-      .input("in_data_i", P * w.fw, "flit of port p in bits [p*FW +: FW]: payload | src | dst_col | dst_row")
-      .output("in_ready_o", P, "input FIFO p has room (registered)")
-      .output("out_valid_o", P, "output p has a flit (independent of out_ready_i)")
-      .output("out_data_o", P * w.fw)
-      .input("out_ready_i", P, "the far end of output p accepts");
+      ;
+  // One valid/data/ready triple per port and direction (flits of up to 64 bits stay scalar in the
+  // simulator; a flattened P*FW vector would cost wide-word slicing on every access).
+  for (int port = 0; port < P; ++port) {
+    const std::string s = kPortSuffix[port];
+    m.input(fmt::format("in_{}_valid_i", s), 1, fmt::format("port {} ({}) in: payload | src | dst_col | dst_row", port, kPortNames[port]))
+        .input(fmt::format("in_{}_data_i", s), w.fw)
+        .output(fmt::format("in_{}_ready_o", s), 1, "input FIFO has room (registered)");
+  }
+  for (int port = 0; port < P; ++port) {
+    const std::string s = kPortSuffix[port];
+    m.output(fmt::format("out_{}_valid_o", s), 1, fmt::format("port {} ({}) out; valid does not depend on ready", port, kPortNames[port]))
+        .output(fmt::format("out_{}_data_o", s), w.fw)
+        .input(fmt::format("out_{}_ready_i", s), 1, "the far end accepts");
+  }
   auto& b = m.body();
   b.vector("nonempty", P).vector("pop", P);
   b.blank();
@@ -137,12 +147,12 @@ std::string emit_router(const std::string& name, const std::string& fifo, const 
     b.logic(head, w.fw).vector(req, P).logic(dr, w.rb).logic(dc, w.cb);
     b.instance(fifo, fmt::format("u_fifo{}", in))
         .connect("clk_i", "clk_i").connect("rst_ni", "rst_ni")
-        .connect("push_i", fmt::format("in_valid_i[{0}] && in_ready_o[{0}]", in))
-        .connect("data_i", slice("in_data_i", in * w.fw, w.fw))
+        .connect("push_i", fmt::format("in_{0}_valid_i && in_{0}_ready_o", kPortSuffix[in]))
+        .connect("data_i", fmt::format("in_{}_data_i", kPortSuffix[in]))
         .connect("pop_i", fmt::format("pop[{}]", in))
         .connect("head_o", head)
         .connect("valid_o", fmt::format("nonempty[{}]", in))
-        .connect("ready_o", fmt::format("in_ready_o[{}]", in));
+        .connect("ready_o", fmt::format("in_{}_ready_o", kPortSuffix[in]));
     b.assign(dr, slice(head, dst_row_lo, w.rb));
     b.assign(dc, slice(head, dst_col_lo, w.cb));
     auto& rc = b.always_comb();
@@ -204,9 +214,9 @@ std::string emit_router(const std::string& name, const std::string& fifo, const 
     mux.assign(data, "head0");
     for (int in = 1; in < P; ++in)
       mux.if_(fmt::format("{} == {}", win, lit(w.pw, in)), [&](vlog::Block& t) { t.assign(data, fmt::format("head{}", in)); });
-    b.assign(fmt::format("out_valid_o[{}]", out), fmt::format("|{}", cand));
-    b.assign(slice("out_data_o", out * w.fw, w.fw), data);
-    b.assign(fire, fmt::format("out_valid_o[{0}] && out_ready_i[{0}]", out));
+    b.assign(fmt::format("out_{}_valid_o", kPortSuffix[out]), fmt::format("|{}", cand));
+    b.assign(fmt::format("out_{}_data_o", kPortSuffix[out]), data);
+    b.assign(fire, fmt::format("out_{0}_valid_o && out_{0}_ready_i", kPortSuffix[out]));
     auto& ff = b.always_ff();
     ff.reset.assign(ptr, lit(w.pw, 0));
     ff.body.if_(fire, [&](vlog::Block& t) { t.assign(ptr, win); });
@@ -235,57 +245,64 @@ std::string emit_top(const std::string& name, const std::string& router, const N
       .output("ej_valid_o", N, "a flit leaves at node n (no back-pressure)")
       .output("ej_data_o", N * w.fw, "node n in bits [n*FW +: FW]: payload | src | dst_col | dst_row");
   auto& b = m.body();
-  auto sig = [](int n, const char* what) { return fmt::format("n{}_{}", n, what); };
-  for (int n = 0; n < N; ++n) {
-    b.vector(sig(n, "in_valid"), P).vector(sig(n, "in_ready"), P).logic(sig(n, "in_data"), P * w.fw);
-    b.vector(sig(n, "out_valid"), P).vector(sig(n, "out_ready"), P).logic(sig(n, "out_data"), P * w.fw);
-  }
+  // Link (n, p): the wires driven by output port p of router n, read by the neighbour's input.
+  auto link = [](int n, int port, const char* what) { return fmt::format("n{}_{}_{}", n, kPortSuffix[port], what); };
+  for (int n = 0; n < N; ++n)
+    for (int port = 1; port < P; ++port) {
+      if (net.neighbour(n, port) >= 0) {
+        b.logic(link(n, port, "valid"), 1).logic(link(n, port, "data"), w.fw).logic(link(n, port, "ready"), 1);
+      } else {
+        // Ports at the array's edges (and express links that do not fit) lead nowhere.
+        b.logic("unused_" + link(n, port, "valid"), 1).logic("unused_" + link(n, port, "data"), w.fw);
+        b.logic("unused_" + link(n, port, "ready"), 1);
+      }
+    }
   b.blank();
-  std::vector<std::string> unused;
-  int unused_bits = 0;
   for (int n = 0; n < N; ++n) {
     const int r = n / p.cols, c = n % p.cols;
-    b.comment(fmt::format("Router ({}, {}).", r, c));
-    b.instance(router, fmt::format("u_router_r{}_c{}", r, c))
-        .connect("clk_i", "clk_i").connect("rst_ni", "rst_ni")
-        .connect("my_row_i", lit(w.rb, r)).connect("my_col_i", lit(w.cb, c))
-        .connect("in_valid_i", sig(n, "in_valid")).connect("in_data_i", sig(n, "in_data"))
-        .connect("in_ready_o", sig(n, "in_ready"))
-        .connect("out_valid_o", sig(n, "out_valid")).connect("out_data_o", sig(n, "out_data"))
-        .connect("out_ready_i", sig(n, "out_ready"));
-    // Local port: the network inserts the source id between payload and destination.
-    b.assign(fmt::format("{}[0]", sig(n, "in_valid")), fmt::format("inj_valid_i[{}]", n));
-    b.assign(slice(sig(n, "in_data"), 0, w.fw),
-             fmt::format("{{{}, {}, {}}}", slice("inj_data_i", n * w.iw + w.pb, w.cb + w.rb), lit(w.idb, n),
-                         slice("inj_data_i", n * w.iw, w.pb)));
-    b.assign(fmt::format("inj_ready_o[{}]", n), fmt::format("{}[0]", sig(n, "in_ready")));
-    b.assign(fmt::format("{}[0]", sig(n, "out_ready")), "1'b1");
-    b.assign(fmt::format("ej_valid_o[{}]", n), fmt::format("{}[0]", sig(n, "out_valid")));
-    b.assign(slice("ej_data_o", n * w.fw, w.fw), slice(sig(n, "out_data"), 0, w.fw));
-    for (int port = 1; port < P; ++port) {
-      const int to = net.neighbour(n, port);
-      if (to >= 0) {
+    b.comment(fmt::format("Router ({}, {}); the network inserts the source id between payload and destination.", r, c));
+    auto& inst = b.instance(router, fmt::format("u_router_r{}_c{}", r, c));
+    inst.connect("clk_i", "clk_i").connect("rst_ni", "rst_ni")
+        .connect("my_row_i", lit(w.rb, r)).connect("my_col_i", lit(w.cb, c));
+    for (int port = 0; port < P; ++port) {
+      const std::string s = kPortSuffix[port];
+      if (port == 0) {
+        inst.connect("in_l_valid_i", fmt::format("inj_valid_i[{}]", n))
+            .connect("in_l_data_i", fmt::format("{{{}, {}, {}}}", slice("inj_data_i", n * w.iw + w.pb, w.cb + w.rb),
+                                                lit(w.idb, n), slice("inj_data_i", n * w.iw, w.pb)))
+            .connect("in_l_ready_o", fmt::format("inj_ready_o[{}]", n));
+        continue;
+      }
+      const int from = net.neighbour(n, port);  // the same neighbour drives our input on this side
+      if (from >= 0) {
         const int q = opposite(port);
-        b.assign(fmt::format("{}[{}]", sig(to, "in_valid"), q), fmt::format("{}[{}]", sig(n, "out_valid"), port));
-        b.assign(slice(sig(to, "in_data"), q * w.fw, w.fw), slice(sig(n, "out_data"), port * w.fw, w.fw));
-        b.assign(fmt::format("{}[{}]", sig(n, "out_ready"), port), fmt::format("{}[{}]", sig(to, "in_ready"), q));
+        inst.connect(fmt::format("in_{}_valid_i", s), link(from, q, "valid"))
+            .connect(fmt::format("in_{}_data_i", s), link(from, q, "data"))
+            .connect(fmt::format("in_{}_ready_o", s), link(from, q, "ready"));
       } else {
-        b.assign(fmt::format("{}[{}]", sig(n, "in_valid"), port), "1'b0");
-        b.assign(slice(sig(n, "in_data"), port * w.fw, w.fw), zero(w.fw));
-        b.assign(fmt::format("{}[{}]", sig(n, "out_ready"), port), "1'b0");
-        unused.push_back(fmt::format("{}[{}]", sig(n, "out_valid"), port));
-        unused.push_back(slice(sig(n, "out_data"), port * w.fw, w.fw));
-        unused.push_back(fmt::format("{}[{}]", sig(n, "in_ready"), port));
-        unused_bits += 2 + w.fw;
+        inst.connect(fmt::format("in_{}_valid_i", s), "1'b0")
+            .connect(fmt::format("in_{}_data_i", s), zero(w.fw))
+            .connect(fmt::format("in_{}_ready_o", s), "unused_" + link(n, port, "ready"));
+      }
+    }
+    for (int port = 0; port < P; ++port) {
+      const std::string s = kPortSuffix[port];
+      if (port == 0) {
+        inst.connect("out_l_valid_o", fmt::format("ej_valid_o[{}]", n))
+            .connect("out_l_data_o", slice("ej_data_o", n * w.fw, w.fw))
+            .connect("out_l_ready_i", "1'b1");
+      } else if (net.neighbour(n, port) >= 0) {
+        inst.connect(fmt::format("out_{}_valid_o", s), link(n, port, "valid"))
+            .connect(fmt::format("out_{}_data_o", s), link(n, port, "data"))
+            .connect(fmt::format("out_{}_ready_i", s), link(n, port, "ready"));
+      } else {
+        inst.connect(fmt::format("out_{}_valid_o", s), "unused_" + link(n, port, "valid"))
+            .connect(fmt::format("out_{}_data_o", s), "unused_" + link(n, port, "data"))
+            .connect(fmt::format("out_{}_ready_i", s), "1'b0");
       }
     }
     b.blank();
   }
-  b.comment("Ports at the array's edges (and express links that do not fit) lead nowhere.");
-  b.logic("unused_edge", unused_bits);
-  std::string cat;
-  for (size_t i = 0; i < unused.size(); ++i) cat += (i ? ", " : "") + unused[i];
-  b.assign("unused_edge", "{" + cat + "}");
   for (const auto& port : m.ports()) ports->push_back({port.name, port.width, port.dir == vlog::Dir::kInput});
   return m.emit();
 }

@@ -14,759 +14,1296 @@ module noc_amp_5x3_f8d2 (
   output logic [254:0] ej_data_o     // node n in bits [n*FW +: FW]: payload | src | dst_col | dst_row
 );
 
-  logic [8:0] n0_in_valid;
-  logic [8:0] n0_in_ready;
-  logic [152:0] n0_in_data;
-  logic [8:0] n0_out_valid;
-  logic [8:0] n0_out_ready;
-  logic [152:0] n0_out_data;
-  logic [8:0] n1_in_valid;
-  logic [8:0] n1_in_ready;
-  logic [152:0] n1_in_data;
-  logic [8:0] n1_out_valid;
-  logic [8:0] n1_out_ready;
-  logic [152:0] n1_out_data;
-  logic [8:0] n2_in_valid;
-  logic [8:0] n2_in_ready;
-  logic [152:0] n2_in_data;
-  logic [8:0] n2_out_valid;
-  logic [8:0] n2_out_ready;
-  logic [152:0] n2_out_data;
-  logic [8:0] n3_in_valid;
-  logic [8:0] n3_in_ready;
-  logic [152:0] n3_in_data;
-  logic [8:0] n3_out_valid;
-  logic [8:0] n3_out_ready;
-  logic [152:0] n3_out_data;
-  logic [8:0] n4_in_valid;
-  logic [8:0] n4_in_ready;
-  logic [152:0] n4_in_data;
-  logic [8:0] n4_out_valid;
-  logic [8:0] n4_out_ready;
-  logic [152:0] n4_out_data;
-  logic [8:0] n5_in_valid;
-  logic [8:0] n5_in_ready;
-  logic [152:0] n5_in_data;
-  logic [8:0] n5_out_valid;
-  logic [8:0] n5_out_ready;
-  logic [152:0] n5_out_data;
-  logic [8:0] n6_in_valid;
-  logic [8:0] n6_in_ready;
-  logic [152:0] n6_in_data;
-  logic [8:0] n6_out_valid;
-  logic [8:0] n6_out_ready;
-  logic [152:0] n6_out_data;
-  logic [8:0] n7_in_valid;
-  logic [8:0] n7_in_ready;
-  logic [152:0] n7_in_data;
-  logic [8:0] n7_out_valid;
-  logic [8:0] n7_out_ready;
-  logic [152:0] n7_out_data;
-  logic [8:0] n8_in_valid;
-  logic [8:0] n8_in_ready;
-  logic [152:0] n8_in_data;
-  logic [8:0] n8_out_valid;
-  logic [8:0] n8_out_ready;
-  logic [152:0] n8_out_data;
-  logic [8:0] n9_in_valid;
-  logic [8:0] n9_in_ready;
-  logic [152:0] n9_in_data;
-  logic [8:0] n9_out_valid;
-  logic [8:0] n9_out_ready;
-  logic [152:0] n9_out_data;
-  logic [8:0] n10_in_valid;
-  logic [8:0] n10_in_ready;
-  logic [152:0] n10_in_data;
-  logic [8:0] n10_out_valid;
-  logic [8:0] n10_out_ready;
-  logic [152:0] n10_out_data;
-  logic [8:0] n11_in_valid;
-  logic [8:0] n11_in_ready;
-  logic [152:0] n11_in_data;
-  logic [8:0] n11_out_valid;
-  logic [8:0] n11_out_ready;
-  logic [152:0] n11_out_data;
-  logic [8:0] n12_in_valid;
-  logic [8:0] n12_in_ready;
-  logic [152:0] n12_in_data;
-  logic [8:0] n12_out_valid;
-  logic [8:0] n12_out_ready;
-  logic [152:0] n12_out_data;
-  logic [8:0] n13_in_valid;
-  logic [8:0] n13_in_ready;
-  logic [152:0] n13_in_data;
-  logic [8:0] n13_out_valid;
-  logic [8:0] n13_out_ready;
-  logic [152:0] n13_out_data;
-  logic [8:0] n14_in_valid;
-  logic [8:0] n14_in_ready;
-  logic [152:0] n14_in_data;
-  logic [8:0] n14_out_valid;
-  logic [8:0] n14_out_ready;
-  logic [152:0] n14_out_data;
+  logic unused_n0_n_valid;
+  logic [16:0] unused_n0_n_data;
+  logic unused_n0_n_ready;
+  logic n0_e_valid;
+  logic [16:0] n0_e_data;
+  logic n0_e_ready;
+  logic n0_s_valid;
+  logic [16:0] n0_s_data;
+  logic n0_s_ready;
+  logic unused_n0_w_valid;
+  logic [16:0] unused_n0_w_data;
+  logic unused_n0_w_ready;
+  logic unused_n0_xn_valid;
+  logic [16:0] unused_n0_xn_data;
+  logic unused_n0_xn_ready;
+  logic unused_n0_xe_valid;
+  logic [16:0] unused_n0_xe_data;
+  logic unused_n0_xe_ready;
+  logic n0_xs_valid;
+  logic [16:0] n0_xs_data;
+  logic n0_xs_ready;
+  logic unused_n0_xw_valid;
+  logic [16:0] unused_n0_xw_data;
+  logic unused_n0_xw_ready;
+  logic unused_n1_n_valid;
+  logic [16:0] unused_n1_n_data;
+  logic unused_n1_n_ready;
+  logic n1_e_valid;
+  logic [16:0] n1_e_data;
+  logic n1_e_ready;
+  logic n1_s_valid;
+  logic [16:0] n1_s_data;
+  logic n1_s_ready;
+  logic n1_w_valid;
+  logic [16:0] n1_w_data;
+  logic n1_w_ready;
+  logic unused_n1_xn_valid;
+  logic [16:0] unused_n1_xn_data;
+  logic unused_n1_xn_ready;
+  logic unused_n1_xe_valid;
+  logic [16:0] unused_n1_xe_data;
+  logic unused_n1_xe_ready;
+  logic n1_xs_valid;
+  logic [16:0] n1_xs_data;
+  logic n1_xs_ready;
+  logic unused_n1_xw_valid;
+  logic [16:0] unused_n1_xw_data;
+  logic unused_n1_xw_ready;
+  logic unused_n2_n_valid;
+  logic [16:0] unused_n2_n_data;
+  logic unused_n2_n_ready;
+  logic unused_n2_e_valid;
+  logic [16:0] unused_n2_e_data;
+  logic unused_n2_e_ready;
+  logic n2_s_valid;
+  logic [16:0] n2_s_data;
+  logic n2_s_ready;
+  logic n2_w_valid;
+  logic [16:0] n2_w_data;
+  logic n2_w_ready;
+  logic unused_n2_xn_valid;
+  logic [16:0] unused_n2_xn_data;
+  logic unused_n2_xn_ready;
+  logic unused_n2_xe_valid;
+  logic [16:0] unused_n2_xe_data;
+  logic unused_n2_xe_ready;
+  logic n2_xs_valid;
+  logic [16:0] n2_xs_data;
+  logic n2_xs_ready;
+  logic unused_n2_xw_valid;
+  logic [16:0] unused_n2_xw_data;
+  logic unused_n2_xw_ready;
+  logic n3_n_valid;
+  logic [16:0] n3_n_data;
+  logic n3_n_ready;
+  logic n3_e_valid;
+  logic [16:0] n3_e_data;
+  logic n3_e_ready;
+  logic n3_s_valid;
+  logic [16:0] n3_s_data;
+  logic n3_s_ready;
+  logic unused_n3_w_valid;
+  logic [16:0] unused_n3_w_data;
+  logic unused_n3_w_ready;
+  logic unused_n3_xn_valid;
+  logic [16:0] unused_n3_xn_data;
+  logic unused_n3_xn_ready;
+  logic unused_n3_xe_valid;
+  logic [16:0] unused_n3_xe_data;
+  logic unused_n3_xe_ready;
+  logic n3_xs_valid;
+  logic [16:0] n3_xs_data;
+  logic n3_xs_ready;
+  logic unused_n3_xw_valid;
+  logic [16:0] unused_n3_xw_data;
+  logic unused_n3_xw_ready;
+  logic n4_n_valid;
+  logic [16:0] n4_n_data;
+  logic n4_n_ready;
+  logic n4_e_valid;
+  logic [16:0] n4_e_data;
+  logic n4_e_ready;
+  logic n4_s_valid;
+  logic [16:0] n4_s_data;
+  logic n4_s_ready;
+  logic n4_w_valid;
+  logic [16:0] n4_w_data;
+  logic n4_w_ready;
+  logic unused_n4_xn_valid;
+  logic [16:0] unused_n4_xn_data;
+  logic unused_n4_xn_ready;
+  logic unused_n4_xe_valid;
+  logic [16:0] unused_n4_xe_data;
+  logic unused_n4_xe_ready;
+  logic n4_xs_valid;
+  logic [16:0] n4_xs_data;
+  logic n4_xs_ready;
+  logic unused_n4_xw_valid;
+  logic [16:0] unused_n4_xw_data;
+  logic unused_n4_xw_ready;
+  logic n5_n_valid;
+  logic [16:0] n5_n_data;
+  logic n5_n_ready;
+  logic unused_n5_e_valid;
+  logic [16:0] unused_n5_e_data;
+  logic unused_n5_e_ready;
+  logic n5_s_valid;
+  logic [16:0] n5_s_data;
+  logic n5_s_ready;
+  logic n5_w_valid;
+  logic [16:0] n5_w_data;
+  logic n5_w_ready;
+  logic unused_n5_xn_valid;
+  logic [16:0] unused_n5_xn_data;
+  logic unused_n5_xn_ready;
+  logic unused_n5_xe_valid;
+  logic [16:0] unused_n5_xe_data;
+  logic unused_n5_xe_ready;
+  logic n5_xs_valid;
+  logic [16:0] n5_xs_data;
+  logic n5_xs_ready;
+  logic unused_n5_xw_valid;
+  logic [16:0] unused_n5_xw_data;
+  logic unused_n5_xw_ready;
+  logic n6_n_valid;
+  logic [16:0] n6_n_data;
+  logic n6_n_ready;
+  logic n6_e_valid;
+  logic [16:0] n6_e_data;
+  logic n6_e_ready;
+  logic n6_s_valid;
+  logic [16:0] n6_s_data;
+  logic n6_s_ready;
+  logic unused_n6_w_valid;
+  logic [16:0] unused_n6_w_data;
+  logic unused_n6_w_ready;
+  logic n6_xn_valid;
+  logic [16:0] n6_xn_data;
+  logic n6_xn_ready;
+  logic unused_n6_xe_valid;
+  logic [16:0] unused_n6_xe_data;
+  logic unused_n6_xe_ready;
+  logic n6_xs_valid;
+  logic [16:0] n6_xs_data;
+  logic n6_xs_ready;
+  logic unused_n6_xw_valid;
+  logic [16:0] unused_n6_xw_data;
+  logic unused_n6_xw_ready;
+  logic n7_n_valid;
+  logic [16:0] n7_n_data;
+  logic n7_n_ready;
+  logic n7_e_valid;
+  logic [16:0] n7_e_data;
+  logic n7_e_ready;
+  logic n7_s_valid;
+  logic [16:0] n7_s_data;
+  logic n7_s_ready;
+  logic n7_w_valid;
+  logic [16:0] n7_w_data;
+  logic n7_w_ready;
+  logic n7_xn_valid;
+  logic [16:0] n7_xn_data;
+  logic n7_xn_ready;
+  logic unused_n7_xe_valid;
+  logic [16:0] unused_n7_xe_data;
+  logic unused_n7_xe_ready;
+  logic n7_xs_valid;
+  logic [16:0] n7_xs_data;
+  logic n7_xs_ready;
+  logic unused_n7_xw_valid;
+  logic [16:0] unused_n7_xw_data;
+  logic unused_n7_xw_ready;
+  logic n8_n_valid;
+  logic [16:0] n8_n_data;
+  logic n8_n_ready;
+  logic unused_n8_e_valid;
+  logic [16:0] unused_n8_e_data;
+  logic unused_n8_e_ready;
+  logic n8_s_valid;
+  logic [16:0] n8_s_data;
+  logic n8_s_ready;
+  logic n8_w_valid;
+  logic [16:0] n8_w_data;
+  logic n8_w_ready;
+  logic n8_xn_valid;
+  logic [16:0] n8_xn_data;
+  logic n8_xn_ready;
+  logic unused_n8_xe_valid;
+  logic [16:0] unused_n8_xe_data;
+  logic unused_n8_xe_ready;
+  logic n8_xs_valid;
+  logic [16:0] n8_xs_data;
+  logic n8_xs_ready;
+  logic unused_n8_xw_valid;
+  logic [16:0] unused_n8_xw_data;
+  logic unused_n8_xw_ready;
+  logic n9_n_valid;
+  logic [16:0] n9_n_data;
+  logic n9_n_ready;
+  logic n9_e_valid;
+  logic [16:0] n9_e_data;
+  logic n9_e_ready;
+  logic n9_s_valid;
+  logic [16:0] n9_s_data;
+  logic n9_s_ready;
+  logic unused_n9_w_valid;
+  logic [16:0] unused_n9_w_data;
+  logic unused_n9_w_ready;
+  logic n9_xn_valid;
+  logic [16:0] n9_xn_data;
+  logic n9_xn_ready;
+  logic unused_n9_xe_valid;
+  logic [16:0] unused_n9_xe_data;
+  logic unused_n9_xe_ready;
+  logic unused_n9_xs_valid;
+  logic [16:0] unused_n9_xs_data;
+  logic unused_n9_xs_ready;
+  logic unused_n9_xw_valid;
+  logic [16:0] unused_n9_xw_data;
+  logic unused_n9_xw_ready;
+  logic n10_n_valid;
+  logic [16:0] n10_n_data;
+  logic n10_n_ready;
+  logic n10_e_valid;
+  logic [16:0] n10_e_data;
+  logic n10_e_ready;
+  logic n10_s_valid;
+  logic [16:0] n10_s_data;
+  logic n10_s_ready;
+  logic n10_w_valid;
+  logic [16:0] n10_w_data;
+  logic n10_w_ready;
+  logic n10_xn_valid;
+  logic [16:0] n10_xn_data;
+  logic n10_xn_ready;
+  logic unused_n10_xe_valid;
+  logic [16:0] unused_n10_xe_data;
+  logic unused_n10_xe_ready;
+  logic unused_n10_xs_valid;
+  logic [16:0] unused_n10_xs_data;
+  logic unused_n10_xs_ready;
+  logic unused_n10_xw_valid;
+  logic [16:0] unused_n10_xw_data;
+  logic unused_n10_xw_ready;
+  logic n11_n_valid;
+  logic [16:0] n11_n_data;
+  logic n11_n_ready;
+  logic unused_n11_e_valid;
+  logic [16:0] unused_n11_e_data;
+  logic unused_n11_e_ready;
+  logic n11_s_valid;
+  logic [16:0] n11_s_data;
+  logic n11_s_ready;
+  logic n11_w_valid;
+  logic [16:0] n11_w_data;
+  logic n11_w_ready;
+  logic n11_xn_valid;
+  logic [16:0] n11_xn_data;
+  logic n11_xn_ready;
+  logic unused_n11_xe_valid;
+  logic [16:0] unused_n11_xe_data;
+  logic unused_n11_xe_ready;
+  logic unused_n11_xs_valid;
+  logic [16:0] unused_n11_xs_data;
+  logic unused_n11_xs_ready;
+  logic unused_n11_xw_valid;
+  logic [16:0] unused_n11_xw_data;
+  logic unused_n11_xw_ready;
+  logic n12_n_valid;
+  logic [16:0] n12_n_data;
+  logic n12_n_ready;
+  logic n12_e_valid;
+  logic [16:0] n12_e_data;
+  logic n12_e_ready;
+  logic unused_n12_s_valid;
+  logic [16:0] unused_n12_s_data;
+  logic unused_n12_s_ready;
+  logic unused_n12_w_valid;
+  logic [16:0] unused_n12_w_data;
+  logic unused_n12_w_ready;
+  logic n12_xn_valid;
+  logic [16:0] n12_xn_data;
+  logic n12_xn_ready;
+  logic unused_n12_xe_valid;
+  logic [16:0] unused_n12_xe_data;
+  logic unused_n12_xe_ready;
+  logic unused_n12_xs_valid;
+  logic [16:0] unused_n12_xs_data;
+  logic unused_n12_xs_ready;
+  logic unused_n12_xw_valid;
+  logic [16:0] unused_n12_xw_data;
+  logic unused_n12_xw_ready;
+  logic n13_n_valid;
+  logic [16:0] n13_n_data;
+  logic n13_n_ready;
+  logic n13_e_valid;
+  logic [16:0] n13_e_data;
+  logic n13_e_ready;
+  logic unused_n13_s_valid;
+  logic [16:0] unused_n13_s_data;
+  logic unused_n13_s_ready;
+  logic n13_w_valid;
+  logic [16:0] n13_w_data;
+  logic n13_w_ready;
+  logic n13_xn_valid;
+  logic [16:0] n13_xn_data;
+  logic n13_xn_ready;
+  logic unused_n13_xe_valid;
+  logic [16:0] unused_n13_xe_data;
+  logic unused_n13_xe_ready;
+  logic unused_n13_xs_valid;
+  logic [16:0] unused_n13_xs_data;
+  logic unused_n13_xs_ready;
+  logic unused_n13_xw_valid;
+  logic [16:0] unused_n13_xw_data;
+  logic unused_n13_xw_ready;
+  logic n14_n_valid;
+  logic [16:0] n14_n_data;
+  logic n14_n_ready;
+  logic unused_n14_e_valid;
+  logic [16:0] unused_n14_e_data;
+  logic unused_n14_e_ready;
+  logic unused_n14_s_valid;
+  logic [16:0] unused_n14_s_data;
+  logic unused_n14_s_ready;
+  logic n14_w_valid;
+  logic [16:0] n14_w_data;
+  logic n14_w_ready;
+  logic n14_xn_valid;
+  logic [16:0] n14_xn_data;
+  logic n14_xn_ready;
+  logic unused_n14_xe_valid;
+  logic [16:0] unused_n14_xe_data;
+  logic unused_n14_xe_ready;
+  logic unused_n14_xs_valid;
+  logic [16:0] unused_n14_xs_data;
+  logic unused_n14_xs_ready;
+  logic unused_n14_xw_valid;
+  logic [16:0] unused_n14_xw_data;
+  logic unused_n14_xw_ready;
 
-  // Router (0, 0).
+  // Router (0, 0); the network inserts the source id between payload and destination.
   noc_amp_5x3_f8d2_router u_router_r0_c0 (
-    .clk_i       (clk_i),
-    .rst_ni      (rst_ni),
-    .my_row_i    (3'd0),
-    .my_col_i    (2'd0),
-    .in_valid_i  (n0_in_valid),
-    .in_data_i   (n0_in_data),
-    .in_ready_o  (n0_in_ready),
-    .out_valid_o (n0_out_valid),
-    .out_data_o  (n0_out_data),
-    .out_ready_i (n0_out_ready)
+    .clk_i          (clk_i),
+    .rst_ni         (rst_ni),
+    .my_row_i       (3'd0),
+    .my_col_i       (2'd0),
+    .in_l_valid_i   (inj_valid_i[0]),
+    .in_l_data_i    ({inj_data_i[12:8], 4'd0, inj_data_i[7:0]}),
+    .in_l_ready_o   (inj_ready_o[0]),
+    .in_n_valid_i   (1'b0),
+    .in_n_data_i    (17'd0),
+    .in_n_ready_o   (unused_n0_n_ready),
+    .in_e_valid_i   (n1_w_valid),
+    .in_e_data_i    (n1_w_data),
+    .in_e_ready_o   (n1_w_ready),
+    .in_s_valid_i   (n3_n_valid),
+    .in_s_data_i    (n3_n_data),
+    .in_s_ready_o   (n3_n_ready),
+    .in_w_valid_i   (1'b0),
+    .in_w_data_i    (17'd0),
+    .in_w_ready_o   (unused_n0_w_ready),
+    .in_xn_valid_i  (1'b0),
+    .in_xn_data_i   (17'd0),
+    .in_xn_ready_o  (unused_n0_xn_ready),
+    .in_xe_valid_i  (1'b0),
+    .in_xe_data_i   (17'd0),
+    .in_xe_ready_o  (unused_n0_xe_ready),
+    .in_xs_valid_i  (n6_xn_valid),
+    .in_xs_data_i   (n6_xn_data),
+    .in_xs_ready_o  (n6_xn_ready),
+    .in_xw_valid_i  (1'b0),
+    .in_xw_data_i   (17'd0),
+    .in_xw_ready_o  (unused_n0_xw_ready),
+    .out_l_valid_o  (ej_valid_o[0]),
+    .out_l_data_o   (ej_data_o[16:0]),
+    .out_l_ready_i  (1'b1),
+    .out_n_valid_o  (unused_n0_n_valid),
+    .out_n_data_o   (unused_n0_n_data),
+    .out_n_ready_i  (1'b0),
+    .out_e_valid_o  (n0_e_valid),
+    .out_e_data_o   (n0_e_data),
+    .out_e_ready_i  (n0_e_ready),
+    .out_s_valid_o  (n0_s_valid),
+    .out_s_data_o   (n0_s_data),
+    .out_s_ready_i  (n0_s_ready),
+    .out_w_valid_o  (unused_n0_w_valid),
+    .out_w_data_o   (unused_n0_w_data),
+    .out_w_ready_i  (1'b0),
+    .out_xn_valid_o (unused_n0_xn_valid),
+    .out_xn_data_o  (unused_n0_xn_data),
+    .out_xn_ready_i (1'b0),
+    .out_xe_valid_o (unused_n0_xe_valid),
+    .out_xe_data_o  (unused_n0_xe_data),
+    .out_xe_ready_i (1'b0),
+    .out_xs_valid_o (n0_xs_valid),
+    .out_xs_data_o  (n0_xs_data),
+    .out_xs_ready_i (n0_xs_ready),
+    .out_xw_valid_o (unused_n0_xw_valid),
+    .out_xw_data_o  (unused_n0_xw_data),
+    .out_xw_ready_i (1'b0)
   );
-  assign n0_in_valid[0] = inj_valid_i[0];
-  assign n0_in_data[16:0] = {inj_data_i[12:8], 4'd0, inj_data_i[7:0]};
-  assign inj_ready_o[0] = n0_in_ready[0];
-  assign n0_out_ready[0] = 1'b1;
-  assign ej_valid_o[0] = n0_out_valid[0];
-  assign ej_data_o[16:0] = n0_out_data[16:0];
-  assign n0_in_valid[1] = 1'b0;
-  assign n0_in_data[33:17] = 17'd0;
-  assign n0_out_ready[1] = 1'b0;
-  assign n1_in_valid[4] = n0_out_valid[2];
-  assign n1_in_data[84:68] = n0_out_data[50:34];
-  assign n0_out_ready[2] = n1_in_ready[4];
-  assign n3_in_valid[1] = n0_out_valid[3];
-  assign n3_in_data[33:17] = n0_out_data[67:51];
-  assign n0_out_ready[3] = n3_in_ready[1];
-  assign n0_in_valid[4] = 1'b0;
-  assign n0_in_data[84:68] = 17'd0;
-  assign n0_out_ready[4] = 1'b0;
-  assign n0_in_valid[5] = 1'b0;
-  assign n0_in_data[101:85] = 17'd0;
-  assign n0_out_ready[5] = 1'b0;
-  assign n0_in_valid[6] = 1'b0;
-  assign n0_in_data[118:102] = 17'd0;
-  assign n0_out_ready[6] = 1'b0;
-  assign n6_in_valid[5] = n0_out_valid[7];
-  assign n6_in_data[101:85] = n0_out_data[135:119];
-  assign n0_out_ready[7] = n6_in_ready[5];
-  assign n0_in_valid[8] = 1'b0;
-  assign n0_in_data[152:136] = 17'd0;
-  assign n0_out_ready[8] = 1'b0;
 
-  // Router (0, 1).
+  // Router (0, 1); the network inserts the source id between payload and destination.
   noc_amp_5x3_f8d2_router u_router_r0_c1 (
-    .clk_i       (clk_i),
-    .rst_ni      (rst_ni),
-    .my_row_i    (3'd0),
-    .my_col_i    (2'd1),
-    .in_valid_i  (n1_in_valid),
-    .in_data_i   (n1_in_data),
-    .in_ready_o  (n1_in_ready),
-    .out_valid_o (n1_out_valid),
-    .out_data_o  (n1_out_data),
-    .out_ready_i (n1_out_ready)
+    .clk_i          (clk_i),
+    .rst_ni         (rst_ni),
+    .my_row_i       (3'd0),
+    .my_col_i       (2'd1),
+    .in_l_valid_i   (inj_valid_i[1]),
+    .in_l_data_i    ({inj_data_i[25:21], 4'd1, inj_data_i[20:13]}),
+    .in_l_ready_o   (inj_ready_o[1]),
+    .in_n_valid_i   (1'b0),
+    .in_n_data_i    (17'd0),
+    .in_n_ready_o   (unused_n1_n_ready),
+    .in_e_valid_i   (n2_w_valid),
+    .in_e_data_i    (n2_w_data),
+    .in_e_ready_o   (n2_w_ready),
+    .in_s_valid_i   (n4_n_valid),
+    .in_s_data_i    (n4_n_data),
+    .in_s_ready_o   (n4_n_ready),
+    .in_w_valid_i   (n0_e_valid),
+    .in_w_data_i    (n0_e_data),
+    .in_w_ready_o   (n0_e_ready),
+    .in_xn_valid_i  (1'b0),
+    .in_xn_data_i   (17'd0),
+    .in_xn_ready_o  (unused_n1_xn_ready),
+    .in_xe_valid_i  (1'b0),
+    .in_xe_data_i   (17'd0),
+    .in_xe_ready_o  (unused_n1_xe_ready),
+    .in_xs_valid_i  (n7_xn_valid),
+    .in_xs_data_i   (n7_xn_data),
+    .in_xs_ready_o  (n7_xn_ready),
+    .in_xw_valid_i  (1'b0),
+    .in_xw_data_i   (17'd0),
+    .in_xw_ready_o  (unused_n1_xw_ready),
+    .out_l_valid_o  (ej_valid_o[1]),
+    .out_l_data_o   (ej_data_o[33:17]),
+    .out_l_ready_i  (1'b1),
+    .out_n_valid_o  (unused_n1_n_valid),
+    .out_n_data_o   (unused_n1_n_data),
+    .out_n_ready_i  (1'b0),
+    .out_e_valid_o  (n1_e_valid),
+    .out_e_data_o   (n1_e_data),
+    .out_e_ready_i  (n1_e_ready),
+    .out_s_valid_o  (n1_s_valid),
+    .out_s_data_o   (n1_s_data),
+    .out_s_ready_i  (n1_s_ready),
+    .out_w_valid_o  (n1_w_valid),
+    .out_w_data_o   (n1_w_data),
+    .out_w_ready_i  (n1_w_ready),
+    .out_xn_valid_o (unused_n1_xn_valid),
+    .out_xn_data_o  (unused_n1_xn_data),
+    .out_xn_ready_i (1'b0),
+    .out_xe_valid_o (unused_n1_xe_valid),
+    .out_xe_data_o  (unused_n1_xe_data),
+    .out_xe_ready_i (1'b0),
+    .out_xs_valid_o (n1_xs_valid),
+    .out_xs_data_o  (n1_xs_data),
+    .out_xs_ready_i (n1_xs_ready),
+    .out_xw_valid_o (unused_n1_xw_valid),
+    .out_xw_data_o  (unused_n1_xw_data),
+    .out_xw_ready_i (1'b0)
   );
-  assign n1_in_valid[0] = inj_valid_i[1];
-  assign n1_in_data[16:0] = {inj_data_i[25:21], 4'd1, inj_data_i[20:13]};
-  assign inj_ready_o[1] = n1_in_ready[0];
-  assign n1_out_ready[0] = 1'b1;
-  assign ej_valid_o[1] = n1_out_valid[0];
-  assign ej_data_o[33:17] = n1_out_data[16:0];
-  assign n1_in_valid[1] = 1'b0;
-  assign n1_in_data[33:17] = 17'd0;
-  assign n1_out_ready[1] = 1'b0;
-  assign n2_in_valid[4] = n1_out_valid[2];
-  assign n2_in_data[84:68] = n1_out_data[50:34];
-  assign n1_out_ready[2] = n2_in_ready[4];
-  assign n4_in_valid[1] = n1_out_valid[3];
-  assign n4_in_data[33:17] = n1_out_data[67:51];
-  assign n1_out_ready[3] = n4_in_ready[1];
-  assign n0_in_valid[2] = n1_out_valid[4];
-  assign n0_in_data[50:34] = n1_out_data[84:68];
-  assign n1_out_ready[4] = n0_in_ready[2];
-  assign n1_in_valid[5] = 1'b0;
-  assign n1_in_data[101:85] = 17'd0;
-  assign n1_out_ready[5] = 1'b0;
-  assign n1_in_valid[6] = 1'b0;
-  assign n1_in_data[118:102] = 17'd0;
-  assign n1_out_ready[6] = 1'b0;
-  assign n7_in_valid[5] = n1_out_valid[7];
-  assign n7_in_data[101:85] = n1_out_data[135:119];
-  assign n1_out_ready[7] = n7_in_ready[5];
-  assign n1_in_valid[8] = 1'b0;
-  assign n1_in_data[152:136] = 17'd0;
-  assign n1_out_ready[8] = 1'b0;
 
-  // Router (0, 2).
+  // Router (0, 2); the network inserts the source id between payload and destination.
   noc_amp_5x3_f8d2_router u_router_r0_c2 (
-    .clk_i       (clk_i),
-    .rst_ni      (rst_ni),
-    .my_row_i    (3'd0),
-    .my_col_i    (2'd2),
-    .in_valid_i  (n2_in_valid),
-    .in_data_i   (n2_in_data),
-    .in_ready_o  (n2_in_ready),
-    .out_valid_o (n2_out_valid),
-    .out_data_o  (n2_out_data),
-    .out_ready_i (n2_out_ready)
+    .clk_i          (clk_i),
+    .rst_ni         (rst_ni),
+    .my_row_i       (3'd0),
+    .my_col_i       (2'd2),
+    .in_l_valid_i   (inj_valid_i[2]),
+    .in_l_data_i    ({inj_data_i[38:34], 4'd2, inj_data_i[33:26]}),
+    .in_l_ready_o   (inj_ready_o[2]),
+    .in_n_valid_i   (1'b0),
+    .in_n_data_i    (17'd0),
+    .in_n_ready_o   (unused_n2_n_ready),
+    .in_e_valid_i   (1'b0),
+    .in_e_data_i    (17'd0),
+    .in_e_ready_o   (unused_n2_e_ready),
+    .in_s_valid_i   (n5_n_valid),
+    .in_s_data_i    (n5_n_data),
+    .in_s_ready_o   (n5_n_ready),
+    .in_w_valid_i   (n1_e_valid),
+    .in_w_data_i    (n1_e_data),
+    .in_w_ready_o   (n1_e_ready),
+    .in_xn_valid_i  (1'b0),
+    .in_xn_data_i   (17'd0),
+    .in_xn_ready_o  (unused_n2_xn_ready),
+    .in_xe_valid_i  (1'b0),
+    .in_xe_data_i   (17'd0),
+    .in_xe_ready_o  (unused_n2_xe_ready),
+    .in_xs_valid_i  (n8_xn_valid),
+    .in_xs_data_i   (n8_xn_data),
+    .in_xs_ready_o  (n8_xn_ready),
+    .in_xw_valid_i  (1'b0),
+    .in_xw_data_i   (17'd0),
+    .in_xw_ready_o  (unused_n2_xw_ready),
+    .out_l_valid_o  (ej_valid_o[2]),
+    .out_l_data_o   (ej_data_o[50:34]),
+    .out_l_ready_i  (1'b1),
+    .out_n_valid_o  (unused_n2_n_valid),
+    .out_n_data_o   (unused_n2_n_data),
+    .out_n_ready_i  (1'b0),
+    .out_e_valid_o  (unused_n2_e_valid),
+    .out_e_data_o   (unused_n2_e_data),
+    .out_e_ready_i  (1'b0),
+    .out_s_valid_o  (n2_s_valid),
+    .out_s_data_o   (n2_s_data),
+    .out_s_ready_i  (n2_s_ready),
+    .out_w_valid_o  (n2_w_valid),
+    .out_w_data_o   (n2_w_data),
+    .out_w_ready_i  (n2_w_ready),
+    .out_xn_valid_o (unused_n2_xn_valid),
+    .out_xn_data_o  (unused_n2_xn_data),
+    .out_xn_ready_i (1'b0),
+    .out_xe_valid_o (unused_n2_xe_valid),
+    .out_xe_data_o  (unused_n2_xe_data),
+    .out_xe_ready_i (1'b0),
+    .out_xs_valid_o (n2_xs_valid),
+    .out_xs_data_o  (n2_xs_data),
+    .out_xs_ready_i (n2_xs_ready),
+    .out_xw_valid_o (unused_n2_xw_valid),
+    .out_xw_data_o  (unused_n2_xw_data),
+    .out_xw_ready_i (1'b0)
   );
-  assign n2_in_valid[0] = inj_valid_i[2];
-  assign n2_in_data[16:0] = {inj_data_i[38:34], 4'd2, inj_data_i[33:26]};
-  assign inj_ready_o[2] = n2_in_ready[0];
-  assign n2_out_ready[0] = 1'b1;
-  assign ej_valid_o[2] = n2_out_valid[0];
-  assign ej_data_o[50:34] = n2_out_data[16:0];
-  assign n2_in_valid[1] = 1'b0;
-  assign n2_in_data[33:17] = 17'd0;
-  assign n2_out_ready[1] = 1'b0;
-  assign n2_in_valid[2] = 1'b0;
-  assign n2_in_data[50:34] = 17'd0;
-  assign n2_out_ready[2] = 1'b0;
-  assign n5_in_valid[1] = n2_out_valid[3];
-  assign n5_in_data[33:17] = n2_out_data[67:51];
-  assign n2_out_ready[3] = n5_in_ready[1];
-  assign n1_in_valid[2] = n2_out_valid[4];
-  assign n1_in_data[50:34] = n2_out_data[84:68];
-  assign n2_out_ready[4] = n1_in_ready[2];
-  assign n2_in_valid[5] = 1'b0;
-  assign n2_in_data[101:85] = 17'd0;
-  assign n2_out_ready[5] = 1'b0;
-  assign n2_in_valid[6] = 1'b0;
-  assign n2_in_data[118:102] = 17'd0;
-  assign n2_out_ready[6] = 1'b0;
-  assign n8_in_valid[5] = n2_out_valid[7];
-  assign n8_in_data[101:85] = n2_out_data[135:119];
-  assign n2_out_ready[7] = n8_in_ready[5];
-  assign n2_in_valid[8] = 1'b0;
-  assign n2_in_data[152:136] = 17'd0;
-  assign n2_out_ready[8] = 1'b0;
 
-  // Router (1, 0).
+  // Router (1, 0); the network inserts the source id between payload and destination.
   noc_amp_5x3_f8d2_router u_router_r1_c0 (
-    .clk_i       (clk_i),
-    .rst_ni      (rst_ni),
-    .my_row_i    (3'd1),
-    .my_col_i    (2'd0),
-    .in_valid_i  (n3_in_valid),
-    .in_data_i   (n3_in_data),
-    .in_ready_o  (n3_in_ready),
-    .out_valid_o (n3_out_valid),
-    .out_data_o  (n3_out_data),
-    .out_ready_i (n3_out_ready)
+    .clk_i          (clk_i),
+    .rst_ni         (rst_ni),
+    .my_row_i       (3'd1),
+    .my_col_i       (2'd0),
+    .in_l_valid_i   (inj_valid_i[3]),
+    .in_l_data_i    ({inj_data_i[51:47], 4'd3, inj_data_i[46:39]}),
+    .in_l_ready_o   (inj_ready_o[3]),
+    .in_n_valid_i   (n0_s_valid),
+    .in_n_data_i    (n0_s_data),
+    .in_n_ready_o   (n0_s_ready),
+    .in_e_valid_i   (n4_w_valid),
+    .in_e_data_i    (n4_w_data),
+    .in_e_ready_o   (n4_w_ready),
+    .in_s_valid_i   (n6_n_valid),
+    .in_s_data_i    (n6_n_data),
+    .in_s_ready_o   (n6_n_ready),
+    .in_w_valid_i   (1'b0),
+    .in_w_data_i    (17'd0),
+    .in_w_ready_o   (unused_n3_w_ready),
+    .in_xn_valid_i  (1'b0),
+    .in_xn_data_i   (17'd0),
+    .in_xn_ready_o  (unused_n3_xn_ready),
+    .in_xe_valid_i  (1'b0),
+    .in_xe_data_i   (17'd0),
+    .in_xe_ready_o  (unused_n3_xe_ready),
+    .in_xs_valid_i  (n9_xn_valid),
+    .in_xs_data_i   (n9_xn_data),
+    .in_xs_ready_o  (n9_xn_ready),
+    .in_xw_valid_i  (1'b0),
+    .in_xw_data_i   (17'd0),
+    .in_xw_ready_o  (unused_n3_xw_ready),
+    .out_l_valid_o  (ej_valid_o[3]),
+    .out_l_data_o   (ej_data_o[67:51]),
+    .out_l_ready_i  (1'b1),
+    .out_n_valid_o  (n3_n_valid),
+    .out_n_data_o   (n3_n_data),
+    .out_n_ready_i  (n3_n_ready),
+    .out_e_valid_o  (n3_e_valid),
+    .out_e_data_o   (n3_e_data),
+    .out_e_ready_i  (n3_e_ready),
+    .out_s_valid_o  (n3_s_valid),
+    .out_s_data_o   (n3_s_data),
+    .out_s_ready_i  (n3_s_ready),
+    .out_w_valid_o  (unused_n3_w_valid),
+    .out_w_data_o   (unused_n3_w_data),
+    .out_w_ready_i  (1'b0),
+    .out_xn_valid_o (unused_n3_xn_valid),
+    .out_xn_data_o  (unused_n3_xn_data),
+    .out_xn_ready_i (1'b0),
+    .out_xe_valid_o (unused_n3_xe_valid),
+    .out_xe_data_o  (unused_n3_xe_data),
+    .out_xe_ready_i (1'b0),
+    .out_xs_valid_o (n3_xs_valid),
+    .out_xs_data_o  (n3_xs_data),
+    .out_xs_ready_i (n3_xs_ready),
+    .out_xw_valid_o (unused_n3_xw_valid),
+    .out_xw_data_o  (unused_n3_xw_data),
+    .out_xw_ready_i (1'b0)
   );
-  assign n3_in_valid[0] = inj_valid_i[3];
-  assign n3_in_data[16:0] = {inj_data_i[51:47], 4'd3, inj_data_i[46:39]};
-  assign inj_ready_o[3] = n3_in_ready[0];
-  assign n3_out_ready[0] = 1'b1;
-  assign ej_valid_o[3] = n3_out_valid[0];
-  assign ej_data_o[67:51] = n3_out_data[16:0];
-  assign n0_in_valid[3] = n3_out_valid[1];
-  assign n0_in_data[67:51] = n3_out_data[33:17];
-  assign n3_out_ready[1] = n0_in_ready[3];
-  assign n4_in_valid[4] = n3_out_valid[2];
-  assign n4_in_data[84:68] = n3_out_data[50:34];
-  assign n3_out_ready[2] = n4_in_ready[4];
-  assign n6_in_valid[1] = n3_out_valid[3];
-  assign n6_in_data[33:17] = n3_out_data[67:51];
-  assign n3_out_ready[3] = n6_in_ready[1];
-  assign n3_in_valid[4] = 1'b0;
-  assign n3_in_data[84:68] = 17'd0;
-  assign n3_out_ready[4] = 1'b0;
-  assign n3_in_valid[5] = 1'b0;
-  assign n3_in_data[101:85] = 17'd0;
-  assign n3_out_ready[5] = 1'b0;
-  assign n3_in_valid[6] = 1'b0;
-  assign n3_in_data[118:102] = 17'd0;
-  assign n3_out_ready[6] = 1'b0;
-  assign n9_in_valid[5] = n3_out_valid[7];
-  assign n9_in_data[101:85] = n3_out_data[135:119];
-  assign n3_out_ready[7] = n9_in_ready[5];
-  assign n3_in_valid[8] = 1'b0;
-  assign n3_in_data[152:136] = 17'd0;
-  assign n3_out_ready[8] = 1'b0;
 
-  // Router (1, 1).
+  // Router (1, 1); the network inserts the source id between payload and destination.
   noc_amp_5x3_f8d2_router u_router_r1_c1 (
-    .clk_i       (clk_i),
-    .rst_ni      (rst_ni),
-    .my_row_i    (3'd1),
-    .my_col_i    (2'd1),
-    .in_valid_i  (n4_in_valid),
-    .in_data_i   (n4_in_data),
-    .in_ready_o  (n4_in_ready),
-    .out_valid_o (n4_out_valid),
-    .out_data_o  (n4_out_data),
-    .out_ready_i (n4_out_ready)
+    .clk_i          (clk_i),
+    .rst_ni         (rst_ni),
+    .my_row_i       (3'd1),
+    .my_col_i       (2'd1),
+    .in_l_valid_i   (inj_valid_i[4]),
+    .in_l_data_i    ({inj_data_i[64:60], 4'd4, inj_data_i[59:52]}),
+    .in_l_ready_o   (inj_ready_o[4]),
+    .in_n_valid_i   (n1_s_valid),
+    .in_n_data_i    (n1_s_data),
+    .in_n_ready_o   (n1_s_ready),
+    .in_e_valid_i   (n5_w_valid),
+    .in_e_data_i    (n5_w_data),
+    .in_e_ready_o   (n5_w_ready),
+    .in_s_valid_i   (n7_n_valid),
+    .in_s_data_i    (n7_n_data),
+    .in_s_ready_o   (n7_n_ready),
+    .in_w_valid_i   (n3_e_valid),
+    .in_w_data_i    (n3_e_data),
+    .in_w_ready_o   (n3_e_ready),
+    .in_xn_valid_i  (1'b0),
+    .in_xn_data_i   (17'd0),
+    .in_xn_ready_o  (unused_n4_xn_ready),
+    .in_xe_valid_i  (1'b0),
+    .in_xe_data_i   (17'd0),
+    .in_xe_ready_o  (unused_n4_xe_ready),
+    .in_xs_valid_i  (n10_xn_valid),
+    .in_xs_data_i   (n10_xn_data),
+    .in_xs_ready_o  (n10_xn_ready),
+    .in_xw_valid_i  (1'b0),
+    .in_xw_data_i   (17'd0),
+    .in_xw_ready_o  (unused_n4_xw_ready),
+    .out_l_valid_o  (ej_valid_o[4]),
+    .out_l_data_o   (ej_data_o[84:68]),
+    .out_l_ready_i  (1'b1),
+    .out_n_valid_o  (n4_n_valid),
+    .out_n_data_o   (n4_n_data),
+    .out_n_ready_i  (n4_n_ready),
+    .out_e_valid_o  (n4_e_valid),
+    .out_e_data_o   (n4_e_data),
+    .out_e_ready_i  (n4_e_ready),
+    .out_s_valid_o  (n4_s_valid),
+    .out_s_data_o   (n4_s_data),
+    .out_s_ready_i  (n4_s_ready),
+    .out_w_valid_o  (n4_w_valid),
+    .out_w_data_o   (n4_w_data),
+    .out_w_ready_i  (n4_w_ready),
+    .out_xn_valid_o (unused_n4_xn_valid),
+    .out_xn_data_o  (unused_n4_xn_data),
+    .out_xn_ready_i (1'b0),
+    .out_xe_valid_o (unused_n4_xe_valid),
+    .out_xe_data_o  (unused_n4_xe_data),
+    .out_xe_ready_i (1'b0),
+    .out_xs_valid_o (n4_xs_valid),
+    .out_xs_data_o  (n4_xs_data),
+    .out_xs_ready_i (n4_xs_ready),
+    .out_xw_valid_o (unused_n4_xw_valid),
+    .out_xw_data_o  (unused_n4_xw_data),
+    .out_xw_ready_i (1'b0)
   );
-  assign n4_in_valid[0] = inj_valid_i[4];
-  assign n4_in_data[16:0] = {inj_data_i[64:60], 4'd4, inj_data_i[59:52]};
-  assign inj_ready_o[4] = n4_in_ready[0];
-  assign n4_out_ready[0] = 1'b1;
-  assign ej_valid_o[4] = n4_out_valid[0];
-  assign ej_data_o[84:68] = n4_out_data[16:0];
-  assign n1_in_valid[3] = n4_out_valid[1];
-  assign n1_in_data[67:51] = n4_out_data[33:17];
-  assign n4_out_ready[1] = n1_in_ready[3];
-  assign n5_in_valid[4] = n4_out_valid[2];
-  assign n5_in_data[84:68] = n4_out_data[50:34];
-  assign n4_out_ready[2] = n5_in_ready[4];
-  assign n7_in_valid[1] = n4_out_valid[3];
-  assign n7_in_data[33:17] = n4_out_data[67:51];
-  assign n4_out_ready[3] = n7_in_ready[1];
-  assign n3_in_valid[2] = n4_out_valid[4];
-  assign n3_in_data[50:34] = n4_out_data[84:68];
-  assign n4_out_ready[4] = n3_in_ready[2];
-  assign n4_in_valid[5] = 1'b0;
-  assign n4_in_data[101:85] = 17'd0;
-  assign n4_out_ready[5] = 1'b0;
-  assign n4_in_valid[6] = 1'b0;
-  assign n4_in_data[118:102] = 17'd0;
-  assign n4_out_ready[6] = 1'b0;
-  assign n10_in_valid[5] = n4_out_valid[7];
-  assign n10_in_data[101:85] = n4_out_data[135:119];
-  assign n4_out_ready[7] = n10_in_ready[5];
-  assign n4_in_valid[8] = 1'b0;
-  assign n4_in_data[152:136] = 17'd0;
-  assign n4_out_ready[8] = 1'b0;
 
-  // Router (1, 2).
+  // Router (1, 2); the network inserts the source id between payload and destination.
   noc_amp_5x3_f8d2_router u_router_r1_c2 (
-    .clk_i       (clk_i),
-    .rst_ni      (rst_ni),
-    .my_row_i    (3'd1),
-    .my_col_i    (2'd2),
-    .in_valid_i  (n5_in_valid),
-    .in_data_i   (n5_in_data),
-    .in_ready_o  (n5_in_ready),
-    .out_valid_o (n5_out_valid),
-    .out_data_o  (n5_out_data),
-    .out_ready_i (n5_out_ready)
+    .clk_i          (clk_i),
+    .rst_ni         (rst_ni),
+    .my_row_i       (3'd1),
+    .my_col_i       (2'd2),
+    .in_l_valid_i   (inj_valid_i[5]),
+    .in_l_data_i    ({inj_data_i[77:73], 4'd5, inj_data_i[72:65]}),
+    .in_l_ready_o   (inj_ready_o[5]),
+    .in_n_valid_i   (n2_s_valid),
+    .in_n_data_i    (n2_s_data),
+    .in_n_ready_o   (n2_s_ready),
+    .in_e_valid_i   (1'b0),
+    .in_e_data_i    (17'd0),
+    .in_e_ready_o   (unused_n5_e_ready),
+    .in_s_valid_i   (n8_n_valid),
+    .in_s_data_i    (n8_n_data),
+    .in_s_ready_o   (n8_n_ready),
+    .in_w_valid_i   (n4_e_valid),
+    .in_w_data_i    (n4_e_data),
+    .in_w_ready_o   (n4_e_ready),
+    .in_xn_valid_i  (1'b0),
+    .in_xn_data_i   (17'd0),
+    .in_xn_ready_o  (unused_n5_xn_ready),
+    .in_xe_valid_i  (1'b0),
+    .in_xe_data_i   (17'd0),
+    .in_xe_ready_o  (unused_n5_xe_ready),
+    .in_xs_valid_i  (n11_xn_valid),
+    .in_xs_data_i   (n11_xn_data),
+    .in_xs_ready_o  (n11_xn_ready),
+    .in_xw_valid_i  (1'b0),
+    .in_xw_data_i   (17'd0),
+    .in_xw_ready_o  (unused_n5_xw_ready),
+    .out_l_valid_o  (ej_valid_o[5]),
+    .out_l_data_o   (ej_data_o[101:85]),
+    .out_l_ready_i  (1'b1),
+    .out_n_valid_o  (n5_n_valid),
+    .out_n_data_o   (n5_n_data),
+    .out_n_ready_i  (n5_n_ready),
+    .out_e_valid_o  (unused_n5_e_valid),
+    .out_e_data_o   (unused_n5_e_data),
+    .out_e_ready_i  (1'b0),
+    .out_s_valid_o  (n5_s_valid),
+    .out_s_data_o   (n5_s_data),
+    .out_s_ready_i  (n5_s_ready),
+    .out_w_valid_o  (n5_w_valid),
+    .out_w_data_o   (n5_w_data),
+    .out_w_ready_i  (n5_w_ready),
+    .out_xn_valid_o (unused_n5_xn_valid),
+    .out_xn_data_o  (unused_n5_xn_data),
+    .out_xn_ready_i (1'b0),
+    .out_xe_valid_o (unused_n5_xe_valid),
+    .out_xe_data_o  (unused_n5_xe_data),
+    .out_xe_ready_i (1'b0),
+    .out_xs_valid_o (n5_xs_valid),
+    .out_xs_data_o  (n5_xs_data),
+    .out_xs_ready_i (n5_xs_ready),
+    .out_xw_valid_o (unused_n5_xw_valid),
+    .out_xw_data_o  (unused_n5_xw_data),
+    .out_xw_ready_i (1'b0)
   );
-  assign n5_in_valid[0] = inj_valid_i[5];
-  assign n5_in_data[16:0] = {inj_data_i[77:73], 4'd5, inj_data_i[72:65]};
-  assign inj_ready_o[5] = n5_in_ready[0];
-  assign n5_out_ready[0] = 1'b1;
-  assign ej_valid_o[5] = n5_out_valid[0];
-  assign ej_data_o[101:85] = n5_out_data[16:0];
-  assign n2_in_valid[3] = n5_out_valid[1];
-  assign n2_in_data[67:51] = n5_out_data[33:17];
-  assign n5_out_ready[1] = n2_in_ready[3];
-  assign n5_in_valid[2] = 1'b0;
-  assign n5_in_data[50:34] = 17'd0;
-  assign n5_out_ready[2] = 1'b0;
-  assign n8_in_valid[1] = n5_out_valid[3];
-  assign n8_in_data[33:17] = n5_out_data[67:51];
-  assign n5_out_ready[3] = n8_in_ready[1];
-  assign n4_in_valid[2] = n5_out_valid[4];
-  assign n4_in_data[50:34] = n5_out_data[84:68];
-  assign n5_out_ready[4] = n4_in_ready[2];
-  assign n5_in_valid[5] = 1'b0;
-  assign n5_in_data[101:85] = 17'd0;
-  assign n5_out_ready[5] = 1'b0;
-  assign n5_in_valid[6] = 1'b0;
-  assign n5_in_data[118:102] = 17'd0;
-  assign n5_out_ready[6] = 1'b0;
-  assign n11_in_valid[5] = n5_out_valid[7];
-  assign n11_in_data[101:85] = n5_out_data[135:119];
-  assign n5_out_ready[7] = n11_in_ready[5];
-  assign n5_in_valid[8] = 1'b0;
-  assign n5_in_data[152:136] = 17'd0;
-  assign n5_out_ready[8] = 1'b0;
 
-  // Router (2, 0).
+  // Router (2, 0); the network inserts the source id between payload and destination.
   noc_amp_5x3_f8d2_router u_router_r2_c0 (
-    .clk_i       (clk_i),
-    .rst_ni      (rst_ni),
-    .my_row_i    (3'd2),
-    .my_col_i    (2'd0),
-    .in_valid_i  (n6_in_valid),
-    .in_data_i   (n6_in_data),
-    .in_ready_o  (n6_in_ready),
-    .out_valid_o (n6_out_valid),
-    .out_data_o  (n6_out_data),
-    .out_ready_i (n6_out_ready)
+    .clk_i          (clk_i),
+    .rst_ni         (rst_ni),
+    .my_row_i       (3'd2),
+    .my_col_i       (2'd0),
+    .in_l_valid_i   (inj_valid_i[6]),
+    .in_l_data_i    ({inj_data_i[90:86], 4'd6, inj_data_i[85:78]}),
+    .in_l_ready_o   (inj_ready_o[6]),
+    .in_n_valid_i   (n3_s_valid),
+    .in_n_data_i    (n3_s_data),
+    .in_n_ready_o   (n3_s_ready),
+    .in_e_valid_i   (n7_w_valid),
+    .in_e_data_i    (n7_w_data),
+    .in_e_ready_o   (n7_w_ready),
+    .in_s_valid_i   (n9_n_valid),
+    .in_s_data_i    (n9_n_data),
+    .in_s_ready_o   (n9_n_ready),
+    .in_w_valid_i   (1'b0),
+    .in_w_data_i    (17'd0),
+    .in_w_ready_o   (unused_n6_w_ready),
+    .in_xn_valid_i  (n0_xs_valid),
+    .in_xn_data_i   (n0_xs_data),
+    .in_xn_ready_o  (n0_xs_ready),
+    .in_xe_valid_i  (1'b0),
+    .in_xe_data_i   (17'd0),
+    .in_xe_ready_o  (unused_n6_xe_ready),
+    .in_xs_valid_i  (n12_xn_valid),
+    .in_xs_data_i   (n12_xn_data),
+    .in_xs_ready_o  (n12_xn_ready),
+    .in_xw_valid_i  (1'b0),
+    .in_xw_data_i   (17'd0),
+    .in_xw_ready_o  (unused_n6_xw_ready),
+    .out_l_valid_o  (ej_valid_o[6]),
+    .out_l_data_o   (ej_data_o[118:102]),
+    .out_l_ready_i  (1'b1),
+    .out_n_valid_o  (n6_n_valid),
+    .out_n_data_o   (n6_n_data),
+    .out_n_ready_i  (n6_n_ready),
+    .out_e_valid_o  (n6_e_valid),
+    .out_e_data_o   (n6_e_data),
+    .out_e_ready_i  (n6_e_ready),
+    .out_s_valid_o  (n6_s_valid),
+    .out_s_data_o   (n6_s_data),
+    .out_s_ready_i  (n6_s_ready),
+    .out_w_valid_o  (unused_n6_w_valid),
+    .out_w_data_o   (unused_n6_w_data),
+    .out_w_ready_i  (1'b0),
+    .out_xn_valid_o (n6_xn_valid),
+    .out_xn_data_o  (n6_xn_data),
+    .out_xn_ready_i (n6_xn_ready),
+    .out_xe_valid_o (unused_n6_xe_valid),
+    .out_xe_data_o  (unused_n6_xe_data),
+    .out_xe_ready_i (1'b0),
+    .out_xs_valid_o (n6_xs_valid),
+    .out_xs_data_o  (n6_xs_data),
+    .out_xs_ready_i (n6_xs_ready),
+    .out_xw_valid_o (unused_n6_xw_valid),
+    .out_xw_data_o  (unused_n6_xw_data),
+    .out_xw_ready_i (1'b0)
   );
-  assign n6_in_valid[0] = inj_valid_i[6];
-  assign n6_in_data[16:0] = {inj_data_i[90:86], 4'd6, inj_data_i[85:78]};
-  assign inj_ready_o[6] = n6_in_ready[0];
-  assign n6_out_ready[0] = 1'b1;
-  assign ej_valid_o[6] = n6_out_valid[0];
-  assign ej_data_o[118:102] = n6_out_data[16:0];
-  assign n3_in_valid[3] = n6_out_valid[1];
-  assign n3_in_data[67:51] = n6_out_data[33:17];
-  assign n6_out_ready[1] = n3_in_ready[3];
-  assign n7_in_valid[4] = n6_out_valid[2];
-  assign n7_in_data[84:68] = n6_out_data[50:34];
-  assign n6_out_ready[2] = n7_in_ready[4];
-  assign n9_in_valid[1] = n6_out_valid[3];
-  assign n9_in_data[33:17] = n6_out_data[67:51];
-  assign n6_out_ready[3] = n9_in_ready[1];
-  assign n6_in_valid[4] = 1'b0;
-  assign n6_in_data[84:68] = 17'd0;
-  assign n6_out_ready[4] = 1'b0;
-  assign n0_in_valid[7] = n6_out_valid[5];
-  assign n0_in_data[135:119] = n6_out_data[101:85];
-  assign n6_out_ready[5] = n0_in_ready[7];
-  assign n6_in_valid[6] = 1'b0;
-  assign n6_in_data[118:102] = 17'd0;
-  assign n6_out_ready[6] = 1'b0;
-  assign n12_in_valid[5] = n6_out_valid[7];
-  assign n12_in_data[101:85] = n6_out_data[135:119];
-  assign n6_out_ready[7] = n12_in_ready[5];
-  assign n6_in_valid[8] = 1'b0;
-  assign n6_in_data[152:136] = 17'd0;
-  assign n6_out_ready[8] = 1'b0;
 
-  // Router (2, 1).
+  // Router (2, 1); the network inserts the source id between payload and destination.
   noc_amp_5x3_f8d2_router u_router_r2_c1 (
-    .clk_i       (clk_i),
-    .rst_ni      (rst_ni),
-    .my_row_i    (3'd2),
-    .my_col_i    (2'd1),
-    .in_valid_i  (n7_in_valid),
-    .in_data_i   (n7_in_data),
-    .in_ready_o  (n7_in_ready),
-    .out_valid_o (n7_out_valid),
-    .out_data_o  (n7_out_data),
-    .out_ready_i (n7_out_ready)
+    .clk_i          (clk_i),
+    .rst_ni         (rst_ni),
+    .my_row_i       (3'd2),
+    .my_col_i       (2'd1),
+    .in_l_valid_i   (inj_valid_i[7]),
+    .in_l_data_i    ({inj_data_i[103:99], 4'd7, inj_data_i[98:91]}),
+    .in_l_ready_o   (inj_ready_o[7]),
+    .in_n_valid_i   (n4_s_valid),
+    .in_n_data_i    (n4_s_data),
+    .in_n_ready_o   (n4_s_ready),
+    .in_e_valid_i   (n8_w_valid),
+    .in_e_data_i    (n8_w_data),
+    .in_e_ready_o   (n8_w_ready),
+    .in_s_valid_i   (n10_n_valid),
+    .in_s_data_i    (n10_n_data),
+    .in_s_ready_o   (n10_n_ready),
+    .in_w_valid_i   (n6_e_valid),
+    .in_w_data_i    (n6_e_data),
+    .in_w_ready_o   (n6_e_ready),
+    .in_xn_valid_i  (n1_xs_valid),
+    .in_xn_data_i   (n1_xs_data),
+    .in_xn_ready_o  (n1_xs_ready),
+    .in_xe_valid_i  (1'b0),
+    .in_xe_data_i   (17'd0),
+    .in_xe_ready_o  (unused_n7_xe_ready),
+    .in_xs_valid_i  (n13_xn_valid),
+    .in_xs_data_i   (n13_xn_data),
+    .in_xs_ready_o  (n13_xn_ready),
+    .in_xw_valid_i  (1'b0),
+    .in_xw_data_i   (17'd0),
+    .in_xw_ready_o  (unused_n7_xw_ready),
+    .out_l_valid_o  (ej_valid_o[7]),
+    .out_l_data_o   (ej_data_o[135:119]),
+    .out_l_ready_i  (1'b1),
+    .out_n_valid_o  (n7_n_valid),
+    .out_n_data_o   (n7_n_data),
+    .out_n_ready_i  (n7_n_ready),
+    .out_e_valid_o  (n7_e_valid),
+    .out_e_data_o   (n7_e_data),
+    .out_e_ready_i  (n7_e_ready),
+    .out_s_valid_o  (n7_s_valid),
+    .out_s_data_o   (n7_s_data),
+    .out_s_ready_i  (n7_s_ready),
+    .out_w_valid_o  (n7_w_valid),
+    .out_w_data_o   (n7_w_data),
+    .out_w_ready_i  (n7_w_ready),
+    .out_xn_valid_o (n7_xn_valid),
+    .out_xn_data_o  (n7_xn_data),
+    .out_xn_ready_i (n7_xn_ready),
+    .out_xe_valid_o (unused_n7_xe_valid),
+    .out_xe_data_o  (unused_n7_xe_data),
+    .out_xe_ready_i (1'b0),
+    .out_xs_valid_o (n7_xs_valid),
+    .out_xs_data_o  (n7_xs_data),
+    .out_xs_ready_i (n7_xs_ready),
+    .out_xw_valid_o (unused_n7_xw_valid),
+    .out_xw_data_o  (unused_n7_xw_data),
+    .out_xw_ready_i (1'b0)
   );
-  assign n7_in_valid[0] = inj_valid_i[7];
-  assign n7_in_data[16:0] = {inj_data_i[103:99], 4'd7, inj_data_i[98:91]};
-  assign inj_ready_o[7] = n7_in_ready[0];
-  assign n7_out_ready[0] = 1'b1;
-  assign ej_valid_o[7] = n7_out_valid[0];
-  assign ej_data_o[135:119] = n7_out_data[16:0];
-  assign n4_in_valid[3] = n7_out_valid[1];
-  assign n4_in_data[67:51] = n7_out_data[33:17];
-  assign n7_out_ready[1] = n4_in_ready[3];
-  assign n8_in_valid[4] = n7_out_valid[2];
-  assign n8_in_data[84:68] = n7_out_data[50:34];
-  assign n7_out_ready[2] = n8_in_ready[4];
-  assign n10_in_valid[1] = n7_out_valid[3];
-  assign n10_in_data[33:17] = n7_out_data[67:51];
-  assign n7_out_ready[3] = n10_in_ready[1];
-  assign n6_in_valid[2] = n7_out_valid[4];
-  assign n6_in_data[50:34] = n7_out_data[84:68];
-  assign n7_out_ready[4] = n6_in_ready[2];
-  assign n1_in_valid[7] = n7_out_valid[5];
-  assign n1_in_data[135:119] = n7_out_data[101:85];
-  assign n7_out_ready[5] = n1_in_ready[7];
-  assign n7_in_valid[6] = 1'b0;
-  assign n7_in_data[118:102] = 17'd0;
-  assign n7_out_ready[6] = 1'b0;
-  assign n13_in_valid[5] = n7_out_valid[7];
-  assign n13_in_data[101:85] = n7_out_data[135:119];
-  assign n7_out_ready[7] = n13_in_ready[5];
-  assign n7_in_valid[8] = 1'b0;
-  assign n7_in_data[152:136] = 17'd0;
-  assign n7_out_ready[8] = 1'b0;
 
-  // Router (2, 2).
+  // Router (2, 2); the network inserts the source id between payload and destination.
   noc_amp_5x3_f8d2_router u_router_r2_c2 (
-    .clk_i       (clk_i),
-    .rst_ni      (rst_ni),
-    .my_row_i    (3'd2),
-    .my_col_i    (2'd2),
-    .in_valid_i  (n8_in_valid),
-    .in_data_i   (n8_in_data),
-    .in_ready_o  (n8_in_ready),
-    .out_valid_o (n8_out_valid),
-    .out_data_o  (n8_out_data),
-    .out_ready_i (n8_out_ready)
+    .clk_i          (clk_i),
+    .rst_ni         (rst_ni),
+    .my_row_i       (3'd2),
+    .my_col_i       (2'd2),
+    .in_l_valid_i   (inj_valid_i[8]),
+    .in_l_data_i    ({inj_data_i[116:112], 4'd8, inj_data_i[111:104]}),
+    .in_l_ready_o   (inj_ready_o[8]),
+    .in_n_valid_i   (n5_s_valid),
+    .in_n_data_i    (n5_s_data),
+    .in_n_ready_o   (n5_s_ready),
+    .in_e_valid_i   (1'b0),
+    .in_e_data_i    (17'd0),
+    .in_e_ready_o   (unused_n8_e_ready),
+    .in_s_valid_i   (n11_n_valid),
+    .in_s_data_i    (n11_n_data),
+    .in_s_ready_o   (n11_n_ready),
+    .in_w_valid_i   (n7_e_valid),
+    .in_w_data_i    (n7_e_data),
+    .in_w_ready_o   (n7_e_ready),
+    .in_xn_valid_i  (n2_xs_valid),
+    .in_xn_data_i   (n2_xs_data),
+    .in_xn_ready_o  (n2_xs_ready),
+    .in_xe_valid_i  (1'b0),
+    .in_xe_data_i   (17'd0),
+    .in_xe_ready_o  (unused_n8_xe_ready),
+    .in_xs_valid_i  (n14_xn_valid),
+    .in_xs_data_i   (n14_xn_data),
+    .in_xs_ready_o  (n14_xn_ready),
+    .in_xw_valid_i  (1'b0),
+    .in_xw_data_i   (17'd0),
+    .in_xw_ready_o  (unused_n8_xw_ready),
+    .out_l_valid_o  (ej_valid_o[8]),
+    .out_l_data_o   (ej_data_o[152:136]),
+    .out_l_ready_i  (1'b1),
+    .out_n_valid_o  (n8_n_valid),
+    .out_n_data_o   (n8_n_data),
+    .out_n_ready_i  (n8_n_ready),
+    .out_e_valid_o  (unused_n8_e_valid),
+    .out_e_data_o   (unused_n8_e_data),
+    .out_e_ready_i  (1'b0),
+    .out_s_valid_o  (n8_s_valid),
+    .out_s_data_o   (n8_s_data),
+    .out_s_ready_i  (n8_s_ready),
+    .out_w_valid_o  (n8_w_valid),
+    .out_w_data_o   (n8_w_data),
+    .out_w_ready_i  (n8_w_ready),
+    .out_xn_valid_o (n8_xn_valid),
+    .out_xn_data_o  (n8_xn_data),
+    .out_xn_ready_i (n8_xn_ready),
+    .out_xe_valid_o (unused_n8_xe_valid),
+    .out_xe_data_o  (unused_n8_xe_data),
+    .out_xe_ready_i (1'b0),
+    .out_xs_valid_o (n8_xs_valid),
+    .out_xs_data_o  (n8_xs_data),
+    .out_xs_ready_i (n8_xs_ready),
+    .out_xw_valid_o (unused_n8_xw_valid),
+    .out_xw_data_o  (unused_n8_xw_data),
+    .out_xw_ready_i (1'b0)
   );
-  assign n8_in_valid[0] = inj_valid_i[8];
-  assign n8_in_data[16:0] = {inj_data_i[116:112], 4'd8, inj_data_i[111:104]};
-  assign inj_ready_o[8] = n8_in_ready[0];
-  assign n8_out_ready[0] = 1'b1;
-  assign ej_valid_o[8] = n8_out_valid[0];
-  assign ej_data_o[152:136] = n8_out_data[16:0];
-  assign n5_in_valid[3] = n8_out_valid[1];
-  assign n5_in_data[67:51] = n8_out_data[33:17];
-  assign n8_out_ready[1] = n5_in_ready[3];
-  assign n8_in_valid[2] = 1'b0;
-  assign n8_in_data[50:34] = 17'd0;
-  assign n8_out_ready[2] = 1'b0;
-  assign n11_in_valid[1] = n8_out_valid[3];
-  assign n11_in_data[33:17] = n8_out_data[67:51];
-  assign n8_out_ready[3] = n11_in_ready[1];
-  assign n7_in_valid[2] = n8_out_valid[4];
-  assign n7_in_data[50:34] = n8_out_data[84:68];
-  assign n8_out_ready[4] = n7_in_ready[2];
-  assign n2_in_valid[7] = n8_out_valid[5];
-  assign n2_in_data[135:119] = n8_out_data[101:85];
-  assign n8_out_ready[5] = n2_in_ready[7];
-  assign n8_in_valid[6] = 1'b0;
-  assign n8_in_data[118:102] = 17'd0;
-  assign n8_out_ready[6] = 1'b0;
-  assign n14_in_valid[5] = n8_out_valid[7];
-  assign n14_in_data[101:85] = n8_out_data[135:119];
-  assign n8_out_ready[7] = n14_in_ready[5];
-  assign n8_in_valid[8] = 1'b0;
-  assign n8_in_data[152:136] = 17'd0;
-  assign n8_out_ready[8] = 1'b0;
 
-  // Router (3, 0).
+  // Router (3, 0); the network inserts the source id between payload and destination.
   noc_amp_5x3_f8d2_router u_router_r3_c0 (
-    .clk_i       (clk_i),
-    .rst_ni      (rst_ni),
-    .my_row_i    (3'd3),
-    .my_col_i    (2'd0),
-    .in_valid_i  (n9_in_valid),
-    .in_data_i   (n9_in_data),
-    .in_ready_o  (n9_in_ready),
-    .out_valid_o (n9_out_valid),
-    .out_data_o  (n9_out_data),
-    .out_ready_i (n9_out_ready)
+    .clk_i          (clk_i),
+    .rst_ni         (rst_ni),
+    .my_row_i       (3'd3),
+    .my_col_i       (2'd0),
+    .in_l_valid_i   (inj_valid_i[9]),
+    .in_l_data_i    ({inj_data_i[129:125], 4'd9, inj_data_i[124:117]}),
+    .in_l_ready_o   (inj_ready_o[9]),
+    .in_n_valid_i   (n6_s_valid),
+    .in_n_data_i    (n6_s_data),
+    .in_n_ready_o   (n6_s_ready),
+    .in_e_valid_i   (n10_w_valid),
+    .in_e_data_i    (n10_w_data),
+    .in_e_ready_o   (n10_w_ready),
+    .in_s_valid_i   (n12_n_valid),
+    .in_s_data_i    (n12_n_data),
+    .in_s_ready_o   (n12_n_ready),
+    .in_w_valid_i   (1'b0),
+    .in_w_data_i    (17'd0),
+    .in_w_ready_o   (unused_n9_w_ready),
+    .in_xn_valid_i  (n3_xs_valid),
+    .in_xn_data_i   (n3_xs_data),
+    .in_xn_ready_o  (n3_xs_ready),
+    .in_xe_valid_i  (1'b0),
+    .in_xe_data_i   (17'd0),
+    .in_xe_ready_o  (unused_n9_xe_ready),
+    .in_xs_valid_i  (1'b0),
+    .in_xs_data_i   (17'd0),
+    .in_xs_ready_o  (unused_n9_xs_ready),
+    .in_xw_valid_i  (1'b0),
+    .in_xw_data_i   (17'd0),
+    .in_xw_ready_o  (unused_n9_xw_ready),
+    .out_l_valid_o  (ej_valid_o[9]),
+    .out_l_data_o   (ej_data_o[169:153]),
+    .out_l_ready_i  (1'b1),
+    .out_n_valid_o  (n9_n_valid),
+    .out_n_data_o   (n9_n_data),
+    .out_n_ready_i  (n9_n_ready),
+    .out_e_valid_o  (n9_e_valid),
+    .out_e_data_o   (n9_e_data),
+    .out_e_ready_i  (n9_e_ready),
+    .out_s_valid_o  (n9_s_valid),
+    .out_s_data_o   (n9_s_data),
+    .out_s_ready_i  (n9_s_ready),
+    .out_w_valid_o  (unused_n9_w_valid),
+    .out_w_data_o   (unused_n9_w_data),
+    .out_w_ready_i  (1'b0),
+    .out_xn_valid_o (n9_xn_valid),
+    .out_xn_data_o  (n9_xn_data),
+    .out_xn_ready_i (n9_xn_ready),
+    .out_xe_valid_o (unused_n9_xe_valid),
+    .out_xe_data_o  (unused_n9_xe_data),
+    .out_xe_ready_i (1'b0),
+    .out_xs_valid_o (unused_n9_xs_valid),
+    .out_xs_data_o  (unused_n9_xs_data),
+    .out_xs_ready_i (1'b0),
+    .out_xw_valid_o (unused_n9_xw_valid),
+    .out_xw_data_o  (unused_n9_xw_data),
+    .out_xw_ready_i (1'b0)
   );
-  assign n9_in_valid[0] = inj_valid_i[9];
-  assign n9_in_data[16:0] = {inj_data_i[129:125], 4'd9, inj_data_i[124:117]};
-  assign inj_ready_o[9] = n9_in_ready[0];
-  assign n9_out_ready[0] = 1'b1;
-  assign ej_valid_o[9] = n9_out_valid[0];
-  assign ej_data_o[169:153] = n9_out_data[16:0];
-  assign n6_in_valid[3] = n9_out_valid[1];
-  assign n6_in_data[67:51] = n9_out_data[33:17];
-  assign n9_out_ready[1] = n6_in_ready[3];
-  assign n10_in_valid[4] = n9_out_valid[2];
-  assign n10_in_data[84:68] = n9_out_data[50:34];
-  assign n9_out_ready[2] = n10_in_ready[4];
-  assign n12_in_valid[1] = n9_out_valid[3];
-  assign n12_in_data[33:17] = n9_out_data[67:51];
-  assign n9_out_ready[3] = n12_in_ready[1];
-  assign n9_in_valid[4] = 1'b0;
-  assign n9_in_data[84:68] = 17'd0;
-  assign n9_out_ready[4] = 1'b0;
-  assign n3_in_valid[7] = n9_out_valid[5];
-  assign n3_in_data[135:119] = n9_out_data[101:85];
-  assign n9_out_ready[5] = n3_in_ready[7];
-  assign n9_in_valid[6] = 1'b0;
-  assign n9_in_data[118:102] = 17'd0;
-  assign n9_out_ready[6] = 1'b0;
-  assign n9_in_valid[7] = 1'b0;
-  assign n9_in_data[135:119] = 17'd0;
-  assign n9_out_ready[7] = 1'b0;
-  assign n9_in_valid[8] = 1'b0;
-  assign n9_in_data[152:136] = 17'd0;
-  assign n9_out_ready[8] = 1'b0;
 
-  // Router (3, 1).
+  // Router (3, 1); the network inserts the source id between payload and destination.
   noc_amp_5x3_f8d2_router u_router_r3_c1 (
-    .clk_i       (clk_i),
-    .rst_ni      (rst_ni),
-    .my_row_i    (3'd3),
-    .my_col_i    (2'd1),
-    .in_valid_i  (n10_in_valid),
-    .in_data_i   (n10_in_data),
-    .in_ready_o  (n10_in_ready),
-    .out_valid_o (n10_out_valid),
-    .out_data_o  (n10_out_data),
-    .out_ready_i (n10_out_ready)
+    .clk_i          (clk_i),
+    .rst_ni         (rst_ni),
+    .my_row_i       (3'd3),
+    .my_col_i       (2'd1),
+    .in_l_valid_i   (inj_valid_i[10]),
+    .in_l_data_i    ({inj_data_i[142:138], 4'd10, inj_data_i[137:130]}),
+    .in_l_ready_o   (inj_ready_o[10]),
+    .in_n_valid_i   (n7_s_valid),
+    .in_n_data_i    (n7_s_data),
+    .in_n_ready_o   (n7_s_ready),
+    .in_e_valid_i   (n11_w_valid),
+    .in_e_data_i    (n11_w_data),
+    .in_e_ready_o   (n11_w_ready),
+    .in_s_valid_i   (n13_n_valid),
+    .in_s_data_i    (n13_n_data),
+    .in_s_ready_o   (n13_n_ready),
+    .in_w_valid_i   (n9_e_valid),
+    .in_w_data_i    (n9_e_data),
+    .in_w_ready_o   (n9_e_ready),
+    .in_xn_valid_i  (n4_xs_valid),
+    .in_xn_data_i   (n4_xs_data),
+    .in_xn_ready_o  (n4_xs_ready),
+    .in_xe_valid_i  (1'b0),
+    .in_xe_data_i   (17'd0),
+    .in_xe_ready_o  (unused_n10_xe_ready),
+    .in_xs_valid_i  (1'b0),
+    .in_xs_data_i   (17'd0),
+    .in_xs_ready_o  (unused_n10_xs_ready),
+    .in_xw_valid_i  (1'b0),
+    .in_xw_data_i   (17'd0),
+    .in_xw_ready_o  (unused_n10_xw_ready),
+    .out_l_valid_o  (ej_valid_o[10]),
+    .out_l_data_o   (ej_data_o[186:170]),
+    .out_l_ready_i  (1'b1),
+    .out_n_valid_o  (n10_n_valid),
+    .out_n_data_o   (n10_n_data),
+    .out_n_ready_i  (n10_n_ready),
+    .out_e_valid_o  (n10_e_valid),
+    .out_e_data_o   (n10_e_data),
+    .out_e_ready_i  (n10_e_ready),
+    .out_s_valid_o  (n10_s_valid),
+    .out_s_data_o   (n10_s_data),
+    .out_s_ready_i  (n10_s_ready),
+    .out_w_valid_o  (n10_w_valid),
+    .out_w_data_o   (n10_w_data),
+    .out_w_ready_i  (n10_w_ready),
+    .out_xn_valid_o (n10_xn_valid),
+    .out_xn_data_o  (n10_xn_data),
+    .out_xn_ready_i (n10_xn_ready),
+    .out_xe_valid_o (unused_n10_xe_valid),
+    .out_xe_data_o  (unused_n10_xe_data),
+    .out_xe_ready_i (1'b0),
+    .out_xs_valid_o (unused_n10_xs_valid),
+    .out_xs_data_o  (unused_n10_xs_data),
+    .out_xs_ready_i (1'b0),
+    .out_xw_valid_o (unused_n10_xw_valid),
+    .out_xw_data_o  (unused_n10_xw_data),
+    .out_xw_ready_i (1'b0)
   );
-  assign n10_in_valid[0] = inj_valid_i[10];
-  assign n10_in_data[16:0] = {inj_data_i[142:138], 4'd10, inj_data_i[137:130]};
-  assign inj_ready_o[10] = n10_in_ready[0];
-  assign n10_out_ready[0] = 1'b1;
-  assign ej_valid_o[10] = n10_out_valid[0];
-  assign ej_data_o[186:170] = n10_out_data[16:0];
-  assign n7_in_valid[3] = n10_out_valid[1];
-  assign n7_in_data[67:51] = n10_out_data[33:17];
-  assign n10_out_ready[1] = n7_in_ready[3];
-  assign n11_in_valid[4] = n10_out_valid[2];
-  assign n11_in_data[84:68] = n10_out_data[50:34];
-  assign n10_out_ready[2] = n11_in_ready[4];
-  assign n13_in_valid[1] = n10_out_valid[3];
-  assign n13_in_data[33:17] = n10_out_data[67:51];
-  assign n10_out_ready[3] = n13_in_ready[1];
-  assign n9_in_valid[2] = n10_out_valid[4];
-  assign n9_in_data[50:34] = n10_out_data[84:68];
-  assign n10_out_ready[4] = n9_in_ready[2];
-  assign n4_in_valid[7] = n10_out_valid[5];
-  assign n4_in_data[135:119] = n10_out_data[101:85];
-  assign n10_out_ready[5] = n4_in_ready[7];
-  assign n10_in_valid[6] = 1'b0;
-  assign n10_in_data[118:102] = 17'd0;
-  assign n10_out_ready[6] = 1'b0;
-  assign n10_in_valid[7] = 1'b0;
-  assign n10_in_data[135:119] = 17'd0;
-  assign n10_out_ready[7] = 1'b0;
-  assign n10_in_valid[8] = 1'b0;
-  assign n10_in_data[152:136] = 17'd0;
-  assign n10_out_ready[8] = 1'b0;
 
-  // Router (3, 2).
+  // Router (3, 2); the network inserts the source id between payload and destination.
   noc_amp_5x3_f8d2_router u_router_r3_c2 (
-    .clk_i       (clk_i),
-    .rst_ni      (rst_ni),
-    .my_row_i    (3'd3),
-    .my_col_i    (2'd2),
-    .in_valid_i  (n11_in_valid),
-    .in_data_i   (n11_in_data),
-    .in_ready_o  (n11_in_ready),
-    .out_valid_o (n11_out_valid),
-    .out_data_o  (n11_out_data),
-    .out_ready_i (n11_out_ready)
+    .clk_i          (clk_i),
+    .rst_ni         (rst_ni),
+    .my_row_i       (3'd3),
+    .my_col_i       (2'd2),
+    .in_l_valid_i   (inj_valid_i[11]),
+    .in_l_data_i    ({inj_data_i[155:151], 4'd11, inj_data_i[150:143]}),
+    .in_l_ready_o   (inj_ready_o[11]),
+    .in_n_valid_i   (n8_s_valid),
+    .in_n_data_i    (n8_s_data),
+    .in_n_ready_o   (n8_s_ready),
+    .in_e_valid_i   (1'b0),
+    .in_e_data_i    (17'd0),
+    .in_e_ready_o   (unused_n11_e_ready),
+    .in_s_valid_i   (n14_n_valid),
+    .in_s_data_i    (n14_n_data),
+    .in_s_ready_o   (n14_n_ready),
+    .in_w_valid_i   (n10_e_valid),
+    .in_w_data_i    (n10_e_data),
+    .in_w_ready_o   (n10_e_ready),
+    .in_xn_valid_i  (n5_xs_valid),
+    .in_xn_data_i   (n5_xs_data),
+    .in_xn_ready_o  (n5_xs_ready),
+    .in_xe_valid_i  (1'b0),
+    .in_xe_data_i   (17'd0),
+    .in_xe_ready_o  (unused_n11_xe_ready),
+    .in_xs_valid_i  (1'b0),
+    .in_xs_data_i   (17'd0),
+    .in_xs_ready_o  (unused_n11_xs_ready),
+    .in_xw_valid_i  (1'b0),
+    .in_xw_data_i   (17'd0),
+    .in_xw_ready_o  (unused_n11_xw_ready),
+    .out_l_valid_o  (ej_valid_o[11]),
+    .out_l_data_o   (ej_data_o[203:187]),
+    .out_l_ready_i  (1'b1),
+    .out_n_valid_o  (n11_n_valid),
+    .out_n_data_o   (n11_n_data),
+    .out_n_ready_i  (n11_n_ready),
+    .out_e_valid_o  (unused_n11_e_valid),
+    .out_e_data_o   (unused_n11_e_data),
+    .out_e_ready_i  (1'b0),
+    .out_s_valid_o  (n11_s_valid),
+    .out_s_data_o   (n11_s_data),
+    .out_s_ready_i  (n11_s_ready),
+    .out_w_valid_o  (n11_w_valid),
+    .out_w_data_o   (n11_w_data),
+    .out_w_ready_i  (n11_w_ready),
+    .out_xn_valid_o (n11_xn_valid),
+    .out_xn_data_o  (n11_xn_data),
+    .out_xn_ready_i (n11_xn_ready),
+    .out_xe_valid_o (unused_n11_xe_valid),
+    .out_xe_data_o  (unused_n11_xe_data),
+    .out_xe_ready_i (1'b0),
+    .out_xs_valid_o (unused_n11_xs_valid),
+    .out_xs_data_o  (unused_n11_xs_data),
+    .out_xs_ready_i (1'b0),
+    .out_xw_valid_o (unused_n11_xw_valid),
+    .out_xw_data_o  (unused_n11_xw_data),
+    .out_xw_ready_i (1'b0)
   );
-  assign n11_in_valid[0] = inj_valid_i[11];
-  assign n11_in_data[16:0] = {inj_data_i[155:151], 4'd11, inj_data_i[150:143]};
-  assign inj_ready_o[11] = n11_in_ready[0];
-  assign n11_out_ready[0] = 1'b1;
-  assign ej_valid_o[11] = n11_out_valid[0];
-  assign ej_data_o[203:187] = n11_out_data[16:0];
-  assign n8_in_valid[3] = n11_out_valid[1];
-  assign n8_in_data[67:51] = n11_out_data[33:17];
-  assign n11_out_ready[1] = n8_in_ready[3];
-  assign n11_in_valid[2] = 1'b0;
-  assign n11_in_data[50:34] = 17'd0;
-  assign n11_out_ready[2] = 1'b0;
-  assign n14_in_valid[1] = n11_out_valid[3];
-  assign n14_in_data[33:17] = n11_out_data[67:51];
-  assign n11_out_ready[3] = n14_in_ready[1];
-  assign n10_in_valid[2] = n11_out_valid[4];
-  assign n10_in_data[50:34] = n11_out_data[84:68];
-  assign n11_out_ready[4] = n10_in_ready[2];
-  assign n5_in_valid[7] = n11_out_valid[5];
-  assign n5_in_data[135:119] = n11_out_data[101:85];
-  assign n11_out_ready[5] = n5_in_ready[7];
-  assign n11_in_valid[6] = 1'b0;
-  assign n11_in_data[118:102] = 17'd0;
-  assign n11_out_ready[6] = 1'b0;
-  assign n11_in_valid[7] = 1'b0;
-  assign n11_in_data[135:119] = 17'd0;
-  assign n11_out_ready[7] = 1'b0;
-  assign n11_in_valid[8] = 1'b0;
-  assign n11_in_data[152:136] = 17'd0;
-  assign n11_out_ready[8] = 1'b0;
 
-  // Router (4, 0).
+  // Router (4, 0); the network inserts the source id between payload and destination.
   noc_amp_5x3_f8d2_router u_router_r4_c0 (
-    .clk_i       (clk_i),
-    .rst_ni      (rst_ni),
-    .my_row_i    (3'd4),
-    .my_col_i    (2'd0),
-    .in_valid_i  (n12_in_valid),
-    .in_data_i   (n12_in_data),
-    .in_ready_o  (n12_in_ready),
-    .out_valid_o (n12_out_valid),
-    .out_data_o  (n12_out_data),
-    .out_ready_i (n12_out_ready)
+    .clk_i          (clk_i),
+    .rst_ni         (rst_ni),
+    .my_row_i       (3'd4),
+    .my_col_i       (2'd0),
+    .in_l_valid_i   (inj_valid_i[12]),
+    .in_l_data_i    ({inj_data_i[168:164], 4'd12, inj_data_i[163:156]}),
+    .in_l_ready_o   (inj_ready_o[12]),
+    .in_n_valid_i   (n9_s_valid),
+    .in_n_data_i    (n9_s_data),
+    .in_n_ready_o   (n9_s_ready),
+    .in_e_valid_i   (n13_w_valid),
+    .in_e_data_i    (n13_w_data),
+    .in_e_ready_o   (n13_w_ready),
+    .in_s_valid_i   (1'b0),
+    .in_s_data_i    (17'd0),
+    .in_s_ready_o   (unused_n12_s_ready),
+    .in_w_valid_i   (1'b0),
+    .in_w_data_i    (17'd0),
+    .in_w_ready_o   (unused_n12_w_ready),
+    .in_xn_valid_i  (n6_xs_valid),
+    .in_xn_data_i   (n6_xs_data),
+    .in_xn_ready_o  (n6_xs_ready),
+    .in_xe_valid_i  (1'b0),
+    .in_xe_data_i   (17'd0),
+    .in_xe_ready_o  (unused_n12_xe_ready),
+    .in_xs_valid_i  (1'b0),
+    .in_xs_data_i   (17'd0),
+    .in_xs_ready_o  (unused_n12_xs_ready),
+    .in_xw_valid_i  (1'b0),
+    .in_xw_data_i   (17'd0),
+    .in_xw_ready_o  (unused_n12_xw_ready),
+    .out_l_valid_o  (ej_valid_o[12]),
+    .out_l_data_o   (ej_data_o[220:204]),
+    .out_l_ready_i  (1'b1),
+    .out_n_valid_o  (n12_n_valid),
+    .out_n_data_o   (n12_n_data),
+    .out_n_ready_i  (n12_n_ready),
+    .out_e_valid_o  (n12_e_valid),
+    .out_e_data_o   (n12_e_data),
+    .out_e_ready_i  (n12_e_ready),
+    .out_s_valid_o  (unused_n12_s_valid),
+    .out_s_data_o   (unused_n12_s_data),
+    .out_s_ready_i  (1'b0),
+    .out_w_valid_o  (unused_n12_w_valid),
+    .out_w_data_o   (unused_n12_w_data),
+    .out_w_ready_i  (1'b0),
+    .out_xn_valid_o (n12_xn_valid),
+    .out_xn_data_o  (n12_xn_data),
+    .out_xn_ready_i (n12_xn_ready),
+    .out_xe_valid_o (unused_n12_xe_valid),
+    .out_xe_data_o  (unused_n12_xe_data),
+    .out_xe_ready_i (1'b0),
+    .out_xs_valid_o (unused_n12_xs_valid),
+    .out_xs_data_o  (unused_n12_xs_data),
+    .out_xs_ready_i (1'b0),
+    .out_xw_valid_o (unused_n12_xw_valid),
+    .out_xw_data_o  (unused_n12_xw_data),
+    .out_xw_ready_i (1'b0)
   );
-  assign n12_in_valid[0] = inj_valid_i[12];
-  assign n12_in_data[16:0] = {inj_data_i[168:164], 4'd12, inj_data_i[163:156]};
-  assign inj_ready_o[12] = n12_in_ready[0];
-  assign n12_out_ready[0] = 1'b1;
-  assign ej_valid_o[12] = n12_out_valid[0];
-  assign ej_data_o[220:204] = n12_out_data[16:0];
-  assign n9_in_valid[3] = n12_out_valid[1];
-  assign n9_in_data[67:51] = n12_out_data[33:17];
-  assign n12_out_ready[1] = n9_in_ready[3];
-  assign n13_in_valid[4] = n12_out_valid[2];
-  assign n13_in_data[84:68] = n12_out_data[50:34];
-  assign n12_out_ready[2] = n13_in_ready[4];
-  assign n12_in_valid[3] = 1'b0;
-  assign n12_in_data[67:51] = 17'd0;
-  assign n12_out_ready[3] = 1'b0;
-  assign n12_in_valid[4] = 1'b0;
-  assign n12_in_data[84:68] = 17'd0;
-  assign n12_out_ready[4] = 1'b0;
-  assign n6_in_valid[7] = n12_out_valid[5];
-  assign n6_in_data[135:119] = n12_out_data[101:85];
-  assign n12_out_ready[5] = n6_in_ready[7];
-  assign n12_in_valid[6] = 1'b0;
-  assign n12_in_data[118:102] = 17'd0;
-  assign n12_out_ready[6] = 1'b0;
-  assign n12_in_valid[7] = 1'b0;
-  assign n12_in_data[135:119] = 17'd0;
-  assign n12_out_ready[7] = 1'b0;
-  assign n12_in_valid[8] = 1'b0;
-  assign n12_in_data[152:136] = 17'd0;
-  assign n12_out_ready[8] = 1'b0;
 
-  // Router (4, 1).
+  // Router (4, 1); the network inserts the source id between payload and destination.
   noc_amp_5x3_f8d2_router u_router_r4_c1 (
-    .clk_i       (clk_i),
-    .rst_ni      (rst_ni),
-    .my_row_i    (3'd4),
-    .my_col_i    (2'd1),
-    .in_valid_i  (n13_in_valid),
-    .in_data_i   (n13_in_data),
-    .in_ready_o  (n13_in_ready),
-    .out_valid_o (n13_out_valid),
-    .out_data_o  (n13_out_data),
-    .out_ready_i (n13_out_ready)
+    .clk_i          (clk_i),
+    .rst_ni         (rst_ni),
+    .my_row_i       (3'd4),
+    .my_col_i       (2'd1),
+    .in_l_valid_i   (inj_valid_i[13]),
+    .in_l_data_i    ({inj_data_i[181:177], 4'd13, inj_data_i[176:169]}),
+    .in_l_ready_o   (inj_ready_o[13]),
+    .in_n_valid_i   (n10_s_valid),
+    .in_n_data_i    (n10_s_data),
+    .in_n_ready_o   (n10_s_ready),
+    .in_e_valid_i   (n14_w_valid),
+    .in_e_data_i    (n14_w_data),
+    .in_e_ready_o   (n14_w_ready),
+    .in_s_valid_i   (1'b0),
+    .in_s_data_i    (17'd0),
+    .in_s_ready_o   (unused_n13_s_ready),
+    .in_w_valid_i   (n12_e_valid),
+    .in_w_data_i    (n12_e_data),
+    .in_w_ready_o   (n12_e_ready),
+    .in_xn_valid_i  (n7_xs_valid),
+    .in_xn_data_i   (n7_xs_data),
+    .in_xn_ready_o  (n7_xs_ready),
+    .in_xe_valid_i  (1'b0),
+    .in_xe_data_i   (17'd0),
+    .in_xe_ready_o  (unused_n13_xe_ready),
+    .in_xs_valid_i  (1'b0),
+    .in_xs_data_i   (17'd0),
+    .in_xs_ready_o  (unused_n13_xs_ready),
+    .in_xw_valid_i  (1'b0),
+    .in_xw_data_i   (17'd0),
+    .in_xw_ready_o  (unused_n13_xw_ready),
+    .out_l_valid_o  (ej_valid_o[13]),
+    .out_l_data_o   (ej_data_o[237:221]),
+    .out_l_ready_i  (1'b1),
+    .out_n_valid_o  (n13_n_valid),
+    .out_n_data_o   (n13_n_data),
+    .out_n_ready_i  (n13_n_ready),
+    .out_e_valid_o  (n13_e_valid),
+    .out_e_data_o   (n13_e_data),
+    .out_e_ready_i  (n13_e_ready),
+    .out_s_valid_o  (unused_n13_s_valid),
+    .out_s_data_o   (unused_n13_s_data),
+    .out_s_ready_i  (1'b0),
+    .out_w_valid_o  (n13_w_valid),
+    .out_w_data_o   (n13_w_data),
+    .out_w_ready_i  (n13_w_ready),
+    .out_xn_valid_o (n13_xn_valid),
+    .out_xn_data_o  (n13_xn_data),
+    .out_xn_ready_i (n13_xn_ready),
+    .out_xe_valid_o (unused_n13_xe_valid),
+    .out_xe_data_o  (unused_n13_xe_data),
+    .out_xe_ready_i (1'b0),
+    .out_xs_valid_o (unused_n13_xs_valid),
+    .out_xs_data_o  (unused_n13_xs_data),
+    .out_xs_ready_i (1'b0),
+    .out_xw_valid_o (unused_n13_xw_valid),
+    .out_xw_data_o  (unused_n13_xw_data),
+    .out_xw_ready_i (1'b0)
   );
-  assign n13_in_valid[0] = inj_valid_i[13];
-  assign n13_in_data[16:0] = {inj_data_i[181:177], 4'd13, inj_data_i[176:169]};
-  assign inj_ready_o[13] = n13_in_ready[0];
-  assign n13_out_ready[0] = 1'b1;
-  assign ej_valid_o[13] = n13_out_valid[0];
-  assign ej_data_o[237:221] = n13_out_data[16:0];
-  assign n10_in_valid[3] = n13_out_valid[1];
-  assign n10_in_data[67:51] = n13_out_data[33:17];
-  assign n13_out_ready[1] = n10_in_ready[3];
-  assign n14_in_valid[4] = n13_out_valid[2];
-  assign n14_in_data[84:68] = n13_out_data[50:34];
-  assign n13_out_ready[2] = n14_in_ready[4];
-  assign n13_in_valid[3] = 1'b0;
-  assign n13_in_data[67:51] = 17'd0;
-  assign n13_out_ready[3] = 1'b0;
-  assign n12_in_valid[2] = n13_out_valid[4];
-  assign n12_in_data[50:34] = n13_out_data[84:68];
-  assign n13_out_ready[4] = n12_in_ready[2];
-  assign n7_in_valid[7] = n13_out_valid[5];
-  assign n7_in_data[135:119] = n13_out_data[101:85];
-  assign n13_out_ready[5] = n7_in_ready[7];
-  assign n13_in_valid[6] = 1'b0;
-  assign n13_in_data[118:102] = 17'd0;
-  assign n13_out_ready[6] = 1'b0;
-  assign n13_in_valid[7] = 1'b0;
-  assign n13_in_data[135:119] = 17'd0;
-  assign n13_out_ready[7] = 1'b0;
-  assign n13_in_valid[8] = 1'b0;
-  assign n13_in_data[152:136] = 17'd0;
-  assign n13_out_ready[8] = 1'b0;
 
-  // Router (4, 2).
+  // Router (4, 2); the network inserts the source id between payload and destination.
   noc_amp_5x3_f8d2_router u_router_r4_c2 (
-    .clk_i       (clk_i),
-    .rst_ni      (rst_ni),
-    .my_row_i    (3'd4),
-    .my_col_i    (2'd2),
-    .in_valid_i  (n14_in_valid),
-    .in_data_i   (n14_in_data),
-    .in_ready_o  (n14_in_ready),
-    .out_valid_o (n14_out_valid),
-    .out_data_o  (n14_out_data),
-    .out_ready_i (n14_out_ready)
+    .clk_i          (clk_i),
+    .rst_ni         (rst_ni),
+    .my_row_i       (3'd4),
+    .my_col_i       (2'd2),
+    .in_l_valid_i   (inj_valid_i[14]),
+    .in_l_data_i    ({inj_data_i[194:190], 4'd14, inj_data_i[189:182]}),
+    .in_l_ready_o   (inj_ready_o[14]),
+    .in_n_valid_i   (n11_s_valid),
+    .in_n_data_i    (n11_s_data),
+    .in_n_ready_o   (n11_s_ready),
+    .in_e_valid_i   (1'b0),
+    .in_e_data_i    (17'd0),
+    .in_e_ready_o   (unused_n14_e_ready),
+    .in_s_valid_i   (1'b0),
+    .in_s_data_i    (17'd0),
+    .in_s_ready_o   (unused_n14_s_ready),
+    .in_w_valid_i   (n13_e_valid),
+    .in_w_data_i    (n13_e_data),
+    .in_w_ready_o   (n13_e_ready),
+    .in_xn_valid_i  (n8_xs_valid),
+    .in_xn_data_i   (n8_xs_data),
+    .in_xn_ready_o  (n8_xs_ready),
+    .in_xe_valid_i  (1'b0),
+    .in_xe_data_i   (17'd0),
+    .in_xe_ready_o  (unused_n14_xe_ready),
+    .in_xs_valid_i  (1'b0),
+    .in_xs_data_i   (17'd0),
+    .in_xs_ready_o  (unused_n14_xs_ready),
+    .in_xw_valid_i  (1'b0),
+    .in_xw_data_i   (17'd0),
+    .in_xw_ready_o  (unused_n14_xw_ready),
+    .out_l_valid_o  (ej_valid_o[14]),
+    .out_l_data_o   (ej_data_o[254:238]),
+    .out_l_ready_i  (1'b1),
+    .out_n_valid_o  (n14_n_valid),
+    .out_n_data_o   (n14_n_data),
+    .out_n_ready_i  (n14_n_ready),
+    .out_e_valid_o  (unused_n14_e_valid),
+    .out_e_data_o   (unused_n14_e_data),
+    .out_e_ready_i  (1'b0),
+    .out_s_valid_o  (unused_n14_s_valid),
+    .out_s_data_o   (unused_n14_s_data),
+    .out_s_ready_i  (1'b0),
+    .out_w_valid_o  (n14_w_valid),
+    .out_w_data_o   (n14_w_data),
+    .out_w_ready_i  (n14_w_ready),
+    .out_xn_valid_o (n14_xn_valid),
+    .out_xn_data_o  (n14_xn_data),
+    .out_xn_ready_i (n14_xn_ready),
+    .out_xe_valid_o (unused_n14_xe_valid),
+    .out_xe_data_o  (unused_n14_xe_data),
+    .out_xe_ready_i (1'b0),
+    .out_xs_valid_o (unused_n14_xs_valid),
+    .out_xs_data_o  (unused_n14_xs_data),
+    .out_xs_ready_i (1'b0),
+    .out_xw_valid_o (unused_n14_xw_valid),
+    .out_xw_data_o  (unused_n14_xw_data),
+    .out_xw_ready_i (1'b0)
   );
-  assign n14_in_valid[0] = inj_valid_i[14];
-  assign n14_in_data[16:0] = {inj_data_i[194:190], 4'd14, inj_data_i[189:182]};
-  assign inj_ready_o[14] = n14_in_ready[0];
-  assign n14_out_ready[0] = 1'b1;
-  assign ej_valid_o[14] = n14_out_valid[0];
-  assign ej_data_o[254:238] = n14_out_data[16:0];
-  assign n11_in_valid[3] = n14_out_valid[1];
-  assign n11_in_data[67:51] = n14_out_data[33:17];
-  assign n14_out_ready[1] = n11_in_ready[3];
-  assign n14_in_valid[2] = 1'b0;
-  assign n14_in_data[50:34] = 17'd0;
-  assign n14_out_ready[2] = 1'b0;
-  assign n14_in_valid[3] = 1'b0;
-  assign n14_in_data[67:51] = 17'd0;
-  assign n14_out_ready[3] = 1'b0;
-  assign n13_in_valid[2] = n14_out_valid[4];
-  assign n13_in_data[50:34] = n14_out_data[84:68];
-  assign n14_out_ready[4] = n13_in_ready[2];
-  assign n8_in_valid[7] = n14_out_valid[5];
-  assign n8_in_data[135:119] = n14_out_data[101:85];
-  assign n14_out_ready[5] = n8_in_ready[7];
-  assign n14_in_valid[6] = 1'b0;
-  assign n14_in_data[118:102] = 17'd0;
-  assign n14_out_ready[6] = 1'b0;
-  assign n14_in_valid[7] = 1'b0;
-  assign n14_in_data[135:119] = 17'd0;
-  assign n14_out_ready[7] = 1'b0;
-  assign n14_in_valid[8] = 1'b0;
-  assign n14_in_data[152:136] = 17'd0;
-  assign n14_out_ready[8] = 1'b0;
 
-  // Ports at the array's edges (and express links that do not fit) lead nowhere.
-  logic [1101:0] unused_edge;
-  assign unused_edge = {n0_out_valid[1], n0_out_data[33:17], n0_in_ready[1], n0_out_valid[4], n0_out_data[84:68], n0_in_ready[4], n0_out_valid[5], n0_out_data[101:85], n0_in_ready[5], n0_out_valid[6], n0_out_data[118:102], n0_in_ready[6], n0_out_valid[8], n0_out_data[152:136], n0_in_ready[8], n1_out_valid[1], n1_out_data[33:17], n1_in_ready[1], n1_out_valid[5], n1_out_data[101:85], n1_in_ready[5], n1_out_valid[6], n1_out_data[118:102], n1_in_ready[6], n1_out_valid[8], n1_out_data[152:136], n1_in_ready[8], n2_out_valid[1], n2_out_data[33:17], n2_in_ready[1], n2_out_valid[2], n2_out_data[50:34], n2_in_ready[2], n2_out_valid[5], n2_out_data[101:85], n2_in_ready[5], n2_out_valid[6], n2_out_data[118:102], n2_in_ready[6], n2_out_valid[8], n2_out_data[152:136], n2_in_ready[8], n3_out_valid[4], n3_out_data[84:68], n3_in_ready[4], n3_out_valid[5], n3_out_data[101:85], n3_in_ready[5], n3_out_valid[6], n3_out_data[118:102], n3_in_ready[6], n3_out_valid[8], n3_out_data[152:136], n3_in_ready[8], n4_out_valid[5], n4_out_data[101:85], n4_in_ready[5], n4_out_valid[6], n4_out_data[118:102], n4_in_ready[6], n4_out_valid[8], n4_out_data[152:136], n4_in_ready[8], n5_out_valid[2], n5_out_data[50:34], n5_in_ready[2], n5_out_valid[5], n5_out_data[101:85], n5_in_ready[5], n5_out_valid[6], n5_out_data[118:102], n5_in_ready[6], n5_out_valid[8], n5_out_data[152:136], n5_in_ready[8], n6_out_valid[4], n6_out_data[84:68], n6_in_ready[4], n6_out_valid[6], n6_out_data[118:102], n6_in_ready[6], n6_out_valid[8], n6_out_data[152:136], n6_in_ready[8], n7_out_valid[6], n7_out_data[118:102], n7_in_ready[6], n7_out_valid[8], n7_out_data[152:136], n7_in_ready[8], n8_out_valid[2], n8_out_data[50:34], n8_in_ready[2], n8_out_valid[6], n8_out_data[118:102], n8_in_ready[6], n8_out_valid[8], n8_out_data[152:136], n8_in_ready[8], n9_out_valid[4], n9_out_data[84:68], n9_in_ready[4], n9_out_valid[6], n9_out_data[118:102], n9_in_ready[6], n9_out_valid[7], n9_out_data[135:119], n9_in_ready[7], n9_out_valid[8], n9_out_data[152:136], n9_in_ready[8], n10_out_valid[6], n10_out_data[118:102], n10_in_ready[6], n10_out_valid[7], n10_out_data[135:119], n10_in_ready[7], n10_out_valid[8], n10_out_data[152:136], n10_in_ready[8], n11_out_valid[2], n11_out_data[50:34], n11_in_ready[2], n11_out_valid[6], n11_out_data[118:102], n11_in_ready[6], n11_out_valid[7], n11_out_data[135:119], n11_in_ready[7], n11_out_valid[8], n11_out_data[152:136], n11_in_ready[8], n12_out_valid[3], n12_out_data[67:51], n12_in_ready[3], n12_out_valid[4], n12_out_data[84:68], n12_in_ready[4], n12_out_valid[6], n12_out_data[118:102], n12_in_ready[6], n12_out_valid[7], n12_out_data[135:119], n12_in_ready[7], n12_out_valid[8], n12_out_data[152:136], n12_in_ready[8], n13_out_valid[3], n13_out_data[67:51], n13_in_ready[3], n13_out_valid[6], n13_out_data[118:102], n13_in_ready[6], n13_out_valid[7], n13_out_data[135:119], n13_in_ready[7], n13_out_valid[8], n13_out_data[152:136], n13_in_ready[8], n14_out_valid[2], n14_out_data[50:34], n14_in_ready[2], n14_out_valid[3], n14_out_data[67:51], n14_in_ready[3], n14_out_valid[6], n14_out_data[118:102], n14_in_ready[6], n14_out_valid[7], n14_out_data[135:119], n14_in_ready[7], n14_out_valid[8], n14_out_data[152:136], n14_in_ready[8]};
 
 endmodule

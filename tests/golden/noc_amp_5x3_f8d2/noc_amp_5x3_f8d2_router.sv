@@ -5,16 +5,64 @@
 // Express links: vertical length 2, horizontal length 0 (0 = none); 62 directed links.
 // Interface, routing and timing: golden_model/README.md, section "noc".
 module noc_amp_5x3_f8d2_router (
-  input  logic         clk_i,
-  input  logic         rst_ni,
-  input  logic [2:0]   my_row_i,     // this router's row (a constant)
-  input  logic [1:0]   my_col_i,     // this router's column (a constant)
-  input  logic [8:0]   in_valid_i,   // port p: 0 local, 1 N, 2 E, 3 S, 4 W[, 5 XN, 6 XE, 7 XS, 8 XW]
-  input  logic [152:0] in_data_i,    // flit of port p in bits [p*FW +: FW]: payload | src | dst_col | dst_row
-  output logic [8:0]   in_ready_o,   // input FIFO p has room (registered)
-  output logic [8:0]   out_valid_o,  // output p has a flit (independent of out_ready_i)
-  output logic [152:0] out_data_o,
-  input  logic [8:0]   out_ready_i   // the far end of output p accepts
+  input  logic        clk_i,
+  input  logic        rst_ni,
+  input  logic [2:0]  my_row_i,        // this router's row (a constant)
+  input  logic [1:0]  my_col_i,        // this router's column (a constant)
+  input  logic        in_l_valid_i,    // port 0 (local) in: payload | src | dst_col | dst_row
+  input  logic [16:0] in_l_data_i,
+  output logic        in_l_ready_o,    // input FIFO has room (registered)
+  input  logic        in_n_valid_i,    // port 1 (north) in: payload | src | dst_col | dst_row
+  input  logic [16:0] in_n_data_i,
+  output logic        in_n_ready_o,    // input FIFO has room (registered)
+  input  logic        in_e_valid_i,    // port 2 (east) in: payload | src | dst_col | dst_row
+  input  logic [16:0] in_e_data_i,
+  output logic        in_e_ready_o,    // input FIFO has room (registered)
+  input  logic        in_s_valid_i,    // port 3 (south) in: payload | src | dst_col | dst_row
+  input  logic [16:0] in_s_data_i,
+  output logic        in_s_ready_o,    // input FIFO has room (registered)
+  input  logic        in_w_valid_i,    // port 4 (west) in: payload | src | dst_col | dst_row
+  input  logic [16:0] in_w_data_i,
+  output logic        in_w_ready_o,    // input FIFO has room (registered)
+  input  logic        in_xn_valid_i,   // port 5 (express north) in: payload | src | dst_col | dst_row
+  input  logic [16:0] in_xn_data_i,
+  output logic        in_xn_ready_o,   // input FIFO has room (registered)
+  input  logic        in_xe_valid_i,   // port 6 (express east) in: payload | src | dst_col | dst_row
+  input  logic [16:0] in_xe_data_i,
+  output logic        in_xe_ready_o,   // input FIFO has room (registered)
+  input  logic        in_xs_valid_i,   // port 7 (express south) in: payload | src | dst_col | dst_row
+  input  logic [16:0] in_xs_data_i,
+  output logic        in_xs_ready_o,   // input FIFO has room (registered)
+  input  logic        in_xw_valid_i,   // port 8 (express west) in: payload | src | dst_col | dst_row
+  input  logic [16:0] in_xw_data_i,
+  output logic        in_xw_ready_o,   // input FIFO has room (registered)
+  output logic        out_l_valid_o,   // port 0 (local) out; valid does not depend on ready
+  output logic [16:0] out_l_data_o,
+  input  logic        out_l_ready_i,   // the far end accepts
+  output logic        out_n_valid_o,   // port 1 (north) out; valid does not depend on ready
+  output logic [16:0] out_n_data_o,
+  input  logic        out_n_ready_i,   // the far end accepts
+  output logic        out_e_valid_o,   // port 2 (east) out; valid does not depend on ready
+  output logic [16:0] out_e_data_o,
+  input  logic        out_e_ready_i,   // the far end accepts
+  output logic        out_s_valid_o,   // port 3 (south) out; valid does not depend on ready
+  output logic [16:0] out_s_data_o,
+  input  logic        out_s_ready_i,   // the far end accepts
+  output logic        out_w_valid_o,   // port 4 (west) out; valid does not depend on ready
+  output logic [16:0] out_w_data_o,
+  input  logic        out_w_ready_i,   // the far end accepts
+  output logic        out_xn_valid_o,  // port 5 (express north) out; valid does not depend on ready
+  output logic [16:0] out_xn_data_o,
+  input  logic        out_xn_ready_i,  // the far end accepts
+  output logic        out_xe_valid_o,  // port 6 (express east) out; valid does not depend on ready
+  output logic [16:0] out_xe_data_o,
+  input  logic        out_xe_ready_i,  // the far end accepts
+  output logic        out_xs_valid_o,  // port 7 (express south) out; valid does not depend on ready
+  output logic [16:0] out_xs_data_o,
+  input  logic        out_xs_ready_i,  // the far end accepts
+  output logic        out_xw_valid_o,  // port 8 (express west) out; valid does not depend on ready
+  output logic [16:0] out_xw_data_o,
+  input  logic        out_xw_ready_i   // the far end accepts
 );
 
   logic [8:0] nonempty;
@@ -28,12 +76,12 @@ module noc_amp_5x3_f8d2_router (
   noc_amp_5x3_f8d2_fifo u_fifo0 (
     .clk_i   (clk_i),
     .rst_ni  (rst_ni),
-    .push_i  (in_valid_i[0] && in_ready_o[0]),
-    .data_i  (in_data_i[16:0]),
+    .push_i  (in_l_valid_i && in_l_ready_o),
+    .data_i  (in_l_data_i),
     .pop_i   (pop[0]),
     .head_o  (head0),
     .valid_o (nonempty[0]),
-    .ready_o (in_ready_o[0])
+    .ready_o (in_l_ready_o)
   );
   assign dst_row0 = head0[16:14];
   assign dst_col0 = head0[13:12];
@@ -76,12 +124,12 @@ module noc_amp_5x3_f8d2_router (
   noc_amp_5x3_f8d2_fifo u_fifo1 (
     .clk_i   (clk_i),
     .rst_ni  (rst_ni),
-    .push_i  (in_valid_i[1] && in_ready_o[1]),
-    .data_i  (in_data_i[33:17]),
+    .push_i  (in_n_valid_i && in_n_ready_o),
+    .data_i  (in_n_data_i),
     .pop_i   (pop[1]),
     .head_o  (head1),
     .valid_o (nonempty[1]),
-    .ready_o (in_ready_o[1])
+    .ready_o (in_n_ready_o)
   );
   assign dst_row1 = head1[16:14];
   assign dst_col1 = head1[13:12];
@@ -124,12 +172,12 @@ module noc_amp_5x3_f8d2_router (
   noc_amp_5x3_f8d2_fifo u_fifo2 (
     .clk_i   (clk_i),
     .rst_ni  (rst_ni),
-    .push_i  (in_valid_i[2] && in_ready_o[2]),
-    .data_i  (in_data_i[50:34]),
+    .push_i  (in_e_valid_i && in_e_ready_o),
+    .data_i  (in_e_data_i),
     .pop_i   (pop[2]),
     .head_o  (head2),
     .valid_o (nonempty[2]),
-    .ready_o (in_ready_o[2])
+    .ready_o (in_e_ready_o)
   );
   assign dst_row2 = head2[16:14];
   assign dst_col2 = head2[13:12];
@@ -172,12 +220,12 @@ module noc_amp_5x3_f8d2_router (
   noc_amp_5x3_f8d2_fifo u_fifo3 (
     .clk_i   (clk_i),
     .rst_ni  (rst_ni),
-    .push_i  (in_valid_i[3] && in_ready_o[3]),
-    .data_i  (in_data_i[67:51]),
+    .push_i  (in_s_valid_i && in_s_ready_o),
+    .data_i  (in_s_data_i),
     .pop_i   (pop[3]),
     .head_o  (head3),
     .valid_o (nonempty[3]),
-    .ready_o (in_ready_o[3])
+    .ready_o (in_s_ready_o)
   );
   assign dst_row3 = head3[16:14];
   assign dst_col3 = head3[13:12];
@@ -220,12 +268,12 @@ module noc_amp_5x3_f8d2_router (
   noc_amp_5x3_f8d2_fifo u_fifo4 (
     .clk_i   (clk_i),
     .rst_ni  (rst_ni),
-    .push_i  (in_valid_i[4] && in_ready_o[4]),
-    .data_i  (in_data_i[84:68]),
+    .push_i  (in_w_valid_i && in_w_ready_o),
+    .data_i  (in_w_data_i),
     .pop_i   (pop[4]),
     .head_o  (head4),
     .valid_o (nonempty[4]),
-    .ready_o (in_ready_o[4])
+    .ready_o (in_w_ready_o)
   );
   assign dst_row4 = head4[16:14];
   assign dst_col4 = head4[13:12];
@@ -268,12 +316,12 @@ module noc_amp_5x3_f8d2_router (
   noc_amp_5x3_f8d2_fifo u_fifo5 (
     .clk_i   (clk_i),
     .rst_ni  (rst_ni),
-    .push_i  (in_valid_i[5] && in_ready_o[5]),
-    .data_i  (in_data_i[101:85]),
+    .push_i  (in_xn_valid_i && in_xn_ready_o),
+    .data_i  (in_xn_data_i),
     .pop_i   (pop[5]),
     .head_o  (head5),
     .valid_o (nonempty[5]),
-    .ready_o (in_ready_o[5])
+    .ready_o (in_xn_ready_o)
   );
   assign dst_row5 = head5[16:14];
   assign dst_col5 = head5[13:12];
@@ -316,12 +364,12 @@ module noc_amp_5x3_f8d2_router (
   noc_amp_5x3_f8d2_fifo u_fifo6 (
     .clk_i   (clk_i),
     .rst_ni  (rst_ni),
-    .push_i  (in_valid_i[6] && in_ready_o[6]),
-    .data_i  (in_data_i[118:102]),
+    .push_i  (in_xe_valid_i && in_xe_ready_o),
+    .data_i  (in_xe_data_i),
     .pop_i   (pop[6]),
     .head_o  (head6),
     .valid_o (nonempty[6]),
-    .ready_o (in_ready_o[6])
+    .ready_o (in_xe_ready_o)
   );
   assign dst_row6 = head6[16:14];
   assign dst_col6 = head6[13:12];
@@ -364,12 +412,12 @@ module noc_amp_5x3_f8d2_router (
   noc_amp_5x3_f8d2_fifo u_fifo7 (
     .clk_i   (clk_i),
     .rst_ni  (rst_ni),
-    .push_i  (in_valid_i[7] && in_ready_o[7]),
-    .data_i  (in_data_i[135:119]),
+    .push_i  (in_xs_valid_i && in_xs_ready_o),
+    .data_i  (in_xs_data_i),
     .pop_i   (pop[7]),
     .head_o  (head7),
     .valid_o (nonempty[7]),
-    .ready_o (in_ready_o[7])
+    .ready_o (in_xs_ready_o)
   );
   assign dst_row7 = head7[16:14];
   assign dst_col7 = head7[13:12];
@@ -412,12 +460,12 @@ module noc_amp_5x3_f8d2_router (
   noc_amp_5x3_f8d2_fifo u_fifo8 (
     .clk_i   (clk_i),
     .rst_ni  (rst_ni),
-    .push_i  (in_valid_i[8] && in_ready_o[8]),
-    .data_i  (in_data_i[152:136]),
+    .push_i  (in_xw_valid_i && in_xw_ready_o),
+    .data_i  (in_xw_data_i),
     .pop_i   (pop[8]),
     .head_o  (head8),
     .valid_o (nonempty[8]),
-    .ready_o (in_ready_o[8])
+    .ready_o (in_xw_ready_o)
   );
   assign dst_row8 = head8[16:14];
   assign dst_col8 = head8[13:12];
@@ -545,9 +593,9 @@ module noc_amp_5x3_f8d2_router (
       data0 = head8;
     end
   end
-  assign out_valid_o[0] = |cand0;
-  assign out_data_o[16:0] = data0;
-  assign fire0 = out_valid_o[0] && out_ready_i[0];
+  assign out_l_valid_o = |cand0;
+  assign out_l_data_o = data0;
+  assign fire0 = out_l_valid_o && out_l_ready_i;
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       ptr0_q <= 4'd0;
@@ -651,9 +699,9 @@ module noc_amp_5x3_f8d2_router (
       data1 = head8;
     end
   end
-  assign out_valid_o[1] = |cand1;
-  assign out_data_o[33:17] = data1;
-  assign fire1 = out_valid_o[1] && out_ready_i[1];
+  assign out_n_valid_o = |cand1;
+  assign out_n_data_o = data1;
+  assign fire1 = out_n_valid_o && out_n_ready_i;
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       ptr1_q <= 4'd0;
@@ -757,9 +805,9 @@ module noc_amp_5x3_f8d2_router (
       data2 = head8;
     end
   end
-  assign out_valid_o[2] = |cand2;
-  assign out_data_o[50:34] = data2;
-  assign fire2 = out_valid_o[2] && out_ready_i[2];
+  assign out_e_valid_o = |cand2;
+  assign out_e_data_o = data2;
+  assign fire2 = out_e_valid_o && out_e_ready_i;
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       ptr2_q <= 4'd0;
@@ -863,9 +911,9 @@ module noc_amp_5x3_f8d2_router (
       data3 = head8;
     end
   end
-  assign out_valid_o[3] = |cand3;
-  assign out_data_o[67:51] = data3;
-  assign fire3 = out_valid_o[3] && out_ready_i[3];
+  assign out_s_valid_o = |cand3;
+  assign out_s_data_o = data3;
+  assign fire3 = out_s_valid_o && out_s_ready_i;
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       ptr3_q <= 4'd0;
@@ -969,9 +1017,9 @@ module noc_amp_5x3_f8d2_router (
       data4 = head8;
     end
   end
-  assign out_valid_o[4] = |cand4;
-  assign out_data_o[84:68] = data4;
-  assign fire4 = out_valid_o[4] && out_ready_i[4];
+  assign out_w_valid_o = |cand4;
+  assign out_w_data_o = data4;
+  assign fire4 = out_w_valid_o && out_w_ready_i;
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       ptr4_q <= 4'd0;
@@ -1075,9 +1123,9 @@ module noc_amp_5x3_f8d2_router (
       data5 = head8;
     end
   end
-  assign out_valid_o[5] = |cand5;
-  assign out_data_o[101:85] = data5;
-  assign fire5 = out_valid_o[5] && out_ready_i[5];
+  assign out_xn_valid_o = |cand5;
+  assign out_xn_data_o = data5;
+  assign fire5 = out_xn_valid_o && out_xn_ready_i;
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       ptr5_q <= 4'd0;
@@ -1181,9 +1229,9 @@ module noc_amp_5x3_f8d2_router (
       data6 = head8;
     end
   end
-  assign out_valid_o[6] = |cand6;
-  assign out_data_o[118:102] = data6;
-  assign fire6 = out_valid_o[6] && out_ready_i[6];
+  assign out_xe_valid_o = |cand6;
+  assign out_xe_data_o = data6;
+  assign fire6 = out_xe_valid_o && out_xe_ready_i;
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       ptr6_q <= 4'd0;
@@ -1287,9 +1335,9 @@ module noc_amp_5x3_f8d2_router (
       data7 = head8;
     end
   end
-  assign out_valid_o[7] = |cand7;
-  assign out_data_o[135:119] = data7;
-  assign fire7 = out_valid_o[7] && out_ready_i[7];
+  assign out_xs_valid_o = |cand7;
+  assign out_xs_data_o = data7;
+  assign fire7 = out_xs_valid_o && out_xs_ready_i;
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       ptr7_q <= 4'd0;
@@ -1393,9 +1441,9 @@ module noc_amp_5x3_f8d2_router (
       data8 = head8;
     end
   end
-  assign out_valid_o[8] = |cand8;
-  assign out_data_o[152:136] = data8;
-  assign fire8 = out_valid_o[8] && out_ready_i[8];
+  assign out_xw_valid_o = |cand8;
+  assign out_xw_data_o = data8;
+  assign fire8 = out_xw_valid_o && out_xw_ready_i;
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       ptr8_q <= 4'd0;

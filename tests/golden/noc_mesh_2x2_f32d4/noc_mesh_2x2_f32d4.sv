@@ -14,161 +14,206 @@ module noc_mesh_2x2_f32d4 (
   output logic [143:0] ej_data_o     // node n in bits [n*FW +: FW]: payload | src | dst_col | dst_row
 );
 
-  logic [4:0] n0_in_valid;
-  logic [4:0] n0_in_ready;
-  logic [179:0] n0_in_data;
-  logic [4:0] n0_out_valid;
-  logic [4:0] n0_out_ready;
-  logic [179:0] n0_out_data;
-  logic [4:0] n1_in_valid;
-  logic [4:0] n1_in_ready;
-  logic [179:0] n1_in_data;
-  logic [4:0] n1_out_valid;
-  logic [4:0] n1_out_ready;
-  logic [179:0] n1_out_data;
-  logic [4:0] n2_in_valid;
-  logic [4:0] n2_in_ready;
-  logic [179:0] n2_in_data;
-  logic [4:0] n2_out_valid;
-  logic [4:0] n2_out_ready;
-  logic [179:0] n2_out_data;
-  logic [4:0] n3_in_valid;
-  logic [4:0] n3_in_ready;
-  logic [179:0] n3_in_data;
-  logic [4:0] n3_out_valid;
-  logic [4:0] n3_out_ready;
-  logic [179:0] n3_out_data;
+  logic unused_n0_n_valid;
+  logic [35:0] unused_n0_n_data;
+  logic unused_n0_n_ready;
+  logic n0_e_valid;
+  logic [35:0] n0_e_data;
+  logic n0_e_ready;
+  logic n0_s_valid;
+  logic [35:0] n0_s_data;
+  logic n0_s_ready;
+  logic unused_n0_w_valid;
+  logic [35:0] unused_n0_w_data;
+  logic unused_n0_w_ready;
+  logic unused_n1_n_valid;
+  logic [35:0] unused_n1_n_data;
+  logic unused_n1_n_ready;
+  logic unused_n1_e_valid;
+  logic [35:0] unused_n1_e_data;
+  logic unused_n1_e_ready;
+  logic n1_s_valid;
+  logic [35:0] n1_s_data;
+  logic n1_s_ready;
+  logic n1_w_valid;
+  logic [35:0] n1_w_data;
+  logic n1_w_ready;
+  logic n2_n_valid;
+  logic [35:0] n2_n_data;
+  logic n2_n_ready;
+  logic n2_e_valid;
+  logic [35:0] n2_e_data;
+  logic n2_e_ready;
+  logic unused_n2_s_valid;
+  logic [35:0] unused_n2_s_data;
+  logic unused_n2_s_ready;
+  logic unused_n2_w_valid;
+  logic [35:0] unused_n2_w_data;
+  logic unused_n2_w_ready;
+  logic n3_n_valid;
+  logic [35:0] n3_n_data;
+  logic n3_n_ready;
+  logic unused_n3_e_valid;
+  logic [35:0] unused_n3_e_data;
+  logic unused_n3_e_ready;
+  logic unused_n3_s_valid;
+  logic [35:0] unused_n3_s_data;
+  logic unused_n3_s_ready;
+  logic n3_w_valid;
+  logic [35:0] n3_w_data;
+  logic n3_w_ready;
 
-  // Router (0, 0).
+  // Router (0, 0); the network inserts the source id between payload and destination.
   noc_mesh_2x2_f32d4_router u_router_r0_c0 (
-    .clk_i       (clk_i),
-    .rst_ni      (rst_ni),
-    .my_row_i    (1'b0),
-    .my_col_i    (1'b0),
-    .in_valid_i  (n0_in_valid),
-    .in_data_i   (n0_in_data),
-    .in_ready_o  (n0_in_ready),
-    .out_valid_o (n0_out_valid),
-    .out_data_o  (n0_out_data),
-    .out_ready_i (n0_out_ready)
+    .clk_i         (clk_i),
+    .rst_ni        (rst_ni),
+    .my_row_i      (1'b0),
+    .my_col_i      (1'b0),
+    .in_l_valid_i  (inj_valid_i[0]),
+    .in_l_data_i   ({inj_data_i[33:32], 2'd0, inj_data_i[31:0]}),
+    .in_l_ready_o  (inj_ready_o[0]),
+    .in_n_valid_i  (1'b0),
+    .in_n_data_i   (36'd0),
+    .in_n_ready_o  (unused_n0_n_ready),
+    .in_e_valid_i  (n1_w_valid),
+    .in_e_data_i   (n1_w_data),
+    .in_e_ready_o  (n1_w_ready),
+    .in_s_valid_i  (n2_n_valid),
+    .in_s_data_i   (n2_n_data),
+    .in_s_ready_o  (n2_n_ready),
+    .in_w_valid_i  (1'b0),
+    .in_w_data_i   (36'd0),
+    .in_w_ready_o  (unused_n0_w_ready),
+    .out_l_valid_o (ej_valid_o[0]),
+    .out_l_data_o  (ej_data_o[35:0]),
+    .out_l_ready_i (1'b1),
+    .out_n_valid_o (unused_n0_n_valid),
+    .out_n_data_o  (unused_n0_n_data),
+    .out_n_ready_i (1'b0),
+    .out_e_valid_o (n0_e_valid),
+    .out_e_data_o  (n0_e_data),
+    .out_e_ready_i (n0_e_ready),
+    .out_s_valid_o (n0_s_valid),
+    .out_s_data_o  (n0_s_data),
+    .out_s_ready_i (n0_s_ready),
+    .out_w_valid_o (unused_n0_w_valid),
+    .out_w_data_o  (unused_n0_w_data),
+    .out_w_ready_i (1'b0)
   );
-  assign n0_in_valid[0] = inj_valid_i[0];
-  assign n0_in_data[35:0] = {inj_data_i[33:32], 2'd0, inj_data_i[31:0]};
-  assign inj_ready_o[0] = n0_in_ready[0];
-  assign n0_out_ready[0] = 1'b1;
-  assign ej_valid_o[0] = n0_out_valid[0];
-  assign ej_data_o[35:0] = n0_out_data[35:0];
-  assign n0_in_valid[1] = 1'b0;
-  assign n0_in_data[71:36] = 36'd0;
-  assign n0_out_ready[1] = 1'b0;
-  assign n1_in_valid[4] = n0_out_valid[2];
-  assign n1_in_data[179:144] = n0_out_data[107:72];
-  assign n0_out_ready[2] = n1_in_ready[4];
-  assign n2_in_valid[1] = n0_out_valid[3];
-  assign n2_in_data[71:36] = n0_out_data[143:108];
-  assign n0_out_ready[3] = n2_in_ready[1];
-  assign n0_in_valid[4] = 1'b0;
-  assign n0_in_data[179:144] = 36'd0;
-  assign n0_out_ready[4] = 1'b0;
 
-  // Router (0, 1).
+  // Router (0, 1); the network inserts the source id between payload and destination.
   noc_mesh_2x2_f32d4_router u_router_r0_c1 (
-    .clk_i       (clk_i),
-    .rst_ni      (rst_ni),
-    .my_row_i    (1'b0),
-    .my_col_i    (1'b1),
-    .in_valid_i  (n1_in_valid),
-    .in_data_i   (n1_in_data),
-    .in_ready_o  (n1_in_ready),
-    .out_valid_o (n1_out_valid),
-    .out_data_o  (n1_out_data),
-    .out_ready_i (n1_out_ready)
+    .clk_i         (clk_i),
+    .rst_ni        (rst_ni),
+    .my_row_i      (1'b0),
+    .my_col_i      (1'b1),
+    .in_l_valid_i  (inj_valid_i[1]),
+    .in_l_data_i   ({inj_data_i[67:66], 2'd1, inj_data_i[65:34]}),
+    .in_l_ready_o  (inj_ready_o[1]),
+    .in_n_valid_i  (1'b0),
+    .in_n_data_i   (36'd0),
+    .in_n_ready_o  (unused_n1_n_ready),
+    .in_e_valid_i  (1'b0),
+    .in_e_data_i   (36'd0),
+    .in_e_ready_o  (unused_n1_e_ready),
+    .in_s_valid_i  (n3_n_valid),
+    .in_s_data_i   (n3_n_data),
+    .in_s_ready_o  (n3_n_ready),
+    .in_w_valid_i  (n0_e_valid),
+    .in_w_data_i   (n0_e_data),
+    .in_w_ready_o  (n0_e_ready),
+    .out_l_valid_o (ej_valid_o[1]),
+    .out_l_data_o  (ej_data_o[71:36]),
+    .out_l_ready_i (1'b1),
+    .out_n_valid_o (unused_n1_n_valid),
+    .out_n_data_o  (unused_n1_n_data),
+    .out_n_ready_i (1'b0),
+    .out_e_valid_o (unused_n1_e_valid),
+    .out_e_data_o  (unused_n1_e_data),
+    .out_e_ready_i (1'b0),
+    .out_s_valid_o (n1_s_valid),
+    .out_s_data_o  (n1_s_data),
+    .out_s_ready_i (n1_s_ready),
+    .out_w_valid_o (n1_w_valid),
+    .out_w_data_o  (n1_w_data),
+    .out_w_ready_i (n1_w_ready)
   );
-  assign n1_in_valid[0] = inj_valid_i[1];
-  assign n1_in_data[35:0] = {inj_data_i[67:66], 2'd1, inj_data_i[65:34]};
-  assign inj_ready_o[1] = n1_in_ready[0];
-  assign n1_out_ready[0] = 1'b1;
-  assign ej_valid_o[1] = n1_out_valid[0];
-  assign ej_data_o[71:36] = n1_out_data[35:0];
-  assign n1_in_valid[1] = 1'b0;
-  assign n1_in_data[71:36] = 36'd0;
-  assign n1_out_ready[1] = 1'b0;
-  assign n1_in_valid[2] = 1'b0;
-  assign n1_in_data[107:72] = 36'd0;
-  assign n1_out_ready[2] = 1'b0;
-  assign n3_in_valid[1] = n1_out_valid[3];
-  assign n3_in_data[71:36] = n1_out_data[143:108];
-  assign n1_out_ready[3] = n3_in_ready[1];
-  assign n0_in_valid[2] = n1_out_valid[4];
-  assign n0_in_data[107:72] = n1_out_data[179:144];
-  assign n1_out_ready[4] = n0_in_ready[2];
 
-  // Router (1, 0).
+  // Router (1, 0); the network inserts the source id between payload and destination.
   noc_mesh_2x2_f32d4_router u_router_r1_c0 (
-    .clk_i       (clk_i),
-    .rst_ni      (rst_ni),
-    .my_row_i    (1'b1),
-    .my_col_i    (1'b0),
-    .in_valid_i  (n2_in_valid),
-    .in_data_i   (n2_in_data),
-    .in_ready_o  (n2_in_ready),
-    .out_valid_o (n2_out_valid),
-    .out_data_o  (n2_out_data),
-    .out_ready_i (n2_out_ready)
+    .clk_i         (clk_i),
+    .rst_ni        (rst_ni),
+    .my_row_i      (1'b1),
+    .my_col_i      (1'b0),
+    .in_l_valid_i  (inj_valid_i[2]),
+    .in_l_data_i   ({inj_data_i[101:100], 2'd2, inj_data_i[99:68]}),
+    .in_l_ready_o  (inj_ready_o[2]),
+    .in_n_valid_i  (n0_s_valid),
+    .in_n_data_i   (n0_s_data),
+    .in_n_ready_o  (n0_s_ready),
+    .in_e_valid_i  (n3_w_valid),
+    .in_e_data_i   (n3_w_data),
+    .in_e_ready_o  (n3_w_ready),
+    .in_s_valid_i  (1'b0),
+    .in_s_data_i   (36'd0),
+    .in_s_ready_o  (unused_n2_s_ready),
+    .in_w_valid_i  (1'b0),
+    .in_w_data_i   (36'd0),
+    .in_w_ready_o  (unused_n2_w_ready),
+    .out_l_valid_o (ej_valid_o[2]),
+    .out_l_data_o  (ej_data_o[107:72]),
+    .out_l_ready_i (1'b1),
+    .out_n_valid_o (n2_n_valid),
+    .out_n_data_o  (n2_n_data),
+    .out_n_ready_i (n2_n_ready),
+    .out_e_valid_o (n2_e_valid),
+    .out_e_data_o  (n2_e_data),
+    .out_e_ready_i (n2_e_ready),
+    .out_s_valid_o (unused_n2_s_valid),
+    .out_s_data_o  (unused_n2_s_data),
+    .out_s_ready_i (1'b0),
+    .out_w_valid_o (unused_n2_w_valid),
+    .out_w_data_o  (unused_n2_w_data),
+    .out_w_ready_i (1'b0)
   );
-  assign n2_in_valid[0] = inj_valid_i[2];
-  assign n2_in_data[35:0] = {inj_data_i[101:100], 2'd2, inj_data_i[99:68]};
-  assign inj_ready_o[2] = n2_in_ready[0];
-  assign n2_out_ready[0] = 1'b1;
-  assign ej_valid_o[2] = n2_out_valid[0];
-  assign ej_data_o[107:72] = n2_out_data[35:0];
-  assign n0_in_valid[3] = n2_out_valid[1];
-  assign n0_in_data[143:108] = n2_out_data[71:36];
-  assign n2_out_ready[1] = n0_in_ready[3];
-  assign n3_in_valid[4] = n2_out_valid[2];
-  assign n3_in_data[179:144] = n2_out_data[107:72];
-  assign n2_out_ready[2] = n3_in_ready[4];
-  assign n2_in_valid[3] = 1'b0;
-  assign n2_in_data[143:108] = 36'd0;
-  assign n2_out_ready[3] = 1'b0;
-  assign n2_in_valid[4] = 1'b0;
-  assign n2_in_data[179:144] = 36'd0;
-  assign n2_out_ready[4] = 1'b0;
 
-  // Router (1, 1).
+  // Router (1, 1); the network inserts the source id between payload and destination.
   noc_mesh_2x2_f32d4_router u_router_r1_c1 (
-    .clk_i       (clk_i),
-    .rst_ni      (rst_ni),
-    .my_row_i    (1'b1),
-    .my_col_i    (1'b1),
-    .in_valid_i  (n3_in_valid),
-    .in_data_i   (n3_in_data),
-    .in_ready_o  (n3_in_ready),
-    .out_valid_o (n3_out_valid),
-    .out_data_o  (n3_out_data),
-    .out_ready_i (n3_out_ready)
+    .clk_i         (clk_i),
+    .rst_ni        (rst_ni),
+    .my_row_i      (1'b1),
+    .my_col_i      (1'b1),
+    .in_l_valid_i  (inj_valid_i[3]),
+    .in_l_data_i   ({inj_data_i[135:134], 2'd3, inj_data_i[133:102]}),
+    .in_l_ready_o  (inj_ready_o[3]),
+    .in_n_valid_i  (n1_s_valid),
+    .in_n_data_i   (n1_s_data),
+    .in_n_ready_o  (n1_s_ready),
+    .in_e_valid_i  (1'b0),
+    .in_e_data_i   (36'd0),
+    .in_e_ready_o  (unused_n3_e_ready),
+    .in_s_valid_i  (1'b0),
+    .in_s_data_i   (36'd0),
+    .in_s_ready_o  (unused_n3_s_ready),
+    .in_w_valid_i  (n2_e_valid),
+    .in_w_data_i   (n2_e_data),
+    .in_w_ready_o  (n2_e_ready),
+    .out_l_valid_o (ej_valid_o[3]),
+    .out_l_data_o  (ej_data_o[143:108]),
+    .out_l_ready_i (1'b1),
+    .out_n_valid_o (n3_n_valid),
+    .out_n_data_o  (n3_n_data),
+    .out_n_ready_i (n3_n_ready),
+    .out_e_valid_o (unused_n3_e_valid),
+    .out_e_data_o  (unused_n3_e_data),
+    .out_e_ready_i (1'b0),
+    .out_s_valid_o (unused_n3_s_valid),
+    .out_s_data_o  (unused_n3_s_data),
+    .out_s_ready_i (1'b0),
+    .out_w_valid_o (n3_w_valid),
+    .out_w_data_o  (n3_w_data),
+    .out_w_ready_i (n3_w_ready)
   );
-  assign n3_in_valid[0] = inj_valid_i[3];
-  assign n3_in_data[35:0] = {inj_data_i[135:134], 2'd3, inj_data_i[133:102]};
-  assign inj_ready_o[3] = n3_in_ready[0];
-  assign n3_out_ready[0] = 1'b1;
-  assign ej_valid_o[3] = n3_out_valid[0];
-  assign ej_data_o[143:108] = n3_out_data[35:0];
-  assign n1_in_valid[3] = n3_out_valid[1];
-  assign n1_in_data[143:108] = n3_out_data[71:36];
-  assign n3_out_ready[1] = n1_in_ready[3];
-  assign n3_in_valid[2] = 1'b0;
-  assign n3_in_data[107:72] = 36'd0;
-  assign n3_out_ready[2] = 1'b0;
-  assign n3_in_valid[3] = 1'b0;
-  assign n3_in_data[143:108] = 36'd0;
-  assign n3_out_ready[3] = 1'b0;
-  assign n2_in_valid[2] = n3_out_valid[4];
-  assign n2_in_data[107:72] = n3_out_data[179:144];
-  assign n3_out_ready[4] = n2_in_ready[2];
 
-  // Ports at the array's edges (and express links that do not fit) lead nowhere.
-  logic [303:0] unused_edge;
-  assign unused_edge = {n0_out_valid[1], n0_out_data[71:36], n0_in_ready[1], n0_out_valid[4], n0_out_data[179:144], n0_in_ready[4], n1_out_valid[1], n1_out_data[71:36], n1_in_ready[1], n1_out_valid[2], n1_out_data[107:72], n1_in_ready[2], n2_out_valid[3], n2_out_data[143:108], n2_in_ready[3], n2_out_valid[4], n2_out_data[179:144], n2_in_ready[4], n3_out_valid[2], n3_out_data[107:72], n3_in_ready[2], n3_out_valid[3], n3_out_data[143:108], n3_in_ready[3]};
 
 endmodule

@@ -5,16 +5,40 @@
 // Express links: vertical length 0, horizontal length 0 (0 = none); 8 directed links.
 // Interface, routing and timing: golden_model/README.md, section "noc".
 module noc_mesh_2x2_f32d4_router (
-  input  logic         clk_i,
-  input  logic         rst_ni,
-  input  logic         my_row_i,     // this router's row (a constant)
-  input  logic         my_col_i,     // this router's column (a constant)
-  input  logic [4:0]   in_valid_i,   // port p: 0 local, 1 N, 2 E, 3 S, 4 W[, 5 XN, 6 XE, 7 XS, 8 XW]
-  input  logic [179:0] in_data_i,    // flit of port p in bits [p*FW +: FW]: payload | src | dst_col | dst_row
-  output logic [4:0]   in_ready_o,   // input FIFO p has room (registered)
-  output logic [4:0]   out_valid_o,  // output p has a flit (independent of out_ready_i)
-  output logic [179:0] out_data_o,
-  input  logic [4:0]   out_ready_i   // the far end of output p accepts
+  input  logic        clk_i,
+  input  logic        rst_ni,
+  input  logic        my_row_i,       // this router's row (a constant)
+  input  logic        my_col_i,       // this router's column (a constant)
+  input  logic        in_l_valid_i,   // port 0 (local) in: payload | src | dst_col | dst_row
+  input  logic [35:0] in_l_data_i,
+  output logic        in_l_ready_o,   // input FIFO has room (registered)
+  input  logic        in_n_valid_i,   // port 1 (north) in: payload | src | dst_col | dst_row
+  input  logic [35:0] in_n_data_i,
+  output logic        in_n_ready_o,   // input FIFO has room (registered)
+  input  logic        in_e_valid_i,   // port 2 (east) in: payload | src | dst_col | dst_row
+  input  logic [35:0] in_e_data_i,
+  output logic        in_e_ready_o,   // input FIFO has room (registered)
+  input  logic        in_s_valid_i,   // port 3 (south) in: payload | src | dst_col | dst_row
+  input  logic [35:0] in_s_data_i,
+  output logic        in_s_ready_o,   // input FIFO has room (registered)
+  input  logic        in_w_valid_i,   // port 4 (west) in: payload | src | dst_col | dst_row
+  input  logic [35:0] in_w_data_i,
+  output logic        in_w_ready_o,   // input FIFO has room (registered)
+  output logic        out_l_valid_o,  // port 0 (local) out; valid does not depend on ready
+  output logic [35:0] out_l_data_o,
+  input  logic        out_l_ready_i,  // the far end accepts
+  output logic        out_n_valid_o,  // port 1 (north) out; valid does not depend on ready
+  output logic [35:0] out_n_data_o,
+  input  logic        out_n_ready_i,  // the far end accepts
+  output logic        out_e_valid_o,  // port 2 (east) out; valid does not depend on ready
+  output logic [35:0] out_e_data_o,
+  input  logic        out_e_ready_i,  // the far end accepts
+  output logic        out_s_valid_o,  // port 3 (south) out; valid does not depend on ready
+  output logic [35:0] out_s_data_o,
+  input  logic        out_s_ready_i,  // the far end accepts
+  output logic        out_w_valid_o,  // port 4 (west) out; valid does not depend on ready
+  output logic [35:0] out_w_data_o,
+  input  logic        out_w_ready_i   // the far end accepts
 );
 
   logic [4:0] nonempty;
@@ -28,12 +52,12 @@ module noc_mesh_2x2_f32d4_router (
   noc_mesh_2x2_f32d4_fifo u_fifo0 (
     .clk_i   (clk_i),
     .rst_ni  (rst_ni),
-    .push_i  (in_valid_i[0] && in_ready_o[0]),
-    .data_i  (in_data_i[35:0]),
+    .push_i  (in_l_valid_i && in_l_ready_o),
+    .data_i  (in_l_data_i),
     .pop_i   (pop[0]),
     .head_o  (head0),
     .valid_o (nonempty[0]),
-    .ready_o (in_ready_o[0])
+    .ready_o (in_l_ready_o)
   );
   assign dst_row0 = head0[35];
   assign dst_col0 = head0[34];
@@ -68,12 +92,12 @@ module noc_mesh_2x2_f32d4_router (
   noc_mesh_2x2_f32d4_fifo u_fifo1 (
     .clk_i   (clk_i),
     .rst_ni  (rst_ni),
-    .push_i  (in_valid_i[1] && in_ready_o[1]),
-    .data_i  (in_data_i[71:36]),
+    .push_i  (in_n_valid_i && in_n_ready_o),
+    .data_i  (in_n_data_i),
     .pop_i   (pop[1]),
     .head_o  (head1),
     .valid_o (nonempty[1]),
-    .ready_o (in_ready_o[1])
+    .ready_o (in_n_ready_o)
   );
   assign dst_row1 = head1[35];
   assign dst_col1 = head1[34];
@@ -108,12 +132,12 @@ module noc_mesh_2x2_f32d4_router (
   noc_mesh_2x2_f32d4_fifo u_fifo2 (
     .clk_i   (clk_i),
     .rst_ni  (rst_ni),
-    .push_i  (in_valid_i[2] && in_ready_o[2]),
-    .data_i  (in_data_i[107:72]),
+    .push_i  (in_e_valid_i && in_e_ready_o),
+    .data_i  (in_e_data_i),
     .pop_i   (pop[2]),
     .head_o  (head2),
     .valid_o (nonempty[2]),
-    .ready_o (in_ready_o[2])
+    .ready_o (in_e_ready_o)
   );
   assign dst_row2 = head2[35];
   assign dst_col2 = head2[34];
@@ -148,12 +172,12 @@ module noc_mesh_2x2_f32d4_router (
   noc_mesh_2x2_f32d4_fifo u_fifo3 (
     .clk_i   (clk_i),
     .rst_ni  (rst_ni),
-    .push_i  (in_valid_i[3] && in_ready_o[3]),
-    .data_i  (in_data_i[143:108]),
+    .push_i  (in_s_valid_i && in_s_ready_o),
+    .data_i  (in_s_data_i),
     .pop_i   (pop[3]),
     .head_o  (head3),
     .valid_o (nonempty[3]),
-    .ready_o (in_ready_o[3])
+    .ready_o (in_s_ready_o)
   );
   assign dst_row3 = head3[35];
   assign dst_col3 = head3[34];
@@ -188,12 +212,12 @@ module noc_mesh_2x2_f32d4_router (
   noc_mesh_2x2_f32d4_fifo u_fifo4 (
     .clk_i   (clk_i),
     .rst_ni  (rst_ni),
-    .push_i  (in_valid_i[4] && in_ready_o[4]),
-    .data_i  (in_data_i[179:144]),
+    .push_i  (in_w_valid_i && in_w_ready_o),
+    .data_i  (in_w_data_i),
     .pop_i   (pop[4]),
     .head_o  (head4),
     .valid_o (nonempty[4]),
-    .ready_o (in_ready_o[4])
+    .ready_o (in_w_ready_o)
   );
   assign dst_row4 = head4[35];
   assign dst_col4 = head4[34];
@@ -277,9 +301,9 @@ module noc_mesh_2x2_f32d4_router (
       data0 = head4;
     end
   end
-  assign out_valid_o[0] = |cand0;
-  assign out_data_o[35:0] = data0;
-  assign fire0 = out_valid_o[0] && out_ready_i[0];
+  assign out_l_valid_o = |cand0;
+  assign out_l_data_o = data0;
+  assign fire0 = out_l_valid_o && out_l_ready_i;
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       ptr0_q <= 3'd0;
@@ -347,9 +371,9 @@ module noc_mesh_2x2_f32d4_router (
       data1 = head4;
     end
   end
-  assign out_valid_o[1] = |cand1;
-  assign out_data_o[71:36] = data1;
-  assign fire1 = out_valid_o[1] && out_ready_i[1];
+  assign out_n_valid_o = |cand1;
+  assign out_n_data_o = data1;
+  assign fire1 = out_n_valid_o && out_n_ready_i;
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       ptr1_q <= 3'd0;
@@ -417,9 +441,9 @@ module noc_mesh_2x2_f32d4_router (
       data2 = head4;
     end
   end
-  assign out_valid_o[2] = |cand2;
-  assign out_data_o[107:72] = data2;
-  assign fire2 = out_valid_o[2] && out_ready_i[2];
+  assign out_e_valid_o = |cand2;
+  assign out_e_data_o = data2;
+  assign fire2 = out_e_valid_o && out_e_ready_i;
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       ptr2_q <= 3'd0;
@@ -487,9 +511,9 @@ module noc_mesh_2x2_f32d4_router (
       data3 = head4;
     end
   end
-  assign out_valid_o[3] = |cand3;
-  assign out_data_o[143:108] = data3;
-  assign fire3 = out_valid_o[3] && out_ready_i[3];
+  assign out_s_valid_o = |cand3;
+  assign out_s_data_o = data3;
+  assign fire3 = out_s_valid_o && out_s_ready_i;
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       ptr3_q <= 3'd0;
@@ -557,9 +581,9 @@ module noc_mesh_2x2_f32d4_router (
       data4 = head4;
     end
   end
-  assign out_valid_o[4] = |cand4;
-  assign out_data_o[179:144] = data4;
-  assign fire4 = out_valid_o[4] && out_ready_i[4];
+  assign out_w_valid_o = |cand4;
+  assign out_w_data_o = data4;
+  assign fire4 = out_w_valid_o && out_w_ready_i;
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       ptr4_q <= 3'd0;
