@@ -140,7 +140,9 @@ std::vector<std::string> write_noc_sweep(const std::string& dir, const std::vect
   written.push_back(gp_lat.string());
   written.push_back(gp_fig.string());
   if (find_program("gnuplot").empty()) return written;  // the CSVs and scripts are the result
-  for (const auto& [gp, png] : {std::pair{gp_lat, "noc_latency.png"}, {gp_fig, "noc_fig15.png"}}) {
+  std::vector<std::pair<fs::path, const char*>> plots = {{gp_fig, "noc_fig15.png"}};
+  if (!curve.empty()) plots.insert(plots.begin(), {gp_lat, "noc_latency.png"});
+  for (const auto& [gp, png] : plots) {
     ProcessResult r = run_process({"gnuplot", gp.filename().string()}, dir);
     if (r.exit_code != 0) throw UserError(fmt::format("gnuplot failed on {}: {}", gp.string(), r.output));
     written.push_back((fs::path(dir) / png).string());

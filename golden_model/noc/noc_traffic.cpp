@@ -74,10 +74,14 @@ NocTraffic::NocTraffic(const NocParams& p, const NocStimulus& s, uint64_t seed)
     layer_ = pipeorgan_layers(p.rows, p.cols, s.organization, s.depth, s.allocation);
     members_.resize(s.depth);
     index_in_layer_.assign(n_, 0);
-    for (int node = 0; node < n_; ++node) {
-      index_in_layer_[node] = static_cast<int>(members_[layer_[node]].size());
-      members_[layer_[node]].push_back(node);
-    }
+    // Column-major order inside a layer, so a producer's consumers sit in its own column where the
+    // organization allows (PipeOrgan co-locates producer and consumer tiles).
+    for (int c = 0; c < p.cols; ++c)
+      for (int r = 0; r < p.rows; ++r) {
+        const int node = r * p.cols + c;
+        index_in_layer_[node] = static_cast<int>(members_[layer_[node]].size());
+        members_[layer_[node]].push_back(node);
+      }
   }
 }
 
@@ -130,11 +134,22 @@ std::vector<NocDemand> NocTraffic::demand() const {
   std::vector<NocDemand> d;
   const int R = p_.rows, C = p_.cols;
   if (s_.traffic == "pipeorgan") {
-    for (int node = 0; node < n_; ++node) {
-      const int l = layer_[node];
-      if (l + 1 < s_.depth) d.push_back({node, pipeorgan_consumer(node, l + 1, 0), 1.0});
-      if (s_.skip && l + 2 < s_.depth) d.push_back({node, pipeorgan_consumer(node, l + 2, 0), 1.0});
-    }
+    // A producer cycles through its consumers round by round: average one period of rounds (the
+    // least common multiple of every producer's consumer count), so a load is per round.
+    int64_t period = 1;
+    for (int node = 0; node < n_; ++node)
+      for (int to = layer_[node] + 1; to <= layer_[node] + (s_.skip ? 2 : 1) && to < s_.depth; ++to) {
+        const int64_t np = static_cast<int64_t>(members_[layer_[node]].size());
+        const int64_t nc = static_cast<int64_t>(members_[to].size()), i = index_in_layer_[node];
+        period = std::lcm(period, std::max<int64_t>(1, (i + 1) * nc / np - i * nc / np));
+      }
+    period = std::min<int64_t>(period, 4096);
+    for (int64_t k = 0; k < period; ++k)
+      for (int node = 0; node < n_; ++node) {
+        const int l = layer_[node];
+        if (l + 1 < s_.depth) d.push_back({node, pipeorgan_consumer(node, l + 1, k), 1.0 / period});
+        if (s_.skip && l + 2 < s_.depth) d.push_back({node, pipeorgan_consumer(node, l + 2, k), 1.0 / period});
+      }
     return d;
   }
   const double rate = s_.injection_rate / 100.0;

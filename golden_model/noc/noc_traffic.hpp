@@ -14,7 +14,7 @@
 
 namespace accelgen::golden {
 
-// Layer of every PE (row-major node order) for a PipeOrgan organization; throws UserError when a
+// Layer of every PE (indexed by node = row * cols + col) for a PipeOrgan organization; throws UserError when a
 // layer would get no PE.
 std::vector<int> pipeorgan_layers(int rows, int cols, const std::string& organization, int depth,
                                   const std::string& allocation);
@@ -24,7 +24,8 @@ class NocTraffic {
   NocTraffic(const NocParams& p, const NocStimulus& s, uint64_t seed);
   // Appends the (src, dst) packets created in cycle T, sources in node order.
   void generate(int64_t t, std::vector<std::pair<int, int>>& out);
-  // One packet per producer per destination layer (pipeorgan), or the per-cycle Bernoulli demand.
+  // One round of packets (one per producer per destination layer, averaged over the rounds in which
+  // producers cycle through their consumers) for pipeorgan, or the per-cycle Bernoulli demand.
   std::vector<NocDemand> demand() const;
   const std::vector<int>& layers() const { return layer_; }
 
@@ -36,7 +37,7 @@ class NocTraffic {
   int n_;
   std::mt19937_64 rng_;
   std::vector<int> layer_;                  // pipeorgan: layer per node
-  std::vector<std::vector<int>> members_;   // pipeorgan: nodes of each layer, row-major
+  std::vector<std::vector<int>> members_;   // pipeorgan: nodes of each layer, column-major
   std::vector<int> index_in_layer_;
 };
 
