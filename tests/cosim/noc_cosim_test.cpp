@@ -65,8 +65,8 @@ std::vector<Case> scan() {
   const std::vector<std::string> mesh2 = {"rows=2", "cols=2"};
   const std::vector<std::string> mesh4 = {"rows=4", "cols=4", "buffer_depth=2", "flit_bits=16"};
   const std::vector<std::string> amp54 = {"rows=5", "cols=4", "topology=amp", "express_len=2", "buffer_depth=2"};
-  const std::vector<std::string> amp65 = {"rows=6", "cols=5", "topology=amp", "routing=yx", "buffer_depth=3",
-                                          "flit_bits=70"};
+  const std::vector<std::string> amp43 = {"rows=4", "cols=3", "topology=amp", "express_len=2", "routing=yx",
+                                          "buffer_depth=3", "flit_bits=70"};
   const std::vector<std::string> mesh32 = {"rows=3", "cols=2", "buffer_depth=1", "flit_bits=4", "routing=yx"};
   auto with = [](std::vector<std::string> base, std::initializer_list<std::string> more) {
     base.insert(base.end(), more);
@@ -75,7 +75,7 @@ std::vector<Case> scan() {
   std::vector<Case> out;
   uint64_t seed = 100;
   const std::vector<std::pair<std::string, std::vector<std::string>>> nets = {
-      {"mesh2x2", mesh2}, {"mesh4x4", mesh4}, {"amp5x4", amp54}, {"amp6x5_yx", amp65}, {"mesh3x2_d1_yx", mesh32}};
+      {"mesh2x2", mesh2}, {"mesh4x4", mesh4}, {"amp5x4", amp54}, {"amp4x3_yx_f70", amp43}, {"mesh3x2_d1_yx", mesh32}};
   for (const auto& [net, base] : nets) {
     out.push_back({net + "_uniform", with(base, {"traffic=uniform", "injection_rate=20", "cycles=600"}), ++seed});
     out.push_back({net + "_uniform_saturated",
