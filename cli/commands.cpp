@@ -2,6 +2,7 @@
 
 #include "cli/flow_cvu_dse.hpp"
 #include "cli/flow_leopard.hpp"
+#include "cli/flow_noc.hpp"
 #include "cli/model_command.hpp"
 
 #include <fmt/format.h>
@@ -143,6 +144,7 @@ void run_verify(const VerifyCli& o) {
 std::string version_string() { return fmt::format("accelgen {}", kGeneratorVersion); }
 
 int exit_status() { return g_exit_status; }
+void set_exit_status(int status) { g_exit_status = status; }
 
 void register_commands(CLI::App& app) {
   // list
@@ -206,6 +208,7 @@ void register_commands(CLI::App& app) {
   g_flow_cmd->require_subcommand(1);
   register_cvu_dse_flow(*g_flow_cmd);
   register_leopard_flow(*g_flow_cmd);
+  register_noc_flow(*g_flow_cmd);
 
   register_model_command(app);
 }

@@ -10,6 +10,7 @@
 #include "common/cvu_array_params.hpp"
 #include "common/cvu_params.hpp"
 #include "common/leopard_params.hpp"
+#include "common/noc_params.hpp"
 #include "common/systolic_params.hpp"
 
 namespace accelgen {
@@ -24,6 +25,7 @@ const std::vector<BlockInfo>& all_blocks() {
       leopard_qk_block_info(),
       leopard_vpu_block_info(),
       leopard_tile_block_info(),
+      noc_block_info(),
   };
   return blocks;
 }

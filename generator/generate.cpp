@@ -14,6 +14,8 @@
 #include "generator/leopard/leopard_qk_gen.hpp"
 #include "generator/leopard/leopard_tile_gen.hpp"
 #include "generator/leopard/leopard_vpu_gen.hpp"
+#include "common/noc_params.hpp"
+#include "generator/noc/noc_gen.hpp"
 #include "generator/systolic/systolic_gen.hpp"
 
 namespace accelgen {
@@ -27,6 +29,7 @@ GeneratedDesign generate_design(const BlockInfo& block, const ParamSet& params) 
   if (block.name == "leopard_qk") return generate_leopard_qk(LeopardQkParams::from(params), hw);
   if (block.name == "leopard_vpu") return generate_leopard_vpu(LeopardVpuParams::from(params), hw);
   if (block.name == "leopard_tile") return generate_leopard_tile(LeopardTileParams::from(params), hw);
+  if (block.name == "noc") return generate_noc(NocParams::from(params), hw);
   throw UserError(fmt::format("block '{}' has no generator yet", block.name));
 }
 

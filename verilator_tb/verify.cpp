@@ -10,6 +10,7 @@
 #include "verilator_tb/leopard/leopard_qk_tb.hpp"
 #include "verilator_tb/leopard/leopard_tile_tb.hpp"
 #include "verilator_tb/leopard/leopard_vpu_tb.hpp"
+#include "verilator_tb/noc/noc_tb.hpp"
 #include "verilator_tb/systolic/systolic_tb.hpp"
 
 namespace accelgen::sim {
@@ -23,6 +24,7 @@ VerifyResult run_testbench(const BlockInfo& block, const ParamSet& params, const
   if (block.name == "leopard_qk") return run_leopard_qk_tb(params, model, options);
   if (block.name == "leopard_vpu") return run_leopard_vpu_tb(params, model, options);
   if (block.name == "leopard_tile") return run_leopard_tile_tb(params, model, options);
+  if (block.name == "noc") return run_noc_tb(params, model, options);
   throw UserError(fmt::format("block '{}' has no testbench yet", block.name));
 }
 

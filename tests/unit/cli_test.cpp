@@ -136,6 +136,32 @@ TEST_F(Cli, MissingToolsAreNamed) {
   }
 }
 
+TEST_F(Cli, NocDeadlockingRoutingIsRefusedAndFlowRuns) {
+  // The generator's channel-dependency check: a cyclic routing is bad input (exit 2), nothing written.
+  expect_rejected({"generate", "noc", "--set", "routing=xy_yx", "-o", (tmp_ / "bad").string()},
+                  "channel dependency graph has a cycle", tmp_ / "bad");
+  expect_rejected({"verify", "noc", "--set", "traffic=pipeorgan", "--set", "skip=true"}, "skip=true needs depth >= 3");
+  // `list` names the block and the flow.
+  ProcessResult r = run({"list"});
+  EXPECT_NE(r.output.find("noc "), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("noc-sweep"), std::string::npos) << r.output;
+  // The flow end to end on a small study: tables, CSVs and gnuplot scripts.
+  r = run({"flow", "noc-sweep", "-o", (tmp_ / "sweep").string(), "--rows", "4", "--cols", "4", "--rates",
+                         "10,50", "--cycles", "500", "--warmup", "100", "--fig15-size", "8", "--max-interval", "3",
+                         "--rounds", "4", "--json"});
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("PipeOrgan Fig. 15"), std::string::npos) << r.output;
+  for (const char* f : {"noc_latency.csv", "noc_fig15.csv", "noc_latency.gp", "noc_fig15.gp"})
+    EXPECT_TRUE(fs::exists(tmp_ / "sweep" / f)) << f;
+  std::string out = r.output;
+  while (!out.empty() && out.back() == '\n') out.pop_back();
+  nlohmann::json j = nlohmann::json::parse(out.substr(out.rfind('\n') + 1), nullptr, false);
+  ASSERT_FALSE(j.is_discarded()) << r.output;
+  EXPECT_EQ(j["latency"].size(), 4u);          // 2 rates x mesh, AMP
+  EXPECT_EQ(j["fig15"].size(), 2u * 3u * 3u);  // allocations x cases x intervals
+  EXPECT_EQ(j["passed"], true);
+}
+
 }  // namespace
 }  // namespace accelgen
 

@@ -91,6 +91,10 @@ INSTANTIATE_TEST_SUITE_P(
 
     LeopardTile, GoldenText,
     ::testing::Values(GoldenCase{"leopard_tile_d4_n3_s7_v16_x8_b2tc", "leopard_tile", {"taps=4", "n_dpu=3", "seq_len=7"}}),
+    Noc, GoldenText,
+    ::testing::Values(GoldenCase{"noc_mesh_2x2_f32d4", "noc", {"rows=2", "cols=2"}},
+                      GoldenCase{"noc_amp_5x3_f8d2", "noc", {"rows=5", "cols=3", "topology=amp", "flit_bits=8", "buffer_depth=2"}},
+                      GoldenCase{"noc_mesh_3x2_f4d1_yx", "noc", {"rows=3", "cols=2", "flit_bits=4", "buffer_depth=1", "routing=yx"}}),
     [](const auto& info) { return info.param.name; });
 
 }  // namespace

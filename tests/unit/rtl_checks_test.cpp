@@ -92,13 +92,28 @@ std::vector<Config> leopard_tile_scan() {
   };
 }
 
+// noc: rows, cols sampled over 2..16 (square, thin, odd, the extremes) for mesh and AMP, plus
+// single-slot and odd-depth buffers, 1-bit and wide payloads, yx routing and express overrides.
+std::vector<Config> noc_scan() {
+  std::vector<Config> out;
+  for (const char* topo : {"mesh", "amp"})
+    for (auto [r, c] : {std::pair{2, 2}, {2, 16}, {16, 2}, {3, 5}, {5, 3}, {7, 7}, {8, 8}, {11, 6}, {16, 16}})
+      out.push_back({fmt::format("noc_{}_r{}c{}", topo, r, c),
+                     {fmt::format("topology={}", topo), fmt::format("rows={}", r), fmt::format("cols={}", c)}});
+  out.push_back({"noc_mesh_depth1_flit1", {"rows=3", "cols=3", "buffer_depth=1", "flit_bits=1"}});
+  out.push_back({"noc_amp_depth3_yx", {"topology=amp", "rows=6", "cols=5", "buffer_depth=3", "routing=yx"}});
+  out.push_back({"noc_amp_express2_wide", {"topology=amp", "rows=4", "cols=4", "express_len=2", "flit_bits=200"}});
+  out.push_back({"noc_amp_express5", {"topology=amp", "rows=12", "cols=9", "express_len=5"}});
+  return out;
+}
+
 class EmittedRtl : public ::testing::TestWithParam<Config> {
  protected:
   virtual const char* block() const = 0;
   DesignDir emit() {
     const BlockInfo& info = find_block(GetParam().block);
     dir_ = fs::temp_directory_path() / ("accelgen_rtl_" + GetParam().name + "_" + std::to_string(getpid()));
-    write_design(generate_design(info, resolve_params(info, "", GetParam().sets, false)), dir_.string());
+    write_design(generate_design(info, resolve_params(info, "", sets, false)), dir_.string());
     return read_design_dir(dir_.string());
   }
   void TearDown() override { fs::remove_all(dir_); }
@@ -153,6 +168,8 @@ INSTANTIATE_TEST_SUITE_P(LeopardQk, EmittedRtl, ::testing::ValuesIn(with_block(l
 INSTANTIATE_TEST_SUITE_P(LeopardVpu, EmittedRtl, ::testing::ValuesIn(with_block(leopard_vpu_scan(), "leopard_vpu")),
                          [](const auto& info) { return info.param.name; });
 INSTANTIATE_TEST_SUITE_P(LeopardTile, EmittedRtl, ::testing::ValuesIn(with_block(leopard_tile_scan(), "leopard_tile")),
+                         [](const auto& info) { return info.param.name; });
+INSTANTIATE_TEST_SUITE_P(Noc, EmittedRtl, ::testing::ValuesIn(with_block(noc_scan(), "noc")),
                          [](const auto& info) { return info.param.name; });
 INSTANTIATE_TEST_SUITE_P(CvuArray, EmittedRtl, ::testing::ValuesIn(cvu_array_scan()),
                          [](const auto& info) { return info.param.name; });

@@ -1,0 +1,153 @@
+#include "flows/noc/noc_sweep.hpp"
+
+#include <fmt/format.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "common/block_info.hpp"
+#include "common/error.hpp"
+#include "common/noc_params.hpp"
+#include "common/process.hpp"
+#include "golden_model/noc/noc_model.hpp"
+#include "golden_model/noc/noc_traffic.hpp"
+
+namespace accelgen::flows {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// Parameters through the block's own schema, so the flow gets the same validation as `verify`.
+std::pair<NocParams, NocStimulus> resolve(const std::vector<std::string>& sets) {
+  const BlockInfo& info = find_block("noc");
+  ParamSet set = resolve_params(info, "", sets, true);
+  return {NocParams::from(set), NocStimulus::from(set)};
+}
+
+}  // namespace
+
+std::vector<NocLatencyPoint> noc_latency_sweep(const NocSweepOptions& o) {
+  std::vector<int> rates = o.rates;
+  if (rates.empty()) rates = {2, 5, 10, 15, 20, 25, 30, 35, 40, 45, 50, 60, 70, 80, 90, 100};
+  std::vector<NocLatencyPoint> out;
+  for (const char* topo : {"mesh", "amp"}) {
+    for (int rate : rates) {
+      auto [p, s] = resolve({fmt::format("rows={}", o.rows), fmt::format("cols={}", o.cols), fmt::format("topology={}", topo),
+                             fmt::format("buffer_depth={}", o.buffer_depth), fmt::format("traffic={}", o.traffic),
+                             fmt::format("injection_rate={}", rate), fmt::format("cycles={}", o.cycles),
+                             "source_queue=1048576"});
+      golden::NocRunStats st = golden::run_noc_golden(p, s, o.seed, o.warmup);
+      NocLatencyPoint pt;
+      pt.topology = topo;
+      pt.rate = rate;
+      pt.offered = static_cast<double>(st.created) / (static_cast<double>(p.rows) * p.cols * o.cycles);
+      pt.accepted = st.accepted_rate;
+      pt.mean_latency = st.mean_latency;
+      pt.mean_network_latency = st.mean_network_latency;
+      pt.max_latency = st.max_latency;
+      pt.drained = st.drained;
+      out.push_back(pt);
+    }
+  }
+  return out;
+}
+
+std::vector<std::string> noc_fig15_sets(const std::string& case_name, const std::string& allocation, int interval,
+                                        int size, int rounds, int buffer_depth) {
+  return {fmt::format("rows={}", size), fmt::format("cols={}", size),
+          fmt::format("topology={}", case_name == "amp" ? "amp" : "mesh"),
+          fmt::format("buffer_depth={}", buffer_depth), "traffic=pipeorgan",
+          fmt::format("organization={}", case_name == "fine_striped" ? "fine_striped" : "blocked_1d"), "depth=2",
+          fmt::format("allocation={}", allocation), fmt::format("interval={}", interval),
+          fmt::format("cycles={}", static_cast<int64_t>(rounds) * interval), "source_queue=1048576"};
+}
+
+std::vector<NocFig15Row> noc_fig15(const NocSweepOptions& o, int size) {
+  std::vector<NocFig15Row> out;
+  for (const char* alloc : {"equal", "unequal"}) {
+    for (const char* name : {"blocked", "fine_striped", "amp"}) {
+      for (int interval = 1; interval <= o.max_interval; ++interval) {
+        auto [p, s] = resolve(noc_fig15_sets(name, alloc, interval, size, o.rounds, o.buffer_depth));
+        golden::NocTraffic traffic(p, s, o.seed);
+        const golden::NocTopology topo = golden::noc_topology(p);
+        const auto demand = traffic.demand();
+        const golden::NocLoads loads = golden::noc_channel_loads(topo, demand);
+        golden::NocRunStats st = golden::run_noc_golden(p, s, o.seed);
+        if (!st.drained) throw UserError(fmt::format("noc-sweep: {} interval {} did not drain", name, interval));
+        NocFig15Row row;
+        row.case_name = name;
+        row.allocation = alloc;
+        row.interval = interval;
+        row.worst_load = loads.max_load;
+        row.congestion = std::max(1.0, loads.max_load / interval);
+        row.zero_load_delay = loads.mean_hops + 1;
+        row.mean_delay = st.mean_latency;
+        row.max_delay = st.max_latency;
+        row.packets = st.delivered;
+        out.push_back(row);
+      }
+    }
+  }
+  return out;
+}
+
+std::vector<std::string> write_noc_sweep(const std::string& dir, const std::vector<NocLatencyPoint>& curve,
+                                         const std::vector<NocFig15Row>& fig15, const NocSweepOptions& o) {
+  fs::create_directories(dir);
+  std::vector<std::string> written;
+  const fs::path lat = fs::path(dir) / "noc_latency.csv";
+  {
+    std::ofstream f(lat);
+    f << "topology,injection_rate_percent,offered,accepted,mean_latency,mean_network_latency,max_latency,drained\n";
+    for (const auto& pt : curve)
+      f << fmt::format("{},{},{:.4f},{:.4f},{:.3f},{:.3f},{},{}\n", pt.topology, pt.rate, pt.offered, pt.accepted,
+                       pt.mean_latency, pt.mean_network_latency, pt.max_latency, pt.drained ? 1 : 0);
+  }
+  written.push_back(lat.string());
+  const fs::path fig = fs::path(dir) / "noc_fig15.csv";
+  {
+    std::ofstream f(fig);
+    f << "case,allocation,interval,worst_channel_load,congestion_factor,zero_load_delay,mean_delay,max_delay,packets\n";
+    for (const auto& r : fig15)
+      f << fmt::format("{},{},{},{:.0f},{:.3f},{:.3f},{:.3f},{},{}\n", r.case_name, r.allocation, r.interval, r.worst_load,
+                       r.congestion, r.zero_load_delay, r.mean_delay, r.max_delay, r.packets);
+  }
+  written.push_back(fig.string());
+  // gnuplot scripts beside the CSVs (a user can restyle them), run when gnuplot is installed.
+  const fs::path gp_lat = fs::path(dir) / "noc_latency.gp";
+  std::ofstream(gp_lat) << fmt::format(
+      "set terminal pngcairo size 900,600 noenhanced\nset output 'noc_latency.png'\nset datafile separator ','\n"
+      "set title 'Latency vs offered load, {}x{} {} traffic (golden model, cycle-exact vs RTL)'\n"
+      "set xlabel 'offered load (packets/node/cycle)'\nset ylabel 'mean latency, created to delivered (cycles)'\n"
+      "set logscale y\nset key top left\nset grid\n"
+      "plot 'noc_latency.csv' using (strcol(1) eq 'mesh' ? $3 : 1/0):5 with linespoints title 'mesh', \\\n"
+      "     'noc_latency.csv' using (strcol(1) eq 'amp' ? $3 : 1/0):5 with linespoints title 'AMP'\n",
+      o.rows, o.cols, o.traffic);
+  const fs::path gp_fig = fs::path(dir) / "noc_fig15.gp";
+  std::ofstream(gp_fig) << fmt::format(
+      "set terminal pngcairo size 1200,500 noenhanced\nset output 'noc_fig15.png'\nset datafile separator ','\n"
+      "set multiplot layout 1,2 title 'PipeOrgan Fig. 15: {0}x{0}, depth 2, equal allocation'\n"
+      "set xlabel 'compute interval (cycles)'\nset grid\nset key top right\n"
+      "set ylabel 'worst-case channel load (packets/round)'\n"
+      "plot for [c in 'blocked fine_striped amp'] 'noc_fig15.csv' using ((strcol(1) eq c && strcol(2) eq 'equal') ? $3 : 1/0):4 "
+      "with linespoints title c\n"
+      "set ylabel 'mean delay per packet (cycles)'\nset logscale y\n"
+      "plot for [c in 'blocked fine_striped amp'] 'noc_fig15.csv' using ((strcol(1) eq c && strcol(2) eq 'equal') ? $3 : 1/0):7 "
+      "with linespoints title c\n"
+      "unset multiplot\n",
+      o.fig15_size);
+  written.push_back(gp_lat.string());
+  written.push_back(gp_fig.string());
+  if (find_program("gnuplot").empty()) return written;  // the CSVs and scripts are the result
+  std::vector<std::pair<fs::path, const char*>> plots = {{gp_fig, "noc_fig15.png"}};
+  if (!curve.empty()) plots.insert(plots.begin(), {gp_lat, "noc_latency.png"});
+  for (const auto& [gp, png] : plots) {
+    ProcessResult r = run_process({"gnuplot", gp.filename().string()}, dir);
+    if (r.exit_code != 0) throw UserError(fmt::format("gnuplot failed on {}: {}", gp.string(), r.output));
+    written.push_back((fs::path(dir) / png).string());
+  }
+  return written;
+}
+
+}  // namespace accelgen::flows

@@ -1,0 +1,60 @@
+// `accelgen flow noc-sweep`: latency versus injection rate of mesh and AMP under a synthetic
+// pattern, and PipeOrgan's Fig. 15 study (worst-case channel load and delay per packet versus
+// compute interval for blocked, fine-striped and AMP organizations) — all computed with the golden
+// NoC model (golden_model/noc), which co-simulation proves cycle-exact against the RTL.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace accelgen::flows {
+
+struct NocSweepOptions {
+  int rows = 8, cols = 8;             // latency-curve network
+  std::string traffic = "uniform";    // latency-curve pattern
+  std::vector<int> rates;             // injection rates (percent); empty = 2, 5, 10, ..., 100
+  int64_t cycles = 20000, warmup = 2000;
+  int buffer_depth = 4;
+  uint64_t seed = 1;
+  int fig15_size = 32;                // Fig. 15 array (size x size), depth 2
+  int max_interval = 16;
+  int rounds = 32;                    // producer rounds per Fig. 15 point
+};
+
+struct NocLatencyPoint {
+  std::string topology;
+  int rate = 0;                 // offered, percent
+  double offered = 0;           // packets per node per cycle actually created
+  double accepted = 0;          // delivered per node per cycle after warm-up, within the window
+  double mean_latency = 0, mean_network_latency = 0;
+  int64_t max_latency = 0;
+  bool drained = true;
+};
+
+struct NocFig15Row {
+  std::string case_name;        // blocked, fine_striped, amp (blocked on AMP)
+  std::string allocation;       // equal or unequal
+  int interval = 0;
+  double worst_load = 0;        // packets per round on the busiest link
+  double congestion = 0;        // max(1, worst_load / interval)
+  double zero_load_delay = 0;   // mean hops + 1
+  double mean_delay = 0;        // simulated, created -> delivered
+  int64_t max_delay = 0;
+  int64_t packets = 0;
+};
+
+std::vector<NocLatencyPoint> noc_latency_sweep(const NocSweepOptions& o);
+// Fig. 15 rows for a SIZE x SIZE array (cases x allocations x intervals 1..max_interval).
+std::vector<NocFig15Row> noc_fig15(const NocSweepOptions& o, int size);
+
+// The stimulus keys (`--set` form) of one Fig. 15 point, for `accelgen verify noc` and the RTL
+// cross-check: hardware keys plus pipeorgan traffic.
+std::vector<std::string> noc_fig15_sets(const std::string& case_name, const std::string& allocation, int interval,
+                                        int size, int rounds, int buffer_depth);
+
+// CSV files, gnuplot scripts and (when gnuplot is installed) PNGs into DIR; returns the paths.
+std::vector<std::string> write_noc_sweep(const std::string& dir, const std::vector<NocLatencyPoint>& curve,
+                                         const std::vector<NocFig15Row>& fig15, const NocSweepOptions& o);
+
+}  // namespace accelgen::flows

@@ -1,0 +1,246 @@
+#include "verilator_tb/noc/noc_tb.hpp"
+
+#include <fmt/format.h>
+
+#include <bit>
+#include <chrono>
+#include <deque>
+#include <map>
+#include <random>
+#include <unordered_map>
+
+#include "golden_model/noc/noc_model.hpp"
+#include "golden_model/noc/noc_traffic.hpp"
+#include "verilator_tb/harness.hpp"
+
+namespace accelgen::sim {
+
+namespace {
+
+constexpr size_t kReportedMismatches = 8;
+constexpr int64_t kStallLimit = 20000;  // cycles without any delivery while packets are in flight
+
+int bits_for(int count) { return std::max(1, static_cast<int>(std::bit_width(static_cast<unsigned>(count - 1)))); }
+
+struct Pending {
+  int src, dst;
+  int64_t created;
+  std::vector<uint32_t> payload;
+  int64_t golden_eject = -1, rtl_eject = -1;
+  bool reported = false;
+};
+
+}  // namespace
+
+VerifyResult run_noc_tb(const ParamSet& params, const Model& model, const VerifyOptions& options) {
+  const NocParams p = NocParams::from(params);
+  const NocStimulus s = NocStimulus::from(params);
+  const int N = p.rows * p.cols, C = p.cols;
+  const int PB = p.flit_bits, IDB = bits_for(N), CB = bits_for(p.cols), RB = bits_for(p.rows);
+  const int FW = PB + IDB + CB + RB, IW = PB + CB + RB, PWORDS = (PB + 31) / 32;
+  VerifyResult res;
+
+  golden::NocSim sim(p);
+  golden::NocTraffic traffic(p, s, options.seed);
+  golden::NocSources sources(N, s.source_queue);
+  std::mt19937_64 payload_rng(options.seed * 0x9E3779B97F4A7C15ull + 1);
+
+  Harness h(model.create(options.trace_path));
+  const int inj_valid = h.port("inj_valid_i"), inj_ready = h.port("inj_ready_o"), inj_data = h.port("inj_data_i");
+  const int ej_valid = h.port("ej_valid_o"), ej_data = h.port("ej_data_o");
+  std::vector<uint32_t> valid_w((N + 31) / 32), data_w((static_cast<size_t>(N) * IW + 31) / 32);
+  std::vector<uint32_t> ready_w, ejv_w, ejd_w;
+
+  std::unordered_map<int64_t, Pending> pending;
+  std::map<std::pair<int, int>, std::deque<int64_t>> flows;  // packets injected, per (src, dst)
+  int64_t next_id = 0, delivered = 0, latency_sum = 0, max_latency = 0, last_rtl = -1, last_golden = -1;
+  int64_t stall = 0;
+  bool stop = false;
+  auto report = [&](std::string text) {
+    ++res.mismatches;
+    if (res.first_mismatches.size() < kReportedMismatches) res.first_mismatches.push_back(std::move(text));
+  };
+  auto flow_name = [&](int src, int dst) {
+    return fmt::format("({},{})->({},{})", src / C, src % C, dst / C, dst % C);
+  };
+  std::vector<std::pair<int, int>> fresh;
+  std::vector<int64_t> touched;
+
+  h.reset();
+  auto start = std::chrono::steady_clock::now();
+  for (int64_t t = 0; !stop; ++t) {
+    const bool window = t < s.cycles && (options.transactions <= 0 || next_id < options.transactions);
+    if (window) {
+      fresh.clear();
+      traffic.generate(t, fresh);
+      for (auto [src, dst] : fresh) {
+        if (options.transactions > 0 && next_id >= options.transactions) break;
+        if (!sources.add(src, dst, t, next_id)) continue;
+        Pending& pk = pending[next_id];
+        pk.src = src;
+        pk.dst = dst;
+        pk.created = t;
+        pk.payload.resize(PWORDS);
+        for (int i = 0; i < PWORDS; ++i) {
+          const int bits = std::min(32, PB - 32 * i);
+          pk.payload[i] = static_cast<uint32_t>(payload_rng() & ((uint64_t{1} << bits) - 1));
+        }
+        ++next_id;
+      }
+    } else if (pending.empty() && sources.queued() == 0) {
+      break;
+    }
+    // Drive the offers.
+    const auto& offers = sources.offers();
+    std::fill(valid_w.begin(), valid_w.end(), 0);
+    std::fill(data_w.begin(), data_w.end(), 0);
+    for (int n = 0; n < N; ++n) {
+      if (!offers[n]) continue;
+      const Pending& pk = pending.at(offers[n]->id);
+      put_field(valid_w, n, 1, 1);
+      const int lo = n * IW;
+      for (int i = 0; i < PWORDS; ++i) put_field(data_w, lo + 32 * i, std::min(32, PB - 32 * i), pk.payload[i]);
+      put_field(data_w, lo + PB, CB, static_cast<uint64_t>(pk.dst % C));
+      put_field(data_w, lo + PB + CB, RB, static_cast<uint64_t>(pk.dst / C));
+    }
+    h.set_wide(inj_valid, valid_w);
+    h.set_wide(inj_data, data_w);
+    h.settle();
+    h.get_wide(inj_ready, ready_w);
+    h.get_wide(ej_valid, ejv_w);
+    sim.step(offers);
+
+    // Injection handshakes must agree exactly.
+    std::vector<int64_t> golden_inj(N, -1);
+    for (const auto& e : sim.injected()) golden_inj[e.node] = e.id;
+    for (int n = 0; n < N; ++n) {
+      const bool rtl = offers[n] && get_field(ready_w, n, 1);
+      const bool gold = golden_inj[n] >= 0;
+      if (rtl != gold) {
+        report(fmt::format("cycle {}: node ({},{}) injection handshake: golden {}, RTL {} (packet {} {})", t, n / C, n % C,
+                           gold ? "accepts" : "refuses", rtl ? "accepts" : "refuses", offers[n]->id,
+                           flow_name(offers[n]->src, offers[n]->dst)));
+        stop = true;  // the two sides now hold different packets: later comparisons would be noise
+      }
+    }
+    touched.clear();
+    for (int n = 0; n < N && !stop; ++n) {
+      if (golden_inj[n] < 0) continue;
+      const auto& f = sources.head(n).flit;
+      flows[{f.src, f.dst}].push_back(f.id);
+      sources.accept(n);
+    }
+    // RTL ejections: identify each by its flow (src in the flit, dst = the ejecting node).
+    bool any_eject = false;
+    if (!stop) {
+      bool wide_read = false;
+      for (int n = 0; n < N; ++n) {
+        if (!get_field(ejv_w, n, 1)) continue;
+        any_eject = true;
+        if (!wide_read) {
+          h.get_wide(ej_data, ejd_w);
+          wide_read = true;
+        }
+        const int lo = n * FW;
+        const int src = static_cast<int>(get_field(ejd_w, lo + PB, IDB));
+        const int dst = static_cast<int>(get_field(ejd_w, lo + PB + IDB + CB, RB) * C + get_field(ejd_w, lo + PB + IDB, CB));
+        if (dst != n || src >= N) {
+          report(fmt::format("cycle {}: node ({},{}) ejects a flit with src {} and dst ({},{}): misrouted or corrupted header",
+                             t, n / C, n % C, src, dst / C, dst % C));
+          continue;
+        }
+        auto& q = flows[{src, n}];
+        if (q.empty()) {
+          report(fmt::format("cycle {}: node ({},{}) ejects an unexpected flit of flow {} (duplicate or never injected)", t,
+                             n / C, n % C, flow_name(src, n)));
+          continue;
+        }
+        auto matches = [&](int64_t id) {
+          const Pending& pk = pending.at(id);
+          for (int i = 0; i < PWORDS; ++i)
+            if (get_field(ejd_w, lo + 32 * i, std::min(32, PB - 32 * i)) != pk.payload[i]) return false;
+          return true;
+        };
+        const int64_t id = q.front();
+        if (!matches(id)) {
+          bool later = false;
+          for (size_t k = 1; k < q.size() && !later; ++k) later = matches(q[k]);
+          report(fmt::format("cycle {}: flow {} packet {}: {}", t, flow_name(src, n), id,
+                             later ? "delivered out of order (a later packet of the flow arrived first)"
+                                   : "payload corrupted"));
+        }
+        q.pop_front();
+        Pending& pk = pending.at(id);
+        pk.rtl_eject = t;
+        last_rtl = t;
+        ++delivered;
+        ++res.outputs_checked;
+        latency_sum += t - pk.created;
+        max_latency = std::max(max_latency, t - pk.created);
+        touched.push_back(id);
+      }
+    }
+    for (const auto& e : sim.ejected()) {
+      pending.at(e.id).golden_eject = t;
+      last_golden = t;
+      touched.push_back(e.id);
+      any_eject = true;
+    }
+    // Delivery cycles: both sides must deliver each packet in the same cycle.
+    for (int64_t id : touched) {
+      auto it = pending.find(id);
+      if (it == pending.end()) continue;
+      Pending& pk = it->second;
+      if (pk.golden_eject >= 0 && pk.rtl_eject >= 0) {
+        if (pk.golden_eject != pk.rtl_eject && !pk.reported)
+          report(fmt::format("packet {} {} created in cycle {}: expected at cycle {}, delivered at cycle {}", id,
+                             flow_name(pk.src, pk.dst), pk.created, pk.golden_eject, pk.rtl_eject));
+        pending.erase(it);
+      } else if (!pk.reported) {
+        pk.reported = true;
+        report(pk.golden_eject >= 0
+                   ? fmt::format("packet {} {} created in cycle {}: expected at cycle {}, not delivered then", id,
+                                 flow_name(pk.src, pk.dst), pk.created, pk.golden_eject)
+                   : fmt::format("packet {} {} created in cycle {}: delivered at cycle {}, golden model expects it later",
+                                 id, flow_name(pk.src, pk.dst), pk.created, pk.rtl_eject));
+      }
+    }
+    stall = any_eject || pending.empty() ? 0 : stall + 1;
+    if (stall > kStallLimit) {
+      report(fmt::format("cycle {}: no delivery for {} cycles with {} packets outstanding: deadlock", t, kStallLimit,
+                         pending.size()));
+      stop = true;
+    }
+    if (h.error()) {
+      report("the simulation raised a Verilog error ($stop/$error/assertion)");
+      stop = true;
+    }
+    h.tick();
+  }
+  res.sim_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  for (const auto& [id, pk] : pending)
+    if (!pk.reported)
+      report(fmt::format("packet {} {} created in cycle {}: never delivered (golden: {})", id, flow_name(pk.src, pk.dst),
+                         pk.created, pk.golden_eject >= 0 ? fmt::format("cycle {}", pk.golden_eject) : "not delivered"));
+  res.transactions = next_id;
+  res.rtl_cycles = last_rtl + 1;
+  res.golden_cycles = last_golden + 1;
+  res.cycle_exact = true;
+  const golden::NocTopology topo = golden::noc_topology(p);
+  res.details = {{"traffic", s.traffic},
+                 {"packets", next_id},
+                 {"delivered", delivered},
+                 {"throttled_at_source", sources.throttled},
+                 {"mean_latency", delivered ? static_cast<double>(latency_sum) / delivered : 0.0},
+                 {"max_latency", max_latency},
+                 {"accepted_per_node_per_cycle",
+                  res.rtl_cycles > 0 ? static_cast<double>(delivered) / (static_cast<double>(N) * res.rtl_cycles) : 0.0},
+                 {"links", topo.links()},
+                 {"express_len", {{"vertical", topo.lv}, {"horizontal", topo.lh}}}};
+  if (s.traffic == "pipeorgan")
+    res.details["pipeorgan"] = {{"organization", s.organization}, {"depth", s.depth}, {"allocation", s.allocation},
+                                {"skip", s.skip}, {"interval", s.interval}};
+  return res;
+}
+
+}  // namespace accelgen::sim
