@@ -80,17 +80,27 @@ INSTANTIATE_TEST_SUITE_P(
 INSTANTIATE_TEST_SUITE_P(
     Bihiwe, GoldenText,
     ::testing::Values(GoldenCase{"bihiwe_n2_m3_B4_adc4", "bihiwe", {"lanes=2", "acc_cycles=3", "max_bits=4", "adc_bits=4"}}),
+    [](const auto& info) { return info.param.name; });
+
+INSTANTIATE_TEST_SUITE_P(
     LeopardQk, GoldenText,
     ::testing::Values(GoldenCase{"leopard_qk_n3_d4_s7_q12k12b2_tc", "leopard_qk", {"taps=4", "n_dpu=3", "seq_len=7"}},
                       GoldenCase{"leopard_qk_n1_d2_s3_q4k4b1_sm", "leopard_qk",
                                  {"taps=2", "q_bits=4", "k_bits=4", "bits_per_cycle=1", "n_dpu=1", "seq_len=3",
                                   "k_encoding=signmag"}}),
+    [](const auto& info) { return info.param.name; });
 
+INSTANTIATE_TEST_SUITE_P(
     LeopardVpu, GoldenText,
     ::testing::Values(GoldenCase{"leopard_vpu_d4_n3_s7_v16_x8", "leopard_vpu", {"taps=4", "n_dpu=3", "seq_len=7"}}),
+    [](const auto& info) { return info.param.name; });
 
+INSTANTIATE_TEST_SUITE_P(
     LeopardTile, GoldenText,
     ::testing::Values(GoldenCase{"leopard_tile_d4_n3_s7_v16_x8_b2tc", "leopard_tile", {"taps=4", "n_dpu=3", "seq_len=7"}}),
+    [](const auto& info) { return info.param.name; });
+
+INSTANTIATE_TEST_SUITE_P(
     Noc, GoldenText,
     ::testing::Values(GoldenCase{"noc_mesh_2x2_f32d4", "noc", {"rows=2", "cols=2"}},
                       GoldenCase{"noc_amp_5x3_f8d2", "noc", {"rows=5", "cols=3", "topology=amp", "flit_bits=8", "buffer_depth=2"}},

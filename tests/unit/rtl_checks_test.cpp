@@ -109,11 +109,11 @@ std::vector<Config> noc_scan() {
 
 class EmittedRtl : public ::testing::TestWithParam<Config> {
  protected:
-  virtual const char* block() const = 0;
   DesignDir emit() {
     const BlockInfo& info = find_block(GetParam().block);
-    dir_ = fs::temp_directory_path() / ("accelgen_rtl_" + GetParam().name + "_" + std::to_string(getpid()));
-    write_design(generate_design(info, resolve_params(info, "", sets, false)), dir_.string());
+    dir_ = fs::temp_directory_path() /
+           ("accelgen_rtl_" + GetParam().block + "_" + GetParam().name + "_" + std::to_string(getpid()));
+    write_design(generate_design(info, resolve_params(info, "", GetParam().sets, false)), dir_.string());
     return read_design_dir(dir_.string());
   }
   void TearDown() override { fs::remove_all(dir_); }
