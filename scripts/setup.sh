@@ -12,7 +12,8 @@ packages=(g++ cmake make ccache pkg-config zlib1g-dev
           verilator yosys
           libfmt-dev libcli11-dev nlohmann-json3-dev
           libgtest-dev libgmock-dev libbenchmark-dev
-          libonnx-dev libprotobuf-dev libonnx-testdata)
+          libonnx-dev libprotobuf-dev libonnx-testdata
+          gnuplot-nox)
 build=1
 for arg in "$@"; do
   case "$arg" in
