@@ -1,5 +1,7 @@
 #include "verilator_tb/stimulus.hpp"
 
+#include <algorithm>
+
 namespace accelgen::sim {
 
 const std::vector<std::string>& operand_patterns() {
@@ -18,8 +20,9 @@ int64_t pattern_operand(std::mt19937_64& rng, const std::string& pattern, int bi
   if (pattern == "max") return hi;
   if (pattern == "alternating") return index % 2 == 0 ? hi : lo;
   if (pattern == "extremes") {
+    // Clamped: for 1-bit operands "1" (signed) or "hi - 1" (unsigned) would not fit.
     const int64_t picks[] = {lo, hi, is_signed ? -1 : hi - 1, 0, 1};
-    return picks[draw(rng, 0, 4)];
+    return std::clamp(picks[draw(rng, 0, 4)], lo, hi);
   }
   return draw(rng, lo, hi);
 }

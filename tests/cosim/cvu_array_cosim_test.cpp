@@ -19,7 +19,9 @@ INSTANTIATE_TEST_SUITE_P(
                       CosimCase{"r1c1_L1", {"rows=1", "cols=1", "lanes=1"}, 52},
                       CosimCase{"r3c2_b1_unsigned", {"rows=3", "cols=2", "slice_bits=1", "lanes=2", "signed=false"}, 53},
                       CosimCase{"r2c3_conv_only", {"rows=2", "cols=3", "workload=conv"}, 54},
-                      CosimCase{"r2c2_min_acc20", {"acc_bits=20", "operands=min"}, 55}),
+                      CosimCase{"r2c2_min_acc20", {"acc_bits=20", "operands=min"}, 55},
+                      // The soak's first failure (a stimulus bug with 1-bit signed operands), kept.
+                      CosimCase{"r3c1_b1_signed_soak", {"rows=3", "cols=1", "slice_bits=1", "lanes=2", "wbuf_depth=4"}, 593002}),
     [](const auto& info) { return info.param.name; });
 
 TEST(CvuArrayCosimMutation, LostPartialSumIsCaught) {
