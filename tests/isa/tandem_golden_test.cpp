@@ -1,0 +1,364 @@
+// The Tandem golden simulator: lane arithmetic at the edge values (0, +-1, INT32 min/max and their
+// neighbours) and whole programs through the Code Repeater with affine addressing.
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include <limits>
+
+#include "common/error.hpp"
+#include "golden_model/tandem/alu.hpp"
+#include "golden_model/tandem/tandem_sim.hpp"
+#include "isa/tandem/asm.hpp"
+
+namespace accelgen::golden::tandem {
+namespace {
+
+using isa::tandem::Namespace;
+constexpr int32_t kMin = std::numeric_limits<int32_t>::min();
+constexpr int32_t kMax = std::numeric_limits<int32_t>::max();
+const std::vector<int32_t> kEdges = {0,     1,        -1,         2,          -2,    kMin,
+                                     kMax,  kMin + 1, kMax - 1,   46340,      46341, -46341,
+                                     65536, -65536,   0x55555555, -0x55555555};
+
+int64_t Clamp(int64_t v) { return std::clamp<int64_t>(v, kMin, kMax); }
+
+TEST(TandemAlu, AddSubSaturateAtTheEdges) {
+  EXPECT_EQ(Add(kMax, 1), kMax);
+  EXPECT_EQ(Add(kMax - 1, 1), kMax);
+  EXPECT_EQ(Add(kMin, -1), kMin);
+  EXPECT_EQ(Add(kMin + 1, -1), kMin);
+  EXPECT_EQ(Sub(kMin, 1), kMin);
+  EXPECT_EQ(Sub(0, kMin), kMax);
+  EXPECT_EQ(Sub(-1, kMin), kMax);
+  EXPECT_EQ(Sub(-2, kMax), kMin);
+  for (int32_t a : kEdges) {
+    for (int32_t b : kEdges) {
+      EXPECT_EQ(Add(a, b), Clamp(int64_t{a} + b)) << a << " + " << b;
+      EXPECT_EQ(Sub(a, b), Clamp(int64_t{a} - b)) << a << " - " << b;
+    }
+  }
+}
+
+TEST(TandemAlu, MulSaturatesAndShiftsTowardMinusInfinity) {
+  const FixedPoint integer{};
+  EXPECT_EQ(Mul(kMin, -1, integer), kMax);
+  EXPECT_EQ(Mul(kMin, 1, integer), kMin);
+  EXPECT_EQ(Mul(46340, 46340, integer), 2147395600);
+  EXPECT_EQ(Mul(46341, 46341, integer), kMax);
+  EXPECT_EQ(Mul(-46341, 46341, integer), kMin);
+  EXPECT_EQ(Mul(kMin, kMin, integer), kMax);
+  for (int32_t a : kEdges) {
+    for (int32_t b : kEdges) EXPECT_EQ(Mul(a, b, integer), Clamp(int64_t{a} * b)) << a << "*" << b;
+  }
+  const FixedPoint q16{16, 16, 16};
+  EXPECT_EQ(Mul(3 << 15, 2 << 16, q16), 3 << 16);        // 1.5 * 2.0 = 3.0
+  EXPECT_EQ(Mul(-(3 << 15), 1 << 15, q16), -(3 << 14));  // -1.5 * 0.5 = -0.75
+  EXPECT_EQ(Mul(-1, 1, q16), -1);                        // -2^-16 * 2^-16 rounds down to -2^-16
+  EXPECT_EQ(Mul(1, 1, q16), 0);                          // rounds down to 0
+  EXPECT_EQ(Mul(kMax, kMax, q16), kMax);
+  const FixedPoint widen{8, 0, 0};  // dst has more fractional bits: shift left by 8, saturating
+  EXPECT_EQ(Mul(3, 5, widen), 15 << 8);
+  EXPECT_EQ(Mul(1 << 23, 1, widen), kMax);
+  EXPECT_EQ(Mul(-(1 << 23), 1, widen), kMin);
+  EXPECT_EQ(Mul(0, kMin, widen), 0);
+}
+
+TEST(TandemAlu, DivTruncatesTowardZeroAndSaturates) {
+  EXPECT_EQ(Div(7, 2), 3);
+  EXPECT_EQ(Div(-7, 2), -3);
+  EXPECT_EQ(Div(7, -2), -3);
+  EXPECT_EQ(Div(-7, -2), 3);
+  EXPECT_EQ(Div(kMin, -1), kMax);
+  EXPECT_EQ(Div(kMin, 1), kMin);
+  EXPECT_EQ(Div(kMax, -1), -kMax);
+  EXPECT_EQ(Div(5, 0), kMax);
+  EXPECT_EQ(Div(0, 0), kMax);
+  EXPECT_EQ(Div(-1, 0), kMin);
+  EXPECT_EQ(Div(kMin, 0), kMin);
+  for (int32_t a : kEdges) {
+    for (int32_t b : kEdges) {
+      if (b == 0) continue;
+      EXPECT_EQ(Div(a, b), Clamp(int64_t{a} / b)) << a << "/" << b;
+    }
+  }
+}
+
+TEST(TandemAlu, ShiftsUseFiveBitsArithmeticRight) {
+  EXPECT_EQ(ShiftRight(-1, 31), -1);
+  EXPECT_EQ(ShiftRight(kMin, 31), -1);
+  EXPECT_EQ(ShiftRight(kMax, 31), 0);
+  EXPECT_EQ(ShiftRight(-5, 1), -3);
+  EXPECT_EQ(ShiftRight(12345, 32), 12345);  // only src2[4:0] counts
+  EXPECT_EQ(ShiftRight(12345, -31), 6172);  // -31 & 31 = 1
+  EXPECT_EQ(ShiftLeft(1, 31), kMin);
+  EXPECT_EQ(ShiftLeft(3, 31), kMin);  // wraps
+  EXPECT_EQ(ShiftLeft(kMax, 1), -2);
+  EXPECT_EQ(ShiftLeft(7, 33), 14);
+}
+
+TEST(TandemAlu, AbsSignFloorCeil) {
+  EXPECT_EQ(Abs(kMin), kMax);
+  EXPECT_EQ(Abs(kMin + 1), kMax);
+  EXPECT_EQ(Abs(-1), 1);
+  EXPECT_EQ(Abs(0), 0);
+  EXPECT_EQ(Abs(kMax), kMax);
+  EXPECT_EQ(Sign(0), 0);
+  EXPECT_EQ(Sign(1), 1);
+  EXPECT_EQ(Sign(-1), -1);
+  EXPECT_EQ(Sign(kMin), -1);
+  EXPECT_EQ(Sign(kMax), 1);
+  EXPECT_EQ(Floor(-1, 16), -65536);
+  EXPECT_EQ(Floor(65535, 16), 0);
+  EXPECT_EQ(Floor(65536, 16), 65536);
+  EXPECT_EQ(Floor(kMin, 16), kMin);
+  EXPECT_EQ(Floor(kMax, 16), kMax - 65535);
+  EXPECT_EQ(Floor(-5, 0), -5);
+  EXPECT_EQ(Ceil(1, 16), 65536);
+  EXPECT_EQ(Ceil(-1, 16), 0);
+  EXPECT_EQ(Ceil(-65536, 16), -65536);
+  EXPECT_EQ(Ceil(kMax, 16), kMax);  // 2^31 does not fit: saturates
+  EXPECT_EQ(Ceil(kMin, 16), kMin);
+  EXPECT_EQ(Ceil(kMax - 65535, 16), kMax - 65535);
+}
+
+TEST(TandemAlu, CastsSaturateAndSignExtend) {
+  const FixedPoint same{};
+  EXPECT_EQ(CastNarrow(kMax, 8, same), 127);
+  EXPECT_EQ(CastNarrow(kMin, 8, same), -128);
+  EXPECT_EQ(CastNarrow(128, 8, same), 127);
+  EXPECT_EQ(CastNarrow(-129, 8, same), -128);
+  EXPECT_EQ(CastNarrow(-128, 8, same), -128);
+  EXPECT_EQ(CastNarrow(-1, 4, same), -1);
+  EXPECT_EQ(CastNarrow(8, 4, same), 7);
+  EXPECT_EQ(CastNarrow(-9, 4, same), -8);
+  EXPECT_EQ(CastNarrow(40000, 16, same), 32767);
+  EXPECT_EQ(CastNarrow(0, 16, same), 0);
+  const FixedPoint q16_to_q4{4, 16, 0};              // drop 12 fractional bits, toward -inf
+  EXPECT_EQ(CastNarrow(3 << 15, 8, q16_to_q4), 24);  // 1.5 -> 1.5 in Q4
+  EXPECT_EQ(CastNarrow(-1, 8, q16_to_q4), -1);       // tiny negative floors to -2^-4
+  EXPECT_EQ(CastNarrow(100 << 16, 8, q16_to_q4), 127);
+  EXPECT_EQ(CastWiden(0xFF, 8, same), -1);
+  EXPECT_EQ(CastWiden(0x80, 8, same), -128);
+  EXPECT_EQ(CastWiden(0x7F, 8, same), 127);
+  EXPECT_EQ(CastWiden(0x12345680, 8, same), -128);  // only the low 8 bits are the value
+  EXPECT_EQ(CastWiden(0x8000, 16, same), -32768);
+  EXPECT_EQ(CastWiden(0x8, 4, same), -8);
+  EXPECT_EQ(CastWiden(0x7, 4, same), 7);
+  const FixedPoint q4_to_q16{16, 4, 0};
+  EXPECT_EQ(CastWiden(24, 8, q4_to_q16), 3 << 15);
+  EXPECT_EQ(CastWiden(0x80, 8, FixedPoint{30, 0, 0}), kMin);  // -128 * 2^30 saturates
+  EXPECT_EQ(CastWiden(0x7F, 8, FixedPoint{30, 0, 0}), kMax);
+}
+
+// --- whole programs ---
+
+TandemSim RunProgram(const std::string& text, TandemSimConfig cfg = {4, 64}) {
+  TandemSim sim(cfg);
+  for (int lane = 0; lane < cfg.lanes; ++lane) {
+    for (int a = 0; a < cfg.depth; ++a) sim.Write(Namespace::kVmem1, lane, a, 100 * lane + a);
+  }
+  sim.Run(isa::tandem::Assemble(text));
+  return sim;
+}
+
+TEST(TandemSim, ConfiguresIteratorsAndImmediates) {
+  const TandemSim sim = RunProgram(R"(
+iter.base_sext vmem1[3], -2
+iter.stride_hi vmem2[4], 0x1234
+iter.stride_lo vmem2[4], 0x5678
+iter.base_zext obuf[31], 0xFFFF
+imm.hi imm[1], 0x8000
+imm.lo imm[1], 0x0001
+imm.sext imm[2], -1
+imm.lo imm[2], 0
+dtype.fxp8 24, 16, 8
+)");
+  EXPECT_EQ(sim.Iterator(Namespace::kVmem1, 3).offset, -2);
+  EXPECT_EQ(sim.Iterator(Namespace::kVmem2, 4).stride, 0x12345678);
+  EXPECT_EQ(sim.Iterator(Namespace::kObuf, 31).offset, 0xFFFF);
+  EXPECT_EQ(sim.Imm(1), kMin + 1);
+  EXPECT_EQ(sim.Imm(2), static_cast<int32_t>(0xFFFF0000u));
+  EXPECT_EQ(sim.Format().dst_frac, 8);
+  EXPECT_EQ(sim.Format().src1_frac, 16);
+  EXPECT_EQ(sim.Format().src2_frac, 24);
+}
+
+TEST(TandemSim, SingleLoopWalksWithTheLevelStride) {
+  const TandemSim sim = RunProgram(R"(
+.iter in = vmem1[0]
+.iter out = vmem2[0]
+iter.base_zext in, 10
+iter.base_zext out, 5
+iter.stride_sext vmem1[1], 2
+iter.stride_sext vmem2[1], 1
+imm.sext imm[0], -3
+loop.set_iter 0, 4
+loop.set_index vmem2[1], vmem1[1], imm[0]
+loop.set_num_inst 1
+add out, in, imm[0]
+)");
+  for (int lane = 0; lane < 4; ++lane) {
+    for (int i = 0; i < 4; ++i) {
+      EXPECT_EQ(sim.Read(Namespace::kVmem2, lane, 5 + i), 100 * lane + 10 + 2 * i - 3);
+    }
+    EXPECT_EQ(sim.Read(Namespace::kVmem2, lane, 9), 0);  // one past the walk: untouched
+    EXPECT_EQ(sim.Read(Namespace::kVmem2, lane, 4), 0);
+  }
+  EXPECT_EQ(sim.ComputeCount(), 4);
+}
+
+TEST(TandemSim, TwoLevelNestTransposes) {
+  // out[j * 4 + i] = in[i * 4 + j], i outer, j inner.
+  const TandemSim sim = RunProgram(R"(
+iter.stride_sext vmem1[1], 4
+iter.stride_sext vmem1[2], 1
+iter.stride_sext vmem2[1], 1
+iter.stride_sext vmem2[2], 4
+loop.set_iter 0, 4
+loop.set_index vmem2[1], vmem1[1], imm[0]
+loop.set_iter 1, 4
+loop.set_index vmem2[2], vmem1[2], imm[0]
+loop.set_num_inst 2
+move vmem2[0], vmem1[0]
+not obuf[0], vmem1[0]
+)");
+  for (int lane = 0; lane < 4; ++lane) {
+    for (int i = 0; i < 4; ++i) {
+      for (int j = 0; j < 4; ++j) {
+        EXPECT_EQ(sim.Read(Namespace::kVmem2, lane, j * 4 + i), 100 * lane + i * 4 + j);
+      }
+    }
+    // The per-level strides come from the iterators named in loop.set_index, whatever namespace
+    // the body instruction addresses: obuf follows the same walk as vmem2.
+    for (int i = 0; i < 4; ++i) {
+      for (int j = 0; j < 4; ++j) {
+        EXPECT_EQ(sim.Read(Namespace::kObuf, lane, j * 4 + i), ~(100 * lane + i * 4 + j));
+      }
+    }
+  }
+  EXPECT_EQ(sim.ComputeCount(), 32);
+}
+
+TEST(TandemSim, InPlaceReductionAndCountEdgeCases) {
+  // dst stride 0: accumulate 8 elements into vmem2[0]; then count 0 skips a body, count 1 runs
+  // once. Operands name iterator-table entries: vmem2[k] is at address k only once its offset is k.
+  const TandemSim sim = RunProgram(R"(
+iter.stride_sext vmem1[1], 1
+iter.base_zext vmem2[1], 1
+iter.base_zext vmem2[2], 2
+loop.set_iter 0, 8
+loop.set_index vmem2[0], vmem2[0], vmem1[1]   # dst and accumulator stay, src2 walks
+loop.set_num_inst 1
+add vmem2[0], vmem2[0], vmem1[0]
+loop.set_iter 0, 0
+loop.set_num_inst 1
+add vmem2[1], vmem2[1], vmem1[0]
+loop.set_iter 0, 1
+loop.set_num_inst 1
+sub vmem2[2], vmem2[2], vmem1[1]
+)");
+  for (int lane = 0; lane < 4; ++lane) {
+    EXPECT_EQ(sim.Read(Namespace::kVmem2, lane, 0), 8 * 100 * lane + 28);
+    EXPECT_EQ(sim.Read(Namespace::kVmem2, lane, 1), 0);
+    EXPECT_EQ(sim.Read(Namespace::kVmem2, lane, 2), -(100 * lane));  // vmem1[1] has offset 0
+  }
+  EXPECT_EQ(sim.ComputeCount(), 9);
+}
+
+TEST(TandemSim, ComputeClassesOverLanes) {
+  TandemSim sim({3, 8});
+  const int32_t a[3] = {kMin, -1, kMax};
+  for (int l = 0; l < 3; ++l) sim.Write(Namespace::kVmem1, l, 0, a[l]);
+  std::string program;
+  for (int k = 1; k < 8; ++k) program += fmt::format("iter.base_zext vmem2[{}], {}\n", k, k);
+  sim.Run(isa::tandem::Assemble(program + R"(
+imm.sext imm[0], 1
+imm.sext imm[1], 0
+abs   vmem2[0], vmem1[0]
+sign  vmem2[1], vmem1[0]
+gt    vmem2[2], vmem1[0], imm[1]
+add   vmem2[3], vmem1[0], imm[0]
+relu  vmem2[4], vmem1[0]
+move  vmem2[5], vmem1[0]
+cmov.t vmem2[5], imm[1], vmem2[2]
+cast.fxp32_fxp8 vmem2[6], vmem1[0]
+div   vmem2[7], vmem1[0], imm[1]
+sync.tandem.end.exec 9
+nop
+)"));
+  const int32_t abs_e[3] = {kMax, 1, kMax}, sign_e[3] = {-1, -1, 1}, gt_e[3] = {0, 0, 1};
+  const int32_t add_e[3] = {kMin + 1, 0, kMax}, relu_e[3] = {0, 0, kMax};
+  const int32_t cmov_e[3] = {kMin, -1, 0}, cast_e[3] = {-128, -1, 127},
+                div_e[3] = {kMin, kMin, kMax};
+  for (int l = 0; l < 3; ++l) {
+    EXPECT_EQ(sim.Read(Namespace::kVmem2, l, 0), abs_e[l]);
+    EXPECT_EQ(sim.Read(Namespace::kVmem2, l, 1), sign_e[l]);
+    EXPECT_EQ(sim.Read(Namespace::kVmem2, l, 2), gt_e[l]);
+    EXPECT_EQ(sim.Read(Namespace::kVmem2, l, 3), add_e[l]);
+    EXPECT_EQ(sim.Read(Namespace::kVmem2, l, 4), relu_e[l]);
+    EXPECT_EQ(sim.Read(Namespace::kVmem2, l, 5), cmov_e[l]);
+    EXPECT_EQ(sim.Read(Namespace::kVmem2, l, 6), cast_e[l]);
+    EXPECT_EQ(sim.Read(Namespace::kVmem2, l, 7), div_e[l]);
+  }
+  ASSERT_EQ(sim.SyncLog().size(), 1u);
+  EXPECT_EQ(sim.SyncLog()[0], (std::pair<int, int>{9, 0xC}));
+  EXPECT_EQ(sim.ComputeCount(), 9);
+}
+
+TEST(TandemSim, FixedPointMulUsesTheDatatypeConfig) {
+  TandemSim sim({1, 4});
+  sim.Write(Namespace::kVmem1, 0, 0, 3 << 15);     // 1.5 in Q16
+  sim.Write(Namespace::kVmem1, 0, 1, 2 << 16);     // 2.0 in Q16
+  sim.Write(Namespace::kVmem1, 0, 2, -(1 << 16));  // -1.0 in Q16
+  sim.Run(isa::tandem::Assemble(R"(
+dtype.fxp32 16, 16, 16
+iter.base_zext vmem1[1], 1
+iter.base_zext vmem1[2], 2
+iter.base_zext vmem2[1], 1
+iter.base_zext vmem2[2], 2
+imm.sext imm[0], 0x4000        # 0.25 in Q16
+mul  vmem2[0], vmem1[0], vmem1[1]
+macc vmem2[1], vmem1[0], vmem1[1]
+macc vmem2[1], vmem1[0], vmem1[1]
+leaky_relu vmem2[2], vmem1[2], imm[0]
+)"));
+  EXPECT_EQ(sim.Read(Namespace::kVmem2, 0, 0), 3 << 16);     // 1.5 * 2.0
+  EXPECT_EQ(sim.Read(Namespace::kVmem2, 0, 1), 6 << 16);     // 0 + 3.0 + 3.0
+  EXPECT_EQ(sim.Read(Namespace::kVmem2, 0, 2), -(1 << 14));  // -1.0 * 0.25
+}
+
+TEST(TandemSim, RejectsBadProgramsWithUserErrors) {
+  const auto fails = [](const std::string& text, const std::string& needle) {
+    TandemSim sim({2, 16});
+    try {
+      sim.Run(isa::tandem::Assemble(text));
+    } catch (const UserError& e) {
+      EXPECT_NE(std::string(e.what()).find(needle), std::string::npos) << e.what();
+      return;
+    }
+    ADD_FAILURE() << "no error for: " << text;
+  };
+  fails("iter.base_zext vmem1[0], 16\nmove vmem2[0], vmem1[0]",
+        "instruction 1: address 16 of vmem1 is outside 0..15");
+  fails("iter.base_sext vmem2[0], -1\nmove vmem2[0], vmem1[0]", "address -1 of vmem2");
+  fails("ld.start vmem1, 5, 16", "instruction 0: 'ld.start' (TILE_LD_ST) is not modelled");
+  fails("perm.start vmem2, vmem1, 0", "'perm.start' (PERMUTATION) is not modelled");
+  fails("loop.set_iter 0, 2\nloop.set_num_inst 3\nnop", "runs past the end");
+  fails("loop.set_iter 1, 2", "level 1 but level 0 is next");
+  fails("loop.set_index vmem2[0], vmem1[0], imm[0]", "loop.set_index before loop.set_iter");
+  fails("loop.set_iter 0, 2\nloop.set_num_inst 1\nloop.set_iter 0, 1",
+        "instruction 2: loop configuration inside a loop body");
+  fails(
+      "iter.stride_sext vmem1[1], 4\nloop.set_iter 0, 5\nloop.set_index vmem2[0], vmem1[1], "
+      "imm[0]\nloop.set_num_inst 1\nmove vmem2[0], vmem1[0]",
+      "address 16 of vmem1");
+  TandemSim sim({1, 4});
+  const std::vector<uint32_t> illegal = {0xF0000000u};
+  EXPECT_THROW(sim.Run(illegal), UserError);
+  const TandemSimConfig no_lanes{0, 4};
+  EXPECT_THROW(TandemSim{no_lanes}, UserError);
+  EXPECT_THROW(sim.Read(Namespace::kVmem1, 1, 0), UserError);
+}
+
+}  // namespace
+}  // namespace accelgen::golden::tandem
