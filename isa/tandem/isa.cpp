@@ -134,7 +134,8 @@ std::vector<InstrDef> BuildTable() {
         {Num("dst_int", OperandKind::kUnsigned, BitField{16, 8}, "integer bits of dst"),
          Num("src1_int", OperandKind::kUnsigned, BitField{8, 8}, "integer bits of src1"),
          Num("src2_int", OperandKind::kUnsigned, BitField{0, 8}, "integer bits of src2")},
-        "sets the narrow format of casts and the Q-formats (frac = 32 - int) of dst/src1/src2");
+        "Q-formats: frac = 32 - int bits of dst/src1/src2; func names the narrow format "
+        "(casts take their widths from their own func)");
   }
 
   // --- Compute: ALU. ---
