@@ -3,7 +3,10 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <functional>
 #include <limits>
+#include <map>
 
 #include "common/error.hpp"
 #include "golden_model/tandem/alu.hpp"
@@ -358,6 +361,91 @@ TEST(TandemSim, RejectsBadProgramsWithUserErrors) {
   const TandemSimConfig no_lanes{0, 4};
   EXPECT_THROW(TandemSim{no_lanes}, UserError);
   EXPECT_THROW(sim.Read(Namespace::kVmem1, 1, 0), UserError);
+}
+
+}  // namespace
+}  // namespace accelgen::golden::tandem
+
+namespace accelgen::golden::tandem {
+namespace {
+
+// Every compute instruction of the table, run by the simulator over all pairs of edge values (one
+// pair per lane), against an independent int64 reference (integer formats: all frac bits 0).
+TEST(TandemSim, EveryComputeInstructionMatchesItsReferenceOnEdgePairs) {
+  using Ref = std::function<int64_t(int64_t a, int64_t b, int64_t old)>;
+  const auto c = [](int64_t v) { return std::clamp<int64_t>(v, kMin, kMax); };
+  const std::map<std::string_view, Ref> ref = {
+      {"add", [&](int64_t a, int64_t b, int64_t) { return c(a + b); }},
+      {"sub", [&](int64_t a, int64_t b, int64_t) { return c(a - b); }},
+      {"mul", [&](int64_t a, int64_t b, int64_t) { return c(a * b); }},
+      {"macc", [&](int64_t a, int64_t b, int64_t old) { return c(old + c(a * b)); }},
+      {"div",
+       [&](int64_t a, int64_t b, int64_t) { return b == 0 ? (a < 0 ? kMin : kMax) : c(a / b); }},
+      {"max", [](int64_t a, int64_t b, int64_t) { return std::max(a, b); }},
+      {"min", [](int64_t a, int64_t b, int64_t) { return std::min(a, b); }},
+      {"rshift", [](int64_t a, int64_t b, int64_t) { return a >> (b & 31); }},
+      {"lshift",
+       [](int64_t a, int64_t b, int64_t) {
+         return static_cast<int32_t>(static_cast<uint32_t>(a) << (b & 31));
+       }},
+      {"move", [](int64_t a, int64_t, int64_t) { return a; }},
+      {"cmov.t", [](int64_t a, int64_t b, int64_t old) { return (b & 1) ? a : old; }},
+      {"cmov.f", [](int64_t a, int64_t b, int64_t old) { return (b & 1) ? old : a; }},
+      {"not", [](int64_t a, int64_t, int64_t) { return -a - 1; }},
+      {"and", [](int64_t a, int64_t b, int64_t) { return a & b; }},
+      {"or", [](int64_t a, int64_t b, int64_t) { return a | b; }},
+      {"relu", [](int64_t a, int64_t, int64_t) { return a > 0 ? a : 0; }},
+      {"leaky_relu", [&](int64_t a, int64_t b, int64_t) { return a >= 0 ? a : c(a * b); }},
+      {"abs", [&](int64_t a, int64_t, int64_t) { return c(a < 0 ? -a : a); }},
+      {"sign", [](int64_t a, int64_t, int64_t) { return int64_t{(a > 0) - (a < 0)}; }},
+      {"eq", [](int64_t a, int64_t b, int64_t) { return int64_t{a == b}; }},
+      {"neq", [](int64_t a, int64_t b, int64_t) { return int64_t{a != b}; }},
+      {"gt", [](int64_t a, int64_t b, int64_t) { return int64_t{a > b}; }},
+      {"gte", [](int64_t a, int64_t b, int64_t) { return int64_t{a >= b}; }},
+      {"lt", [](int64_t a, int64_t b, int64_t) { return int64_t{a < b}; }},
+      {"lte", [](int64_t a, int64_t b, int64_t) { return int64_t{a <= b}; }},
+      {"cast.fxp32_fxp16",
+       [](int64_t a, int64_t, int64_t) { return std::clamp<int64_t>(a, -32768, 32767); }},
+      {"cast.fxp32_fxp8",
+       [](int64_t a, int64_t, int64_t) { return std::clamp<int64_t>(a, -128, 127); }},
+      {"cast.fxp32_fxp4",
+       [](int64_t a, int64_t, int64_t) { return std::clamp<int64_t>(a, -8, 7); }},
+      {"cast.fxp16_fxp32",
+       [](int64_t a, int64_t, int64_t) { return int64_t{static_cast<int16_t>(a)}; }},
+      {"cast.fxp8_fxp32",
+       [](int64_t a, int64_t, int64_t) { return int64_t{static_cast<int8_t>(a)}; }},
+      {"cast.fxp4_fxp32", [](int64_t a, int64_t, int64_t) { return ((a & 15) ^ 8) - 8; }},
+      {"floor", [](int64_t a, int64_t, int64_t) { return a; }},
+      {"ceil", [](int64_t a, int64_t, int64_t) { return a; }},
+  };
+  const int n = static_cast<int>(kEdges.size());
+  int checked = 0;
+  for (const isa::tandem::InstrDef& d : isa::tandem::InstructionTable()) {
+    const bool compute = d.opcode == isa::tandem::Opcode::kAlu ||
+                         d.opcode == isa::tandem::Opcode::kCalculus ||
+                         d.opcode == isa::tandem::Opcode::kComparison ||
+                         d.opcode == isa::tandem::Opcode::kDatatypeCast;
+    if (!compute || d.mnemonic == "nop") continue;
+    auto it = ref.find(d.mnemonic);
+    ASSERT_NE(it, ref.end()) << "no reference for " << d.mnemonic;
+    TandemSim sim({n * n, 1});
+    for (int l = 0; l < n * n; ++l) {
+      sim.Write(Namespace::kVmem1, l, 0, kEdges[l / n]);
+      sim.Write(Namespace::kVmem2, l, 0, kEdges[l % n]);
+      sim.Write(Namespace::kObuf, l, 0, 12345 + l);
+    }
+    const std::string text = d.operands.size() == 3
+                                 ? fmt::format("{} obuf[0], vmem1[0], vmem2[0]", d.mnemonic)
+                                 : fmt::format("{} obuf[0], vmem1[0]", d.mnemonic);
+    sim.Run(isa::tandem::Assemble(text));
+    for (int l = 0; l < n * n; ++l) {
+      const int64_t a = kEdges[l / n], b = kEdges[l % n];
+      ASSERT_EQ(sim.Read(Namespace::kObuf, l, 0), it->second(a, b, 12345 + l))
+          << d.mnemonic << " a=" << a << " b=" << b;
+      ++checked;
+    }
+  }
+  EXPECT_EQ(checked, 33 * n * n);
 }
 
 }  // namespace
