@@ -2,7 +2,9 @@
 // assemble -> disassemble -> assemble identity over every instruction.
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <random>
+#include <sstream>
 
 #include "common/error.hpp"
 #include "isa/tandem/asm.hpp"
@@ -165,6 +167,35 @@ TEST(TandemAsm, RoundTripOfAWholeProgram) {
     if (DecodeProblem(w).empty()) program.push_back(w);
   }
   EXPECT_EQ(Assemble(DisassembleProgram(program)), program);
+}
+
+}  // namespace
+}  // namespace accelgen::isa::tandem
+
+namespace accelgen::isa::tandem {
+namespace {
+
+// The syntax example in isa/README.md must assemble, and mean what the README says it means.
+TEST(TandemAsm, ReadmeSyntaxExampleAssembles) {
+  std::ifstream in(ACCELGEN_ISA_README);
+  ASSERT_TRUE(in);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  const std::string text = ss.str();
+  const size_t section = text.find("## Assembler syntax");
+  ASSERT_NE(section, std::string::npos);
+  const size_t b = text.find("```\n", section);
+  ASSERT_NE(b, std::string::npos);
+  const size_t e = text.find("```", b + 4);
+  ASSERT_NE(e, std::string::npos);
+  const std::vector<uint32_t> words = Assemble(text.substr(b + 4, e - b - 4), "README.md");
+  EXPECT_EQ(DisassembleProgram(words),
+            "loop.set_iter 0, 64\n"
+            "loop.set_index vmem2[0], vmem1[0], imm[1]\n"
+            "loop.set_num_inst 1\n"
+            "add vmem2[0], vmem1[0], imm[1]\n"
+            "ld.start vmem1, 5, 0x100\n"
+            "perm.set_stride src, 0, -8\n");
 }
 
 }  // namespace
