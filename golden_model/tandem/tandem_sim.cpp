@@ -39,24 +39,30 @@ TandemSim::TandemSim(const TandemSimConfig& config) : config_(config) {
   for (auto& b : buffers_) b.assign(static_cast<size_t>(config.lanes) * config.depth, 0);
 }
 
-int32_t& TandemSim::Cell(int ns, int lane, int64_t addr, size_t pc) {
+size_t TandemSim::Index(int ns, int lane, int64_t addr, size_t pc) const {
   if (ns < 0 || ns >= kImmNs) {
     throw UserError(fmt::format("instruction {}: namespace {} is not a buffer", pc, ns));
+  }
+  if (lane < 0 || lane >= config_.lanes) {
+    throw UserError(fmt::format("lane {} is outside 0..{}", lane, config_.lanes - 1));
   }
   if (addr < 0 || addr >= config_.depth) {
     throw UserError(fmt::format("instruction {}: address {} of {} is outside 0..{}", pc, addr,
                                 isa::tandem::NamespaceName(ns), config_.depth - 1));
   }
-  return buffers_[ns][static_cast<size_t>(lane) * config_.depth + static_cast<size_t>(addr)];
+  return static_cast<size_t>(lane) * config_.depth + static_cast<size_t>(addr);
+}
+
+int32_t& TandemSim::Cell(int ns, int lane, int64_t addr, size_t pc) {
+  return buffers_[ns][Index(ns, lane, addr, pc)];
 }
 
 int32_t TandemSim::Read(Namespace ns, int lane, int addr) const {
-  if (lane < 0 || lane >= config_.lanes) throw UserError(fmt::format("lane {} out of range", lane));
-  return const_cast<TandemSim*>(this)->Cell(static_cast<int>(ns), lane, addr, 0);
+  const int n = static_cast<int>(ns);
+  return buffers_[n][Index(n, lane, addr, 0)];
 }
 
 void TandemSim::Write(Namespace ns, int lane, int addr, int32_t value) {
-  if (lane < 0 || lane >= config_.lanes) throw UserError(fmt::format("lane {} out of range", lane));
   Cell(static_cast<int>(ns), lane, addr, 0) = value;
 }
 

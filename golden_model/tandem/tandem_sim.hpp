@@ -54,6 +54,8 @@ class TandemSim {
   void Step(const isa::tandem::Instruction& instr, size_t pc, const std::vector<LoopLevel>& nest,
             std::span<const int64_t> indices);
   void RunNest(std::span<const uint32_t> body, size_t first_pc);
+  // Checked position of word `addr` of `lane` in buffer `ns`; `pc` names the instruction in errors.
+  size_t Index(int ns, int lane, int64_t addr, size_t pc) const;
   int32_t& Cell(int ns, int lane, int64_t addr, size_t pc);
 
   TandemSimConfig config_;
