@@ -21,6 +21,7 @@ struct CosimCase {
   std::string name;
   std::vector<std::string> sets;
   uint64_t seed;
+  int64_t transactions = 0;  // 0 = the block's default
 };
 
 // gtest prints this instead of the struct's bytes in test listings.

@@ -6,46 +6,19 @@
 // caught (equal pruned, a wrong margin, a lost barrier cycle). Then leopard_vpu and leopard_tile.
 //
 // Waveforms: ACCELGEN_TRACE_DIR=/some/dir ctest -R LeopardQkCosim writes one FST per test.
-#include <gtest/gtest.h>
-
-#include <cstdlib>
-#include <filesystem>
-
-#include "common/block_info.hpp"
-#include "generator/design.hpp"
-#include "verilator_tb/model_builder.hpp"
-#include "verilator_tb/verify.hpp"
+#include "tests/cosim/cosim_case.hpp"
 
 namespace accelgen::sim {
 namespace {
 
 namespace fs = std::filesystem;
 
-struct Case {
-  std::string name;
-  std::vector<std::string> sets;
-  uint64_t seed;
-  int64_t q_vectors;
-};
-
-void PrintTo(const Case& c, std::ostream* os) { *os << c.name; }
-
-std::string trace_path_for(const std::string& test) {
-  const char* dir = std::getenv("ACCELGEN_TRACE_DIR");
-  if (!dir || !*dir) return "";
-  fs::create_directories(dir);
-  return (fs::path(dir) / (test + ".fst")).string();
-}
+using Case = CosimCase;
 
 VerifyResult run_block(const std::string& block, const std::vector<std::string>& sets, uint64_t seed,
                        int64_t transactions, const std::string& trace,
                        const std::function<void(GeneratedDesign&)>& mutate = {}) {
-  const BlockInfo& info = find_block(block);
-  ParamSet params = resolve_params(info, "", sets, true);
-  GeneratedDesign design = generate_design(info, params);
-  if (mutate) mutate(design);
-  auto model = build_model(design, trace_kind_for(trace));
-  return run_testbench(info, params, *model, VerifyOptions{seed, transactions, trace, {}});
+  return run_cosim(block, sets, seed, trace, transactions, mutate);
 }
 
 VerifyResult run_case(const std::vector<std::string>& sets, uint64_t seed, int64_t q_vectors, const std::string& trace,
@@ -63,7 +36,7 @@ class LeopardQkCosim : public ::testing::TestWithParam<Case> {};
 
 TEST_P(LeopardQkCosim, MatchesGoldenEveryCycle) {
   const Case& c = GetParam();
-  VerifyResult r = run_case(c.sets, c.seed, c.q_vectors, trace_path_for("LeopardQkCosim_" + c.name));
+  VerifyResult r = run_case(c.sets, c.seed, c.transactions, trace_path_for("LeopardQkCosim_" + c.name));
   EXPECT_EQ(r.mismatches, 0) << "seed " << c.seed << report_of(r);
   EXPECT_EQ(r.rtl_cycles, r.golden_cycles) << "seed " << c.seed;
   EXPECT_GT(r.outputs_checked, 0);
@@ -187,7 +160,7 @@ class LeopardVpuCosim : public ::testing::TestWithParam<Case> {};
 
 TEST_P(LeopardVpuCosim, MatchesGoldenBitAndCycleExact) {
   const Case& c = GetParam();
-  VerifyResult r = run_block("leopard_vpu", c.sets, c.seed, c.q_vectors, trace_path_for("LeopardVpuCosim_" + c.name));
+  VerifyResult r = run_block("leopard_vpu", c.sets, c.seed, c.transactions, trace_path_for("LeopardVpuCosim_" + c.name));
   EXPECT_EQ(r.mismatches, 0) << "seed " << c.seed << report_of(r);
   EXPECT_EQ(r.rtl_cycles, r.golden_cycles) << "seed " << c.seed;
   EXPECT_GT(r.outputs_checked, 0);
@@ -211,7 +184,7 @@ class LeopardTileCosim : public ::testing::TestWithParam<Case> {};
 
 TEST_P(LeopardTileCosim, MatchesGoldenBitAndCycleExact) {
   const Case& c = GetParam();
-  VerifyResult r = run_block("leopard_tile", c.sets, c.seed, c.q_vectors, trace_path_for("LeopardTileCosim_" + c.name));
+  VerifyResult r = run_block("leopard_tile", c.sets, c.seed, c.transactions, trace_path_for("LeopardTileCosim_" + c.name));
   EXPECT_EQ(r.mismatches, 0) << "seed " << c.seed << report_of(r);
   EXPECT_EQ(r.rtl_cycles, r.golden_cycles) << "seed " << c.seed;
   EXPECT_GT(r.outputs_checked, 0);
