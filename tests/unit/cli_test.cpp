@@ -141,6 +141,22 @@ TEST_F(Cli, NocDeadlockingRoutingIsRefusedAndFlowRuns) {
   expect_rejected({"generate", "noc", "--set", "routing=xy_yx", "-o", (tmp_ / "bad").string()},
                   "channel dependency graph has a cycle", tmp_ / "bad");
   expect_rejected({"verify", "noc", "--set", "traffic=pipeorgan", "--set", "skip=true"}, "skip=true needs depth >= 3");
+  // verify end to end through the binary (the 2x2 model is shared with the co-simulation scan).
+  {
+    ProcessResult v = run({"verify", "noc", "--set", "rows=2", "--set", "cols=2", "--set", "traffic=hotspot", "--set",
+                           "injection_rate=50", "--seed", "9", "--json"});
+    EXPECT_EQ(v.exit_code, 0) << v.output;
+    std::string out = v.output;
+    while (!out.empty() && out.back() == '\n') out.pop_back();
+    nlohmann::json j = nlohmann::json::parse(out.substr(out.rfind('\n') + 1), nullptr, false);
+    ASSERT_FALSE(j.is_discarded()) << v.output;
+    EXPECT_EQ(j["block"], "noc");
+    EXPECT_EQ(j["mismatches"], 0);
+    EXPECT_EQ(j["rtl_cycles"], j["golden_cycles"]);
+    EXPECT_GT(j["transactions"].get<int64_t>(), 100);
+    EXPECT_EQ(j["details"]["traffic"], "hotspot");
+    EXPECT_EQ(j["passed"], true);
+  }
   // `list` names the block and the flow.
   ProcessResult r = run({"list"});
   EXPECT_NE(r.output.find("noc "), std::string::npos) << r.output;
