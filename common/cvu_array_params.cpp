@@ -4,13 +4,10 @@
 
 #include <bit>
 
+#include "common/bits.hpp"
 #include "common/error.hpp"
 
 namespace accelgen {
-
-namespace {
-int index_bits(int count) { return std::max(1, static_cast<int>(std::bit_width(static_cast<unsigned>(count - 1)))); }
-}  // namespace
 
 CvuArrayParams CvuArrayParams::from(const ParamSet& set) {
   CvuArrayParams p;

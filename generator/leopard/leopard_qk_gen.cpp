@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <bit>
 
+#include "common/bits.hpp"
 #include "generator/vlog/vlog.hpp"
 
 namespace accelgen {
@@ -19,15 +20,13 @@ using vlog::lit;
 using vlog::sign_extend;
 using vlog::slice;
 
-int clog2(int x) { return x <= 1 ? 0 : static_cast<int>(std::bit_width(static_cast<unsigned>(x - 1))); }
-int bits_for(int x) { return std::max(1, clog2(x)); }  // index width of an x-entry range (>= 1)
 
 struct Widths {
   int D, QW, KW, B, C, N, KPD, SW, BW, IW, CW, NW, RW, PW, DTW, MSW, DB;
   explicit Widths(const LeopardQkParams& p)
       : D(p.taps), QW(p.q_bits), KW(p.k_bits), B(p.bits_per_cycle), C(p.cycles_per_key()), N(p.n_dpu),
-        KPD(p.keys_per_dpu()), SW(p.score_bits()), BW(p.bound_bits()), IW(bits_for(KPD)), CW(bits_for(C)),
-        NW(bits_for(N)), RW(static_cast<int>(std::bit_width(static_cast<unsigned>(KW)))),
+        KPD(p.keys_per_dpu()), SW(p.score_bits()), BW(p.bound_bits()), IW(index_bits(KPD)), CW(index_bits(C)),
+        NW(index_bits(N)), RW(static_cast<int>(std::bit_width(static_cast<unsigned>(KW)))),
         PW(QW + B + 2), DTW(QW + B + 2 + static_cast<int>(std::bit_width(static_cast<unsigned>(p.taps)))),
         MSW(QW + static_cast<int>(std::bit_width(static_cast<unsigned>(p.taps)))), DB(p.taps * p.bits_per_cycle) {}
 };

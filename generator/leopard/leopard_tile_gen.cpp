@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <bit>
 
+#include "common/bits.hpp"
 #include "generator/leopard/leopard_qk_gen.hpp"
 #include "generator/leopard/leopard_vpu_gen.hpp"
 #include "generator/vlog/vlog.hpp"
@@ -19,8 +20,6 @@ namespace {
 using vlog::lit;
 using vlog::slice;
 
-int clog2(int x) { return x <= 1 ? 0 : static_cast<int>(std::bit_width(static_cast<unsigned>(x - 1))); }
-int bits_for(int x) { return std::max(1, clog2(x)); }
 
 }  // namespace
 
@@ -37,9 +36,9 @@ GeneratedDesign generate_leopard_tile(const LeopardTileParams& p, const nlohmann
 
   const int D = p.taps, N = p.n_dpu, S = p.seq_len, VW = p.v_bits;
   const int F = LeopardQkParams::kFifoScoreBits, SW = qp.score_bits(), BW = qp.bound_bits();
-  const int NW = bits_for(N), IW = bits_for(qp.keys_per_dpu()), CW = bits_for(qp.cycles_per_key());
-  const int JW = bits_for(S), QW = qp.q_bits, B = qp.bits_per_cycle;
-  const int DEPTH = p.fifo_depth(), PTRW = bits_for(DEPTH);
+  const int NW = index_bits(N), IW = index_bits(qp.keys_per_dpu()), CW = index_bits(qp.cycles_per_key());
+  const int JW = index_bits(S), QW = qp.q_bits, B = qp.bits_per_cycle;
+  const int DEPTH = p.fifo_depth(), PTRW = index_bits(DEPTH);
   const int FCW = static_cast<int>(std::bit_width(static_cast<unsigned>(DEPTH)));
   const int FEW = F + IW + 1;  // {tag, idx, score}
 

@@ -10,6 +10,7 @@
 #include <bit>
 #include <cmath>
 
+#include "common/bits.hpp"
 #include "generator/vlog/vlog.hpp"
 
 namespace accelgen {
@@ -20,8 +21,6 @@ using vlog::lit;
 using vlog::sign_extend;
 using vlog::slice;
 
-int clog2(int x) { return x <= 1 ? 0 : static_cast<int>(std::bit_width(static_cast<unsigned>(x - 1))); }
-int bits_for(int x) { return std::max(1, clog2(x)); }
 
 std::string zext(const std::string& expr, int width, int to) {
   if (to == width) return expr;
@@ -34,7 +33,7 @@ GeneratedDesign generate_leopard_vpu(const LeopardVpuParams& p, const nlohmann::
   const int D = p.taps, VW = p.v_bits, S = p.seq_len, N = p.n_dpu, X = p.exp_shift;
   const int SCW = LeopardVpuParams::kScoreBits, EW = LeopardVpuParams::kWeightBits;
   const int LUTN = LeopardVpuParams::kLutEntries, LIW = clog2(LUTN);
-  const int DPW = bits_for(N), LW = bits_for(p.keys_per_dpu()), JW = bits_for(S), CNTW = p.count_bits();
+  const int DPW = index_bits(N), LW = index_bits(p.keys_per_dpu()), JW = index_bits(S), CNTW = p.count_bits();
   const int AW = p.att_bits(), ZW = p.sum_bits(), PW = EW + 1 + VW, KIW = LW + DPW + 1 + clog2(N + 1);
   const int ENW = SCW + JW;
 

@@ -9,6 +9,7 @@
 #include <bit>
 #include <cmath>
 
+#include "common/bits.hpp"
 #include "common/error.hpp"
 #include "generator/vlog/vlog.hpp"
 
@@ -26,7 +27,6 @@ const char* kPortNames[] = {"local", "north", "east", "south", "west", "express 
 // A zero of WIDTH bits: a sized literal where the construction layer has one (up to 64 bits).
 std::string zero(int width) { return width <= 64 ? lit(width, 0) : "'0"; }
 
-int bits_for(int count) { return std::max(1, static_cast<int>(std::bit_width(static_cast<unsigned>(count - 1)))); }
 
 int opposite(int port) {
   if (port == 0) return 0;
@@ -41,12 +41,12 @@ struct Widths {
 Widths widths(const NocParams& p, int ports) {
   Widths w;
   w.pb = p.flit_bits;
-  w.idb = bits_for(p.rows * p.cols);
-  w.cb = bits_for(p.cols);
-  w.rb = bits_for(p.rows);
+  w.idb = index_bits(p.rows * p.cols);
+  w.cb = index_bits(p.cols);
+  w.rb = index_bits(p.rows);
   w.fw = w.pb + w.idb + w.cb + w.rb;
   w.iw = w.pb + w.cb + w.rb;
-  w.pw = bits_for(ports);
+  w.pw = index_bits(ports);
   return w;
 }
 
@@ -85,7 +85,7 @@ std::string emit_fifo(const std::string& name, int width, int depth, const std::
     ff.body.assign("full_q", "push_i || (full_q && !pop_i)");
     return m.emit();
   }
-  const int pw = bits_for(depth), cw = static_cast<int>(std::bit_width(static_cast<unsigned>(depth)));
+  const int pw = index_bits(depth), cw = static_cast<int>(std::bit_width(static_cast<unsigned>(depth)));
   for (int k = 0; k < depth; ++k) b.logic(fmt::format("slot{}_q", k), width);
   b.logic("rd_q", pw).logic("wr_q", pw).logic("cnt_q", cw);
   b.assign("valid_o", fmt::format("cnt_q != {}", lit(cw, 0)));

@@ -9,6 +9,7 @@
 #include <random>
 #include <unordered_map>
 
+#include "common/bits.hpp"
 #include "golden_model/noc/noc_model.hpp"
 #include "golden_model/noc/noc_traffic.hpp"
 #include "verilator_tb/harness.hpp"
@@ -20,7 +21,6 @@ namespace {
 constexpr size_t kReportedMismatches = 8;
 constexpr int64_t kStallLimit = 20000;  // cycles without any delivery while packets are in flight
 
-int bits_for(int count) { return std::max(1, static_cast<int>(std::bit_width(static_cast<unsigned>(count - 1)))); }
 
 struct Pending {
   int src, dst;
@@ -36,7 +36,7 @@ VerifyResult run_noc_tb(const ParamSet& params, const Model& model, const Verify
   const NocParams p = NocParams::from(params);
   const NocStimulus s = NocStimulus::from(params);
   const int N = p.rows * p.cols, C = p.cols;
-  const int PB = p.flit_bits, IDB = bits_for(N), CB = bits_for(p.cols), RB = bits_for(p.rows);
+  const int PB = p.flit_bits, IDB = index_bits(N), CB = index_bits(p.cols), RB = index_bits(p.rows);
   const int FW = PB + IDB + CB + RB, IW = PB + CB + RB, PWORDS = (PB + 31) / 32;
   VerifyResult res;
 
