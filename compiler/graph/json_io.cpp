@@ -160,7 +160,7 @@ Graph graph_from_json(const json& j) {
   return graph;
 }
 
-Graph load_graph_file(const std::string& path) {
+Graph load_json_graph_file(const std::string& path, Graph (*convert)(const nlohmann::json&)) {
   std::ifstream in(path);
   if (!in) throw UserError(fmt::format("{}: cannot open file", path));
   json j;
@@ -170,11 +170,13 @@ Graph load_graph_file(const std::string& path) {
     throw UserError(fmt::format("{}: not valid JSON (byte {})", path, e.byte));
   }
   try {
-    return graph_from_json(j);
+    return convert(j);
   } catch (const UserError& e) {
     throw UserError(fmt::format("{}: {}", path, e.what()));
   }
 }
+
+Graph load_graph_file(const std::string& path) { return load_json_graph_file(path, graph_from_json); }
 
 void save_graph_file(const Graph& graph, const std::string& path) {
   std::ofstream out(path);

@@ -17,6 +17,9 @@ Graph graph_from_json(const nlohmann::json& json);
 
 // File helpers; the file name prefixes every error message.
 Graph load_graph_file(const std::string& path);
+// Reads PATH as JSON and converts it with CONVERT (graph_from_json, graph_from_xrbench, ...);
+// unreadable files, malformed JSON and conversion errors become UserErrors naming the file.
+Graph load_json_graph_file(const std::string& path, Graph (*convert)(const nlohmann::json&));
 void save_graph_file(const Graph& graph, const std::string& path);
 
 }  // namespace accelgen::graph

@@ -2,10 +2,10 @@
 
 #include <fmt/format.h>
 
-#include <fstream>
 
 #include "common/error.hpp"
 #include "compiler/graph/analysis.hpp"
+#include "compiler/graph/json_io.hpp"
 
 namespace accelgen::graph {
 namespace {
@@ -187,20 +187,6 @@ Graph graph_from_xrbench(const json& j) {
   }
 }
 
-Graph load_xrbench_file(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw UserError(fmt::format("{}: cannot open file", path));
-  json j;
-  try {
-    j = json::parse(in);
-  } catch (const json::parse_error& e) {
-    throw UserError(fmt::format("{}: not valid JSON (byte {})", path, e.byte));
-  }
-  try {
-    return graph_from_xrbench(j);
-  } catch (const UserError& e) {
-    throw UserError(fmt::format("{}: {}", path, e.what()));
-  }
-}
+Graph load_xrbench_file(const std::string& path) { return load_json_graph_file(path, graph_from_xrbench); }
 
 }  // namespace accelgen::graph
