@@ -71,7 +71,7 @@ TEST(ModelCommand, InfoTextHasTheSections) {
 
 TEST(ModelCommand, ListNamesEveryModel) {
   const std::string out = run({"model", "list"});
-  for (const char* name : {"resnet50", "bert_base", "vit_b16", "yolo_v3"}) {
+  for (const char* name : {"resnet50", "bert_base", "vit_b16", "yolo_v3", "gnmt"}) {
     EXPECT_NE(out.find(name), std::string::npos) << name;
   }
   EXPECT_EQ(last_line_json(run({"model", "list", "--json"})).size(), graph::zoo_models().size());

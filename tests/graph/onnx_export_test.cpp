@@ -15,6 +15,12 @@ namespace {
 TEST(OnnxExport, EveryZooModelRoundTrips) {
   for (const ZooModel& m : zoo_models()) {
     const Graph g = m.build({});
+    if (analyze(g).op_histogram.count("lstm") != 0) {
+      // The exporter writes no LSTM yet (nor does the importer read one): GNMT is refused with
+      // a message naming its first LSTM node.
+      EXPECT_THROW(export_onnx(g), UserError) << m.name;
+      continue;
+    }
     const OnnxImport back = import_onnx_bytes(export_onnx(g), m.name + ".onnx");
     const GraphStats want = analyze(g), got = analyze(back.graph);
     EXPECT_EQ(got.macs, want.macs) << m.name;

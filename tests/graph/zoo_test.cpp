@@ -8,10 +8,12 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <utility>
 
 #include "common/error.hpp"
 #include "compiler/graph/analysis.hpp"
 #include "compiler/graph/json_io.hpp"
+#include "compiler/graph/zoo/models.hpp"
 
 namespace accelgen::graph {
 namespace {
@@ -103,6 +105,105 @@ TEST(Zoo, BertMacsFollowTheClosedForm) {
   ZooOptions bad;
   bad.seq_len = 4096;
   EXPECT_THROW(build_zoo_model("bert_base", bad), UserError);
+}
+
+// GNMT v2 as MLPerf's rnn_translator and NVIDIA's PyTorch GNMT build it: H = 1024, a shared
+// vocabulary of V = 32,320, two bias vectors per LSTM direction (PyTorch nn.LSTM / cuDNN).
+constexpr int64_t kGnmtHidden = 1024, kGnmtVocab = 32320;
+
+// Weights and bias vectors of one LSTM layer with input width `in`.
+int64_t lstm_params(int64_t in, int64_t directions) {
+  const int64_t h = kGnmtHidden;
+  return directions * (4 * h * in + 4 * h * h + 2 * 4 * h);
+}
+
+// MACs of one LSTM layer's gate GEMMs over `steps` steps.
+int64_t lstm_macs(int64_t steps, int64_t in, int64_t directions) {
+  return steps * directions * 4 * kGnmtHidden * (in + kGnmtHidden);
+}
+
+TEST(Zoo, GnmtParametersFollowTheLayerListAndThePublishedFigure) {
+  const int64_t h = kGnmtHidden, v = kGnmtVocab;
+  const int64_t embedding = v * h;  // one table, shared by encoder and decoder
+  const int64_t encoder = lstm_params(h, 2) + lstm_params(2 * h, 1) + 2 * lstm_params(h, 1);
+  const int64_t decoder = lstm_params(h, 1) + 3 * lstm_params(2 * h, 1);
+  const int64_t attention = 2 * h * h + h + h + 1;  // Wq, Wk; v, normalize bias; normalize scalar
+  const int64_t classifier = h * v + v;
+  const int64_t expected = embedding + encoder + decoder + attention + classifier;
+  const GraphStats s = analyze(build_zoo_model("gnmt"));
+  EXPECT_EQ(expected, 160671297);
+  EXPECT_EQ(s.params, expected);
+  // Published: "over 160 million" parameters (Wikipedia, "Google Neural Machine Translation",
+  // which lists the counts given for GNMT: over 160 M, about 210 M, 278 M, 380 M; the 210 M one is
+  // Intel NLP Architect's for the tensorflow/nmt GNMT, which has separate source and target
+  // embeddings). NVIDIA's GNMT v2 README and MLPerf's rnn_translator README state no count.
+  // Tolerance: a three-digit lower bound, so a count written "over 160 million" lies in
+  // [160 M, 161 M), at most 1/160 = 0.625 % above the figure.
+  EXPECT_GT(s.params, 160e6);
+  EXPECT_LE(relative_error(static_cast<double>(s.params), 160e6), 1.0 / 160) << s.params;
+}
+
+TEST(Zoo, GnmtMacsFollowAHandCountOfItsLayers) {
+  // No MAC figure for GNMT v2 is published; count the layers by hand for a source of S and a
+  // target of T tokens (teacher-forced pass), at batch 2 to check the batch scales every term.
+  const int64_t h = kGnmtHidden, v = kGnmtVocab, batch = 2;
+  const std::pair<int64_t, int64_t> lengths[] = {{50, 37}, {128, 128}, {1, 1}};
+  for (const auto& [s, t] : lengths) {
+    const int64_t encoder = lstm_macs(s, h, 2) + lstm_macs(s, 2 * h, 1) + 2 * lstm_macs(s, h, 1);
+    const int64_t decoder = lstm_macs(t, h, 1) + 3 * lstm_macs(t, 2 * h, 1);
+    const int64_t projections = s * h * h + t * h * h;  // Wk on the keys, Wq on the queries
+    const int64_t scores = t * s * h;                   // v . tanh(...) for every (t, s)
+    const int64_t context = t * s * h;                  // scores x encoder outputs
+    const int64_t classifier = t * h * v;
+    const int64_t expected =
+        batch * (encoder + decoder + projections + scores + context + classifier);
+    // The closed form stated in gnmt.cpp.
+    EXPECT_EQ(expected, batch * (45 * h * h * (s + t) + 2 * s * t * h + t * h * v));
+    EXPECT_EQ(analyze(zoo::gnmt_v2(batch, s, t)).macs, expected) << "S " << s << ", T " << t;
+  }
+  // Through the registry --seq-len sets both lengths: 128 + 128 tokens, 16.35 GMACs.
+  EXPECT_EQ(analyze(build_zoo_model("gnmt")).macs, 16349396992);
+  ZooOptions bad;
+  bad.seq_len = 0;
+  EXPECT_THROW(build_zoo_model("gnmt", bad), UserError);
+  bad.seq_len = 1025;
+  EXPECT_THROW(build_zoo_model("gnmt", bad), UserError);
+}
+
+TEST(Zoo, StructureOfGnmt) {
+  ZooOptions o;
+  o.batch = 3;
+  o.seq_len = 20;
+  const Graph g = build_zoo_model("gnmt", o);
+  const GraphStats s = analyze(g);
+  EXPECT_EQ(s.op_histogram.at("lstm"), 8u);
+  EXPECT_TRUE(g.node("enc.layer0").attrs.bidirectional);
+  EXPECT_EQ(g.node("enc.layer0").shape, (Shape{20, 3, 2048}));
+  EXPECT_EQ(g.node("enc.layer1").shape, (Shape{20, 3, 1024}));
+  EXPECT_EQ(s.weight_layers, 12u);  // 8 LSTMs, Wk, Wq, v, classifier
+  // Residual connections from the third layer on, in both stacks: the add's second operand is the
+  // layer's input, held while the LSTM runs.
+  const std::pair<const char*, const char*> residuals[] = {{"enc.layer2", "enc.layer1"},
+                                                           {"enc.layer3", "enc.layer2.residual"},
+                                                           {"dec.layer2", "dec.layer1"},
+                                                           {"dec.layer3", "dec.layer2.residual"}};
+  for (const auto& [layer, skip] : residuals) {
+    const std::string add = std::string(layer) + ".residual";
+    EXPECT_EQ(g.node(add).inputs, (std::vector<std::string>{layer, skip})) << add;
+    bool found = false;
+    for (const SkipEdge& e : s.skips) found = found || (e.from == skip && e.to == add);
+    EXPECT_TRUE(found) << skip << " -> " << add;
+  }
+  // The attention context joins the input of every decoder layer after the first.
+  for (const char* concat : {"dec.layer1.input", "dec.layer2.input", "dec.layer3.input"}) {
+    EXPECT_EQ(g.node(concat).inputs.back(), "attn.context_time_major") << concat;
+    EXPECT_EQ(g.node(concat).shape, (Shape{20, 3, 2048})) << concat;
+  }
+  EXPECT_EQ(g.node("attn.energy").shape, (Shape{3, 20, 20, 1024}));
+  // One embedding table: the decoder's lookup reuses the encoder's and is not counted again.
+  EXPECT_EQ(g.node("dec.embedding").weight_shared_with, "embedding");
+  EXPECT_EQ(node_stats(g, g.node("dec.embedding")).params, 0);
+  EXPECT_EQ(g.node("classifier").shape, (Shape{20, 3, kGnmtVocab}));
 }
 
 TEST(Zoo, StructureOfResNet50AndYoloV3) {

@@ -66,7 +66,8 @@ std::string first_token(Builder& b, const std::string& name, const std::string& 
   return b.node(n);
 }
 
-// A learned tensor (class token, position embedding) presented as an activation of `shape`.
+}  // namespace
+
 std::string parameter(Builder& b, const std::string& name, Shape shape, Shape weight) {
   Node n;
   n.name = name;
@@ -76,8 +77,6 @@ std::string parameter(Builder& b, const std::string& name, Shape shape, Shape we
   n.weights = {{"value", std::move(weight)}};
   return b.node(n);
 }
-
-}  // namespace
 
 Graph bert_base(const ZooOptions& o) {
   if (o.seq_len < 1 || o.seq_len > 512) {

@@ -27,6 +27,10 @@ const std::vector<ZooModel>& zoo_models() {
       {"bert_base", "BERT-base encoder + pooler, sequence length --seq-len (default 128)",
        zoo::bert_base},
       {"vit_b16", "ViT-B/16, 224x224 (torchvision)", zoo::vit_b16},
+      {"gnmt",
+       "GNMT v2 (MLPerf rnn_translator), 4+4 LSTM layers, H 1024, 32k shared vocabulary, source "
+       "and target length --seq-len (default 128)",
+       zoo::gnmt},
   };
   return models;
 }
