@@ -47,9 +47,14 @@ int64_t Product(const std::array<int64_t, isa::tandem::kMaxLoopLevels>& counts) 
 }
 
 // d[l] = f(x[l * sx], y[l * sy], d[l]) for every lane; d may alias x or y (same lane only).
+// The common all-buffer case has its own loop so the compiler can vectorize it.
 template <class F>
 void Map(int lanes, int32_t* d, const int32_t* x, int sx, const int32_t* y, int sy, F f) {
-  for (int l = 0; l < lanes; ++l) d[l] = f(x[l * sx], y[l * sy], d[l]);
+  if (sx == 1 && sy == 1) {
+    for (int l = 0; l < lanes; ++l) d[l] = f(x[l], y[l], d[l]);
+  } else {
+    for (int l = 0; l < lanes; ++l) d[l] = f(x[l * sx], y[l * sy], d[l]);
+  }
 }
 
 }  // namespace
@@ -61,9 +66,9 @@ TandemSim::TandemSim(const TandemSimConfig& config) : config_(config) {
                     1 << 20, config.lanes, config.depth));
   }
   if (config.dram_words < 1 || config.dram_words > (int64_t{1} << 28) || config.max_slots < 0) {
-    throw UserError(fmt::format(
-        "tandem simulator: dram_words must be 1..{} and max_slots >= 0, got {} and {}",
-        int64_t{1} << 28, config.dram_words, config.max_slots));
+    throw UserError(
+        fmt::format("tandem simulator: dram_words must be 1..{} and max_slots >= 0, got {} and {}",
+                    int64_t{1} << 28, config.dram_words, config.max_slots));
   }
   const size_t words = static_cast<size_t>(config.lanes) * config.depth;
   for (auto& b : buffers_) b.assign(words, 0);
@@ -376,8 +381,8 @@ int64_t TandemSim::TileLdSt(const Op& op, int pc) {
   }
   const int lanes = config_.lanes;
   if (size < 1 || size > lanes) {
-    throw UserError(fmt::format("instruction {}: {} size {} is outside 1..{} (lanes)", pc, name,
-                                size, lanes));
+    throw UserError(
+        fmt::format("instruction {}: {} size {} is outside 1..{} (lanes)", pc, name, size, lanes));
   }
   const int64_t elements = Product(cfg.tile_count);
   if (elements > config_.max_slots) {
@@ -392,8 +397,7 @@ int64_t TandemSim::TileLdSt(const Op& op, int pc) {
       throw UserError(fmt::format(
           "instruction {}: {} of {} elements, {} per row from row {}, reaches row {} of {}, "
           "outside 0..{}",
-          pc, name, elements, size, cfg.tile_addr, last_row, NamespaceName(ns),
-          config_.depth - 1));
+          pc, name, elements, size, cfg.tile_addr, last_row, NamespaceName(ns), config_.depth - 1));
     }
   }
   const int bits = 1 << width;
@@ -471,9 +475,9 @@ int64_t TandemSim::Permute(const Op& op, int pc) {
   const int64_t n_src = Product(perm_[0].count);
   const int64_t n_dst = Product(perm_[1].count);
   if (n_src != n_dst) {
-    throw UserError(fmt::format(
-        "instruction {}: perm.start src walk has {} elements but dst walk has {}", pc, n_src,
-        n_dst));
+    throw UserError(
+        fmt::format("instruction {}: perm.start src walk has {} elements but dst walk has {}", pc,
+                    n_src, n_dst));
   }
   if (n_src > config_.max_slots) {
     throw UserError(fmt::format(
@@ -589,7 +593,8 @@ void TandemSim::Compute(const Op& op, int pc, int64_t cycle) {
               [](int32_t a, int32_t b, int32_t) { return ShiftRight(a, b); });
           break;
         case 8:
-          Map(lanes, d, x, sx, y, sy, [](int32_t a, int32_t b, int32_t) { return ShiftLeft(a, b); });
+          Map(lanes, d, x, sx, y, sy,
+              [](int32_t a, int32_t b, int32_t) { return ShiftLeft(a, b); });
           break;
         case 9:
           Map(lanes, d, x, sx, y, sy, [](int32_t a, int32_t, int32_t) { return a; });
@@ -635,22 +640,28 @@ void TandemSim::Compute(const Op& op, int pc, int64_t cycle) {
     case Opcode::kComparison:
       switch (func) {
         case 0:
-          Map(lanes, d, x, sx, y, sy, [](int32_t a, int32_t b, int32_t) -> int32_t { return a == b; });
+          Map(lanes, d, x, sx, y, sy,
+              [](int32_t a, int32_t b, int32_t) -> int32_t { return a == b; });
           break;
         case 1:
-          Map(lanes, d, x, sx, y, sy, [](int32_t a, int32_t b, int32_t) -> int32_t { return a != b; });
+          Map(lanes, d, x, sx, y, sy,
+              [](int32_t a, int32_t b, int32_t) -> int32_t { return a != b; });
           break;
         case 2:
-          Map(lanes, d, x, sx, y, sy, [](int32_t a, int32_t b, int32_t) -> int32_t { return a > b; });
+          Map(lanes, d, x, sx, y, sy,
+              [](int32_t a, int32_t b, int32_t) -> int32_t { return a > b; });
           break;
         case 3:
-          Map(lanes, d, x, sx, y, sy, [](int32_t a, int32_t b, int32_t) -> int32_t { return a >= b; });
+          Map(lanes, d, x, sx, y, sy,
+              [](int32_t a, int32_t b, int32_t) -> int32_t { return a >= b; });
           break;
         case 4:
-          Map(lanes, d, x, sx, y, sy, [](int32_t a, int32_t b, int32_t) -> int32_t { return a < b; });
+          Map(lanes, d, x, sx, y, sy,
+              [](int32_t a, int32_t b, int32_t) -> int32_t { return a < b; });
           break;
         default:
-          Map(lanes, d, x, sx, y, sy, [](int32_t a, int32_t b, int32_t) -> int32_t { return a <= b; });
+          Map(lanes, d, x, sx, y, sy,
+              [](int32_t a, int32_t b, int32_t) -> int32_t { return a <= b; });
           break;
       }
       break;

@@ -19,11 +19,11 @@
 namespace accelgen::golden::tandem {
 
 struct TandemSimConfig {
-  int lanes = 32;                 // SIMD lanes; lane l of every buffer is bank l
-  int depth = 512;                // words per lane in obuf, ibuf, vmem1 and vmem2
-  int64_t dram_words = 1 << 16;   // 32-bit words of the DRAM model (word-addressed)
+  int lanes = 32;                  // SIMD lanes; lane l of every buffer is bank l
+  int depth = 512;                 // words per lane in obuf, ibuf, vmem1 and vmem2
+  int64_t dram_words = 1 << 16;    // 32-bit words of the DRAM model (word-addressed)
   int64_t max_slots = 50'000'000;  // bound on dynamic issue slots (and on one engine's elements)
-  bool record_commits = true;     // fill Commits(); off saves time and memory
+  bool record_commits = true;      // fill Commits(); off saves time and memory
 };
 
 struct IteratorEntry {

@@ -285,7 +285,8 @@ TEST(TandemDae, RejectsSizeZeroAndSizeAboveLanes) {
 TandemSim WithRampVmem1(TandemSimConfig cfg = {4, 16, 256}) {
   TandemSim sim(cfg);
   for (int r = 0; r < cfg.depth; ++r) {
-    for (int l = 0; l < cfg.lanes; ++l) sim.Write(Namespace::kVmem1, l, r, 1000 + r * cfg.lanes + l);
+    for (int l = 0; l < cfg.lanes; ++l)
+      sim.Write(Namespace::kVmem1, l, r, 1000 + r * cfg.lanes + l);
   }
   return sim;
 }
@@ -415,8 +416,7 @@ TEST(TandemPermute, RejectsSameBufferWalksThatShareAPosition) {
 }
 
 TEST(TandemPermute, RejectsShuffle) {
-  ExpectError("perm.start vmem2, vmem1, 1",
-              {"instruction 0: perm.start shuffle = 1 is reserved"});
+  ExpectError("perm.start vmem2, vmem1, 1", {"instruction 0: perm.start shuffle = 1 is reserved"});
 }
 
 TEST(TandemPermute, RejectsTheImmNamespace) {
@@ -426,13 +426,15 @@ TEST(TandemPermute, RejectsTheImmNamespace) {
 
 TEST(TandemPermute, RejectsPositionsOutsideTheBuffer) {
   // 4 lanes x 16 rows = flat 0..63.
-  ExpectError("perm.set_base src, 60\nperm.set_iter src, 7, 5\nperm.set_stride src, 7, 1\n"
-              "perm.set_iter dst, 7, 5\nperm.set_stride dst, 7, 1\nperm.start vmem2, vmem1, 0",
-              {"instruction 5: perm.start src element 4 is at flat position 64 of vmem1, outside "
-               "0..63"});
-  ExpectError("perm.set_iter src, 0, 2\nperm.set_iter dst, 0, 2\nperm.set_stride dst, 0, -1\n"
-              "perm.start obuf, vmem1, 0",
-              {"perm.start dst element 1 is at flat position -1 of obuf"});
+  ExpectError(
+      "perm.set_base src, 60\nperm.set_iter src, 7, 5\nperm.set_stride src, 7, 1\n"
+      "perm.set_iter dst, 7, 5\nperm.set_stride dst, 7, 1\nperm.start vmem2, vmem1, 0",
+      {"instruction 5: perm.start src element 4 is at flat position 64 of vmem1, outside "
+       "0..63"});
+  ExpectError(
+      "perm.set_iter src, 0, 2\nperm.set_iter dst, 0, 2\nperm.set_stride dst, 0, -1\n"
+      "perm.start obuf, vmem1, 0",
+      {"perm.start dst element 1 is at flat position -1 of obuf"});
 }
 
 TEST(TandemPermute, RejectsDimensionsEightToThirtyOne) {

@@ -1,5 +1,6 @@
 // The Tandem golden simulator's program rules and cycle model: where instructions may stand
-// (isa/README.md item 13), the spacing rule (item 14) and the exact timing of golden_model/README.md
+// (isa/README.md item 13), the spacing rule (item 14) and the exact timing of
+// golden_model/README.md
 // (`tandem`, "Timing"). Every expected cycle is worked out by hand from that text in a comment.
 #include <fmt/format.h>
 #include <gtest/gtest.h>
@@ -104,18 +105,22 @@ std::string Spaced(const std::string& reader, int gap,
 }
 
 void ExpectDistanceRule(const std::string& reader, const std::string& role) {
-  ExpectError(Spaced(reader, 0),
-              {"instruction 1: " + role + " reads vmem2 row 0, which instruction 0 writes only 1 "
-                                          "cycle earlier"});
-  ExpectError(Spaced(reader, 1),
-              {"instruction 2: " + role + " reads vmem2 row 0, which instruction 0 writes only 2 "
-                                          "cycles earlier"});
+  ExpectError(Spaced(reader, 0), {"instruction 1: " + role +
+                                  " reads vmem2 row 0, which instruction 0 writes only 1 "
+                                  "cycle earlier"});
+  ExpectError(Spaced(reader, 1), {"instruction 2: " + role +
+                                  " reads vmem2 row 0, which instruction 0 writes only 2 "
+                                  "cycles earlier"});
   ExpectRuns(Spaced(reader, 2));
 }
 
-TEST(TandemSpacing, Src1NeedsThreeCycles) { ExpectDistanceRule("add obuf[0], vmem2[0], imm[0]", "src1"); }
+TEST(TandemSpacing, Src1NeedsThreeCycles) {
+  ExpectDistanceRule("add obuf[0], vmem2[0], imm[0]", "src1");
+}
 
-TEST(TandemSpacing, Src2NeedsThreeCycles) { ExpectDistanceRule("sub obuf[0], imm[0], vmem2[0]", "src2"); }
+TEST(TandemSpacing, Src2NeedsThreeCycles) {
+  ExpectDistanceRule("sub obuf[0], imm[0], vmem2[0]", "src2");
+}
 
 TEST(TandemSpacing, MaccReadsItsDestination) {
   ExpectDistanceRule("macc vmem2[0], vmem1[0], vmem1[0]", "dst");
