@@ -2,30 +2,59 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <limits>
+
 #include "common/error.hpp"
 
 namespace accelgen::golden::tandem {
 
 using isa::tandem::Instruction;
 using isa::tandem::Namespace;
+using isa::tandem::NamespaceName;
 using isa::tandem::Opcode;
 
 namespace {
 
 constexpr int kImmNs = static_cast<int>(Namespace::kImm);
-
-Instruction DecodeAt(std::span<const uint32_t> program, size_t pc) {
-  try {
-    return isa::tandem::Decode(program[pc]);
-  } catch (const UserError& e) {
-    throw UserError(fmt::format("instruction {}: {}", pc, e.what()));
-  }
-}
+constexpr int kVmem1 = static_cast<int>(Namespace::kVmem1);
+// "Never written" for the spacing rule: far enough back that no distance underflows.
+constexpr int64_t kLongAgo = std::numeric_limits<int64_t>::min() / 4;
+// Products of engine counts saturate here (well above any max_slots) instead of overflowing.
+constexpr int64_t kCountCap = int64_t{1} << 40;
 
 int32_t SetHalf(int32_t old, int64_t value, bool high) {
   const auto u = static_cast<uint32_t>(old);
   const auto v = static_cast<uint32_t>(value) & 0xffffu;
   return static_cast<int32_t>(high ? ((u & 0x0000ffffu) | (v << 16)) : ((u & 0xffff0000u) | v));
+}
+
+uint32_t SetHalfU(uint32_t old, int64_t value, bool high) {
+  return static_cast<uint32_t>(SetHalf(static_cast<int32_t>(old), value, high));
+}
+
+// The low `bits` bits of v, sign-extended to 32 bits.
+int32_t SignExtend(int32_t v, int bits) {
+  if (bits >= 32) return v;
+  const int s = 32 - bits;
+  return static_cast<int32_t>(static_cast<uint32_t>(v) << s) >> s;
+}
+
+int64_t Product(const std::array<int64_t, isa::tandem::kMaxLoopLevels>& counts) {
+  int64_t e = 1;
+  for (int64_t c : counts) e = std::min(e * c, kCountCap);
+  return e;
+}
+
+// d[l] = f(x[l * sx], y[l * sy], d[l]) for every lane; d may alias x or y (same lane only).
+// The common all-buffer case has its own loop so the compiler can vectorize it.
+template <class F>
+void Map(int lanes, int32_t* d, const int32_t* x, int sx, const int32_t* y, int sy, F f) {
+  if (sx == 1 && sy == 1) {
+    for (int l = 0; l < lanes; ++l) d[l] = f(x[l], y[l], d[l]);
+  } else {
+    for (int l = 0; l < lanes; ++l) d[l] = f(x[l * sx], y[l * sy], d[l]);
+  }
 }
 
 }  // namespace
@@ -36,54 +65,113 @@ TandemSim::TandemSim(const TandemSimConfig& config) : config_(config) {
         fmt::format("tandem simulator: lanes must be 1..4096 and depth 1..{}, got {} and {}",
                     1 << 20, config.lanes, config.depth));
   }
-  for (auto& b : buffers_) b.assign(static_cast<size_t>(config.lanes) * config.depth, 0);
+  if (config.dram_words < 1 || config.dram_words > (int64_t{1} << 28) || config.max_slots < 0) {
+    throw UserError(
+        fmt::format("tandem simulator: dram_words must be 1..{} and max_slots >= 0, got {} and {}",
+                    int64_t{1} << 28, config.dram_words, config.max_slots));
+  }
+  const size_t words = static_cast<size_t>(config.lanes) * config.depth;
+  for (auto& b : buffers_) b.assign(words, 0);
+  for (auto& w : write_cycle_) w.assign(config.depth, kLongAgo);
+  for (auto& w : write_pc_) w.assign(config.depth, -1);
+  dram_.assign(static_cast<size_t>(config.dram_words), 0);
+  mark_.assign(words, 0);
+  mask_.assign(config.lanes, 0);
 }
 
-size_t TandemSim::Index(int ns, int lane, int64_t addr, size_t pc) const {
-  if (ns < 0 || ns >= kImmNs) {
-    throw UserError(fmt::format("instruction {}: namespace {} is not a buffer", pc, ns));
-  }
-  if (lane < 0 || lane >= config_.lanes) {
-    throw UserError(fmt::format("lane {} is outside 0..{}", lane, config_.lanes - 1));
-  }
+void TandemSim::CheckRow(int ns, int64_t addr, int pc) const {
   if (addr < 0 || addr >= config_.depth) {
     throw UserError(fmt::format("instruction {}: address {} of {} is outside 0..{}", pc, addr,
-                                isa::tandem::NamespaceName(ns), config_.depth - 1));
+                                NamespaceName(ns), config_.depth - 1));
   }
-  return static_cast<size_t>(lane) * config_.depth + static_cast<size_t>(addr);
-}
-
-int32_t& TandemSim::Cell(int ns, int lane, int64_t addr, size_t pc) {
-  return buffers_[ns][Index(ns, lane, addr, pc)];
 }
 
 int32_t TandemSim::Read(Namespace ns, int lane, int addr) const {
   const int n = static_cast<int>(ns);
-  return buffers_[n][Index(n, lane, addr, 0)];
+  if (n < 0 || n >= kImmNs || lane < 0 || lane >= config_.lanes || addr < 0 ||
+      addr >= config_.depth) {
+    throw UserError(fmt::format("tandem simulator: no buffer word {} lane {} addr {}",
+                                NamespaceName(n), lane, addr));
+  }
+  return buffers_[n][static_cast<size_t>(addr) * config_.lanes + lane];
 }
 
 void TandemSim::Write(Namespace ns, int lane, int addr, int32_t value) {
-  Cell(static_cast<int>(ns), lane, addr, 0) = value;
+  Read(ns, lane, addr);  // range check
+  buffers_[static_cast<int>(ns)][static_cast<size_t>(addr) * config_.lanes + lane] = value;
+}
+
+int32_t TandemSim::ReadDram(int64_t addr) const {
+  if (addr < 0 || addr >= config_.dram_words) {
+    throw UserError(fmt::format("tandem simulator: DRAM word {} is outside 0..{}", addr,
+                                config_.dram_words - 1));
+  }
+  return dram_[static_cast<size_t>(addr)];
+}
+
+void TandemSim::WriteDram(int64_t addr, int32_t value) {
+  ReadDram(addr);  // range check
+  dram_[static_cast<size_t>(addr)] = value;
 }
 
 const IteratorEntry& TandemSim::Iterator(Namespace ns, int index) const {
   return iterators_.at(static_cast<size_t>(ns)).at(static_cast<size_t>(index));
 }
 
+int64_t TandemSim::Issue() {
+  if (slots_ >= config_.max_slots) {
+    throw UserError(fmt::format(
+        "tandem simulator: the program needs more than {} issue slots (config max_slots)",
+        config_.max_slots));
+  }
+  ++slots_;
+  last_f_ = next_f_++;
+  return last_f_;
+}
+
 void TandemSim::Run(std::span<const uint32_t> program) {
+  program_.clear();
+  program_.reserve(program.size());
+  for (size_t pc = 0; pc < program.size(); ++pc) {
+    Instruction instr;
+    try {
+      instr = isa::tandem::Decode(program[pc]);
+    } catch (const UserError& e) {
+      throw UserError(fmt::format("instruction {}: {}", pc, e.what()));
+    }
+    Op op;
+    op.def = instr.def;
+    op.opcode = instr.def->opcode;
+    op.func = instr.def->func;
+    op.num_ops = static_cast<int>(instr.operands.size());
+    std::copy(instr.operands.begin(), instr.operands.end(), op.ops.begin());
+    program_.push_back(op);
+  }
   levels_.clear();
   current_level_ = -1;
-  size_t pc = 0;
-  while (pc < program.size()) {
-    const Instruction instr = DecodeAt(program, pc);
-    if (instr.def->opcode != Opcode::kLoop) {
-      Step(instr, pc, {}, {});
+  active_levels_ = 0;
+  for (auto& w : write_cycle_) std::fill(w.begin(), w.end(), kLongAgo);
+  commits_.clear();
+  syncs_.clear();
+  next_f_ = 1;
+  last_f_ = 0;
+  slots_ = 0;
+
+  const int size = static_cast<int>(program_.size());
+  int pc = 0;
+  while (pc < size) {
+    const Op& op = program_[pc];
+    const int64_t cycle = Issue();
+    if (op.opcode != Opcode::kLoop) {
+      const int64_t elements = Execute(op, pc, cycle);
+      // The engine runs after the start's W; fetch resumes when it is done.
+      if (elements >= 0) next_f_ = cycle + elements + 7;
       ++pc;
       continue;
     }
-    const auto& ops = instr.operands;
-    switch (instr.def->func) {
-      case 1: {  // loop.set_iter level, count
+    const auto& ops = op.ops;
+    switch (op.func) {
+      case 1:  // loop.set_iter level, count
         if (ops[0].value != static_cast<int64_t>(levels_.size())) {
           throw UserError(fmt::format(
               "instruction {}: loop.set_iter configures level {} but level {} is next (levels "
@@ -95,8 +183,7 @@ void TandemSim::Run(std::span<const uint32_t> program) {
         current_level_ = static_cast<int>(ops[0].value);
         ++pc;
         break;
-      }
-      case 0: {  // loop.set_index dst, src1, src2
+      case 0:  // loop.set_index dst, src1, src2
         if (current_level_ < 0) {
           throw UserError(fmt::format("instruction {}: loop.set_index before loop.set_iter", pc));
         }
@@ -106,16 +193,9 @@ void TandemSim::Run(std::span<const uint32_t> program) {
         }
         ++pc;
         break;
-      }
-      default: {  // loop.set_num_inst count
-        const auto n = static_cast<size_t>(ops[0].value);
-        if (pc + n >= program.size()) {
-          throw UserError(
-              fmt::format("instruction {}: loop body of {} instructions runs past the "
-                          "end of the program ({} instructions)",
-                          pc, n, program.size()));
-        }
-        RunNest(program.subspan(pc + 1, n), pc + 1);
+      default: {  // loop.set_num_inst count: run the nest, close the configuration
+        const int n = static_cast<int>(ops[0].value);
+        RunNest(pc + 1, n);
         levels_.clear();
         current_level_ = -1;
         pc += n + 1;
@@ -123,37 +203,79 @@ void TandemSim::Run(std::span<const uint32_t> program) {
       }
     }
   }
+  done_cycle_ = slots_ == 0 ? 1 : std::max(next_f_, last_f_ + 6);
 }
 
-void TandemSim::RunNest(std::span<const uint32_t> body, size_t first_pc) {
-  std::vector<Instruction> decoded;
-  for (size_t i = 0; i < body.size(); ++i) {
-    decoded.push_back(DecodeAt(body, i));
-    if (decoded.back().def->opcode == Opcode::kLoop) {
-      throw UserError(
-          fmt::format("instruction {}: loop configuration inside a loop body", first_pc + i));
+void TandemSim::RunNest(int first_pc, int n) {
+  const int size = static_cast<int>(program_.size());
+  if (first_pc + n > size) {
+    throw UserError(fmt::format(
+        "instruction {}: loop body of {} instructions runs past the end of the program ({} "
+        "instructions)",
+        first_pc - 1, n, size));
+  }
+  // Placement (isa/README.md item 13): no loop instruction and no engine start in a body.
+  for (int pc = first_pc; pc < first_pc + n; ++pc) {
+    const Op& op = program_[pc];
+    const bool start = (op.opcode == Opcode::kTileLdSt && (op.func & 7) == 5) ||
+                       (op.opcode == Opcode::kPermutation && op.func == 3);
+    if (op.opcode == Opcode::kLoop || start) {
+      throw UserError(fmt::format(
+          "instruction {}: '{}' may not stand in a loop body (the body of instruction {} holds "
+          "no loop instruction and no ld.start, st.start or perm.start)",
+          pc, op.def->mnemonic, first_pc - 1));
     }
   }
+  if (n == 0) return;
   for (const LoopLevel& l : levels_) {
     if (l.count == 0) return;
   }
-  std::vector<int64_t> idx(levels_.size(), 0);
+  const int depth = static_cast<int>(levels_.size());
+  index_.fill(0);
+  active_levels_ = depth;
   while (true) {
-    for (size_t i = 0; i < decoded.size(); ++i) Step(decoded[i], first_pc + i, levels_, idx);
-    int l = static_cast<int>(levels_.size()) - 1;
-    while (l >= 0 && ++idx[l] == levels_[l].count) idx[l--] = 0;
-    if (l < 0) return;
+    for (int pc = first_pc; pc < first_pc + n; ++pc) Execute(program_[pc], pc, Issue());
+    int l = depth - 1;
+    while (l >= 0 && ++index_[l] == levels_[l].count) index_[l--] = 0;
+    if (l < 0) break;
   }
+  active_levels_ = 0;
 }
 
-void TandemSim::Step(const Instruction& instr, size_t pc, const std::vector<LoopLevel>& nest,
-                     std::span<const int64_t> indices) {
-  const auto& ops = instr.operands;
-  const int func = instr.def->func;
-  switch (instr.def->opcode) {
+int64_t TandemSim::Execute(const Op& op, int pc, int64_t cycle) {
+  switch (op.opcode) {
     case Opcode::kSync:
-      sync_log_.emplace_back(static_cast<int>(ops[0].value), func);
-      return;
+      syncs_.push_back(SyncEvent{cycle + 5, op.func, static_cast<int>(op.ops[0].value)});
+      return -1;
+    case Opcode::kTileLdSt:
+      if ((op.func & 7) == 5) return TileLdSt(op, pc);
+      Configure(op, pc);
+      return -1;
+    case Opcode::kPermutation:
+      if (op.func == 3) return Permute(op, pc);
+      Configure(op, pc);
+      return -1;
+    case Opcode::kIteratorConfig:
+    case Opcode::kDatatypeConfig:
+      Configure(op, pc);
+      return -1;
+    case Opcode::kLoop:
+      throw UserError(fmt::format("instruction {}: unexpected loop instruction", pc));
+    case Opcode::kAlu:
+    case Opcode::kCalculus:
+    case Opcode::kComparison:
+    case Opcode::kDatatypeCast:
+      if (op.opcode == Opcode::kAlu && op.func == 15) return -1;  // nop: no read, no write
+      Compute(op, pc, cycle);
+      return -1;
+  }
+  return -1;
+}
+
+void TandemSim::Configure(const Op& op, int pc) {
+  const auto& ops = op.ops;
+  const int func = op.func;
+  switch (op.opcode) {
     case Opcode::kIteratorConfig: {
       const auto ns = static_cast<size_t>(ops[0].value);
       const auto i = static_cast<size_t>(ops[0].iter);
@@ -165,18 +287,18 @@ void TandemSim::Step(const Instruction& instr, size_t pc, const std::vector<Loop
       }
       int32_t& field = func < 4 ? iterators_[ns][i].offset : iterators_[ns][i].stride;
       switch (func % 4) {
-        case 0:
+        case 0:  // sign-extended by the decoder
           field = static_cast<int32_t>(v);
-          break;  // sign-extended by the decoder
+          break;
         case 1:
           field = SetHalf(field, v, false);
-          break;  // low half
+          break;
         case 2:
           field = SetHalf(field, v, true);
-          break;  // high half
-        default:
+          break;
+        default:  // zero-extended
           field = static_cast<int32_t>(v & 0xffff);
-          break;  // zero-extended
+          break;
       }
       return;
     }
@@ -184,164 +306,402 @@ void TandemSim::Step(const Instruction& instr, size_t pc, const std::vector<Loop
       format_ = FixedPoint{32 - static_cast<int>(ops[0].value), 32 - static_cast<int>(ops[1].value),
                            32 - static_cast<int>(ops[2].value)};
       return;
-    case Opcode::kPermutation:
-    case Opcode::kTileLdSt:
-      throw UserError(
-          fmt::format("instruction {}: '{}' ({}) is not modelled by the golden "
-                      "simulator yet",
-                      pc, instr.def->mnemonic, isa::tandem::OpcodeName(instr.def->opcode)));
-    case Opcode::kLoop:
-      throw UserError(fmt::format("instruction {}: unexpected loop instruction", pc));
-    case Opcode::kAlu:
-    case Opcode::kCalculus:
-    case Opcode::kComparison:
-    case Opcode::kDatatypeCast:
-      break;
-  }
-  if (instr.def->opcode == Opcode::kAlu && func == 15) return;  // nop
-  ++compute_count_;
-
-  // Address of operand k (0 dst, 1 src1, 2 src2): offset + sum of index * per-level stride.
-  const auto address = [&](int k) {
-    const auto ns = static_cast<size_t>(ops[k].value);
-    int64_t a = iterators_[ns][static_cast<size_t>(ops[k].iter)].offset;
-    for (size_t l = 0; l < nest.size(); ++l) {
-      const auto& it = nest[l].iter[k];
-      if (it[0] >= 0) a += indices[l] * iterators_[it[0]][it[1]].stride;
+    case Opcode::kPermutation: {  // set_base side, addr | set_iter/set_stride side, dim, value
+      PermWalk& w = perm_[static_cast<size_t>(ops[0].value)];
+      if (func == 0) {
+        w.base = ops[1].value;
+        return;
+      }
+      const int64_t dim = ops[1].value;
+      if (dim >= kLevels) {
+        throw UserError(fmt::format("instruction {}: {} dimension {} is illegal (dims are 0..7)",
+                                    pc, op.def->mnemonic, dim));
+      }
+      (func == 1 ? w.count : w.stride)[static_cast<size_t>(dim)] = ops[2].value;
+      return;
     }
-    return a;
-  };
-  const size_t n = ops.size();
-  const int64_t dst_addr = address(0);
-  const int64_t a1 = address(1);
-  const int64_t a2 = n > 2 ? address(2) : 0;
-  const auto value = [&](int k, int64_t addr, int lane) -> int32_t {
-    const int ns = static_cast<int>(ops[k].value);
-    if (ns == kImmNs) return imm_[static_cast<size_t>(ops[k].iter)];
-    return Cell(ns, lane, addr, pc);
+    case Opcode::kTileLdSt: {
+      const int kind = func & 7;
+      // Operand layout: half first for the 16-bit-half writes, then buf, [loop], value.
+      const bool has_half = kind == 0 || kind == 2 || kind == 4 || kind == 6;
+      const bool high = has_half && ops[0].value == 1;
+      const int b = has_half ? 1 : 0;
+      DaeConfig& cfg = dae_[static_cast<size_t>((func >> 3) * 2 + ops[b].value)];
+      if (kind == 0) {
+        cfg.base_addr = SetHalfU(cfg.base_addr, ops[2].value, high);
+        return;
+      }
+      if (kind == 6) {
+        cfg.tile_addr = SetHalfU(cfg.tile_addr, ops[2].value, high);
+        return;
+      }
+      const int64_t loop = ops[b + 1].value;
+      if (loop >= kLevels) {
+        throw UserError(fmt::format("instruction {}: {} loop {} is illegal (loops are 0..7)", pc,
+                                    op.def->mnemonic, loop));
+      }
+      const auto l = static_cast<size_t>(loop);
+      const int64_t v = ops[b + 2].value;
+      switch (kind) {
+        case 1:
+          cfg.base_count[l] = v;
+          cfg.base_index.fill(0);  // a new base-loop shape restarts the tile walk
+          break;
+        case 2:
+          cfg.base_stride[l] = SetHalf(cfg.base_stride[l], v, high);
+          break;
+        case 3:
+          cfg.tile_count[l] = v;
+          break;
+        default:
+          cfg.tile_stride[l] = SetHalf(cfg.tile_stride[l], v, high);
+          break;
+      }
+      return;
+    }
+    default:
+      throw UserError(fmt::format("instruction {}: '{}' is not a configuration instruction", pc,
+                                  op.def->mnemonic));
+  }
+}
+
+int64_t TandemSim::TileLdSt(const Op& op, int pc) {
+  const bool store = (op.func >> 3) != 0;
+  const int buf = static_cast<int>(op.ops[0].value);
+  DaeConfig& cfg = dae_[static_cast<size_t>((store ? 2 : 0) + buf)];
+  const int ns = kVmem1 + buf;
+  const int64_t width = op.ops[1].value;
+  const int64_t size = op.ops[2].value;
+  const char* name = store ? "st.start" : "ld.start";
+  if (width < 2 || width > 5) {
+    throw UserError(fmt::format(
+        "instruction {}: {} width code {} is illegal (2 = 4-bit, 3 = 8-bit, 4 = 16-bit, 5 = "
+        "32-bit)",
+        pc, name, width));
+  }
+  const int lanes = config_.lanes;
+  if (size < 1 || size > lanes) {
+    throw UserError(
+        fmt::format("instruction {}: {} size {} is outside 1..{} (lanes)", pc, name, size, lanes));
+  }
+  const int64_t elements = Product(cfg.tile_count);
+  if (elements > config_.max_slots) {
+    throw UserError(fmt::format(
+        "instruction {}: {} moves {} elements, more than the simulator's bound of {} (config "
+        "max_slots)",
+        pc, name, elements, config_.max_slots));
+  }
+  if (elements > 0) {
+    const int64_t last_row = int64_t{cfg.tile_addr} + (elements - 1) / size;
+    if (last_row >= config_.depth) {
+      throw UserError(fmt::format(
+          "instruction {}: {} of {} elements, {} per row from row {}, reaches row {} of {}, "
+          "outside 0..{}",
+          pc, name, elements, size, cfg.tile_addr, last_row, NamespaceName(ns), config_.depth - 1));
+    }
+  }
+  const int bits = 1 << width;
+  int64_t addr = cfg.base_addr;
+  for (int l = 0; l < kLevels; ++l) addr += cfg.base_index[l] * cfg.base_stride[l];
+  std::array<int64_t, kLevels> t{};
+  int32_t* row = buffers_[ns].data() + static_cast<size_t>(cfg.tile_addr) * lanes;
+  int lane = 0;
+  for (int64_t k = 0; k < elements; ++k) {
+    if (addr < 0 || addr >= config_.dram_words) {
+      throw UserError(fmt::format("instruction {}: {} element {} {} DRAM word {}, outside 0..{}",
+                                  pc, name, k, store ? "writes" : "reads", addr,
+                                  config_.dram_words - 1));
+    }
+    int32_t& word = dram_[static_cast<size_t>(addr)];
+    if (store) {
+      word = SignExtend(row[lane], bits);
+    } else {
+      row[lane] = SignExtend(word, bits);
+    }
+    if (++lane == size) {
+      lane = 0;
+      row += lanes;
+    }
+    for (int l = kLevels - 1; l >= 0; --l) {  // tile odometer, level 7 fastest
+      addr += cfg.tile_stride[l];
+      if (++t[l] < cfg.tile_count[l]) break;
+      addr -= t[l] * cfg.tile_stride[l];
+      t[l] = 0;
+    }
+  }
+  for (int l = kLevels - 1; l >= 0; --l) {  // base odometer: the next start walks the next tile
+    if (++cfg.base_index[l] < cfg.base_count[l]) break;
+    cfg.base_index[l] = 0;
+  }
+  return elements;
+}
+
+void TandemSim::Walk(const PermWalk& w, int64_t count, int ns, const char* side, int pc,
+                     std::vector<int64_t>& out) const {
+  const int64_t flat = static_cast<int64_t>(config_.lanes) * config_.depth;
+  out.resize(static_cast<size_t>(count));
+  std::array<int64_t, kLevels> i{};
+  int64_t f = w.base;
+  for (int64_t k = 0; k < count; ++k) {
+    if (f < 0 || f >= flat) {
+      throw UserError(fmt::format(
+          "instruction {}: perm.start {} element {} is at flat position {} of {}, outside 0..{}",
+          pc, side, k, f, NamespaceName(ns), flat - 1));
+    }
+    out[static_cast<size_t>(k)] = f;
+    for (int d = kLevels - 1; d >= 0; --d) {  // odometer, dim 7 fastest
+      f += w.stride[d];
+      if (++i[d] < w.count[d]) break;
+      f -= i[d] * w.stride[d];
+      i[d] = 0;
+    }
+  }
+}
+
+int64_t TandemSim::Permute(const Op& op, int pc) {
+  const int dst_ns = static_cast<int>(op.ops[0].value);
+  const int src_ns = static_cast<int>(op.ops[1].value);
+  if (dst_ns == kImmNs || src_ns == kImmNs) {
+    throw UserError(fmt::format(
+        "instruction {}: perm.start cannot use imm (source and destination are obuf, ibuf, "
+        "vmem1 or vmem2)",
+        pc));
+  }
+  if (op.ops[2].value != 0) {
+    throw UserError(fmt::format(
+        "instruction {}: perm.start shuffle = 1 is reserved (the bank shuffle is not defined)",
+        pc));
+  }
+  const int64_t n_src = Product(perm_[0].count);
+  const int64_t n_dst = Product(perm_[1].count);
+  if (n_src != n_dst) {
+    throw UserError(
+        fmt::format("instruction {}: perm.start src walk has {} elements but dst walk has {}", pc,
+                    n_src, n_dst));
+  }
+  if (n_src > config_.max_slots) {
+    throw UserError(fmt::format(
+        "instruction {}: perm.start moves {} elements, more than the simulator's bound of {} "
+        "(config max_slots)",
+        pc, n_src, config_.max_slots));
+  }
+  Walk(perm_[0], n_src, src_ns, "src", pc, walk_src_);
+  Walk(perm_[1], n_dst, dst_ns, "dst", pc, walk_dst_);
+  if (src_ns == dst_ns) {  // disjoint walks: the result cannot depend on read/write timing
+    for (int64_t f : walk_src_) mark_[static_cast<size_t>(f)] = 1;
+    int64_t shared = -1;
+    for (int64_t f : walk_dst_) {
+      if (mark_[static_cast<size_t>(f)]) {
+        shared = f;
+        break;
+      }
+    }
+    for (int64_t f : walk_src_) mark_[static_cast<size_t>(f)] = 0;
+    if (shared >= 0) {
+      throw UserError(fmt::format(
+          "instruction {}: perm.start src and dst walks in {} share flat position {} (row {}, "
+          "lane {})",
+          pc, NamespaceName(src_ns), shared, shared / config_.lanes, shared % config_.lanes));
+    }
+  }
+  const int32_t* src = buffers_[src_ns].data();
+  int32_t* dst = buffers_[dst_ns].data();
+  for (size_t k = 0; k < walk_src_.size(); ++k) dst[walk_dst_[k]] = src[walk_src_[k]];
+  return n_src;
+}
+
+int64_t TandemSim::Address(const Op& op, int k) const {
+  const auto& o = op.ops[k];
+  int64_t a = iterators_[static_cast<size_t>(o.value)][static_cast<size_t>(o.iter)].offset;
+  for (int l = 0; l < active_levels_; ++l) {
+    const auto& it = levels_[l].iter[k];
+    if (it[0] >= 0) a += index_[l] * iterators_[it[0]][it[1]].stride;
+  }
+  return a;
+}
+
+void TandemSim::Compute(const Op& op, int pc, int64_t cycle) {
+  static constexpr const char* kRole[] = {"dst", "src1", "src2"};
+  const int lanes = config_.lanes;
+  const auto& ops = op.ops;
+  const int func = op.func;
+  // Spacing rule (item 14): a row written by a compute instruction issued fewer than 3 cycles
+  // earlier has not been written back yet when this instruction reads it.
+  const auto check_spacing = [&](int k, int ns, int64_t row) {
+    const int64_t distance = cycle - write_cycle_[ns][row];
+    if (distance < 3) {
+      throw UserError(fmt::format(
+          "instruction {}: {} reads {} row {}, which instruction {} writes only {} cycle{} "
+          "earlier (the spacing rule needs at least 3)",
+          pc, kRole[k], NamespaceName(ns), row, write_pc_[ns][row], distance,
+          distance == 1 ? "" : "s"));
+    }
   };
   const int dst_ns = static_cast<int>(ops[0].value);
-  const FixedPoint& fp = format_;
-  for (int lane = 0; lane < config_.lanes; ++lane) {
-    const int32_t x = value(1, a1, lane);
-    const int32_t y = n > 2 ? value(2, a2, lane) : 0;
-    int32_t& d = Cell(dst_ns, lane, dst_addr, pc);
-    switch (instr.def->opcode) {
-      case Opcode::kAlu:
-        switch (func) {
-          case 0:
-            d = Add(x, y);
-            break;
-          case 1:
-            d = Sub(x, y);
-            break;
-          case 2:
-            d = Mul(x, y, fp);
-            break;
-          case 3:
-            d = Add(d, Mul(x, y, fp));
-            break;
-          case 4:
-            d = Div(x, y);
-            break;
-          case 5:
-            d = x > y ? x : y;
-            break;
-          case 6:
-            d = x < y ? x : y;
-            break;
-          case 7:
-            d = ShiftRight(x, y);
-            break;
-          case 8:
-            d = ShiftLeft(x, y);
-            break;
-          case 9:
-            d = x;
-            break;
-          case 10:
-            if ((y & 1) == 1) d = x;
-            break;
-          case 11:
-            if ((y & 1) == 0) d = x;
-            break;
-          case 12:
-            d = ~x;
-            break;
-          case 13:
-            d = x & y;
-            break;
-          default:
-            d = x | y;
-            break;  // 14; 15 (nop) returned above
+  const int64_t dst_row = Address(op, 0);
+  CheckRow(dst_ns, dst_row, pc);
+  static constexpr int32_t kZero = 0;
+  const int32_t* src[2] = {&kZero, &kZero};
+  int step[2] = {0, 0};
+  for (int k = 1; k < op.num_ops; ++k) {
+    const int ns = static_cast<int>(ops[k].value);
+    if (ns == kImmNs) {  // broadcast, no address, never a hazard
+      src[k - 1] = &imm_[static_cast<size_t>(ops[k].iter)];
+      continue;
+    }
+    const int64_t row = Address(op, k);
+    CheckRow(ns, row, pc);
+    check_spacing(k, ns, row);
+    src[k - 1] = buffers_[ns].data() + row * lanes;
+    step[k - 1] = 1;
+  }
+  const bool alu = op.opcode == Opcode::kAlu;
+  const bool cmov = alu && (func == 10 || func == 11);
+  if (alu && (func == 3 || cmov)) check_spacing(0, dst_ns, dst_row);  // dst is an operand
+  int32_t* d = buffers_[dst_ns].data() + dst_row * lanes;
+  const int32_t* x = src[0];
+  const int32_t* y = src[1];
+  const int sx = step[0], sy = step[1];
+  const FixedPoint fp = format_;
+  switch (op.opcode) {
+    case Opcode::kAlu:
+      switch (func) {
+        case 0:
+          Map(lanes, d, x, sx, y, sy, [](int32_t a, int32_t b, int32_t) { return Add(a, b); });
+          break;
+        case 1:
+          Map(lanes, d, x, sx, y, sy, [](int32_t a, int32_t b, int32_t) { return Sub(a, b); });
+          break;
+        case 2:
+          Map(lanes, d, x, sx, y, sy, [&](int32_t a, int32_t b, int32_t) { return Mul(a, b, fp); });
+          break;
+        case 3:
+          Map(lanes, d, x, sx, y, sy,
+              [&](int32_t a, int32_t b, int32_t o) { return Add(o, Mul(a, b, fp)); });
+          break;
+        case 4:
+          Map(lanes, d, x, sx, y, sy, [](int32_t a, int32_t b, int32_t) { return Div(a, b); });
+          break;
+        case 5:
+          Map(lanes, d, x, sx, y, sy, [](int32_t a, int32_t b, int32_t) { return std::max(a, b); });
+          break;
+        case 6:
+          Map(lanes, d, x, sx, y, sy, [](int32_t a, int32_t b, int32_t) { return std::min(a, b); });
+          break;
+        case 7:
+          Map(lanes, d, x, sx, y, sy,
+              [](int32_t a, int32_t b, int32_t) { return ShiftRight(a, b); });
+          break;
+        case 8:
+          Map(lanes, d, x, sx, y, sy,
+              [](int32_t a, int32_t b, int32_t) { return ShiftLeft(a, b); });
+          break;
+        case 9:
+          Map(lanes, d, x, sx, y, sy, [](int32_t a, int32_t, int32_t) { return a; });
+          break;
+        case 10:
+        case 11: {  // cmov.t / cmov.f: write only the lanes whose test passes
+          const int32_t want = func == 10 ? 1 : 0;
+          for (int l = 0; l < lanes; ++l) {
+            const bool pass = (y[l * sy] & 1) == want;
+            mask_[l] = pass;
+            if (pass) d[l] = x[l * sx];
+          }
+          break;
         }
-        break;
-      case Opcode::kCalculus:
-        switch (func) {
-          case 0:
-            d = x >= 0 ? x : 0;
-            break;
-          case 1:
-            d = x >= 0 ? x : Mul(x, y, fp);
-            break;
-          case 2:
-            d = Abs(x);
-            break;
-          default:
-            d = Sign(x);
-            break;
-        }
-        break;
-      case Opcode::kComparison:
-        switch (func) {
-          case 0:
-            d = x == y;
-            break;
-          case 1:
-            d = x != y;
-            break;
-          case 2:
-            d = x > y;
-            break;
-          case 3:
-            d = x >= y;
-            break;
-          case 4:
-            d = x < y;
-            break;
-          default:
-            d = x <= y;
-            break;
-        }
-        break;
-      default:  // DATATYPE_CAST
-        switch (func) {
-          case 0:
-            d = CastNarrow(x, 16, fp);
-            break;
-          case 1:
-            d = CastNarrow(x, 8, fp);
-            break;
-          case 2:
-            d = CastNarrow(x, 4, fp);
-            break;
-          case 3:
-            d = CastWiden(x, 16, fp);
-            break;
-          case 4:
-            d = CastWiden(x, 8, fp);
-            break;
-          case 5:
-            d = CastWiden(x, 4, fp);
-            break;
-          case 8:
-            d = Floor(x, fp.src1_frac);
-            break;
-          default:
-            d = Ceil(x, fp.src1_frac);
-            break;
-        }
-        break;
+        case 12:
+          Map(lanes, d, x, sx, y, sy, [](int32_t a, int32_t, int32_t) { return ~a; });
+          break;
+        case 13:
+          Map(lanes, d, x, sx, y, sy, [](int32_t a, int32_t b, int32_t) { return a & b; });
+          break;
+        default:  // 14 or; 15 (nop) never reaches here
+          Map(lanes, d, x, sx, y, sy, [](int32_t a, int32_t b, int32_t) { return a | b; });
+          break;
+      }
+      break;
+    case Opcode::kCalculus:
+      switch (func) {
+        case 0:
+          Map(lanes, d, x, sx, y, sy, [](int32_t a, int32_t, int32_t) { return a >= 0 ? a : 0; });
+          break;
+        case 1:
+          Map(lanes, d, x, sx, y, sy,
+              [&](int32_t a, int32_t b, int32_t) { return a >= 0 ? a : Mul(a, b, fp); });
+          break;
+        case 2:
+          Map(lanes, d, x, sx, y, sy, [](int32_t a, int32_t, int32_t) { return Abs(a); });
+          break;
+        default:
+          Map(lanes, d, x, sx, y, sy, [](int32_t a, int32_t, int32_t) { return Sign(a); });
+          break;
+      }
+      break;
+    case Opcode::kComparison:
+      switch (func) {
+        case 0:
+          Map(lanes, d, x, sx, y, sy,
+              [](int32_t a, int32_t b, int32_t) -> int32_t { return a == b; });
+          break;
+        case 1:
+          Map(lanes, d, x, sx, y, sy,
+              [](int32_t a, int32_t b, int32_t) -> int32_t { return a != b; });
+          break;
+        case 2:
+          Map(lanes, d, x, sx, y, sy,
+              [](int32_t a, int32_t b, int32_t) -> int32_t { return a > b; });
+          break;
+        case 3:
+          Map(lanes, d, x, sx, y, sy,
+              [](int32_t a, int32_t b, int32_t) -> int32_t { return a >= b; });
+          break;
+        case 4:
+          Map(lanes, d, x, sx, y, sy,
+              [](int32_t a, int32_t b, int32_t) -> int32_t { return a < b; });
+          break;
+        default:
+          Map(lanes, d, x, sx, y, sy,
+              [](int32_t a, int32_t b, int32_t) -> int32_t { return a <= b; });
+          break;
+      }
+      break;
+    default: {  // DATATYPE_CAST
+      static constexpr int kBits[] = {16, 8, 4, 16, 8, 4};
+      if (func <= 2) {
+        const int bits = kBits[func];
+        Map(lanes, d, x, sx, y, sy,
+            [&](int32_t a, int32_t, int32_t) { return CastNarrow(a, bits, fp); });
+      } else if (func <= 5) {
+        const int bits = kBits[func];
+        Map(lanes, d, x, sx, y, sy,
+            [&](int32_t a, int32_t, int32_t) { return CastWiden(a, bits, fp); });
+      } else if (func == 8) {
+        Map(lanes, d, x, sx, y, sy,
+            [&](int32_t a, int32_t, int32_t) { return Floor(a, fp.src1_frac); });
+      } else {
+        Map(lanes, d, x, sx, y, sy,
+            [&](int32_t a, int32_t, int32_t) { return Ceil(a, fp.src1_frac); });
+      }
+      break;
+    }
+  }
+  ++compute_count_;
+  // A cmov whose test fails in every lane still occupies the write port: the row counts as
+  // written for the spacing rule (the rule is a property of the program, not of the data).
+  write_cycle_[dst_ns][dst_row] = cycle;
+  write_pc_[dst_ns][dst_row] = pc;
+  if (!config_.record_commits) return;
+  Commit& c = commits_.emplace_back();
+  c.cycle = cycle + 5;
+  c.pc = pc;
+  c.ns = dst_ns;
+  c.addr = static_cast<int>(dst_row);
+  c.written.assign(lanes, 1);
+  c.data.assign(d, d + lanes);
+  if (cmov) {
+    for (int l = 0; l < lanes; ++l) {
+      c.written[l] = mask_[l];
+      if (!mask_[l]) c.data[l] = 0;
     }
   }
 }
