@@ -144,6 +144,10 @@ void TandemSim::Run(std::span<const uint32_t> program) {
     op.opcode = instr.def->opcode;
     op.func = instr.def->func;
     op.num_ops = static_cast<int>(instr.operands.size());
+    if (instr.operands.size() > op.ops.size()) {
+      throw UserError(fmt::format("instruction {}: '{}' has more operands than the simulator holds",
+                                  pc, instr.def->mnemonic));
+    }
     std::copy(instr.operands.begin(), instr.operands.end(), op.ops.begin());
     program_.push_back(op);
   }
@@ -404,7 +408,8 @@ int64_t TandemSim::TileLdSt(const Op& op, int pc) {
   int64_t addr = cfg.base_addr;
   for (int l = 0; l < kLevels; ++l) addr += cfg.base_index[l] * cfg.base_stride[l];
   std::array<int64_t, kLevels> t{};
-  int32_t* row = buffers_[ns].data() + static_cast<size_t>(cfg.tile_addr) * lanes;
+  int32_t* row =
+      elements > 0 ? buffers_[ns].data() + static_cast<size_t>(cfg.tile_addr) * lanes : nullptr;
   int lane = 0;
   for (int64_t k = 0; k < elements; ++k) {
     if (addr < 0 || addr >= config_.dram_words) {
@@ -436,24 +441,42 @@ int64_t TandemSim::TileLdSt(const Op& op, int pc) {
   return elements;
 }
 
-void TandemSim::Walk(const PermWalk& w, int64_t count, int ns, const char* side, int pc,
-                     std::vector<int64_t>& out) const {
+namespace {
+
+// Odometer over a permute walk (dim 7 fastest): the flat position of element 0, 1, 2, ...
+class Cursor {
+ public:
+  Cursor(int64_t base, const std::array<int64_t, isa::tandem::kMaxLoopLevels>& count,
+         const std::array<int64_t, isa::tandem::kMaxLoopLevels>& stride)
+      : count_(count), stride_(stride), pos_(base) {}
+  int64_t Pos() const { return pos_; }
+  void Next() {
+    for (int d = isa::tandem::kMaxLoopLevels - 1; d >= 0; --d) {
+      pos_ += stride_[d];
+      if (++i_[d] < count_[d]) return;
+      pos_ -= i_[d] * stride_[d];
+      i_[d] = 0;
+    }
+  }
+
+ private:
+  const std::array<int64_t, isa::tandem::kMaxLoopLevels>& count_;
+  const std::array<int64_t, isa::tandem::kMaxLoopLevels>& stride_;
+  int64_t pos_;
+  std::array<int64_t, isa::tandem::kMaxLoopLevels> i_{};
+};
+
+}  // namespace
+
+void TandemSim::CheckWalk(const PermWalk& w, int64_t count, int ns, const char* side,
+                          int pc) const {
   const int64_t flat = static_cast<int64_t>(config_.lanes) * config_.depth;
-  out.resize(static_cast<size_t>(count));
-  std::array<int64_t, kLevels> i{};
-  int64_t f = w.base;
-  for (int64_t k = 0; k < count; ++k) {
-    if (f < 0 || f >= flat) {
+  Cursor c(w.base, w.count, w.stride);
+  for (int64_t k = 0; k < count; ++k, c.Next()) {
+    if (c.Pos() < 0 || c.Pos() >= flat) {
       throw UserError(fmt::format(
           "instruction {}: perm.start {} element {} is at flat position {} of {}, outside 0..{}",
-          pc, side, k, f, NamespaceName(ns), flat - 1));
-    }
-    out[static_cast<size_t>(k)] = f;
-    for (int d = kLevels - 1; d >= 0; --d) {  // odometer, dim 7 fastest
-      f += w.stride[d];
-      if (++i[d] < w.count[d]) break;
-      f -= i[d] * w.stride[d];
-      i[d] = 0;
+          pc, side, k, c.Pos(), NamespaceName(ns), flat - 1));
     }
   }
 }
@@ -472,31 +495,34 @@ int64_t TandemSim::Permute(const Op& op, int pc) {
         "instruction {}: perm.start shuffle = 1 is reserved (the bank shuffle is not defined)",
         pc));
   }
-  const int64_t n_src = Product(perm_[0].count);
-  const int64_t n_dst = Product(perm_[1].count);
-  if (n_src != n_dst) {
-    throw UserError(
-        fmt::format("instruction {}: perm.start src walk has {} elements but dst walk has {}", pc,
-                    n_src, n_dst));
+  const PermWalk& rd = perm_[0];
+  const PermWalk& wr = perm_[1];
+  const int64_t n = Product(rd.count);
+  const int64_t n_dst = Product(wr.count);
+  if (n != n_dst) {
+    throw UserError(fmt::format(
+        "instruction {}: perm.start src walk has {} elements but dst walk has {}", pc, n, n_dst));
   }
-  if (n_src > config_.max_slots) {
+  if (n > config_.max_slots) {
     throw UserError(fmt::format(
         "instruction {}: perm.start moves {} elements, more than the simulator's bound of {} "
         "(config max_slots)",
-        pc, n_src, config_.max_slots));
+        pc, n, config_.max_slots));
   }
-  Walk(perm_[0], n_src, src_ns, "src", pc, walk_src_);
-  Walk(perm_[1], n_dst, dst_ns, "dst", pc, walk_dst_);
+  CheckWalk(rd, n, src_ns, "src", pc);
+  CheckWalk(wr, n, dst_ns, "dst", pc);
   if (src_ns == dst_ns) {  // disjoint walks: the result cannot depend on read/write timing
-    for (int64_t f : walk_src_) mark_[static_cast<size_t>(f)] = 1;
+    const auto mark = [&](uint8_t v) {
+      Cursor c(rd.base, rd.count, rd.stride);
+      for (int64_t k = 0; k < n; ++k, c.Next()) mark_[static_cast<size_t>(c.Pos())] = v;
+    };
+    mark(1);
     int64_t shared = -1;
-    for (int64_t f : walk_dst_) {
-      if (mark_[static_cast<size_t>(f)]) {
-        shared = f;
-        break;
-      }
+    Cursor c(wr.base, wr.count, wr.stride);
+    for (int64_t k = 0; k < n && shared < 0; ++k, c.Next()) {
+      if (mark_[static_cast<size_t>(c.Pos())]) shared = c.Pos();
     }
-    for (int64_t f : walk_src_) mark_[static_cast<size_t>(f)] = 0;
+    mark(0);
     if (shared >= 0) {
       throw UserError(fmt::format(
           "instruction {}: perm.start src and dst walks in {} share flat position {} (row {}, "
@@ -506,8 +532,10 @@ int64_t TandemSim::Permute(const Op& op, int pc) {
   }
   const int32_t* src = buffers_[src_ns].data();
   int32_t* dst = buffers_[dst_ns].data();
-  for (size_t k = 0; k < walk_src_.size(); ++k) dst[walk_dst_[k]] = src[walk_src_[k]];
-  return n_src;
+  Cursor from(rd.base, rd.count, rd.stride);
+  Cursor to(wr.base, wr.count, wr.stride);
+  for (int64_t k = 0; k < n; ++k, from.Next(), to.Next()) dst[to.Pos()] = src[from.Pos()];
+  return n;
 }
 
 int64_t TandemSim::Address(const Op& op, int k) const {

@@ -415,6 +415,17 @@ TEST(TandemPermute, RejectsSameBufferWalksThatShareAPosition) {
        "3)"});
 }
 
+TEST(TandemPermute, ARejectedOverlapLeavesNoTrace) {
+  TandemSim sim = WithRampVmem1();
+  const std::string shape =
+      "perm.set_iter src, 7, 8\nperm.set_stride src, 7, 1\nperm.set_iter dst, 7, 8\n"
+      "perm.set_stride dst, 7, 1\n";
+  EXPECT_THROW(RunText(sim, shape + "perm.set_base dst, 4\nperm.start vmem1, vmem1, 0"), UserError);
+  // Now read flat 8..15 and write flat 0..7, which the rejected read walk had covered.
+  RunText(sim, shape + "perm.set_base src, 8\nperm.set_base dst, 0\nperm.start vmem1, vmem1, 0");
+  for (int f = 0; f < 8; ++f) EXPECT_EQ(sim.Read(Namespace::kVmem1, f % 4, f / 4), 1008 + f);
+}
+
 TEST(TandemPermute, RejectsShuffle) {
   ExpectError("perm.start vmem2, vmem1, 1", {"instruction 0: perm.start shuffle = 1 is reserved"});
 }
