@@ -7,6 +7,13 @@ namespace accelgen::golden::tandem {
 namespace {
 constexpr int64_t kMin = std::numeric_limits<int32_t>::min();
 constexpr int64_t kMax = std::numeric_limits<int32_t>::max();
+
+// The fraction mask M = 2^f - 1 of a 32-bit word: 0 for f <= 0, all ones for f >= 32.
+int64_t FracMask(int frac) {
+  if (frac <= 0) return 0;
+  return frac >= 32 ? 0xffffffffLL : (int64_t{1} << frac) - 1;
+}
+
 }  // namespace
 
 int32_t SatBits(int64_t v, int bits) {
@@ -21,18 +28,15 @@ int32_t Div(int32_t a, int32_t b) {
 }
 
 int32_t Floor(int32_t a, int frac) {
-  if (frac <= 0) return a;
-  if (frac >= 32) return a < 0 ? static_cast<int32_t>(kMin) : 0;
-  const int64_t unit = int64_t{1} << frac;
-  return static_cast<int32_t>(int64_t{a} & ~(unit - 1));
+  return static_cast<int32_t>(static_cast<uint32_t>(a) & ~static_cast<uint32_t>(FracMask(frac)));
 }
 
+// ceil(x) = sat32(x + M) & ~M: when x + M overflows, the result is the largest integer value
+// the format holds (INT32_MAX with its fraction bits cleared), so ceil always yields an integer.
 int32_t Ceil(int32_t a, int frac) {
-  if (frac <= 0) return a;
-  if (frac >= 32) return a > 0 ? static_cast<int32_t>(kMax) : 0;
-  const int64_t unit = int64_t{1} << frac;
-  const int64_t up = (int64_t{a} + unit - 1) & ~(unit - 1);
-  return Sat32(up);
+  const int64_t m = FracMask(frac);
+  return static_cast<int32_t>(static_cast<uint32_t>(Sat32(int64_t{a} + m)) &
+                              ~static_cast<uint32_t>(m));
 }
 
 int32_t CastNarrow(int32_t a, int bits, const FixedPoint& fp) {
