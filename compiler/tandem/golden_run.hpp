@@ -1,0 +1,21 @@
+// Runs a compiled Tandem operator on the golden simulator (golden_model/tandem): DRAM prepared
+// with PrepareDram, the whole program (DAE transfers included) executed, outputs read back.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "compiler/tandem/ops.hpp"
+
+namespace accelgen::compiler::tandem {
+
+struct GoldenRun {
+  std::vector<std::vector<int32_t>> outputs;  // one per CompiledOp::outputs region
+  int64_t cycles = 0;                         // done cycle of the generated pipeline
+  int64_t slots = 0;                          // issue slots
+  int64_t compute = 0;                        // compute instructions executed (all lanes each)
+};
+
+GoldenRun RunOnGolden(const CompiledOp& op, const std::vector<std::vector<int32_t>>& inputs);
+
+}  // namespace accelgen::compiler::tandem

@@ -1,0 +1,453 @@
+// Tandem operation templates (compiler/tandem) against double-precision references written from
+// the ONNX operator definitions. Each compiled program (DAE loads and stores included) runs on the
+// golden simulator, which also enforces the spacing rule; outputs are dequantized and compared
+// with a stated bound. Shapes include sizes that are not multiples of the lane count and sizes
+// that need several tiles (small buffer depths make tiling cheap to exercise).
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <functional>
+#include <random>
+
+#include "common/error.hpp"
+#include "compiler/tandem/golden_run.hpp"
+#include "compiler/tandem/ops.hpp"
+#include "compiler/tandem/program.hpp"
+#include "golden_model/tandem/tandem_sim.hpp"
+#include "isa/tandem/asm.hpp"
+
+namespace accelgen::compiler::tandem {
+namespace {
+
+using Shape = std::vector<int64_t>;
+
+int64_t Count(const Shape& s) {
+  int64_t n = 1;
+  for (int64_t d : s) n *= d;
+  return n;
+}
+
+// Seeded int8 data with the corners -128, -1, 0, 1, 127 at the front.
+std::vector<int32_t> Int8Data(int64_t n, uint32_t seed, int lo = -128, int hi = 127) {
+  std::mt19937 rng(seed);
+  std::uniform_int_distribution<int> d(lo, hi);
+  std::vector<int32_t> v(n);
+  const int corners[] = {lo, hi, 0, -1, 1};
+  for (int64_t i = 0; i < n; ++i) v[i] = i < 5 ? std::clamp(corners[i], lo, hi) : d(rng);
+  return v;
+}
+
+double Deq(int32_t q, QParams p) { return p.scale * (q - p.zero_point); }
+
+// Largest |dequantized output − reference| in units of the output scale; the reference is
+// clamped to what int8 at that scale can represent.
+double MaxErrorLsb(const std::vector<int32_t>& got, const std::vector<double>& ref, QParams y) {
+  EXPECT_EQ(got.size(), ref.size());
+  const double lo = Deq(-128, y), hi = Deq(127, y);
+  double worst = 0;
+  for (size_t i = 0; i < got.size() && i < ref.size(); ++i) {
+    EXPECT_GE(got[i], -128);
+    EXPECT_LE(got[i], 127);
+    worst = std::max(worst, std::fabs(Deq(got[i], y) - std::clamp(ref[i], lo, hi)) / y.scale);
+  }
+  return worst;
+}
+
+const std::vector<TandemTarget> kTargets = {{8, 64}, {32, 64}};
+
+void ExpectListingAssembles(const CompiledOp& op) {
+  EXPECT_EQ(isa::tandem::Assemble(op.tasm, op.name), op.program) << op.name;
+}
+
+// --- element-wise ---------------------------------------------------------------------------
+
+const std::vector<Shape> kEltShapes = {{1}, {7}, {3, 5, 7}, {2, 700}, {1, 3, 33, 29}};
+
+void CheckUnary(const std::function<CompiledOp(const TandemTarget&, const Shape&)>& compile,
+                const std::function<double(double)>& ref_fn, QParams x, QParams y, double bound_lsb,
+                uint32_t seed) {
+  for (const TandemTarget& t : kTargets) {
+    for (const Shape& s : kEltShapes) {
+      const CompiledOp op = compile(t, s);
+      const auto in = Int8Data(Count(s), seed++);
+      const GoldenRun run = RunOnGolden(op, {in});
+      std::vector<double> ref(in.size());
+      for (size_t i = 0; i < in.size(); ++i) ref[i] = ref_fn(Deq(in[i], x));
+      const double err = MaxErrorLsb(run.outputs[0], ref, y);
+      EXPECT_LE(err, bound_lsb) << op.name << " lanes " << t.lanes << " n " << in.size() << " seed " << seed - 1;
+      ExpectListingAssembles(op);
+    }
+  }
+}
+
+TEST(TandemCompiler, ReluIsExact) {
+  fmt::print("seed 100\n");
+  const QParams x{0.05, 0};
+  CheckUnary([&](const TandemTarget& t, const Shape& s) { return CompileRelu(t, s, x); },
+             [](double v) { return std::max(v, 0.0); }, x, x, 0.0, 100);
+  const QParams xz{0.05, -20};  // non-zero zero point: max(q, zp)
+  CheckUnary([&](const TandemTarget& t, const Shape& s) { return CompileRelu(t, s, xz); },
+             [](double v) { return std::max(v, 0.0); }, xz, xz, 0.0, 150);
+}
+
+TEST(TandemCompiler, LeakyReluWithinOneLsb) {
+  // alpha·x floors once: below 1 LSB, plus alpha's Q16 rounding (|x| <= 128 levels times
+  // 2^-17: 0.001 LSB).
+  fmt::print("seed 200\n");
+  const QParams x{0.1, 0};
+  for (double alpha : {0.01, 0.1, 0.5}) {
+    CheckUnary([&](const TandemTarget& t, const Shape& s) { return CompileLeakyRelu(t, s, x, alpha); },
+               [&](double v) { return v < 0 ? alpha * v : v; }, x, x, 1.001, 200);
+  }
+}
+
+TEST(TandemCompiler, ClipWithinHalfLsb) {
+  // Bounds are rounded to the nearest level: at most half an LSB, elsewhere exact.
+  fmt::print("seed 300\n");
+  const QParams x{0.1, 3};
+  CheckUnary([&](const TandemTarget& t, const Shape& s) { return CompileClip(t, s, x, -2.02, 6.0); },
+             [](double v) { return std::clamp(v, -2.02, 6.0); }, x, x, 0.5 + 1e-9, 300);
+}
+
+TEST(TandemCompiler, CastIsExactFloorWithSaturation) {
+  // int32 in Q8 to int8 in Q2: floor(x / 2^6), saturated to int8; the reference is that exactly.
+  fmt::print("seed 400\n");
+  for (const TandemTarget& t : kTargets) {
+    for (const Shape& s : kEltShapes) {
+      const CompiledOp op = CompileCast(t, s, 8, 2);
+      std::mt19937 rng(400 + Count(s));
+      std::uniform_int_distribution<int32_t> d(-20000, 20000);
+      std::vector<int32_t> in(Count(s));
+      for (auto& v : in) v = d(rng);
+      in[0] = INT32_MIN;
+      if (in.size() > 1) in[1] = INT32_MAX;
+      const auto got = RunOnGolden(op, {in}).outputs[0];
+      for (size_t i = 0; i < in.size(); ++i) {
+        const double ref = std::clamp(std::floor(in[i] / 64.0), -128.0, 127.0);
+        ASSERT_EQ(got[i], ref) << "element " << i << " of " << in[i];
+      }
+      ExpectListingAssembles(op);
+    }
+  }
+}
+
+void CheckBinary(Binary kind, QParams a, QParams b, QParams y, double bound_lsb, uint32_t seed) {
+  for (const TandemTarget& t : kTargets) {
+    for (const Shape& s : kEltShapes) {
+      const CompiledOp op = CompileBinary(t, kind, s, a, b, y);
+      const auto va = Int8Data(Count(s), seed++), vb = Int8Data(Count(s), seed++);
+      const auto got = RunOnGolden(op, {va, vb}).outputs[0];
+      std::vector<double> ref(va.size());
+      for (size_t i = 0; i < va.size(); ++i) {
+        const double p = Deq(va[i], a), q = Deq(vb[i], b);
+        ref[i] = kind == Binary::kAdd ? p + q : (kind == Binary::kSub ? p - q : p * q);
+      }
+      EXPECT_LE(MaxErrorLsb(got, ref, y), bound_lsb) << op.name << " lanes " << t.lanes << " n " << va.size();
+    }
+  }
+}
+
+TEST(TandemCompiler, AddSubWithinHalfLsb) {
+  // Integer sum at scale 2^-s·sy with 22-bit multipliers, one rounding shift: 0.5 LSB plus the
+  // multipliers' relative error 2^-21 (about 0.02 LSB at these scales).
+  fmt::print("seed 500\n");
+  CheckBinary(Binary::kAdd, {0.05, 0}, {0.03, 0}, {0.08, 0}, 0.52, 500);
+  CheckBinary(Binary::kAdd, {0.02, 10}, {0.07, -5}, {0.06, -3}, 0.52, 520);
+  CheckBinary(Binary::kSub, {0.04, 2}, {0.05, 0}, {0.09, 1}, 0.52, 540);
+}
+
+TEST(TandemCompiler, MulWithinOneLsb) {
+  // Exact integer product, then the gemmlowp requantization: one floor and round half up, below
+  // 1 LSB in total (m0 has 31 bits).
+  fmt::print("seed 600\n");
+  CheckBinary(Binary::kMul, {0.05, 0}, {0.04, 0}, {0.1, 0}, 1.0, 600);
+  CheckBinary(Binary::kMul, {0.02, 7}, {0.03, -9}, {0.02, 4}, 1.0, 620);
+}
+
+// GELU(x) = x/2 · (1 + erf(x/√2)) (ONNX Gelu, approximate = "none").
+double Gelu(double x) { return 0.5 * x * (1 + std::erf(x / std::sqrt(2.0))); }
+// I-BERT's real-valued i-GELU (the polynomial alone, no integer effects): the approximation error.
+double IGeluReal(double x) {
+  constexpr double a = -0.2888, b = -1.769;
+  const double u = x / std::sqrt(2.0);
+  const double l = (u < 0 ? -1 : (u > 0 ? 1 : 0)) * (a * std::pow(std::min(std::fabs(u), -b) + b, 2) + 1);
+  return 0.5 * x * (1 + l);
+}
+
+TEST(TandemCompiler, GeluWithinIBertApproximation) {
+  // Bound: I-BERT's polynomial error (max over the input range, computed below in real
+  // arithmetic) + 1 LSB of output requantization + 1 LSB for the integer constants qb, qc, q1
+  // (floors of b/S', 1/(aS'²)).
+  fmt::print("seed 700\n");
+  const QParams x{1.0 / 16, 0}, y{1.0 / 16, 0};
+  double poly = 0;
+  for (int q = -128; q <= 127; ++q) poly = std::max(poly, std::fabs(IGeluReal(q * x.scale) - Gelu(q * x.scale)));
+  fmt::print("i-GELU polynomial error on the input grid: {:.4f} ({:.2f} LSB)\n", poly, poly / y.scale);
+  // Every int8 input once, on each target, plus a tiled shape.
+  std::vector<int32_t> all(256);
+  for (int i = 0; i < 256; ++i) all[i] = i - 128;
+  for (const TandemTarget& t : kTargets) {
+    for (const Shape& s : std::vector<Shape>{{256}, {5, 300}}) {
+      const CompiledOp op = CompileGelu(t, s, x, y);
+      const auto in = s[0] == 256 ? all : Int8Data(Count(s), 700);
+      const auto got = RunOnGolden(op, {in}).outputs[0];
+      std::vector<double> ref(in.size());
+      for (size_t i = 0; i < in.size(); ++i) ref[i] = Gelu(Deq(in[i], x));
+      const double err = MaxErrorLsb(got, ref, y);
+      fmt::print("Gelu lanes {} n {}: max error {:.3f} LSB\n", t.lanes, in.size(), err);
+      EXPECT_LE(err, poly / y.scale + 2.0);
+    }
+  }
+}
+
+// --- reductions -----------------------------------------------------------------------------
+
+TEST(TandemCompiler, ReduceMeanAndGlobalAveragePoolWithinOneLsb) {
+  // Exact integer sum, one requantization by sx/(K·sy): below 1 LSB.
+  fmt::print("seed 800\n");
+  const QParams x{0.05, 4}, y{0.02, -2};
+  for (const TandemTarget& t : kTargets) {
+    for (const auto& [m, k] : std::vector<std::pair<int64_t, int64_t>>{{1, 1}, {5, 7}, {45, 13}, {70, 64}, {3, 33}}) {
+      const CompiledOp op = CompileReduceMean(t, m, k, x, y);
+      const auto in = Int8Data(m * k, 800 + m);
+      const auto got = RunOnGolden(op, {in}).outputs[0];
+      std::vector<double> ref(m, 0);
+      for (int64_t i = 0; i < m; ++i) {
+        for (int64_t j = 0; j < k; ++j) ref[i] += Deq(in[i * k + j], x) / k;
+      }
+      EXPECT_LE(MaxErrorLsb(got, ref, y), 1.0) << "lanes " << t.lanes << " M " << m << " K " << k;
+    }
+    // GlobalAveragePool: NCHW, one output per (n, c).
+    const Shape nchw{2, 19, 5, 6};
+    const CompiledOp op = CompileGlobalAveragePool(t, nchw, x, y);
+    const auto in = Int8Data(Count(nchw), 850);
+    const auto got = RunOnGolden(op, {in}).outputs[0];
+    std::vector<double> ref(2 * 19, 0);
+    for (int64_t p = 0; p < 2 * 19; ++p) {
+      for (int64_t j = 0; j < 30; ++j) ref[p] += Deq(in[p * 30 + j], x) / 30;
+    }
+    EXPECT_LE(MaxErrorLsb(got, ref, y), 1.0) << "GlobalAveragePool lanes " << t.lanes;
+    ExpectListingAssembles(op);
+  }
+}
+
+TEST(TandemCompiler, ReductionThatDoesNotFitIsRejected) {
+  EXPECT_THROW(CompileReduceMean({8, 64}, 4, 65, {}, {}), UserError);
+  EXPECT_THROW(CompileSoftmax({8, 64}, 4, 100, {0.1, 0}), UserError);
+  EXPECT_THROW(CompileMaxPool({8, 64}, {1, 1, 9, 9}, {}, {}), UserError);
+}
+
+// Softmax(axis = -1): exp(x − max) / Σ exp(x − max).
+TEST(TandemCompiler, SoftmaxWithinIBertApproximation) {
+  // Output scale 1/256 (zero point −128). Bound: 1 LSB for the truncating DIV + 1 LSB for the
+  // i-exp error (I-BERT's polynomial on [−ln2, 0] has relative error below 0.4%, ln2 quantized to
+  // 1/256 adds 0.2% per halving; relative to probabilities ≤ 1 that is below 1/256).
+  fmt::print("seed 900\n");
+  const QParams x{1.0 / 16, 0}, y{1.0 / 256, -128};
+  for (const TandemTarget& t : kTargets) {
+    for (const auto& [m, k] : std::vector<std::pair<int64_t, int64_t>>{{1, 1}, {3, 10}, {37, 16}, {20, 64}}) {
+      const CompiledOp op = CompileSoftmax(t, m, k, x);
+      const auto in = Int8Data(m * k, 900 + k);
+      const auto got = RunOnGolden(op, {in}).outputs[0];
+      std::vector<double> ref(m * k);
+      for (int64_t i = 0; i < m; ++i) {
+        double mx = -1e9, sum = 0;
+        for (int64_t j = 0; j < k; ++j) mx = std::max(mx, Deq(in[i * k + j], x));
+        for (int64_t j = 0; j < k; ++j) sum += std::exp(Deq(in[i * k + j], x) - mx);
+        for (int64_t j = 0; j < k; ++j) ref[i * k + j] = std::exp(Deq(in[i * k + j], x) - mx) / sum;
+      }
+      const double err = MaxErrorLsb(got, ref, y);
+      fmt::print("Softmax lanes {} M {} K {}: max error {:.3f} LSB\n", t.lanes, m, k, err);
+      EXPECT_LE(err, 2.0);
+    }
+  }
+}
+
+// LayerNormalization(axis = -1, epsilon = 0): (x − mean)/sqrt(var) · gamma + beta.
+TEST(TandemCompiler, LayerNormWithinTwoLsb) {
+  // Bound: 1 LSB requantization + 1 LSB for the integer square root (floor, relative error
+  // < 1/sqrt(V)), the Q12 normalised value and the variance shift.
+  fmt::print("seed 1000\n");
+  const QParams x{0.05, 3}, g{0.02, 0}, y{0.05, 0};
+  for (const TandemTarget& t : kTargets) {
+    for (const auto& [m, k] : std::vector<std::pair<int64_t, int64_t>>{{3, 8}, {37, 16}, {5, 20}}) {
+      const CompiledOp op = CompileLayerNorm(t, m, k, x, g, y);
+      const auto in = Int8Data(m * k, 1000 + k);
+      const auto gamma = Int8Data(k, 1001 + k, 20, 127);
+      std::mt19937 rng(1002 + k);
+      std::uniform_int_distribution<int32_t> bd(-40000, 40000);
+      std::vector<int32_t> beta(k);
+      for (auto& v : beta) v = bd(rng);
+      const auto got = RunOnGolden(op, {in, gamma, beta}).outputs[0];
+      std::vector<double> ref(m * k);
+      for (int64_t i = 0; i < m; ++i) {
+        double mean = 0, var = 0;
+        for (int64_t j = 0; j < k; ++j) mean += Deq(in[i * k + j], x) / k;
+        for (int64_t j = 0; j < k; ++j) var += std::pow(Deq(in[i * k + j], x) - mean, 2) / k;
+        for (int64_t j = 0; j < k; ++j) {
+          ref[i * k + j] = (Deq(in[i * k + j], x) - mean) / std::sqrt(var) * g.scale * gamma[j] +
+                           beta[j] * g.scale / 4096.0;
+        }
+      }
+      const double err = MaxErrorLsb(got, ref, y);
+      fmt::print("LayerNorm lanes {} M {} K {}: max error {:.3f} LSB\n", t.lanes, m, k, err);
+      EXPECT_LE(err, 2.0);
+    }
+  }
+}
+
+// --- windows --------------------------------------------------------------------------------
+
+struct WindowCase {
+  Shape nchw;
+  Window w;
+};
+const std::vector<WindowCase> kWindowCases = {
+    {{1, 3, 4, 4}, {2, 2, 2, 2}}, {{2, 5, 7, 7}, {3, 3, 2, 2}}, {{1, 40, 5, 6}, {2, 3, 1, 2}}, {{1, 9, 3, 3}, {3, 3, 1, 1}}};
+
+// ONNX pooling without padding: output (oh, ow) covers rows oh·sh .. + kh − 1, columns likewise.
+template <typename F>
+std::vector<double> PoolRef(const WindowCase& c, const std::vector<int32_t>& in, QParams x, F fold) {
+  const int64_t h = c.nchw[2], w = c.nchw[3], oh = (h - c.w.kh) / c.w.sh + 1, ow = (w - c.w.kw) / c.w.sw + 1;
+  std::vector<double> out;
+  for (int64_t p = 0; p < c.nchw[0] * c.nchw[1]; ++p) {
+    for (int64_t i = 0; i < oh; ++i) {
+      for (int64_t j = 0; j < ow; ++j) {
+        std::vector<double> win;
+        for (int a = 0; a < c.w.kh; ++a) {
+          for (int b = 0; b < c.w.kw; ++b) win.push_back(Deq(in[(p * h + i * c.w.sh + a) * w + j * c.w.sw + b], x));
+        }
+        out.push_back(fold(win));
+      }
+    }
+  }
+  return out;
+}
+
+TEST(TandemCompiler, MaxPoolIsExactAndAveragePoolWithinOneLsb) {
+  fmt::print("seed 1100\n");
+  const QParams x{0.1, -3}, y{0.05, 2};
+  for (const TandemTarget& t : kTargets) {
+    for (const WindowCase& c : kWindowCases) {
+      const auto in = Int8Data(Count(c.nchw), 1100 + c.nchw[1]);
+      const CompiledOp mp = CompileMaxPool(t, c.nchw, c.w, x);
+      const auto ref_max = PoolRef(c, in, x, [](const std::vector<double>& v) { return *std::max_element(v.begin(), v.end()); });
+      EXPECT_EQ(MaxErrorLsb(RunOnGolden(mp, {in}).outputs[0], ref_max, x), 0.0) << "MaxPool lanes " << t.lanes;
+      const CompiledOp ap = CompileAveragePool(t, c.nchw, c.w, x, y);
+      const auto ref_avg = PoolRef(c, in, x, [](const std::vector<double>& v) {
+        double s = 0;
+        for (double e : v) s += e;
+        return s / v.size();
+      });
+      EXPECT_LE(MaxErrorLsb(RunOnGolden(ap, {in}).outputs[0], ref_avg, y), 1.0) << "AveragePool lanes " << t.lanes;
+      ExpectListingAssembles(ap);
+    }
+  }
+}
+
+TEST(TandemCompiler, DepthwiseConvWithinOneLsb) {
+  // Exact int32 accumulation (MACC with strided iterators), one requantization: below 1 LSB.
+  fmt::print("seed 1200\n");
+  const QParams x{0.05, 0}, wq{0.01, 0}, y{0.02, 0};
+  for (const TandemTarget& t : kTargets) {
+    for (const WindowCase& c : kWindowCases) {
+      const int64_t n = c.nchw[0], ch = c.nchw[1], h = c.nchw[2], w = c.nchw[3];
+      const CompiledOp op = CompileDepthwiseConv(t, c.nchw, c.w, x, wq, y);
+      const auto in = Int8Data(Count(c.nchw), 1200 + ch);
+      const auto wt = Int8Data(ch * c.w.kh * c.w.kw, 1201 + ch);
+      std::mt19937 rng(1202 + ch);
+      std::uniform_int_distribution<int32_t> bd(-3000, 3000);
+      std::vector<int32_t> bias(ch);
+      for (auto& v : bias) v = bd(rng);
+      const auto got = RunOnGolden(op, {in, wt, bias}).outputs[0];
+      const int64_t oh = (h - c.w.kh) / c.w.sh + 1, ow = (w - c.w.kw) / c.w.sw + 1;
+      std::vector<double> ref;
+      for (int64_t img = 0; img < n; ++img) {
+        for (int64_t cc = 0; cc < ch; ++cc) {
+          for (int64_t i = 0; i < oh; ++i) {
+            for (int64_t j = 0; j < ow; ++j) {
+              double acc = bias[cc] * x.scale * wq.scale;
+              for (int a = 0; a < c.w.kh; ++a) {
+                for (int b = 0; b < c.w.kw; ++b) {
+                  acc += Deq(in[((img * ch + cc) * h + i * c.w.sh + a) * w + j * c.w.sw + b], x) *
+                         Deq(wt[(cc * c.w.kh + a) * c.w.kw + b], wq);
+                }
+              }
+              ref.push_back(acc);
+            }
+          }
+        }
+      }
+      EXPECT_LE(MaxErrorLsb(got, ref, y), 1.0) << "DepthwiseConv lanes " << t.lanes << " C " << ch;
+    }
+  }
+}
+
+// --- data movement --------------------------------------------------------------------------
+
+TEST(TandemCompiler, TransposeIsExact) {
+  fmt::print("seed 1300\n");
+  const std::vector<std::pair<Shape, std::vector<int>>> cases = {
+      {{5, 7}, {1, 0}}, {{2, 3, 4}, {2, 0, 1}}, {{40, 30}, {1, 0}}, {{2, 3, 5, 7}, {3, 1, 0, 2}}};
+  for (const TandemTarget& t : kTargets) {
+    for (const auto& [shape, perm] : cases) {
+      const CompiledOp op = CompileTranspose(t, shape, perm);
+      std::mt19937 rng(1300);
+      std::vector<int32_t> in(Count(shape));
+      for (auto& v : in) v = static_cast<int32_t>(rng());
+      const auto got = RunOnGolden(op, {in}).outputs[0];
+      // Reference: output index (o_0..o_r-1) reads input index with i[perm[j]] = o_j.
+      const size_t r = shape.size();
+      std::vector<int64_t> o(r, 0);
+      for (size_t k = 0; k < got.size(); ++k) {
+        int64_t src = 0;
+        std::vector<int64_t> idx(r);
+        for (size_t j = 0; j < r; ++j) idx[perm[j]] = o[j];
+        for (size_t i = 0; i < r; ++i) src = src * shape[i] + idx[i];
+        ASSERT_EQ(got[k], in[src]) << "output element " << k;
+        for (int j = static_cast<int>(r) - 1; j >= 0; --j) {
+          if (++o[j] < shape[perm[j]]) break;
+          o[j] = 0;
+        }
+      }
+      ExpectListingAssembles(op);
+    }
+  }
+}
+
+// --- builder --------------------------------------------------------------------------------
+
+TEST(TandemProgramBuilder, SpacingRuleInsertsNopsOnlyForShortChains) {
+  // A running sum over 8 rows into one row: each add reads the previous one's result, so the
+  // builder must space them 3 slots apart (2 nops); the golden simulator rejects a violation.
+  ProgramBuilder pb(8, 16);
+  pb.Loop({8}, {{"add", Operand::Buf(Namespace::kVmem2, 0, {0}), Operand::Buf(Namespace::kVmem2, 0, {0}),
+                 Operand::Buf(Namespace::kVmem1, 0, {1})}},
+          "sum");
+  EXPECT_EQ(pb.nops_inserted(), 2);
+  golden::tandem::TandemSim sim({8, 16});
+  for (int r = 0; r < 8; ++r) sim.Write(Namespace::kVmem1, 3, r, r + 1);
+  sim.Run(pb.words());
+  EXPECT_EQ(sim.Read(Namespace::kVmem2, 3, 0), 36);
+  // Three independent rows inner: no nops.
+  ProgramBuilder pb2(8, 16);
+  pb2.Loop({4, 3}, {{"add", Operand::Buf(Namespace::kVmem2, 0, {0, 1}), Operand::Buf(Namespace::kVmem2, 0, {0, 1}),
+                     Operand::Buf(Namespace::kVmem1, 0, {3, 1})}},
+           "sums");
+  EXPECT_EQ(pb2.nops_inserted(), 0);
+}
+
+TEST(TandemProgramBuilder, LargeConstantsUseBothHalves) {
+  ProgramBuilder pb(4, 16);
+  pb.Rows("add", 2, Operand::Buf(Namespace::kVmem1, 0), Operand::Buf(Namespace::kVmem1, 0), Operand::Imm(0x12345678));
+  golden::tandem::TandemSim sim({4, 16});
+  sim.Write(Namespace::kVmem1, 1, 1, -5);
+  sim.Run(pb.words());
+  EXPECT_EQ(sim.Read(Namespace::kVmem1, 1, 1), 0x12345678 - 5);
+  EXPECT_EQ(isa::tandem::Assemble(pb.Tasm()), pb.words());
+}
+
+}  // namespace
+}  // namespace accelgen::compiler::tandem
