@@ -26,4 +26,20 @@ GoldenRun RunOnGolden(const CompiledOp& op, const std::vector<std::vector<int32_
   return run;
 }
 
+Throughput MeasureThroughput(const CompiledOp& op, const std::vector<std::vector<int32_t>>& inputs) {
+  Throughput t;
+  t.elements = op.inputs.at(0).Elements();
+  t.cycles = RunOnGolden(op, inputs).cycles;
+  int primitives = 0;
+  for (const auto* mix : {&op.core_mix, &op.extra_mix}) {
+    for (const auto& [name, n] : *mix) primitives += n;
+  }
+  const int64_t rows = (t.elements + op.target.lanes - 1) / op.target.lanes;
+  t.cycles_per_element = static_cast<double>(t.cycles) / t.elements;
+  t.compute_cycles_per_element =
+      static_cast<double>(t.cycles - op.engine_elements - 7 * op.engine_starts) / t.elements;
+  t.ideal_cycles_per_element = static_cast<double>(rows * primitives) / t.elements;
+  return t;
+}
+
 }  // namespace accelgen::compiler::tandem

@@ -18,4 +18,17 @@ struct GoldenRun {
 
 GoldenRun RunOnGolden(const CompiledOp& op, const std::vector<std::vector<int32_t>>& inputs);
 
+// Cycles per element of input 0 on the golden cycle model, beside the ideal: every lane busy on
+// one primitive per cycle, ceil(elements / lanes) · (core + extra primitives) cycles, no DAE,
+// configuration or loop-setup slots.
+struct Throughput {
+  int64_t elements = 0;
+  int64_t cycles = 0;
+  double cycles_per_element = 0;
+  double ideal_cycles_per_element = 0;
+  // Without the engines' time (golden cycle model: a start costs its element count + 7 cycles).
+  double compute_cycles_per_element = 0;
+};
+Throughput MeasureThroughput(const CompiledOp& op, const std::vector<std::vector<int32_t>>& inputs);
+
 }  // namespace accelgen::compiler::tandem

@@ -81,6 +81,8 @@ struct Lowering {
     op.core_mix = pb.Mix(MixRole::kCore);
     op.extra_mix = pb.Mix(MixRole::kExtra);
     op.nops = pb.nops_inserted();
+    op.engine_elements = pb.engine_elements();
+    op.engine_starts = pb.engine_starts();
     return std::move(op);
   }
   ProgramBuilder pb;
@@ -152,7 +154,7 @@ void FlatTiles(Lowering& L, int64_t n, const std::vector<std::pair<Namespace, Te
   for (int64_t start = 0; start < n; start += per_tile) {
     const int64_t cnt = std::min(per_tile, n - start);
     const int64_t rows = (cnt + pb.lanes() - 1) / pb.lanes();
-    pb.Comment(fmt::format("tile: elements {}..{} in {} rows", start, start + cnt - 1, rows));
+    pb.BeginTile(fmt::format("tile: elements {}..{} in {} rows", start, start + cnt - 1, rows));
     for (const auto& [buf, r] : ins) {
       MoveFlat(pb, false, buf, r.dram_base + start, cnt, 0, r.bits == 8 ? kW8 : kW32, "load " + r.name);
     }
@@ -280,19 +282,20 @@ CompiledOp CompileClip(const TandemTarget& t, const std::vector<int64_t>& shape,
   return L.Finish();
 }
 
-CompiledOp CompileBinary(const TandemTarget& t, Binary kind, const std::vector<int64_t>& shape,
-                         QParams a, QParams b, QParams y) {
+namespace {
+CompiledOp BinaryImpl(const TandemTarget& t, Binary kind, const std::vector<int64_t>& shape, QParams a,
+                      QParams b, QParams y, bool alu_addressing) {
   const char* name = kind == Binary::kAdd ? "Add" : (kind == Binary::kSub ? "Sub" : "Mul");
   CheckShape(name, shape);
   CheckQ(name, a);
   CheckQ(name, b);
   CheckQ(name, y);
-  Lowering L(name, t);
+  Lowering L(alu_addressing ? std::string(name) + " (ALU addressing)" : name, t);
   const auto ra = L.Input("A", shape, 8);
   const auto rb = L.Input("B", shape, 8);
   const auto out = L.Output("C", shape, 8);
   ProgramBuilder& pb = L.pb;
-  FlatTiles(L, Product(shape), {{kV1, ra}, {kV2, rb}}, kV1, out, t.depth, [&](int64_t rows) {
+  FlatTiles(L, Product(shape), {{kV1, ra}, {kV2, rb}}, kV1, out, alu_addressing ? t.depth / 3 : t.depth, [&](int64_t rows) {
     if (kind == Binary::kMul) {
       // (a − za)(b − zb) exactly, then one requantization by sa·sb/sy.
       if (a.zero_point != 0) pb.Rows("sub", rows, B(kV1, 0), B(kV1, 0), I(a.zero_point), MixRole::kCore, "a - za");
@@ -312,14 +315,62 @@ CompiledOp CompileBinary(const TandemTarget& t, Binary kind, const std::vector<i
     const int64_t bias = -int64_t{a.zero_point} * ma - int64_t{b.zero_point} * mb +
                          (int64_t{1} << (s - 1)) + (int64_t{y.zero_point} << s);
     pb.IntegerDtype();
-    pb.Rows("mul", rows, B(kV1, 0), B(kV1, 0), I(ma), MixRole::kCore, fmt::format("a x sa/sy x 2^{}", s));
-    pb.Rows("macc", rows, B(kV1, 0), B(kV2, 0), I(mb), MixRole::kCore, fmt::format("+ b x {}sb/sy x 2^{}", kind == Binary::kSub ? "-" : "", s));
-    pb.Rows("add", rows, B(kV1, 0), B(kV1, 0), I(ToI32("Add bias", static_cast<double>(bias))), MixRole::kExtra,
-            "zero points, rounding, output zero point");
-    pb.Rows("rshift", rows, B(kV1, 0), B(kV1, 0), I(s), MixRole::kExtra, "");
-    pb.Rows("cast.fxp32_fxp8", rows, B(kV1, 0), B(kV1, 0), {}, MixRole::kExtra, "saturate to int8");
+    const std::vector<BodyOp> steps = {
+        {"mul", B(kV1, 0, {1}), B(kV1, 0, {1}), I(ma), MixRole::kCore},
+        {"macc", B(kV1, 0, {1}), B(kV2, 0, {1}), I(mb), MixRole::kCore},
+        {"add", B(kV1, 0, {1}), B(kV1, 0, {1}), I(ToI32("Add bias", static_cast<double>(bias))), MixRole::kExtra},
+        {"rshift", B(kV1, 0, {1}), B(kV1, 0, {1}), I(s), MixRole::kExtra},
+        {"cast.fxp32_fxp8", B(kV1, 0, {1}), B(kV1, 0, {1}), {}, MixRole::kExtra}};
+    const char* comments[] = {"a x ma (common scale 2^-s sy)", "+ b x mb", "zero points, rounding, output zero point", "", "saturate to int8"};
+    for (size_t i = 0; i < steps.size(); ++i) {
+      if (!alu_addressing) {
+        pb.Loop({rows}, {steps[i]}, comments[i]);
+        continue;
+      }
+      // Three address updates (src1, src2 and dst pointers) per instruction. The Code Repeater
+      // shares one iterator per operand position, so pointer p of row r lives in obuf row
+      // p·rows + r (same strides as the data instruction).
+      std::vector<BodyOp> body;
+      for (int p = 0; p < 3; ++p) body.push_back({"add", B(kOb, p * rows, {1}), B(kOb, p * rows, {1}), I(1), MixRole::kExtra});
+      body.push_back(steps[i]);
+      pb.Loop({rows}, body, std::string(comments[i]) + " (with ALU address updates)");
+    }
   });
   return L.Finish();
+}
+}  // namespace
+
+CompiledOp CompileBinary(const TandemTarget& t, Binary kind, const std::vector<int64_t>& shape,
+                         QParams a, QParams b, QParams y) {
+  return BinaryImpl(t, kind, shape, a, b, y, false);
+}
+
+CompiledOp CompileAddWithAluAddressing(const TandemTarget& t, const std::vector<int64_t>& shape,
+                                       QParams a, QParams b, QParams y) {
+  return BinaryImpl(t, Binary::kAdd, shape, a, b, y, true);
+}
+
+std::vector<OperatorMix> OperatorMixes(const TandemTarget& t) {
+  const QParams q{1.0 / 16, 0};
+  std::vector<OperatorMix> out;
+  const auto add = [&](std::string shape, const CompiledOp& op) {
+    out.push_back({op.name, std::move(shape), op.core_mix, op.extra_mix});
+  };
+  add("[1024]", CompileRelu(t, {1024}, q));
+  add("[1024]", CompileLeakyRelu(t, {1024}, q, 0.1));
+  add("[1024]", CompileClip(t, {1024}, q, -1, 1));
+  add("[1024]", CompileBinary(t, Binary::kAdd, {1024}, q, q, q));
+  add("[1024]", CompileBinary(t, Binary::kMul, {1024}, q, q, q));
+  add("[1024]", CompileCast(t, {1024}, 8, 0));
+  add("[1024]", CompileGelu(t, {1024}, q, q));
+  add("[32][64]", CompileSoftmax(t, 32, 64, q));
+  add("[32][64]", CompileLayerNorm(t, 32, 64, q, q, q));
+  add("[32][64]", CompileReduceMean(t, 32, 64, q, q));
+  add("[1,32,8,8]", CompileGlobalAveragePool(t, {1, 32, 8, 8}, q, q));
+  add("[1,32,8,8] 2x2/2", CompileMaxPool(t, {1, 32, 8, 8}, {2, 2, 2, 2}, q));
+  add("[1,32,8,8] 2x2/2", CompileAveragePool(t, {1, 32, 8, 8}, {2, 2, 2, 2}, q, q));
+  add("[1,32,8,8] 3x3/1", CompileDepthwiseConv(t, {1, 32, 8, 8}, {3, 3, 1, 1}, q, q, q));
+  return out;
 }
 
 CompiledOp CompileCast(const TandemTarget& t, const std::vector<int64_t>& shape, int frac_in,
@@ -403,7 +454,7 @@ CompiledOp CompileReduceMean(const TandemTarget& t, int64_t m, int64_t k, QParam
   ProgramBuilder& pb = L.pb;
   for (const auto& tile : GroupTiles(m, t.lanes, t.depth / k)) {
     const auto g = static_cast<int64_t>(tile.size());
-    pb.Comment(fmt::format("tile: rows {}..{} of X, {} group(s) of lanes", tile.front().m0,
+    pb.BeginTile(fmt::format("tile: rows {}..{} of X, {} group(s) of lanes", tile.front().m0,
                            tile.back().m0 + tile.back().count - 1, g));
     for (int64_t i = 0; i < g; ++i) MoveGroup(pb, false, kV1, in.dram_base + tile[i].m0 * k, k, tile[i].count, i * k, kW8, "load X");
     pb.IntegerDtype();
@@ -454,7 +505,7 @@ CompiledOp CompileSoftmax(const TandemTarget& t, int64_t m, int64_t k, QParams x
   for (const auto& tile : GroupTiles(m, t.lanes, t.depth / k)) {
     const auto g = static_cast<int64_t>(tile.size());
     const int64_t rows = g * k;
-    pb.Comment(fmt::format("tile: rows {}..{} of X, {} group(s) of lanes", tile.front().m0,
+    pb.BeginTile(fmt::format("tile: rows {}..{} of X, {} group(s) of lanes", tile.front().m0,
                            tile.back().m0 + tile.back().count - 1, g));
     for (int64_t i = 0; i < g; ++i) MoveGroup(pb, false, kV1, in.dram_base + tile[i].m0 * k, k, tile[i].count, i * k, kW8, "load X");
     const auto X = B(kV1, 0), P = B(kV2, 0), Z = B(kOb, 0);
@@ -516,7 +567,7 @@ CompiledOp CompileLayerNorm(const TandemTarget& t, int64_t m, int64_t k, QParams
     const int64_t rows = G * k;
     const int64_t grow = rows, brow = rows + k;       // gamma, beta rows in vmem1
     const int64_t vrow = rows, rrow = rows + G, qrow = rows + 2 * G;  // per-group rows in vmem2
-    pb.Comment(fmt::format("tile: rows {}..{} of X, {} group(s) of lanes", tile.front().m0,
+    pb.BeginTile(fmt::format("tile: rows {}..{} of X, {} group(s) of lanes", tile.front().m0,
                            tile.back().m0 + tile.back().count - 1, G));
     for (int64_t i = 0; i < G; ++i) MoveGroup(pb, false, kV1, in.dram_base + tile[i].m0 * k, k, tile[i].count, i * k, kW8, "load X");
     // gamma and beta replicated across lanes (DRAM stride 0 across the lanes).
@@ -600,7 +651,7 @@ CompiledOp CompileMaxPool(const TandemTarget& t, const std::vector<int64_t>& nch
   const int64_t hw = s.h * s.w, ohw = s.oh * s.ow;
   for (const auto& tile : GroupTiles(s.planes, t.lanes, WindowGroups("MaxPool", t, s, ohw))) {
     const auto g = static_cast<int64_t>(tile.size());
-    pb.Comment(fmt::format("tile: planes {}..{}, {} group(s) of lanes", tile.front().m0, tile.back().m0 + tile.back().count - 1, g));
+    pb.BeginTile(fmt::format("tile: planes {}..{}, {} group(s) of lanes", tile.front().m0, tile.back().m0 + tile.back().count - 1, g));
     for (int64_t i = 0; i < g; ++i) MoveGroup(pb, false, kV1, in.dram_base + tile[i].m0 * hw, hw, tile[i].count, i * hw, kW8, "load X planes");
     pb.IntegerDtype();
     pb.Loop({g, s.oh, s.ow}, {{"move", B(kV2, 0, {ohw, s.ow, 1}), B(kV1, 0, {hw, w.sh * s.w, w.sw}), {}, MixRole::kNone}}, "first window element");
@@ -623,7 +674,7 @@ CompiledOp CompileAveragePool(const TandemTarget& t, const std::vector<int64_t>&
   const int64_t hw = s.h * s.w, ohw = s.oh * s.ow, kk = int64_t{w.kh} * w.kw;
   for (const auto& tile : GroupTiles(s.planes, t.lanes, WindowGroups("AveragePool", t, s, ohw))) {
     const auto g = static_cast<int64_t>(tile.size());
-    pb.Comment(fmt::format("tile: planes {}..{}, {} group(s) of lanes", tile.front().m0, tile.back().m0 + tile.back().count - 1, g));
+    pb.BeginTile(fmt::format("tile: planes {}..{}, {} group(s) of lanes", tile.front().m0, tile.back().m0 + tile.back().count - 1, g));
     for (int64_t i = 0; i < g; ++i) MoveGroup(pb, false, kV1, in.dram_base + tile[i].m0 * hw, hw, tile[i].count, i * hw, kW8, "load X planes");
     pb.IntegerDtype();
     pb.Rows("move", g * ohw, B(kV2, 0), I(ToI32("zero point", -static_cast<double>(kk) * x.zero_point)), {}, MixRole::kNone, "sum = -kh kw zero point");
@@ -660,7 +711,7 @@ CompiledOp CompileDepthwiseConv(const TandemTarget& t, const std::vector<int64_t
   for (size_t first = 0; first < groups.size(); first += per_tile) {
     const int64_t g = std::min<int64_t>(per_tile, groups.size() - first);
     const int64_t wrow = g * ohw, brow = wrow + g * kk;
-    pb.Comment(fmt::format("tile: planes {}.., {} group(s) of lanes", groups[first].m0, g));
+    pb.BeginTile(fmt::format("tile: planes {}.., {} group(s) of lanes", groups[first].m0, g));
     for (int64_t i = 0; i < g; ++i) {
       const Group& gr = groups[first + i];
       const int64_t ch = gr.m0 % c;
@@ -712,7 +763,7 @@ CompiledOp CompileTranspose(const TandemTarget& t, const std::vector<int64_t>& s
     slice[perm[0]] = cnt;
     std::vector<int64_t> slice_stride(r, 1);
     for (size_t i = r - 1; i > 0; --i) slice_stride[i - 1] = slice_stride[i] * slice[i];
-    pb.Comment(fmt::format("tile: output rows {}..{} along dimension 0", o0, o0 + cnt - 1));
+    pb.BeginTile(fmt::format("tile: output rows {}..{} along dimension 0", o0, o0 + cnt - 1));
     std::vector<std::pair<int64_t, int64_t>> ld, rd, wr, st;
     for (size_t i = 0; i < r; ++i) ld.push_back({slice[i], in_stride[i]});
     for (size_t j = 0; j < r; ++j) {

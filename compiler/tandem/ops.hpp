@@ -46,6 +46,7 @@ struct CompiledOp {
   // operator's Table-4.3 sequence, `extra` what our lowering adds (requantization, final shift, DIV).
   std::map<std::string, int> core_mix, extra_mix;
   int64_t nops = 0;  // nops the spacing rule forced into loop bodies
+  int64_t engine_elements = 0, engine_starts = 0;  // DAE/permute elements moved, starts
 };
 
 // DRAM image (dram_words words) with `inputs[i]` (one value per element, range-checked against
@@ -104,5 +105,23 @@ CompiledOp CompileDepthwiseConv(const TandemTarget& t, const std::vector<int64_t
 // Transpose(perm) of an int32 tensor (1..8 dims) on the permute engine.
 CompiledOp CompileTranspose(const TandemTarget& t, const std::vector<int64_t>& shape,
                             const std::vector<int>& perm);
+
+// --- Instruction mix and ablation ---
+// Every operator compiled on a representative one-tile shape (named in `shape`), for the
+// instruction-mix table: core and extra primitives per element of the lowered body.
+struct OperatorMix {
+  std::string op;
+  std::string shape;
+  std::map<std::string, int> core, extra;
+};
+std::vector<OperatorMix> OperatorMixes(const TandemTarget& t = {});
+
+// Address-calculation ablation (thesis Fig. 4.5): Add as CompileBinary, but every two-operand
+// instruction is preceded by three ALU instructions that advance the src1, src2 and dst addresses
+// kept in obuf rows 0..2, as a processor without strided iterators must. The ISA has no
+// register-indirect operand, so the data instructions still name their rows through iterators:
+// the program has the ablated machine's instruction count and timing and the same results.
+CompiledOp CompileAddWithAluAddressing(const TandemTarget& t, const std::vector<int64_t>& shape,
+                                       QParams a, QParams b, QParams y);
 
 }  // namespace accelgen::compiler::tandem

@@ -36,6 +36,11 @@ ProgramBuilder::ProgramBuilder(int lanes, int depth) : lanes_(lanes), depth_(dep
 
 void ProgramBuilder::Comment(std::string_view text) { lines_.push_back({-1, std::string(text)}); }
 
+void ProgramBuilder::BeginTile(std::string_view text) {
+  ++tiles_;
+  Comment(text);
+}
+
 void ProgramBuilder::EmitWord(uint32_t word, std::string_view comment, bool body) {
   lines_.push_back({static_cast<int64_t>(words_.size()), std::string(comment), body});
   words_.push_back(word);
@@ -267,7 +272,7 @@ void ProgramBuilder::Loop(const std::vector<int64_t>& counts, std::vector<BodyOp
     ++nops_inserted_;
   }
   for (const BodyOp& op : body) {
-    if (op.mnemonic != "nop") ++mix_[static_cast<int>(op.role)][op.mnemonic];
+    if (op.mnemonic != "nop" && tiles_ <= 1) ++mix_[static_cast<int>(op.role)][op.mnemonic];
   }
   Emit("loop.set_num_inst", {{static_cast<int64_t>(words.size())}});
   CheckSpacing(counts, body, slot_, true);
@@ -333,6 +338,8 @@ void ProgramBuilder::Transfer(bool store, Namespace buf, const TileWalk& walk,
     if (l >= first) set32("tile_stride", cfg.stride[l], walk.loops[l - first].second, {{l}});
   }
   Emit(p + ".start", {{b}, {walk.width}, {walk.size}}, comment);
+  engine_elements_ += elements;
+  ++engine_starts_;
   // The engine runs after every earlier write-back and fetch waits for it: nothing is in flight.
   for (auto& v : last_write_) v.assign(depth_, kNever);
 }
@@ -366,6 +373,10 @@ void ProgramBuilder::Permute(Namespace dst, int64_t dst_base,
     }
   };
   side(0, src_base, src_dims);
+  int64_t elements = 1;
+  for (const auto& d : src_dims) elements *= d.first;
+  engine_elements_ += elements;
+  ++engine_starts_;
   side(1, dst_base, dst_dims);
   Emit("perm.start", {{NsId(dst)}, {NsId(src)}, {0}}, comment);
   for (auto& v : last_write_) v.assign(depth_, kNever);

@@ -71,6 +71,8 @@ class ProgramBuilder {
 
   // A comment line in the .tasm listing.
   void Comment(std::string_view text);
+  // Starts a tile (a comment line); the instruction mix counts the first tile only.
+  void BeginTile(std::string_view text);
   // One instruction by mnemonic; operands in the order of isa/README.md's table (slot operands
   // use {ns, iter}). Throws accelgen::UserError for an illegal operand.
   void Emit(std::string_view mnemonic, std::vector<isa::tandem::OperandValue> operands,
@@ -105,6 +107,9 @@ class ProgramBuilder {
   // instruction counted once, nops excluded).
   const std::map<std::string, int>& Mix(MixRole role) const { return mix_[static_cast<int>(role)]; }
   int64_t nops_inserted() const { return nops_inserted_; }
+  // Elements moved by the DAE and the permute engine, and the number of engine starts.
+  int64_t engine_elements() const { return engine_elements_; }
+  int64_t engine_starts() const { return engine_starts_; }
 
  private:
   struct Line {
@@ -150,6 +155,8 @@ class ProgramBuilder {
   std::array<std::vector<int64_t>, 4> last_write_;
   int64_t slot_ = 0;
   int64_t nops_inserted_ = 0;
+  int tiles_ = 0;
+  int64_t engine_elements_ = 0, engine_starts_ = 0;
   std::array<std::map<std::string, int>, 3> mix_;
 };
 
