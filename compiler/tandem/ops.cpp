@@ -73,8 +73,8 @@ struct Lowering {
     return op.outputs.back();
   }
   CompiledOp Finish() {
-    for (const auto& r : op.inputs) pb.Comment(fmt::format("input  {} at DRAM {} shape [{}], int{}", r.name, r.dram_base, fmt::join(r.shape, ","), r.bits));
-    for (const auto& r : op.outputs) pb.Comment(fmt::format("output {} at DRAM {} shape [{}], int{}", r.name, r.dram_base, fmt::join(r.shape, ","), r.bits));
+    for (const auto& r : op.inputs) pb.HeaderComment(fmt::format("input  {} at DRAM {} shape [{}], int{}", r.name, r.dram_base, fmt::join(r.shape, ","), r.bits));
+    for (const auto& r : op.outputs) pb.HeaderComment(fmt::format("output {} at DRAM {} shape [{}], int{}", r.name, r.dram_base, fmt::join(r.shape, ","), r.bits));
     op.program = pb.words();
     op.tasm = pb.Tasm();
     op.dram_words = next;
@@ -474,6 +474,7 @@ CompiledOp CompileGlobalAveragePool(const TandemTarget& t, const std::vector<int
   CheckShape("GlobalAveragePool", nchw);
   CompiledOp op = CompileReduceMean(t, nchw[0] * nchw[1], nchw[2] * nchw[3], x, y);
   op.name = "GlobalAveragePool";
+  op.tasm = fmt::format("# GlobalAveragePool of NCHW [{}] as ReduceMean over H·W of [N·C][H·W]\n", fmt::join(nchw, ",")) + op.tasm;
   op.inputs[0].shape = nchw;
   op.outputs[0].shape = {nchw[0], nchw[1], 1, 1};
   return op;

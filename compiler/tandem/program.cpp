@@ -36,6 +36,12 @@ ProgramBuilder::ProgramBuilder(int lanes, int depth) : lanes_(lanes), depth_(dep
 
 void ProgramBuilder::Comment(std::string_view text) { lines_.push_back({-1, std::string(text)}); }
 
+void ProgramBuilder::HeaderComment(std::string_view text) {
+  size_t at = 0;
+  while (at < lines_.size() && lines_[at].word_index < 0 && lines_[at].comment.rfind("tile:", 0) != 0) ++at;
+  lines_.insert(lines_.begin() + static_cast<std::ptrdiff_t>(at), Line{-1, std::string(text)});
+}
+
 void ProgramBuilder::BeginTile(std::string_view text) {
   ++tiles_;
   Comment(text);

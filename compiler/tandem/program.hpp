@@ -71,6 +71,8 @@ class ProgramBuilder {
 
   // A comment line in the .tasm listing.
   void Comment(std::string_view text);
+  // A comment line placed after the listing's existing header comments (the DRAM layout).
+  void HeaderComment(std::string_view text);
   // Starts a tile (a comment line); the instruction mix counts the first tile only.
   void BeginTile(std::string_view text);
   // One instruction by mnemonic; operands in the order of isa/README.md's table (slot operands
