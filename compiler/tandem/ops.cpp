@@ -610,23 +610,49 @@ CompiledOp CompileLayerNorm(const TandemTarget& t, int64_t m, int64_t k, QParams
 namespace {
 struct WindowShape {
   int64_t planes, h, w, oh, ow;
+  int64_t ph, pw, hp, wp, prows;  // padding; padded plane hp x wp occupies prows = hp·wp rows
 };
 WindowShape CheckWindow(std::string_view op, const std::vector<int64_t>& nchw, const Window& w) {
   if (nchw.size() != 4) throw UserError(fmt::format("{}: input must be NCHW", op));
   CheckShape(op, nchw);
-  if (w.kh < 1 || w.kw < 1 || w.sh < 1 || w.sw < 1 || w.kh > nchw[2] || w.kw > nchw[3]) {
+  if (w.ph < 0 || w.pw < 0 || w.ph >= w.kh || w.pw >= w.kw) {
+    throw UserError(fmt::format("{}: pads {}x{} must be non-negative and smaller than the kernel", op, w.ph, w.pw));
+  }
+  const int64_t hp = nchw[2] + 2 * w.ph, wp = nchw[3] + 2 * w.pw;
+  if (w.kh < 1 || w.kw < 1 || w.sh < 1 || w.sw < 1 || w.kh > hp || w.kw > wp) {
     throw UserError(fmt::format("{}: kernel {}x{} stride {}x{} does not fit a {}x{} input", op, w.kh, w.kw, w.sh, w.sw, nchw[2], nchw[3]));
   }
-  return {nchw[0] * nchw[1], nchw[2], nchw[3], (nchw[2] - w.kh) / w.sh + 1, (nchw[3] - w.kw) / w.sw + 1};
+  return {nchw[0] * nchw[1], nchw[2], nchw[3], (hp - w.kh) / w.sh + 1, (wp - w.kw) / w.sw + 1, w.ph, w.pw, hp, wp, hp * wp};
+}
+
+// Input planes of one tile into vmem1 (group i at rows i·prows). With padding, the padded planes
+// are first filled with `pad` and each image row is loaded to its place (one DAE start per row:
+// the DAE writes consecutive rows only).
+void LoadPlanes(ProgramBuilder& pb, const WindowShape& s, int64_t dram, const std::vector<Group>& groups,
+                int32_t pad) {
+  const int64_t hw = s.h * s.w;
+  if (s.ph == 0 && s.pw == 0) {
+    for (size_t i = 0; i < groups.size(); ++i) MoveGroup(pb, false, kV1, dram + groups[i].m0 * hw, hw, groups[i].count, i * hw, kW8, "load X planes");
+    return;
+  }
+  pb.IntegerDtype();
+  pb.Rows("move", static_cast<int64_t>(groups.size()) * s.prows, B(kV1, 0), I(pad), {}, MixRole::kNone, fmt::format("padding value {}", pad));
+  for (size_t i = 0; i < groups.size(); ++i) {
+    for (int64_t r = 0; r < s.h; ++r) {
+      const TileWalk walk{dram + groups[i].m0 * hw + r * s.w, {{s.w, 1}, {groups[i].count, hw}},
+                          static_cast<int64_t>(i) * s.prows + (r + s.ph) * s.wp + s.pw, groups[i].count, kW8};
+      pb.Load(kV1, walk, r == 0 ? "load X planes, one image row at a time" : "");
+    }
+  }
 }
 
 // Window loop: kernel offsets outermost (loop interchange), independent outputs inner, so the
 // same output row is rewritten only every G·OH·OW slots.
 void WindowLoop(ProgramBuilder& pb, std::string_view op, const WindowShape& s, const Window& w, int64_t g,
                 Operand src2_weights, std::string_view comment) {
-  const int64_t hw = s.h * s.w, ohw = s.oh * s.ow;
+  const int64_t ohw = s.oh * s.ow;
   const auto out = B(kV2, 0, {0, 0, ohw, s.ow, 1});
-  const auto in = B(kV1, 0, {s.w, 1, hw, w.sh * s.w, w.sw});
+  const auto in = B(kV1, 0, {s.wp, 1, s.prows, w.sh * s.wp, w.sw});
   if (src2_weights.kind == Operand::Kind::kBuf) {
     pb.Loop({w.kh, w.kw, g, s.oh, s.ow}, {{std::string(op), out, in, src2_weights, MixRole::kCore}}, comment);
   } else {
@@ -635,8 +661,8 @@ void WindowLoop(ProgramBuilder& pb, std::string_view op, const WindowShape& s, c
 }
 
 int64_t WindowGroups(std::string_view op, const TandemTarget& t, const WindowShape& s, int64_t out_rows_per_group) {
-  const int64_t g = std::min(t.depth / (s.h * s.w), t.depth / out_rows_per_group);
-  if (g < 1) throw UserError(fmt::format("{}: one {}x{} plane does not fit the buffer depth {}", op, s.h, s.w, t.depth));
+  const int64_t g = std::min(t.depth / s.prows, t.depth / out_rows_per_group);
+  if (g < 1) throw UserError(fmt::format("{}: one {}x{} plane (padded) does not fit the buffer depth {}", op, s.hp, s.wp, t.depth));
   return g;
 }
 }  // namespace
@@ -649,13 +675,13 @@ CompiledOp CompileMaxPool(const TandemTarget& t, const std::vector<int64_t>& nch
   const auto in = L.Input("X", nchw, 8);
   const auto out = L.Output("Y", {nchw[0], nchw[1], s.oh, s.ow}, 8);
   ProgramBuilder& pb = L.pb;
-  const int64_t hw = s.h * s.w, ohw = s.oh * s.ow;
+  const int64_t ohw = s.oh * s.ow;
   for (const auto& tile : GroupTiles(s.planes, t.lanes, WindowGroups("MaxPool", t, s, ohw))) {
     const auto g = static_cast<int64_t>(tile.size());
     pb.BeginTile(fmt::format("tile: planes {}..{}, {} group(s) of lanes", tile.front().m0, tile.back().m0 + tile.back().count - 1, g));
-    for (int64_t i = 0; i < g; ++i) MoveGroup(pb, false, kV1, in.dram_base + tile[i].m0 * hw, hw, tile[i].count, i * hw, kW8, "load X planes");
+    LoadPlanes(pb, s, in.dram_base, tile, -128);  // -128 never wins a max (pads < kernel)
     pb.IntegerDtype();
-    pb.Loop({g, s.oh, s.ow}, {{"move", B(kV2, 0, {ohw, s.ow, 1}), B(kV1, 0, {hw, w.sh * s.w, w.sw}), {}, MixRole::kNone}}, "first window element");
+    pb.Loop({g, s.oh, s.ow}, {{"move", B(kV2, 0, {ohw, s.ow, 1}), B(kV1, 0, {s.prows, w.sh * s.wp, w.sw}), {}, MixRole::kNone}}, "first window element");
     WindowLoop(pb, "max", s, w, g, {}, "max over the window");
     for (int64_t i = 0; i < g; ++i) MoveGroup(pb, true, kV2, out.dram_base + tile[i].m0 * ohw, ohw, tile[i].count, i * ohw, kW8, "store Y planes");
   }
@@ -665,6 +691,7 @@ CompiledOp CompileMaxPool(const TandemTarget& t, const std::vector<int64_t>& nch
 CompiledOp CompileAveragePool(const TandemTarget& t, const std::vector<int64_t>& nchw, Window w, QParams x,
                               QParams y) {
   const WindowShape s = CheckWindow("AveragePool", nchw, w);
+  if (w.ph != 0 || w.pw != 0) throw UserError("AveragePool: padding is not supported (count_include_pad differs per position)");
   CheckQ("AveragePool", x);
   CheckQ("AveragePool", y);
   CheckTarget(t);
@@ -695,15 +722,15 @@ CompiledOp CompileDepthwiseConv(const TandemTarget& t, const std::vector<int64_t
   CheckTarget(t);
   if (x.zero_point != 0 || wq.zero_point != 0) throw UserError("DepthwiseConv: input and weight zero points must be 0");
   Lowering L("DepthwiseConv", t);
-  const int64_t n = nchw[0], c = nchw[1], hw = s.h * s.w, ohw = s.oh * s.ow, kk = int64_t{w.kh} * w.kw;
+  const int64_t n = nchw[0], c = nchw[1], ohw = s.oh * s.ow, kk = int64_t{w.kh} * w.kw;
   const auto in = L.Input("X", nchw, 8);
   const auto wt = L.Input("W", {c, 1, w.kh, w.kw}, 8);
   const auto bias = L.Input("B", {c}, 32);
   const auto out = L.Output("Y", {n, c, s.oh, s.ow}, 8);
   ProgramBuilder& pb = L.pb;
   // vmem2 per group: OH·OW output rows, then kh·kw weight rows and one bias row after all outputs.
-  const int64_t per_tile = std::min(t.depth / hw, t.depth / (ohw + kk + 1));
-  if (per_tile < 1) throw UserError(fmt::format("DepthwiseConv: one {}x{} plane does not fit the buffer depth {}", s.h, s.w, t.depth));
+  const int64_t per_tile = std::min(t.depth / s.prows, t.depth / (ohw + kk + 1));
+  if (per_tile < 1) throw UserError(fmt::format("DepthwiseConv: one {}x{} plane (padded) with its weights does not fit the buffer depth {}", s.hp, s.wp, t.depth));
   // Groups never straddle two images, so a group's channels are consecutive.
   std::vector<Group> groups;
   for (int64_t img = 0; img < n; ++img) {
@@ -713,10 +740,10 @@ CompiledOp CompileDepthwiseConv(const TandemTarget& t, const std::vector<int64_t
     const int64_t g = std::min<int64_t>(per_tile, groups.size() - first);
     const int64_t wrow = g * ohw, brow = wrow + g * kk;
     pb.BeginTile(fmt::format("tile: planes {}.., {} group(s) of lanes", groups[first].m0, g));
+    LoadPlanes(pb, s, in.dram_base, {groups.begin() + first, groups.begin() + first + g}, 0);
     for (int64_t i = 0; i < g; ++i) {
       const Group& gr = groups[first + i];
       const int64_t ch = gr.m0 % c;
-      MoveGroup(pb, false, kV1, in.dram_base + gr.m0 * hw, hw, gr.count, i * hw, kW8, "load X planes");
       MoveGroup(pb, false, kV2, wt.dram_base + ch * kk, kk, gr.count, wrow + i * kk, kW8, "load W");
       MoveGroup(pb, false, kV2, bias.dram_base + ch, 1, gr.count, brow + i, kW32, "load bias");
     }

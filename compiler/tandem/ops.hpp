@@ -88,9 +88,11 @@ CompiledOp CompileSoftmax(const TandemTarget& t, int64_t m, int64_t k, QParams x
 CompiledOp CompileLayerNorm(const TandemTarget& t, int64_t m, int64_t k, QParams x, QParams g,
                             QParams y);
 
-// --- Windows on NCHW (planes n·C + c across lanes, h·W + w along rows), no padding ---
+// --- Windows on NCHW (planes n·C + c across lanes, h·W + w along rows), no dilation ---
+// Symmetric padding ph, pw (< kernel) for MaxPool and DepthwiseConv; AveragePool has none.
 struct Window {
   int kh = 2, kw = 2, sh = 2, sw = 2;
+  int ph = 0, pw = 0;
 };
 CompiledOp CompileMaxPool(const TandemTarget& t, const std::vector<int64_t>& nchw, Window w,
                           QParams x);

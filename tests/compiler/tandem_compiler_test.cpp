@@ -307,18 +307,26 @@ struct WindowCase {
 };
 const std::vector<WindowCase> kWindowCases = {
     {{1, 3, 4, 4}, {2, 2, 2, 2}}, {{2, 5, 7, 7}, {3, 3, 2, 2}}, {{1, 40, 5, 6}, {2, 3, 1, 2}}, {{1, 9, 3, 3}, {3, 3, 1, 1}}};
+// With symmetric padding (MaxPool and depthwise Conv only).
+const std::vector<WindowCase> kPaddedCases = {{{1, 6, 6, 5}, {3, 3, 2, 2, 1, 1}}, {{2, 5, 4, 5}, {3, 3, 1, 1, 1, 1}},
+                                              {{1, 11, 5, 3}, {2, 3, 1, 2, 1, 2}}};
 
-// ONNX pooling without padding: output (oh, ow) covers rows oh·sh .. + kh − 1, columns likewise.
+// ONNX pooling: output (oh, ow) covers padded rows oh·sh .. + kh − 1 (columns likewise); `fold`
+// gets the in-bounds elements only (pads are ignored by MaxPool).
 template <typename F>
 std::vector<double> PoolRef(const WindowCase& c, const std::vector<int32_t>& in, QParams x, F fold) {
-  const int64_t h = c.nchw[2], w = c.nchw[3], oh = (h - c.w.kh) / c.w.sh + 1, ow = (w - c.w.kw) / c.w.sw + 1;
+  const int64_t h = c.nchw[2], w = c.nchw[3];
+  const int64_t oh = (h + 2 * c.w.ph - c.w.kh) / c.w.sh + 1, ow = (w + 2 * c.w.pw - c.w.kw) / c.w.sw + 1;
   std::vector<double> out;
   for (int64_t p = 0; p < c.nchw[0] * c.nchw[1]; ++p) {
     for (int64_t i = 0; i < oh; ++i) {
       for (int64_t j = 0; j < ow; ++j) {
         std::vector<double> win;
         for (int a = 0; a < c.w.kh; ++a) {
-          for (int b = 0; b < c.w.kw; ++b) win.push_back(Deq(in[(p * h + i * c.w.sh + a) * w + j * c.w.sw + b], x));
+          for (int b = 0; b < c.w.kw; ++b) {
+            const int64_t r = i * c.w.sh + a - c.w.ph, q = j * c.w.sw + b - c.w.pw;
+            if (r >= 0 && r < h && q >= 0 && q < w) win.push_back(Deq(in[(p * h + r) * w + q], x));
+          }
         }
         out.push_back(fold(win));
       }
@@ -345,15 +353,25 @@ TEST(TandemCompiler, MaxPoolIsExactAndAveragePoolWithinOneLsb) {
       EXPECT_LE(MaxErrorLsb(RunOnGolden(ap, {in}).outputs[0], ref_avg, y), 1.0) << "AveragePool lanes " << t.lanes;
       ExpectListingAssembles(ap);
     }
+    for (const WindowCase& c : kPaddedCases) {
+      const auto in = Int8Data(Count(c.nchw), 1150 + c.nchw[1]);
+      const CompiledOp mp = CompileMaxPool(t, c.nchw, c.w, x);
+      const auto ref_max = PoolRef(c, in, x, [](const std::vector<double>& v) { return *std::max_element(v.begin(), v.end()); });
+      EXPECT_EQ(MaxErrorLsb(RunOnGolden(mp, {in}).outputs[0], ref_max, x), 0.0) << "padded MaxPool lanes " << t.lanes;
+      EXPECT_THROW(CompileAveragePool(t, c.nchw, c.w, x, y), UserError);
+    }
   }
 }
 
 TEST(TandemCompiler, DepthwiseConvWithinOneLsb) {
   // Exact int32 accumulation (MACC with strided iterators), one requantization: below 1 LSB.
+  // Unpadded and zero-padded cases.
   fmt::print("seed 1200\n");
   const QParams x{0.05, 0}, wq{0.01, 0}, y{0.02, 0};
   for (const TandemTarget& t : kTargets) {
-    for (const WindowCase& c : kWindowCases) {
+    std::vector<WindowCase> cases = kWindowCases;
+    cases.insert(cases.end(), kPaddedCases.begin(), kPaddedCases.end());
+    for (const WindowCase& c : cases) {
       const int64_t n = c.nchw[0], ch = c.nchw[1], h = c.nchw[2], w = c.nchw[3];
       const CompiledOp op = CompileDepthwiseConv(t, c.nchw, c.w, x, wq, y);
       const auto in = Int8Data(Count(c.nchw), 1200 + ch);
@@ -363,7 +381,7 @@ TEST(TandemCompiler, DepthwiseConvWithinOneLsb) {
       std::vector<int32_t> bias(ch);
       for (auto& v : bias) v = bd(rng);
       const auto got = RunOnGolden(op, {in, wt, bias}).outputs[0];
-      const int64_t oh = (h - c.w.kh) / c.w.sh + 1, ow = (w - c.w.kw) / c.w.sw + 1;
+      const int64_t oh = (h + 2 * c.w.ph - c.w.kh) / c.w.sh + 1, ow = (w + 2 * c.w.pw - c.w.kw) / c.w.sw + 1;
       std::vector<double> ref;
       for (int64_t img = 0; img < n; ++img) {
         for (int64_t cc = 0; cc < ch; ++cc) {
@@ -372,8 +390,9 @@ TEST(TandemCompiler, DepthwiseConvWithinOneLsb) {
               double acc = bias[cc] * x.scale * wq.scale;
               for (int a = 0; a < c.w.kh; ++a) {
                 for (int b = 0; b < c.w.kw; ++b) {
-                  acc += Deq(in[((img * ch + cc) * h + i * c.w.sh + a) * w + j * c.w.sw + b], x) *
-                         Deq(wt[(cc * c.w.kh + a) * c.w.kw + b], wq);
+                  const int64_t r = i * c.w.sh + a - c.w.ph, q = j * c.w.sw + b - c.w.pw;
+                  if (r < 0 || r >= h || q < 0 || q >= w) continue;  // zero padding
+                  acc += Deq(in[((img * ch + cc) * h + r) * w + q], x) * Deq(wt[(cc * c.w.kh + a) * c.w.kw + b], wq);
                 }
               }
               ref.push_back(acc);
