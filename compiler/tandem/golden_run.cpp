@@ -1,6 +1,10 @@
 #include "compiler/tandem/golden_run.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
+
+#include "common/error.hpp"
 
 #include "golden_model/tandem/tandem_sim.hpp"
 
@@ -23,6 +27,10 @@ GoldenRun RunOnGolden(const CompiledOp& op, const std::vector<std::vector<int32_
   run.cycles = sim.DoneCycle();
   run.slots = sim.Slots();
   run.compute = sim.ComputeCount();
+  if (run.slots != op.slots) {
+    throw UserError(fmt::format("{}: the golden simulator issued {} slots, the builder counted {}", op.name,
+                                run.slots, op.slots));
+  }
   return run;
 }
 

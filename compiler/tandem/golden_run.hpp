@@ -16,6 +16,8 @@ struct GoldenRun {
   int64_t compute = 0;                        // compute instructions executed (all lanes each)
 };
 
+// Throws accelgen::UserError if the simulator rejects the program or its slot count differs from
+// the builder's (which would make the builder's spacing check meaningless).
 GoldenRun RunOnGolden(const CompiledOp& op, const std::vector<std::vector<int32_t>>& inputs);
 
 // Cycles per element of input 0 on the golden cycle model, beside the ideal: every lane busy on

@@ -61,6 +61,7 @@ struct Lowering {
     op.name = std::move(name);
     op.target = t;
     pb.Comment(fmt::format("{} on Tandem: {} lanes, {} rows per buffer", op.name, t.lanes, t.depth));
+    pb.Emit("sync.tandem.start.exec", {{0}}, "start of the Tandem code region");
   }
   const TensorRegion& Input(std::string name, std::vector<int64_t> shape, int bits) {
     op.inputs.push_back({std::move(name), next, shape, bits});
@@ -75,7 +76,9 @@ struct Lowering {
   CompiledOp Finish() {
     for (const auto& r : op.inputs) pb.HeaderComment(fmt::format("input  {} at DRAM {} shape [{}], int{}", r.name, r.dram_base, fmt::join(r.shape, ","), r.bits));
     for (const auto& r : op.outputs) pb.HeaderComment(fmt::format("output {} at DRAM {} shape [{}], int{}", r.name, r.dram_base, fmt::join(r.shape, ","), r.bits));
+    pb.Emit("sync.tandem.end.exec", {{0}}, "end of the Tandem code region");
     op.program = pb.words();
+    op.slots = pb.slots();
     op.tasm = pb.Tasm();
     op.dram_words = next;
     op.core_mix = pb.Mix(MixRole::kCore);

@@ -4,6 +4,9 @@
 // computes with loop nests on the Code Repeater and stores the result back; the whole program,
 // DAE transfers included, runs on the golden simulator and on the RTL alike.
 //
+// Every program is framed by sync.tandem.start.exec / sync.tandem.end.exec (group 0), the
+// markers the dispatcher uses (thesis §4.2).
+//
 // Data in DRAM: one element per 32-bit word (int8 values sign-extended, loaded and stored with
 // the DAE's 8-bit width), tensors row-major, inputs then outputs from address 0 (CompiledOp lists
 // the regions). Quantization: real = scale · (q − zero_point), int8 unless stated.
@@ -47,6 +50,7 @@ struct CompiledOp {
   std::map<std::string, int> core_mix, extra_mix;
   int64_t nops = 0;  // nops the spacing rule forced into loop bodies
   int64_t engine_elements = 0, engine_starts = 0;  // DAE/permute elements moved, starts
+  int64_t slots = 0;  // dynamic issue slots (the builder's count; the simulator must agree)
 };
 
 // DRAM image (dram_words words) with `inputs[i]` (one value per element, range-checked against

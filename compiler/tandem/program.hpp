@@ -109,6 +109,9 @@ class ProgramBuilder {
   // instruction counted once, nops excluded).
   const std::map<std::string, int>& Mix(MixRole role) const { return mix_[static_cast<int>(role)]; }
   int64_t nops_inserted() const { return nops_inserted_; }
+  // Issue slots of the program as built (every word, loop bodies once per iteration): the
+  // slot numbering the spacing check used.
+  int64_t slots() const { return slot_; }
   // Elements moved by the DAE and the permute engine, and the number of engine starts.
   int64_t engine_elements() const { return engine_elements_; }
   int64_t engine_starts() const { return engine_starts_; }
