@@ -5,7 +5,6 @@
 #include <algorithm>
 
 #include "common/error.hpp"
-
 #include "golden_model/tandem/tandem_sim.hpp"
 
 namespace accelgen::compiler::tandem {
@@ -28,13 +27,14 @@ GoldenRun RunOnGolden(const CompiledOp& op, const std::vector<std::vector<int32_
   run.slots = sim.Slots();
   run.compute = sim.ComputeCount();
   if (run.slots != op.slots) {
-    throw UserError(fmt::format("{}: the golden simulator issued {} slots, the builder counted {}", op.name,
-                                run.slots, op.slots));
+    throw UserError(fmt::format("{}: the golden simulator issued {} slots, the builder counted {}",
+                                op.name, run.slots, op.slots));
   }
   return run;
 }
 
-Throughput MeasureThroughput(const CompiledOp& op, const std::vector<std::vector<int32_t>>& inputs) {
+Throughput MeasureThroughput(const CompiledOp& op,
+                             const std::vector<std::vector<int32_t>>& inputs) {
   Throughput t;
   t.elements = op.inputs.at(0).Elements();
   t.cycles = RunOnGolden(op, inputs).cycles;

@@ -38,8 +38,8 @@ void CheckShape(std::string_view op, const std::vector<int64_t>& shape) {
 
 void CheckTarget(const TandemTarget& t) {
   if (t.lanes < 1 || t.lanes > 128 || t.depth < 8 || t.depth > 4096) {
-    throw UserError(fmt::format("Tandem target: lanes {} (1..128), depth {} (8..4096)", t.lanes,
-                                t.depth));
+    throw UserError(
+        fmt::format("Tandem target: lanes {} (1..128), depth {} (8..4096)", t.lanes, t.depth));
   }
 }
 
@@ -50,7 +50,8 @@ void CheckQ(std::string_view op, const QParams& q) {
 }
 
 int32_t ToI32(std::string_view what, double v) {
-  if (!(std::fabs(v) < 2147483647.0)) throw UserError(fmt::format("{} {} does not fit in 32 bits", what, v));
+  if (!(std::fabs(v) < 2147483647.0))
+    throw UserError(fmt::format("{} {} does not fit in 32 bits", what, v));
   return static_cast<int32_t>(v);
 }
 
@@ -60,7 +61,8 @@ struct Lowering {
     CheckTarget(t);
     op.name = std::move(name);
     op.target = t;
-    pb.Comment(fmt::format("{} on Tandem: {} lanes, {} rows per buffer", op.name, t.lanes, t.depth));
+    pb.Comment(
+        fmt::format("{} on Tandem: {} lanes, {} rows per buffer", op.name, t.lanes, t.depth));
     pb.Emit("sync.tandem.start.exec", {{0}}, "start of the Tandem code region");
   }
   const TensorRegion& Input(std::string name, std::vector<int64_t> shape, int bits) {
@@ -74,8 +76,12 @@ struct Lowering {
     return op.outputs.back();
   }
   CompiledOp Finish() {
-    for (const auto& r : op.inputs) pb.HeaderComment(fmt::format("input  {} at DRAM {} shape [{}], int{}", r.name, r.dram_base, fmt::join(r.shape, ","), r.bits));
-    for (const auto& r : op.outputs) pb.HeaderComment(fmt::format("output {} at DRAM {} shape [{}], int{}", r.name, r.dram_base, fmt::join(r.shape, ","), r.bits));
+    for (const auto& r : op.inputs)
+      pb.HeaderComment(fmt::format("input  {} at DRAM {} shape [{}], int{}", r.name, r.dram_base,
+                                   fmt::join(r.shape, ","), r.bits));
+    for (const auto& r : op.outputs)
+      pb.HeaderComment(fmt::format("output {} at DRAM {} shape [{}], int{}", r.name, r.dram_base,
+                                   fmt::join(r.shape, ","), r.bits));
     pb.Emit("sync.tandem.end.exec", {{0}}, "end of the Tandem code region");
     op.program = pb.words();
     op.slots = pb.slots();
@@ -116,8 +122,8 @@ void MoveFlat(ProgramBuilder& pb, bool store, Namespace buf, int64_t dram, int64
 
 // One group of `count` (<= lanes) consecutive rows of a [M][J] matrix: lane l, buffer row
 // row + j holds element [m0 + l][j].
-void MoveGroup(ProgramBuilder& pb, bool store, Namespace buf, int64_t dram_m0, int64_t j,
-               int count, int64_t row, int width, std::string_view what) {
+void MoveGroup(ProgramBuilder& pb, bool store, Namespace buf, int64_t dram_m0, int64_t j, int count,
+               int64_t row, int width, std::string_view what) {
   const TileWalk w{dram_m0, {{j, 1}, {count, j}}, row, count, width};
   store ? pb.Store(buf, w, what) : pb.Load(buf, w, what);
 }
@@ -135,14 +141,16 @@ void Requantize(ProgramBuilder& pb, const std::vector<int64_t>& counts, const Op
     ++e;
   }
   const int sh = 30 - e;  // t = floor(src · m0 / 2^sh) ≈ 2·src·m
-  if (sh < 0 || sh > 64) throw UserError(fmt::format("requantization multiplier {} out of range", m));
+  if (sh < 0 || sh > 64)
+    throw UserError(fmt::format("requantization multiplier {} out of range", m));
   const int f2 = std::min(sh, 32);
   pb.Dtype(32 + sh - f2, 32, 32 - f2);
   const auto m0s = static_cast<int32_t>(m < 0 ? -m0 : m0);
   pb.Loop(counts, {{"mul", dst, src, I(m0s), mul_role}},
           fmt::format("requantize: x {:.6g} = x {} / 2^{} (then round)", m, m0s, sh + 1));
   pb.IntegerDtype();
-  pb.Loop(counts, {{"add", dst, dst, I(1 + 2 * zp), MixRole::kExtra}}, "round half up, zero point (x2)");
+  pb.Loop(counts, {{"add", dst, dst, I(1 + 2 * zp), MixRole::kExtra}},
+          "round half up, zero point (x2)");
   pb.Loop(counts, {{"rshift", dst, dst, I(1), MixRole::kExtra}}, "");
   pb.Loop(counts, {{"cast.fxp32_fxp8", dst, dst, {}, MixRole::kExtra}}, "saturate to int8");
 }
@@ -159,10 +167,12 @@ void FlatTiles(Lowering& L, int64_t n, const std::vector<std::pair<Namespace, Te
     const int64_t rows = (cnt + pb.lanes() - 1) / pb.lanes();
     pb.BeginTile(fmt::format("tile: elements {}..{} in {} rows", start, start + cnt - 1, rows));
     for (const auto& [buf, r] : ins) {
-      MoveFlat(pb, false, buf, r.dram_base + start, cnt, 0, r.bits == 8 ? kW8 : kW32, "load " + r.name);
+      MoveFlat(pb, false, buf, r.dram_base + start, cnt, 0, r.bits == 8 ? kW8 : kW32,
+               "load " + r.name);
     }
     compute(rows);
-    MoveFlat(pb, true, out_buf, out.dram_base + start, cnt, 0, out.bits == 8 ? kW8 : kW32, "store " + out.name);
+    MoveFlat(pb, true, out_buf, out.dram_base + start, cnt, 0, out.bits == 8 ? kW8 : kW32,
+             "store " + out.name);
   }
 }
 
@@ -175,8 +185,8 @@ void TreeReduce(ProgramBuilder& pb, std::string_view op, Namespace buf, int64_t 
   for (int64_t n = k; n > 1;) {
     const int64_t h = n / 2;
     pb.Loop({groups, h},
-            {{std::string(op), B(buf, base, {gs, 1}), B(buf, base, {gs, 1}), B(buf, base + n - h, {gs, 1}),
-              first ? MixRole::kCore : MixRole::kNone}},
+            {{std::string(op), B(buf, base, {gs, 1}), B(buf, base, {gs, 1}),
+              B(buf, base + n - h, {gs, 1}), first ? MixRole::kCore : MixRole::kNone}},
             fmt::format("{} tree: {} -> {} rows", op, n, n - h));
     n -= h;
     first = false;
@@ -191,7 +201,8 @@ struct Group {
 std::vector<std::vector<Group>> GroupTiles(int64_t m, int lanes, int64_t groups_per_tile) {
   std::vector<std::vector<Group>> tiles;
   for (int64_t m0 = 0; m0 < m; m0 += lanes) {
-    if (tiles.empty() || static_cast<int64_t>(tiles.back().size()) == groups_per_tile) tiles.emplace_back();
+    if (tiles.empty() || static_cast<int64_t>(tiles.back().size()) == groups_per_tile)
+      tiles.emplace_back();
     tiles.back().push_back({m0, static_cast<int>(std::min<int64_t>(lanes, m - m0))});
   }
   return tiles;
@@ -201,20 +212,24 @@ std::vector<std::vector<Group>> GroupTiles(int64_t m, int lanes, int64_t groups_
 
 int64_t TensorRegion::Elements() const { return Product(shape); }
 
-std::vector<int32_t> PrepareDram(const CompiledOp& op, const std::vector<std::vector<int32_t>>& inputs) {
+std::vector<int32_t> PrepareDram(const CompiledOp& op,
+                                 const std::vector<std::vector<int32_t>>& inputs) {
   if (inputs.size() != op.inputs.size()) {
-    throw UserError(fmt::format("{}: expects {} input(s), got {}", op.name, op.inputs.size(), inputs.size()));
+    throw UserError(
+        fmt::format("{}: expects {} input(s), got {}", op.name, op.inputs.size(), inputs.size()));
   }
   std::vector<int32_t> dram(op.dram_words, 0);
   for (size_t i = 0; i < inputs.size(); ++i) {
     const TensorRegion& r = op.inputs[i];
     if (static_cast<int64_t>(inputs[i].size()) != r.Elements()) {
-      throw UserError(fmt::format("{}: input {} has {} elements, expected {}", op.name, r.name, inputs[i].size(), r.Elements()));
+      throw UserError(fmt::format("{}: input {} has {} elements, expected {}", op.name, r.name,
+                                  inputs[i].size(), r.Elements()));
     }
     for (size_t k = 0; k < inputs[i].size(); ++k) {
       const int32_t v = inputs[i][k];
       if (r.bits == 8 && (v < -128 || v > 127)) {
-        throw UserError(fmt::format("{}: input {} element {} = {} is not int8", op.name, r.name, k, v));
+        throw UserError(
+            fmt::format("{}: input {} element {} = {} is not int8", op.name, r.name, k, v));
       }
       dram[r.dram_base + k] = v;
     }
@@ -243,7 +258,8 @@ CompiledOp CompileRelu(const TandemTarget& t, const std::vector<int64_t>& shape,
     if (x.zero_point == 0) {
       L.pb.Rows("relu", rows, B(kV1, 0), B(kV1, 0), {}, MixRole::kCore, "y = max(x, 0)");
     } else {
-      L.pb.Rows("max", rows, B(kV1, 0), B(kV1, 0), I(x.zero_point), MixRole::kCore, "y = max(x, zero point)");
+      L.pb.Rows("max", rows, B(kV1, 0), B(kV1, 0), I(x.zero_point), MixRole::kCore,
+                "y = max(x, zero point)");
     }
   });
   return L.Finish();
@@ -276,7 +292,8 @@ CompiledOp CompileClip(const TandemTarget& t, const std::vector<int64_t>& shape,
   const auto in = L.Input("X", shape, 8);
   const auto out = L.Output("Y", shape, 8);
   const auto level = [&](double v) {
-    return static_cast<int32_t>(std::clamp<double>(std::nearbyint(v / x.scale) + x.zero_point, -128, 127));
+    return static_cast<int32_t>(
+        std::clamp<double>(std::nearbyint(v / x.scale) + x.zero_point, -128, 127));
   };
   FlatTiles(L, Product(shape), {{kV1, in}}, kV1, out, t.depth, [&](int64_t rows) {
     L.pb.Rows("max", rows, B(kV1, 0), B(kV1, 0), I(level(lo)), MixRole::kCore, "y = max(x, min)");
@@ -286,8 +303,8 @@ CompiledOp CompileClip(const TandemTarget& t, const std::vector<int64_t>& shape,
 }
 
 namespace {
-CompiledOp BinaryImpl(const TandemTarget& t, Binary kind, const std::vector<int64_t>& shape, QParams a,
-                      QParams b, QParams y, bool alu_addressing) {
+CompiledOp BinaryImpl(const TandemTarget& t, Binary kind, const std::vector<int64_t>& shape,
+                      QParams a, QParams b, QParams y, bool alu_addressing) {
   const char* name = kind == Binary::kAdd ? "Add" : (kind == Binary::kSub ? "Sub" : "Mul");
   CheckShape(name, shape);
   CheckQ(name, a);
@@ -298,47 +315,58 @@ CompiledOp BinaryImpl(const TandemTarget& t, Binary kind, const std::vector<int6
   const auto rb = L.Input("B", shape, 8);
   const auto out = L.Output("C", shape, 8);
   ProgramBuilder& pb = L.pb;
-  FlatTiles(L, Product(shape), {{kV1, ra}, {kV2, rb}}, kV1, out, alu_addressing ? t.depth / 3 : t.depth, [&](int64_t rows) {
-    if (kind == Binary::kMul) {
-      // (a − za)(b − zb) exactly, then one requantization by sa·sb/sy.
-      if (a.zero_point != 0) pb.Rows("sub", rows, B(kV1, 0), B(kV1, 0), I(a.zero_point), MixRole::kCore, "a - za");
-      if (b.zero_point != 0) pb.Rows("sub", rows, B(kV2, 0), B(kV2, 0), I(b.zero_point), MixRole::kCore, "b - zb");
-      pb.Rows("mul", rows, B(kV1, 0), B(kV1, 0), B(kV2, 0), MixRole::kCore, "product");
-      Requantize(pb, {rows}, B(kV1, 0, {1}), B(kV1, 0, {1}), a.scale * b.scale / y.scale, y.zero_point,
-                 MixRole::kExtra);
-      return;
-    }
-    // Both operands to a common integer scale 2^-s · sy (multipliers below 2^22, so
-    // 255·(ma + mb) < 2^30), summed, then rounded back with one shift.
-    const double r_a = a.scale / y.scale, r_b = b.scale / y.scale;
-    const int s = std::clamp(21 - static_cast<int>(std::ceil(std::log2(r_a + r_b))), 1, 30);
-    const auto ma = static_cast<int32_t>(std::llround(std::ldexp(r_a, s)));
-    const auto mb = static_cast<int32_t>(std::llround(std::ldexp(r_b, s)) * (kind == Binary::kSub ? -1 : 1));
-    if (ma == 0 || mb == 0) throw UserError(fmt::format("{}: input scales differ too much", name));
-    const int64_t bias = -int64_t{a.zero_point} * ma - int64_t{b.zero_point} * mb +
-                         (int64_t{1} << (s - 1)) + (int64_t{y.zero_point} << s);
-    pb.IntegerDtype();
-    const std::vector<BodyOp> steps = {
-        {"mul", B(kV1, 0, {1}), B(kV1, 0, {1}), I(ma), MixRole::kCore},
-        {"macc", B(kV1, 0, {1}), B(kV2, 0, {1}), I(mb), MixRole::kCore},
-        {"add", B(kV1, 0, {1}), B(kV1, 0, {1}), I(ToI32("Add bias", static_cast<double>(bias))), MixRole::kExtra},
-        {"rshift", B(kV1, 0, {1}), B(kV1, 0, {1}), I(s), MixRole::kExtra},
-        {"cast.fxp32_fxp8", B(kV1, 0, {1}), B(kV1, 0, {1}), {}, MixRole::kExtra}};
-    const char* comments[] = {"a x ma (common scale 2^-s sy)", "+ b x mb", "zero points, rounding, output zero point", "", "saturate to int8"};
-    for (size_t i = 0; i < steps.size(); ++i) {
-      if (!alu_addressing) {
-        pb.Loop({rows}, {steps[i]}, comments[i]);
-        continue;
-      }
-      // Three address updates (src1, src2 and dst pointers) per instruction. The Code Repeater
-      // shares one iterator per operand position, so pointer p of row r lives in obuf row
-      // p·rows + r (same strides as the data instruction).
-      std::vector<BodyOp> body;
-      for (int p = 0; p < 3; ++p) body.push_back({"add", B(kOb, p * rows, {1}), B(kOb, p * rows, {1}), I(1), MixRole::kExtra});
-      body.push_back(steps[i]);
-      pb.Loop({rows}, body, std::string(comments[i]) + " (with ALU address updates)");
-    }
-  });
+  FlatTiles(
+      L, Product(shape), {{kV1, ra}, {kV2, rb}}, kV1, out, alu_addressing ? t.depth / 3 : t.depth,
+      [&](int64_t rows) {
+        if (kind == Binary::kMul) {
+          // (a − za)(b − zb) exactly, then one requantization by sa·sb/sy.
+          if (a.zero_point != 0)
+            pb.Rows("sub", rows, B(kV1, 0), B(kV1, 0), I(a.zero_point), MixRole::kCore, "a - za");
+          if (b.zero_point != 0)
+            pb.Rows("sub", rows, B(kV2, 0), B(kV2, 0), I(b.zero_point), MixRole::kCore, "b - zb");
+          pb.Rows("mul", rows, B(kV1, 0), B(kV1, 0), B(kV2, 0), MixRole::kCore, "product");
+          Requantize(pb, {rows}, B(kV1, 0, {1}), B(kV1, 0, {1}), a.scale * b.scale / y.scale,
+                     y.zero_point, MixRole::kExtra);
+          return;
+        }
+        // Both operands to a common integer scale 2^-s · sy (multipliers below 2^22, so
+        // 255·(ma + mb) < 2^30), summed, then rounded back with one shift.
+        const double r_a = a.scale / y.scale, r_b = b.scale / y.scale;
+        const int s = std::clamp(21 - static_cast<int>(std::ceil(std::log2(r_a + r_b))), 1, 30);
+        const auto ma = static_cast<int32_t>(std::llround(std::ldexp(r_a, s)));
+        const auto mb = static_cast<int32_t>(std::llround(std::ldexp(r_b, s)) *
+                                             (kind == Binary::kSub ? -1 : 1));
+        if (ma == 0 || mb == 0)
+          throw UserError(fmt::format("{}: input scales differ too much", name));
+        const int64_t bias = -int64_t{a.zero_point} * ma - int64_t{b.zero_point} * mb +
+                             (int64_t{1} << (s - 1)) + (int64_t{y.zero_point} << s);
+        pb.IntegerDtype();
+        const std::vector<BodyOp> steps = {
+            {"mul", B(kV1, 0, {1}), B(kV1, 0, {1}), I(ma), MixRole::kCore},
+            {"macc", B(kV1, 0, {1}), B(kV2, 0, {1}), I(mb), MixRole::kCore},
+            {"add", B(kV1, 0, {1}), B(kV1, 0, {1}), I(ToI32("Add bias", static_cast<double>(bias))),
+             MixRole::kExtra},
+            {"rshift", B(kV1, 0, {1}), B(kV1, 0, {1}), I(s), MixRole::kExtra},
+            {"cast.fxp32_fxp8", B(kV1, 0, {1}), B(kV1, 0, {1}), {}, MixRole::kExtra}};
+        const char* comments[] = {"a x ma (common scale 2^-s sy)", "+ b x mb",
+                                  "zero points, rounding, output zero point", "",
+                                  "saturate to int8"};
+        for (size_t i = 0; i < steps.size(); ++i) {
+          if (!alu_addressing) {
+            pb.Loop({rows}, {steps[i]}, comments[i]);
+            continue;
+          }
+          // Three address updates (src1, src2 and dst pointers) per instruction. The Code Repeater
+          // shares one iterator per operand position, so pointer p of row r lives in obuf row
+          // p·rows + r (same strides as the data instruction).
+          std::vector<BodyOp> body;
+          for (int p = 0; p < 3; ++p)
+            body.push_back(
+                {"add", B(kOb, p * rows, {1}), B(kOb, p * rows, {1}), I(1), MixRole::kExtra});
+          body.push_back(steps[i]);
+          pb.Loop({rows}, body, std::string(comments[i]) + " (with ALU address updates)");
+        }
+      });
   return L.Finish();
 }
 }  // namespace
@@ -427,7 +455,8 @@ CompiledOp CompileGelu(const TandemTarget& t, const std::vector<int64_t>& shape,
     pb.Rows("mul", rows, T, T, U, MixRole::kCore, "erf = sign x L");
     pb.Rows("add", rows, T, T, I(q1), MixRole::kCore, "+ 1/S_erf");
     pb.Rows("mul", rows, T, T, X, MixRole::kCore, "x (1 + erf)");
-    Requantize(pb, {rows}, B(kV2, 0, {1}), B(kV2, 0, {1}), out_scale / y.scale, y.zero_point, MixRole::kCore);
+    Requantize(pb, {rows}, B(kV2, 0, {1}), B(kV2, 0, {1}), out_scale / y.scale, y.zero_point,
+               MixRole::kCore);
   });
   return L.Finish();
 }
@@ -436,12 +465,13 @@ CompiledOp CompileGelu(const TandemTarget& t, const std::vector<int64_t>& shape,
 // Reductions over the last axis of [M][K]
 
 namespace {
-void CheckReduction(std::string_view op, const TandemTarget& t, int64_t m, int64_t k, int64_t rows_per_k,
-                    int64_t extra_rows) {
+void CheckReduction(std::string_view op, const TandemTarget& t, int64_t m, int64_t k,
+                    int64_t rows_per_k, int64_t extra_rows) {
   if (m < 1 || k < 1) throw UserError(fmt::format("{}: dimensions must be positive", op));
   if (k * rows_per_k + extra_rows > t.depth) {
-    throw UserError(fmt::format("{}: one reduction of {} elements needs {} buffer rows, more than the depth {}",
-                                op, k, k * rows_per_k + extra_rows, t.depth));
+    throw UserError(
+        fmt::format("{}: one reduction of {} elements needs {} buffer rows, more than the depth {}",
+                    op, k, k * rows_per_k + extra_rows, t.depth));
   }
 }
 }  // namespace
@@ -458,15 +488,22 @@ CompiledOp CompileReduceMean(const TandemTarget& t, int64_t m, int64_t k, QParam
   for (const auto& tile : GroupTiles(m, t.lanes, t.depth / k)) {
     const auto g = static_cast<int64_t>(tile.size());
     pb.BeginTile(fmt::format("tile: rows {}..{} of X, {} group(s) of lanes", tile.front().m0,
-                           tile.back().m0 + tile.back().count - 1, g));
-    for (int64_t i = 0; i < g; ++i) MoveGroup(pb, false, kV1, in.dram_base + tile[i].m0 * k, k, tile[i].count, i * k, kW8, "load X");
+                             tile.back().m0 + tile.back().count - 1, g));
+    for (int64_t i = 0; i < g; ++i)
+      MoveGroup(pb, false, kV1, in.dram_base + tile[i].m0 * k, k, tile[i].count, i * k, kW8,
+                "load X");
     pb.IntegerDtype();
     TreeReduce(pb, "add", kV1, 0, g, k, k);
     if (x.zero_point != 0) {
-      pb.Loop({g}, {{"add", B(kV1, 0, {k}), B(kV1, 0, {k}), I(ToI32("zero point", -static_cast<double>(k) * x.zero_point)), MixRole::kExtra}}, "- K x zero point");
+      pb.Loop({g},
+              {{"add", B(kV1, 0, {k}), B(kV1, 0, {k}),
+                I(ToI32("zero point", -static_cast<double>(k) * x.zero_point)), MixRole::kExtra}},
+              "- K x zero point");
     }
-    Requantize(pb, {g}, B(kV2, 0, {1}), B(kV1, 0, {k}), x.scale / (static_cast<double>(k) * y.scale), y.zero_point, MixRole::kCore);
-    for (int64_t i = 0; i < g; ++i) MoveGroup(pb, true, kV2, out.dram_base + tile[i].m0, 1, tile[i].count, i, kW8, "store Y");
+    Requantize(pb, {g}, B(kV2, 0, {1}), B(kV1, 0, {k}),
+               x.scale / (static_cast<double>(k) * y.scale), y.zero_point, MixRole::kCore);
+    for (int64_t i = 0; i < g; ++i)
+      MoveGroup(pb, true, kV2, out.dram_base + tile[i].m0, 1, tile[i].count, i, kW8, "store Y");
   }
   return L.Finish();
 }
@@ -477,7 +514,9 @@ CompiledOp CompileGlobalAveragePool(const TandemTarget& t, const std::vector<int
   CheckShape("GlobalAveragePool", nchw);
   CompiledOp op = CompileReduceMean(t, nchw[0] * nchw[1], nchw[2] * nchw[3], x, y);
   op.name = "GlobalAveragePool";
-  op.tasm = fmt::format("# GlobalAveragePool of NCHW [{}] as ReduceMean over H·W of [N·C][H·W]\n", fmt::join(nchw, ",")) + op.tasm;
+  op.tasm = fmt::format("# GlobalAveragePool of NCHW [{}] as ReduceMean over H·W of [N·C][H·W]\n",
+                        fmt::join(nchw, ",")) +
+            op.tasm;
   op.inputs[0].shape = nchw;
   op.outputs[0].shape = {nchw[0], nchw[1], 1, 1};
   return op;
@@ -498,10 +537,12 @@ CompiledOp CompileSoftmax(const TandemTarget& t, int64_t m, int64_t k, QParams x
   // qmax / 2^F < 1 / q_ln2.
   const int f = static_cast<int>(std::ceil(std::log2(static_cast<double>(qmax + 1) * q_ln2)));
   const int64_t recip = ((int64_t{1} << f) + q_ln2 - 1) / q_ln2;
-  if (f > 30 || qmax * recip >= (int64_t{1} << 31)) throw UserError("Softmax: input scale too small for i-exp");
+  if (f > 30 || qmax * recip >= (int64_t{1} << 31))
+    throw UserError("Softmax: input scale too small for i-exp");
   const int32_t qb = ToI32("Softmax qb", std::floor(b / s));
   const int32_t qc = ToI32("Softmax qc", std::floor(c / (a * s * s)));
-  if (int64_t{qb} * qb + qc > (int64_t{1} << 23)) throw UserError("Softmax: input scale too small for i-exp");
+  if (int64_t{qb} * qb + qc > (int64_t{1} << 23))
+    throw UserError("Softmax: input scale too small for i-exp");
   Lowering L("Softmax", t);
   const auto in = L.Input("X", {m, k}, 8);
   const auto out = L.Output("Y", {m, k}, 8);
@@ -510,17 +551,21 @@ CompiledOp CompileSoftmax(const TandemTarget& t, int64_t m, int64_t k, QParams x
     const auto g = static_cast<int64_t>(tile.size());
     const int64_t rows = g * k;
     pb.BeginTile(fmt::format("tile: rows {}..{} of X, {} group(s) of lanes", tile.front().m0,
-                           tile.back().m0 + tile.back().count - 1, g));
-    for (int64_t i = 0; i < g; ++i) MoveGroup(pb, false, kV1, in.dram_base + tile[i].m0 * k, k, tile[i].count, i * k, kW8, "load X");
+                             tile.back().m0 + tile.back().count - 1, g));
+    for (int64_t i = 0; i < g; ++i)
+      MoveGroup(pb, false, kV1, in.dram_base + tile[i].m0 * k, k, tile[i].count, i * k, kW8,
+                "load X");
     const auto X = B(kV1, 0), P = B(kV2, 0), Z = B(kOb, 0);
     const std::vector<int64_t> gk{g, k};
     pb.IntegerDtype();
     pb.Rows("move", rows, P, X, {}, MixRole::kNone, "copy for the max tree");
     TreeReduce(pb, "max", kV2, 0, g, k, k);
-    pb.Loop(gk, {{"sub", B(kV1, 0, {k, 1}), B(kV1, 0, {k, 1}), B(kV2, 0, {k, 0}), MixRole::kCore}}, "x - max");
+    pb.Loop(gk, {{"sub", B(kV1, 0, {k, 1}), B(kV1, 0, {k, 1}), B(kV2, 0, {k, 0}), MixRole::kCore}},
+            "x - max");
     pb.Rows("lshift", rows, X, X, I(kUp), MixRole::kExtra, "upscale: S = scale / 16");
     pb.Dtype(32 - f, 32, 32 - f);
-    pb.Rows("mul", rows, Z, X, I(static_cast<int32_t>(-recip)), MixRole::kCore, fmt::format("-q / ln2 in Q{}", f));
+    pb.Rows("mul", rows, Z, X, I(static_cast<int32_t>(-recip)), MixRole::kCore,
+            fmt::format("-q / ln2 in Q{}", f));
     pb.Dtype(32 - f, 32 - f, 32);
     pb.Rows("floor", rows, Z, Z, {}, MixRole::kCore, "z");
     pb.Dtype(32, 32 - f, 32);
@@ -536,10 +581,13 @@ CompiledOp CompileSoftmax(const TandemTarget& t, int64_t m, int64_t k, QParams x
     pb.Rows("move", rows, X, P, {}, MixRole::kNone, "copy for the sum tree");
     TreeReduce(pb, "add", kV1, 0, g, k, k);
     pb.Rows("lshift", rows, P, P, I(8), MixRole::kExtra, "x 256 (output scale 1/256)");
-    pb.Loop(gk, {{"div", B(kV2, 0, {k, 1}), B(kV2, 0, {k, 1}), B(kV1, 0, {k, 0}), MixRole::kExtra}}, "/ sum");
+    pb.Loop(gk, {{"div", B(kV2, 0, {k, 1}), B(kV2, 0, {k, 1}), B(kV1, 0, {k, 0}), MixRole::kExtra}},
+            "/ sum");
     pb.Rows("add", rows, P, P, I(-128), MixRole::kExtra, "zero point -128");
     pb.Rows("cast.fxp32_fxp8", rows, P, P, {}, MixRole::kExtra, "saturate to int8");
-    for (int64_t i = 0; i < g; ++i) MoveGroup(pb, true, kV2, out.dram_base + tile[i].m0 * k, k, tile[i].count, i * k, kW8, "store Y");
+    for (int64_t i = 0; i < g; ++i)
+      MoveGroup(pb, true, kV2, out.dram_base + tile[i].m0 * k, k, tile[i].count, i * k, kW8,
+                "store Y");
   }
   return L.Finish();
 }
@@ -557,7 +605,8 @@ CompiledOp CompileLayerNorm(const TandemTarget& t, int64_t m, int64_t k, QParams
   int s = 0;
   while (std::pow(255.0 * k / std::ldexp(1.0, s), 2) * k >= 2.0e9) ++s;
   const int64_t c1 = std::llround(std::sqrt(static_cast<double>(k)) * std::ldexp(1.0, kT - s));
-  if (c1 < 16 || 255.0 * k * c1 >= 2.0e9) throw UserError(fmt::format("LayerNormalization: K = {} is too large", k));
+  if (c1 < 16 || 255.0 * k * c1 >= 2.0e9)
+    throw UserError(fmt::format("LayerNormalization: K = {} is too large", k));
   const int64_t groups_per_tile = std::min<int64_t>((t.depth - 2 * k) / k, t.depth / (k + 3));
   if (groups_per_tile < 1) throw UserError("LayerNormalization: one row does not fit the buffers");
   Lowering L("LayerNormalization", t);
@@ -569,26 +618,32 @@ CompiledOp CompileLayerNorm(const TandemTarget& t, int64_t m, int64_t k, QParams
   for (const auto& tile : GroupTiles(m, t.lanes, groups_per_tile)) {
     const auto G = static_cast<int64_t>(tile.size());
     const int64_t rows = G * k;
-    const int64_t grow = rows, brow = rows + k;       // gamma, beta rows in vmem1
+    const int64_t grow = rows, brow = rows + k;                       // gamma, beta rows in vmem1
     const int64_t vrow = rows, rrow = rows + G, qrow = rows + 2 * G;  // per-group rows in vmem2
     pb.BeginTile(fmt::format("tile: rows {}..{} of X, {} group(s) of lanes", tile.front().m0,
-                           tile.back().m0 + tile.back().count - 1, G));
-    for (int64_t i = 0; i < G; ++i) MoveGroup(pb, false, kV1, in.dram_base + tile[i].m0 * k, k, tile[i].count, i * k, kW8, "load X");
+                             tile.back().m0 + tile.back().count - 1, G));
+    for (int64_t i = 0; i < G; ++i)
+      MoveGroup(pb, false, kV1, in.dram_base + tile[i].m0 * k, k, tile[i].count, i * k, kW8,
+                "load X");
     // gamma and beta replicated across lanes (DRAM stride 0 across the lanes).
-    pb.Load(kV1, {gamma.dram_base, {{k, 1}, {t.lanes, 0}}, grow, t.lanes, kW8}, "load gamma (every lane)");
-    pb.Load(kV1, {beta.dram_base, {{k, 1}, {t.lanes, 0}}, brow, t.lanes, kW32}, "load beta (every lane)");
+    pb.Load(kV1, {gamma.dram_base, {{k, 1}, {t.lanes, 0}}, grow, t.lanes, kW8},
+            "load gamma (every lane)");
+    pb.Load(kV1, {beta.dram_base, {{k, 1}, {t.lanes, 0}}, brow, t.lanes, kW32},
+            "load beta (every lane)");
     const auto X = B(kV1, 0), D = B(kV2, 0), T = B(kOb, 0);
     const std::vector<int64_t> gk{G, k};
     pb.IntegerDtype();
     pb.Rows("move", rows, T, X, {}, MixRole::kNone, "copy for the sum tree");
     TreeReduce(pb, "add", kOb, 0, G, k, k);
     pb.Rows("mul", rows, D, X, I(static_cast<int32_t>(k)), MixRole::kCore, "K x");
-    pb.Loop(gk, {{"sub", B(kV2, 0, {k, 1}), B(kV2, 0, {k, 1}), B(kOb, 0, {k, 0}), MixRole::kCore}}, "D = K (x - mean)");
+    pb.Loop(gk, {{"sub", B(kV2, 0, {k, 1}), B(kV2, 0, {k, 1}), B(kOb, 0, {k, 0}), MixRole::kCore}},
+            "D = K (x - mean)");
     pb.Rows("rshift", rows, T, D, I(s), MixRole::kCore, fmt::format("D >> {}", s));
     pb.Rows("mul", rows, T, T, T, MixRole::kCore, "square");
     TreeReduce(pb, "add", kOb, 0, G, k, k);
     // Integer square root of V (per group) by Newton from above: r = min(r, (r + V/r) >> 1).
-    pb.Loop({G}, {{"max", B(kV2, vrow, {1}), B(kOb, 0, {k}), I(1), MixRole::kExtra}}, "V = max(sum, 1)");
+    pb.Loop({G}, {{"max", B(kV2, vrow, {1}), B(kOb, 0, {k}), I(1), MixRole::kExtra}},
+            "V = max(sum, 1)");
     pb.Loop({G}, {{"move", B(kV2, rrow, {1}), I(46341), {}, MixRole::kExtra}}, "r0 >= sqrt(2^31)");
     for (int it = 0; it < 20; ++it) {
       const auto V = B(kV2, vrow, {1}), R = B(kV2, rrow, {1}), Q = B(kV2, qrow, {1});
@@ -597,12 +652,22 @@ CompiledOp CompileLayerNorm(const TandemTarget& t, int64_t m, int64_t k, QParams
       pb.Loop({G}, {{"rshift", Q, Q, I(1), MixRole::kExtra}}, "");
       pb.Loop({G}, {{"min", R, R, Q, MixRole::kExtra}}, "");
     }
-    pb.Rows("mul", rows, D, D, I(static_cast<int32_t>(c1)), MixRole::kCore, fmt::format("x sqrt(K) 2^{}", kT - s));
-    pb.Loop(gk, {{"div", B(kV2, 0, {k, 1}), B(kV2, 0, {k, 1}), B(kV2, rrow, {1, 0}), MixRole::kCore}}, "/ sqrt: normalised, Q12");
-    pb.Loop(gk, {{"mul", B(kV2, 0, {k, 1}), B(kV2, 0, {k, 1}), B(kV1, grow, {0, 1}), MixRole::kCore}}, "x gamma");
-    pb.Loop(gk, {{"add", B(kV2, 0, {k, 1}), B(kV2, 0, {k, 1}), B(kV1, brow, {0, 1}), MixRole::kCore}}, "+ beta");
-    Requantize(pb, {rows}, B(kV2, 0, {1}), B(kV2, 0, {1}), std::ldexp(g.scale, -kT) / y.scale, y.zero_point, MixRole::kExtra);
-    for (int64_t i = 0; i < G; ++i) MoveGroup(pb, true, kV2, out.dram_base + tile[i].m0 * k, k, tile[i].count, i * k, kW8, "store Y");
+    pb.Rows("mul", rows, D, D, I(static_cast<int32_t>(c1)), MixRole::kCore,
+            fmt::format("x sqrt(K) 2^{}", kT - s));
+    pb.Loop(gk,
+            {{"div", B(kV2, 0, {k, 1}), B(kV2, 0, {k, 1}), B(kV2, rrow, {1, 0}), MixRole::kCore}},
+            "/ sqrt: normalised, Q12");
+    pb.Loop(gk,
+            {{"mul", B(kV2, 0, {k, 1}), B(kV2, 0, {k, 1}), B(kV1, grow, {0, 1}), MixRole::kCore}},
+            "x gamma");
+    pb.Loop(gk,
+            {{"add", B(kV2, 0, {k, 1}), B(kV2, 0, {k, 1}), B(kV1, brow, {0, 1}), MixRole::kCore}},
+            "+ beta");
+    Requantize(pb, {rows}, B(kV2, 0, {1}), B(kV2, 0, {1}), std::ldexp(g.scale, -kT) / y.scale,
+               y.zero_point, MixRole::kExtra);
+    for (int64_t i = 0; i < G; ++i)
+      MoveGroup(pb, true, kV2, out.dram_base + tile[i].m0 * k, k, tile[i].count, i * k, kW8,
+                "store Y");
   }
   return L.Finish();
 }
@@ -619,31 +684,48 @@ WindowShape CheckWindow(std::string_view op, const std::vector<int64_t>& nchw, c
   if (nchw.size() != 4) throw UserError(fmt::format("{}: input must be NCHW", op));
   CheckShape(op, nchw);
   if (w.ph < 0 || w.pw < 0 || w.ph >= w.kh || w.pw >= w.kw) {
-    throw UserError(fmt::format("{}: pads {}x{} must be non-negative and smaller than the kernel", op, w.ph, w.pw));
+    throw UserError(fmt::format("{}: pads {}x{} must be non-negative and smaller than the kernel",
+                                op, w.ph, w.pw));
   }
   const int64_t hp = nchw[2] + 2 * w.ph, wp = nchw[3] + 2 * w.pw;
   if (w.kh < 1 || w.kw < 1 || w.sh < 1 || w.sw < 1 || w.kh > hp || w.kw > wp) {
-    throw UserError(fmt::format("{}: kernel {}x{} stride {}x{} does not fit a {}x{} input", op, w.kh, w.kw, w.sh, w.sw, nchw[2], nchw[3]));
+    throw UserError(fmt::format("{}: kernel {}x{} stride {}x{} does not fit a {}x{} input", op,
+                                w.kh, w.kw, w.sh, w.sw, nchw[2], nchw[3]));
   }
-  return {nchw[0] * nchw[1], nchw[2], nchw[3], (hp - w.kh) / w.sh + 1, (wp - w.kw) / w.sw + 1, w.ph, w.pw, hp, wp, hp * wp};
+  return {nchw[0] * nchw[1],
+          nchw[2],
+          nchw[3],
+          (hp - w.kh) / w.sh + 1,
+          (wp - w.kw) / w.sw + 1,
+          w.ph,
+          w.pw,
+          hp,
+          wp,
+          hp * wp};
 }
 
 // Input planes of one tile into vmem1 (group i at rows i·prows). With padding, the padded planes
 // are first filled with `pad` and each image row is loaded to its place (one DAE start per row:
 // the DAE writes consecutive rows only).
-void LoadPlanes(ProgramBuilder& pb, const WindowShape& s, int64_t dram, const std::vector<Group>& groups,
-                int32_t pad) {
+void LoadPlanes(ProgramBuilder& pb, const WindowShape& s, int64_t dram,
+                const std::vector<Group>& groups, int32_t pad) {
   const int64_t hw = s.h * s.w;
   if (s.ph == 0 && s.pw == 0) {
-    for (size_t i = 0; i < groups.size(); ++i) MoveGroup(pb, false, kV1, dram + groups[i].m0 * hw, hw, groups[i].count, i * hw, kW8, "load X planes");
+    for (size_t i = 0; i < groups.size(); ++i)
+      MoveGroup(pb, false, kV1, dram + groups[i].m0 * hw, hw, groups[i].count, i * hw, kW8,
+                "load X planes");
     return;
   }
   pb.IntegerDtype();
-  pb.Rows("move", static_cast<int64_t>(groups.size()) * s.prows, B(kV1, 0), I(pad), {}, MixRole::kNone, fmt::format("padding value {}", pad));
+  pb.Rows("move", static_cast<int64_t>(groups.size()) * s.prows, B(kV1, 0), I(pad), {},
+          MixRole::kNone, fmt::format("padding value {}", pad));
   for (size_t i = 0; i < groups.size(); ++i) {
     for (int64_t r = 0; r < s.h; ++r) {
-      const TileWalk walk{dram + groups[i].m0 * hw + r * s.w, {{s.w, 1}, {groups[i].count, hw}},
-                          static_cast<int64_t>(i) * s.prows + (r + s.ph) * s.wp + s.pw, groups[i].count, kW8};
+      const TileWalk walk{dram + groups[i].m0 * hw + r * s.w,
+                          {{s.w, 1}, {groups[i].count, hw}},
+                          static_cast<int64_t>(i) * s.prows + (r + s.ph) * s.wp + s.pw,
+                          groups[i].count,
+                          kW8};
       pb.Load(kV1, walk, r == 0 ? "load X planes, one image row at a time" : "");
     }
   }
@@ -651,26 +733,32 @@ void LoadPlanes(ProgramBuilder& pb, const WindowShape& s, int64_t dram, const st
 
 // Window loop: kernel offsets outermost (loop interchange), independent outputs inner, so the
 // same output row is rewritten only every G·OH·OW slots.
-void WindowLoop(ProgramBuilder& pb, std::string_view op, const WindowShape& s, const Window& w, int64_t g,
-                Operand src2_weights, std::string_view comment) {
+void WindowLoop(ProgramBuilder& pb, std::string_view op, const WindowShape& s, const Window& w,
+                int64_t g, Operand src2_weights, std::string_view comment) {
   const int64_t ohw = s.oh * s.ow;
   const auto out = B(kV2, 0, {0, 0, ohw, s.ow, 1});
   const auto in = B(kV1, 0, {s.wp, 1, s.prows, w.sh * s.wp, w.sw});
   if (src2_weights.kind == Operand::Kind::kBuf) {
-    pb.Loop({w.kh, w.kw, g, s.oh, s.ow}, {{std::string(op), out, in, src2_weights, MixRole::kCore}}, comment);
+    pb.Loop({w.kh, w.kw, g, s.oh, s.ow}, {{std::string(op), out, in, src2_weights, MixRole::kCore}},
+            comment);
   } else {
-    pb.Loop({w.kh, w.kw, g, s.oh, s.ow}, {{std::string(op), out, out, in, MixRole::kCore}}, comment);
+    pb.Loop({w.kh, w.kw, g, s.oh, s.ow}, {{std::string(op), out, out, in, MixRole::kCore}},
+            comment);
   }
 }
 
-int64_t WindowGroups(std::string_view op, const TandemTarget& t, const WindowShape& s, int64_t out_rows_per_group) {
+int64_t WindowGroups(std::string_view op, const TandemTarget& t, const WindowShape& s,
+                     int64_t out_rows_per_group) {
   const int64_t g = std::min(t.depth / s.prows, t.depth / out_rows_per_group);
-  if (g < 1) throw UserError(fmt::format("{}: one {}x{} plane (padded) does not fit the buffer depth {}", op, s.hp, s.wp, t.depth));
+  if (g < 1)
+    throw UserError(fmt::format("{}: one {}x{} plane (padded) does not fit the buffer depth {}", op,
+                                s.hp, s.wp, t.depth));
   return g;
 }
 }  // namespace
 
-CompiledOp CompileMaxPool(const TandemTarget& t, const std::vector<int64_t>& nchw, Window w, QParams x) {
+CompiledOp CompileMaxPool(const TandemTarget& t, const std::vector<int64_t>& nchw, Window w,
+                          QParams x) {
   const WindowShape s = CheckWindow("MaxPool", nchw, w);
   CheckQ("MaxPool", x);
   CheckTarget(t);
@@ -681,20 +769,31 @@ CompiledOp CompileMaxPool(const TandemTarget& t, const std::vector<int64_t>& nch
   const int64_t ohw = s.oh * s.ow;
   for (const auto& tile : GroupTiles(s.planes, t.lanes, WindowGroups("MaxPool", t, s, ohw))) {
     const auto g = static_cast<int64_t>(tile.size());
-    pb.BeginTile(fmt::format("tile: planes {}..{}, {} group(s) of lanes", tile.front().m0, tile.back().m0 + tile.back().count - 1, g));
+    pb.BeginTile(fmt::format("tile: planes {}..{}, {} group(s) of lanes", tile.front().m0,
+                             tile.back().m0 + tile.back().count - 1, g));
     LoadPlanes(pb, s, in.dram_base, tile, -128);  // -128 never wins a max (pads < kernel)
     pb.IntegerDtype();
-    pb.Loop({g, s.oh, s.ow}, {{"move", B(kV2, 0, {ohw, s.ow, 1}), B(kV1, 0, {s.prows, w.sh * s.wp, w.sw}), {}, MixRole::kNone}}, "first window element");
+    pb.Loop({g, s.oh, s.ow},
+            {{"move",
+              B(kV2, 0, {ohw, s.ow, 1}),
+              B(kV1, 0, {s.prows, w.sh * s.wp, w.sw}),
+              {},
+              MixRole::kNone}},
+            "first window element");
     WindowLoop(pb, "max", s, w, g, {}, "max over the window");
-    for (int64_t i = 0; i < g; ++i) MoveGroup(pb, true, kV2, out.dram_base + tile[i].m0 * ohw, ohw, tile[i].count, i * ohw, kW8, "store Y planes");
+    for (int64_t i = 0; i < g; ++i)
+      MoveGroup(pb, true, kV2, out.dram_base + tile[i].m0 * ohw, ohw, tile[i].count, i * ohw, kW8,
+                "store Y planes");
   }
   return L.Finish();
 }
 
-CompiledOp CompileAveragePool(const TandemTarget& t, const std::vector<int64_t>& nchw, Window w, QParams x,
-                              QParams y) {
+CompiledOp CompileAveragePool(const TandemTarget& t, const std::vector<int64_t>& nchw, Window w,
+                              QParams x, QParams y) {
   const WindowShape s = CheckWindow("AveragePool", nchw, w);
-  if (w.ph != 0 || w.pw != 0) throw UserError("AveragePool: padding is not supported (count_include_pad differs per position)");
+  if (w.ph != 0 || w.pw != 0)
+    throw UserError(
+        "AveragePool: padding is not supported (count_include_pad differs per position)");
   CheckQ("AveragePool", x);
   CheckQ("AveragePool", y);
   CheckTarget(t);
@@ -705,25 +804,34 @@ CompiledOp CompileAveragePool(const TandemTarget& t, const std::vector<int64_t>&
   const int64_t hw = s.h * s.w, ohw = s.oh * s.ow, kk = int64_t{w.kh} * w.kw;
   for (const auto& tile : GroupTiles(s.planes, t.lanes, WindowGroups("AveragePool", t, s, ohw))) {
     const auto g = static_cast<int64_t>(tile.size());
-    pb.BeginTile(fmt::format("tile: planes {}..{}, {} group(s) of lanes", tile.front().m0, tile.back().m0 + tile.back().count - 1, g));
-    for (int64_t i = 0; i < g; ++i) MoveGroup(pb, false, kV1, in.dram_base + tile[i].m0 * hw, hw, tile[i].count, i * hw, kW8, "load X planes");
+    pb.BeginTile(fmt::format("tile: planes {}..{}, {} group(s) of lanes", tile.front().m0,
+                             tile.back().m0 + tile.back().count - 1, g));
+    for (int64_t i = 0; i < g; ++i)
+      MoveGroup(pb, false, kV1, in.dram_base + tile[i].m0 * hw, hw, tile[i].count, i * hw, kW8,
+                "load X planes");
     pb.IntegerDtype();
-    pb.Rows("move", g * ohw, B(kV2, 0), I(ToI32("zero point", -static_cast<double>(kk) * x.zero_point)), {}, MixRole::kNone, "sum = -kh kw zero point");
+    pb.Rows("move", g * ohw, B(kV2, 0),
+            I(ToI32("zero point", -static_cast<double>(kk) * x.zero_point)), {}, MixRole::kNone,
+            "sum = -kh kw zero point");
     WindowLoop(pb, "add", s, w, g, {}, "sum over the window");
-    Requantize(pb, {g * ohw}, B(kV2, 0, {1}), B(kV2, 0, {1}), x.scale / (static_cast<double>(kk) * y.scale), y.zero_point, MixRole::kCore);
-    for (int64_t i = 0; i < g; ++i) MoveGroup(pb, true, kV2, out.dram_base + tile[i].m0 * ohw, ohw, tile[i].count, i * ohw, kW8, "store Y planes");
+    Requantize(pb, {g * ohw}, B(kV2, 0, {1}), B(kV2, 0, {1}),
+               x.scale / (static_cast<double>(kk) * y.scale), y.zero_point, MixRole::kCore);
+    for (int64_t i = 0; i < g; ++i)
+      MoveGroup(pb, true, kV2, out.dram_base + tile[i].m0 * ohw, ohw, tile[i].count, i * ohw, kW8,
+                "store Y planes");
   }
   return L.Finish();
 }
 
-CompiledOp CompileDepthwiseConv(const TandemTarget& t, const std::vector<int64_t>& nchw, Window w, QParams x,
-                                QParams wq, QParams y) {
+CompiledOp CompileDepthwiseConv(const TandemTarget& t, const std::vector<int64_t>& nchw, Window w,
+                                QParams x, QParams wq, QParams y) {
   const WindowShape s = CheckWindow("DepthwiseConv", nchw, w);
   CheckQ("DepthwiseConv", x);
   CheckQ("DepthwiseConv", wq);
   CheckQ("DepthwiseConv", y);
   CheckTarget(t);
-  if (x.zero_point != 0 || wq.zero_point != 0) throw UserError("DepthwiseConv: input and weight zero points must be 0");
+  if (x.zero_point != 0 || wq.zero_point != 0)
+    throw UserError("DepthwiseConv: input and weight zero points must be 0");
   Lowering L("DepthwiseConv", t);
   const int64_t n = nchw[0], c = nchw[1], ohw = s.oh * s.ow, kk = int64_t{w.kh} * w.kw;
   const auto in = L.Input("X", nchw, 8);
@@ -733,11 +841,15 @@ CompiledOp CompileDepthwiseConv(const TandemTarget& t, const std::vector<int64_t
   ProgramBuilder& pb = L.pb;
   // vmem2 per group: OH·OW output rows, then kh·kw weight rows and one bias row after all outputs.
   const int64_t per_tile = std::min(t.depth / s.prows, t.depth / (ohw + kk + 1));
-  if (per_tile < 1) throw UserError(fmt::format("DepthwiseConv: one {}x{} plane (padded) with its weights does not fit the buffer depth {}", s.hp, s.wp, t.depth));
+  if (per_tile < 1)
+    throw UserError(fmt::format(
+        "DepthwiseConv: one {}x{} plane (padded) with its weights does not fit the buffer depth {}",
+        s.hp, s.wp, t.depth));
   // Groups never straddle two images, so a group's channels are consecutive.
   std::vector<Group> groups;
   for (int64_t img = 0; img < n; ++img) {
-    for (int64_t c0 = 0; c0 < c; c0 += t.lanes) groups.push_back({img * c + c0, static_cast<int>(std::min<int64_t>(t.lanes, c - c0))});
+    for (int64_t c0 = 0; c0 < c; c0 += t.lanes)
+      groups.push_back({img * c + c0, static_cast<int>(std::min<int64_t>(t.lanes, c - c0))});
   }
   for (size_t first = 0; first < groups.size(); first += per_tile) {
     const int64_t g = std::min<int64_t>(per_tile, groups.size() - first);
@@ -751,12 +863,16 @@ CompiledOp CompileDepthwiseConv(const TandemTarget& t, const std::vector<int64_t
       MoveGroup(pb, false, kV2, bias.dram_base + ch, 1, gr.count, brow + i, kW32, "load bias");
     }
     pb.IntegerDtype();
-    pb.Loop({g, ohw}, {{"move", B(kV2, 0, {ohw, 1}), B(kV2, brow, {1, 0}), {}, MixRole::kNone}}, "acc = bias");
-    WindowLoop(pb, "macc", s, w, g, B(kV2, wrow, {w.kw, 1, kk, 0, 0}), "acc += x w over the window");
-    Requantize(pb, {g * ohw}, B(kV2, 0, {1}), B(kV2, 0, {1}), x.scale * wq.scale / y.scale, y.zero_point, MixRole::kExtra);
+    pb.Loop({g, ohw}, {{"move", B(kV2, 0, {ohw, 1}), B(kV2, brow, {1, 0}), {}, MixRole::kNone}},
+            "acc = bias");
+    WindowLoop(pb, "macc", s, w, g, B(kV2, wrow, {w.kw, 1, kk, 0, 0}),
+               "acc += x w over the window");
+    Requantize(pb, {g * ohw}, B(kV2, 0, {1}), B(kV2, 0, {1}), x.scale * wq.scale / y.scale,
+               y.zero_point, MixRole::kExtra);
     for (int64_t i = 0; i < g; ++i) {
       const Group& gr = groups[first + i];
-      MoveGroup(pb, true, kV2, out.dram_base + gr.m0 * ohw, ohw, gr.count, i * ohw, kW8, "store Y planes");
+      MoveGroup(pb, true, kV2, out.dram_base + gr.m0 * ohw, ohw, gr.count, i * ohw, kW8,
+                "store Y planes");
     }
   }
   return L.Finish();
@@ -765,7 +881,8 @@ CompiledOp CompileDepthwiseConv(const TandemTarget& t, const std::vector<int64_t
 // ---------------------------------------------------------------------------------------------
 // Transpose
 
-CompiledOp CompileTranspose(const TandemTarget& t, const std::vector<int64_t>& shape, const std::vector<int>& perm) {
+CompiledOp CompileTranspose(const TandemTarget& t, const std::vector<int64_t>& shape,
+                            const std::vector<int>& perm) {
   CheckShape("Transpose", shape);
   CheckTarget(t);
   const size_t r = shape.size();
@@ -773,7 +890,9 @@ CompiledOp CompileTranspose(const TandemTarget& t, const std::vector<int64_t>& s
   std::sort(sorted.begin(), sorted.end());
   std::vector<int> iota(r);
   std::iota(iota.begin(), iota.end(), 0);
-  if (sorted != iota) throw UserError(fmt::format("Transpose: perm [{}] is not a permutation of 0..{}", fmt::join(perm, ","), r - 1));
+  if (sorted != iota)
+    throw UserError(fmt::format("Transpose: perm [{}] is not a permutation of 0..{}",
+                                fmt::join(perm, ","), r - 1));
   std::vector<int64_t> out_shape(r), in_stride(r, 1), out_stride(r, 1);
   for (size_t j = 0; j < r; ++j) out_shape[j] = shape[perm[j]];
   for (size_t i = r - 1; i > 0; --i) in_stride[i - 1] = in_stride[i] * shape[i];
@@ -787,7 +906,9 @@ CompiledOp CompileTranspose(const TandemTarget& t, const std::vector<int64_t>& s
   const int64_t capacity = int64_t{t.lanes} * t.depth;
   const int64_t rest = Product(out_shape) / out_shape[0];
   const int64_t chunk = std::min(out_shape[0], capacity / rest);
-  if (chunk < 1) throw UserError(fmt::format("Transpose: one slice of {} elements does not fit the buffer ({} words)", rest, capacity));
+  if (chunk < 1)
+    throw UserError(fmt::format(
+        "Transpose: one slice of {} elements does not fit the buffer ({} words)", rest, capacity));
   for (int64_t o0 = 0; o0 < out_shape[0]; o0 += chunk) {
     const int64_t cnt = std::min(chunk, out_shape[0] - o0);
     std::vector<int64_t> slice = shape;
@@ -806,14 +927,18 @@ CompiledOp CompileTranspose(const TandemTarget& t, const std::vector<int64_t>& s
       wr.push_back({e, 1});
     } else {
       wr = {{e / t.lanes, t.lanes}, {t.lanes, 1}};
-      if (e % t.lanes != 0) throw UserError("Transpose: a tile of more than 65535 elements must fill whole rows");
+      if (e % t.lanes != 0)
+        throw UserError("Transpose: a tile of more than 65535 elements must fill whole rows");
     }
     for (const auto& d : rd) {
-      if (d.second > 32767) throw UserError("Transpose: a stride exceeds the permute engine's 16 bits");
+      if (d.second > 32767)
+        throw UserError("Transpose: a stride exceeds the permute engine's 16 bits");
     }
-    pb.Load(kV1, {in.dram_base + o0 * in_stride[perm[0]], ld, 0, t.lanes, kW32}, "load the input slice");
+    pb.Load(kV1, {in.dram_base + o0 * in_stride[perm[0]], ld, 0, t.lanes, kW32},
+            "load the input slice");
     pb.Permute(kV2, 0, wr, kV1, 0, rd, "transpose in the permute engine");
-    pb.Store(kV2, {out.dram_base + o0 * out_stride[0], st, 0, t.lanes, kW32}, "store the output rows");
+    pb.Store(kV2, {out.dram_base + o0 * out_stride[0], st, 0, t.lanes, kW32},
+             "store the output rows");
   }
   return L.Finish();
 }

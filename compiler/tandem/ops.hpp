@@ -46,18 +46,21 @@ struct CompiledOp {
   int64_t dram_words = 0;  // the program uses DRAM words [0, dram_words)
   TandemTarget target;
   // Compute primitives in the lowered body, each loop-body instruction counted once: `core` the
-  // operator's Table-4.3 sequence, `extra` what our lowering adds (requantization, final shift, DIV).
+  // operator's Table-4.3 sequence, `extra` what our lowering adds (requantization, final shift,
+  // DIV).
   std::map<std::string, int> core_mix, extra_mix;
-  int64_t nops = 0;  // nops the spacing rule forced into loop bodies
+  int64_t nops = 0;                                // nops the spacing rule forced into loop bodies
   int64_t engine_elements = 0, engine_starts = 0;  // DAE/permute elements moved, starts
   int64_t slots = 0;  // dynamic issue slots (the builder's count; the simulator must agree)
 };
 
 // DRAM image (dram_words words) with `inputs[i]` (one value per element, range-checked against
 // the region's width) placed at input region i.
-std::vector<int32_t> PrepareDram(const CompiledOp& op, const std::vector<std::vector<int32_t>>& inputs);
+std::vector<int32_t> PrepareDram(const CompiledOp& op,
+                                 const std::vector<std::vector<int32_t>>& inputs);
 // Output region `index` read from a DRAM image.
-std::vector<int32_t> ReadOutput(const CompiledOp& op, std::span<const int32_t> dram, size_t index = 0);
+std::vector<int32_t> ReadOutput(const CompiledOp& op, std::span<const int32_t> dram,
+                                size_t index = 0);
 
 // --- Element-wise, any shape (flattened; lanes take consecutive elements) ---
 // ReLU: y = max(x, zero_point) in x's quantization (exact). `relu` when zero_point is 0.

@@ -38,7 +38,9 @@ void ProgramBuilder::Comment(std::string_view text) { lines_.push_back({-1, std:
 
 void ProgramBuilder::HeaderComment(std::string_view text) {
   size_t at = 0;
-  while (at < lines_.size() && lines_[at].word_index < 0 && lines_[at].comment.rfind("tile:", 0) != 0) ++at;
+  while (at < lines_.size() && lines_[at].word_index < 0 &&
+         lines_[at].comment.rfind("tile:", 0) != 0)
+    ++at;
   lines_.insert(lines_.begin() + static_cast<std::ptrdiff_t>(at), Line{-1, std::string(text)});
 }
 
@@ -71,8 +73,8 @@ void ProgramBuilder::Dtype(int dst_int, int src1_int, int src2_int) {
 void ProgramBuilder::SetIterHalf(bool stride, Namespace ns, int index, int64_t value) {
   CheckWord32(value, stride ? "iterator stride" : "iterator offset");
   const std::string kind = stride ? "stride" : "base";
-  const std::string what = fmt::format("{}[{}] {} = {}", isa::tandem::NamespaceName(NsId(ns)),
-                                       index, kind, value);
+  const std::string what =
+      fmt::format("{}[{}] {} = {}", isa::tandem::NamespaceName(NsId(ns)), index, kind, value);
   const OperandValue slot{NsId(ns), index};
   if (value >= -32768 && value <= 32767) {
     Emit(fmt::format("iter.{}_sext", kind), {slot, {value}}, what);
@@ -203,11 +205,13 @@ int64_t ProgramBuilder::CheckSpacing(const std::vector<int64_t>& counts,
 void ProgramBuilder::Loop(const std::vector<int64_t>& counts, std::vector<BodyOp> body,
                           std::string_view comment) {
   if (counts.empty() || counts.size() > static_cast<size_t>(isa::tandem::kMaxLoopLevels)) {
-    throw UserError(fmt::format("Tandem program: a loop nest has 1..8 levels, not {}", counts.size()));
+    throw UserError(
+        fmt::format("Tandem program: a loop nest has 1..8 levels, not {}", counts.size()));
   }
   int64_t total = 1;
   for (int64_t c : counts) {
-    if (c < 0 || c > 65535) throw UserError(fmt::format("Tandem program: loop count {} outside 0..65535", c));
+    if (c < 0 || c > 65535)
+      throw UserError(fmt::format("Tandem program: loop count {} outside 0..65535", c));
     total *= c;
   }
   if (total == 0 || body.empty()) return;
@@ -365,7 +369,8 @@ void ProgramBuilder::Permute(Namespace dst, int64_t dst_base,
   // Permute configuration is emitted in full each time (it is short and rare).
   const auto side = [&](int s, int64_t base, const std::vector<std::pair<int64_t, int64_t>>& dims) {
     if (dims.size() > 8) throw UserError("Tandem program: a permutation has at most 8 dimensions");
-    if (base < 0 || base > 65535) throw UserError("Tandem program: permutation base outside 0..65535");
+    if (base < 0 || base > 65535)
+      throw UserError("Tandem program: permutation base outside 0..65535");
     Emit("perm.set_base", {{s}, {base}});
     const int first = 8 - static_cast<int>(dims.size());
     for (int d = 0; d < 8; ++d) {

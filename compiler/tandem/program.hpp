@@ -87,8 +87,7 @@ class ProgramBuilder {
   // A loop nest with `counts` (outermost first, 1..8 levels) running `body`. All body
   // instructions must agree on the per-level strides of each operand position (the Code
   // Repeater has one iterator per position and level). Spacing violations are fixed with nops.
-  void Loop(const std::vector<int64_t>& counts, std::vector<BodyOp> body,
-            std::string_view comment);
+  void Loop(const std::vector<int64_t>& counts, std::vector<BodyOp> body, std::string_view comment);
   // Shorthand: one instruction over `rows` consecutive rows (all operands stride `step`).
   void Rows(std::string_view mnemonic, int64_t rows, Operand dst, Operand src1, Operand src2 = {},
             MixRole role = MixRole::kCore, std::string_view comment = "");
@@ -99,8 +98,9 @@ class ProgramBuilder {
 
   // Permute engine: copies the read walk of `src` to the write walk of `dst`; each walk is a base
   // and dims (outermost first) of <count, stride> in flat buffer positions (row·lanes + lane).
-  void Permute(Namespace dst, int64_t dst_base, const std::vector<std::pair<int64_t, int64_t>>& dst_dims,
-               Namespace src, int64_t src_base, const std::vector<std::pair<int64_t, int64_t>>& src_dims,
+  void Permute(Namespace dst, int64_t dst_base,
+               const std::vector<std::pair<int64_t, int64_t>>& dst_dims, Namespace src,
+               int64_t src_base, const std::vector<std::pair<int64_t, int64_t>>& src_dims,
                std::string_view comment);
 
   const std::vector<uint32_t>& words() const { return words_; }

@@ -77,7 +77,8 @@ void CheckUnary(const std::function<CompiledOp(const TandemTarget&, const Shape&
       std::vector<double> ref(in.size());
       for (size_t i = 0; i < in.size(); ++i) ref[i] = ref_fn(Deq(in[i], x));
       const double err = MaxErrorLsb(run.outputs[0], ref, y);
-      EXPECT_LE(err, bound_lsb) << op.name << " lanes " << t.lanes << " n " << in.size() << " seed " << seed - 1;
+      EXPECT_LE(err, bound_lsb) << op.name << " lanes " << t.lanes << " n " << in.size() << " seed "
+                                << seed - 1;
       ExpectListingAssembles(op);
     }
   }
@@ -99,8 +100,9 @@ TEST(TandemCompiler, LeakyReluWithinOneLsb) {
   fmt::print("seed 200\n");
   const QParams x{0.1, 0};
   for (double alpha : {0.01, 0.1, 0.5}) {
-    CheckUnary([&](const TandemTarget& t, const Shape& s) { return CompileLeakyRelu(t, s, x, alpha); },
-               [&](double v) { return v < 0 ? alpha * v : v; }, x, x, 1.001, 200);
+    CheckUnary(
+        [&](const TandemTarget& t, const Shape& s) { return CompileLeakyRelu(t, s, x, alpha); },
+        [&](double v) { return v < 0 ? alpha * v : v; }, x, x, 1.001, 200);
   }
 }
 
@@ -108,8 +110,9 @@ TEST(TandemCompiler, ClipWithinHalfLsb) {
   // Bounds are rounded to the nearest level: at most half an LSB, elsewhere exact.
   fmt::print("seed 300\n");
   const QParams x{0.1, 3};
-  CheckUnary([&](const TandemTarget& t, const Shape& s) { return CompileClip(t, s, x, -2.02, 6.0); },
-             [](double v) { return std::clamp(v, -2.02, 6.0); }, x, x, 0.5 + 1e-9, 300);
+  CheckUnary(
+      [&](const TandemTarget& t, const Shape& s) { return CompileClip(t, s, x, -2.02, 6.0); },
+      [](double v) { return std::clamp(v, -2.02, 6.0); }, x, x, 0.5 + 1e-9, 300);
 }
 
 TEST(TandemCompiler, CastIsExactFloorWithSaturation) {
@@ -145,7 +148,8 @@ void CheckBinary(Binary kind, QParams a, QParams b, QParams y, double bound_lsb,
         const double p = Deq(va[i], a), q = Deq(vb[i], b);
         ref[i] = kind == Binary::kAdd ? p + q : (kind == Binary::kSub ? p - q : p * q);
       }
-      EXPECT_LE(MaxErrorLsb(got, ref, y), bound_lsb) << op.name << " lanes " << t.lanes << " n " << va.size();
+      EXPECT_LE(MaxErrorLsb(got, ref, y), bound_lsb)
+          << op.name << " lanes " << t.lanes << " n " << va.size();
     }
   }
 }
@@ -173,7 +177,8 @@ double Gelu(double x) { return 0.5 * x * (1 + std::erf(x / std::sqrt(2.0))); }
 double IGeluReal(double x) {
   constexpr double a = -0.2888, b = -1.769;
   const double u = x / std::sqrt(2.0);
-  const double l = (u < 0 ? -1 : (u > 0 ? 1 : 0)) * (a * std::pow(std::min(std::fabs(u), -b) + b, 2) + 1);
+  const double l =
+      (u < 0 ? -1 : (u > 0 ? 1 : 0)) * (a * std::pow(std::min(std::fabs(u), -b) + b, 2) + 1);
   return 0.5 * x * (1 + l);
 }
 
@@ -184,8 +189,10 @@ TEST(TandemCompiler, GeluWithinIBertApproximation) {
   fmt::print("seed 700\n");
   const QParams x{1.0 / 16, 0}, y{1.0 / 16, 0};
   double poly = 0;
-  for (int q = -128; q <= 127; ++q) poly = std::max(poly, std::fabs(IGeluReal(q * x.scale) - Gelu(q * x.scale)));
-  fmt::print("i-GELU polynomial error on the input grid: {:.4f} ({:.2f} LSB)\n", poly, poly / y.scale);
+  for (int q = -128; q <= 127; ++q)
+    poly = std::max(poly, std::fabs(IGeluReal(q * x.scale) - Gelu(q * x.scale)));
+  fmt::print("i-GELU polynomial error on the input grid: {:.4f} ({:.2f} LSB)\n", poly,
+             poly / y.scale);
   // Every int8 input once, on each target, plus a tiled shape.
   std::vector<int32_t> all(256);
   for (int i = 0; i < 256; ++i) all[i] = i - 128;
@@ -210,7 +217,8 @@ TEST(TandemCompiler, ReduceMeanAndGlobalAveragePoolWithinOneLsb) {
   fmt::print("seed 800\n");
   const QParams x{0.05, 4}, y{0.02, -2};
   for (const TandemTarget& t : kTargets) {
-    for (const auto& [m, k] : std::vector<std::pair<int64_t, int64_t>>{{1, 1}, {5, 7}, {45, 13}, {70, 64}, {3, 33}}) {
+    for (const auto& [m, k] :
+         std::vector<std::pair<int64_t, int64_t>>{{1, 1}, {5, 7}, {45, 13}, {70, 64}, {3, 33}}) {
       const CompiledOp op = CompileReduceMean(t, m, k, x, y);
       const auto in = Int8Data(m * k, 800 + m);
       const auto got = RunOnGolden(op, {in}).outputs[0];
@@ -258,7 +266,8 @@ TEST(TandemCompiler, SoftmaxWithinIBertApproximation) {
   EXPECT_LT(dmax - dmin, 0.01);
   const QParams x{1.0 / 16, 0}, y{1.0 / 256, -128};
   for (const TandemTarget& t : kTargets) {
-    for (const auto& [m, k] : std::vector<std::pair<int64_t, int64_t>>{{1, 1}, {3, 10}, {37, 16}, {20, 64}}) {
+    for (const auto& [m, k] :
+         std::vector<std::pair<int64_t, int64_t>>{{1, 1}, {3, 10}, {37, 16}, {20, 64}}) {
       const CompiledOp op = CompileSoftmax(t, m, k, x);
       const auto in = Int8Data(m * k, 900 + k);
       const auto got = RunOnGolden(op, {in}).outputs[0];
@@ -315,18 +324,23 @@ struct WindowCase {
   Shape nchw;
   Window w;
 };
-const std::vector<WindowCase> kWindowCases = {
-    {{1, 3, 4, 4}, {2, 2, 2, 2}}, {{2, 5, 7, 7}, {3, 3, 2, 2}}, {{1, 40, 5, 6}, {2, 3, 1, 2}}, {{1, 9, 3, 3}, {3, 3, 1, 1}}};
+const std::vector<WindowCase> kWindowCases = {{{1, 3, 4, 4}, {2, 2, 2, 2}},
+                                              {{2, 5, 7, 7}, {3, 3, 2, 2}},
+                                              {{1, 40, 5, 6}, {2, 3, 1, 2}},
+                                              {{1, 9, 3, 3}, {3, 3, 1, 1}}};
 // With symmetric padding (MaxPool and depthwise Conv only).
-const std::vector<WindowCase> kPaddedCases = {{{1, 6, 6, 5}, {3, 3, 2, 2, 1, 1}}, {{2, 5, 4, 5}, {3, 3, 1, 1, 1, 1}},
+const std::vector<WindowCase> kPaddedCases = {{{1, 6, 6, 5}, {3, 3, 2, 2, 1, 1}},
+                                              {{2, 5, 4, 5}, {3, 3, 1, 1, 1, 1}},
                                               {{1, 11, 5, 3}, {2, 3, 1, 2, 1, 2}}};
 
 // ONNX pooling: output (oh, ow) covers padded rows oh·sh .. + kh − 1 (columns likewise); `fold`
 // gets the in-bounds elements only (pads are ignored by MaxPool).
 template <typename F>
-std::vector<double> PoolRef(const WindowCase& c, const std::vector<int32_t>& in, QParams x, F fold) {
+std::vector<double> PoolRef(const WindowCase& c, const std::vector<int32_t>& in, QParams x,
+                            F fold) {
   const int64_t h = c.nchw[2], w = c.nchw[3];
-  const int64_t oh = (h + 2 * c.w.ph - c.w.kh) / c.w.sh + 1, ow = (w + 2 * c.w.pw - c.w.kw) / c.w.sw + 1;
+  const int64_t oh = (h + 2 * c.w.ph - c.w.kh) / c.w.sh + 1,
+                ow = (w + 2 * c.w.pw - c.w.kw) / c.w.sw + 1;
   std::vector<double> out;
   for (int64_t p = 0; p < c.nchw[0] * c.nchw[1]; ++p) {
     for (int64_t i = 0; i < oh; ++i) {
@@ -352,22 +366,29 @@ TEST(TandemCompiler, MaxPoolIsExactAndAveragePoolWithinOneLsb) {
     for (const WindowCase& c : kWindowCases) {
       const auto in = Int8Data(Count(c.nchw), 1100 + c.nchw[1]);
       const CompiledOp mp = CompileMaxPool(t, c.nchw, c.w, x);
-      const auto ref_max = PoolRef(c, in, x, [](const std::vector<double>& v) { return *std::max_element(v.begin(), v.end()); });
-      EXPECT_EQ(MaxErrorLsb(RunOnGolden(mp, {in}).outputs[0], ref_max, x), 0.0) << "MaxPool lanes " << t.lanes;
+      const auto ref_max = PoolRef(c, in, x, [](const std::vector<double>& v) {
+        return *std::max_element(v.begin(), v.end());
+      });
+      EXPECT_EQ(MaxErrorLsb(RunOnGolden(mp, {in}).outputs[0], ref_max, x), 0.0)
+          << "MaxPool lanes " << t.lanes;
       const CompiledOp ap = CompileAveragePool(t, c.nchw, c.w, x, y);
       const auto ref_avg = PoolRef(c, in, x, [](const std::vector<double>& v) {
         double s = 0;
         for (double e : v) s += e;
         return s / v.size();
       });
-      EXPECT_LE(MaxErrorLsb(RunOnGolden(ap, {in}).outputs[0], ref_avg, y), 1.0) << "AveragePool lanes " << t.lanes;
+      EXPECT_LE(MaxErrorLsb(RunOnGolden(ap, {in}).outputs[0], ref_avg, y), 1.0)
+          << "AveragePool lanes " << t.lanes;
       ExpectListingAssembles(ap);
     }
     for (const WindowCase& c : kPaddedCases) {
       const auto in = Int8Data(Count(c.nchw), 1150 + c.nchw[1]);
       const CompiledOp mp = CompileMaxPool(t, c.nchw, c.w, x);
-      const auto ref_max = PoolRef(c, in, x, [](const std::vector<double>& v) { return *std::max_element(v.begin(), v.end()); });
-      EXPECT_EQ(MaxErrorLsb(RunOnGolden(mp, {in}).outputs[0], ref_max, x), 0.0) << "padded MaxPool lanes " << t.lanes;
+      const auto ref_max = PoolRef(c, in, x, [](const std::vector<double>& v) {
+        return *std::max_element(v.begin(), v.end());
+      });
+      EXPECT_EQ(MaxErrorLsb(RunOnGolden(mp, {in}).outputs[0], ref_max, x), 0.0)
+          << "padded MaxPool lanes " << t.lanes;
       EXPECT_THROW(CompileAveragePool(t, c.nchw, c.w, x, y), UserError);
     }
   }
@@ -391,7 +412,8 @@ TEST(TandemCompiler, DepthwiseConvWithinOneLsb) {
       std::vector<int32_t> bias(ch);
       for (auto& v : bias) v = bd(rng);
       const auto got = RunOnGolden(op, {in, wt, bias}).outputs[0];
-      const int64_t oh = (h + 2 * c.w.ph - c.w.kh) / c.w.sh + 1, ow = (w + 2 * c.w.pw - c.w.kw) / c.w.sw + 1;
+      const int64_t oh = (h + 2 * c.w.ph - c.w.kh) / c.w.sh + 1,
+                    ow = (w + 2 * c.w.pw - c.w.kw) / c.w.sw + 1;
       std::vector<double> ref;
       for (int64_t img = 0; img < n; ++img) {
         for (int64_t cc = 0; cc < ch; ++cc) {
@@ -402,7 +424,8 @@ TEST(TandemCompiler, DepthwiseConvWithinOneLsb) {
                 for (int b = 0; b < c.w.kw; ++b) {
                   const int64_t r = i * c.w.sh + a - c.w.ph, q = j * c.w.sw + b - c.w.pw;
                   if (r < 0 || r >= h || q < 0 || q >= w) continue;  // zero padding
-                  acc += Deq(in[((img * ch + cc) * h + r) * w + q], x) * Deq(wt[(cc * c.w.kh + a) * c.w.kw + b], wq);
+                  acc += Deq(in[((img * ch + cc) * h + r) * w + q], x) *
+                         Deq(wt[(cc * c.w.kh + a) * c.w.kw + b], wq);
                 }
               }
               ref.push_back(acc);
@@ -453,8 +476,9 @@ TEST(TandemProgramBuilder, SpacingRuleInsertsNopsOnlyForShortChains) {
   // A running sum over 8 rows into one row: each add reads the previous one's result, so the
   // builder must space them 3 slots apart (2 nops); the golden simulator rejects a violation.
   ProgramBuilder pb(8, 16);
-  pb.Loop({8}, {{"add", Operand::Buf(Namespace::kVmem2, 0, {0}), Operand::Buf(Namespace::kVmem2, 0, {0}),
-                 Operand::Buf(Namespace::kVmem1, 0, {1})}},
+  pb.Loop({8},
+          {{"add", Operand::Buf(Namespace::kVmem2, 0, {0}), Operand::Buf(Namespace::kVmem2, 0, {0}),
+            Operand::Buf(Namespace::kVmem1, 0, {1})}},
           "sum");
   EXPECT_EQ(pb.nops_inserted(), 2);
   golden::tandem::TandemSim sim({8, 16});
@@ -463,15 +487,18 @@ TEST(TandemProgramBuilder, SpacingRuleInsertsNopsOnlyForShortChains) {
   EXPECT_EQ(sim.Read(Namespace::kVmem2, 3, 0), 36);
   // Three independent rows inner: no nops.
   ProgramBuilder pb2(8, 16);
-  pb2.Loop({4, 3}, {{"add", Operand::Buf(Namespace::kVmem2, 0, {0, 1}), Operand::Buf(Namespace::kVmem2, 0, {0, 1}),
-                     Operand::Buf(Namespace::kVmem1, 0, {3, 1})}},
-           "sums");
+  pb2.Loop(
+      {4, 3},
+      {{"add", Operand::Buf(Namespace::kVmem2, 0, {0, 1}),
+        Operand::Buf(Namespace::kVmem2, 0, {0, 1}), Operand::Buf(Namespace::kVmem1, 0, {3, 1})}},
+      "sums");
   EXPECT_EQ(pb2.nops_inserted(), 0);
 }
 
 TEST(TandemProgramBuilder, LargeConstantsUseBothHalves) {
   ProgramBuilder pb(4, 16);
-  pb.Rows("add", 2, Operand::Buf(Namespace::kVmem1, 0), Operand::Buf(Namespace::kVmem1, 0), Operand::Imm(0x12345678));
+  pb.Rows("add", 2, Operand::Buf(Namespace::kVmem1, 0), Operand::Buf(Namespace::kVmem1, 0),
+          Operand::Imm(0x12345678));
   golden::tandem::TandemSim sim({4, 16});
   sim.Write(Namespace::kVmem1, 1, 1, -5);
   sim.Run(pb.words());
@@ -503,8 +530,10 @@ std::map<std::string, int> Without(std::map<std::string, int> m, const std::stri
 TEST(TandemInstructionMix, GeluAndSoftmaxAgainstThesisTable43) {
   // Thesis Table 4.3 (primitives of the integer lowering): GeLU 5 Mul, 3 Add, Sign, Abs, Min;
   // Softmax 4 Add, 4 Mul, Floor, Max, Sub.
-  const std::map<std::string, int> gelu_thesis{{"mul", 5}, {"add", 3}, {"sign", 1}, {"abs", 1}, {"min", 1}};
-  const std::map<std::string, int> softmax_thesis{{"add", 4}, {"mul", 4}, {"floor", 1}, {"max", 1}, {"sub", 1}};
+  const std::map<std::string, int> gelu_thesis{
+      {"mul", 5}, {"add", 3}, {"sign", 1}, {"abs", 1}, {"min", 1}};
+  const std::map<std::string, int> softmax_thesis{
+      {"add", 4}, {"mul", 4}, {"floor", 1}, {"max", 1}, {"sub", 1}};
   std::map<std::string, OperatorMix> mixes;
   for (const auto& m : OperatorMixes()) mixes[m.op] = m;
   // Ours folds I-BERT's a into the constant c/a (as I-BERT's own code does), so one Mul fewer in
@@ -513,9 +542,14 @@ TEST(TandemInstructionMix, GeluAndSoftmaxAgainstThesisTable43) {
   EXPECT_EQ(mixes.at("Softmax").core, Without(softmax_thesis, "mul", 1));
   // Extra: GeLU's requantization (round, shift, cast); Softmax's upscale and x256 shifts, the
   // exponent shift (integer z, clamp, shift), the DIV by the sum, zero point and cast.
-  EXPECT_EQ(mixes.at("Gelu").extra, (std::map<std::string, int>{{"add", 1}, {"rshift", 1}, {"cast.fxp32_fxp8", 1}}));
-  EXPECT_EQ(mixes.at("Softmax").extra,
-            (std::map<std::string, int>{{"lshift", 2}, {"rshift", 2}, {"min", 1}, {"div", 1}, {"add", 1}, {"cast.fxp32_fxp8", 1}}));
+  EXPECT_EQ(mixes.at("Gelu").extra,
+            (std::map<std::string, int>{{"add", 1}, {"rshift", 1}, {"cast.fxp32_fxp8", 1}}));
+  EXPECT_EQ(mixes.at("Softmax").extra, (std::map<std::string, int>{{"lshift", 2},
+                                                                   {"rshift", 2},
+                                                                   {"min", 1},
+                                                                   {"div", 1},
+                                                                   {"add", 1},
+                                                                   {"cast.fxp32_fxp8", 1}}));
   for (const auto& m : OperatorMixes()) {
     std::string core, extra;
     for (const auto& [k, v] : m.core) core += fmt::format("{} {}, ", v, k);
@@ -541,8 +575,8 @@ TEST(TandemThroughput, CyclesPerElementAtThirtyTwoLanes) {
   };
   for (const auto& [op, in] : cases) {
     const Throughput th = MeasureThroughput(op, in);
-    fmt::print("| {} | {} | {:.3f} | {:.3f} | {:.3f} |\n", op.name, th.elements, th.cycles_per_element,
-               th.compute_cycles_per_element, th.ideal_cycles_per_element);
+    fmt::print("| {} | {} | {:.3f} | {:.3f} | {:.3f} |\n", op.name, th.elements,
+               th.cycles_per_element, th.compute_cycles_per_element, th.ideal_cycles_per_element);
     EXPECT_GE(th.cycles_per_element, th.compute_cycles_per_element) << op.name;
     EXPECT_GE(th.compute_cycles_per_element, th.ideal_cycles_per_element) << op.name;
     EXPECT_GT(th.ideal_cycles_per_element, 0) << op.name;
@@ -565,9 +599,11 @@ TEST(TandemAblation, AluAddressingCostsThreeInstructionsPerTwoOperandOp) {
   EXPECT_EQ(ra.compute, 5 * 4 * rows);
   const int64_t engine_b = base.engine_elements + 7 * base.engine_starts;
   const int64_t engine_a = ablated.engine_elements + 7 * ablated.engine_starts;
-  fmt::print("Add {} elements: {} cycles with iterators, {} with ALU addressing ({:.2f}x); without DAE time {} vs {} ({:.2f}x)\n",
-             n, rb.cycles, ra.cycles, static_cast<double>(ra.cycles) / rb.cycles, rb.cycles - engine_b, ra.cycles - engine_a,
-             static_cast<double>(ra.cycles - engine_a) / (rb.cycles - engine_b));
+  fmt::print(
+      "Add {} elements: {} cycles with iterators, {} with ALU addressing ({:.2f}x); without DAE "
+      "time {} vs {} ({:.2f}x)\n",
+      n, rb.cycles, ra.cycles, static_cast<double>(ra.cycles) / rb.cycles, rb.cycles - engine_b,
+      ra.cycles - engine_a, static_cast<double>(ra.cycles - engine_a) / (rb.cycles - engine_b));
 }
 
 }  // namespace
