@@ -678,7 +678,7 @@ CompiledOp CompileLayerNorm(const TandemTarget& t, int64_t m, int64_t k, QParams
 namespace {
 struct WindowShape {
   int64_t planes, h, w, oh, ow;
-  int64_t ph, pw, hp, wp, prows;  // padding; padded plane hp x wp occupies prows = hp·wp rows
+  int64_t ph, pw, hp, wp;  // padding and the padded plane
 };
 WindowShape CheckWindow(std::string_view op, const std::vector<int64_t>& nchw, const Window& w) {
   if (nchw.size() != 4) throw UserError(fmt::format("{}: input must be NCHW", op));
@@ -700,60 +700,131 @@ WindowShape CheckWindow(std::string_view op, const std::vector<int64_t>& nchw, c
           w.ph,
           w.pw,
           hp,
-          wp,
-          hp * wp};
+          wp};
 }
 
-// Input planes of one tile into vmem1 (group i at rows i·prows). With padding, the padded planes
-// are first filled with `pad` and each image row is loaded to its place (one DAE start per row:
-// the DAE writes consecutive rows only).
-void LoadPlanes(ProgramBuilder& pb, const WindowShape& s, int64_t dram,
-                const std::vector<Group>& groups, int32_t pad) {
+// One tile of a window operator: groups of planes (group i's input band at vmem1 rows
+// i·prows.., its outputs at vmem2 rows i·nb·ow..) and the band of output rows o0..o0+nb−1, whose
+// input is padded rows o0·sh .. o0·sh + band − 1.
+struct WindowTile {
+  std::vector<Group> groups;
+  int64_t o0, nb, band, prows;
+};
+
+// As many groups per tile as fit when a whole plane fits; otherwise one group per tile and bands
+// of output rows (the thesis's rule: a tile holds every input element its outputs need).
+std::vector<WindowTile> WindowTiles(std::string_view op, const TandemTarget& t,
+                                    const WindowShape& s, const Window& w,
+                                    const std::vector<Group>& groups, int64_t extra_out_rows) {
+  const auto band = [&](int64_t nb) { return (nb - 1) * w.sh + w.kh; };
+  const auto fits = [&](int64_t nb, int64_t g) {
+    return g * band(nb) * s.wp <= t.depth && g * (nb * s.ow + extra_out_rows) <= t.depth;
+  };
+  int64_t nb = s.oh, per_tile = 1;
+  if (fits(nb, 1)) {
+    while (fits(nb, per_tile + 1)) ++per_tile;
+  } else {
+    while (nb > 0 && !fits(nb, 1)) --nb;
+    if (nb == 0) {
+      throw UserError(fmt::format(
+          "{}: one output row needs {} input rows of {} (padded) plus {} output rows, more than "
+          "the buffer depth {}",
+          op, w.kh, s.wp, s.ow + extra_out_rows, t.depth));
+    }
+  }
+  std::vector<WindowTile> tiles;
+  for (size_t first = 0; first < groups.size(); first += per_tile) {
+    const auto last = std::min(groups.size(), first + static_cast<size_t>(per_tile));
+    for (int64_t o0 = 0; o0 < s.oh; o0 += nb) {
+      const int64_t n = std::min(nb, s.oh - o0);
+      tiles.push_back(
+          {{groups.begin() + first, groups.begin() + last}, o0, n, band(n), band(n) * s.wp});
+    }
+  }
+  return tiles;
+}
+
+// The input bands of one tile into vmem1. Without padding in the band, one DAE start per group;
+// otherwise the band is filled with `pad` and each image row is loaded to its place (the DAE
+// writes consecutive rows only).
+void LoadBand(ProgramBuilder& pb, const WindowShape& s, const Window& w, const WindowTile& tile,
+              int64_t dram, int32_t pad) {
   const int64_t hw = s.h * s.w;
-  if (s.ph == 0 && s.pw == 0) {
-    for (size_t i = 0; i < groups.size(); ++i)
-      MoveGroup(pb, false, kV1, dram + groups[i].m0 * hw, hw, groups[i].count, i * hw, kW8,
-                "load X planes");
+  const int64_t lo = tile.o0 * w.sh - s.ph;  // first image row of the band (may be < 0)
+  const bool padded = s.pw > 0 || lo < 0 || lo + tile.band > s.h;
+  if (!padded) {
+    for (size_t i = 0; i < tile.groups.size(); ++i) {
+      const Group& gr = tile.groups[i];
+      const TileWalk walk{dram + gr.m0 * hw + lo * s.w,
+                          {{tile.band * s.w, 1}, {gr.count, hw}},
+                          static_cast<int64_t>(i) * tile.prows,
+                          gr.count,
+                          kW8};
+      pb.Load(kV1, walk, "load X bands");
+    }
     return;
   }
   pb.IntegerDtype();
-  pb.Rows("move", static_cast<int64_t>(groups.size()) * s.prows, B(kV1, 0), I(pad), {},
+  pb.Rows("move", static_cast<int64_t>(tile.groups.size()) * tile.prows, B(kV1, 0), I(pad), {},
           MixRole::kNone, fmt::format("padding value {}", pad));
-  for (size_t i = 0; i < groups.size(); ++i) {
-    for (int64_t r = 0; r < s.h; ++r) {
-      const TileWalk walk{dram + groups[i].m0 * hw + r * s.w,
-                          {{s.w, 1}, {groups[i].count, hw}},
-                          static_cast<int64_t>(i) * s.prows + (r + s.ph) * s.wp + s.pw,
-                          groups[i].count,
+  for (size_t i = 0; i < tile.groups.size(); ++i) {
+    const Group& gr = tile.groups[i];
+    bool first = true;
+    for (int64_t b = 0; b < tile.band; ++b) {
+      const int64_t r = lo + b;
+      if (r < 0 || r >= s.h) continue;
+      const TileWalk walk{dram + gr.m0 * hw + r * s.w,
+                          {{s.w, 1}, {gr.count, hw}},
+                          static_cast<int64_t>(i) * tile.prows + b * s.wp + s.pw,
+                          gr.count,
                           kW8};
-      pb.Load(kV1, walk, r == 0 ? "load X planes, one image row at a time" : "");
+      pb.Load(kV1, walk, first ? "load X, one image row at a time into the padded band" : "");
+      first = false;
     }
   }
 }
 
-// Window loop: kernel offsets outermost (loop interchange), independent outputs inner, so the
-// same output row is rewritten only every G·OH·OW slots.
-void WindowLoop(ProgramBuilder& pb, std::string_view op, const WindowShape& s, const Window& w,
-                int64_t g, Operand src2_weights, std::string_view comment) {
-  const int64_t ohw = s.oh * s.ow;
-  const auto out = B(kV2, 0, {0, 0, ohw, s.ow, 1});
-  const auto in = B(kV1, 0, {s.wp, 1, s.prows, w.sh * s.wp, w.sw});
-  if (src2_weights.kind == Operand::Kind::kBuf) {
-    pb.Loop({w.kh, w.kw, g, s.oh, s.ow}, {{std::string(op), out, in, src2_weights, MixRole::kCore}},
-            comment);
-  } else {
-    pb.Loop({w.kh, w.kw, g, s.oh, s.ow}, {{std::string(op), out, out, in, MixRole::kCore}},
-            comment);
+// Output planes of one tile from vmem2 to DRAM (plane stride OH·OW).
+void StoreBand(ProgramBuilder& pb, const WindowShape& s, const WindowTile& tile, int64_t dram) {
+  const int64_t ohw = s.oh * s.ow, j = tile.nb * s.ow;
+  for (size_t i = 0; i < tile.groups.size(); ++i) {
+    const Group& gr = tile.groups[i];
+    const TileWalk walk{dram + gr.m0 * ohw + tile.o0 * s.ow,
+                        {{j, 1}, {gr.count, ohw}},
+                        static_cast<int64_t>(i) * j,
+                        gr.count,
+                        kW8};
+    pb.Store(kV2, walk, "store Y");
   }
 }
 
-int64_t WindowGroups(std::string_view op, const TandemTarget& t, const WindowShape& s,
-                     int64_t out_rows_per_group) {
-  const int64_t g = std::min(t.depth / s.prows, t.depth / out_rows_per_group);
-  if (g < 1)
-    throw UserError(fmt::format("{}: one {}x{} plane (padded) does not fit the buffer depth {}", op,
-                                s.hp, s.wp, t.depth));
-  return g;
+// Window loop: kernel offsets outermost (loop interchange), independent outputs inner, so the
+// same output row is rewritten only every G·nb·OW slots.
+void WindowLoop(ProgramBuilder& pb, std::string_view op, const WindowShape& s, const Window& w,
+                const WindowTile& tile, Operand src2_weights, std::string_view comment) {
+  const auto g = static_cast<int64_t>(tile.groups.size());
+  const auto out = B(kV2, 0, {0, 0, tile.nb * s.ow, s.ow, 1});
+  const auto in = B(kV1, 0, {s.wp, 1, tile.prows, w.sh * s.wp, w.sw});
+  const std::vector<int64_t> counts{w.kh, w.kw, g, tile.nb, s.ow};
+  if (src2_weights.kind == Operand::Kind::kBuf) {
+    pb.Loop(counts, {{std::string(op), out, in, src2_weights, MixRole::kCore}}, comment);
+  } else {
+    pb.Loop(counts, {{std::string(op), out, out, in, MixRole::kCore}}, comment);
+  }
+}
+
+std::vector<Group> PlaneGroups(int64_t planes, int lanes) {
+  std::vector<Group> groups;
+  for (int64_t m0 = 0; m0 < planes; m0 += lanes) {
+    groups.push_back({m0, static_cast<int>(std::min<int64_t>(lanes, planes - m0))});
+  }
+  return groups;
+}
+
+std::string TileName(const WindowTile& tile, const WindowShape& s) {
+  return fmt::format("tile: planes {}..{} ({} group(s) of lanes), output rows {}..{} of {}",
+                     tile.groups.front().m0, tile.groups.back().m0 + tile.groups.back().count - 1,
+                     tile.groups.size(), tile.o0, tile.o0 + tile.nb - 1, s.oh);
 }
 }  // namespace
 
@@ -766,24 +837,20 @@ CompiledOp CompileMaxPool(const TandemTarget& t, const std::vector<int64_t>& nch
   const auto in = L.Input("X", nchw, 8);
   const auto out = L.Output("Y", {nchw[0], nchw[1], s.oh, s.ow}, 8);
   ProgramBuilder& pb = L.pb;
-  const int64_t ohw = s.oh * s.ow;
-  for (const auto& tile : GroupTiles(s.planes, t.lanes, WindowGroups("MaxPool", t, s, ohw))) {
-    const auto g = static_cast<int64_t>(tile.size());
-    pb.BeginTile(fmt::format("tile: planes {}..{}, {} group(s) of lanes", tile.front().m0,
-                             tile.back().m0 + tile.back().count - 1, g));
-    LoadPlanes(pb, s, in.dram_base, tile, -128);  // -128 never wins a max (pads < kernel)
+  for (const auto& tile : WindowTiles("MaxPool", t, s, w, PlaneGroups(s.planes, t.lanes), 0)) {
+    const auto g = static_cast<int64_t>(tile.groups.size());
+    pb.BeginTile(TileName(tile, s));
+    LoadBand(pb, s, w, tile, in.dram_base, -128);  // -128 never wins a max (pads < kernel)
     pb.IntegerDtype();
-    pb.Loop({g, s.oh, s.ow},
+    pb.Loop({g, tile.nb, s.ow},
             {{"move",
-              B(kV2, 0, {ohw, s.ow, 1}),
-              B(kV1, 0, {s.prows, w.sh * s.wp, w.sw}),
+              B(kV2, 0, {tile.nb * s.ow, s.ow, 1}),
+              B(kV1, 0, {tile.prows, w.sh * s.wp, w.sw}),
               {},
               MixRole::kNone}},
             "first window element");
-    WindowLoop(pb, "max", s, w, g, {}, "max over the window");
-    for (int64_t i = 0; i < g; ++i)
-      MoveGroup(pb, true, kV2, out.dram_base + tile[i].m0 * ohw, ohw, tile[i].count, i * ohw, kW8,
-                "store Y planes");
+    WindowLoop(pb, "max", s, w, tile, {}, "max over the window");
+    StoreBand(pb, s, tile, out.dram_base);
   }
   return L.Finish();
 }
@@ -791,9 +858,10 @@ CompiledOp CompileMaxPool(const TandemTarget& t, const std::vector<int64_t>& nch
 CompiledOp CompileAveragePool(const TandemTarget& t, const std::vector<int64_t>& nchw, Window w,
                               QParams x, QParams y) {
   const WindowShape s = CheckWindow("AveragePool", nchw, w);
-  if (w.ph != 0 || w.pw != 0)
+  if (w.ph != 0 || w.pw != 0) {
     throw UserError(
         "AveragePool: padding is not supported (count_include_pad differs per position)");
+  }
   CheckQ("AveragePool", x);
   CheckQ("AveragePool", y);
   CheckTarget(t);
@@ -801,24 +869,19 @@ CompiledOp CompileAveragePool(const TandemTarget& t, const std::vector<int64_t>&
   const auto in = L.Input("X", nchw, 8);
   const auto out = L.Output("Y", {nchw[0], nchw[1], s.oh, s.ow}, 8);
   ProgramBuilder& pb = L.pb;
-  const int64_t hw = s.h * s.w, ohw = s.oh * s.ow, kk = int64_t{w.kh} * w.kw;
-  for (const auto& tile : GroupTiles(s.planes, t.lanes, WindowGroups("AveragePool", t, s, ohw))) {
-    const auto g = static_cast<int64_t>(tile.size());
-    pb.BeginTile(fmt::format("tile: planes {}..{}, {} group(s) of lanes", tile.front().m0,
-                             tile.back().m0 + tile.back().count - 1, g));
-    for (int64_t i = 0; i < g; ++i)
-      MoveGroup(pb, false, kV1, in.dram_base + tile[i].m0 * hw, hw, tile[i].count, i * hw, kW8,
-                "load X planes");
+  const int64_t kk = int64_t{w.kh} * w.kw;
+  for (const auto& tile : WindowTiles("AveragePool", t, s, w, PlaneGroups(s.planes, t.lanes), 0)) {
+    const auto rows = static_cast<int64_t>(tile.groups.size()) * tile.nb * s.ow;
+    pb.BeginTile(TileName(tile, s));
+    LoadBand(pb, s, w, tile, in.dram_base, 0);
     pb.IntegerDtype();
-    pb.Rows("move", g * ohw, B(kV2, 0),
+    pb.Rows("move", rows, B(kV2, 0),
             I(ToI32("zero point", -static_cast<double>(kk) * x.zero_point)), {}, MixRole::kNone,
             "sum = -kh kw zero point");
-    WindowLoop(pb, "add", s, w, g, {}, "sum over the window");
-    Requantize(pb, {g * ohw}, B(kV2, 0, {1}), B(kV2, 0, {1}),
+    WindowLoop(pb, "add", s, w, tile, {}, "sum over the window");
+    Requantize(pb, {rows}, B(kV2, 0, {1}), B(kV2, 0, {1}),
                x.scale / (static_cast<double>(kk) * y.scale), y.zero_point, MixRole::kCore);
-    for (int64_t i = 0; i < g; ++i)
-      MoveGroup(pb, true, kV2, out.dram_base + tile[i].m0 * ohw, ohw, tile[i].count, i * ohw, kW8,
-                "store Y planes");
+    StoreBand(pb, s, tile, out.dram_base);
   }
   return L.Finish();
 }
@@ -830,50 +893,43 @@ CompiledOp CompileDepthwiseConv(const TandemTarget& t, const std::vector<int64_t
   CheckQ("DepthwiseConv", wq);
   CheckQ("DepthwiseConv", y);
   CheckTarget(t);
-  if (x.zero_point != 0 || wq.zero_point != 0)
+  if (x.zero_point != 0 || wq.zero_point != 0) {
     throw UserError("DepthwiseConv: input and weight zero points must be 0");
+  }
   Lowering L("DepthwiseConv", t);
-  const int64_t n = nchw[0], c = nchw[1], ohw = s.oh * s.ow, kk = int64_t{w.kh} * w.kw;
+  const int64_t n = nchw[0], c = nchw[1], kk = int64_t{w.kh} * w.kw;
   const auto in = L.Input("X", nchw, 8);
   const auto wt = L.Input("W", {c, 1, w.kh, w.kw}, 8);
   const auto bias = L.Input("B", {c}, 32);
   const auto out = L.Output("Y", {n, c, s.oh, s.ow}, 8);
   ProgramBuilder& pb = L.pb;
-  // vmem2 per group: OH·OW output rows, then kh·kw weight rows and one bias row after all outputs.
-  const int64_t per_tile = std::min(t.depth / s.prows, t.depth / (ohw + kk + 1));
-  if (per_tile < 1)
-    throw UserError(fmt::format(
-        "DepthwiseConv: one {}x{} plane (padded) with its weights does not fit the buffer depth {}",
-        s.hp, s.wp, t.depth));
   // Groups never straddle two images, so a group's channels are consecutive.
   std::vector<Group> groups;
   for (int64_t img = 0; img < n; ++img) {
-    for (int64_t c0 = 0; c0 < c; c0 += t.lanes)
+    for (int64_t c0 = 0; c0 < c; c0 += t.lanes) {
       groups.push_back({img * c + c0, static_cast<int>(std::min<int64_t>(t.lanes, c - c0))});
+    }
   }
-  for (size_t first = 0; first < groups.size(); first += per_tile) {
-    const int64_t g = std::min<int64_t>(per_tile, groups.size() - first);
-    const int64_t wrow = g * ohw, brow = wrow + g * kk;
-    pb.BeginTile(fmt::format("tile: planes {}.., {} group(s) of lanes", groups[first].m0, g));
-    LoadPlanes(pb, s, in.dram_base, {groups.begin() + first, groups.begin() + first + g}, 0);
+  // vmem2 per group: nb·OW output rows; after all outputs kh·kw weight rows and one bias row.
+  for (const auto& tile : WindowTiles("DepthwiseConv", t, s, w, groups, kk + 1)) {
+    const auto g = static_cast<int64_t>(tile.groups.size());
+    const int64_t orows = tile.nb * s.ow, wrow = g * orows, brow = wrow + g * kk;
+    pb.BeginTile(TileName(tile, s));
+    LoadBand(pb, s, w, tile, in.dram_base, 0);
     for (int64_t i = 0; i < g; ++i) {
-      const Group& gr = groups[first + i];
+      const Group& gr = tile.groups[i];
       const int64_t ch = gr.m0 % c;
       MoveGroup(pb, false, kV2, wt.dram_base + ch * kk, kk, gr.count, wrow + i * kk, kW8, "load W");
       MoveGroup(pb, false, kV2, bias.dram_base + ch, 1, gr.count, brow + i, kW32, "load bias");
     }
     pb.IntegerDtype();
-    pb.Loop({g, ohw}, {{"move", B(kV2, 0, {ohw, 1}), B(kV2, brow, {1, 0}), {}, MixRole::kNone}},
+    pb.Loop({g, orows}, {{"move", B(kV2, 0, {orows, 1}), B(kV2, brow, {1, 0}), {}, MixRole::kNone}},
             "acc = bias");
-    WindowLoop(pb, "macc", s, w, g, B(kV2, wrow, {w.kw, 1, kk, 0, 0}),
+    WindowLoop(pb, "macc", s, w, tile, B(kV2, wrow, {w.kw, 1, kk, 0, 0}),
                "acc += x w over the window");
-    Requantize(pb, {g * ohw}, B(kV2, 0, {1}), B(kV2, 0, {1}), x.scale * wq.scale / y.scale,
+    Requantize(pb, {g * orows}, B(kV2, 0, {1}), B(kV2, 0, {1}), x.scale * wq.scale / y.scale,
                y.zero_point, MixRole::kExtra);
-    for (int64_t i = 0; i < g; ++i) {
-      const Group& gr = groups[first + i];
-      MoveGroup(pb, true, kV2, out.dram_base + gr.m0 * ohw, ohw, gr.count, i * ohw, kW8,
-                "store Y planes");
-    }
+    StoreBand(pb, s, tile, out.dram_base);
   }
   return L.Finish();
 }

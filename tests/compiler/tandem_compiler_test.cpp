@@ -245,7 +245,8 @@ TEST(TandemCompiler, ReduceMeanAndGlobalAveragePoolWithinOneLsb) {
 TEST(TandemCompiler, ReductionThatDoesNotFitIsRejected) {
   EXPECT_THROW(CompileReduceMean({8, 64}, 4, 65, {}, {}), UserError);
   EXPECT_THROW(CompileSoftmax({8, 64}, 4, 100, {0.1, 0}), UserError);
-  EXPECT_THROW(CompileMaxPool({8, 64}, {1, 1, 9, 9}, {}, {}), UserError);
+  // One output row of a 3x3 window over a 100-wide plane needs 300 rows.
+  EXPECT_THROW(CompileMaxPool({8, 64}, {1, 1, 4, 100}, {3, 3, 1, 1}, {}), UserError);
 }
 
 // Softmax(axis = -1): exp(x − max) / Σ exp(x − max).
@@ -324,14 +325,17 @@ struct WindowCase {
   Shape nchw;
   Window w;
 };
-const std::vector<WindowCase> kWindowCases = {{{1, 3, 4, 4}, {2, 2, 2, 2}},
-                                              {{2, 5, 7, 7}, {3, 3, 2, 2}},
-                                              {{1, 40, 5, 6}, {2, 3, 1, 2}},
-                                              {{1, 9, 3, 3}, {3, 3, 1, 1}}};
+const std::vector<WindowCase> kWindowCases = {
+    {{1, 3, 4, 4}, {2, 2, 2, 2}},
+    {{2, 5, 7, 7}, {3, 3, 2, 2}},
+    {{1, 40, 5, 6}, {2, 3, 1, 2}},
+    {{1, 9, 3, 3}, {3, 3, 1, 1}},
+    {{1, 3, 20, 9}, {3, 3, 2, 2}}};  // 180 rows per plane: bands of output rows
 // With symmetric padding (MaxPool and depthwise Conv only).
 const std::vector<WindowCase> kPaddedCases = {{{1, 6, 6, 5}, {3, 3, 2, 2, 1, 1}},
                                               {{2, 5, 4, 5}, {3, 3, 1, 1, 1, 1}},
-                                              {{1, 11, 5, 3}, {2, 3, 1, 2, 1, 2}}};
+                                              {{1, 11, 5, 3}, {2, 3, 1, 2, 1, 2}},
+                                              {{2, 5, 12, 10}, {3, 3, 1, 1, 1, 1}}};  // banded
 
 // ONNX pooling: output (oh, ow) covers padded rows oh·sh .. + kh − 1 (columns likewise); `fold`
 // gets the in-bounds elements only (pads are ignored by MaxPool).
