@@ -524,6 +524,29 @@ TEST(TandemProgramBuilder, GoldenSimulatorRejectsWhatTheBuilderSpaces) {
   EXPECT_THROW(sim.Run(isa::tandem::Assemble(tasm)), UserError);
 }
 
+TEST(TandemProgramBuilder, BadInputIsAUserError) {
+  ProgramBuilder pb(8, 16);
+  const auto v1 = [](int64_t base, std::vector<int64_t> st) {
+    return Operand::Buf(Namespace::kVmem1, base, std::move(st));
+  };
+  // Two body instructions with different dst strides: the Code Repeater has one iterator each.
+  EXPECT_THROW(pb.Loop({4},
+                       {{"add", v1(0, {1}), v1(0, {1}), Operand::Imm(1)},
+                        {"add", v1(8, {2}), v1(8, {2}), Operand::Imm(1)}},
+                       ""),
+               UserError);
+  EXPECT_THROW(pb.Rows("add", 17, v1(0, {}), v1(0, {}), Operand::Imm(1)), UserError);  // row 16
+  EXPECT_THROW(pb.Emit("frobnicate", {}), UserError);
+  EXPECT_THROW(pb.Load(Namespace::kObuf, {0, {{8, 1}}, 0, 8, 3}, ""), UserError);  // DAE: vmem only
+  EXPECT_THROW(pb.Load(Namespace::kVmem1, {0, {{200, 1}}, 0, 8, 3}, ""), UserError);  // 25 rows
+  EXPECT_THROW(pb.Loop({70000}, {{"relu", v1(0, {0}), v1(0, {0}), {}}}, ""), UserError);
+  EXPECT_THROW(CompileRelu({0, 64}, {4}, {}), UserError);
+  EXPECT_THROW(CompileTranspose({8, 64}, {2, 3}, {0, 0}), UserError);
+  EXPECT_THROW(CompileRelu({8, 64}, {4}, {0.0, 0}), UserError);  // scale must be positive
+  EXPECT_THROW(PrepareDram(CompileRelu({8, 64}, {4}, {}), {{1, 2, 3, 200}}),
+               UserError);  // not int8
+}
+
 // --- instruction mix, throughput, ablation ---------------------------------------------------
 
 std::map<std::string, int> Without(std::map<std::string, int> m, const std::string& key, int n) {
