@@ -593,7 +593,8 @@ CompiledOp CompileSoftmax(const TandemTarget& t, int64_t m, int64_t k, QParams x
 }
 
 CompiledOp CompileLayerNorm(const TandemTarget& t, int64_t m, int64_t k, QParams x, QParams g,
-                            QParams y) {
+                            QParams y, double epsilon) {
+  if (!(epsilon >= 0)) throw UserError("LayerNormalization: epsilon must be non-negative");
   CheckQ("LayerNormalization", x);
   CheckQ("LayerNormalization", g);
   CheckQ("LayerNormalization", y);
@@ -644,6 +645,15 @@ CompiledOp CompileLayerNorm(const TandemTarget& t, int64_t m, int64_t k, QParams
     // Integer square root of V (per group) by Newton from above: r = min(r, (r + V/r) >> 1).
     pb.Loop({G}, {{"max", B(kV2, vrow, {1}), B(kOb, 0, {k}), I(1), MixRole::kExtra}},
             "V = max(sum, 1)");
+    // epsilon in V's units: V ≈ K³·var/(4^s·sx²).
+    const double eps_q = std::nearbyint(std::pow(static_cast<double>(k), 3) * epsilon /
+                                        (std::ldexp(1.0, 2 * s) * x.scale * x.scale));
+    if (eps_q > 0) {
+      pb.Loop({G},
+              {{"add", B(kV2, vrow, {1}), B(kV2, vrow, {1}),
+                I(ToI32("LayerNormalization epsilon", std::min(eps_q, 2.0e9))), MixRole::kExtra}},
+              "+ epsilon");
+    }
     pb.Loop({G}, {{"move", B(kV2, rrow, {1}), I(46341), {}, MixRole::kExtra}}, "r0 >= sqrt(2^31)");
     for (int it = 0; it < 20; ++it) {
       const auto V = B(kV2, vrow, {1}), R = B(kV2, rrow, {1}), Q = B(kV2, qrow, {1});

@@ -90,10 +90,11 @@ CompiledOp CompileGlobalAveragePool(const TandemTarget& t, const std::vector<int
                                     QParams x, QParams y);
 // Softmax(axis = -1) with I-BERT's integer exp; output scale 1/256, zero point −128.
 CompiledOp CompileSoftmax(const TandemTarget& t, int64_t m, int64_t k, QParams x);
-// LayerNormalization(axis = -1, epsilon 0): gamma int8 (scale g.scale, zero point 0), beta int32
-// at scale 2^-12·g.scale; integer square root by Newton iterations.
+// LayerNormalization(axis = -1): (x − mean) / sqrt(var + epsilon) · gamma + beta; gamma int8
+// (scale g.scale, zero point 0), beta int32 at scale 2^-12·g.scale; integer square root by
+// Newton iterations.
 CompiledOp CompileLayerNorm(const TandemTarget& t, int64_t m, int64_t k, QParams x, QParams g,
-                            QParams y);
+                            QParams y, double epsilon = 1e-5);
 
 // --- Windows on NCHW (planes n·C + c across lanes, h·W + w along rows), no dilation ---
 // Symmetric padding ph, pw (< kernel) for MaxPool and DepthwiseConv; AveragePool has none.
