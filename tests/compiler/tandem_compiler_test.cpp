@@ -476,6 +476,52 @@ TEST(TandemCompiler, TransposeIsExact) {
   }
 }
 
+// Odd targets (1 and 3 lanes, 8..40 rows) and random shapes: the tiling edge cases.
+TEST(TandemCompiler, RandomTargetsAndShapes) {
+  constexpr uint32_t kSeed = 1600;
+  fmt::print("seed {}\n", kSeed);
+  std::mt19937 rng(kSeed);
+  const auto pick = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };
+  const QParams q{0.05, 0}, a{0.05, 3}, y{0.07, -1};
+  for (int trial = 0; trial < 12; ++trial) {
+    const TandemTarget t{std::vector<int>{1, 3, 8, 32}[trial % 4], pick(8, 40)};
+    const int64_t n = pick(1, 300), m = pick(1, 40), k = pick(1, t.depth / 3);
+    const std::string what =
+        fmt::format("lanes {} depth {} n {} m {} k {}", t.lanes, t.depth, n, m, k);
+    // Add (0.52 LSB).
+    const auto va = Int8Data(n, kSeed + trial), vb = Int8Data(n, kSeed + 50 + trial);
+    const auto add = RunOnGolden(CompileBinary(t, Binary::kAdd, {n}, a, q, y), {va, vb}).outputs[0];
+    std::vector<double> ref(n);
+    for (int64_t i = 0; i < n; ++i) ref[i] = Deq(va[i], a) + Deq(vb[i], q);
+    EXPECT_LE(MaxErrorLsb(add, ref, y), 0.52) << "Add " << what;
+    // ReduceMean (1 LSB) and Softmax (2 LSB) over [m][k].
+    const auto x = Int8Data(m * k, kSeed + 100 + trial);
+    const auto mean = RunOnGolden(CompileReduceMean(t, m, k, a, y), {x}).outputs[0];
+    const auto sm = RunOnGolden(CompileSoftmax(t, m, k, q), {x}).outputs[0];
+    std::vector<double> ref_mean(m, 0), ref_sm(m * k);
+    for (int64_t i = 0; i < m; ++i) {
+      double mx = -1e9, sum = 0;
+      for (int64_t j = 0; j < k; ++j) {
+        ref_mean[i] += Deq(x[i * k + j], a) / k;
+        mx = std::max(mx, Deq(x[i * k + j], q));
+      }
+      for (int64_t j = 0; j < k; ++j) sum += std::exp(Deq(x[i * k + j], q) - mx);
+      for (int64_t j = 0; j < k; ++j) ref_sm[i * k + j] = std::exp(Deq(x[i * k + j], q) - mx) / sum;
+    }
+    EXPECT_LE(MaxErrorLsb(mean, ref_mean, y), 1.0) << "ReduceMean " << what;
+    EXPECT_LE(MaxErrorLsb(sm, ref_sm, {1.0 / 256, -128}), 2.0) << "Softmax " << what;
+    // MaxPool 3x3/2 pad 1 (exact) on a random plane.
+    const WindowCase c{{1, pick(1, 20), pick(3, 12), pick(3, 12)}, {3, 3, 2, 2, 1, 1}};
+    if ((3 * (c.nchw[3] + 2)) > t.depth) continue;  // one output row must fit
+    const auto xp = Int8Data(Count(c.nchw), kSeed + 200 + trial);
+    const auto mp = RunOnGolden(CompileMaxPool(t, c.nchw, c.w, q), {xp}).outputs[0];
+    const auto ref_mp = PoolRef(c, xp, q, [](const std::vector<double>& v) {
+      return *std::max_element(v.begin(), v.end());
+    });
+    EXPECT_EQ(MaxErrorLsb(mp, ref_mp, q), 0.0) << "MaxPool " << what;
+  }
+}
+
 // --- builder --------------------------------------------------------------------------------
 
 TEST(TandemProgramBuilder, SpacingRuleInsertsNopsOnlyForShortChains) {
