@@ -480,11 +480,41 @@ CompiledOp CompileReduceMean(const TandemTarget& t, int64_t m, int64_t k, QParam
   CheckQ("ReduceMean", x);
   CheckQ("ReduceMean", y);
   CheckTarget(t);
-  CheckReduction("ReduceMean", t, m, k, 1, 0);
+  if (m < 1 || k < 1) throw UserError("ReduceMean: dimensions must be positive");
   Lowering L("ReduceMean", t);
   const auto in = L.Input("X", {m, k}, 8);
   const auto out = L.Output("Y", {m, 1}, 8);
   ProgramBuilder& pb = L.pb;
+  const double mult = x.scale / (static_cast<double>(k) * y.scale);
+  const int32_t zp_sum = ToI32("zero point", -static_cast<double>(k) * x.zero_point);
+  if (k > t.depth) {
+    // Split reduction: one group of lanes at a time, chunks of `depth` rows reduced by a tree and
+    // accumulated in vmem2 row 1 (the int32 sum is exact, so the split changes nothing).
+    for (const auto& tile : GroupTiles(m, t.lanes, 1)) {
+      const Group& gr = tile.front();
+      pb.BeginTile(fmt::format("tile: rows {}..{} of X, K = {} in chunks of {}", gr.m0,
+                               gr.m0 + gr.count - 1, k, t.depth));
+      for (int64_t k0 = 0; k0 < k; k0 += t.depth) {
+        const int64_t kc = std::min<int64_t>(t.depth, k - k0);
+        pb.Load(kV1, {in.dram_base + gr.m0 * k + k0, {{kc, 1}, {gr.count, k}}, 0, gr.count, kW8},
+                "load a chunk of X");
+        pb.IntegerDtype();
+        TreeReduce(pb, "add", kV1, 0, 1, kc, kc);
+        pb.Loop(
+            {1},
+            {{k0 == 0 ? "move" : "add", B(kV2, 1, {0}), k0 == 0 ? B(kV1, 0, {0}) : B(kV2, 1, {0}),
+              k0 == 0 ? Operand{} : B(kV1, 0, {0}), MixRole::kNone}},
+            "accumulate the chunk");
+      }
+      if (zp_sum != 0) {
+        pb.Loop({1}, {{"add", B(kV2, 1, {0}), B(kV2, 1, {0}), I(zp_sum), MixRole::kExtra}},
+                "- K x zero point");
+      }
+      Requantize(pb, {1}, B(kV2, 0, {0}), B(kV2, 1, {0}), mult, y.zero_point, MixRole::kCore);
+      MoveGroup(pb, true, kV2, out.dram_base + gr.m0, 1, gr.count, 0, kW8, "store Y");
+    }
+    return L.Finish();
+  }
   for (const auto& tile : GroupTiles(m, t.lanes, t.depth / k)) {
     const auto g = static_cast<int64_t>(tile.size());
     pb.BeginTile(fmt::format("tile: rows {}..{} of X, {} group(s) of lanes", tile.front().m0,
@@ -494,14 +524,11 @@ CompiledOp CompileReduceMean(const TandemTarget& t, int64_t m, int64_t k, QParam
                 "load X");
     pb.IntegerDtype();
     TreeReduce(pb, "add", kV1, 0, g, k, k);
-    if (x.zero_point != 0) {
-      pb.Loop({g},
-              {{"add", B(kV1, 0, {k}), B(kV1, 0, {k}),
-                I(ToI32("zero point", -static_cast<double>(k) * x.zero_point)), MixRole::kExtra}},
+    if (zp_sum != 0) {
+      pb.Loop({g}, {{"add", B(kV1, 0, {k}), B(kV1, 0, {k}), I(zp_sum), MixRole::kExtra}},
               "- K x zero point");
     }
-    Requantize(pb, {g}, B(kV2, 0, {1}), B(kV1, 0, {k}),
-               x.scale / (static_cast<double>(k) * y.scale), y.zero_point, MixRole::kCore);
+    Requantize(pb, {g}, B(kV2, 0, {1}), B(kV1, 0, {k}), mult, y.zero_point, MixRole::kCore);
     for (int64_t i = 0; i < g; ++i)
       MoveGroup(pb, true, kV2, out.dram_base + tile[i].m0, 1, tile[i].count, i, kW8, "store Y");
   }

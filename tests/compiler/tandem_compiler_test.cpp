@@ -217,8 +217,8 @@ TEST(TandemCompiler, ReduceMeanAndGlobalAveragePoolWithinOneLsb) {
   fmt::print("seed 800\n");
   const QParams x{0.05, 4}, y{0.02, -2};
   for (const TandemTarget& t : kTargets) {
-    for (const auto& [m, k] :
-         std::vector<std::pair<int64_t, int64_t>>{{1, 1}, {5, 7}, {45, 13}, {70, 64}, {3, 33}}) {
+    for (const auto& [m, k] : std::vector<std::pair<int64_t, int64_t>>{
+             {1, 1}, {5, 7}, {45, 13}, {70, 64}, {3, 33}, {11, 200}}) {  // K = 200: split
       const CompiledOp op = CompileReduceMean(t, m, k, x, y);
       const auto in = Int8Data(m * k, 800 + m);
       const auto got = RunOnGolden(op, {in}).outputs[0];
@@ -229,13 +229,13 @@ TEST(TandemCompiler, ReduceMeanAndGlobalAveragePoolWithinOneLsb) {
       EXPECT_LE(MaxErrorLsb(got, ref, y), 1.0) << "lanes " << t.lanes << " M " << m << " K " << k;
     }
     // GlobalAveragePool: NCHW, one output per (n, c).
-    const Shape nchw{2, 19, 5, 6};
+    const Shape nchw{2, 19, 9, 10};  // 90 > 64 rows: split reduction
     const CompiledOp op = CompileGlobalAveragePool(t, nchw, x, y);
     const auto in = Int8Data(Count(nchw), 850);
     const auto got = RunOnGolden(op, {in}).outputs[0];
     std::vector<double> ref(2 * 19, 0);
     for (int64_t p = 0; p < 2 * 19; ++p) {
-      for (int64_t j = 0; j < 30; ++j) ref[p] += Deq(in[p * 30 + j], x) / 30;
+      for (int64_t j = 0; j < 90; ++j) ref[p] += Deq(in[p * 90 + j], x) / 90;
     }
     EXPECT_LE(MaxErrorLsb(got, ref, y), 1.0) << "GlobalAveragePool lanes " << t.lanes;
     ExpectListingAssembles(op);
@@ -243,8 +243,8 @@ TEST(TandemCompiler, ReduceMeanAndGlobalAveragePoolWithinOneLsb) {
 }
 
 TEST(TandemCompiler, ReductionThatDoesNotFitIsRejected) {
-  EXPECT_THROW(CompileReduceMean({8, 64}, 4, 65, {}, {}), UserError);
   EXPECT_THROW(CompileSoftmax({8, 64}, 4, 100, {0.1, 0}), UserError);
+  EXPECT_THROW(CompileLayerNorm({8, 64}, 4, 30, {}, {}, {}), UserError);  // X, gamma, beta: 90 rows
   // One output row of a 3x3 window over a 100-wide plane needs 300 rows.
   EXPECT_THROW(CompileMaxPool({8, 64}, {1, 1, 4, 100}, {3, 3, 1, 1}, {}), UserError);
 }
