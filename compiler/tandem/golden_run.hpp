@@ -1,0 +1,36 @@
+// Runs a compiled Tandem operator on the golden simulator (golden_model/tandem): DRAM prepared
+// with PrepareDram, the whole program (DAE transfers included) executed, outputs read back.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "compiler/tandem/ops.hpp"
+
+namespace accelgen::compiler::tandem {
+
+struct GoldenRun {
+  std::vector<std::vector<int32_t>> outputs;  // one per CompiledOp::outputs region
+  int64_t cycles = 0;                         // done cycle of the generated pipeline
+  int64_t slots = 0;                          // issue slots
+  int64_t compute = 0;                        // compute instructions executed (all lanes each)
+};
+
+// Throws accelgen::UserError if the simulator rejects the program or its slot count differs from
+// the builder's (which would make the builder's spacing check meaningless).
+GoldenRun RunOnGolden(const CompiledOp& op, const std::vector<std::vector<int32_t>>& inputs);
+
+// Cycles per element of input 0 on the golden cycle model, beside the ideal: every lane busy on
+// one primitive per cycle, ceil(elements / lanes) · (core + extra primitives) cycles, no DAE,
+// configuration or loop-setup slots.
+struct Throughput {
+  int64_t elements = 0;
+  int64_t cycles = 0;
+  double cycles_per_element = 0;
+  double ideal_cycles_per_element = 0;
+  // Without the engines' time (golden cycle model: a start costs its element count + 7 cycles).
+  double compute_cycles_per_element = 0;
+};
+Throughput MeasureThroughput(const CompiledOp& op, const std::vector<std::vector<int32_t>>& inputs);
+
+}  // namespace accelgen::compiler::tandem
