@@ -37,7 +37,10 @@ Throughput MeasureThroughput(const CompiledOp& op,
                              const std::vector<std::vector<int32_t>>& inputs) {
   Throughput t;
   t.elements = op.inputs.at(0).Elements();
-  t.cycles = RunOnGolden(op, inputs).cycles;
+  const GoldenRun run = RunOnGolden(op, inputs);
+  t.cycles = run.cycles;
+  t.slots = run.slots;
+  t.compute = run.compute;
   int primitives = 0;
   for (const auto* mix : {&op.core_mix, &op.extra_mix}) {
     for (const auto& [name, n] : *mix) primitives += n;

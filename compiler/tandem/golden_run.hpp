@@ -26,6 +26,7 @@ GoldenRun RunOnGolden(const CompiledOp& op, const std::vector<std::vector<int32_
 struct Throughput {
   int64_t elements = 0;
   int64_t cycles = 0;
+  int64_t slots = 0, compute = 0;  // as GoldenRun
   double cycles_per_element = 0;
   double ideal_cycles_per_element = 0;
   // Without the engines' time (golden cycle model: a start costs its element count + 7 cycles).
