@@ -31,12 +31,10 @@ int32_t Floor(int32_t a, int frac) {
   return static_cast<int32_t>(static_cast<uint32_t>(a) & ~static_cast<uint32_t>(FracMask(frac)));
 }
 
-// ceil(x) = sat32(x + M) & ~M: when x + M overflows, the result is the largest integer value
-// the format holds (INT32_MAX with its fraction bits cleared), so ceil always yields an integer.
+// ceil(x) = (x + M) & ~M computed exactly, INT32_MAX where that exceeds INT32_MAX.
 int32_t Ceil(int32_t a, int frac) {
   const int64_t m = FracMask(frac);
-  return static_cast<int32_t>(static_cast<uint32_t>(Sat32(int64_t{a} + m)) &
-                              ~static_cast<uint32_t>(m));
+  return Sat32((int64_t{a} + m) & ~m);
 }
 
 int32_t CastNarrow(int32_t a, int bits, const FixedPoint& fp) {

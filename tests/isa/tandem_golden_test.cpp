@@ -120,14 +120,14 @@ TEST(TandemAlu, AbsSignFloorCeil) {
   EXPECT_EQ(Ceil(1, 16), 65536);
   EXPECT_EQ(Ceil(-1, 16), 0);
   EXPECT_EQ(Ceil(-65536, 16), -65536);
-  // 2^31 does not fit: the largest integer of Q15.16 is 0x7fff0000 (32767.0).
-  EXPECT_EQ(Ceil(kMax, 16), 0x7fff0000);
-  EXPECT_EQ(Ceil(0x7fff0001, 16), 0x7fff0000);
-  EXPECT_EQ(Ceil(kMax, 8), 0x7fffff00);
-  // f1 >= 32: M is all ones, so floor and ceil are 0 (no integer but 0 is representable).
+  EXPECT_EQ(Ceil(kMax, 16), kMax);  // 2^31 does not fit: saturates
+  EXPECT_EQ(Ceil(0x7fff0001, 16), kMax);
+  EXPECT_EQ(Ceil(0x7fff0000, 16), 0x7fff0000);
+  // f1 >= 32: M is all ones; floor is 0, ceil is 1.0 (2^32, saturated) for x > 0, else 0.
   EXPECT_EQ(Floor(-1, 32), 0);
   EXPECT_EQ(Floor(kMax, 40), 0);
-  EXPECT_EQ(Ceil(1, 32), 0);
+  EXPECT_EQ(Ceil(1, 32), kMax);
+  EXPECT_EQ(Ceil(0, 32), 0);
   EXPECT_EQ(Ceil(kMin, 32), 0);
   EXPECT_EQ(Ceil(-5, -3), -5);
   EXPECT_EQ(Ceil(kMin, 16), kMin);
