@@ -27,11 +27,10 @@ int32_t Div(int32_t a, int32_t b) {
   return Sat32(int64_t{a} / b);  // C++ division truncates toward zero; MIN / -1 saturates
 }
 
-int32_t Floor(int32_t a, int frac) {
-  return static_cast<int32_t>(static_cast<uint32_t>(a) & ~static_cast<uint32_t>(FracMask(frac)));
-}
+// floor and ceil are computed exactly on the integer and then saturated (f1 = 32 makes the exact
+// floor of a negative value -2^32, which saturates to INT32_MIN).
+int32_t Floor(int32_t a, int frac) { return Sat32(int64_t{a} & ~FracMask(frac)); }
 
-// ceil(x) = (x + M) & ~M computed exactly, INT32_MAX where that exceeds INT32_MAX.
 int32_t Ceil(int32_t a, int frac) {
   const int64_t m = FracMask(frac);
   return Sat32((int64_t{a} + m) & ~m);

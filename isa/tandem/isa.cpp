@@ -193,8 +193,8 @@ std::vector<InstrDef> BuildTable() {
       {"cast.fxp16_fxp32", 3, 1, "dst = sat32(sext16(src1) << (fd - f1))"},
       {"cast.fxp8_fxp32", 4, 1, "dst = sat32(sext8(src1) << (fd - f1))"},
       {"cast.fxp4_fxp32", 5, 1, "dst = sat32(sext4(src1) << (fd - f1))"},
-      {"floor", 8, 1, "dst = src1 & ~(2^f1 - 1)"},
-      {"ceil", 9, 1, "dst = (src1 + 2^f1 - 1) & ~(2^f1 - 1), saturated to INT32_MAX"},
+      {"floor", 8, 1, "dst = sat32(src1 & ~(2^f1 - 1)), computed exactly"},
+      {"ceil", 9, 1, "dst = sat32((src1 + 2^f1 - 1) & ~(2^f1 - 1)), computed exactly"},
   };
   for (const Op3& o : cast) {
     add(o.m, C::kDataTransformation, O::kDatatypeCast, o.func, ops_for(o.nsrc), o.sem);

@@ -123,8 +123,10 @@ TEST(TandemAlu, AbsSignFloorCeil) {
   EXPECT_EQ(Ceil(kMax, 16), kMax);  // 2^31 does not fit: saturates
   EXPECT_EQ(Ceil(0x7fff0001, 16), kMax);
   EXPECT_EQ(Ceil(0x7fff0000, 16), 0x7fff0000);
-  // f1 >= 32: M is all ones; floor is 0, ceil is 1.0 (2^32, saturated) for x > 0, else 0.
-  EXPECT_EQ(Floor(-1, 32), 0);
+  // f1 = 32: the exact floor of a negative value is -2^32 (saturates to MIN), of others 0; the
+  // exact ceiling of a positive value is 2^32 (saturates to MAX), of others 0.
+  EXPECT_EQ(Floor(-1, 32), kMin);
+  EXPECT_EQ(Floor(0, 32), 0);
   EXPECT_EQ(Floor(kMax, 40), 0);
   EXPECT_EQ(Ceil(1, 32), kMax);
   EXPECT_EQ(Ceil(0, 32), 0);
