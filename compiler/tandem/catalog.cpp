@@ -53,7 +53,7 @@ std::vector<OperatorCase> OperatorCatalog(const TandemTarget& t, CatalogSize siz
   const Shape elt = bench ? Shape{int64_t{t.lanes} * t.depth} : Shape{3, 2 * t.lanes + 3};
   // [M][K] reductions; Softmax and LayerNorm keep three K-row buffers per group of lanes.
   const int64_t m = bench ? 8 * t.lanes : t.lanes + 3;
-  const int64_t k = bench ? std::min<int64_t>(64, t.depth / 4) : 12;
+  const int64_t k = std::min<int64_t>(bench ? 64 : 12, t.depth / 4);
   const Shape planes = bench ? Shape{1, 2 * t.lanes, 16, 16} : Shape{1, t.lanes + 1, 7, 7};
   const Window pool{2, 2, 2, 2, 0, 0}, conv{3, 3, 1, 1, 1, 1};
   const QParams x{0.05, 0}, y{0.05, 0}, xz{0.05, 3};
