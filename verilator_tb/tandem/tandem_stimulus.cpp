@@ -530,7 +530,8 @@ void sweep_family(const TandemShape& shape, uint64_t seed, std::vector<TandemCas
   Packer packer{shape, "sweep", seed, out};
   std::mt19937_64 rng(seed);
   for (size_t f = 0; f < kFormats.size(); ++f) {
-    for (int64_t chunk = 0; chunk < chunks; ++chunk) {
+    // Every pair under the integer format; the fractional formats see the first two chunks.
+    for (int64_t chunk = 0; chunk < (f == 0 ? chunks : std::min<int64_t>(chunks, 2)); ++chunk) {
       // src1 in vmem1, src2 in obuf: every (a, b) pair of edge values once over the chunks.
       TandemState init = TandemState::zeros(shape);
       for (int r = 0; r < rows; ++r)
@@ -876,7 +877,7 @@ void random_program(Builder& b) {
   const TandemShape& s = b.shape();
   // A small pool of rows makes read-after-write dependencies (and so the spacing) frequent.
   const int pool_rows = static_cast<int>(std::min<int64_t>(s.depth, rnd(rng, 2, 6)));
-  const int items = static_cast<int>(rnd(rng, 10, 40));
+  const int items = static_cast<int>(rnd(rng, 20, 60));
   for (int k = 0; k < items && b.words() + 150 < s.imem_depth; ++k) {
     const int64_t what = rnd(rng, 0, 99);
     if (what < 55) {
