@@ -4,6 +4,7 @@
 #include "cli/flow_leopard.hpp"
 #include "cli/flow_noc.hpp"
 #include "cli/model_command.hpp"
+#include "cli/run_tasm.hpp"
 
 #include <fmt/format.h>
 
@@ -211,6 +212,7 @@ void register_commands(CLI::App& app) {
   register_noc_flow(*g_flow_cmd);
 
   register_model_command(app);
+  register_run_tasm_command(app);
 }
 
 }  // namespace accelgen
