@@ -122,6 +122,7 @@ TEST(TandemStimulusCoverage, FamiliesCoverTheirFeatures) {
   EXPECT_TRUE(std::regex_search(loops, std::regex(R"(iter.stride_sext \w+\[\d+\], -\d)")));
   EXPECT_NE(loops.find("iter.base_hi"), std::string::npos);
   EXPECT_NE(loops.find("loop.set_num_inst 6"), std::string::npos);
+  EXPECT_TRUE(std::regex_search(loops, std::regex(R"(loop.set_index \w+\[\d+\], (\w+\[\d+\], imm|imm)\[)")));
 
   const std::string dae = text_of("dae");
   for (int w = 2; w <= 5; ++w) {

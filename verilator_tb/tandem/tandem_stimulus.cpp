@@ -189,7 +189,7 @@ class Builder {
   std::pair<int64_t, int64_t> span(const std::vector<Level>& levels, int p) const {
     int64_t lo = 0, hi = 0;
     for (const Level& l : levels) {
-      if (!l.indexed || l.count == 0 || l.iter[p].ns == kImm) continue;
+      if (!l.indexed || l.count == 0) continue;
       const int64_t reach = (l.count - 1) * stride(l.iter[p]);
       lo += std::min<int64_t>(0, reach);
       hi += std::max<int64_t>(0, reach);
@@ -385,7 +385,7 @@ class Builder {
   int64_t address(Slot s, int p, const std::vector<Level>& levels, const std::vector<int64_t>& idx) const {
     int64_t a = offset(s);
     for (size_t l = 0; l < idx.size(); ++l)
-      if (levels[l].indexed && levels[l].iter[p].ns != kImm) a += idx[l] * stride(levels[l].iter[p]);
+      if (levels[l].indexed) a += idx[l] * stride(levels[l].iter[p]);
     if (a < 0 || a >= shape_.depth)
       throw std::logic_error(fmt::format("tandem stimulus: address {} of {} outside the buffer", a, slot_text(s)));
     return a;
@@ -612,10 +612,18 @@ void random_nest(Builder& b, int levels_n, int max_body, bool in_place) {
     for (int i = 0; i < 32; ++i) pool.push_back({ns, i});
   std::shuffle(pool.begin(), pool.end(), rng);
   size_t next = 0;
+  // The imm namespace has an iterator table too (isa/README.md item 8: a level's stride comes
+  // from the table loop.set_index names): src1/src2 levels sometimes step with an imm entry.
+  std::vector<int> imm_entries(32);
+  for (int i = 0; i < 32; ++i) imm_entries[i] = i;
+  std::shuffle(imm_entries.begin(), imm_entries.end(), rng);
+  size_t next_imm = 0;
   for (Level& l : levels) {
     l.count = pick_count(rng, levels_n);
     l.indexed = rnd(rng, 0, 9) < 8;
     for (int p = 0; p < 3; ++p) l.iter[p] = pool[next++];
+    for (int p = 1; p < 3; ++p)
+      if (rnd(rng, 0, 7) == 0) l.iter[p] = {kImm, imm_entries[next_imm++]};
     if (in_place) l.iter[1] = l.iter[0];  // src1 walks with dst
     for (int p = 0; p < 3; ++p)
       if (!(in_place && p == 1)) b.set_stride(l.iter[p], pick_stride(rng, depth));
