@@ -87,6 +87,57 @@ TEST(TandemStimulusSpacing, RemovingASpacingNopBreaksTheRule) {
   EXPECT_GT(rejected, 0) << "seed " << seed;
 }
 
+// The scoreboard on its own: an RTL side equal to the golden one passes; one changed lane value,
+// one late commit, a lost sync, a wrong done cycle and one wrong DRAM word are each reported with
+// the cycle, the commit index, the pc and its disassembly, expected and got.
+TEST(TandemScoreboard, NamesTheFirstDifferenceOfEachKind) {
+  const TandemShape s{2, 8, 256, 4096};
+  const std::vector<uint32_t> prog = isa::tandem::Assemble(
+      "imm.sext imm[0], 7\niter.base_zext vmem1[1], 3\nadd vmem1[1], imm[0], imm[0]\nsync.gemm.end.buf 9\n"
+      "nop\nsub vmem2[0], vmem1[1], imm[0]\n");
+  TandemRun run;
+  run.golden = run_tandem_golden(s, prog, TandemState::zeros(s));
+  ASSERT_TRUE(run.golden.ran) << run.golden.error;
+  ASSERT_EQ(run.golden.commits.size(), 2u);
+  // Independently: add issues in slot 2 (F cycle 3, W cycle 8); sub in slot 5 (F 6, W 11); done
+  // in cycle 6 + 6 = 12.
+  EXPECT_EQ(run.golden.done_cycle, 12);
+  EXPECT_EQ(run.golden.commits[0].cycle, 8);
+  EXPECT_EQ(run.golden.commits[1].cycle, 11);
+  EXPECT_EQ(run.golden.commits[1].data, (std::vector<int32_t>{7, 7}));
+  run.rtl = run.golden;
+  VerifyResult ok;
+  compare_tandem(run, s, prog, "p", ok);
+  EXPECT_EQ(ok.mismatches, 0);
+  EXPECT_GT(ok.outputs_checked, 0);
+
+  run.rtl.commits[1].data[1] = 8;
+  run.rtl.syncs.clear();
+  run.rtl.done_cycle += 1;
+  run.rtl.final_state.dram[17] = -5;
+  VerifyResult bad;
+  compare_tandem(run, s, prog, "prog (seed 4)", bad);
+  EXPECT_EQ(bad.mismatches, 4);
+  ASSERT_EQ(bad.first_mismatches.size(), 4u);
+  EXPECT_NE(bad.first_mismatches[0].find("prog (seed 4): cycle 11: commit #1 pc 5 (sub vmem2[0], vmem1[1], imm[0])"),
+            std::string::npos) << bad.first_mismatches[0];
+  EXPECT_NE(bad.first_mismatches[0].find("lane 1: expected 7 got 8"), std::string::npos) << bad.first_mismatches[0];
+  EXPECT_NE(bad.first_mismatches[1].find("sync #0: expected cycle 9 func 6 group 9, got none"), std::string::npos)
+      << bad.first_mismatches[1];
+  EXPECT_NE(bad.first_mismatches[2].find("done in cycle 12 expected, cycle 13 got"), std::string::npos)
+      << bad.first_mismatches[2];
+  EXPECT_NE(bad.first_mismatches[3].find("final DRAM word 17: expected 0, got -5"), std::string::npos)
+      << bad.first_mismatches[3];
+
+  run.rtl = run.golden;
+  run.rtl.commits[0].cycle = 9;
+  VerifyResult late;
+  compare_tandem(run, s, prog, "p", late);
+  EXPECT_EQ(late.mismatches, 1);
+  EXPECT_NE(late.first_mismatches[0].find("cycle 8: commit #0 pc 2 (add vmem1[1], imm[0], imm[0]): expected cycle 8"),
+            std::string::npos) << late.first_mismatches[0];
+}
+
 INSTANTIATE_TEST_SUITE_P(Shapes, TandemStimulus, ::testing::ValuesIn(kShapes),
                          [](const auto& info) { return std::string(info.param.name); });
 
