@@ -47,9 +47,14 @@ int64_t Product(const std::array<int64_t, isa::tandem::kMaxLoopLevels>& counts) 
 }
 
 // d[l] = f(x[l * sx], y[l * sy], d[l]) for every lane; d may alias x or y (same lane only).
+// The common all-buffer case has its own loop so the compiler can vectorize it.
 template <class F>
 void Map(int lanes, int32_t* d, const int32_t* x, int sx, const int32_t* y, int sy, F f) {
-  for (int l = 0; l < lanes; ++l) d[l] = f(x[l * sx], y[l * sy], d[l]);
+  if (sx == 1 && sy == 1) {
+    for (int l = 0; l < lanes; ++l) d[l] = f(x[l], y[l], d[l]);
+  } else {
+    for (int l = 0; l < lanes; ++l) d[l] = f(x[l * sx], y[l * sy], d[l]);
+  }
 }
 
 }  // namespace
@@ -61,9 +66,9 @@ TandemSim::TandemSim(const TandemSimConfig& config) : config_(config) {
                     1 << 20, config.lanes, config.depth));
   }
   if (config.dram_words < 1 || config.dram_words > (int64_t{1} << 28) || config.max_slots < 0) {
-    throw UserError(fmt::format(
-        "tandem simulator: dram_words must be 1..{} and max_slots >= 0, got {} and {}",
-        int64_t{1} << 28, config.dram_words, config.max_slots));
+    throw UserError(
+        fmt::format("tandem simulator: dram_words must be 1..{} and max_slots >= 0, got {} and {}",
+                    int64_t{1} << 28, config.dram_words, config.max_slots));
   }
   const size_t words = static_cast<size_t>(config.lanes) * config.depth;
   for (auto& b : buffers_) b.assign(words, 0);
@@ -139,6 +144,10 @@ void TandemSim::Run(std::span<const uint32_t> program) {
     op.opcode = instr.def->opcode;
     op.func = instr.def->func;
     op.num_ops = static_cast<int>(instr.operands.size());
+    if (instr.operands.size() > op.ops.size()) {
+      throw UserError(fmt::format("instruction {}: '{}' has more operands than the simulator holds",
+                                  pc, instr.def->mnemonic));
+    }
     std::copy(instr.operands.begin(), instr.operands.end(), op.ops.begin());
     program_.push_back(op);
   }
@@ -376,8 +385,8 @@ int64_t TandemSim::TileLdSt(const Op& op, int pc) {
   }
   const int lanes = config_.lanes;
   if (size < 1 || size > lanes) {
-    throw UserError(fmt::format("instruction {}: {} size {} is outside 1..{} (lanes)", pc, name,
-                                size, lanes));
+    throw UserError(
+        fmt::format("instruction {}: {} size {} is outside 1..{} (lanes)", pc, name, size, lanes));
   }
   const int64_t elements = Product(cfg.tile_count);
   if (elements > config_.max_slots) {
@@ -392,15 +401,15 @@ int64_t TandemSim::TileLdSt(const Op& op, int pc) {
       throw UserError(fmt::format(
           "instruction {}: {} of {} elements, {} per row from row {}, reaches row {} of {}, "
           "outside 0..{}",
-          pc, name, elements, size, cfg.tile_addr, last_row, NamespaceName(ns),
-          config_.depth - 1));
+          pc, name, elements, size, cfg.tile_addr, last_row, NamespaceName(ns), config_.depth - 1));
     }
   }
   const int bits = 1 << width;
   int64_t addr = cfg.base_addr;
   for (int l = 0; l < kLevels; ++l) addr += cfg.base_index[l] * cfg.base_stride[l];
   std::array<int64_t, kLevels> t{};
-  int32_t* row = buffers_[ns].data() + static_cast<size_t>(cfg.tile_addr) * lanes;
+  int32_t* row =
+      elements > 0 ? buffers_[ns].data() + static_cast<size_t>(cfg.tile_addr) * lanes : nullptr;
   int lane = 0;
   for (int64_t k = 0; k < elements; ++k) {
     if (addr < 0 || addr >= config_.dram_words) {
@@ -432,24 +441,42 @@ int64_t TandemSim::TileLdSt(const Op& op, int pc) {
   return elements;
 }
 
-void TandemSim::Walk(const PermWalk& w, int64_t count, int ns, const char* side, int pc,
-                     std::vector<int64_t>& out) const {
+namespace {
+
+// Odometer over a permute walk (dim 7 fastest): the flat position of element 0, 1, 2, ...
+class Cursor {
+ public:
+  Cursor(int64_t base, const std::array<int64_t, isa::tandem::kMaxLoopLevels>& count,
+         const std::array<int64_t, isa::tandem::kMaxLoopLevels>& stride)
+      : count_(count), stride_(stride), pos_(base) {}
+  int64_t Pos() const { return pos_; }
+  void Next() {
+    for (int d = isa::tandem::kMaxLoopLevels - 1; d >= 0; --d) {
+      pos_ += stride_[d];
+      if (++i_[d] < count_[d]) return;
+      pos_ -= i_[d] * stride_[d];
+      i_[d] = 0;
+    }
+  }
+
+ private:
+  const std::array<int64_t, isa::tandem::kMaxLoopLevels>& count_;
+  const std::array<int64_t, isa::tandem::kMaxLoopLevels>& stride_;
+  int64_t pos_;
+  std::array<int64_t, isa::tandem::kMaxLoopLevels> i_{};
+};
+
+}  // namespace
+
+void TandemSim::CheckWalk(const PermWalk& w, int64_t count, int ns, const char* side,
+                          int pc) const {
   const int64_t flat = static_cast<int64_t>(config_.lanes) * config_.depth;
-  out.resize(static_cast<size_t>(count));
-  std::array<int64_t, kLevels> i{};
-  int64_t f = w.base;
-  for (int64_t k = 0; k < count; ++k) {
-    if (f < 0 || f >= flat) {
+  Cursor c(w.base, w.count, w.stride);
+  for (int64_t k = 0; k < count; ++k, c.Next()) {
+    if (c.Pos() < 0 || c.Pos() >= flat) {
       throw UserError(fmt::format(
           "instruction {}: perm.start {} element {} is at flat position {} of {}, outside 0..{}",
-          pc, side, k, f, NamespaceName(ns), flat - 1));
-    }
-    out[static_cast<size_t>(k)] = f;
-    for (int d = kLevels - 1; d >= 0; --d) {  // odometer, dim 7 fastest
-      f += w.stride[d];
-      if (++i[d] < w.count[d]) break;
-      f -= i[d] * w.stride[d];
-      i[d] = 0;
+          pc, side, k, c.Pos(), NamespaceName(ns), flat - 1));
     }
   }
 }
@@ -468,31 +495,34 @@ int64_t TandemSim::Permute(const Op& op, int pc) {
         "instruction {}: perm.start shuffle = 1 is reserved (the bank shuffle is not defined)",
         pc));
   }
-  const int64_t n_src = Product(perm_[0].count);
-  const int64_t n_dst = Product(perm_[1].count);
-  if (n_src != n_dst) {
+  const PermWalk& rd = perm_[0];
+  const PermWalk& wr = perm_[1];
+  const int64_t n = Product(rd.count);
+  const int64_t n_dst = Product(wr.count);
+  if (n != n_dst) {
     throw UserError(fmt::format(
-        "instruction {}: perm.start src walk has {} elements but dst walk has {}", pc, n_src,
-        n_dst));
+        "instruction {}: perm.start src walk has {} elements but dst walk has {}", pc, n, n_dst));
   }
-  if (n_src > config_.max_slots) {
+  if (n > config_.max_slots) {
     throw UserError(fmt::format(
         "instruction {}: perm.start moves {} elements, more than the simulator's bound of {} "
         "(config max_slots)",
-        pc, n_src, config_.max_slots));
+        pc, n, config_.max_slots));
   }
-  Walk(perm_[0], n_src, src_ns, "src", pc, walk_src_);
-  Walk(perm_[1], n_dst, dst_ns, "dst", pc, walk_dst_);
+  CheckWalk(rd, n, src_ns, "src", pc);
+  CheckWalk(wr, n, dst_ns, "dst", pc);
   if (src_ns == dst_ns) {  // disjoint walks: the result cannot depend on read/write timing
-    for (int64_t f : walk_src_) mark_[static_cast<size_t>(f)] = 1;
+    const auto mark = [&](uint8_t v) {
+      Cursor c(rd.base, rd.count, rd.stride);
+      for (int64_t k = 0; k < n; ++k, c.Next()) mark_[static_cast<size_t>(c.Pos())] = v;
+    };
+    mark(1);
     int64_t shared = -1;
-    for (int64_t f : walk_dst_) {
-      if (mark_[static_cast<size_t>(f)]) {
-        shared = f;
-        break;
-      }
+    Cursor c(wr.base, wr.count, wr.stride);
+    for (int64_t k = 0; k < n && shared < 0; ++k, c.Next()) {
+      if (mark_[static_cast<size_t>(c.Pos())]) shared = c.Pos();
     }
-    for (int64_t f : walk_src_) mark_[static_cast<size_t>(f)] = 0;
+    mark(0);
     if (shared >= 0) {
       throw UserError(fmt::format(
           "instruction {}: perm.start src and dst walks in {} share flat position {} (row {}, "
@@ -502,8 +532,10 @@ int64_t TandemSim::Permute(const Op& op, int pc) {
   }
   const int32_t* src = buffers_[src_ns].data();
   int32_t* dst = buffers_[dst_ns].data();
-  for (size_t k = 0; k < walk_src_.size(); ++k) dst[walk_dst_[k]] = src[walk_src_[k]];
-  return n_src;
+  Cursor from(rd.base, rd.count, rd.stride);
+  Cursor to(wr.base, wr.count, wr.stride);
+  for (int64_t k = 0; k < n; ++k, from.Next(), to.Next()) dst[to.Pos()] = src[from.Pos()];
+  return n;
 }
 
 int64_t TandemSim::Address(const Op& op, int k) const {
@@ -589,7 +621,8 @@ void TandemSim::Compute(const Op& op, int pc, int64_t cycle) {
               [](int32_t a, int32_t b, int32_t) { return ShiftRight(a, b); });
           break;
         case 8:
-          Map(lanes, d, x, sx, y, sy, [](int32_t a, int32_t b, int32_t) { return ShiftLeft(a, b); });
+          Map(lanes, d, x, sx, y, sy,
+              [](int32_t a, int32_t b, int32_t) { return ShiftLeft(a, b); });
           break;
         case 9:
           Map(lanes, d, x, sx, y, sy, [](int32_t a, int32_t, int32_t) { return a; });
@@ -635,22 +668,28 @@ void TandemSim::Compute(const Op& op, int pc, int64_t cycle) {
     case Opcode::kComparison:
       switch (func) {
         case 0:
-          Map(lanes, d, x, sx, y, sy, [](int32_t a, int32_t b, int32_t) -> int32_t { return a == b; });
+          Map(lanes, d, x, sx, y, sy,
+              [](int32_t a, int32_t b, int32_t) -> int32_t { return a == b; });
           break;
         case 1:
-          Map(lanes, d, x, sx, y, sy, [](int32_t a, int32_t b, int32_t) -> int32_t { return a != b; });
+          Map(lanes, d, x, sx, y, sy,
+              [](int32_t a, int32_t b, int32_t) -> int32_t { return a != b; });
           break;
         case 2:
-          Map(lanes, d, x, sx, y, sy, [](int32_t a, int32_t b, int32_t) -> int32_t { return a > b; });
+          Map(lanes, d, x, sx, y, sy,
+              [](int32_t a, int32_t b, int32_t) -> int32_t { return a > b; });
           break;
         case 3:
-          Map(lanes, d, x, sx, y, sy, [](int32_t a, int32_t b, int32_t) -> int32_t { return a >= b; });
+          Map(lanes, d, x, sx, y, sy,
+              [](int32_t a, int32_t b, int32_t) -> int32_t { return a >= b; });
           break;
         case 4:
-          Map(lanes, d, x, sx, y, sy, [](int32_t a, int32_t b, int32_t) -> int32_t { return a < b; });
+          Map(lanes, d, x, sx, y, sy,
+              [](int32_t a, int32_t b, int32_t) -> int32_t { return a < b; });
           break;
         default:
-          Map(lanes, d, x, sx, y, sy, [](int32_t a, int32_t b, int32_t) -> int32_t { return a <= b; });
+          Map(lanes, d, x, sx, y, sy,
+              [](int32_t a, int32_t b, int32_t) -> int32_t { return a <= b; });
           break;
       }
       break;

@@ -19,11 +19,11 @@
 namespace accelgen::golden::tandem {
 
 struct TandemSimConfig {
-  int lanes = 32;                 // SIMD lanes; lane l of every buffer is bank l
-  int depth = 512;                // words per lane in obuf, ibuf, vmem1 and vmem2
-  int64_t dram_words = 1 << 16;   // 32-bit words of the DRAM model (word-addressed)
+  int lanes = 32;                  // SIMD lanes; lane l of every buffer is bank l
+  int depth = 512;                 // words per lane in obuf, ibuf, vmem1 and vmem2
+  int64_t dram_words = 1 << 16;    // 32-bit words of the DRAM model (word-addressed)
   int64_t max_slots = 50'000'000;  // bound on dynamic issue slots (and on one engine's elements)
-  bool record_commits = true;     // fill Commits(); off saves time and memory
+  bool record_commits = true;      // fill Commits(); off saves time and memory
 };
 
 struct IteratorEntry {
@@ -123,9 +123,8 @@ class TandemSim {
   int64_t Address(const Op& op, int k) const;
   // Throws unless `addr` is a row of buffer `ns`.
   void CheckRow(int ns, int64_t addr, int pc) const;
-  // Flat positions of a permute walk, each checked against the buffer.
-  void Walk(const PermWalk& w, int64_t count, int ns, const char* side, int pc,
-            std::vector<int64_t>& out) const;
+  // Throws unless the first `count` elements of walk `w` lie in buffer `ns`.
+  void CheckWalk(const PermWalk& w, int64_t count, int ns, const char* side, int pc) const;
 
   TandemSimConfig config_;
   std::array<std::vector<int32_t>, 4> buffers_;  // obuf, ibuf, vmem1, vmem2: [row * lanes + lane]
@@ -149,11 +148,10 @@ class TandemSim {
   std::array<std::vector<int>, 4> write_pc_;
 
   std::vector<Op> program_;
-  std::vector<int64_t> walk_src_, walk_dst_;  // permute scratch
-  std::vector<uint8_t> mark_;                 // permute overlap scratch
-  std::vector<uint8_t> mask_;                 // cmov lanes written
-  int64_t next_f_ = 1;                        // F cycle of the next slot
-  int64_t last_f_ = 0;                        // F cycle of the latest slot
+  std::vector<uint8_t> mark_;  // permute overlap scratch
+  std::vector<uint8_t> mask_;  // cmov lanes written
+  int64_t next_f_ = 1;         // F cycle of the next slot
+  int64_t last_f_ = 0;         // F cycle of the latest slot
   int64_t slots_ = 0;
   int64_t done_cycle_ = 0;
   std::vector<Commit> commits_;

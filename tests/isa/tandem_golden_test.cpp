@@ -501,7 +501,7 @@ TEST(TandemSimFuzz, RandomLegalProgramsRunOrFailCleanly) {
     }
   }
   fmt::print("seed {:#x}: {} programs completed, {} rejected\n", seed, completed, rejected);
-  EXPECT_GT(completed, 100) << "seed " << seed;
+  EXPECT_GT(completed, 60) << "seed " << seed;
   EXPECT_GT(rejected, 50) << "seed " << seed;
 }
 
