@@ -676,7 +676,8 @@ void loops_family(const TandemShape& shape, uint64_t seed, std::vector<TandemCas
     TandemState init = random_state(shape, rng);
     std::vector<Section> sections;
     for (int k = 0; k < 6; ++k) {
-      const int levels = 1 + (prog + k) % 8;  // 1..8 levels across the family
+      // 0..8 levels across the family (no level: the body runs once).
+      const int levels = (prog + k) % 9;
       const bool in_place = k % 3 == 2;
       const int max_body = k % 2 ? 6 : 1;
       sections.push_back([levels, in_place, max_body](Builder& b) { random_nest(b, levels, max_body, in_place); });
@@ -898,7 +899,7 @@ void random_program(Builder& b) {
           b.set_offset(*sl, rnd(rng, 0, pool_rows - 1));
       b.compute(c);
     } else if (what < 70) {
-      random_nest(b, static_cast<int>(rnd(rng, 1, 3)), 3, rnd(rng, 0, 3) == 0);
+      random_nest(b, static_cast<int>(rnd(rng, 0, 3)), 3, rnd(rng, 0, 3) == 0);
     } else if (what < 77) {
       b.set_imm(static_cast<int>(rnd(rng, 0, 31)), random_value(rng));
     } else if (what < 82) {
