@@ -2,7 +2,11 @@
 
 #include <fmt/format.h>
 
+#include <cctype>
 #include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <map>
 
 #include "common/error.hpp"
@@ -383,9 +387,20 @@ VerifyResult run_tandem_tb(const ParamSet& params, const Model& model, const Ver
   TandemRtlDriver rtl(model, shape, options.trace_path);
   std::map<std::string, int64_t> per_family;
   int64_t commits = 0, syncs = 0, computes = 0, words = 0;
+  // ACCELGEN_TANDEM_PROGRAMS=DIR keeps the source of every failing program there, for run-tasm
+  // and for reading beside the mismatch report.
+  const char* keep_dir = std::getenv("ACCELGEN_TANDEM_PROGRAMS");
   for (const TandemCase& c : cases) {
+    const int64_t before = res.mismatches;
     const TandemRun run =
         run_tandem_program(rtl, shape, c.words, c.init, fmt::format("program {} (seed {})", c.name, c.seed), res);
+    if (keep_dir && *keep_dir && res.mismatches > before) {
+      std::filesystem::create_directories(keep_dir);
+      std::string file = c.name;
+      for (char& ch : file)
+        if (!std::isalnum(static_cast<unsigned char>(ch))) ch = '_';
+      std::ofstream(std::filesystem::path(keep_dir) / (file + ".tasm")) << c.source;
+    }
     ++per_family[c.family];
     commits += static_cast<int64_t>(run.golden.commits.size());
     syncs += static_cast<int64_t>(run.golden.syncs.size());
