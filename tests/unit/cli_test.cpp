@@ -265,7 +265,7 @@ TEST_F(Cli, RunTasmRejectsBadPrograms) {
   const fs::path good = tmp_ / "good.tasm";
   std::ofstream(good) << kGoodTasm;
   expect_rejected({"run-tasm", good.string(), "--golden-only", "--dump", "vmem7:0-2"}, "--dump 'vmem7:0-2'");
-  expect_rejected({"run-tasm", good.string(), "--golden-only", "--dump", "vmem1:5-99"}, "--dump 'vmem1:5-99'");
+  expect_rejected({"run-tasm", good.string(), "--golden-only", "--dump", "vmem1:5-600"}, "--dump 'vmem1:5-600'");
   expect_rejected({"run-tasm", (tmp_ / "missing.tasm").string()}, "cannot read");
   const fs::path dram = tmp_ / "dram.txt";
   std::ofstream(dram) << "1 2 0x10\n-4 seven\n";
