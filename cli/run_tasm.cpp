@@ -141,8 +141,9 @@ void run_tasm(const RunTasmCli& o) {
   if (!o.golden_only) {
     fmt::print("  rtl:    done in cycle {}, {} commits, {} sync events ({})\n", run.rtl.done_cycle,
                run.rtl.commits.size(), run.rtl.syncs.size(), top);
-    fmt::print("  {}: commits, sync events, done cycle, final buffers and DRAM compared ({} checks, {} mismatches)\n",
-               passed ? "AGREE" : "MISMATCH", res.outputs_checked, res.mismatches);
+    fmt::print("  {}: {} commits/sync events/done cycle and {} final buffer and DRAM words compared, {} mismatches\n",
+               passed ? "AGREE" : "MISMATCH", res.outputs_checked,
+               res.details.value("final_words_compared", int64_t{0}), res.mismatches);
     for (const auto& m : res.first_mismatches) fmt::print("  mismatch: {}\n", m);
     if (!o.trace.empty()) fmt::print("  waveform: {} (open with: gtkwave {})\n", o.trace, o.trace);
   }

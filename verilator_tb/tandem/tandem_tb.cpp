@@ -37,10 +37,20 @@ std::string disasm(std::span<const uint32_t> program, int pc) {
   }
 }
 
+// Lane mask, lane 0 rightmost: binary up to 8 lanes, hexadecimal beyond.
 std::string mask_text(const std::vector<uint8_t>& written) {
   std::string s;
-  for (size_t l = written.size(); l-- > 0;) s += written[l] ? '1' : '0';
-  return s;
+  if (written.size() <= 8) {
+    for (size_t l = written.size(); l-- > 0;) s += written[l] ? '1' : '0';
+    return s;
+  }
+  for (size_t top = (written.size() + 3) / 4 * 4; top > 0; top -= 4) {
+    int nibble = 0;
+    for (size_t b = 0; b < 4; ++b)
+      if (top - 4 + b < written.size() && written[top - 4 + b]) nibble |= 1 << b;
+    s += "0123456789abcdef"[nibble];
+  }
+  return "0x" + s;
 }
 
 // The first lanes in which two commits differ, as "lane l: expected a got b".
@@ -324,13 +334,15 @@ void compare_tandem(const TandemRun& run, const TandemShape& shape, std::span<co
   if (want.done_cycle != got.done_cycle)
     res.report(fmt::format("{}: done in cycle {} expected, cycle {} got", label, want.done_cycle, got.done_cycle));
 
-  // Final buffers (row by row) and DRAM (word by word).
+  // Final buffers and DRAM, word by word (counted apart from the outputs: they are state).
+  const int64_t words = static_cast<int64_t>(want.final_state.dram.size()) +
+                        4 * static_cast<int64_t>(want.final_state.buffers[0].size());
+  res.details["final_words_compared"] = res.details.value("final_words_compared", int64_t{0}) + words;
   bad = 0;
   first.clear();
   for (int b = 0; b < 4; ++b) {
     const auto& wv = want.final_state.buffers[b];
     const auto& gv = got.final_state.buffers[b];
-    res.outputs_checked += static_cast<int64_t>(wv.size());
     for (size_t i = 0; i < wv.size() && i < gv.size(); ++i) {
       if (wv[i] == gv[i]) continue;
       if (first.empty())
@@ -347,7 +359,6 @@ void compare_tandem(const TandemRun& run, const TandemShape& shape, std::span<co
   first.clear();
   const auto& wd = want.final_state.dram;
   const auto& gd = got.final_state.dram;
-  res.outputs_checked += static_cast<int64_t>(wd.size());
   for (size_t i = 0; i < wd.size() && i < gd.size(); ++i) {
     if (wd[i] == gd[i]) continue;
     if (first.empty()) first = fmt::format("final DRAM word {}: expected {}, got {}", i, wd[i], gd[i]);
@@ -409,7 +420,8 @@ VerifyResult run_tandem_tb(const ParamSet& params, const Model& model, const Ver
   }
   res.sim_seconds = rtl.sim_seconds();
   res.cycle_exact = true;
-  res.details = {{"program", family},  {"programs", cases.size()}, {"per_family", per_family},
+  const int64_t final_words = res.details.value("final_words_compared", int64_t{0});
+  res.details = {{"program", family}, {"final_words_compared", final_words},  {"programs", cases.size()}, {"per_family", per_family},
                  {"commits", commits}, {"syncs", syncs},           {"compute_instructions", computes},
                  {"program_words", words}};
   return res;
