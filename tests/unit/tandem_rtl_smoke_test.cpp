@@ -180,6 +180,20 @@ TEST_F(TandemSmoke, LoopNestWithImmAndStrides) {
   EXPECT_EQ(r.done_cycle, 17);
 }
 
+TEST_F(TandemSmoke, SkippedNestStillOccupiesItsSlots) {
+  write_row(kVmem1, 0, {1, 2, 3, 4});
+  Result r = run(
+      "add obuf[0], vmem1[0], vmem1[0]\n"
+      "loop.set_iter 0, 0\n"
+      "loop.set_num_inst 1\n"
+      "add obuf[1], vmem1[0], vmem1[0]\n");
+  // The body is skipped (count 0); the last slot is set_num_inst in F in cycle 3: done = 3 + 6.
+  ASSERT_EQ(r.commits.size(), 1u);
+  EXPECT_EQ(r.commits[0].cycle, 6);
+  EXPECT_EQ(r.done_cycle, 9);
+  EXPECT_EQ(read_row(kObuf, 1), (Row{0, 0, 0, 0}));
+}
+
 TEST_F(TandemSmoke, FixedPointMulDivAndCasts) {
   write_row(kVmem1, 0, {3 << 16, -7, kMin, 0x12345});
   write_row(kVmem2, 0, {1 << 15, 2, -1, 0});

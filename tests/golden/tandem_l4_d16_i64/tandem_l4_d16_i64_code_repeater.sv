@@ -12,7 +12,7 @@ module tandem_l4_d16_i64_code_repeater (
   input  logic         launch_i,       // start the program imem[0 .. prog_len_i-1]
   input  logic [6:0]   prog_len_i,
   input  logic         engine_done_i,  // the DAE/permute engine runs its last cycle: fetch resumes next cycle
-  output logic         slot_valid_o,   // an instruction enters D next cycle (loop instructions leave a bubble)
+  output logic         slot_valid_o,   // an instruction enters D next cycle (loop instructions flow on as no-ops)
   output logic [31:0]  slot_word_o,
   output logic [5:0]   slot_pc_o,      // its index in imem
   output logic [127:0] slot_idx_o,     // loop index of level l in [16l +: 16] (0 outside a nest)
@@ -127,7 +127,8 @@ module tandem_l4_d16_i64_code_repeater (
   assign odo_last[0] = ({1'b0, idx_q[15:0]} + 17'd1) >= {1'b0, count_q[15:0]};
   assign odo_next[15:0] = ((depth_q > 4'd0) && odo_carry1) ? (odo_last[0] ? 16'd0 : idx_q[15:0] + 16'd1) : idx_q[15:0];
   assign odo_carry0 = (depth_q > 4'd0) ? (odo_carry1 & odo_last[0]) : odo_carry1;
-  assign slot_valid_o = can_fetch && !is_loop;
+  // A loop instruction still occupies its slot: it flows down the pipeline and does nothing there.
+  assign slot_valid_o = can_fetch;
   assign slot_word_o = word;
   assign slot_pc_o = fetch_addr[5:0];
   assign slot_idx_o = nest_q ? idx_q : 128'd0;
@@ -189,138 +190,141 @@ module tandem_l4_d16_i64_code_repeater (
               // fetch waits for the engine
               stall_q <= 1'b1;
             end
-            if ((word[31:28] == 4'(OpLoop) && word[27:24] == 4'(FnLoopSetIter))) begin
-              // Level `level` runs imm16 times; a closed configuration starts afresh.
-              depth_q <= {1'b0, level} + 4'd1;
-              cur_q <= level;
-              closed_q <= 1'b0;
-              if (level == 3'd0) begin
-                count_q[15:0] <= imm16;
-                used_q[0] <= 1'b0;
-              end else begin
-                if (closed_q) begin
+            if (is_loop) begin
+              // Loop instructions are executed here, in F.
+              if ((word[31:28] == 4'(OpLoop) && word[27:24] == 4'(FnLoopSetIter))) begin
+                // Level `level` runs imm16 times; a closed configuration starts afresh.
+                depth_q <= {1'b0, level} + 4'd1;
+                cur_q <= level;
+                closed_q <= 1'b0;
+                if (level == 3'd0) begin
+                  count_q[15:0] <= imm16;
                   used_q[0] <= 1'b0;
+                end else begin
+                  if (closed_q) begin
+                    used_q[0] <= 1'b0;
+                  end
                 end
-              end
-              if (level == 3'd1) begin
-                count_q[31:16] <= imm16;
-                used_q[1] <= 1'b0;
-              end else begin
-                if (closed_q) begin
+                if (level == 3'd1) begin
+                  count_q[31:16] <= imm16;
                   used_q[1] <= 1'b0;
+                end else begin
+                  if (closed_q) begin
+                    used_q[1] <= 1'b0;
+                  end
                 end
-              end
-              if (level == 3'd2) begin
-                count_q[47:32] <= imm16;
-                used_q[2] <= 1'b0;
-              end else begin
-                if (closed_q) begin
+                if (level == 3'd2) begin
+                  count_q[47:32] <= imm16;
                   used_q[2] <= 1'b0;
+                end else begin
+                  if (closed_q) begin
+                    used_q[2] <= 1'b0;
+                  end
                 end
-              end
-              if (level == 3'd3) begin
-                count_q[63:48] <= imm16;
-                used_q[3] <= 1'b0;
-              end else begin
-                if (closed_q) begin
+                if (level == 3'd3) begin
+                  count_q[63:48] <= imm16;
                   used_q[3] <= 1'b0;
+                end else begin
+                  if (closed_q) begin
+                    used_q[3] <= 1'b0;
+                  end
                 end
-              end
-              if (level == 3'd4) begin
-                count_q[79:64] <= imm16;
-                used_q[4] <= 1'b0;
-              end else begin
-                if (closed_q) begin
+                if (level == 3'd4) begin
+                  count_q[79:64] <= imm16;
                   used_q[4] <= 1'b0;
+                end else begin
+                  if (closed_q) begin
+                    used_q[4] <= 1'b0;
+                  end
                 end
-              end
-              if (level == 3'd5) begin
-                count_q[95:80] <= imm16;
-                used_q[5] <= 1'b0;
-              end else begin
-                if (closed_q) begin
+                if (level == 3'd5) begin
+                  count_q[95:80] <= imm16;
                   used_q[5] <= 1'b0;
+                end else begin
+                  if (closed_q) begin
+                    used_q[5] <= 1'b0;
+                  end
                 end
-              end
-              if (level == 3'd6) begin
-                count_q[111:96] <= imm16;
-                used_q[6] <= 1'b0;
-              end else begin
-                if (closed_q) begin
+                if (level == 3'd6) begin
+                  count_q[111:96] <= imm16;
                   used_q[6] <= 1'b0;
+                end else begin
+                  if (closed_q) begin
+                    used_q[6] <= 1'b0;
+                  end
                 end
-              end
-              if (level == 3'd7) begin
-                count_q[127:112] <= imm16;
-                used_q[7] <= 1'b0;
-              end else begin
-                if (closed_q) begin
+                if (level == 3'd7) begin
+                  count_q[127:112] <= imm16;
                   used_q[7] <= 1'b0;
+                end else begin
+                  if (closed_q) begin
+                    used_q[7] <= 1'b0;
+                  end
                 end
               end
-            end
-            if ((word[31:28] == 4'(OpLoop) && word[27:24] == 4'(FnLoopSetIndex))) begin
-              // Per-level iterators of dst/src1/src2 for the level of the latest loop.set_iter.
-              if (cur_q == 3'd0) begin
-                used_q[0] <= 1'b1;
-                dst_q[7:0] <= {word[23:21], word[20:16]};
-                src1_q[7:0] <= {word[15:13], word[12:8]};
-                src2_q[7:0] <= {word[7:5], word[4:0]};
+              if ((word[31:28] == 4'(OpLoop) && word[27:24] == 4'(FnLoopSetIndex))) begin
+                // Per-level iterators of dst/src1/src2 for the level of the latest loop.set_iter.
+                if (cur_q == 3'd0) begin
+                  used_q[0] <= 1'b1;
+                  dst_q[7:0] <= {word[23:21], word[20:16]};
+                  src1_q[7:0] <= {word[15:13], word[12:8]};
+                  src2_q[7:0] <= {word[7:5], word[4:0]};
+                end
+                if (cur_q == 3'd1) begin
+                  used_q[1] <= 1'b1;
+                  dst_q[15:8] <= {word[23:21], word[20:16]};
+                  src1_q[15:8] <= {word[15:13], word[12:8]};
+                  src2_q[15:8] <= {word[7:5], word[4:0]};
+                end
+                if (cur_q == 3'd2) begin
+                  used_q[2] <= 1'b1;
+                  dst_q[23:16] <= {word[23:21], word[20:16]};
+                  src1_q[23:16] <= {word[15:13], word[12:8]};
+                  src2_q[23:16] <= {word[7:5], word[4:0]};
+                end
+                if (cur_q == 3'd3) begin
+                  used_q[3] <= 1'b1;
+                  dst_q[31:24] <= {word[23:21], word[20:16]};
+                  src1_q[31:24] <= {word[15:13], word[12:8]};
+                  src2_q[31:24] <= {word[7:5], word[4:0]};
+                end
+                if (cur_q == 3'd4) begin
+                  used_q[4] <= 1'b1;
+                  dst_q[39:32] <= {word[23:21], word[20:16]};
+                  src1_q[39:32] <= {word[15:13], word[12:8]};
+                  src2_q[39:32] <= {word[7:5], word[4:0]};
+                end
+                if (cur_q == 3'd5) begin
+                  used_q[5] <= 1'b1;
+                  dst_q[47:40] <= {word[23:21], word[20:16]};
+                  src1_q[47:40] <= {word[15:13], word[12:8]};
+                  src2_q[47:40] <= {word[7:5], word[4:0]};
+                end
+                if (cur_q == 3'd6) begin
+                  used_q[6] <= 1'b1;
+                  dst_q[55:48] <= {word[23:21], word[20:16]};
+                  src1_q[55:48] <= {word[15:13], word[12:8]};
+                  src2_q[55:48] <= {word[7:5], word[4:0]};
+                end
+                if (cur_q == 3'd7) begin
+                  used_q[7] <= 1'b1;
+                  dst_q[63:56] <= {word[23:21], word[20:16]};
+                  src1_q[63:56] <= {word[15:13], word[12:8]};
+                  src2_q[63:56] <= {word[7:5], word[4:0]};
+                end
               end
-              if (cur_q == 3'd1) begin
-                used_q[1] <= 1'b1;
-                dst_q[15:8] <= {word[23:21], word[20:16]};
-                src1_q[15:8] <= {word[15:13], word[12:8]};
-                src2_q[15:8] <= {word[7:5], word[4:0]};
-              end
-              if (cur_q == 3'd2) begin
-                used_q[2] <= 1'b1;
-                dst_q[23:16] <= {word[23:21], word[20:16]};
-                src1_q[23:16] <= {word[15:13], word[12:8]};
-                src2_q[23:16] <= {word[7:5], word[4:0]};
-              end
-              if (cur_q == 3'd3) begin
-                used_q[3] <= 1'b1;
-                dst_q[31:24] <= {word[23:21], word[20:16]};
-                src1_q[31:24] <= {word[15:13], word[12:8]};
-                src2_q[31:24] <= {word[7:5], word[4:0]};
-              end
-              if (cur_q == 3'd4) begin
-                used_q[4] <= 1'b1;
-                dst_q[39:32] <= {word[23:21], word[20:16]};
-                src1_q[39:32] <= {word[15:13], word[12:8]};
-                src2_q[39:32] <= {word[7:5], word[4:0]};
-              end
-              if (cur_q == 3'd5) begin
-                used_q[5] <= 1'b1;
-                dst_q[47:40] <= {word[23:21], word[20:16]};
-                src1_q[47:40] <= {word[15:13], word[12:8]};
-                src2_q[47:40] <= {word[7:5], word[4:0]};
-              end
-              if (cur_q == 3'd6) begin
-                used_q[6] <= 1'b1;
-                dst_q[55:48] <= {word[23:21], word[20:16]};
-                src1_q[55:48] <= {word[15:13], word[12:8]};
-                src2_q[55:48] <= {word[7:5], word[4:0]};
-              end
-              if (cur_q == 3'd7) begin
-                used_q[7] <= 1'b1;
-                dst_q[63:56] <= {word[23:21], word[20:16]};
-                src1_q[63:56] <= {word[15:13], word[12:8]};
-                src2_q[63:56] <= {word[7:5], word[4:0]};
-              end
-            end
-            if ((word[31:28] == 4'(OpLoop) && word[27:24] == 4'(FnLoopSetNumInst))) begin
-              // Arm the nest; a body of 0 instructions or a level count of 0 issues nothing.
-              closed_q <= 1'b1;
-              if (imm16 == 16'd0 || zero_count) begin
-                pc_q <= pc_q + 17'd1 + {1'd0, imm16};
-              end else begin
-                nest_q <= 1'b1;
-                body_q <= pc_q + 17'd1;
-                n_q <= imm16;
-                j_q <= 16'd0;
-                idx_q <= 128'd0;
+              if ((word[31:28] == 4'(OpLoop) && word[27:24] == 4'(FnLoopSetNumInst))) begin
+                // Arm the nest; a body of 0 instructions or a level count of 0 issues nothing.
+                closed_q <= 1'b1;
+                if (imm16 == 16'd0 || zero_count) begin
+                  pc_q <= pc_q + 17'd1 + {1'd0, imm16};
+                end else begin
+                  nest_q <= 1'b1;
+                  body_q <= pc_q + 17'd1;
+                  n_q <= imm16;
+                  j_q <= 16'd0;
+                  idx_q <= 128'd0;
+                end
               end
             end
           end
