@@ -439,7 +439,7 @@ std::string emit_code_repeater(const std::string& name, const TandemParams& p, c
       .input("launch_i", 1, "start the program imem[0 .. prog_len_i-1]")
       .input("prog_len_i", w.NW)
       .input("engine_done_i", 1, "the DAE/permute engine runs its last cycle: fetch resumes next cycle")
-      .output("slot_valid_o", 1, "an instruction enters D next cycle (loop instructions leave a bubble)")
+      .output("slot_valid_o", 1, "an instruction enters D next cycle (loop instructions flow on as no-ops)")
       .output("slot_word_o", 32)
       .output("slot_pc_o", w.PW, "its index in imem")
       .output("slot_idx_o", 16 * kLevels, "loop index of level l in [16l +: 16] (0 outside a nest)")
@@ -483,7 +483,8 @@ std::string emit_code_repeater(const std::string& name, const TandemParams& p, c
       b, "odo", [](int l) { return slice("idx_q", 16 * l, 16); }, [](int l) { return slice("count_q", 16 * l, 16); },
       [](int l) { return fmt::format("(depth_q > 4'd{})", l); });
 
-  b.assign("slot_valid_o", "can_fetch && !is_loop");
+  b.comment("A loop instruction still occupies its slot: it flows down the pipeline and does nothing there.");
+  b.assign("slot_valid_o", "can_fetch");
   b.assign("slot_word_o", "word");
   b.assign("slot_pc_o", slice("fetch_addr", 0, w.PW));
   b.assign("slot_idx_o", fmt::format("nest_q ? idx_q : {}", lit(16 * kLevels, 0)));
@@ -534,37 +535,40 @@ std::string emit_code_repeater(const std::string& name, const TandemParams& p, c
               y.if_("can_fetch && !nest_q", [&](vlog::Block& z) {
                 z.assign("pc_q", fmt::format("pc_q + {}", lit(XW, 1)));
                 z.if_("is_start", [](vlog::Block& q) { q.comment("fetch waits for the engine"); q.assign("stall_q", "1'b1"); });
-                z.if_(dec.is("word", "loop.set_iter"), [&](vlog::Block& q) {
-                  q.comment("Level `level` runs imm16 times; a closed configuration starts afresh.");
-                  q.assign("depth_q", "{1'b0, level} + 4'd1").assign("cur_q", "level").assign("closed_q", "1'b0");
-                  for (int l = 0; l < kLevels; ++l)
-                    q.if_(fmt::format("level == 3'd{}", l),
-                          [&](vlog::Block& e) {
-                            e.assign(slice("count_q", 16 * l, 16), "imm16").assign(fmt::format("used_q[{}]", l), "1'b0");
-                          },
-                          [&](vlog::Block& e) {
-                            e.if_("closed_q", [&](vlog::Block& g) { g.assign(fmt::format("used_q[{}]", l), "1'b0"); });
-                          });
-                });
-                z.if_(dec.is("word", "loop.set_index"), [&](vlog::Block& q) {
-                  q.comment("Per-level iterators of dst/src1/src2 for the level of the latest loop.set_iter.");
-                  for (int l = 0; l < kLevels; ++l)
-                    q.if_(fmt::format("cur_q == 3'd{}", l), [&](vlog::Block& e) {
-                      e.assign(fmt::format("used_q[{}]", l), "1'b1");
-                      e.assign(slice("dst_q", 8 * l, 8), slot_of(sd)).assign(slice("src1_q", 8 * l, 8), slot_of(s1));
-                      e.assign(slice("src2_q", 8 * l, 8), slot_of(s2));
-                    });
-                });
-                z.if_(dec.is("word", "loop.set_num_inst"), [&](vlog::Block& q) {
-                  q.comment("Arm the nest; a body of 0 instructions or a level count of 0 issues nothing.");
-                  q.assign("closed_q", "1'b1");
-                  q.if_(
-                      "imm16 == 16'd0 || zero_count",
-                      [&](vlog::Block& e) { e.assign("pc_q", fmt::format("pc_q + {} + {{{}'d0, imm16}}", lit(XW, 1), XW - 16)); },
-                      [&](vlog::Block& e) {
-                        e.assign("nest_q", "1'b1").assign("body_q", fmt::format("pc_q + {}", lit(XW, 1)));
-                        e.assign("n_q", "imm16").assign("j_q", "16'd0").assign("idx_q", lit(16 * kLevels, 0));
+                z.if_("is_loop", [&](vlog::Block& lp) {
+                  lp.comment("Loop instructions are executed here, in F.");
+                  lp.if_(dec.is("word", "loop.set_iter"), [&](vlog::Block& q) {
+                    q.comment("Level `level` runs imm16 times; a closed configuration starts afresh.");
+                    q.assign("depth_q", "{1'b0, level} + 4'd1").assign("cur_q", "level").assign("closed_q", "1'b0");
+                    for (int l = 0; l < kLevels; ++l)
+                      q.if_(fmt::format("level == 3'd{}", l),
+                            [&](vlog::Block& e) {
+                              e.assign(slice("count_q", 16 * l, 16), "imm16").assign(fmt::format("used_q[{}]", l), "1'b0");
+                            },
+                            [&](vlog::Block& e) {
+                              e.if_("closed_q", [&](vlog::Block& g) { g.assign(fmt::format("used_q[{}]", l), "1'b0"); });
+                            });
+                  });
+                  lp.if_(dec.is("word", "loop.set_index"), [&](vlog::Block& q) {
+                    q.comment("Per-level iterators of dst/src1/src2 for the level of the latest loop.set_iter.");
+                    for (int l = 0; l < kLevels; ++l)
+                      q.if_(fmt::format("cur_q == 3'd{}", l), [&](vlog::Block& e) {
+                        e.assign(fmt::format("used_q[{}]", l), "1'b1");
+                        e.assign(slice("dst_q", 8 * l, 8), slot_of(sd)).assign(slice("src1_q", 8 * l, 8), slot_of(s1));
+                        e.assign(slice("src2_q", 8 * l, 8), slot_of(s2));
                       });
+                  });
+                  lp.if_(dec.is("word", "loop.set_num_inst"), [&](vlog::Block& q) {
+                    q.comment("Arm the nest; a body of 0 instructions or a level count of 0 issues nothing.");
+                    q.assign("closed_q", "1'b1");
+                    q.if_(
+                        "imm16 == 16'd0 || zero_count",
+                        [&](vlog::Block& e) { e.assign("pc_q", fmt::format("pc_q + {} + {{{}'d0, imm16}}", lit(XW, 1), XW - 16)); },
+                        [&](vlog::Block& e) {
+                          e.assign("nest_q", "1'b1").assign("body_q", fmt::format("pc_q + {}", lit(XW, 1)));
+                          e.assign("n_q", "imm16").assign("j_q", "16'd0").assign("idx_q", lit(16 * kLevels, 0));
+                        });
+                  });
                 });
               });
             });
