@@ -91,7 +91,17 @@ struct BodyItem {
   bool is_compute = true;
   Compute c;
   std::string text;
+  // A configuration item that rewrites an iterator offset mid-nest (text is its instruction).
+  bool sets_offset = false;
+  Slot slot;
+  int64_t value = 0;
 };
+
+BodyItem compute_item(const Compute& c) {
+  BodyItem b;
+  b.c = c;
+  return b;
+}
 
 struct Level {
   int count = 1;
@@ -414,8 +424,11 @@ class Builder {
   }
 
   // Walks the nest's dynamic instructions from SLOT: false on a spacing conflict.
+  // Offsets rewritten inside the body take effect for the instructions after them (and stay
+  // after the nest); a failed walk leaves the tables as they were.
   bool expand(const std::vector<Level>& levels, const std::vector<BodyItem>& body, std::vector<Access>& hist,
-              int64_t& slot) const {
+              int64_t& slot) {
+    const auto saved = offset_;
     int64_t total = body.empty() ? 0 : 1;
     for (const Level& l : levels) total *= l.count;
     if (total * static_cast<int64_t>(body.size()) + slot > kMaxSlots * 4)
@@ -424,8 +437,13 @@ class Builder {
     for (int64_t it = 0; it < total; ++it) {
       for (const BodyItem& b : body) {
         if (b.is_compute) {
-          if (conflicts(reads_of(b.c, levels, idx), hist, slot)) return false;
+          if (conflicts(reads_of(b.c, levels, idx), hist, slot)) {
+            offset_ = saved;
+            return false;
+          }
           record(b.c, levels, idx, hist, slot);
+        } else if (b.sets_offset) {
+          offset_[b.slot.ns][b.slot.idx] = b.value;
         }
         ++slot;
       }
@@ -572,7 +590,7 @@ void sweep_family(const TandemShape& shape, uint64_t seed, std::vector<TandemCas
               c.src2 = {2, 0};
               l.iter = {Slot{dst_ns, 1}, Slot{0, 1}, Slot{2, 1}};
             }
-            b.nest({l}, {BodyItem{true, c, ""}});
+            b.nest({l}, {compute_item(c)});
           });
         }
       }
@@ -651,8 +669,9 @@ void random_nest(Builder& b, int levels_n, int max_body, bool in_place) {
       BodyItem item;
       item.is_compute = false;
       const int64_t what = rnd(rng, 0, 2);
+      // IMM slots 0..7 are the ones body computes read: the write must reach the next one.
       item.text = what == 0 ? fmt::format("sync.tandem.start.exec {}", rnd(rng, 0, 31))
-                  : what == 1 ? fmt::format("imm.sext imm[{}], {}", rnd(rng, 8, 31), rnd(rng, -32768, 32767))
+                  : what == 1 ? fmt::format("imm.sext imm[{}], {}", rnd(rng, 0, 7), rnd(rng, -32768, 32767))
                               : fmt::format("dtype.fxp32 {}, {}, {}", rnd(rng, 16, 32), rnd(rng, 16, 32), rnd(rng, 16, 32));
       body.push_back(item);
       continue;
@@ -667,7 +686,27 @@ void random_nest(Builder& b, int levels_n, int max_body, bool in_place) {
       auto [lo, hi] = b.span(levels, p);
       b.set_offset(s, rnd(rng, -lo, depth - 1 - hi));
     }
-    body.push_back({true, c, ""});
+    body.push_back(compute_item(c));
+  }
+  // Sometimes a body instruction moves one operand's base mid-nest (within the operand's range).
+  if (rnd(rng, 0, 2) == 0) {
+    std::vector<std::pair<Slot, int>> used;
+    for (const BodyItem& it : body)
+      if (it.is_compute) {
+        used.push_back({it.c.dst, 0});
+        if (it.c.src1.ns != kImm && !(in_place && it.c.src1 == it.c.dst)) used.push_back({it.c.src1, 1});
+      }
+    if (!used.empty()) {
+      const auto [slot, p] = used[rnd(rng, 0, static_cast<int64_t>(used.size()) - 1)];
+      auto [lo, hi] = b.span(levels, p);
+      BodyItem item;
+      item.is_compute = false;
+      item.sets_offset = true;
+      item.slot = slot;
+      item.value = rnd(rng, -lo, depth - 1 - hi);
+      item.text = fmt::format("iter.base_zext {}, {}", slot_text(slot), item.value);
+      body.insert(body.begin() + rnd(rng, 0, static_cast<int64_t>(body.size())), item);
+    }
   }
   b.nest(levels, body);
 }
@@ -700,7 +739,7 @@ void loops_family(const TandemShape& shape, uint64_t seed, std::vector<TandemCas
       b.set_stride({3, 31}, 1);
       // dst walks up with vmem2[31], src1 walks down from the top with vmem2[29]'s stride of -1.
       const Level l{std::min(d, 16), true, {Slot{3, 31}, Slot{3, 29}, Slot{0, 27}}};
-      b.nest({l}, {BodyItem{true, Compute{&compute_ops()[0], {3, 28}, {2, 30}, {kImm, 0}}, ""}});
+      b.nest({l}, {compute_item(Compute{&compute_ops()[0], {3, 28}, {2, 30}, {kImm, 0}})});
     });
     packer.pack(fmt::format("{}", prog), init, {}, sections);
   }
