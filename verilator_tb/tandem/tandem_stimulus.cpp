@@ -839,6 +839,31 @@ void perm_reset(Builder& b) {
     }
 }
 
+// Transposes an R x C matrix (row-major at a random flat base) into C x R elsewhere.
+void random_transpose(Builder& b) {
+  auto& rng = b.rng();
+  const int64_t flat = static_cast<int64_t>(b.shape().depth) * b.shape().lanes;
+  perm_reset(b);
+  const int64_t side = std::max<int64_t>(1, std::min<int64_t>(8, flat / 2));
+  const int64_t r = rnd(rng, 1, side), c = rnd(rng, 1, std::max<int64_t>(1, std::min<int64_t>(8, flat / 2 / r)));
+  const int src_ns = static_cast<int>(rnd(rng, 0, 3)), dst_ns = static_cast<int>(rnd(rng, 0, 3));
+  const int64_t e = r * c;
+  int64_t sb = rnd(rng, 0, flat - e), db = rnd(rng, 0, flat - e);
+  if (src_ns == dst_ns) {
+    sb = rnd(rng, 0, flat / 2 - e);
+    db = rnd(rng, flat / 2, flat - e);
+  }
+  b.perm_base(0, sb);
+  b.perm_iter(0, 0, c);
+  b.perm_stride(0, 0, 1);
+  b.perm_iter(0, 1, r);
+  b.perm_stride(0, 1, c);
+  b.perm_base(1, db);
+  b.perm_iter(1, 6, e);
+  b.perm_stride(1, 6, 1);
+  b.perm_start(dst_ns, src_ns);
+}
+
 void permute_family(const TandemShape& shape, uint64_t seed, std::vector<TandemCase>& out) {
   Packer packer{shape, "permute", seed, out};
   std::mt19937_64 rng(seed);
@@ -846,29 +871,7 @@ void permute_family(const TandemShape& shape, uint64_t seed, std::vector<TandemC
   for (int prog = 0; prog < 4; ++prog) {
     TandemState init = random_state(shape, rng);
     std::vector<Section> sections;
-    // Transpose an R x C matrix (row-major at src_base) into C x R at dst_base.
-    sections.push_back([flat](Builder& b) {
-      auto& rng = b.rng();
-      perm_reset(b);
-      const int64_t side = std::max<int64_t>(1, std::min<int64_t>(8, flat / 2));
-      const int64_t r = rnd(rng, 1, side), c = rnd(rng, 1, std::max<int64_t>(1, std::min<int64_t>(8, flat / 2 / r)));
-      const int src_ns = static_cast<int>(rnd(rng, 0, 3)), dst_ns = static_cast<int>(rnd(rng, 0, 3));
-      const int64_t e = r * c;
-      int64_t sb = rnd(rng, 0, flat - e), db = rnd(rng, 0, flat - e);
-      if (src_ns == dst_ns) {
-        sb = rnd(rng, 0, flat / 2 - e);
-        db = rnd(rng, flat / 2, flat - e);
-      }
-      b.perm_base(0, sb);
-      b.perm_iter(0, 0, c);
-      b.perm_stride(0, 0, 1);
-      b.perm_iter(0, 1, r);
-      b.perm_stride(0, 1, c);
-      b.perm_base(1, db);
-      b.perm_iter(1, 6, e);
-      b.perm_stride(1, 6, 1);
-      b.perm_start(dst_ns, src_ns);
-    });
+    sections.push_back([](Builder& b) { random_transpose(b); });
     // Reshape / reversed walks: a random split of E elements into dims with random strides.
     for (int k = 0; k < 3; ++k) {
       sections.push_back([flat](Builder& b) {
@@ -949,8 +952,10 @@ void random_program(Builder& b) {
       b.dtype(f[0], f[1], f[2]);
     } else if (what < 88) {
       b.sync();
-    } else if (what < 95) {
+    } else if (what < 93) {
       random_dae(b, static_cast<int>(rnd(rng, 0, 1)), static_cast<int>(rnd(rng, 0, 1)), 1);
+    } else if (what < 96) {
+      random_transpose(b);
     } else {
       b.emit("nop");
     }
