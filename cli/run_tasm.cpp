@@ -26,7 +26,7 @@ struct RunTasmCli {
   std::string program;
   std::vector<std::string> sets;
   std::string config, dram, trace;
-  std::vector<std::string> dumps;
+  std::vector<std::string> dumps, buffers;
   bool json = false, golden_only = false;
 };
 
@@ -38,16 +38,17 @@ std::string read_text(const std::string& path) {
   return s.str();
 }
 
-// A DRAM image: whitespace-separated 32-bit words (decimal, 0x hex, optional sign) from word 0;
-// '#' starts a comment.
-std::vector<int32_t> read_dram(const std::string& path, int64_t words) {
+// The 32-bit words of a text file, line by line: whitespace-separated numbers (decimal, 0x hex,
+// optional sign; -2^31..2^32-1); '#' starts a comment.
+std::vector<std::vector<int32_t>> read_words(const std::string& path) {
   std::istringstream in(read_text(path));
-  std::vector<int32_t> dram(static_cast<size_t>(words), 0);
-  int64_t n = 0, line_no = 0;
+  std::vector<std::vector<int32_t>> lines;
+  int64_t line_no = 0;
   for (std::string line; std::getline(in, line);) {
     ++line_no;
     line = line.substr(0, line.find('#'));
     std::istringstream ls(line);
+    std::vector<int32_t>& out = lines.emplace_back();
     for (std::string tok; ls >> tok;) {
       const bool neg = tok[0] == '-';
       std::string_view digits = tok;
@@ -64,11 +65,44 @@ std::vector<int32_t> read_dram(const std::string& path, int64_t words) {
       if (neg) v = -v;
       if (v < INT32_MIN || v > UINT32_MAX)
         throw UserError(fmt::format("{}:{}: {} does not fit in a 32-bit word", path, line_no, tok));
-      if (n >= words) throw UserError(fmt::format("{}: more than dram_words = {} words", path, words));
-      dram[static_cast<size_t>(n++)] = static_cast<int32_t>(static_cast<uint32_t>(v));
+      out.push_back(static_cast<int32_t>(static_cast<uint32_t>(v)));
     }
   }
+  return lines;
+}
+
+// A DRAM image: the file's words in order from word 0.
+std::vector<int32_t> read_dram(const std::string& path, int64_t words) {
+  std::vector<int32_t> dram(static_cast<size_t>(words), 0);
+  int64_t n = 0;
+  for (const auto& line : read_words(path))
+    for (int32_t v : line) {
+      if (n >= words) throw UserError(fmt::format("{}: more than dram_words = {} words", path, words));
+      dram[static_cast<size_t>(n++)] = v;
+    }
   return dram;
+}
+
+int namespace_id(const std::string& name) {
+  for (int i = 0; i < 4; ++i)
+    if (isa::tandem::NamespaceName(i) == name) return i;
+  return -1;
+}
+
+// --buffer NS:FILE: line r of FILE is row r of buffer NS, lane 0 first (missing lanes are 0).
+void load_buffer(const std::string& spec, const sim::TandemShape& shape, sim::TandemState& state) {
+  const size_t colon = spec.find(':');
+  const int ns = colon == std::string::npos ? -1 : namespace_id(spec.substr(0, colon));
+  if (ns < 0) throw UserError(fmt::format("--buffer '{}': expected NS:FILE with NS one of obuf, ibuf, vmem1, vmem2", spec));
+  const std::string path = spec.substr(colon + 1);
+  const auto rows = read_words(path);
+  if (static_cast<int64_t>(rows.size()) > shape.depth)
+    throw UserError(fmt::format("{}: {} rows, the buffer has interim_depth = {}", path, rows.size(), shape.depth));
+  for (size_t r = 0; r < rows.size(); ++r) {
+    if (static_cast<int>(rows[r].size()) > shape.lanes)
+      throw UserError(fmt::format("{}:{}: {} values, the buffer has {} lanes", path, r + 1, rows[r].size(), shape.lanes));
+    for (size_t l = 0; l < rows[r].size(); ++l) state.buffers[ns][l * shape.depth + r] = rows[r][l];
+  }
 }
 
 struct Dump {
@@ -84,9 +118,7 @@ Dump parse_dump(const std::string& text, int depth) {
   const size_t colon = text.find(':');
   if (colon == std::string::npos) throw bad();
   const std::string ns = text.substr(0, colon), rows = text.substr(colon + 1);
-  Dump d{-1, 0, 0};
-  for (int i = 0; i < 4; ++i)
-    if (isa::tandem::NamespaceName(i) == ns) d.ns = i;
+  Dump d{namespace_id(ns), 0, 0};
   if (d.ns < 0) throw bad();
   const size_t dash = rows.find('-');
   auto num = [&](const std::string& s) {
@@ -113,6 +145,7 @@ void run_tasm(const RunTasmCli& o) {
   for (const auto& d : o.dumps) dumps.push_back(parse_dump(d, shape.depth));
   sim::TandemState init = sim::TandemState::zeros(shape);
   if (!o.dram.empty()) init.dram = read_dram(o.dram, shape.dram_words);
+  for (const auto& b : o.buffers) load_buffer(b, shape, init);
 
   sim::TandemRun run;
   run.golden = sim::run_tandem_golden(shape, words, init);
@@ -199,8 +232,8 @@ void register_run_tasm_command(CLI::App& app) {
       "Assemble a Tandem program (.tasm), run it on the golden simulator and the generated RTL, compare them");
   cmd->footer(
       "Runs PROGRAM on the golden simulator and on the Verilated `tandem` configuration chosen with --set\n"
-      "(lanes, interim_depth, imem_depth; dram_words sizes the DRAM model), starting from zeroed buffers and\n"
-      "the --dram image, and compares every write-back (cycle, pc, row, lanes, data), every sync event, the\n"
+      "(lanes, interim_depth, imem_depth; dram_words sizes the DRAM model), starting from zeroed buffers,\n"
+      "then the --buffer rows and the --dram image, and compares every write-back (cycle, pc, row, lanes, data), every sync event, the\n"
       "done cycle and the final buffers and DRAM. Prints both cycle counts and the first mismatches.\n"
       "Exit status: 0 the two agree, 1 they differ, 2 bad input (assembler errors name FILE:LINE:COLUMN;\n"
       "a program the golden simulator rejects, e.g. for the spacing rule, is bad input too).\n"
@@ -210,6 +243,8 @@ void register_run_tasm_command(CLI::App& app) {
       ->type_name("KEY=VALUE");
   cmd->add_option("--config", o.config, "JSON file with tandem parameters")->type_name("FILE.json");
   cmd->add_option("--dram", o.dram, "initial DRAM: whitespace-separated words from word 0 ('#' comments)")->type_name("FILE");
+  cmd->add_option("--buffer", o.buffers, "initial buffer rows: line r of FILE is row r, lane 0 first (repeatable)")
+      ->type_name("NS:FILE");
   cmd->add_option("--dump", o.dumps, "print final buffer rows, e.g. vmem1:0-7 (repeatable)")->type_name("NS:ROW0-ROW1");
   cmd->add_option("--trace", o.trace, "write a waveform (.fst or .vcd) of the RTL run")->type_name("FILE");
   cmd->add_flag("--golden-only", o.golden_only, "run the golden simulator only (no Verilator needed)");

@@ -254,6 +254,25 @@ TEST_F(Cli, RunTasmAgreesOnGoldenAndRtl) {
   EXPECT_EQ(r.output.find("rtl:"), std::string::npos) << r.output;
 }
 
+TEST_F(Cli, RunTasmLoadsBuffersAndDram) {
+  // Row 2 of vmem1 comes from --buffer (line 3; the comment line is row 1, all zeros); DRAM words
+  // 0..3 come from --dram and an 8-bit load takes their low bytes, sign-extended, into vmem2 row 1.
+  const fs::path prog = tmp_ / "load.tasm", buf = tmp_ / "vmem1.txt", dram = tmp_ / "dram.txt";
+  std::ofstream(prog) << "iter.base_zext vmem1[1], 2\nadd obuf[0], vmem1[1], imm[0]\n"
+                         "ld.tile_addr lo, vmem2, 0x1\nld.tile_iter vmem2, 7, 4\nld.tile_stride lo, vmem2, 7, 0x1\n"
+                         "ld.start vmem2, 3, 4\n";
+  std::ofstream(buf) << "9 9 9 9\n# row 1\n-1 0x7fffffff 3\n";
+  std::ofstream(dram) << "0x17f 0x80 -1 0x1234  # low bytes 127, -128, -1, 52\n";
+  std::vector<std::string> args = {"run-tasm", prog.string(), "--buffer", "vmem1:" + buf.string(), "--dram",
+                                   dram.string(), "--dump", "obuf:0", "--dump", "vmem2:1"};
+  args.insert(args.end(), std::begin(kTasmConfig), std::end(kTasmConfig));
+  ProcessResult r = run(args);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("AGREE"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("    0: -1 2147483647 3 0\n"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("    1: 127 -128 -1 52\n"), std::string::npos) << r.output;
+}
+
 TEST_F(Cli, RunTasmRejectsBadPrograms) {
   const fs::path bad = tmp_ / "bad.tasm";
   std::ofstream(bad) << "imm.sext imm[0], 5\n\n  add vmem1[0], vmem9[0], imm[0]\n";

@@ -71,11 +71,9 @@ std::string commit_text(const gt::Commit& c) {
 }  // namespace
 
 TandemShape tandem_shape(const ParamSet& params) {
-  TandemShape s;
-  s.lanes = static_cast<int>(params.integer("lanes"));
-  s.depth = static_cast<int>(params.integer("interim_depth"));
-  s.imem_depth = static_cast<int>(params.integer("imem_depth"));
-  if (params.has("dram_words")) s.dram_words = params.integer("dram_words");
+  const TandemParams p = TandemParams::from(params);
+  TandemShape s{p.lanes, p.interim_depth, p.imem_depth, 1 << 16};
+  if (params.has("dram_words")) s.dram_words = TandemStimulus::from(params).dram_words;
   return s;
 }
 
@@ -383,6 +381,16 @@ TandemRun run_tandem_program(TandemRtlDriver& rtl, const TandemShape& shape, std
   res.golden_cycles += run.golden.done_cycle;
   res.rtl_cycles += run.rtl.done_cycle;
   compare_tandem(run, shape, program, label, res);
+  return run;
+}
+
+TandemRun run_tandem_program(const Model& model, const TandemParams& params, std::span<const uint32_t> program,
+                             const TandemState& init, VerifyResult& res, int64_t dram_words,
+                             const std::string& trace_path) {
+  const TandemShape shape{params.lanes, params.interim_depth, params.imem_depth, dram_words};
+  TandemRtlDriver rtl(model, shape, trace_path);
+  TandemRun run = run_tandem_program(rtl, shape, program, init, "program", res);
+  res.sim_seconds += rtl.sim_seconds();
   return run;
 }
 

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "common/tandem_params.hpp"
 #include "golden_model/tandem/tandem_sim.hpp"
 #include "verilator_tb/harness.hpp"
 #include "verilator_tb/tandem/tandem_stimulus.hpp"
@@ -66,6 +67,12 @@ void compare_tandem(const TandemRun& run, const TandemShape& shape, std::span<co
 // `accelgen run-tasm`. RES accumulates (cycles, checks, mismatches) over calls.
 TandemRun run_tandem_program(TandemRtlDriver& rtl, const TandemShape& shape, std::span<const uint32_t> program,
                              const TandemState& init, const std::string& label, VerifyResult& res);
+
+// One-shot form for callers holding a model of configuration PARAMS (compiled operators): builds
+// a driver, runs PROGRAM from INIT on both sides and compares into RES.
+TandemRun run_tandem_program(const Model& model, const TandemParams& params, std::span<const uint32_t> program,
+                             const TandemState& init, VerifyResult& res, int64_t dram_words = 1 << 16,
+                             const std::string& trace_path = "");
 
 // `accelgen verify tandem`: the programs of the `program` stimulus key (random: --transactions of
 // them, default 20).
