@@ -195,11 +195,13 @@ TEST(TandemStimulusCoverage, FamiliesCoverTheirFeatures) {
 namespace accelgen::sim {
 namespace {
 
-// ---- RTL against golden. Three configurations (one Verilator build each, shared by every
+// ---- RTL against golden. Four configurations (one Verilator build each, shared by every
 // family); the `dram_words` stimulus key does not change the RTL.
 const std::vector<std::string> kL1 = {"lanes=1", "interim_depth=16", "imem_depth=256", "dram_words=4096"};
 const std::vector<std::string> kL4 = {"lanes=4", "interim_depth=32", "imem_depth=512", "dram_words=8192"};
 const std::vector<std::string> kL8 = {"lanes=8", "interim_depth=64", "imem_depth=1024"};
+// Lanes, depth and instruction memory that are not powers of two (flat permute indices divide).
+const std::vector<std::string> kL3 = {"lanes=3", "interim_depth=24", "imem_depth=300", "dram_words=5000"};
 
 std::vector<std::string> with(std::vector<std::string> sets, const std::string& extra) {
   sets.push_back(extra);
@@ -227,7 +229,8 @@ INSTANTIATE_TEST_SUITE_P(
                       CosimCase{"L4_dae", with(kL4, "program=dae"), 13},
                       CosimCase{"L4_permute", with(kL4, "program=permute"), 14},
                       CosimCase{"L4_random", with(kL4, "program=random"), 15, 20},
-                      CosimCase{"L8_all", with(kL8, "program=all"), 21, 10}),
+                      CosimCase{"L8_all", with(kL8, "program=all"), 21, 10},
+                      CosimCase{"L3_all", with(kL3, "program=all"), 22, 10}),
     [](const auto& info) { return info.param.name; });
 
 // Mutations: each breaks one thing in the emitted RTL; the family that exercises it must see it,
