@@ -304,11 +304,12 @@ std::string emit_alu(const std::string& name, const nlohmann::json& params) {
   b.assign("quot33", fmt::format("$signed({{{0}[31], {0}}}) / $signed({{{1}[31], {1}}})", a, c));
   b.assign("div_res", fmt::format("({1} == 32'd0) ? ({0}[31] ? {2} : {3}) : ((quot33[32] == quot33[31]) ? quot33[31:0] : {3})",
                                   a, c, hex32(0x80000000u), hex32(0x7fffffffu)));
-  b.comment("floor/ceil: mask = 2^f1 - 1 (0 for f1 <= 0, all ones for f1 >= 32); ceil saturates at MAX.");
+  b.comment("floor/ceil: mask = 2^f1 - 1 (0 for f1 <= 0, all ones for f1 >= 32). ceil is the exact");
+  b.comment("(src1 + mask) & ~mask, INT32_MAX when that exceeds INT32_MAX (\"ceil saturates at INT32_MAX\").");
   b.logic("frac_mask", 32).logic("ceil34", 34).logic("ceil_sat", 32);
   b.assign("frac_mask", fmt::format("frac_src1_i[{}] ? 32'd0 : ((frac_src1_i >= {}) ? {} : ((32'd1 << frac_src1_i[4:0]) - 32'd1))",
                                     kFracBits - 1, lit(kFracBits, 32), hex32(0xffffffffu)));
-  b.assign("ceil34", fmt::format("{{{{2{{{0}[31]}}}}, {0}}} + {{2'b00, frac_mask}}", a));
+  b.assign("ceil34", fmt::format("({{{{2{{{0}[31]}}}}, {0}}} + {{2'b00, frac_mask}}) & ~{{2'b00, frac_mask}}", a));
   b.assign("ceil_sat", fmt::format("(!ceil34[33] && ceil34[32:31] != 2'b00) ? {} : ceil34[31:0]", hex32(0x7fffffffu)));
   b.logic("lt", 1).logic("eq", 1).logic("res", 32).logic("we", 1);
   b.assign("lt", fmt::format("$signed({}) < $signed({})", a, c));
@@ -373,7 +374,7 @@ std::string emit_alu(const std::string& name, const nlohmann::json& params) {
             [&](vlog::Block& k) {
               k.case_("func_i",
                       {{dec.func("floor"), [&](vlog::Block& x) { x.assign("res", a + " & ~frac_mask"); }},
-                       {dec.func("ceil"), [&](vlog::Block& x) { x.assign("res", "ceil_sat & ~frac_mask"); }}},
+                       {dec.func("ceil"), [&](vlog::Block& x) { x.assign("res", "ceil_sat"); }}},
                       [&](vlog::Block& x) { x.comment("the six fixed-point casts").assign("res", "sat_out"); });
             }}},
           [&](vlog::Block& x) { x.assign("we", "1'b0"); });
@@ -457,7 +458,8 @@ std::string emit_code_repeater(const std::string& name, const TandemParams& p, c
   b.logic("pc_q", XW).logic("len_q", XW).logic("stall_q", 1).logic("nest_q", 1).logic("body_q", XW);
   b.logic("n_q", 16).logic("j_q", 16).logic("idx_q", 16 * kLevels).logic("count_q", 16 * kLevels);
   b.vector("used_q", kLevels).logic("dst_q", 8 * kLevels).logic("src1_q", 8 * kLevels).logic("src2_q", 8 * kLevels);
-  b.logic("depth_q", 4).logic("cur_q", 3).logic("closed_q", 1);
+  b.comment("depth_q: levels configured for the next nest; run_depth_q: levels of the running nest.");
+  b.logic("depth_q", 4).logic("run_depth_q", 4).logic("cur_q", 3).logic("closed_q", 1);
   b.logic("fetch_addr", XW).logic("word", 32).logic("can_fetch", 1);
   b.logic("is_loop", 1).logic("is_start", 1).logic("body_last", 1).logic("zero_count", 1);
   b.logic("level", 3).logic("imm16", 16);
@@ -481,7 +483,7 @@ std::string emit_code_repeater(const std::string& name, const TandemParams& p, c
   b.comment("Odometer over the configured levels 0 .. depth-1, innermost (depth-1) fastest.");
   odometer(
       b, "odo", [](int l) { return slice("idx_q", 16 * l, 16); }, [](int l) { return slice("count_q", 16 * l, 16); },
-      [](int l) { return fmt::format("(depth_q > 4'd{})", l); });
+      [](int l) { return fmt::format("(run_depth_q > 4'd{})", l); });
 
   b.comment("A loop instruction still occupies its slot: it flows down the pipeline and does nothing there.");
   b.assign("slot_valid_o", "can_fetch");
@@ -504,7 +506,7 @@ std::string emit_code_repeater(const std::string& name, const TandemParams& p, c
   auto& ff = b.always_ff();
   for (auto [reg, wd] : {std::pair{"pc_q", XW}, {"len_q", XW}, {"body_q", XW}, {"n_q", 16}, {"j_q", 16},
                          {"idx_q", 16 * kLevels}, {"dst_q", 8 * kLevels}, {"src1_q", 8 * kLevels}, {"src2_q", 8 * kLevels},
-                         {"depth_q", 4}, {"cur_q", 3}})
+                         {"depth_q", 4}, {"run_depth_q", 4}, {"cur_q", 3}})
     ff.reset.assign(reg, lit(wd, 0));
   ff.reset.assign("used_q", lit(kLevels, 0)).assign("stall_q", "1'b0").assign("nest_q", "1'b0").assign("closed_q", "1'b1");
   ff.reset.comment("loop counts reset to 1 (golden_model/README.md, tandem ports)");
@@ -559,8 +561,9 @@ std::string emit_code_repeater(const std::string& name, const TandemParams& p, c
                       });
                   });
                   lp.if_(dec.is("word", "loop.set_num_inst"), [&](vlog::Block& q) {
-                    q.comment("Arm the nest; a body of 0 instructions or a level count of 0 issues nothing.");
-                    q.assign("closed_q", "1'b1");
+                    q.comment("Arm the nest; a body of 0 instructions or a level count of 0 issues nothing. The");
+                    q.comment("configuration closes: a nest armed with no loop.set_iter since has no levels (runs once).");
+                    q.assign("closed_q", "1'b1").assign("depth_q", "4'd0").assign("run_depth_q", "depth_q");
                     q.if_(
                         "imm16 == 16'd0 || zero_count",
                         [&](vlog::Block& e) { e.assign("pc_q", fmt::format("pc_q + {} + {{{}'d0, imm16}}", lit(XW, 1), XW - 16)); },

@@ -68,7 +68,9 @@ module tandem_l4_d16_i64_code_repeater (
   logic [63:0] dst_q;
   logic [63:0] src1_q;
   logic [63:0] src2_q;
+  // depth_q: levels configured for the next nest; run_depth_q: levels of the running nest.
   logic [3:0] depth_q;
+  logic [3:0] run_depth_q;
   logic [2:0] cur_q;
   logic closed_q;
   logic [16:0] fetch_addr;
@@ -104,29 +106,29 @@ module tandem_l4_d16_i64_code_repeater (
   logic odo_carry1;
   logic odo_carry0;
   assign odo_last[7] = ({1'b0, idx_q[127:112]} + 17'd1) >= {1'b0, count_q[127:112]};
-  assign odo_next[127:112] = ((depth_q > 4'd7) && 1'b1) ? (odo_last[7] ? 16'd0 : idx_q[127:112] + 16'd1) : idx_q[127:112];
-  assign odo_carry7 = (depth_q > 4'd7) ? (1'b1 & odo_last[7]) : 1'b1;
+  assign odo_next[127:112] = ((run_depth_q > 4'd7) && 1'b1) ? (odo_last[7] ? 16'd0 : idx_q[127:112] + 16'd1) : idx_q[127:112];
+  assign odo_carry7 = (run_depth_q > 4'd7) ? (1'b1 & odo_last[7]) : 1'b1;
   assign odo_last[6] = ({1'b0, idx_q[111:96]} + 17'd1) >= {1'b0, count_q[111:96]};
-  assign odo_next[111:96] = ((depth_q > 4'd6) && odo_carry7) ? (odo_last[6] ? 16'd0 : idx_q[111:96] + 16'd1) : idx_q[111:96];
-  assign odo_carry6 = (depth_q > 4'd6) ? (odo_carry7 & odo_last[6]) : odo_carry7;
+  assign odo_next[111:96] = ((run_depth_q > 4'd6) && odo_carry7) ? (odo_last[6] ? 16'd0 : idx_q[111:96] + 16'd1) : idx_q[111:96];
+  assign odo_carry6 = (run_depth_q > 4'd6) ? (odo_carry7 & odo_last[6]) : odo_carry7;
   assign odo_last[5] = ({1'b0, idx_q[95:80]} + 17'd1) >= {1'b0, count_q[95:80]};
-  assign odo_next[95:80] = ((depth_q > 4'd5) && odo_carry6) ? (odo_last[5] ? 16'd0 : idx_q[95:80] + 16'd1) : idx_q[95:80];
-  assign odo_carry5 = (depth_q > 4'd5) ? (odo_carry6 & odo_last[5]) : odo_carry6;
+  assign odo_next[95:80] = ((run_depth_q > 4'd5) && odo_carry6) ? (odo_last[5] ? 16'd0 : idx_q[95:80] + 16'd1) : idx_q[95:80];
+  assign odo_carry5 = (run_depth_q > 4'd5) ? (odo_carry6 & odo_last[5]) : odo_carry6;
   assign odo_last[4] = ({1'b0, idx_q[79:64]} + 17'd1) >= {1'b0, count_q[79:64]};
-  assign odo_next[79:64] = ((depth_q > 4'd4) && odo_carry5) ? (odo_last[4] ? 16'd0 : idx_q[79:64] + 16'd1) : idx_q[79:64];
-  assign odo_carry4 = (depth_q > 4'd4) ? (odo_carry5 & odo_last[4]) : odo_carry5;
+  assign odo_next[79:64] = ((run_depth_q > 4'd4) && odo_carry5) ? (odo_last[4] ? 16'd0 : idx_q[79:64] + 16'd1) : idx_q[79:64];
+  assign odo_carry4 = (run_depth_q > 4'd4) ? (odo_carry5 & odo_last[4]) : odo_carry5;
   assign odo_last[3] = ({1'b0, idx_q[63:48]} + 17'd1) >= {1'b0, count_q[63:48]};
-  assign odo_next[63:48] = ((depth_q > 4'd3) && odo_carry4) ? (odo_last[3] ? 16'd0 : idx_q[63:48] + 16'd1) : idx_q[63:48];
-  assign odo_carry3 = (depth_q > 4'd3) ? (odo_carry4 & odo_last[3]) : odo_carry4;
+  assign odo_next[63:48] = ((run_depth_q > 4'd3) && odo_carry4) ? (odo_last[3] ? 16'd0 : idx_q[63:48] + 16'd1) : idx_q[63:48];
+  assign odo_carry3 = (run_depth_q > 4'd3) ? (odo_carry4 & odo_last[3]) : odo_carry4;
   assign odo_last[2] = ({1'b0, idx_q[47:32]} + 17'd1) >= {1'b0, count_q[47:32]};
-  assign odo_next[47:32] = ((depth_q > 4'd2) && odo_carry3) ? (odo_last[2] ? 16'd0 : idx_q[47:32] + 16'd1) : idx_q[47:32];
-  assign odo_carry2 = (depth_q > 4'd2) ? (odo_carry3 & odo_last[2]) : odo_carry3;
+  assign odo_next[47:32] = ((run_depth_q > 4'd2) && odo_carry3) ? (odo_last[2] ? 16'd0 : idx_q[47:32] + 16'd1) : idx_q[47:32];
+  assign odo_carry2 = (run_depth_q > 4'd2) ? (odo_carry3 & odo_last[2]) : odo_carry3;
   assign odo_last[1] = ({1'b0, idx_q[31:16]} + 17'd1) >= {1'b0, count_q[31:16]};
-  assign odo_next[31:16] = ((depth_q > 4'd1) && odo_carry2) ? (odo_last[1] ? 16'd0 : idx_q[31:16] + 16'd1) : idx_q[31:16];
-  assign odo_carry1 = (depth_q > 4'd1) ? (odo_carry2 & odo_last[1]) : odo_carry2;
+  assign odo_next[31:16] = ((run_depth_q > 4'd1) && odo_carry2) ? (odo_last[1] ? 16'd0 : idx_q[31:16] + 16'd1) : idx_q[31:16];
+  assign odo_carry1 = (run_depth_q > 4'd1) ? (odo_carry2 & odo_last[1]) : odo_carry2;
   assign odo_last[0] = ({1'b0, idx_q[15:0]} + 17'd1) >= {1'b0, count_q[15:0]};
-  assign odo_next[15:0] = ((depth_q > 4'd0) && odo_carry1) ? (odo_last[0] ? 16'd0 : idx_q[15:0] + 16'd1) : idx_q[15:0];
-  assign odo_carry0 = (depth_q > 4'd0) ? (odo_carry1 & odo_last[0]) : odo_carry1;
+  assign odo_next[15:0] = ((run_depth_q > 4'd0) && odo_carry1) ? (odo_last[0] ? 16'd0 : idx_q[15:0] + 16'd1) : idx_q[15:0];
+  assign odo_carry0 = (run_depth_q > 4'd0) ? (odo_carry1 & odo_last[0]) : odo_carry1;
   // A loop instruction still occupies its slot: it flows down the pipeline and does nothing there.
   assign slot_valid_o = can_fetch;
   assign slot_word_o = word;
@@ -151,6 +153,7 @@ module tandem_l4_d16_i64_code_repeater (
       src1_q <= 64'd0;
       src2_q <= 64'd0;
       depth_q <= 4'd0;
+      run_depth_q <= 4'd0;
       cur_q <= 3'd0;
       used_q <= 8'd0;
       stall_q <= 1'b0;
@@ -314,8 +317,11 @@ module tandem_l4_d16_i64_code_repeater (
                 end
               end
               if ((word[31:28] == 4'(OpLoop) && word[27:24] == 4'(FnLoopSetNumInst))) begin
-                // Arm the nest; a body of 0 instructions or a level count of 0 issues nothing.
+                // Arm the nest; a body of 0 instructions or a level count of 0 issues nothing. The
+                // configuration closes: a nest armed with no loop.set_iter since has no levels (runs once).
                 closed_q <= 1'b1;
+                depth_q <= 4'd0;
+                run_depth_q <= depth_q;
                 if (imm16 == 16'd0 || zero_count) begin
                   pc_q <= pc_q + 17'd1 + {1'd0, imm16};
                 end else begin
