@@ -191,7 +191,10 @@ TandemSide TandemRtlDriver::run(std::span<const uint32_t> program, const TandemS
   const int64_t start_cycle = h_.cycle();
   // Simulation speed counts the program's own cycles, not the loading and read-back around them.
   const auto t0 = std::chrono::steady_clock::now();
-  uint32_t rdata = 0;
+  // mem_rdata_i carries a poison word in every cycle whose previous cycle made no read request,
+  // so reading it a cycle late (or early) cannot pass by luck.
+  constexpr uint32_t kPoison = 0xdeadbeefu;
+  uint32_t rdata = kPoison;
   bool done = false;
   std::string busy_problem;
   while (!h_.error()) {
@@ -199,6 +202,7 @@ TandemSide TandemRtlDriver::run(std::span<const uint32_t> program, const TandemS
     if (c > timeout) break;
     h_.set(m_rdata_, rdata);
     h_.settle();
+    rdata = kPoison;
     if (h_.get(c_valid_)) {
       gt::Commit cm;
       cm.cycle = c;
@@ -227,6 +231,11 @@ TandemSide TandemRtlDriver::run(std::span<const uint32_t> program, const TandemS
       if (busy && busy_problem.empty()) busy_problem = fmt::format("cycle {}: busy_o still high in the done cycle", c);
       side.done_cycle = c;
       done = true;
+      // done_o is a one-cycle pulse, and the pipeline is idle after it.
+      h_.tick();
+      h_.settle();
+      if ((h_.get(done_) || h_.get(busy_)) && busy_problem.empty())
+        busy_problem = fmt::format("cycle {}: done_o or busy_o still high after the done cycle", c + 1);
       break;
     }
     if (c >= 1 && !busy && busy_problem.empty()) busy_problem = fmt::format("cycle {}: busy_o low before done_o", c);
