@@ -480,10 +480,8 @@ struct Packer {
   void pack(const std::string& label, const TandemState& init, const Section& prologue,
             const std::vector<Section>& sections) {
     std::mt19937_64 rng(seed ^ (0x9e3779b97f4a7c15ull * (out.size() + 1)));
-    const uint64_t case_seed = seed;
     auto fresh = [&] {
       Builder b(shape, rng);
-      b.note(fmt::format("{} program {} (seed {})", family, label, case_seed));
       if (prologue) prologue(b);
       return b;
     };
@@ -1000,6 +998,13 @@ std::vector<TandemCase> make_tandem_cases(const TandemShape& shape, const std::s
       Packer packer{shape, "random", s, out};
       packer.pack("", init, {}, {[](Builder& b) { random_program(b); }});
     }
+  }
+  // Every program replays with the seed the caller gave (the families derive their own from it).
+  for (TandemCase& c : out) {
+    c.seed = seed;
+    c.source = fmt::format("# {}: accelgen verify tandem --seed {} --set program={} (lanes {}, interim_depth {})\n",
+                           c.name, seed, family, shape.lanes, shape.depth) +
+               c.source;
   }
   return out;
 }

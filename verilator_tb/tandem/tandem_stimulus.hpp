@@ -41,8 +41,8 @@ struct TandemCase {
 const std::vector<std::string>& tandem_program_families();
 
 // Programs of FAMILY ("all" = every family). Deterministic in SEED; "random" makes RANDOM_COUNT
-// programs (other families have a fixed size that depends only on the shape). Each case carries
-// its own derived seed, printed in mismatch reports.
+// programs (other families have a fixed size that depends only on the shape). Every case carries
+// SEED and a name with its index, so a reported program replays with the same command.
 std::vector<TandemCase> make_tandem_cases(const TandemShape& shape, const std::string& family, uint64_t seed,
                                           int64_t random_count);
 
