@@ -814,6 +814,28 @@ void dae_family(const TandemShape& shape, uint64_t seed, std::vector<TandemCase>
       random_dae(b, 1, 0, static_cast<int>(rnd(b.rng(), 1, 2)));
       random_dae(b, 1, 1, 1);
     });
+    // Round trip through DRAM: store a tile of vmem1 and load the same words straight back into
+    // vmem2 (the load must see the store's writes), with independent widths.
+    sections.push_back([](Builder& b) {
+      auto& rng = b.rng();
+      const TandemShape& s = b.shape();
+      const int size = static_cast<int>(rnd(rng, 1, s.lanes));
+      const int64_t e = rnd(rng, 1, std::min<int64_t>(static_cast<int64_t>(s.depth) * size, 64));
+      const int64_t addr = rnd(rng, 0, s.dram_words - e);
+      for (int dir = 1; dir >= 0; --dir) {
+        const int buf = dir == 1 ? 0 : 1;
+        for (int l = 0; l < 8; ++l) {
+          if (b.dae(dir, buf).tile_count[l] != 1) b.dae_iter(dir, buf, true, l, 1);
+          if (b.dae(dir, buf).base_count[l] != 1) b.dae_iter(dir, buf, false, l, 1);
+        }
+        b.dae_iter(dir, buf, false, 0, 1);  // base indices back to zero
+        b.dae_iter(dir, buf, true, 7, e);
+        b.dae_stride(dir, buf, true, 7, 1);
+        b.dae_addr(dir, buf, false, addr);
+        b.dae_addr(dir, buf, true, rnd(rng, 0, s.depth - (e + size - 1) / size));
+        b.dae_start(dir, buf, static_cast<int>(rnd(rng, 2, 5)), size);
+      }
+    });
     if (prog == 0) {
       // An empty tile (a tile count of 0) moves nothing and still takes its cycles.
       sections.push_back([](Builder& b) {
