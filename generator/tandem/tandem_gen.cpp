@@ -304,11 +304,14 @@ std::string emit_alu(const std::string& name, const nlohmann::json& params) {
   b.assign("quot33", fmt::format("$signed({{{0}[31], {0}}}) / $signed({{{1}[31], {1}}})", a, c));
   b.assign("div_res", fmt::format("({1} == 32'd0) ? ({0}[31] ? {2} : {3}) : ((quot33[32] == quot33[31]) ? quot33[31:0] : {3})",
                                   a, c, hex32(0x80000000u), hex32(0x7fffffffu)));
-  b.comment("floor/ceil: mask = 2^f1 - 1 (0 for f1 <= 0, all ones for f1 >= 32). ceil is the exact");
-  b.comment("(src1 + mask) & ~mask, INT32_MAX when that exceeds INT32_MAX (\"ceil saturates at INT32_MAX\").");
-  b.logic("frac_mask", 32).logic("ceil34", 34).logic("ceil_sat", 32);
+  b.comment("floor/ceil: mask = 2^f1 - 1 (0 for f1 <= 0; f1 is at most 32). Both are exact in 34 bits,");
+  b.comment("(src1 & ~mask) and ((src1 + mask) & ~mask), saturated to INT32 (floor of a negative value with");
+  b.comment("f1 = 32 is INT32_MIN; ceil saturates at INT32_MAX).");
+  b.logic("frac_mask", 32).logic("floor34", 34).logic("floor_sat", 32).logic("ceil34", 34).logic("ceil_sat", 32);
   b.assign("frac_mask", fmt::format("frac_src1_i[{}] ? 32'd0 : ((frac_src1_i >= {}) ? {} : ((32'd1 << frac_src1_i[4:0]) - 32'd1))",
                                     kFracBits - 1, lit(kFracBits, 32), hex32(0xffffffffu)));
+  b.assign("floor34", fmt::format("{{{{2{{{0}[31]}}}}, {0}}} & ~{{2'b00, frac_mask}}", a));
+  b.assign("floor_sat", fmt::format("(floor34[33] && floor34[32:31] != 2'b11) ? {} : floor34[31:0]", hex32(0x80000000u)));
   b.assign("ceil34", fmt::format("({{{{2{{{0}[31]}}}}, {0}}} + {{2'b00, frac_mask}}) & ~{{2'b00, frac_mask}}", a));
   b.assign("ceil_sat", fmt::format("(!ceil34[33] && ceil34[32:31] != 2'b00) ? {} : ceil34[31:0]", hex32(0x7fffffffu)));
   b.logic("lt", 1).logic("eq", 1).logic("res", 32).logic("we", 1);
@@ -373,7 +376,7 @@ std::string emit_alu(const std::string& name, const nlohmann::json& params) {
            {op_cast,
             [&](vlog::Block& k) {
               k.case_("func_i",
-                      {{dec.func("floor"), [&](vlog::Block& x) { x.assign("res", a + " & ~frac_mask"); }},
+                      {{dec.func("floor"), [&](vlog::Block& x) { x.assign("res", "floor_sat"); }},
                        {dec.func("ceil"), [&](vlog::Block& x) { x.assign("res", "ceil_sat"); }}},
                       [&](vlog::Block& x) { x.comment("the six fixed-point casts").assign("res", "sat_out"); });
             }}},

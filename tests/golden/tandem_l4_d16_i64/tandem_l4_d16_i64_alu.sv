@@ -189,12 +189,17 @@ module tandem_l4_d16_i64_alu (
   logic [31:0] div_res;
   assign quot33 = $signed({src1_i[31], src1_i}) / $signed({src2_i[31], src2_i});
   assign div_res = (src2_i == 32'd0) ? (src1_i[31] ? 32'h80000000 : 32'h7fffffff) : ((quot33[32] == quot33[31]) ? quot33[31:0] : 32'h7fffffff);
-  // floor/ceil: mask = 2^f1 - 1 (0 for f1 <= 0, all ones for f1 >= 32). ceil is the exact
-  // (src1 + mask) & ~mask, INT32_MAX when that exceeds INT32_MAX ("ceil saturates at INT32_MAX").
+  // floor/ceil: mask = 2^f1 - 1 (0 for f1 <= 0; f1 is at most 32). Both are exact in 34 bits,
+  // (src1 & ~mask) and ((src1 + mask) & ~mask), saturated to INT32 (floor of a negative value with
+  // f1 = 32 is INT32_MIN; ceil saturates at INT32_MAX).
   logic [31:0] frac_mask;
+  logic [33:0] floor34;
+  logic [31:0] floor_sat;
   logic [33:0] ceil34;
   logic [31:0] ceil_sat;
   assign frac_mask = frac_src1_i[8] ? 32'd0 : ((frac_src1_i >= 9'd32) ? 32'hffffffff : ((32'd1 << frac_src1_i[4:0]) - 32'd1));
+  assign floor34 = {{2{src1_i[31]}}, src1_i} & ~{2'b00, frac_mask};
+  assign floor_sat = (floor34[33] && floor34[32:31] != 2'b11) ? 32'h80000000 : floor34[31:0];
   assign ceil34 = ({{2{src1_i[31]}}, src1_i} + {2'b00, frac_mask}) & ~{2'b00, frac_mask};
   assign ceil_sat = (!ceil34[33] && ceil34[32:31] != 2'b00) ? 32'h7fffffff : ceil34[31:0];
   logic lt;
@@ -315,7 +320,7 @@ module tandem_l4_d16_i64_alu (
       4'(OpDatatypeCast): begin
         unique case (func_i)
           4'(FnFloor): begin
-            res = src1_i & ~frac_mask;
+            res = floor_sat;
           end
           4'(FnCeil): begin
             res = ceil_sat;
