@@ -249,7 +249,7 @@ std::string emit_alu(const std::string& name, const nlohmann::json& params) {
   b.comment("mul/macc/leaky_relu: product >> (f1 + f2 - fd); narrowing casts: src1 >> (f1 - fd);");
   b.comment("widening casts: sext(src1) << (fd - f1), i.e. >> (f1 - fd).");
   b.logic("product", 64).logic("sh_v", 64).logic("sh_amt", kShiftBits).logic("sh_sel", 2);
-  b.logic("sh_wide", 128).logic("sh_lmag", kShiftBits).logic("sh_right", 128).logic("sh_left", 128).logic("sh_w", 128);
+  b.logic("sh_lmag", kShiftBits).logic("sh_right", 64).logic("sh_left", 64).logic("sh_w", 64);
   b.logic("frac_sum", kShiftBits).logic("frac_diff", kShiftBits);
   b.comment("Both operands sign-extended to 64 bits: the low 64 bits of the product are exact.");
   b.assign("product", fmt::format("{} * {}", vlog::sign_extend(a, 32, 64), vlog::sign_extend(c, 32, 64)));
@@ -271,27 +271,36 @@ std::string emit_alu(const std::string& name, const nlohmann::json& params) {
               [&](vlog::Block& x) { x.assign("sh_v", vlog::sign_extend(a, 32, 64)); });
     });
   }
-  b.assign("sh_wide", vlog::sign_extend("sh_v", 64, 128));
-  b.comment("Right shifts beyond 127 give the same sign fill as 127.");
-  b.assign("sh_right", fmt::format("$signed(sh_wide) >>> ((|sh_amt[{}:7]) ? 7'd127 : sh_amt[6:0])", kShiftBits - 2));
+  b.comment("Right: an arithmetic shift (63 and beyond give the sign fill), then satN keeps the value when");
+  b.comment("bits [63:N-1] agree. Left by s = 1..63: the value fits iff it lies in [lim_lo, MAX_N >> s];");
+  b.comment("by 64 or more only 0 fits. All in 64 bits (|sh_v| < 2^63).");
+  b.assign("sh_right", "$signed(sh_v) >>> ((|sh_amt[9:6]) ? 6'd63 : sh_amt[5:0])");
   b.assign("sh_lmag", fmt::format("{} - sh_amt", lit(kShiftBits, 0)));
-  b.comment("|sh_v| < 2^63, so a left shift below 64 is exact in 128 bits; from 64 on only 0 survives.");
-  b.assign("sh_left", fmt::format("(sh_lmag >= {}) ? ((sh_v == 64'd0) ? 128'd0 : (sh_v[63] ? {{1'b1, 127'd0}} : {{1'b0, {{127{{1'b1}}}}}})) "
-                                  ": (sh_wide << sh_lmag[5:0])", lit(kShiftBits, 64)));
+  b.assign("sh_left", "sh_v << sh_lmag[5:0]");
+  b.logic("sat_max", 64).logic("lim_hi", 64).logic("lim_lo", 64).logic("sh_big", 1).logic("sat_hi", 1).logic("sat_lo", 1);
+  b.assign("sat_max", "(sh_sel == 2'd0) ? 64'h000000007fffffff : ((sh_sel == 2'd1) ? 64'h0000000000007fff : "
+                      "((sh_sel == 2'd2) ? 64'h000000000000007f : 64'h0000000000000007))");
+  b.assign("lim_hi", "sat_max >> sh_lmag[5:0]");
+  b.comment("-ceil(2^(N-1) / 2^s): 0 once the shift reaches N (then even -1 overflows).");
+  b.assign("lim_lo", "64'd0 - ((sat_max + 64'd1) >> sh_lmag[5:0])");
+  b.assign("sh_big", fmt::format("|sh_lmag[{}:6]", kShiftBits - 1));
+  b.logic("right_fits", 1);
+  b.assign("right_fits", "(sh_sel == 2'd0) ? ((&sh_right[63:31]) | ~(|sh_right[63:31])) : ((sh_sel == 2'd1) ? "
+                         "((&sh_right[63:15]) | ~(|sh_right[63:15])) : ((sh_sel == 2'd2) ? ((&sh_right[63:7]) | "
+                         "~(|sh_right[63:7])) : ((&sh_right[63:3]) | ~(|sh_right[63:3]))))");
   b.assign("sh_w", fmt::format("sh_amt[{}] ? sh_left : sh_right", kShiftBits - 1));
-  b.comment("satN: keep sh_w when bits [127:N-1] all agree, else the bound of its sign; sign-extend to 32.");
+  b.assign("sat_hi", fmt::format("sh_amt[{}] ? (sh_big ? (sh_v != 64'd0 && !sh_v[63]) : ($signed(sh_v) > $signed(lim_hi))) "
+                                 ": (!right_fits && !sh_right[63])", kShiftBits - 1));
+  b.assign("sat_lo", fmt::format("sh_amt[{}] ? (sh_big ? sh_v[63] : ($signed(sh_v) < $signed(lim_lo))) "
+                                 ": (!right_fits && sh_right[63])", kShiftBits - 1));
+  b.comment("satN: the bound of the overflow's sign, else the low N bits sign-extended to 32.");
   b.logic("sat_out", 32);
-  const std::pair<int, int> sats[] = {{32, 0}, {16, 1}, {8, 2}, {4, 3}};
-  for (auto [n, code] : sats) {
-    const std::string fit = fmt::format("fits{}", n), v = fmt::format("sat{}", n);
-    b.logic(fit, 1).logic(v, 32);
-    b.assign(fit, fmt::format("(&sh_w[127:{0}]) | ~(|sh_w[127:{0}])", n - 1));
-    const uint32_t mx = n == 32 ? 0x7fffffffu : (1u << (n - 1)) - 1, mn = ~mx;
-    b.assign(v, fmt::format("{} ? {} : (sh_w[127] ? {} : {})", fit, vlog::sign_extend_slice("sh_w", 0, n, 32), hex32(mn),
-                            hex32(mx)));
-    (void)code;
-  }
-  b.assign("sat_out", "(sh_sel == 2'd0) ? sat32 : ((sh_sel == 2'd1) ? sat16 : ((sh_sel == 2'd2) ? sat8 : sat4))");
+  b.assign("sat_out", fmt::format("sat_hi ? sat_max[31:0] : (sat_lo ? ~sat_max[31:0] : ((sh_sel == 2'd0) ? sh_w[31:0] : "
+                                  "((sh_sel == 2'd1) ? {} : ((sh_sel == 2'd2) ? {} : {}))))",
+                                  vlog::sign_extend_slice("sh_w", 0, 16, 32), vlog::sign_extend_slice("sh_w", 0, 8, 32),
+                                  vlog::sign_extend_slice("sh_w", 0, 4, 32)));
+  b.logic("unused_shift", 1);
+  b.assign("unused_shift", "^{sat_max[63:32], sh_w[63:32]}");
 
   b.blank();
   b.comment("macc: sat32(dst + mul(src1, src2)).");
