@@ -249,7 +249,7 @@ std::string emit_alu(const std::string& name, const nlohmann::json& params) {
   b.comment("mul/macc/leaky_relu: product >> (f1 + f2 - fd); narrowing casts: src1 >> (f1 - fd);");
   b.comment("widening casts: sext(src1) << (fd - f1), i.e. >> (f1 - fd).");
   b.logic("product", 64).logic("sh_v", 64).logic("sh_amt", kShiftBits).logic("sh_sel", 2);
-  b.logic("sh_wide", 128).logic("sh_lmag", kShiftBits).logic("sh_right", 128).logic("sh_left", 128).logic("sh_w", 128);
+  b.logic("sh_lmag", kShiftBits).logic("sh_right", 64).logic("sh_left", 64).logic("sh_w", 64);
   b.logic("frac_sum", kShiftBits).logic("frac_diff", kShiftBits);
   b.comment("Both operands sign-extended to 64 bits: the low 64 bits of the product are exact.");
   b.assign("product", fmt::format("{} * {}", vlog::sign_extend(a, 32, 64), vlog::sign_extend(c, 32, 64)));
@@ -271,27 +271,36 @@ std::string emit_alu(const std::string& name, const nlohmann::json& params) {
               [&](vlog::Block& x) { x.assign("sh_v", vlog::sign_extend(a, 32, 64)); });
     });
   }
-  b.assign("sh_wide", vlog::sign_extend("sh_v", 64, 128));
-  b.comment("Right shifts beyond 127 give the same sign fill as 127.");
-  b.assign("sh_right", fmt::format("$signed(sh_wide) >>> ((|sh_amt[{}:7]) ? 7'd127 : sh_amt[6:0])", kShiftBits - 2));
+  b.comment("Right: an arithmetic shift (63 and beyond give the sign fill), then satN keeps the value when");
+  b.comment("bits [63:N-1] agree. Left by s = 1..63: the value fits iff it lies in [lim_lo, MAX_N >> s];");
+  b.comment("by 64 or more only 0 fits. All in 64 bits (|sh_v| < 2^63).");
+  b.assign("sh_right", "$signed(sh_v) >>> ((|sh_amt[9:6]) ? 6'd63 : sh_amt[5:0])");
   b.assign("sh_lmag", fmt::format("{} - sh_amt", lit(kShiftBits, 0)));
-  b.comment("|sh_v| < 2^63, so a left shift below 64 is exact in 128 bits; from 64 on only 0 survives.");
-  b.assign("sh_left", fmt::format("(sh_lmag >= {}) ? ((sh_v == 64'd0) ? 128'd0 : (sh_v[63] ? {{1'b1, 127'd0}} : {{1'b0, {{127{{1'b1}}}}}})) "
-                                  ": (sh_wide << sh_lmag[5:0])", lit(kShiftBits, 64)));
+  b.assign("sh_left", "sh_v << sh_lmag[5:0]");
+  b.logic("sat_max", 64).logic("lim_hi", 64).logic("lim_lo", 64).logic("sh_big", 1).logic("sat_hi", 1).logic("sat_lo", 1);
+  b.assign("sat_max", "(sh_sel == 2'd0) ? 64'h000000007fffffff : ((sh_sel == 2'd1) ? 64'h0000000000007fff : "
+                      "((sh_sel == 2'd2) ? 64'h000000000000007f : 64'h0000000000000007))");
+  b.assign("lim_hi", "sat_max >> sh_lmag[5:0]");
+  b.comment("-ceil(2^(N-1) / 2^s): 0 once the shift reaches N (then even -1 overflows).");
+  b.assign("lim_lo", "64'd0 - ((sat_max + 64'd1) >> sh_lmag[5:0])");
+  b.assign("sh_big", fmt::format("|sh_lmag[{}:6]", kShiftBits - 1));
+  b.logic("right_fits", 1);
+  b.assign("right_fits", "(sh_sel == 2'd0) ? ((&sh_right[63:31]) | ~(|sh_right[63:31])) : ((sh_sel == 2'd1) ? "
+                         "((&sh_right[63:15]) | ~(|sh_right[63:15])) : ((sh_sel == 2'd2) ? ((&sh_right[63:7]) | "
+                         "~(|sh_right[63:7])) : ((&sh_right[63:3]) | ~(|sh_right[63:3]))))");
   b.assign("sh_w", fmt::format("sh_amt[{}] ? sh_left : sh_right", kShiftBits - 1));
-  b.comment("satN: keep sh_w when bits [127:N-1] all agree, else the bound of its sign; sign-extend to 32.");
+  b.assign("sat_hi", fmt::format("sh_amt[{}] ? (sh_big ? (sh_v != 64'd0 && !sh_v[63]) : ($signed(sh_v) > $signed(lim_hi))) "
+                                 ": (!right_fits && !sh_right[63])", kShiftBits - 1));
+  b.assign("sat_lo", fmt::format("sh_amt[{}] ? (sh_big ? sh_v[63] : ($signed(sh_v) < $signed(lim_lo))) "
+                                 ": (!right_fits && sh_right[63])", kShiftBits - 1));
+  b.comment("satN: the bound of the overflow's sign, else the low N bits sign-extended to 32.");
   b.logic("sat_out", 32);
-  const std::pair<int, int> sats[] = {{32, 0}, {16, 1}, {8, 2}, {4, 3}};
-  for (auto [n, code] : sats) {
-    const std::string fit = fmt::format("fits{}", n), v = fmt::format("sat{}", n);
-    b.logic(fit, 1).logic(v, 32);
-    b.assign(fit, fmt::format("(&sh_w[127:{0}]) | ~(|sh_w[127:{0}])", n - 1));
-    const uint32_t mx = n == 32 ? 0x7fffffffu : (1u << (n - 1)) - 1, mn = ~mx;
-    b.assign(v, fmt::format("{} ? {} : (sh_w[127] ? {} : {})", fit, vlog::sign_extend_slice("sh_w", 0, n, 32), hex32(mn),
-                            hex32(mx)));
-    (void)code;
-  }
-  b.assign("sat_out", "(sh_sel == 2'd0) ? sat32 : ((sh_sel == 2'd1) ? sat16 : ((sh_sel == 2'd2) ? sat8 : sat4))");
+  b.assign("sat_out", fmt::format("sat_hi ? sat_max[31:0] : (sat_lo ? ~sat_max[31:0] : ((sh_sel == 2'd0) ? sh_w[31:0] : "
+                                  "((sh_sel == 2'd1) ? {} : ((sh_sel == 2'd2) ? {} : {}))))",
+                                  vlog::sign_extend_slice("sh_w", 0, 16, 32), vlog::sign_extend_slice("sh_w", 0, 8, 32),
+                                  vlog::sign_extend_slice("sh_w", 0, 4, 32)));
+  b.logic("unused_shift", 1);
+  b.assign("unused_shift", "^{sat_max[63:32], sh_w[63:32]}");
 
   b.blank();
   b.comment("macc: sat32(dst + mul(src1, src2)).");
@@ -304,11 +313,14 @@ std::string emit_alu(const std::string& name, const nlohmann::json& params) {
   b.assign("quot33", fmt::format("$signed({{{0}[31], {0}}}) / $signed({{{1}[31], {1}}})", a, c));
   b.assign("div_res", fmt::format("({1} == 32'd0) ? ({0}[31] ? {2} : {3}) : ((quot33[32] == quot33[31]) ? quot33[31:0] : {3})",
                                   a, c, hex32(0x80000000u), hex32(0x7fffffffu)));
-  b.comment("floor/ceil: mask = 2^f1 - 1 (0 for f1 <= 0, all ones for f1 >= 32). ceil is the exact");
-  b.comment("(src1 + mask) & ~mask, INT32_MAX when that exceeds INT32_MAX (\"ceil saturates at INT32_MAX\").");
-  b.logic("frac_mask", 32).logic("ceil34", 34).logic("ceil_sat", 32);
+  b.comment("floor/ceil: mask = 2^f1 - 1 (0 for f1 <= 0; f1 is at most 32). Both are exact in 34 bits,");
+  b.comment("(src1 & ~mask) and ((src1 + mask) & ~mask), saturated to INT32 (floor of a negative value with");
+  b.comment("f1 = 32 is INT32_MIN; ceil saturates at INT32_MAX).");
+  b.logic("frac_mask", 32).logic("floor34", 34).logic("floor_sat", 32).logic("ceil34", 34).logic("ceil_sat", 32);
   b.assign("frac_mask", fmt::format("frac_src1_i[{}] ? 32'd0 : ((frac_src1_i >= {}) ? {} : ((32'd1 << frac_src1_i[4:0]) - 32'd1))",
                                     kFracBits - 1, lit(kFracBits, 32), hex32(0xffffffffu)));
+  b.assign("floor34", fmt::format("{{{{2{{{0}[31]}}}}, {0}}} & ~{{2'b00, frac_mask}}", a));
+  b.assign("floor_sat", fmt::format("(floor34[33] && floor34[32:31] != 2'b11) ? {} : floor34[31:0]", hex32(0x80000000u)));
   b.assign("ceil34", fmt::format("({{{{2{{{0}[31]}}}}, {0}}} + {{2'b00, frac_mask}}) & ~{{2'b00, frac_mask}}", a));
   b.assign("ceil_sat", fmt::format("(!ceil34[33] && ceil34[32:31] != 2'b00) ? {} : ceil34[31:0]", hex32(0x7fffffffu)));
   b.logic("lt", 1).logic("eq", 1).logic("res", 32).logic("we", 1);
@@ -373,7 +385,7 @@ std::string emit_alu(const std::string& name, const nlohmann::json& params) {
            {op_cast,
             [&](vlog::Block& k) {
               k.case_("func_i",
-                      {{dec.func("floor"), [&](vlog::Block& x) { x.assign("res", a + " & ~frac_mask"); }},
+                      {{dec.func("floor"), [&](vlog::Block& x) { x.assign("res", "floor_sat"); }},
                        {dec.func("ceil"), [&](vlog::Block& x) { x.assign("res", "ceil_sat"); }}},
                       [&](vlog::Block& x) { x.comment("the six fixed-point casts").assign("res", "sat_out"); });
             }}},

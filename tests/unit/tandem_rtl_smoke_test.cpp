@@ -218,6 +218,28 @@ TEST_F(TandemSmoke, FixedPointMulDivAndCasts) {
   EXPECT_EQ(r.commits[4].cycle, 11);
 }
 
+TEST_F(TandemSmoke, FloorAndCeilSaturate) {
+  write_row(kVmem1, 0, {-5, 5, kMax, 0});
+  Result r = run(
+      "iter.base_zext obuf[1], 1\n"
+      "iter.base_zext obuf[2], 2\n"
+      "iter.base_zext obuf[3], 3\n"
+      "dtype.fxp32 32, 0, 32\n"
+      "floor obuf[0], vmem1[0]\n"
+      "ceil obuf[1], vmem1[0]\n"
+      "dtype.fxp32 32, 16, 32\n"
+      "floor obuf[2], vmem1[0]\n"
+      "ceil obuf[3], vmem1[0]\n");
+  ASSERT_EQ(r.commits.size(), 4u);
+  // f1 = 32: floor(-5 / 2^32) * 2^32 = -2^32 saturates to MIN; ceil(5) = 2^32 saturates to MAX.
+  EXPECT_EQ(r.commits[0].data, (Row{kMin, 0, 0, 0}));
+  EXPECT_EQ(r.commits[1].data, (Row{0, kMax, kMax, 0}));
+  // f1 = 16: multiples of 65536.
+  EXPECT_EQ(r.commits[2].data, (Row{-65536, 0, 0x7fff0000, 0}));
+  EXPECT_EQ(r.commits[3].data, (Row{0, 65536, kMax, 0}));
+  EXPECT_EQ(r.commits[3].addr, 3u);
+}
+
 TEST_F(TandemSmoke, DaeLoadThenStoreAndPermute) {
   for (uint32_t a = 0; a < 64; ++a) dram_[100 + a] = a * 3 + 1;
   // 8 elements (tile loop 7 counts 8, stride 1) from DRAM 100.. into vmem1, 3 lanes per row.

@@ -107,11 +107,10 @@ module tandem_l4_d16_i64_alu (
   logic [63:0] sh_v;
   logic [10:0] sh_amt;
   logic [1:0] sh_sel;
-  logic [127:0] sh_wide;
   logic [10:0] sh_lmag;
-  logic [127:0] sh_right;
-  logic [127:0] sh_left;
-  logic [127:0] sh_w;
+  logic [63:0] sh_right;
+  logic [63:0] sh_left;
+  logic [63:0] sh_w;
   logic [10:0] frac_sum;
   logic [10:0] frac_diff;
   // Both operands sign-extended to 64 bits: the low 64 bits of the product are exact.
@@ -152,32 +151,33 @@ module tandem_l4_d16_i64_alu (
       endcase
     end
   end
-  assign sh_wide = {{64{sh_v[63]}}, sh_v};
-  // Right shifts beyond 127 give the same sign fill as 127.
-  assign sh_right = $signed(sh_wide) >>> ((|sh_amt[9:7]) ? 7'd127 : sh_amt[6:0]);
+  // Right: an arithmetic shift (63 and beyond give the sign fill), then satN keeps the value when
+  // bits [63:N-1] agree. Left by s = 1..63: the value fits iff it lies in [lim_lo, MAX_N >> s];
+  // by 64 or more only 0 fits. All in 64 bits (|sh_v| < 2^63).
+  assign sh_right = $signed(sh_v) >>> ((|sh_amt[9:6]) ? 6'd63 : sh_amt[5:0]);
   assign sh_lmag = 11'd0 - sh_amt;
-  // |sh_v| < 2^63, so a left shift below 64 is exact in 128 bits; from 64 on only 0 survives.
-  assign sh_left = (sh_lmag >= 11'd64) ? ((sh_v == 64'd0) ? 128'd0 : (sh_v[63] ? {1'b1, 127'd0} : {1'b0, {127{1'b1}}})) : (sh_wide << sh_lmag[5:0]);
+  assign sh_left = sh_v << sh_lmag[5:0];
+  logic [63:0] sat_max;
+  logic [63:0] lim_hi;
+  logic [63:0] lim_lo;
+  logic sh_big;
+  logic sat_hi;
+  logic sat_lo;
+  assign sat_max = (sh_sel == 2'd0) ? 64'h000000007fffffff : ((sh_sel == 2'd1) ? 64'h0000000000007fff : ((sh_sel == 2'd2) ? 64'h000000000000007f : 64'h0000000000000007));
+  assign lim_hi = sat_max >> sh_lmag[5:0];
+  // -ceil(2^(N-1) / 2^s): 0 once the shift reaches N (then even -1 overflows).
+  assign lim_lo = 64'd0 - ((sat_max + 64'd1) >> sh_lmag[5:0]);
+  assign sh_big = |sh_lmag[10:6];
+  logic right_fits;
+  assign right_fits = (sh_sel == 2'd0) ? ((&sh_right[63:31]) | ~(|sh_right[63:31])) : ((sh_sel == 2'd1) ? ((&sh_right[63:15]) | ~(|sh_right[63:15])) : ((sh_sel == 2'd2) ? ((&sh_right[63:7]) | ~(|sh_right[63:7])) : ((&sh_right[63:3]) | ~(|sh_right[63:3]))));
   assign sh_w = sh_amt[10] ? sh_left : sh_right;
-  // satN: keep sh_w when bits [127:N-1] all agree, else the bound of its sign; sign-extend to 32.
+  assign sat_hi = sh_amt[10] ? (sh_big ? (sh_v != 64'd0 && !sh_v[63]) : ($signed(sh_v) > $signed(lim_hi))) : (!right_fits && !sh_right[63]);
+  assign sat_lo = sh_amt[10] ? (sh_big ? sh_v[63] : ($signed(sh_v) < $signed(lim_lo))) : (!right_fits && sh_right[63]);
+  // satN: the bound of the overflow's sign, else the low N bits sign-extended to 32.
   logic [31:0] sat_out;
-  logic fits32;
-  logic [31:0] sat32;
-  assign fits32 = (&sh_w[127:31]) | ~(|sh_w[127:31]);
-  assign sat32 = fits32 ? sh_w[31:0] : (sh_w[127] ? 32'h80000000 : 32'h7fffffff);
-  logic fits16;
-  logic [31:0] sat16;
-  assign fits16 = (&sh_w[127:15]) | ~(|sh_w[127:15]);
-  assign sat16 = fits16 ? {{16{sh_w[15]}}, sh_w[15:0]} : (sh_w[127] ? 32'hffff8000 : 32'h00007fff);
-  logic fits8;
-  logic [31:0] sat8;
-  assign fits8 = (&sh_w[127:7]) | ~(|sh_w[127:7]);
-  assign sat8 = fits8 ? {{24{sh_w[7]}}, sh_w[7:0]} : (sh_w[127] ? 32'hffffff80 : 32'h0000007f);
-  logic fits4;
-  logic [31:0] sat4;
-  assign fits4 = (&sh_w[127:3]) | ~(|sh_w[127:3]);
-  assign sat4 = fits4 ? {{28{sh_w[3]}}, sh_w[3:0]} : (sh_w[127] ? 32'hfffffff8 : 32'h00000007);
-  assign sat_out = (sh_sel == 2'd0) ? sat32 : ((sh_sel == 2'd1) ? sat16 : ((sh_sel == 2'd2) ? sat8 : sat4));
+  assign sat_out = sat_hi ? sat_max[31:0] : (sat_lo ? ~sat_max[31:0] : ((sh_sel == 2'd0) ? sh_w[31:0] : ((sh_sel == 2'd1) ? {{16{sh_w[15]}}, sh_w[15:0]} : ((sh_sel == 2'd2) ? {{24{sh_w[7]}}, sh_w[7:0]} : {{28{sh_w[3]}}, sh_w[3:0]}))));
+  logic unused_shift;
+  assign unused_shift = ^{sat_max[63:32], sh_w[63:32]};
 
   // macc: sat32(dst + mul(src1, src2)).
   logic [32:0] macc33;
@@ -189,12 +189,17 @@ module tandem_l4_d16_i64_alu (
   logic [31:0] div_res;
   assign quot33 = $signed({src1_i[31], src1_i}) / $signed({src2_i[31], src2_i});
   assign div_res = (src2_i == 32'd0) ? (src1_i[31] ? 32'h80000000 : 32'h7fffffff) : ((quot33[32] == quot33[31]) ? quot33[31:0] : 32'h7fffffff);
-  // floor/ceil: mask = 2^f1 - 1 (0 for f1 <= 0, all ones for f1 >= 32). ceil is the exact
-  // (src1 + mask) & ~mask, INT32_MAX when that exceeds INT32_MAX ("ceil saturates at INT32_MAX").
+  // floor/ceil: mask = 2^f1 - 1 (0 for f1 <= 0; f1 is at most 32). Both are exact in 34 bits,
+  // (src1 & ~mask) and ((src1 + mask) & ~mask), saturated to INT32 (floor of a negative value with
+  // f1 = 32 is INT32_MIN; ceil saturates at INT32_MAX).
   logic [31:0] frac_mask;
+  logic [33:0] floor34;
+  logic [31:0] floor_sat;
   logic [33:0] ceil34;
   logic [31:0] ceil_sat;
   assign frac_mask = frac_src1_i[8] ? 32'd0 : ((frac_src1_i >= 9'd32) ? 32'hffffffff : ((32'd1 << frac_src1_i[4:0]) - 32'd1));
+  assign floor34 = {{2{src1_i[31]}}, src1_i} & ~{2'b00, frac_mask};
+  assign floor_sat = (floor34[33] && floor34[32:31] != 2'b11) ? 32'h80000000 : floor34[31:0];
   assign ceil34 = ({{2{src1_i[31]}}, src1_i} + {2'b00, frac_mask}) & ~{2'b00, frac_mask};
   assign ceil_sat = (!ceil34[33] && ceil34[32:31] != 2'b00) ? 32'h7fffffff : ceil34[31:0];
   logic lt;
@@ -315,7 +320,7 @@ module tandem_l4_d16_i64_alu (
       4'(OpDatatypeCast): begin
         unique case (func_i)
           4'(FnFloor): begin
-            res = src1_i & ~frac_mask;
+            res = floor_sat;
           end
           4'(FnCeil): begin
             res = ceil_sat;
