@@ -164,7 +164,7 @@ TEST(TandemStimulusCoverage, FamiliesCoverTheirFeatures) {
     needle += ' ';
     EXPECT_NE(sweep.find(needle), std::string::npos) << d.mnemonic;
   }
-  for (const char* f : {" 32, 32, 32", " 16, 16, 16", " 8, 8, 8", " 24, 28, 30", " 30, 16, 20"})
+  for (const char* f : {" 32, 32, 32", " 16, 16, 16", " 8, 8, 8", " 24, 28, 30", " 30, 16, 20", " 0, 0, 0", " 1, 40, 64"})
     EXPECT_NE(sweep.find(f), std::string::npos) << f;
   EXPECT_TRUE(std::regex_search(sweep, std::regex(R"(\n\w+ \w+\[0\], imm\[\d\], vmem1\[0\])")));
   EXPECT_TRUE(std::regex_search(sweep, std::regex(R"(\n\w+ \w+\[0\], vmem1\[0\], imm\[\d\])")));

@@ -533,9 +533,11 @@ Slot buffer_slot(std::mt19937_64& rng) { return {static_cast<int>(rnd(rng, 0, 3)
 
 // ---- (a) per-instruction sweeps ---------------------------------------------------------------
 
-// Integer bits of dst, src1, src2: plain integers, Q16, Q24, and two mixed formats for which the
-// product shift f1 + f2 - fd is negative (-2) and positive (+26).
-constexpr std::array<std::array<int, 3>, 5> kFormats = {{{32, 32, 32}, {16, 16, 16}, {8, 8, 8}, {24, 28, 30}, {30, 16, 20}}};
+// Integer bits of dst, src1, src2: plain integers, Q16, Q24, two mixed formats for which the
+// product shift f1 + f2 - fd is negative (-2) and positive (+26), all-fraction (f = 32), and more
+// integer bits than the word (f < 0: a product shift of -71, a cast shift of -39).
+constexpr std::array<std::array<int, 3>, 7> kFormats = {
+    {{32, 32, 32}, {16, 16, 16}, {8, 8, 8}, {24, 28, 30}, {30, 16, 20}, {0, 0, 0}, {1, 40, 64}}};
 
 void sweep_family(const TandemShape& shape, uint64_t seed, std::vector<TandemCase>& out) {
   const auto& e = edge_values();
