@@ -724,6 +724,24 @@ void loops_family(const TandemShape& shape, uint64_t seed, std::vector<TandemCas
       const int max_body = k % 2 ? 6 : 1;
       sections.push_back([levels, in_place, max_body](Builder& b) { random_nest(b, levels, max_body, in_place); });
     }
+    // Long nests: counts past 8 bits (and the 16-bit maximum once), so every bit of the loop
+    // counters matters. dst stays on one row of vmem2; the sources walk vmem1 and obuf.
+    sections.push_back([prog](Builder& b) {
+      auto& rng = b.rng();
+      const int d = b.shape().depth;
+      const int c0 = prog == 0 ? 65535 : static_cast<int>(rnd(rng, 256, 700));
+      const int c1 = prog == 0 ? 1 : static_cast<int>(rnd(rng, 1, 3));
+      b.set_stride({3, 20}, 0);
+      b.set_stride({2, 20}, 0);
+      b.set_stride({0, 20}, 0);
+      b.set_stride({2, 19}, 1);
+      b.set_offset({3, 21}, rnd(rng, 0, d - 1));
+      b.set_offset({2, 21}, rnd(rng, 0, d - c1));
+      b.set_offset({0, 21}, rnd(rng, 0, d - 1));
+      const Level outer{c0, true, {Slot{3, 20}, Slot{2, 20}, Slot{0, 20}}};
+      const Level inner{c1, true, {Slot{3, 20}, Slot{2, 19}, Slot{0, 20}}};
+      b.nest({outer, inner}, {compute_item(Compute{&compute_ops()[0], {3, 21}, {2, 21}, {0, 21}})});
+    });
     // Large offsets and strides through the lo/hi halves: a stride of -1 as 0xffff:0xffff and an
     // offset whose high half is cleared after a negative sext.
     sections.push_back([](Builder& b) {
