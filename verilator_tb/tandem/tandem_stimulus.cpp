@@ -775,7 +775,7 @@ void random_dae(Builder& b, int dir, int buf, int starts) {
   for (int l = 0; l < 8; ++l)
     if (b.dae(dir, buf).tile_count[l] != 1) b.dae_iter(dir, buf, true, l, 1);
   const int tl = static_cast<int>(rnd(rng, 1, 3));
-  const int64_t max_e = std::min<int64_t>(static_cast<int64_t>(s.depth) * size, 96);
+  const int64_t max_e = std::min<int64_t>(static_cast<int64_t>(s.depth) * size, rnd(rng, 0, 3) == 0 ? 600 : 96);
   int64_t e = 1;
   std::vector<int> used;
   for (int k = 0; k < tl; ++k) {
@@ -786,7 +786,9 @@ void random_dae(Builder& b, int dir, int buf, int starts) {
     if (e * c > max_e) continue;
     e *= c;
     b.dae_iter(dir, buf, true, level, c);
-    b.dae_stride(dir, buf, true, level, rnd(rng, 0, 3) == 0 ? -rnd(rng, 1, 9) : rnd(rng, 0, 9));
+    // Strides small enough that the whole walk fits half the DRAM.
+    const int64_t ts = std::clamp<int64_t>(s.dram_words / 2 / max_e, 1, 9);
+    b.dae_stride(dir, buf, true, level, rnd(rng, 0, 3) == 0 ? -rnd(rng, 1, ts) : rnd(rng, 0, ts));
   }
   // Base loops: at most 2 levels, reset indices.
   for (int l = 0; l < 8; ++l)
@@ -795,7 +797,8 @@ void random_dae(Builder& b, int dir, int buf, int starts) {
   for (int k = 0; k < bl; ++k) {
     const int level = static_cast<int>(rnd(rng, 0, 7));
     b.dae_iter(dir, buf, false, level, rnd(rng, 1, 3));
-    b.dae_stride(dir, buf, false, level, rnd(rng, 0, 3) == 0 ? -rnd(rng, 1, 64) : rnd(rng, 0, 200));
+    const int64_t bs = std::clamp<int64_t>(s.dram_words / 16, 1, 200);
+    b.dae_stride(dir, buf, false, level, rnd(rng, 0, 3) == 0 ? -rnd(rng, 1, bs / 3 + 1) : rnd(rng, 0, bs));
   }
   if (bl == 0 && rnd(rng, 0, 1)) b.dae_iter(dir, buf, false, 0, 1);  // resets the base indices
   // Span of every DRAM word the next STARTS starts can touch; place base_addr so it fits.
