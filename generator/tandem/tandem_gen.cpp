@@ -85,6 +85,7 @@ class Decode {
   // Declares the opcodes OPS and the funcs of MNEMONICS (each used by the module: -Wall flags an
   // unused localparam).
   Decode(vlog::Scope& s, const std::vector<isa::Opcode>& ops, const std::vector<std::string_view>& mnemonics) {
+    s.comment("Decode constants from the ISA table (isa/tandem/isa.cpp, InstructionTable()).");
     for (isa::Opcode op : ops)
       if (opcodes_.insert(opcode_param(op)).second) s.localparam(opcode_param(op), static_cast<int>(op));
     for (std::string_view mn : mnemonics) {
@@ -922,6 +923,7 @@ std::string emit_top(const Names& n, const TandemParams& p, const Widths& w, con
                    {Opcode::kAlu, Opcode::kCalculus, Opcode::kComparison, Opcode::kDatatypeCast, Opcode::kDatatypeConfig,
                     Opcode::kIteratorConfig, Opcode::kTileLdSt, Opcode::kPermutation, Opcode::kSync},
                    fns);
+  b.comment("The IMM namespace: an imm[k] operand is IMM slot k broadcast to every lane.");
   b.localparam("NsImm", static_cast<int>(isa::Namespace::kImm));
   const int AW = w.AW, LW = w.LW, L = w.L;
 
@@ -963,10 +965,12 @@ std::string emit_top(const Names& n, const TandemParams& p, const Widths& w, con
   b.logic("d_is_iter_cfg", 1).logic("d_is_dtype", 1).logic("dae_cfg_we", 1).logic("perm_cfg_we", 1);
   b.assign("d_is_iter_cfg", "d_valid_q && " + dec.is_op("d_word_q", Opcode::kIteratorConfig));
   b.assign("d_is_dtype", "d_valid_q && " + dec.is_op("d_word_q", Opcode::kDatatypeConfig));
-  b.assign("dae_cfg_we", fmt::format("d_valid_q && {} && !{} && !{}", dec.is_op("d_word_q", Opcode::kTileLdSt),
-                                     dec.is("d_word_q", "ld.start"), dec.is("d_word_q", "st.start")));
-  b.assign("perm_cfg_we", fmt::format("d_valid_q && {} && !{}", dec.is_op("d_word_q", Opcode::kPermutation),
-                                      dec.is("d_word_q", "perm.start")));
+  const std::string d_func = field("d_word_q", isa::kFuncField);
+  b.comment("DAE and permute configuration: every TILE_LD_ST / PERMUTATION instruction but the starts.");
+  b.assign("dae_cfg_we", fmt::format("d_valid_q && {} && {} != {} && {} != {}", dec.is_op("d_word_q", Opcode::kTileLdSt),
+                                     d_func, dec.func("ld.start"), d_func, dec.func("st.start")));
+  b.assign("perm_cfg_we", fmt::format("d_valid_q && {} && {} != {}", dec.is_op("d_word_q", Opcode::kPermutation), d_func,
+                                      dec.func("perm.start")));
   b.logic("cfg_entry", 8).logic("cfg_imm", 5).logic("cfg_v16", 16).logic("cfg_off", 32).logic("cfg_str", 32).logic("cfg_immv", 32);
   b.logic("off_we", 1).logic("off_wdata", 32).logic("str_we", 1).logic("str_wdata", 32).logic("imm_we", 1).logic("imm_wdata", 32);
   b.assign("cfg_entry", fmt::format("{{{}, {}}}", field("d_word_q", cfg_slot.field), field("d_word_q", cfg_slot.iter_field)));

@@ -34,6 +34,7 @@ module tandem_l4_d16_i64 (
   input  logic [31:0]  mem_rdata_i      // the word read by the previous cycle's request
 );
 
+  // Decode constants from the ISA table (isa/tandem/isa.cpp, InstructionTable()).
   localparam int unsigned OpAlu = 0;
   localparam int unsigned OpCalculus = 1;
   localparam int unsigned OpComparison = 2;
@@ -73,6 +74,7 @@ module tandem_l4_d16_i64 (
   localparam int unsigned FnStStart = 13;
   // isa: perm.start = opcode PERMUTATION func 3
   localparam int unsigned FnPermStart = 3;
+  // The IMM namespace: an imm[k] operand is IMM slot k broadcast to every lane.
   localparam int unsigned NsImm = 4;
 
   // Run control: cycle 0 is the cycle start_i is high; slot n is in F in cycle 1 + n.
@@ -127,8 +129,9 @@ module tandem_l4_d16_i64 (
   logic perm_cfg_we;
   assign d_is_iter_cfg = d_valid_q && d_word_q[31:28] == 4'(OpIteratorConfig);
   assign d_is_dtype = d_valid_q && d_word_q[31:28] == 4'(OpDatatypeConfig);
-  assign dae_cfg_we = d_valid_q && d_word_q[31:28] == 4'(OpTileLdSt) && !(d_word_q[31:28] == 4'(OpTileLdSt) && d_word_q[27:24] == 4'(FnLdStart)) && !(d_word_q[31:28] == 4'(OpTileLdSt) && d_word_q[27:24] == 4'(FnStStart));
-  assign perm_cfg_we = d_valid_q && d_word_q[31:28] == 4'(OpPermutation) && !(d_word_q[31:28] == 4'(OpPermutation) && d_word_q[27:24] == 4'(FnPermStart));
+  // DAE and permute configuration: every TILE_LD_ST / PERMUTATION instruction but the starts.
+  assign dae_cfg_we = d_valid_q && d_word_q[31:28] == 4'(OpTileLdSt) && d_word_q[27:24] != 4'(FnLdStart) && d_word_q[27:24] != 4'(FnStStart);
+  assign perm_cfg_we = d_valid_q && d_word_q[31:28] == 4'(OpPermutation) && d_word_q[27:24] != 4'(FnPermStart);
   logic [7:0] cfg_entry;
   logic [4:0] cfg_imm;
   logic [15:0] cfg_v16;

@@ -16,6 +16,7 @@ module tandem_l4_d16_i64_alu (
   output logic        we_o          // the lane is written (cmov.* test passed; 1 for every other compute function)
 );
 
+  // Decode constants from the ISA table (isa/tandem/isa.cpp, InstructionTable()).
   localparam int unsigned OpAlu = 0;
   localparam int unsigned OpCalculus = 1;
   localparam int unsigned OpComparison = 2;

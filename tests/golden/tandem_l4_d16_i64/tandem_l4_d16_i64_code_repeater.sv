@@ -23,6 +23,7 @@ module tandem_l4_d16_i64_code_repeater (
   output logic         idle_o          // nothing left to fetch and no engine to wait for
 );
 
+  // Decode constants from the ISA table (isa/tandem/isa.cpp, InstructionTable()).
   localparam int unsigned OpLoop = 7;
   localparam int unsigned OpTileLdSt = 5;
   localparam int unsigned OpPermutation = 8;

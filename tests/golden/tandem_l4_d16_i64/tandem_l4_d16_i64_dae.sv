@@ -27,6 +27,7 @@ module tandem_l4_d16_i64_dae (
   output logic [3:0]   wmask_o
 );
 
+  // Decode constants from the ISA table (isa/tandem/isa.cpp, InstructionTable()).
   // isa: ld.base_addr = opcode TILE_LD_ST func 0
   localparam int unsigned FnLdBaseAddr = 0;
   // isa: ld.base_iter = opcode TILE_LD_ST func 1

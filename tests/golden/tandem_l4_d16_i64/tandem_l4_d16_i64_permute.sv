@@ -22,6 +22,7 @@ module tandem_l4_d16_i64_permute (
   output logic [3:0]   wmask_o
 );
 
+  // Decode constants from the ISA table (isa/tandem/isa.cpp, InstructionTable()).
   // isa: perm.set_base = opcode PERMUTATION func 0
   localparam int unsigned FnPermSetBase = 0;
   // isa: perm.set_iter = opcode PERMUTATION func 1
