@@ -272,6 +272,34 @@ TEST(TandemRunProgram, RunsBothSidesFromGivenBuffers) {
   EXPECT_EQ(run.rtl.final_state.buffers[3][static_cast<size_t>(2) * p.interim_depth + 1], INT32_MAX);
 }
 
+// The ends of the instruction memory: an empty program (done in cycle 1, golden_model/README.md)
+// and one that fills all imem_depth words (its last word, a compute after nops, issues in cycle
+// imem_depth and is done 6 cycles later).
+TEST(TandemRunProgram, EmptyAndFullInstructionMemory) {
+  const BlockInfo& info = find_block("tandem");
+  const ParamSet params = resolve_params(info, "", kL4, true);
+  auto model = build_model(generate_design(info, params), TraceKind::kNone);
+  const TandemParams p = TandemParams::from(params);
+  const TandemShape shape{p.lanes, p.interim_depth, p.imem_depth, 8192};
+  TandemRtlDriver rtl(*model, shape);
+  VerifyResult res;
+  const std::vector<uint32_t> empty;
+  TandemRun run = run_tandem_program(rtl, shape, empty, TandemState::zeros(shape), "empty", res);
+  EXPECT_EQ(run.golden.done_cycle, 1);
+  EXPECT_EQ(run.rtl.done_cycle, 1);
+  std::string text;
+  for (int i = 0; i + 1 < p.imem_depth; ++i) text += "nop\n";
+  text += "add vmem1[0], imm[0], imm[0]\n";
+  const auto full = isa::tandem::Assemble(text);
+  ASSERT_EQ(static_cast<int>(full.size()), p.imem_depth);
+  run = run_tandem_program(rtl, shape, full, TandemState::zeros(shape), "full", res);
+  EXPECT_EQ(run.golden.done_cycle, p.imem_depth + 6);
+  EXPECT_EQ(run.rtl.done_cycle, p.imem_depth + 6);
+  ASSERT_EQ(run.rtl.commits.size(), 1u);
+  EXPECT_EQ(run.rtl.commits[0].pc, p.imem_depth - 1);
+  EXPECT_TRUE(res.passed()) << report_of(res);
+}
+
 // Mutations: each breaks one thing in the emitted RTL; the family that exercises it must see it,
 // in the instruction or state it concerns.
 TEST(TandemCosimMutation, AddThatSaturatesOneBelowMaxIsCaught) {
