@@ -317,6 +317,14 @@ TEST(TandemCosimMutation, LoopLevelOneEndingAnIterationEarlyIsCaught) {
   EXPECT_TRUE(mentions(r, "commits differ")) << "seed 32" << report_of(r);
 }
 
+TEST(TandemCosimMutation, HostWritesWhileBusyAreCaught) {
+  // The testbench offers garbage to the host write port in every busy cycle; it must be ignored.
+  const VerifyResult r = run_cosim("tandem", with(kL4, "program=permute"), 34, "", 0,
+                                   mutation("buf_we = host_we_i && !running_q;", "buf_we = host_we_i;"));
+  EXPECT_GT(r.mismatches, 0);
+  EXPECT_TRUE(mentions(r, "buffer words differ")) << "seed 34" << report_of(r);
+}
+
 TEST(TandemCosimMutation, ZeroExtendingEightBitLoadsIsCaught) {
   const VerifyResult r = run_cosim("tandem", with(kL4, "program=dae"), 33, "", 0,
                                    mutation("{{24{mem_rdata_i[7]}}, mem_rdata_i[7:0]}", "{24'd0, mem_rdata_i[7:0]}"));

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <random>
 
 #include "common/error.hpp"
 #include "isa/tandem/asm.hpp"
@@ -194,6 +195,7 @@ TandemSide TandemRtlDriver::run(std::span<const uint32_t> program, const TandemS
   // mem_rdata_i carries a poison word in every cycle whose previous cycle made no read request,
   // so reading it a cycle late (or early) cannot pass by luck.
   constexpr uint32_t kPoison = 0xdeadbeefu;
+  std::mt19937_64 poke_rng(program.size() * 7919 + 1);
   uint32_t rdata = kPoison;
   bool done = false;
   std::string busy_problem;
@@ -201,7 +203,25 @@ TandemSide TandemRtlDriver::run(std::span<const uint32_t> program, const TandemS
     const int64_t c = h_.cycle() - start_cycle;
     if (c > timeout) break;
     h_.set(m_rdata_, rdata);
+    // Host writes while busy must be ignored: offer garbage to both host write ports in every
+    // cycle after the start, withdrawn again in a cycle where busy_o is low (the done cycle).
+    const bool poke = c >= 1;
+    if (poke) {
+      for (auto& w : row) w = static_cast<uint32_t>(poke_rng()) | 0x80000001u;
+      h_.set(host_we_, 1);
+      h_.set(host_ns_, poke_rng() % 4);
+      h_.set(host_addr_, poke_rng() % static_cast<uint64_t>(shape_.depth));
+      h_.set_wide(host_wdata_, row);
+      h_.set(imem_we_, 1);
+      h_.set(imem_addr_, poke_rng() % static_cast<uint64_t>(shape_.imem_depth));
+      h_.set(imem_wdata_, static_cast<uint32_t>(poke_rng()));
+    }
     h_.settle();
+    if (poke && !h_.get(busy_)) {
+      h_.set(host_we_, 0);
+      h_.set(imem_we_, 0);
+      h_.settle();
+    }
     rdata = kPoison;
     if (h_.get(c_valid_)) {
       gt::Commit cm;
@@ -232,6 +252,8 @@ TandemSide TandemRtlDriver::run(std::span<const uint32_t> program, const TandemS
       side.done_cycle = c;
       done = true;
       // done_o is a one-cycle pulse, and the pipeline is idle after it.
+      h_.set(host_we_, 0);
+      h_.set(imem_we_, 0);
       h_.tick();
       h_.settle();
       if ((h_.get(done_) || h_.get(busy_)) && busy_problem.empty())
@@ -244,6 +266,8 @@ TandemSide TandemRtlDriver::run(std::span<const uint32_t> program, const TandemS
   }
   sim_seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   h_.set(start_, 0);
+  h_.set(host_we_, 0);
+  h_.set(imem_we_, 0);
   if (h_.error()) side.error = "the simulation raised a Verilog error";
   else if (!done && side.error.empty()) side.error = fmt::format("done_o never rose within {} cycles", timeout);
   else if (!busy_problem.empty()) side.error = busy_problem;
