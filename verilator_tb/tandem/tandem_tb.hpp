@@ -1,7 +1,10 @@
 // Testbench of `tandem`: runs Tandem programs on the generated pipeline (instruction memory and
 // buffers loaded through the host ports, DRAM served by a C++ model with the spec's one-cycle read
 // latency) and on the golden simulator, and compares every write-back (cycle, pc, namespace, row,
-// lane mask, data), every sync event, the done cycle, and the final buffers and DRAM.
+// lane mask, data), every sync event, the done cycle, and the final buffers and DRAM. The driver
+// also holds the RTL to the port contract: garbage on the host write ports in every busy cycle
+// (ignored), a poison word on mem_rdata_i whenever the previous cycle made no read request,
+// busy_o high from cycle 1 until done, and done_o a one-cycle pulse.
 // Ports and timing: golden_model/README.md, section `tandem`.
 #pragma once
 
