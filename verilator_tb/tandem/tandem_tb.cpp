@@ -256,8 +256,8 @@ TandemSide TandemRtlDriver::run(std::span<const uint32_t> program, const TandemS
       h_.set(imem_we_, 0);
       h_.tick();
       h_.settle();
-      if ((h_.get(done_) || h_.get(busy_)) && busy_problem.empty())
-        busy_problem = fmt::format("cycle {}: done_o or busy_o still high after the done cycle", c + 1);
+      if ((h_.get(done_) || h_.get(busy_) || h_.get(m_valid_) || h_.get(c_valid_)) && busy_problem.empty())
+        busy_problem = fmt::format("cycle {}: done_o, busy_o, mem_valid_o or commit_valid_o high after the done cycle", c + 1);
       break;
     }
     if (c >= 1 && !busy && busy_problem.empty()) busy_problem = fmt::format("cycle {}: busy_o low before done_o", c);
