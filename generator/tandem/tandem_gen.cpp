@@ -135,6 +135,16 @@ std::string hex32(uint32_t v) { return fmt::format("32'h{:08x}", v); }
 // A vector of WIDTH bits holding 1 in bit 0 (wide enough for 128 lanes).
 std::string one(int width) { return width == 1 ? "1'b1" : fmt::format("{{{{{}{{1'b0}}}}, 1'b1}}", width - 1); }
 
+// Rows of 32-bit lanes are built in always_comb loops over lanes: Verilator turns per-lane
+// continuous assignments to slices of one vector into a chain of concatenations, quadratic in the
+// row width (a 128-lane design simulated 20x slower).
+
+// Declares NAME, a row of LANES copies of the 32-bit VALUE.
+void broadcast(vlog::Scope& s, const std::string& name, const std::string& value, int lanes) {
+  s.logic(name, 32 * lanes);
+  s.always_comb().for_("i", lanes, [&](vlog::Block& x) { x.assign(name + "[i*32 +: 32]", value); });
+}
+
 // The 32-bit lane LANE (an LNW-bit expression) of a row VEC of L lanes.
 std::string lane_pick(const std::string& vec, const std::string& lane, int lanes) {
   if (lanes == 1) return vec;
@@ -419,21 +429,27 @@ std::string emit_buffers(const std::string& name, const TandemParams& p, const W
     m.input(fmt::format("rd{}_ns_i", r), 2).input(fmt::format("rd{}_addr_i", r), w.AW)
         .output(fmt::format("rd{}_data_o", r), w.LW, r == 0 ? "port 0: src1 or an engine; 1: src2; 2: dst; 3: host" : "");
   auto& b = m.body();
+  b.comment("rdR_<buffer>_v[l]: lane l of read port R's row in each buffer.");
   for (int n = 0; n < 4; ++n)
-    for (int r = 0; r < kReadPorts; ++r) b.logic(fmt::format("rd{}_{}", r, kBufNames[n]), w.LW);
+    for (int r = 0; r < kReadPorts; ++r) b.logic(fmt::format("rd{}_{}_v", r, kBufNames[n]), 32, w.L);
   b.comment("Bank l of each buffer reads 0 until written (all buffers are 0 after reset).");
   auto& lane = b.generate_for("g_lane", "l", w.L);
   for (int n = 0; n < 4; ++n) {
     const auto read = zeroed_memory(lane, kBufNames[n], 32, p.interim_depth,
                                     fmt::format("we_i && wns_i == {} && wmask_i[l]", lit(2, n)), "waddr_i", "wdata_i[l*32 +: 32]");
     for (int r = 0; r < kReadPorts; ++r)
-      lane.assign(fmt::format("rd{}_{}[l*32 +: 32]", r, kBufNames[n]), read(fmt::format("rd{}_addr_i", r)));
+      lane.assign(fmt::format("rd{}_{}_v[l]", r, kBufNames[n]), read(fmt::format("rd{}_addr_i", r)));
   }
-  for (int r = 0; r < kReadPorts; ++r)
-    b.assign(fmt::format("rd{}_data_o", r),
-             fmt::format("(rd{0}_ns_i == 2'd0) ? rd{0}_obuf : ((rd{0}_ns_i == 2'd1) ? rd{0}_ibuf : "
-                         "((rd{0}_ns_i == 2'd2) ? rd{0}_vmem1 : rd{0}_vmem2))",
-                         r));
+  b.comment("Each port's row from the buffer its namespace selects.");
+  auto& c = b.always_comb();
+  c.for_("i", w.L, [&](vlog::Block& x) {
+    for (int r = 0; r < kReadPorts; ++r)
+      x.case_(fmt::format("rd{}_ns_i", r),
+              {{"2'd0", [&](vlog::Block& y) { y.assign(fmt::format("rd{}_data_o[i*32 +: 32]", r), fmt::format("rd{}_obuf_v[i]", r)); }},
+               {"2'd1", [&](vlog::Block& y) { y.assign(fmt::format("rd{}_data_o[i*32 +: 32]", r), fmt::format("rd{}_ibuf_v[i]", r)); }},
+               {"2'd2", [&](vlog::Block& y) { y.assign(fmt::format("rd{}_data_o[i*32 +: 32]", r), fmt::format("rd{}_vmem1_v[i]", r)); }}},
+              [&](vlog::Block& y) { y.assign(fmt::format("rd{}_data_o[i*32 +: 32]", r), fmt::format("rd{}_vmem2_v[i]", r)); });
+  });
   return m.emit();
 }
 
@@ -751,7 +767,8 @@ std::string emit_dae(const std::string& name, const TandemParams& p, const Width
   b.assign("mem_wdata_o", "st_data_q");
   b.assign("rd_ns_o", "{1'b1, run_cfg_q[0]}").assign("rd_addr_o", "cur_row");
   b.assign("we_o", "pend_q && !run_st_q").assign("wns_o", "{1'b1, run_cfg_q[0]}").assign("waddr_o", "pend_row_q");
-  b.assign("wdata_o", fmt::format("{{{}{{load_val}}}}", w.L));
+  broadcast(b, "load_row", "load_val", w.L);
+  b.assign("wdata_o", "load_row");
   b.assign("wmask_o", fmt::format("{} << pend_lane_q", one(w.L)));
   b.logic("unused_bits", 1);
   b.assign("unused_bits", fmt::format("^{{{}, {}, base_carry0}}", "cfg_word_i[31:28], cfg_word_i[22], cfg_word_i[20:19]",
@@ -867,7 +884,8 @@ std::string emit_permute(const std::string& name, const Widths& w, const nlohman
   b.assign("active_o", "active_q").assign("done_o", "active_q && !issuing_q");
   b.assign("rd_ns_o", "src_ns_q").assign("rd_addr_o", "src_row");
   b.assign("we_o", "pend_q").assign("wns_o", "dst_ns_q").assign("waddr_o", "pend_row_q");
-  b.assign("wdata_o", fmt::format("{{{}{{pend_data_q}}}}", w.L));
+  broadcast(b, "data_row", "pend_data_q", w.L);
+  b.assign("wdata_o", "data_row");
   b.assign("wmask_o", fmt::format("{} << pend_lane_q", one(w.L)));
   b.logic("unused_bits", 1);
   std::string unused = fmt::format("cfg_word_i[31:24], cfg_word_i[23:{}], cfg_word_i[20:19], start_word_i[31:24], "
@@ -1049,6 +1067,8 @@ std::string emit_top(const Names& n, const TandemParams& p, const Widths& w, con
   b.logic("r_valid_q", 1).logic("r_word_q", 32).logic("r_pc_q", w.PW).logic("r_addr_q", 3 * AW);
   b.logic("r_imm1_q", 32).logic("r_imm2_q", 32);
   b.logic("rd0_data", LW).logic("rd1_data", LW).logic("rd2_data", LW);
+  broadcast(b, "imm1_row", "r_imm1_q", L);
+  broadcast(b, "imm2_row", "r_imm2_q", L);
 
   b.blank();
   b.comment("E: every lane's ALU in one cycle.");
@@ -1057,6 +1077,7 @@ std::string emit_top(const Names& n, const TandemParams& p, const Widths& w, con
   b.logic("e_frac_dst_q", kFracBits).logic("e_frac_src1_q", kFracBits).logic("e_frac_src2_q", kFracBits);
   b.logic("a_frac_q", 3 * kFracBits).logic("r_frac_q", 3 * kFracBits);
   b.logic("alu_res", LW).vector("alu_we", L).logic("e_compute", 1);
+  b.logic("alu_res_v", 32, L).logic("alu_we_v", 1, L);
   {
     auto& lane = b.generate_for("g_lane", "l", L);
     lane.instance(n.alu, "u_alu")
@@ -1064,8 +1085,11 @@ std::string emit_top(const Names& n, const TandemParams& p, const Widths& w, con
         .connect("func_i", field("e_word_q", isa::kFuncField))
         .connect("src1_i", "e_src1_q[l*32 +: 32]").connect("src2_i", "e_src2_q[l*32 +: 32]").connect("dst_i", "e_dst_q[l*32 +: 32]")
         .connect("frac_dst_i", "e_frac_dst_q").connect("frac_src1_i", "e_frac_src1_q").connect("frac_src2_i", "e_frac_src2_q")
-        .connect("result_o", "alu_res[l*32 +: 32]").connect("we_o", "alu_we[l]");
+        .connect("result_o", "alu_res_v[l]").connect("we_o", "alu_we_v[l]");
   }
+  b.always_comb().for_("i", L, [](vlog::Block& x) {
+    x.assign("alu_res[i*32 +: 32]", "alu_res_v[i]").assign("alu_we[i]", "alu_we_v[i]");
+  });
   b.comment("Compute instructions write back (nop does not).");
   b.assign("e_compute", fmt::format("({} && !{}) || {} || {} || {}", dec.is_op("e_word_q", Opcode::kAlu), dec.is("e_word_q", "nop"),
                                     dec.is_op("e_word_q", Opcode::kCalculus), dec.is_op("e_word_q", Opcode::kComparison),
@@ -1109,14 +1133,14 @@ std::string emit_top(const Names& n, const TandemParams& p, const Widths& w, con
     ff.body.comment("R -> E: operand data registered at the end of R");
     ff.body.assign("e_valid_q", "r_valid_q").assign("e_word_q", "r_word_q").assign("e_pc_q", "r_pc_q");
     ff.body.assign("e_addr_q", slice("r_addr_q", 0, AW));
-    ff.body.assign("e_src1_q", fmt::format("{} ? {{{}{{r_imm1_q}}}} : rd0_data", is_imm("r_word_q", 1), L));
-    ff.body.assign("e_src2_q", fmt::format("{} ? {{{}{{r_imm2_q}}}} : rd1_data", is_imm("r_word_q", 2), L));
+    ff.body.assign("e_src1_q", fmt::format("{} ? imm1_row : rd0_data", is_imm("r_word_q", 1)));
+    ff.body.assign("e_src2_q", fmt::format("{} ? imm2_row : rd1_data", is_imm("r_word_q", 2)));
     ff.body.assign("e_dst_q", "rd2_data");
     ff.body.assign("e_frac_dst_q", slice("r_frac_q", 0, kFracBits)).assign("e_frac_src1_q", slice("r_frac_q", kFracBits, kFracBits));
     ff.body.assign("e_frac_src2_q", slice("r_frac_q", 2 * kFracBits, kFracBits));
     ff.body.comment("E -> W");
     ff.body.assign("w_valid_q", "e_valid_q").assign("w_word_q", "e_word_q").assign("w_pc_q", "e_pc_q").assign("w_addr_q", "e_addr_q");
-    ff.body.assign("w_data_q", "alu_res").assign("w_mask_q", fmt::format("alu_we & {{{}{{e_compute}}}}", L));
+    ff.body.assign("w_data_q", "alu_res").assign("w_mask_q", fmt::format("e_compute ? alu_we : {}", L > 64 ? "'0" : lit(L, 0)));
     ff.body.assign("w_compute_q", "e_compute");
   }
 
@@ -1173,7 +1197,7 @@ std::string emit_top(const Names& n, const TandemParams& p, const Widths& w, con
                 },
                 [&](vlog::Block& z) {
                   z.assign("buf_we", "host_we_i && !running_q").assign("buf_wns", "host_ns_i").assign("buf_waddr", "host_addr_i");
-                  z.assign("buf_wdata", "host_wdata_i").assign("buf_wmask", fmt::format("{{{}{{1'b1}}}}", L));
+                  z.assign("buf_wdata", "host_wdata_i").assign("buf_wmask", "'1");
                 });
           });
     });

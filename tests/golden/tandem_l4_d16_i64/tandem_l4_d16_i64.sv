@@ -386,6 +386,18 @@ module tandem_l4_d16_i64 (
   logic [127:0] rd0_data;
   logic [127:0] rd1_data;
   logic [127:0] rd2_data;
+  logic [127:0] imm1_row;
+  always_comb begin
+    for (int unsigned i = 0; i < 4; i++) begin
+      imm1_row[i*32 +: 32] = r_imm1_q;
+    end
+  end
+  logic [127:0] imm2_row;
+  always_comb begin
+    for (int unsigned i = 0; i < 4; i++) begin
+      imm2_row[i*32 +: 32] = r_imm2_q;
+    end
+  end
 
   // E: every lane's ALU in one cycle.
   logic e_valid_q;
@@ -403,6 +415,8 @@ module tandem_l4_d16_i64 (
   logic [127:0] alu_res;
   logic [3:0] alu_we;
   logic e_compute;
+  logic [31:0] alu_res_v [4];
+  logic alu_we_v [4];
   for (genvar l = 0; l < 4; l++) begin : g_lane
     tandem_l4_d16_i64_alu u_alu (
       .opcode_i    (e_word_q[31:28]),
@@ -413,9 +427,15 @@ module tandem_l4_d16_i64 (
       .frac_dst_i  (e_frac_dst_q),
       .frac_src1_i (e_frac_src1_q),
       .frac_src2_i (e_frac_src2_q),
-      .result_o    (alu_res[l*32 +: 32]),
-      .we_o        (alu_we[l])
+      .result_o    (alu_res_v[l]),
+      .we_o        (alu_we_v[l])
     );
+  end
+  always_comb begin
+    for (int unsigned i = 0; i < 4; i++) begin
+      alu_res[i*32 +: 32] = alu_res_v[i];
+      alu_we[i] = alu_we_v[i];
+    end
   end
   // Compute instructions write back (nop does not).
   assign e_compute = (e_word_q[31:28] == 4'(OpAlu) && !(e_word_q[31:28] == 4'(OpAlu) && e_word_q[27:24] == 4'(FnNop))) || e_word_q[31:28] == 4'(OpCalculus) || e_word_q[31:28] == 4'(OpComparison) || e_word_q[31:28] == 4'(OpDatatypeCast);
@@ -510,8 +530,8 @@ module tandem_l4_d16_i64 (
       e_word_q <= r_word_q;
       e_pc_q <= r_pc_q;
       e_addr_q <= r_addr_q[3:0];
-      e_src1_q <= (r_word_q[15:13] == 3'(NsImm)) ? {4{r_imm1_q}} : rd0_data;
-      e_src2_q <= (r_word_q[7:5] == 3'(NsImm)) ? {4{r_imm2_q}} : rd1_data;
+      e_src1_q <= (r_word_q[15:13] == 3'(NsImm)) ? imm1_row : rd0_data;
+      e_src2_q <= (r_word_q[7:5] == 3'(NsImm)) ? imm2_row : rd1_data;
       e_dst_q <= rd2_data;
       e_frac_dst_q <= r_frac_q[8:0];
       e_frac_src1_q <= r_frac_q[17:9];
@@ -522,7 +542,7 @@ module tandem_l4_d16_i64 (
       w_pc_q <= e_pc_q;
       w_addr_q <= e_addr_q;
       w_data_q <= alu_res;
-      w_mask_q <= alu_we & {4{e_compute}};
+      w_mask_q <= e_compute ? alu_we : 4'd0;
       w_compute_q <= e_compute;
     end
   end
@@ -625,7 +645,7 @@ module tandem_l4_d16_i64 (
           buf_wns = host_ns_i;
           buf_waddr = host_addr_i;
           buf_wdata = host_wdata_i;
-          buf_wmask = {4{1'b1}};
+          buf_wmask = '1;
         end
       end
     end

@@ -25,22 +25,23 @@ module tandem_l4_d16_i64_buffers (
   output logic [127:0] rd3_data_o
 );
 
-  logic [127:0] rd0_obuf;
-  logic [127:0] rd1_obuf;
-  logic [127:0] rd2_obuf;
-  logic [127:0] rd3_obuf;
-  logic [127:0] rd0_ibuf;
-  logic [127:0] rd1_ibuf;
-  logic [127:0] rd2_ibuf;
-  logic [127:0] rd3_ibuf;
-  logic [127:0] rd0_vmem1;
-  logic [127:0] rd1_vmem1;
-  logic [127:0] rd2_vmem1;
-  logic [127:0] rd3_vmem1;
-  logic [127:0] rd0_vmem2;
-  logic [127:0] rd1_vmem2;
-  logic [127:0] rd2_vmem2;
-  logic [127:0] rd3_vmem2;
+  // rdR_<buffer>_v[l]: lane l of read port R's row in each buffer.
+  logic [31:0] rd0_obuf_v [4];
+  logic [31:0] rd1_obuf_v [4];
+  logic [31:0] rd2_obuf_v [4];
+  logic [31:0] rd3_obuf_v [4];
+  logic [31:0] rd0_ibuf_v [4];
+  logic [31:0] rd1_ibuf_v [4];
+  logic [31:0] rd2_ibuf_v [4];
+  logic [31:0] rd3_ibuf_v [4];
+  logic [31:0] rd0_vmem1_v [4];
+  logic [31:0] rd1_vmem1_v [4];
+  logic [31:0] rd2_vmem1_v [4];
+  logic [31:0] rd3_vmem1_v [4];
+  logic [31:0] rd0_vmem2_v [4];
+  logic [31:0] rd1_vmem2_v [4];
+  logic [31:0] rd2_vmem2_v [4];
+  logic [31:0] rd3_vmem2_v [4];
   // Bank l of each buffer reads 0 until written (all buffers are 0 after reset).
   for (genvar l = 0; l < 4; l++) begin : g_lane
     logic [31:0] obuf_mem [16];
@@ -59,10 +60,10 @@ module tandem_l4_d16_i64_buffers (
         obuf_mem[waddr_i] <= wdata_i[l*32 +: 32];
       end
     end
-    assign rd0_obuf[l*32 +: 32] = ((obuf_written0[rd0_addr_i]) ? obuf_mem[rd0_addr_i] : 32'd0);
-    assign rd1_obuf[l*32 +: 32] = ((obuf_written0[rd1_addr_i]) ? obuf_mem[rd1_addr_i] : 32'd0);
-    assign rd2_obuf[l*32 +: 32] = ((obuf_written0[rd2_addr_i]) ? obuf_mem[rd2_addr_i] : 32'd0);
-    assign rd3_obuf[l*32 +: 32] = ((obuf_written0[rd3_addr_i]) ? obuf_mem[rd3_addr_i] : 32'd0);
+    assign rd0_obuf_v[l] = ((obuf_written0[rd0_addr_i]) ? obuf_mem[rd0_addr_i] : 32'd0);
+    assign rd1_obuf_v[l] = ((obuf_written0[rd1_addr_i]) ? obuf_mem[rd1_addr_i] : 32'd0);
+    assign rd2_obuf_v[l] = ((obuf_written0[rd2_addr_i]) ? obuf_mem[rd2_addr_i] : 32'd0);
+    assign rd3_obuf_v[l] = ((obuf_written0[rd3_addr_i]) ? obuf_mem[rd3_addr_i] : 32'd0);
     logic [31:0] ibuf_mem [16];
     logic [15:0] ibuf_written0;
     always_ff @(posedge clk_i or negedge rst_ni) begin
@@ -79,10 +80,10 @@ module tandem_l4_d16_i64_buffers (
         ibuf_mem[waddr_i] <= wdata_i[l*32 +: 32];
       end
     end
-    assign rd0_ibuf[l*32 +: 32] = ((ibuf_written0[rd0_addr_i]) ? ibuf_mem[rd0_addr_i] : 32'd0);
-    assign rd1_ibuf[l*32 +: 32] = ((ibuf_written0[rd1_addr_i]) ? ibuf_mem[rd1_addr_i] : 32'd0);
-    assign rd2_ibuf[l*32 +: 32] = ((ibuf_written0[rd2_addr_i]) ? ibuf_mem[rd2_addr_i] : 32'd0);
-    assign rd3_ibuf[l*32 +: 32] = ((ibuf_written0[rd3_addr_i]) ? ibuf_mem[rd3_addr_i] : 32'd0);
+    assign rd0_ibuf_v[l] = ((ibuf_written0[rd0_addr_i]) ? ibuf_mem[rd0_addr_i] : 32'd0);
+    assign rd1_ibuf_v[l] = ((ibuf_written0[rd1_addr_i]) ? ibuf_mem[rd1_addr_i] : 32'd0);
+    assign rd2_ibuf_v[l] = ((ibuf_written0[rd2_addr_i]) ? ibuf_mem[rd2_addr_i] : 32'd0);
+    assign rd3_ibuf_v[l] = ((ibuf_written0[rd3_addr_i]) ? ibuf_mem[rd3_addr_i] : 32'd0);
     logic [31:0] vmem1_mem [16];
     logic [15:0] vmem1_written0;
     always_ff @(posedge clk_i or negedge rst_ni) begin
@@ -99,10 +100,10 @@ module tandem_l4_d16_i64_buffers (
         vmem1_mem[waddr_i] <= wdata_i[l*32 +: 32];
       end
     end
-    assign rd0_vmem1[l*32 +: 32] = ((vmem1_written0[rd0_addr_i]) ? vmem1_mem[rd0_addr_i] : 32'd0);
-    assign rd1_vmem1[l*32 +: 32] = ((vmem1_written0[rd1_addr_i]) ? vmem1_mem[rd1_addr_i] : 32'd0);
-    assign rd2_vmem1[l*32 +: 32] = ((vmem1_written0[rd2_addr_i]) ? vmem1_mem[rd2_addr_i] : 32'd0);
-    assign rd3_vmem1[l*32 +: 32] = ((vmem1_written0[rd3_addr_i]) ? vmem1_mem[rd3_addr_i] : 32'd0);
+    assign rd0_vmem1_v[l] = ((vmem1_written0[rd0_addr_i]) ? vmem1_mem[rd0_addr_i] : 32'd0);
+    assign rd1_vmem1_v[l] = ((vmem1_written0[rd1_addr_i]) ? vmem1_mem[rd1_addr_i] : 32'd0);
+    assign rd2_vmem1_v[l] = ((vmem1_written0[rd2_addr_i]) ? vmem1_mem[rd2_addr_i] : 32'd0);
+    assign rd3_vmem1_v[l] = ((vmem1_written0[rd3_addr_i]) ? vmem1_mem[rd3_addr_i] : 32'd0);
     logic [31:0] vmem2_mem [16];
     logic [15:0] vmem2_written0;
     always_ff @(posedge clk_i or negedge rst_ni) begin
@@ -119,14 +120,71 @@ module tandem_l4_d16_i64_buffers (
         vmem2_mem[waddr_i] <= wdata_i[l*32 +: 32];
       end
     end
-    assign rd0_vmem2[l*32 +: 32] = ((vmem2_written0[rd0_addr_i]) ? vmem2_mem[rd0_addr_i] : 32'd0);
-    assign rd1_vmem2[l*32 +: 32] = ((vmem2_written0[rd1_addr_i]) ? vmem2_mem[rd1_addr_i] : 32'd0);
-    assign rd2_vmem2[l*32 +: 32] = ((vmem2_written0[rd2_addr_i]) ? vmem2_mem[rd2_addr_i] : 32'd0);
-    assign rd3_vmem2[l*32 +: 32] = ((vmem2_written0[rd3_addr_i]) ? vmem2_mem[rd3_addr_i] : 32'd0);
+    assign rd0_vmem2_v[l] = ((vmem2_written0[rd0_addr_i]) ? vmem2_mem[rd0_addr_i] : 32'd0);
+    assign rd1_vmem2_v[l] = ((vmem2_written0[rd1_addr_i]) ? vmem2_mem[rd1_addr_i] : 32'd0);
+    assign rd2_vmem2_v[l] = ((vmem2_written0[rd2_addr_i]) ? vmem2_mem[rd2_addr_i] : 32'd0);
+    assign rd3_vmem2_v[l] = ((vmem2_written0[rd3_addr_i]) ? vmem2_mem[rd3_addr_i] : 32'd0);
   end
-  assign rd0_data_o = (rd0_ns_i == 2'd0) ? rd0_obuf : ((rd0_ns_i == 2'd1) ? rd0_ibuf : ((rd0_ns_i == 2'd2) ? rd0_vmem1 : rd0_vmem2));
-  assign rd1_data_o = (rd1_ns_i == 2'd0) ? rd1_obuf : ((rd1_ns_i == 2'd1) ? rd1_ibuf : ((rd1_ns_i == 2'd2) ? rd1_vmem1 : rd1_vmem2));
-  assign rd2_data_o = (rd2_ns_i == 2'd0) ? rd2_obuf : ((rd2_ns_i == 2'd1) ? rd2_ibuf : ((rd2_ns_i == 2'd2) ? rd2_vmem1 : rd2_vmem2));
-  assign rd3_data_o = (rd3_ns_i == 2'd0) ? rd3_obuf : ((rd3_ns_i == 2'd1) ? rd3_ibuf : ((rd3_ns_i == 2'd2) ? rd3_vmem1 : rd3_vmem2));
+  // Each port's row from the buffer its namespace selects.
+  always_comb begin
+    for (int unsigned i = 0; i < 4; i++) begin
+      unique case (rd0_ns_i)
+        2'd0: begin
+          rd0_data_o[i*32 +: 32] = rd0_obuf_v[i];
+        end
+        2'd1: begin
+          rd0_data_o[i*32 +: 32] = rd0_ibuf_v[i];
+        end
+        2'd2: begin
+          rd0_data_o[i*32 +: 32] = rd0_vmem1_v[i];
+        end
+        default: begin
+          rd0_data_o[i*32 +: 32] = rd0_vmem2_v[i];
+        end
+      endcase
+      unique case (rd1_ns_i)
+        2'd0: begin
+          rd1_data_o[i*32 +: 32] = rd1_obuf_v[i];
+        end
+        2'd1: begin
+          rd1_data_o[i*32 +: 32] = rd1_ibuf_v[i];
+        end
+        2'd2: begin
+          rd1_data_o[i*32 +: 32] = rd1_vmem1_v[i];
+        end
+        default: begin
+          rd1_data_o[i*32 +: 32] = rd1_vmem2_v[i];
+        end
+      endcase
+      unique case (rd2_ns_i)
+        2'd0: begin
+          rd2_data_o[i*32 +: 32] = rd2_obuf_v[i];
+        end
+        2'd1: begin
+          rd2_data_o[i*32 +: 32] = rd2_ibuf_v[i];
+        end
+        2'd2: begin
+          rd2_data_o[i*32 +: 32] = rd2_vmem1_v[i];
+        end
+        default: begin
+          rd2_data_o[i*32 +: 32] = rd2_vmem2_v[i];
+        end
+      endcase
+      unique case (rd3_ns_i)
+        2'd0: begin
+          rd3_data_o[i*32 +: 32] = rd3_obuf_v[i];
+        end
+        2'd1: begin
+          rd3_data_o[i*32 +: 32] = rd3_ibuf_v[i];
+        end
+        2'd2: begin
+          rd3_data_o[i*32 +: 32] = rd3_vmem1_v[i];
+        end
+        default: begin
+          rd3_data_o[i*32 +: 32] = rd3_vmem2_v[i];
+        end
+      endcase
+    end
+  end
 
 endmodule

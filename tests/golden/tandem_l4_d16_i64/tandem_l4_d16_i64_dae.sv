@@ -316,7 +316,13 @@ module tandem_l4_d16_i64_dae (
   assign we_o = pend_q && !run_st_q;
   assign wns_o = {1'b1, run_cfg_q[0]};
   assign waddr_o = pend_row_q;
-  assign wdata_o = {4{load_val}};
+  logic [127:0] load_row;
+  always_comb begin
+    for (int unsigned i = 0; i < 4; i++) begin
+      load_row[i*32 +: 32] = load_val;
+    end
+  end
+  assign wdata_o = load_row;
   assign wmask_o = {{3{1'b0}}, 1'b1} << pend_lane_q;
   logic unused_bits;
   assign unused_bits = ^{cfg_word_i[31:28], cfg_word_i[22], cfg_word_i[20:19], start_word_i[31:28], start_word_i[23:22], base_carry0};

@@ -229,7 +229,13 @@ module tandem_l4_d16_i64_permute (
   assign we_o = pend_q;
   assign wns_o = dst_ns_q;
   assign waddr_o = pend_row_q;
-  assign wdata_o = {4{pend_data_q}};
+  logic [127:0] data_row;
+  always_comb begin
+    for (int unsigned i = 0; i < 4; i++) begin
+      data_row[i*32 +: 32] = pend_data_q;
+    end
+  end
+  assign wdata_o = data_row;
   assign wmask_o = {{3{1'b0}}, 1'b1} << pend_lane_q;
   logic unused_bits;
   assign unused_bits = ^{cfg_word_i[31:24], cfg_word_i[23:22], cfg_word_i[20:19], start_word_i[31:24], start_word_i[23], start_word_i[20:16], start_word_i[15], start_word_i[12:0], dst_carry0, src_row_full[31:4], dst_row_full[31:4], src_lane_full[31:2], dst_lane_full[31:2]};
