@@ -5,6 +5,7 @@
 #include "cli/flow_noc.hpp"
 #include "cli/flow_tandem_ops.hpp"
 #include "cli/model_command.hpp"
+#include "cli/run_tasm.hpp"
 
 #include <fmt/format.h>
 
@@ -213,6 +214,7 @@ void register_commands(CLI::App& app) {
   register_tandem_ops_flow(*g_flow_cmd);
 
   register_model_command(app);
+  register_run_tasm_command(app);
 }
 
 }  // namespace accelgen

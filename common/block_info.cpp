@@ -12,6 +12,7 @@
 #include "common/leopard_params.hpp"
 #include "common/noc_params.hpp"
 #include "common/systolic_params.hpp"
+#include "common/tandem_params.hpp"
 
 namespace accelgen {
 
@@ -26,6 +27,7 @@ const std::vector<BlockInfo>& all_blocks() {
       leopard_vpu_block_info(),
       leopard_tile_block_info(),
       noc_block_info(),
+      tandem_block_info(),
   };
   return blocks;
 }

@@ -17,6 +17,8 @@
 #include "common/noc_params.hpp"
 #include "generator/noc/noc_gen.hpp"
 #include "generator/systolic/systolic_gen.hpp"
+#include "common/tandem_params.hpp"
+#include "generator/tandem/tandem_gen.hpp"
 
 namespace accelgen {
 
@@ -30,6 +32,7 @@ GeneratedDesign generate_design(const BlockInfo& block, const ParamSet& params) 
   if (block.name == "leopard_vpu") return generate_leopard_vpu(LeopardVpuParams::from(params), hw);
   if (block.name == "leopard_tile") return generate_leopard_tile(LeopardTileParams::from(params), hw);
   if (block.name == "noc") return generate_noc(NocParams::from(params), hw);
+  if (block.name == "tandem") return generate_tandem(TandemParams::from(params), hw);
   throw UserError(fmt::format("block '{}' has no generator yet", block.name));
 }
 

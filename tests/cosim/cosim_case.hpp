@@ -58,10 +58,15 @@ inline std::function<void(GeneratedDesign&)> mutation(std::string from, std::str
   };
 }
 
+// The first mismatches of a run, one per line, for a failure message.
+inline std::string report_of(const VerifyResult& r) {
+  std::string s;
+  for (const auto& m : r.first_mismatches) s += "\n  " + m;
+  return s;
+}
+
 inline void expect_exact(const VerifyResult& r, uint64_t seed) {
-  std::string report;
-  for (const auto& m : r.first_mismatches) report += "\n  " + m;
-  EXPECT_EQ(r.mismatches, 0) << "seed " << seed << report;
+  EXPECT_EQ(r.mismatches, 0) << "seed " << seed << report_of(r);
   EXPECT_EQ(r.rtl_cycles, r.golden_cycles) << "seed " << seed;
   EXPECT_GT(r.outputs_checked, 0);
 }

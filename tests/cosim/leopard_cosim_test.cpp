@@ -26,12 +26,6 @@ VerifyResult run_case(const std::vector<std::string>& sets, uint64_t seed, int64
   return run_block("leopard_qk", sets, seed, q_vectors, trace, mutate);
 }
 
-std::string report_of(const VerifyResult& r) {
-  std::string s;
-  for (const auto& m : r.first_mismatches) s += "\n  " + m;
-  return s;
-}
-
 class LeopardQkCosim : public ::testing::TestWithParam<Case> {};
 
 TEST_P(LeopardQkCosim, MatchesGoldenEveryCycle) {

@@ -107,5 +107,10 @@ INSTANTIATE_TEST_SUITE_P(
                       GoldenCase{"noc_mesh_3x2_f4d1_yx", "noc", {"rows=3", "cols=2", "flit_bits=4", "buffer_depth=1", "routing=yx"}}),
     [](const auto& info) { return info.param.name; });
 
+INSTANTIATE_TEST_SUITE_P(
+    Tandem, GoldenText,
+    ::testing::Values(GoldenCase{"tandem_l4_d16_i64", "tandem", {"lanes=4", "interim_depth=16", "imem_depth=64"}}),
+    [](const auto& info) { return info.param.name; });
+
 }  // namespace
 }  // namespace accelgen

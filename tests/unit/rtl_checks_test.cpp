@@ -180,6 +180,35 @@ INSTANTIATE_TEST_SUITE_P(Systolic, EmittedRtl, ::testing::ValuesIn(systolic_scan
 INSTANTIATE_TEST_SUITE_P(Cvu, EmittedRtl, ::testing::ValuesIn(cvu_scan()),
                          [](const auto& info) { return info.param.name; });
 
+// tandem: small configurations are linted and read by Yosys (odd lane counts take the divider
+// path of the permute engine; depth 17 and 9 are not powers of two); the large ones, where a
+// Yosys read costs minutes, are linted only.
+std::vector<Config> tandem_scan(bool large) {
+  const std::vector<std::tuple<int, int, int>> small = {{1, 8, 16}, {4, 16, 64}, {3, 9, 17}, {8, 8, 16}};
+  const std::vector<std::tuple<int, int, int>> big = {
+      {8, 512, 1024}, {32, 512, 1024}, {128, 4096, 65536}, {128, 8, 16}, {1, 4096, 65536}, {5, 100, 10000}};
+  std::vector<Config> out;
+  for (auto [l, d, i] : large ? big : small)
+    out.push_back({fmt::format("tandem_l{}_d{}_i{}", l, d, i),
+                   {fmt::format("lanes={}", l), fmt::format("interim_depth={}", d), fmt::format("imem_depth={}", i)},
+                   "tandem"});
+  return out;
+}
+
+INSTANTIATE_TEST_SUITE_P(Tandem, EmittedRtl, ::testing::ValuesIn(tandem_scan(false)),
+                         [](const auto& info) { return info.param.name; });
+
+class EmittedRtlLintOnly : public EmittedRtl {};
+
+TEST_P(EmittedRtlLintOnly, LintCleanWithWall) {
+  LintResult r = lint_design(emit());
+  EXPECT_TRUE(r.clean) << r.log;
+  EXPECT_EQ(r.warnings, 0);
+}
+
+INSTANTIATE_TEST_SUITE_P(TandemLarge, EmittedRtlLintOnly, ::testing::ValuesIn(tandem_scan(true)),
+                         [](const auto& info) { return info.param.name; });
+
 TEST(RtlTemplates, DelayLineLintCleanForSeveralSizes) {
   const fs::path tpl = fs::path(ACCELGEN_SOURCE_DIR_FOR_TESTS) / "rtl_templates" / "accelgen_delay_line.sv";
   for (const char* g : {"-GDepth=1", "-GDepth=2", "-GDepth=7"}) {
