@@ -509,7 +509,7 @@ std::string emit_code_repeater(const std::string& name, const TandemParams& p, c
   for (int l = 0; l < kLevels; ++l)
     zero += fmt::format("{}(depth_q > 4'd{} && {} == 16'd0)", l ? " || " : "", l, slice("count_q", 16 * l, 16));
   b.assign("zero_count", zero);
-  b.comment("Odometer over the configured levels 0 .. depth-1, innermost (depth-1) fastest.");
+  b.comment("Odometer over the configured levels 0 .. depth-1, innermost (depth-1) fastest (isa/README.md item 7).");
   odometer(
       b, "odo", [](int l) { return slice("idx_q", 16 * l, 16); }, [](int l) { return slice("count_q", 16 * l, 16); },
       [](int l) { return fmt::format("(run_depth_q > 4'd{})", l); });
@@ -635,7 +635,7 @@ std::string emit_dae(const std::string& name, const TandemParams& p, const Width
     if (mn != "ld.start") fns.push_back(mn);
   const Decode dec(b, {}, fns);
   const int C = 4 * kLevels;  // (config, loop) slots
-  b.comment("Configuration c = {st, buf}: 0 (ld, vmem1), 1 (ld, vmem2), 2 (st, vmem1), 3 (st, vmem2).");
+  b.comment("isa/README.md item 11. Configuration c = {st, buf}: 0 (ld, vmem1), 1 (ld, vmem2), 2 (st, vmem1), 3 (st, vmem2).");
   b.logic("base_addr_q", 32, 4).logic("tile_addr_q", 32, 4);
   b.comment("Loop slot {c, level}: counts reset to 1, strides and base-loop indices to 0.");
   b.logic("bcnt_q", 16, C).logic("bstr_q", 32, C).logic("tcnt_q", 16, C).logic("tstr_q", 32, C).logic("bidx_q", 16, C);
@@ -760,7 +760,8 @@ std::string emit_dae(const std::string& name, const TandemParams& p, const Width
         });
       });
   b.assign("active_o", "active_q").assign("done_o", "active_q && !issuing_q");
-  b.comment("A load's request is element k's address in cycle s+k; a store writes DRAM one cycle after its read.");
+  b.comment("Timing (golden_model/README.md, tandem): a load requests element k in cycle s+k and writes the buffer");
+  b.comment("at the end of s+k+1; a store reads the buffer at the end of s+k and writes DRAM in cycle s+k+1.");
   b.assign("mem_valid_o", "run_st_q ? pend_q : (active_q && issuing_q)");
   b.assign("mem_we_o", "run_st_q && pend_q");
   b.assign("mem_addr_o", "run_st_q ? st_addr_q : dram_addr");
@@ -799,7 +800,8 @@ std::string emit_permute(const std::string& name, const Widths& w, const nlohman
   const std::string cw = "cfg_word_i", sw = "start_word_i";
   const isa::BitField side = operand("perm.set_iter", "side").field, dim = operand("perm.set_iter", "dim").field,
                       val = operand("perm.set_iter", "count").field;
-  b.comment("Walk s (0 src = read, 1 dst = write): base, and per dimension {s, d} count (reset 1) and stride.");
+  b.comment("isa/README.md item 12. Walk s (0 src = read, 1 dst = write): base, and per dimension {s, d} count");
+  b.comment("(reset 1) and stride.");
   b.logic("base_q", 16, 2).logic("cnt_q", 16, 2 * kLevels).logic("str_q", 16, 2 * kLevels);
   b.logic("cfg_side", 1).logic("cfg_slot", 4);
   b.assign("cfg_side", slice(cw, side.lsb, 1)).assign("cfg_slot", fmt::format("{{cfg_side, {}}}", slice(cw, dim.lsb, 3)));
@@ -1051,7 +1053,8 @@ std::string emit_top(const Names& n, const TandemParams& p, const Widths& w, con
   }
 
   b.blank();
-  b.comment("A: strided address offset + sum_l i_l * stride_l per operand (mod 2^AW: every legal address fits).");
+  b.comment("A: strided address offset + sum_l i_l * stride_l per operand (isa/README.md item 8; mod 2^AW: every");
+  b.comment("legal address fits).");
   b.logic("a_valid_q", 1).logic("a_word_q", 32).logic("a_pc_q", w.PW).logic("a_off_q", 3 * AW).logic("a_str_q", 3 * kLevels * AW);
   b.logic("a_idx_q", kLevels * AW).logic("a_imm1_q", 32).logic("a_imm2_q", 32);
   b.logic("a_addr", 3 * AW);
@@ -1145,7 +1148,8 @@ std::string emit_top(const Names& n, const TandemParams& p, const Widths& w, con
   }
 
   b.blank();
-  b.comment("Engines: they run from the cycle after the start instruction's W; fetch resumes after them.");
+  b.comment("Engines: a start in F in cycle c runs its engine in cycles s = c + 6 .. s + E (from the cycle after its");
+  b.comment("W); the code repeater fetches again in s + E + 1 = c + E + 7.");
   b.logic("dae_active", 1).logic("dae_done", 1).logic("dae_rd_ns", 2).logic("dae_rd_addr", AW);
   b.logic("dae_we", 1).logic("dae_wns", 2).logic("dae_waddr", AW).logic("dae_wdata", LW).logic("dae_wmask", L);
   b.logic("perm_active", 1).logic("perm_done", 1).logic("perm_rd_ns", 2).logic("perm_rd_addr", AW);
@@ -1220,7 +1224,8 @@ std::string emit_top(const Names& n, const TandemParams& p, const Widths& w, con
   b.assign("sync_valid_o", "w_valid_q && " + dec.is_op("w_word_q", Opcode::kSync));
   b.assign("sync_func_o", field("w_word_q", isa::kFuncField));
   b.assign("sync_group_o", field("w_word_q", operand("sync.gemm.start.exec", "group").field));
-  b.comment("Done: nothing left to fetch, no engine running, no instruction in D..W.");
+  b.comment("Done: nothing left to fetch, no engine running, no instruction in D..W (golden_model/README.md,");
+  b.comment("tandem timing: done = max(the F cycle after the last slot, L + 6)).");
   b.assign("done", "running_q && fetch_idle && !dae_active && !perm_active && !d_valid_q && !a_valid_q && !r_valid_q && !e_valid_q && !w_valid_q");
   b.assign("done_o", "done").assign("busy_o", "running_q && !done");
   b.logic("unused_bits", 1);

@@ -194,6 +194,24 @@ TEST_F(TandemSmoke, SkippedNestStillOccupiesItsSlots) {
   EXPECT_EQ(read_row(kObuf, 1), (Row{0, 0, 0, 0}));
 }
 
+TEST_F(TandemSmoke, NestWithNoLevelRunsItsBodyOnce) {
+  write_row(kVmem1, 0, {1, 2, 3, 4});
+  Result r = run(
+      "iter.base_zext obuf[1], 1\n"
+      "loop.set_iter 0, 2\n"
+      "loop.set_num_inst 1\n"
+      "add obuf[0], vmem1[0], vmem1[0]\n"
+      "loop.set_num_inst 1\n"
+      "add obuf[1], vmem1[0], vmem1[0]\n");
+  // Slots: 0..2 in F in cycles 1..3, the body twice (4, 5), set_num_inst (6), its body once (7).
+  ASSERT_EQ(r.commits.size(), 3u);
+  EXPECT_EQ(r.commits[0].cycle, 9);
+  EXPECT_EQ(r.commits[1].cycle, 10);
+  EXPECT_EQ(r.commits[2].cycle, 12);
+  EXPECT_EQ(r.commits[2].addr, 1u);
+  EXPECT_EQ(r.done_cycle, 13);
+}
+
 TEST_F(TandemSmoke, FixedPointMulDivAndCasts) {
   write_row(kVmem1, 0, {3 << 16, -7, kMin, 0x12345});
   write_row(kVmem2, 0, {1 << 15, 2, -1, 0});

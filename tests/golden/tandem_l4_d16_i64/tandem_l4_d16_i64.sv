@@ -338,7 +338,8 @@ module tandem_l4_d16_i64 (
     end
   end
 
-  // A: strided address offset + sum_l i_l * stride_l per operand (mod 2^AW: every legal address fits).
+  // A: strided address offset + sum_l i_l * stride_l per operand (isa/README.md item 8; mod 2^AW: every
+  // legal address fits).
   logic a_valid_q;
   logic [31:0] a_word_q;
   logic [5:0] a_pc_q;
@@ -547,7 +548,8 @@ module tandem_l4_d16_i64 (
     end
   end
 
-  // Engines: they run from the cycle after the start instruction's W; fetch resumes after them.
+  // Engines: a start in F in cycle c runs its engine in cycles s = c + 6 .. s + E (from the cycle after its
+  // W); the code repeater fetches again in s + E + 1 = c + E + 7.
   logic dae_active;
   logic dae_done;
   logic [1:0] dae_rd_ns;
@@ -682,7 +684,8 @@ module tandem_l4_d16_i64 (
   assign sync_valid_o = w_valid_q && w_word_q[31:28] == 4'(OpSync);
   assign sync_func_o = w_word_q[27:24];
   assign sync_group_o = w_word_q[20:16];
-  // Done: nothing left to fetch, no engine running, no instruction in D..W.
+  // Done: nothing left to fetch, no engine running, no instruction in D..W (golden_model/README.md,
+  // tandem timing: done = max(the F cycle after the last slot, L + 6)).
   assign done = running_q && fetch_idle && !dae_active && !perm_active && !d_valid_q && !a_valid_q && !r_valid_q && !e_valid_q && !w_valid_q;
   assign done_o = done;
   assign busy_o = running_q && !done;

@@ -95,7 +95,7 @@ module tandem_l4_d16_i64_code_repeater (
   assign imm16 = word[15:0];
   assign body_last = ({1'b0, j_q} + 17'd1) >= {1'b0, n_q};
   assign zero_count = (depth_q > 4'd0 && count_q[15:0] == 16'd0) || (depth_q > 4'd1 && count_q[31:16] == 16'd0) || (depth_q > 4'd2 && count_q[47:32] == 16'd0) || (depth_q > 4'd3 && count_q[63:48] == 16'd0) || (depth_q > 4'd4 && count_q[79:64] == 16'd0) || (depth_q > 4'd5 && count_q[95:80] == 16'd0) || (depth_q > 4'd6 && count_q[111:96] == 16'd0) || (depth_q > 4'd7 && count_q[127:112] == 16'd0);
-  // Odometer over the configured levels 0 .. depth-1, innermost (depth-1) fastest.
+  // Odometer over the configured levels 0 .. depth-1, innermost (depth-1) fastest (isa/README.md item 7).
   logic [127:0] odo_next;
   logic [7:0] odo_last;
   logic odo_carry7;

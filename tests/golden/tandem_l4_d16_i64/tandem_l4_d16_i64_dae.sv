@@ -54,7 +54,7 @@ module tandem_l4_d16_i64_dae (
   localparam int unsigned FnStStart = 13;
   // isa: st.tile_addr = opcode TILE_LD_ST func 14
   localparam int unsigned FnStTileAddr = 14;
-  // Configuration c = {st, buf}: 0 (ld, vmem1), 1 (ld, vmem2), 2 (st, vmem1), 3 (st, vmem2).
+  // isa/README.md item 11. Configuration c = {st, buf}: 0 (ld, vmem1), 1 (ld, vmem2), 2 (st, vmem1), 3 (st, vmem2).
   logic [31:0] base_addr_q [4];
   logic [31:0] tile_addr_q [4];
   // Loop slot {c, level}: counts reset to 1, strides and base-loop indices to 0.
@@ -306,7 +306,8 @@ module tandem_l4_d16_i64_dae (
   end
   assign active_o = active_q;
   assign done_o = active_q && !issuing_q;
-  // A load's request is element k's address in cycle s+k; a store writes DRAM one cycle after its read.
+  // Timing (golden_model/README.md, tandem): a load requests element k in cycle s+k and writes the buffer
+  // at the end of s+k+1; a store reads the buffer at the end of s+k and writes DRAM in cycle s+k+1.
   assign mem_valid_o = run_st_q ? pend_q : (active_q && issuing_q);
   assign mem_we_o = run_st_q && pend_q;
   assign mem_addr_o = run_st_q ? st_addr_q : dram_addr;

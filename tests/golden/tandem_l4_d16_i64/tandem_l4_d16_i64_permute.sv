@@ -29,7 +29,8 @@ module tandem_l4_d16_i64_permute (
   localparam int unsigned FnPermSetIter = 1;
   // isa: perm.set_stride = opcode PERMUTATION func 2
   localparam int unsigned FnPermSetStride = 2;
-  // Walk s (0 src = read, 1 dst = write): base, and per dimension {s, d} count (reset 1) and stride.
+  // isa/README.md item 12. Walk s (0 src = read, 1 dst = write): base, and per dimension {s, d} count
+  // (reset 1) and stride.
   logic [15:0] base_q [2];
   logic [15:0] cnt_q [16];
   logic [15:0] str_q [16];
