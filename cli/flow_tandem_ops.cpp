@@ -14,7 +14,7 @@ namespace {
 struct TandemOpsCli {
   flows::TandemOpsOptions o;
   bool json = false;
-  std::string csv;
+  std::string csv, emit;
 };
 
 void run(const TandemOpsCli& c) {
@@ -56,6 +56,18 @@ void run(const TandemOpsCli& c) {
   fmt::print("  ratio: {:.2f}x whole program, {:.2f}x compute\n", double(a.alu_cycles) / a.iterator_cycles,
              double(a.alu_compute_cycles) / a.iterator_compute_cycles);
   if (!c.csv.empty()) fmt::print("\ncsv: {}\n", c.csv);
+  if (!c.emit.empty()) {
+    const auto programs = flows::emit_tandem_ops(c.o, c.emit);
+    int64_t imem = 1024, dram = 1 << 16;  // the defaults, grown to hold the largest program
+    for (const auto& p : programs) {
+      while (imem < p.words) imem *= 2;
+      while (dram < p.dram_words) dram *= 2;
+    }
+    fmt::print("\nprograms: {0}/<operator>.tasm and .dram for {1} operators; run one on golden and RTL with\n"
+               "  accelgen run-tasm {0}/{2}.tasm --dram {0}/{2}.dram --set lanes={3} --set interim_depth={4} "
+               "--set imem_depth={5} --set dram_words={6}\n",
+               c.emit, programs.size(), programs.front().op, c.o.lanes, c.o.depth, imem, dram);
+  }
   if (c.json) fmt::print("{}\n", flows::tandem_ops_json(c.o, r).dump());
 }
 
@@ -70,6 +82,8 @@ void register_tandem_ops_flow(CLI::App& flow) {
   cmd->add_option("--seed", c.o.seed, "seed of the operator inputs");
   cmd->add_flag("--json", c.json, "last line of stdout: one JSON object with every row and the ablation");
   cmd->add_option("--csv", c.csv, "also write the operator table as CSV")->type_name("FILE");
+  cmd->add_option("--emit", c.emit, "write every operator's program (.tasm) and DRAM image (.dram) into DIR")
+      ->type_name("DIR");
   cmd->callback([] { run(c); });
 }
 

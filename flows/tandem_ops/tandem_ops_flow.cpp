@@ -3,7 +3,11 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
 #include <random>
+
+#include "common/error.hpp"
 
 #include "compiler/tandem/catalog.hpp"
 #include "compiler/tandem/golden_run.hpp"
@@ -90,6 +94,25 @@ TandemOpsResult run_tandem_ops_flow(const TandemOpsOptions& o) {
   }
   result.ablation = RunAblation(t, o.seed);
   return result;
+}
+
+std::vector<EmittedProgram> emit_tandem_ops(const TandemOpsOptions& o, const std::string& dir) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) throw UserError(fmt::format("cannot create directory '{}'", dir));
+  std::vector<EmittedProgram> out;
+  for (const auto& c : ct::OperatorCatalog({o.lanes, o.depth}, ct::CatalogSize::kBench, o.seed)) {
+    const fs::path base = fs::path(dir) / c.op;
+    std::ofstream tasm(base.string() + ".tasm"), dram(base.string() + ".dram");
+    if (!tasm || !dram) throw UserError(fmt::format("cannot write '{}.tasm' or '.dram'", base.string()));
+    tasm << c.compiled.tasm;
+    dram << fmt::format("# {} {}: DRAM image, {} words (inputs; outputs follow)\n", c.op, c.shape,
+                        c.compiled.dram_words);
+    for (int32_t w : ct::PrepareDram(c.compiled, c.inputs)) dram << w << '\n';
+    out.push_back({c.op, static_cast<int64_t>(c.compiled.program.size()), c.compiled.dram_words});
+  }
+  return out;
 }
 
 std::string tandem_ops_csv(const TandemOpsResult& r) {

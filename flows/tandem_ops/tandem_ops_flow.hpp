@@ -44,6 +44,14 @@ struct TandemOpsResult {
 
 // Throws UserError if an operator does not fit the target or a program is rejected.
 TandemOpsResult run_tandem_ops_flow(const TandemOpsOptions& o);
+// Writes DIR/<operator>.tasm (the listing) and DIR/<operator>.dram (its input image, one word a
+// line, the format of `accelgen run-tasm --dram`) for every operator of the flow; returns the
+// programs written. DIR is created; a file that cannot be written is a UserError.
+struct EmittedProgram {
+  std::string op;
+  int64_t words = 0, dram_words = 0;  // program length; DRAM words it uses
+};
+std::vector<EmittedProgram> emit_tandem_ops(const TandemOpsOptions& o, const std::string& dir);
 std::string tandem_ops_csv(const TandemOpsResult& r);
 nlohmann::json tandem_ops_json(const TandemOpsOptions& o, const TandemOpsResult& r);
 // "4 Mul, 3 Add, Sign" from a mix, most frequent first.

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -289,6 +290,29 @@ TEST_F(Cli, RunTasmRejectsBadPrograms) {
   const fs::path dram = tmp_ / "dram.txt";
   std::ofstream(dram) << "1 2 0x10\n-4 seven\n";
   expect_rejected({"run-tasm", good.string(), "--golden-only", "--dram", dram.string()}, dram.string() + ":2: 'seven'");
+}
+
+TEST_F(Cli, TandemOpsFlowEmitsProgramsThatRunTasmRuns) {
+  const fs::path dir = tmp_ / "ops";
+  ProcessResult r = run({"flow", "tandem-ops", "--lanes", "4", "--depth", "64", "--emit", dir.string(), "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const std::string last = r.output.substr(r.output.rfind('\n', r.output.size() - 2) + 1);
+  const nlohmann::json j = nlohmann::json::parse(last);
+  ASSERT_EQ(j["rows"].size(), 16u);
+  for (const auto& row : j["rows"]) {
+    const std::string op = row["operator"];
+    ASSERT_TRUE(fs::exists(dir / (op + ".tasm"))) << op;
+    ASSERT_TRUE(fs::exists(dir / (op + ".dram"))) << op;
+  }
+  // The emitted Softmax program, run from its files, takes the cycles the flow measured.
+  const auto& softmax = *std::find_if(j["rows"].begin(), j["rows"].end(),
+                                      [](const auto& row) { return row["operator"] == "Softmax"; });
+  r = run({"run-tasm", (dir / "Softmax.tasm").string(), "--dram", (dir / "Softmax.dram").string(), "--golden-only",
+           "--set", "lanes=4", "--set", "interim_depth=64", "--set", "imem_depth=4096", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const std::string run_last = r.output.substr(r.output.rfind('\n', r.output.size() - 2) + 1);
+  EXPECT_EQ(nlohmann::json::parse(run_last)["golden_cycles"], softmax["cycles"]) << r.output;
+  expect_rejected({"flow", "tandem-ops", "--lanes", "0"}, "--lanes");
 }
 
 }  // namespace
