@@ -11,6 +11,7 @@
 #include "common/error.hpp"
 #include "golden_model/tandem/tandem_sim.hpp"
 #include "isa/tandem/asm.hpp"
+#include "tests/isa/tandem_sim_test_util.hpp"
 
 namespace accelgen::golden::tandem {
 namespace {
@@ -18,21 +19,10 @@ namespace {
 using isa::tandem::Namespace;
 constexpr int kObuf = 0, kVmem2 = 3;
 
-void RunText(TandemSim& sim, const std::string& text) { sim.Run(isa::tandem::Assemble(text)); }
-
 // Runs `text` on a fresh simulator and expects a UserError naming every needle.
 void ExpectError(const std::string& text, const std::vector<std::string>& needles,
                  TandemSimConfig cfg = {2, 16, 256}) {
-  TandemSim sim(cfg);
-  try {
-    RunText(sim, text);
-  } catch (const UserError& e) {
-    for (const std::string& n : needles) {
-      EXPECT_NE(std::string(e.what()).find(n), std::string::npos) << e.what() << "\nwanted: " << n;
-    }
-    return;
-  }
-  ADD_FAILURE() << "no error for:\n" << text;
+  tandem::ExpectError(text, needles, cfg);
 }
 
 void ExpectRuns(const std::string& text, TandemSimConfig cfg = {2, 16, 256}) {
