@@ -20,7 +20,7 @@ using isa::tandem::Namespace;
 // Runs `text` on a fresh simulator and expects a UserError naming every needle.
 void ExpectError(const std::string& text, const std::vector<std::string>& needles,
                  TandemSimConfig cfg = {4, 16, 256}) {
-  tandem::ExpectError(text, needles, cfg);
+  ExpectSimError(text, needles, cfg);
 }
 
 // DRAM word a holds 1000 + a.

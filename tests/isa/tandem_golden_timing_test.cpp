@@ -22,7 +22,7 @@ constexpr int kObuf = 0, kVmem2 = 3;
 // Runs `text` on a fresh simulator and expects a UserError naming every needle.
 void ExpectError(const std::string& text, const std::vector<std::string>& needles,
                  TandemSimConfig cfg = {2, 16, 256}) {
-  tandem::ExpectError(text, needles, cfg);
+  ExpectSimError(text, needles, cfg);
 }
 
 void ExpectRuns(const std::string& text, TandemSimConfig cfg = {2, 16, 256}) {

@@ -15,7 +15,7 @@ namespace accelgen::golden::tandem {
 inline void RunText(TandemSim& sim, const std::string& text) { sim.Run(isa::tandem::Assemble(text)); }
 
 // Runs `text` on a fresh simulator of `cfg` and expects a UserError naming every needle.
-inline void ExpectError(const std::string& text, const std::vector<std::string>& needles, TandemSimConfig cfg) {
+inline void ExpectSimError(const std::string& text, const std::vector<std::string>& needles, TandemSimConfig cfg) {
   TandemSim sim(cfg);
   try {
     RunText(sim, text);
