@@ -1,5 +1,5 @@
-// Shared checks of the libFuzzer targets (tests/fuzz/README in the main README's "Fuzzing"
-// paragraph): a rejected input must give one UserError line naming the input; anything else that
+// Shared checks of the libFuzzer targets (README.md, "Fuzzing"; run by scripts/fuzz.sh): a
+// rejected input must give one UserError line naming the input; anything else that
 // escapes, or a broken invariant, aborts so that libFuzzer records the input as a crash.
 #pragma once
 
