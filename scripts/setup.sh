@@ -4,6 +4,8 @@
 #   scripts/setup.sh              install + configure + build (build/ by default)
 #   scripts/setup.sh --no-build   install only
 #   scripts/setup.sh --viewer     also install gtkwave (waveform viewer; not needed for tests)
+#   scripts/setup.sh --fuzz       also install clang and its runtimes for scripts/fuzz.sh (libFuzzer
+#                                 lives in libclang-rt-14-dev, only a Recommends of clang-14)
 # Environment: BUILD_DIR (default build), BUILD_TYPE (default Release), JOBS (default nproc).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,7 +21,8 @@ for arg in "$@"; do
   case "$arg" in
     --no-build) build=0 ;;
     --viewer) packages+=(gtkwave) ;;
-    -h|--help) sed -n '2,8p' "$0"; exit 0 ;;
+    --fuzz) packages+=(clang libclang-rt-14-dev) ;;
+    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
     *) echo "setup.sh: unknown option '$arg' (try --help)" >&2; exit 2 ;;
   esac
 done

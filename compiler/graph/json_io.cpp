@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <fstream>
+#include <limits>
 #include <set>
 #include <sstream>
 
@@ -137,7 +138,9 @@ json to_json(const Graph& graph) {
   return {{"format", kFormat}, {"version", kVersion}, {"name", graph.name()}, {"nodes", nodes}};
 }
 
-Graph graph_from_json(const json& j) {
+namespace {
+
+Graph graph_from_json_unchecked(const json& j) {
   check_keys(j, {"format", "version", "name", "nodes"}, "graph");
   if (!j.contains("format") || j["format"] != kFormat) {
     throw UserError(fmt::format("graph: \"format\" must be \"{}\"", kFormat));
@@ -160,20 +163,60 @@ Graph graph_from_json(const json& j) {
   return graph;
 }
 
-Graph load_json_graph_file(const std::string& path, Graph (*convert)(const nlohmann::json&)) {
-  std::ifstream in(path);
-  if (!in) throw UserError(fmt::format("{}: cannot open file", path));
+}  // namespace
+
+void check_json_numbers(const json& root) {
+  std::vector<const json*> todo = {&root};
+  while (!todo.empty()) {
+    const json& j = *todo.back();
+    todo.pop_back();
+    if (j.is_structured()) {
+      for (const json& child : j) todo.push_back(&child);
+    } else if (j.is_number_float()) {
+      const double v = j.get<double>();
+      // 2^63: the first value an int64 cannot hold; NaN fails both comparisons.
+      if (!(v > -9223372036854775808.0 && v < 9223372036854775808.0)) {
+        throw UserError(fmt::format("number {} is out of range", j.dump()));
+      }
+    } else if (j.is_number_unsigned() &&
+               j.get<uint64_t>() > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) {
+      throw UserError(fmt::format("number {} is out of range", j.dump()));
+    }
+  }
+}
+
+Graph graph_from_json(const json& j) {
+  try {
+    check_json_numbers(j);
+    return graph_from_json_unchecked(j);
+  } catch (const UserError& e) {
+    throw UserError(one_line(e.what()));  // node names come from the file
+  }
+}
+
+Graph json_graph_from_text(std::string_view text, const std::string& name,
+                           Graph (*convert)(const nlohmann::json&)) {
   json j;
   try {
-    j = json::parse(in);
+    j = json::parse(text);
   } catch (const json::parse_error& e) {
-    throw UserError(fmt::format("{}: not valid JSON (byte {})", path, e.byte));
+    throw UserError(fmt::format("{}: not valid JSON (byte {})", name, e.byte));
+  } catch (const json::exception&) {  // out_of_range.406: a number beyond a double (libFuzzer)
+    throw UserError(fmt::format("{}: not valid JSON (a number is out of range)", name));
   }
   try {
     return convert(j);
   } catch (const UserError& e) {
-    throw UserError(fmt::format("{}: {}", path, e.what()));
+    throw UserError(one_line(fmt::format("{}: {}", name, e.what())));
   }
+}
+
+Graph load_json_graph_file(const std::string& path, Graph (*convert)(const nlohmann::json&)) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw UserError(fmt::format("{}: cannot open file", path));
+  std::ostringstream text;
+  text << in.rdbuf();
+  return json_graph_from_text(text.str(), path, convert);
 }
 
 Graph load_graph_file(const std::string& path) { return load_json_graph_file(path, graph_from_json); }

@@ -7,17 +7,17 @@
 namespace accelgen::graph::onnx_detail {
 
 void Importer::slice(const onnx::NodeProto& n) {
-  const Shape in = shape_of(n.input(0));
+  const Shape in = shape_of(input_of(n, 0));
   std::vector<int64_t> starts, ends, axes, steps;
   if (opset_ < 10) {
     starts = attr_ints(n, "starts").value_or(std::vector<int64_t>{});
     ends = attr_ints(n, "ends").value_or(std::vector<int64_t>{});
     axes = attr_ints(n, "axes").value_or(std::vector<int64_t>{});
   } else {
-    starts = const_ints(n.input(1));
-    ends = const_ints(n.input(2));
-    if (has_input(n, 3)) axes = const_ints(n.input(3));
-    if (has_input(n, 4)) steps = const_ints(n.input(4));
+    starts = const_ints(input_of(n, 1));
+    ends = const_ints(input_of(n, 2));
+    if (has_input(n, 3)) axes = const_ints(input_of(n, 3));
+    if (has_input(n, 4)) steps = const_ints(input_of(n, 4));
   }
   if (axes.empty()) {
     for (size_t i = 0; i < starts.size(); ++i) axes.push_back(static_cast<int64_t>(i));
@@ -38,18 +38,18 @@ void Importer::slice(const onnx::NodeProto& n) {
     dims[3 * axis + 1] = ends[i];
     dims[3 * axis + 2] = steps[i];
   }
-  Node s = make(OpKind::kSlice, {activation(n.input(0))});
+  Node s = make(OpKind::kSlice, {activation(input_of(n, 0))});
   s.attrs.dims = std::move(dims);
-  emit(std::move(s), dtype_of(n.input(0)));
+  emit(std::move(s), dtype_of(input_of(n, 0)));
 }
 
 void Importer::split(const onnx::NodeProto& n) {
-  const std::string x = activation(n.input(0));
+  const std::string x = activation(input_of(n, 0));
   const Shape in = graph_.node(x).shape;
   const int64_t axis = normalize_axis(named(x), attr_int(n, "axis", 0), in.size());
   std::vector<int64_t> sizes;
   if (opset_ >= 13 && has_input(n, 1)) {
-    sizes = const_ints(n.input(1));
+    sizes = const_ints(input_of(n, 1));
   } else if (auto s = attr_ints(n, "split")) {
     sizes = *s;
   } else {
@@ -81,25 +81,25 @@ void Importer::split(const onnx::NodeProto& n) {
 // become opaque `custom` nodes with that shape (no MACs).
 void Importer::reshuffle(const onnx::NodeProto& n) {
   const std::string& op = n.op_type();
-  const std::string x = activation(n.input(0));
+  const std::string x = activation(input_of(n, 0));
   const Shape in = graph_.node(x).shape;
   Shape out;
   if (op == "Expand") {
-    const std::vector<int64_t> target = const_ints(n.input(1));
+    const std::vector<int64_t> target = const_ints(input_of(n, 1));
     const auto joint = broadcast(in, Shape(target.begin(), target.end()));
     if (!joint) fail(fmt::format("cannot expand {} to {}", shape_string(in), shape_string(target)));
     out = *joint;
   } else if (op == "Tile") {
-    const std::vector<int64_t> repeats = const_ints(n.input(1));
+    const std::vector<int64_t> repeats = const_ints(input_of(n, 1));
     if (repeats.size() != in.size()) fail("repeats must have one entry per axis");
     for (size_t i = 0; i < in.size(); ++i)
       out.push_back(checked_mul(in[i], repeats[i], "tile size"));
   } else if (op == "GatherElements") {
-    out = shape_of(n.input(1));
+    out = shape_of(input_of(n, 1));
   } else if (op == "ScatterElements" || op == "Scatter" || op == "ScatterND") {
     out = in;
   } else if (op == "GatherND") {
-    const Shape indices = shape_of(n.input(1));
+    const Shape indices = shape_of(input_of(n, 1));
     const int64_t batch = attr_int(n, "batch_dims", 0);
     if (indices.empty() || batch < 0 || batch + indices.back() > static_cast<int64_t>(in.size())) {
       fail("indices do not fit the data");
@@ -107,7 +107,7 @@ void Importer::reshuffle(const onnx::NodeProto& n) {
     out.assign(indices.begin(), indices.end() - 1);
     out.insert(out.end(), in.begin() + batch + indices.back(), in.end());
   } else if (op == "OneHot") {
-    const std::vector<int64_t> depth = const_ints(n.input(1));
+    const std::vector<int64_t> depth = const_ints(input_of(n, 1));
     if (depth.size() != 1) fail("depth must be one value");
     out = in;
     const int64_t rank = static_cast<int64_t>(in.size()) + 1;
@@ -117,7 +117,7 @@ void Importer::reshuffle(const onnx::NodeProto& n) {
     out.insert(out.begin() + at, depth[0]);
   } else if (op == "TopK") {
     const std::vector<int64_t> k =
-        opset_ >= 10 ? const_ints(n.input(1)) : std::vector<int64_t>{attr_int(n, "k", 0)};
+        opset_ >= 10 ? const_ints(input_of(n, 1)) : std::vector<int64_t>{attr_int(n, "k", 0)};
     const int64_t axis = normalize_axis(named(n.output(0)), attr_int(n, "axis", -1), in.size());
     if (k.size() != 1 || k[0] < 1 || k[0] > in[axis]) fail("k must be in 1..the axis size");
     out = in;
@@ -137,7 +137,8 @@ void Importer::reshuffle(const onnx::NodeProto& n) {
   // Every operand computed at run time is an input of the opaque node (indices, updates, ...).
   Node c = make(OpKind::kCustom, {x});
   for (int i = 1; i < n.input_size(); ++i) {
-    if (has_input(n, i) && !is_const(n.input(i))) c.inputs.push_back(activation(n.input(i)));
+    if (has_input(n, i) && !is_const(input_of(n, i)))
+      c.inputs.push_back(activation(input_of(n, i)));
   }
   c.attrs.mode = op;
   c.shape = out;

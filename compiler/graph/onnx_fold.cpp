@@ -29,8 +29,8 @@ bool Importer::fold_constant(const onnx::NodeProto& n) {
     set_const(n.output(0), std::move(c));
     return true;
   }
-  if (op == "Shape" && n.input_size() == 1 && !is_const(n.input(0))) {
-    Shape s = shape_of(n.input(0));
+  if (op == "Shape" && n.input_size() == 1 && !is_const(input_of(n, 0))) {
+    Shape s = shape_of(input_of(n, 0));
     const int64_t r = static_cast<int64_t>(s.size());
     int64_t start = attr_int(n, "start", 0), end = attr_int(n, "end", r);
     start = std::clamp<int64_t>(start < 0 ? start + r : start, 0, r);
@@ -44,16 +44,17 @@ bool Importer::fold_constant(const onnx::NodeProto& n) {
     if (!in.empty() && !is_const(in)) return false;
   }
   if (n.input_size() == 0) return false;
-  const Constant& a = constant(n.input(0));
+  const Constant& a = constant(input_of(n, 0));
   Constant out = a;
   if (op == "Identity" || op == "Cast" || op == "QuantizeLinear" || op == "DequantizeLinear" ||
       op == "Dropout") {
     if (op == "Cast") out.dtype = dtype_from_onnx(static_cast<int>(attr_int(n, "to", 1)), where());
     if (op == "DequantizeLinear") out.dtype = DType::kF32;
     if (op == "QuantizeLinear")
-      out.dtype = has_input(n, 2) ? constant(n.input(2)).dtype : DType::kU8;
+      out.dtype = has_input(n, 2) ? constant(input_of(n, 2)).dtype : DType::kU8;
   } else if (op == "Range" && a.integer()) {
-    const std::vector<int64_t> limit = const_ints(n.input(1)), delta = const_ints(n.input(2));
+    const std::vector<int64_t> limit = const_ints(input_of(n, 1)),
+                               delta = const_ints(input_of(n, 2));
     if (a.ints.size() != 1 || limit.size() != 1 || delta.size() != 1 || delta[0] == 0) {
       fail("Range needs scalar start, limit and a non-zero delta");
     }
@@ -64,11 +65,12 @@ bool Importer::fold_constant(const onnx::NodeProto& n) {
     }
     out.dims = {static_cast<int64_t>(out.ints.size())};
   } else if (op == "ConstantOfShape") {
-    out = {const_ints(n.input(0)), DType::kF32, false, {}, {}};
+    out = {const_ints(input_of(n, 0)), DType::kF32, false, {}, {}};
   } else if (op == "Slice" && a.integer() && a.dims.size() == 1 && opset_ >= 10) {
-    const std::vector<int64_t> starts = const_ints(n.input(1)), ends = const_ints(n.input(2));
+    const std::vector<int64_t> starts = const_ints(input_of(n, 1)),
+                               ends = const_ints(input_of(n, 2));
     const std::vector<int64_t> steps =
-        has_input(n, 4) ? const_ints(n.input(4)) : std::vector<int64_t>{1};
+        has_input(n, 4) ? const_ints(input_of(n, 4)) : std::vector<int64_t>{1};
     if (starts.size() != 1 || ends.size() != 1 || steps.size() != 1 || steps[0] == 0) return false;
     const int64_t size = static_cast<int64_t>(a.ints.size());
     int64_t start = starts[0] < 0 ? starts[0] + size : starts[0];
@@ -101,7 +103,7 @@ bool Importer::fold_constant(const onnx::NodeProto& n) {
     }
     out.dims = {static_cast<int64_t>(out.ints.size())};
   } else if (op == "Gather" && a.integer() && a.dims.size() == 1 && attr_int(n, "axis", 0) == 0) {
-    const Constant& idx = constant(n.input(1));
+    const Constant& idx = constant(input_of(n, 1));
     if (!idx.integer()) return false;
     out.ints.clear();
     for (int64_t i : idx.ints) {
@@ -111,8 +113,8 @@ bool Importer::fold_constant(const onnx::NodeProto& n) {
     }
     out.dims = idx.dims;
   } else if ((op == "Add" || op == "Sub" || op == "Mul" || op == "Div") && a.integer() &&
-             constant(n.input(1)).integer()) {
-    const Constant& b = constant(n.input(1));
+             constant(input_of(n, 1)).integer()) {
+    const Constant& b = constant(input_of(n, 1));
     const auto dims = broadcast(a.dims, b.dims);
     if (!dims || (a.ints.size() != 1 && b.ints.size() != 1 && a.ints.size() != b.ints.size())) {
       return false;

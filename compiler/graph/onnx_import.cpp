@@ -74,7 +74,7 @@ OnnxImport import_onnx_bytes(const std::string& bytes, const std::string& name,
   try {
     return onnx_detail::Importer(model, std::filesystem::path(name).stem().string(), options).run();
   } catch (const UserError& e) {
-    throw UserError(fmt::format("{}: {}", name, e.what()));
+    throw UserError(one_line(fmt::format("{}: {}", name, e.what())));  // names come from the file
   }
 }
 

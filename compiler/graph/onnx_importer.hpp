@@ -90,7 +90,10 @@ class Importer {
   // ---- errors -------------------------------------------------------------------------------
   std::string where() const {
     if (!node_) return "graph";
-    const std::string& name = node_->name().empty() ? node_->output(0) : node_->name();
+    // A node may have neither a name nor an output (import_node rejects the latter, naming it).
+    const std::string name = !node_->name().empty()     ? node_->name()
+                             : node_->output_size() > 0 ? node_->output(0)
+                                                        : std::string("(unnamed)");
     return fmt::format("node '{}' ({})", name, node_->op_type());
   }
   [[noreturn]] void fail(const std::string& why) const {
@@ -98,6 +101,12 @@ class Importer {
   }
 
   // ---- operands -----------------------------------------------------------------------------
+  // Input I of N; one the node does not have is a UserError, where n.input(i) would read out of
+  // bounds (libFuzzer finding).
+  const std::string& input_of(const onnx::NodeProto& n, int i) const {
+    if (i < 0 || i >= n.input_size()) fail(fmt::format("missing input {}", i));
+    return n.input(i);
+  }
   bool has_input(const onnx::NodeProto& n, int i) const {
     return i < n.input_size() && !n.input(i).empty();
   }

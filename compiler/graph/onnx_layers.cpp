@@ -39,7 +39,7 @@ std::array<int64_t, 4> Importer::window_pads(const onnx::NodeProto& n, const Sha
 // 1-D convolution and pooling run as 2-D ones over [N, C, L, 1], with reshapes around them.
 bool Importer::lift_1d(const onnx::NodeProto& n, int w_index,
                        const std::function<void(const onnx::NodeProto&)>& import_2d) {
-  const std::string x = activation(n.input(0));
+  const std::string x = activation(input_of(n, 0));
   const Shape in = graph_.node(x).shape;
   if (in.size() != 3) return false;
   const std::string lifted = n.output(0) + ".as_2d";
@@ -52,7 +52,7 @@ bool Importer::lift_1d(const onnx::NodeProto& n, int w_index,
   produced_[lifted + ".in"] = lifted + ".in";
   m.set_input(0, lifted + ".in");
   if (w_index >= 0 && has_input(n, w_index)) {
-    if (std::optional<Shape> w = static_shape(n.input(w_index)); w && w->size() == 3) {
+    if (std::optional<Shape> w = static_shape(input_of(n, w_index)); w && w->size() == 3) {
       Constant c;
       c.dims = *w;
       c.dims.push_back(1);
@@ -109,9 +109,9 @@ void Importer::conv(const onnx::NodeProto& n, bool transposed, int w_index, int 
               [&](const onnx::NodeProto& m) { conv(m, transposed, w_index, b_index, dtype); })) {
     return;
   }
-  const std::string x = activation(n.input(0));
+  const std::string x = activation(input_of(n, 0));
   const Shape in = graph_.node(x).shape;
-  const std::optional<Shape> w = static_shape(n.input(w_index));
+  const std::optional<Shape> w = static_shape(input_of(n, w_index));
   if (!w) fail("weights must be a constant or a graph input");
   if (in.size() != 4 || w->size() != 4) {
     fail(fmt::format("only 1-D and 2-D convolutions are supported (input {})", shape_string(in)));
@@ -166,7 +166,7 @@ void Importer::conv(const onnx::NodeProto& n, bool transposed, int w_index, int 
     c.weights = {{"weight", *w}};
   }
   if (b_index >= 0 && has_input(n, b_index)) {
-    const std::optional<Shape> b = static_shape(n.input(b_index));
+    const std::optional<Shape> b = static_shape(input_of(n, b_index));
     if (!b) fail("bias must be a constant or a graph input");
     c.weights.push_back({"bias", *b});
   }
@@ -219,7 +219,7 @@ void Importer::gemm_like(const std::string& a_name, const std::string& b_name,
 
 void Importer::pool(const onnx::NodeProto& n) {
   const std::string& op = n.op_type();
-  const std::string x = activation(n.input(0));
+  const std::string x = activation(input_of(n, 0));
   const Shape in = graph_.node(x).shape;
   only_first_output(n);
   if (op == "GlobalAveragePool" || op == "GlobalMaxPool") {
@@ -256,7 +256,7 @@ void Importer::pool(const onnx::NodeProto& n) {
 
 void Importer::reduce(const onnx::NodeProto& n, const std::string& mode, std::vector<int64_t> axes,
                       bool keepdims) {
-  const std::string x = activation(n.input(0));
+  const std::string x = activation(input_of(n, 0));
   const size_t rank = graph_.node(x).shape.size();
   if (!keepdims && (axes.empty() || axes.size() >= rank)) {
     fail("reducing to a scalar is not supported");
@@ -269,17 +269,17 @@ void Importer::reduce(const onnx::NodeProto& n, const std::string& mode, std::ve
 }
 
 void Importer::resize(const onnx::NodeProto& n) {
-  const std::string x = activation(n.input(0));
+  const std::string x = activation(input_of(n, 0));
   const Shape in = graph_.node(x).shape;
   std::vector<double> scales;
   std::vector<int64_t> sizes;
   if (n.op_type() == "Upsample" && opset_ < 9) {
     if (auto s = attr_floats(n, "scales")) scales = *s;
   } else if (n.op_type() == "Upsample" || opset_ < 11) {
-    scales = const_reals(n.input(1));
+    scales = const_reals(input_of(n, 1));
   } else {
-    if (has_input(n, 3)) sizes = const_ints(n.input(3));
-    if (sizes.empty() && has_input(n, 2)) scales = const_reals(n.input(2));
+    if (has_input(n, 3)) sizes = const_ints(input_of(n, 3));
+    if (sizes.empty() && has_input(n, 2)) scales = const_reals(input_of(n, 2));
   }
   if (in.size() != 4) fail("only resizing NCHW tensors over H and W is supported");
   Node u = make(OpKind::kUpsample, {x});

@@ -103,7 +103,7 @@ void Importer::import_node(const onnx::NodeProto& n) {
   if (fold_constant(n)) return;
   auto in = [&](int i) -> const std::string& {
     if (!has_input(n, i)) fail(fmt::format("missing input {}", i));
-    return n.input(i);
+    return input_of(n, i);
   };
 
   if (op == "Identity" || op == "Dropout" || op == "Cast" || op == "CastLike" ||
@@ -122,12 +122,12 @@ void Importer::import_node(const onnx::NodeProto& n) {
     plain.clear_input();
     plain.add_input(x);
     plain.add_input(w);
-    if (has_input(n, 8)) plain.add_input(n.input(8));
+    if (has_input(n, 8)) plain.add_input(input_of(n, 8));
     return conv(plain, false, 1, 2, out);
   }
   if (op == "Gemm") {
-    return gemm_like(in(0), in(1), has_input(n, 2) ? n.input(2) : "", attr_int(n, "transA", 0) != 0,
-                     attr_int(n, "transB", 0) != 0, dtype_of(in(0)));
+    return gemm_like(in(0), in(1), has_input(n, 2) ? input_of(n, 2) : "",
+                     attr_int(n, "transA", 0) != 0, attr_int(n, "transB", 0) != 0, dtype_of(in(0)));
   }
   if (op == "MatMul") return gemm_like(in(0), in(1), "", false, false, dtype_of(in(0)));
   if (op == "MatMulInteger") return gemm_like(in(0), in(1), "", false, false, DType::kI32);
@@ -151,7 +151,7 @@ void Importer::import_node(const onnx::NodeProto& n) {
     if (!scale) fail("scale must be a constant or a graph input");
     l.weights = {{"gamma", *scale}};
     if (has_input(n, 2)) {
-      const std::optional<Shape> bias = static_shape(n.input(2));
+      const std::optional<Shape> bias = static_shape(input_of(n, 2));
       if (!bias) fail("bias must be a constant or a graph input");
       l.weights.push_back({"beta", *bias});
     }
@@ -174,10 +174,11 @@ void Importer::import_node(const onnx::NodeProto& n) {
   }
   if (auto u = kUnary.find(op); u != kUnary.end()) {
     std::string mode = u->second;
-    if (op == "Clip" && has_input(n, 1) && has_input(n, 2) && is_const(n.input(1)) &&
-        is_const(n.input(2)) && constant(n.input(1)).has_values &&
-        constant(n.input(2)).has_values && const_reals(n.input(1)) == std::vector<double>{0.0} &&
-        const_reals(n.input(2)) == std::vector<double>{6.0}) {
+    if (op == "Clip" && has_input(n, 1) && has_input(n, 2) && is_const(input_of(n, 1)) &&
+        is_const(input_of(n, 2)) && constant(input_of(n, 1)).has_values &&
+        constant(input_of(n, 2)).has_values &&
+        const_reals(input_of(n, 1)) == std::vector<double>{0.0} &&
+        const_reals(input_of(n, 2)) == std::vector<double>{6.0}) {
       mode = "relu6";
     }
     if (kFusable.count(u->second)) {
@@ -240,7 +241,7 @@ void Importer::import_node(const onnx::NodeProto& n) {
   }
   if (auto r = kReduce.find(op); r != kReduce.end()) {
     std::vector<int64_t> axes = attr_ints(n, "axes").value_or(std::vector<int64_t>{});
-    if (has_input(n, 1)) axes = const_ints(n.input(1));
+    if (has_input(n, 1)) axes = const_ints(input_of(n, 1));
     if (axes.empty() && attr_int(n, "noop_with_empty_axes", 0) != 0) return alias(in(0));
     return reduce(n, r->second, axes, attr_int(n, "keepdims", 1) != 0);
   }
@@ -295,7 +296,7 @@ void Importer::import_node(const onnx::NodeProto& n) {
   if (op == "Squeeze" || op == "Unsqueeze") {
     const Shape data = shape_of(in(0));
     std::vector<int64_t> axes = attr_ints(n, "axes").value_or(std::vector<int64_t>{});
-    if (has_input(n, 1)) axes = const_ints(n.input(1));
+    if (has_input(n, 1)) axes = const_ints(input_of(n, 1));
     Shape out;
     if (op == "Squeeze") {
       std::vector<bool> drop(data.size(), axes.empty());

@@ -58,7 +58,7 @@ GeluPatterns find_gelu_patterns(const onnx::GraphProto& g) {
   GeluPatterns found;
   for (int i = 0; i < g.node_size(); ++i) {
     const auto& div = g.node(i);
-    if (div.op_type() != "Div" || div.input_size() != 2 ||
+    if (div.op_type() != "Div" || div.input_size() != 2 || div.output_size() != 1 ||
         !near(scalar(constants, div.input(1)), std::sqrt(2.0))) {
       continue;
     }

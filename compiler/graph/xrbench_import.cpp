@@ -159,6 +159,7 @@ Graph graph_from_xrbench(const json& j) {
     throw UserError("not an XRBench layer file (needs \"model\", \"layers\")");
   std::string where = "XRBench file";
   try {
+    check_json_numbers(j);
     Graph graph(j.at("model").get<std::string>());
     const auto input = j.at("input").get<std::vector<int64_t>>();
     if (input.size() != 4) throw UserError("\"input\" must be [N, C, H, W]");
@@ -181,9 +182,9 @@ Graph graph_from_xrbench(const json& j) {
   } catch (const json::exception& e) {
     std::string what = e.what();
     if (auto pos = what.find("] "); pos != std::string::npos) what = what.substr(pos + 2);
-    throw UserError(fmt::format("{}: {}", where, what));
+    throw UserError(one_line(fmt::format("{}: {}", where, what)));
   } catch (const UserError& e) {
-    throw UserError(fmt::format("{}: {}", where, e.what()));
+    throw UserError(one_line(fmt::format("{}: {}", where, e.what())));  // names come from the file
   }
 }
 

@@ -182,5 +182,44 @@ TEST(JsonIo, FuzzedFilesNeverCrash) {
   EXPECT_GT(rejected, 1000);
 }
 
+// Regressions found by the libFuzzer target tests/fuzz/graph_json_fuzzer.cpp.
+
+// A float too large for an int64 field was converted anyway (undefined behaviour, UBSan abort).
+TEST(JsonIo, NumbersBeyondInt64AreRejected) {
+  json j = to_json(small_graph());
+  j["nodes"][1]["attrs"]["pads"] = {2, 2.33333e119, 2, 2};
+  EXPECT_NE(error_of(j).find("number 2.33333e+119 is out of range"), std::string::npos)
+      << error_of(j);
+  j = to_json(small_graph());
+  j["nodes"][0]["shape"][1] = -1e300;
+  EXPECT_NE(error_of(j).find("out of range"), std::string::npos) << error_of(j);
+  j = to_json(small_graph());
+  j["nodes"][0]["shape"][1] = uint64_t{1} << 63;
+  EXPECT_NE(error_of(j).find("number 9223372036854775808 is out of range"), std::string::npos)
+      << error_of(j);
+  // Beyond a double, the JSON parser itself refuses the number (out_of_range, not parse_error).
+  try {
+    json_graph_from_text(R"({"format": "accelgen-graph", "version": 1, "nodes": [1e400]})",
+                         "f.json", graph_from_json);
+    FAIL() << "expected a UserError";
+  } catch (const UserError& e) {
+    EXPECT_STREQ(e.what(), "f.json: not valid JSON (a number is out of range)");
+  }
+}
+
+// Node names from the file appear in messages: control characters in them are escaped, so the
+// message stays one line.
+TEST(JsonIo, ControlCharactersInNamesKeepTheErrorOnOneLine) {
+  json j = to_json(small_graph());
+  j["nodes"][2]["name"] = "bad\nname\x01";
+  j["nodes"][2]["op"] = "warp";
+  const std::string what = error_of(j);
+  EXPECT_EQ(what.find_first_of("\n\x01"), std::string::npos) << what;
+  EXPECT_NE(what.find("node 'bad\\nname\\x01': unknown operator 'warp'"), std::string::npos)
+      << what;
+  EXPECT_EQ(one_line("a\tb\\n\x7f"), "a\\tb\\n\\x7f");
+  EXPECT_EQ(one_line(one_line("x\ny")), "x\\ny");
+}
+
 }  // namespace
 }  // namespace accelgen::graph

@@ -263,5 +263,57 @@ TEST(OnnxImport, TruncatedCorruptAndFuzzedFilesNeverCrash) {
   EXPECT_GT(rejected, 100);
 }
 
+// Regressions found by the libFuzzer target tests/fuzz/onnx_fuzzer.cpp.
+
+// Names are copied from the file into the message: a newline in one must not split the line.
+TEST(OnnxImport, ControlCharactersInNamesKeepTheErrorOnOneLine) {
+  Model m;
+  m.input("x", {1, 4});
+  m.node("Hy\npot", {"x", "x"}, {"y"}, "trans\nposed\r");
+  m.output("y");
+  try {
+    import_onnx_bytes(m.bytes(), "bad.onnx");
+    FAIL() << "expected a UserError";
+  } catch (const UserError& e) {
+    const std::string what = e.what();
+    EXPECT_EQ(what.find_first_of("\n\r"), std::string::npos) << what;
+    EXPECT_NE(what.find("'trans\\nposed\\r'"), std::string::npos) << what;
+    EXPECT_NE(what.find("unsupported ONNX operator 'Hy\\npot'"), std::string::npos) << what;
+  }
+}
+
+// A node with neither a name nor an output: the message named it by output(0), out of bounds.
+// And an operator given fewer inputs than it reads (Slice without its ends) or a Div with no
+// output: each was an out-of-bounds read of the protobuf's repeated field.
+TEST(OnnxImport, NodesMissingInputsOrOutputsAreUserErrors) {
+  auto error_of = [](const Model& m) -> std::string {
+    try {
+      import_onnx_bytes(m.bytes(), "m.onnx");
+    } catch (const UserError& e) {
+      return e.what();
+    }
+    return "";
+  };
+  Model no_output;
+  no_output.input("x", {1, 4});
+  no_output.node("Relu", {"x"}, {});
+  no_output.output("x");
+  EXPECT_EQ(error_of(no_output), "m.onnx: node '(unnamed)' (Relu): has no outputs");
+
+  Model short_slice;
+  short_slice.input("x", {1, 4});
+  short_slice.ints("starts", {0});
+  short_slice.node("Slice", {"x", "starts"}, {"y"});
+  short_slice.output("y");
+  EXPECT_EQ(error_of(short_slice), "m.onnx: node 'y' (Slice): missing input 2");
+
+  Model div;
+  div.input("x", {1, 4});
+  div.scalar("two", 1.41421f);
+  div.node("Div", {"x", "two"}, {});
+  div.output("x");
+  EXPECT_NE(error_of(div).find("has no outputs"), std::string::npos) << error_of(div);
+}
+
 }  // namespace
 }  // namespace accelgen::graph

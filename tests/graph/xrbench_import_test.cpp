@@ -188,5 +188,28 @@ TEST(Xrbench, FuzzedFilesNeverCrash) {
   EXPECT_GT(rejected, 500);
 }
 
+// Regressions found by the libFuzzer target tests/fuzz/xrbench_fuzzer.cpp: a number beyond a
+// double escaped the loader as nlohmann's out_of_range exception; one beyond int64 (here a float
+// in "input") would be converted with undefined behaviour.
+TEST(Xrbench, NumbersOutOfRangeAreUserErrors) {
+  try {
+    json_graph_from_text(
+        R"({"model": "m", "input": [1, 3, 8, 444.0e24444444444444], "layers": []})", "x.json",
+        graph_from_xrbench);
+    FAIL() << "expected a UserError";
+  } catch (const UserError& e) {
+    EXPECT_STREQ(e.what(), "x.json: not valid JSON (a number is out of range)");
+  }
+  const nlohmann::json j = {
+      {"model", "tiny"}, {"input", {1, 4, 8, 8e30}}, {"layers", nlohmann::json::array()}};
+  try {
+    graph_from_xrbench(j);
+    FAIL() << "expected a UserError";
+  } catch (const UserError& e) {
+    EXPECT_NE(std::string(e.what()).find("number 8e+30 is out of range"), std::string::npos)
+        << e.what();
+  }
+}
+
 }  // namespace
 }  // namespace accelgen::graph

@@ -8,7 +8,7 @@
 namespace accelgen::graph::zoo {
 namespace {
 
-constexpr ConvOptions kLinear = {.activation = ""};  // conv + BN without the ReLU
+const ConvOptions kLinear = {.activation = ""};  // conv + BN without the ReLU
 
 std::string stem(Builder& b, const ZooOptions& o) {
   std::string x = b.input("input", {o.batch, 3, resolution(o, 224), resolution(o, 224)});

@@ -9,9 +9,9 @@
 namespace accelgen::graph::zoo {
 namespace {
 
-constexpr ConvOptions kLeaky = {.activation = "leaky_relu"};
+const ConvOptions kLeaky = {.activation = "leaky_relu"};
 ConvOptions leaky_stride(int64_t stride) { return {.stride = stride, .activation = "leaky_relu"}; }
-constexpr ConvOptions kDetect = {.bias = true, .batch_norm = false, .activation = ""};
+const ConvOptions kDetect = {.bias = true, .batch_norm = false, .activation = ""};
 
 }  // namespace
 
