@@ -13,13 +13,15 @@
 #include "compiler/graph/onnx_import.hpp"
 #include "compiler/graph/zoo/zoo.hpp"
 #include "isa/tandem/asm.hpp"
+#include "tests/isa/tandem_seed_programs.hpp"
 
 namespace fs = std::filesystem;
 using namespace accelgen;
 
 namespace {
 
-const std::vector<std::string> kPrograms = {
+std::vector<std::string> Programs() {
+  std::vector<std::string> programs = {
     // isa/README.md, "Assembler syntax"
     R"(# comment; ';' also starts a comment
 .equ  N = 64               # numeric symbol (',' may replace '=')
@@ -33,48 +35,11 @@ body: add y, x, imm[1]     # label: value = index of its instruction (usable as 
       ld.start vmem1, 5, 0x100
       perm.set_stride src, 0, -8
 )",
-    R"(.ns in = vmem1
-.iter x = in[0]
-.iter y = vmem2[1]
-.equ N = 32
-sync.tandem.start.exec 1
-dtype.fxp32 16, 16, 16
-iter.base_zext x, 0
-iter.stride_sext x, 1
-imm.sext imm[2], -3
-loop.set_iter 0, N
-loop.set_index y, x, imm[2]
-loop.set_num_inst 2
-body: max y, x, imm[2]   # clip low
-      min y, y, imm[3]
-sync.tandem.end.buf 1
-)",
-    R"(; off-chip tile walk
-ld.base_addr lo, vmem1, 0x1000
-ld.base_addr hi, vmem1, 0x0
-ld.base_iter vmem1, 0, 4
-ld.base_stride lo, vmem1, 0, 0x400
-ld.tile_iter vmem1, 1, 16
-ld.tile_stride lo, vmem1, 1, 0x40
-ld.tile_addr lo, vmem1, 0x0
-ld.start vmem1, 5, 256
-st.start vmem2, 5, 256
-)",
-    R"(perm.set_base src, 0
-perm.set_base dst, 128
-perm.set_iter src, 0, 8
-perm.set_stride src, 0, -8
-perm.set_iter dst, 1, 8
-perm.set_stride dst, 1, 1
-perm.start vmem2, vmem1, 0
-cast.fxp32_fxp8 vmem2[0], vmem1[0]
-floor vmem1[1], vmem1[1]
-cmov.t vmem2[3], vmem1[4], vmem2[5]
-sign obuf[0], obuf[1]
-eq ibuf[2], vmem1[2], imm[31]
-nop
-)",
-};
+  };
+  const auto& more = isa::tandem::SeedPrograms();
+  programs.insert(programs.end(), more.begin(), more.end());
+  return programs;
+}
 
 void Write(const fs::path& path, const std::string& bytes) {
   fs::create_directories(path.parent_path());
@@ -92,10 +57,11 @@ int main(int argc, char** argv) {
   }
   const fs::path out = argv[1];
   try {
-    for (size_t i = 0; i < kPrograms.size(); ++i) {
+    const std::vector<std::string> programs = Programs();
+    for (size_t i = 0; i < programs.size(); ++i) {
       const std::string name = "prog" + std::to_string(i);
-      Write(out / "tandem_asm" / (name + ".tasm"), kPrograms[i]);
-      const std::vector<uint32_t> words = isa::tandem::Assemble(kPrograms[i], name);
+      Write(out / "tandem_asm" / (name + ".tasm"), programs[i]);
+      const std::vector<uint32_t> words = isa::tandem::Assemble(programs[i], name);
       std::string bytes;
       for (uint32_t w : words)
         for (int b = 0; b < 4; ++b) bytes += static_cast<char>((w >> (8 * b)) & 0xff);
