@@ -13,12 +13,6 @@ namespace {
 
 using Shape = std::vector<int64_t>;
 
-int64_t Count(const Shape& s) {
-  int64_t n = 1;
-  for (int64_t d : s) n *= d;
-  return n;
-}
-
 // Seeded values in [lo, hi] with the corners lo, hi, 0, -1, 1 first (clamped into the range).
 std::vector<int32_t> Data(int64_t n, std::mt19937& rng, int32_t lo, int32_t hi) {
   std::uniform_int_distribution<int32_t> d(lo, hi);
@@ -63,7 +57,7 @@ std::vector<OperatorCase> OperatorCatalog(const TandemTarget& t, CatalogSize siz
                        std::vector<std::vector<int32_t>> inputs) {
     cases.push_back({std::move(op), std::move(shape), std::move(c), std::move(inputs)});
   };
-  const int64_t n = Count(elt);
+  const int64_t n = ElementCount(elt);
   add("Relu", ShapeText(elt), CompileRelu(t, elt, x), {Int8(n, rng)});
   add("LeakyRelu", ShapeText(elt) + " alpha 0.1", CompileLeakyRelu(t, elt, x, 0.1), {Int8(n, rng)});
   add("Clip", ShapeText(elt) + " [-2, 6]", CompileClip(t, elt, x, -2.0, 6.0), {Int8(n, rng)});
@@ -79,24 +73,24 @@ std::vector<OperatorCase> OperatorCatalog(const TandemTarget& t, CatalogSize siz
   add("ReduceMean", ShapeText({m, k}) + " axis -1", CompileReduceMean(t, m, k, xz, y),
       {Int8(m * k, rng)});
   add("GlobalAveragePool", ShapeText(planes), CompileGlobalAveragePool(t, planes, xz, y),
-      {Int8(Count(planes), rng)});
+      {Int8(ElementCount(planes), rng)});
   add("Softmax", ShapeText({m, k}) + " axis -1", CompileSoftmax(t, m, k, QParams{0.1, 0}),
       {Int8(m * k, rng)});
   add("LayerNorm", ShapeText({m, k}) + " axis -1",
       CompileLayerNorm(t, m, k, xz, QParams{0.02, 0}, y),
       {Int8(m * k, rng), Data(k, rng, 20, 127), Data(k, rng, -40000, 40000)});
   add("MaxPool", WindowText(planes, pool), CompileMaxPool(t, planes, pool, x),
-      {Int8(Count(planes), rng)});
+      {Int8(ElementCount(planes), rng)});
   add("AveragePool", WindowText(planes, pool), CompileAveragePool(t, planes, pool, xz, y),
-      {Int8(Count(planes), rng)});
+      {Int8(ElementCount(planes), rng)});
   const int64_t channels = planes[1];
   add("DepthwiseConv", WindowText(planes, conv),
       CompileDepthwiseConv(t, planes, conv, x, QParams{0.01, 0}, QParams{0.02, 0}),
-      {Int8(Count(planes), rng), Int8(channels * conv.kh * conv.kw, rng),
+      {Int8(ElementCount(planes), rng), Int8(channels * conv.kh * conv.kw, rng),
        Data(channels, rng, -3000, 3000)});
   const Shape tr = bench ? Shape{64, 4 * t.lanes} : Shape{5, t.lanes + 3};
   add("Transpose", ShapeText(tr) + " perm [1, 0]", CompileTranspose(t, tr, {1, 0}),
-      {Data(Count(tr), rng, INT32_MIN, INT32_MAX)});
+      {Data(ElementCount(tr), rng, INT32_MIN, INT32_MAX)});
   return cases;
 }
 

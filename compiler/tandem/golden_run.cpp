@@ -33,6 +33,10 @@ GoldenRun RunOnGolden(const CompiledOp& op, const std::vector<std::vector<int32_
   return run;
 }
 
+int64_t ComputeCycles(const CompiledOp& op, int64_t cycles) {
+  return cycles - op.engine_elements - 7 * op.engine_starts;
+}
+
 Throughput MeasureThroughput(const CompiledOp& op,
                              const std::vector<std::vector<int32_t>>& inputs) {
   Throughput t;
@@ -48,7 +52,7 @@ Throughput MeasureThroughput(const CompiledOp& op,
   const int64_t rows = (t.elements + op.target.lanes - 1) / op.target.lanes;
   t.cycles_per_element = static_cast<double>(t.cycles) / t.elements;
   t.compute_cycles_per_element =
-      static_cast<double>(t.cycles - op.engine_elements - 7 * op.engine_starts) / t.elements;
+      static_cast<double>(ComputeCycles(op, t.cycles)) / t.elements;
   t.ideal_cycles_per_element = static_cast<double>(rows * primitives) / t.elements;
   return t;
 }

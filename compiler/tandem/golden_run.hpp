@@ -32,6 +32,10 @@ struct Throughput {
   // Without the engines' time (golden cycle model: a start costs its element count + 7 cycles).
   double compute_cycles_per_element = 0;
 };
+// Cycles of a run of OP that took CYCLES, without the engines' time (the golden cycle model
+// charges a start instruction its element count + 7 cycles).
+int64_t ComputeCycles(const CompiledOp& op, int64_t cycles);
+
 Throughput MeasureThroughput(const CompiledOp& op, const std::vector<std::vector<int32_t>>& inputs);
 
 }  // namespace accelgen::compiler::tandem

@@ -20,12 +20,6 @@ constexpr Namespace kOb = Namespace::kObuf;
 constexpr int kW8 = 3;   // DAE width code: 8-bit elements
 constexpr int kW32 = 5;  // 32-bit elements
 
-int64_t Product(const std::vector<int64_t>& shape) {
-  int64_t n = 1;
-  for (int64_t d : shape) n *= d;
-  return n;
-}
-
 void CheckShape(std::string_view op, const std::vector<int64_t>& shape) {
   if (shape.empty() || shape.size() > 8) {
     throw UserError(fmt::format("{}: a tensor has 1..8 dimensions, got {}", op, shape.size()));
@@ -33,7 +27,7 @@ void CheckShape(std::string_view op, const std::vector<int64_t>& shape) {
   for (int64_t d : shape) {
     if (d < 1) throw UserError(fmt::format("{}: dimension {} must be positive", op, d));
   }
-  if (Product(shape) > (int64_t{1} << 30)) throw UserError(fmt::format("{}: tensor too large", op));
+  if (ElementCount(shape) > (int64_t{1} << 30)) throw UserError(fmt::format("{}: tensor too large", op));
 }
 
 void CheckTarget(const TandemTarget& t) {
@@ -67,12 +61,12 @@ struct Lowering {
   }
   const TensorRegion& Input(std::string name, std::vector<int64_t> shape, int bits) {
     op.inputs.push_back({std::move(name), next, shape, bits});
-    next += Product(shape);
+    next += ElementCount(shape);
     return op.inputs.back();
   }
   const TensorRegion& Output(std::string name, std::vector<int64_t> shape, int bits) {
     op.outputs.push_back({std::move(name), next, shape, bits});
-    next += Product(shape);
+    next += ElementCount(shape);
     return op.outputs.back();
   }
   CompiledOp Finish() {
@@ -210,7 +204,13 @@ std::vector<std::vector<Group>> GroupTiles(int64_t m, int lanes, int64_t groups_
 
 }  // namespace
 
-int64_t TensorRegion::Elements() const { return Product(shape); }
+int64_t ElementCount(const std::vector<int64_t>& shape) {
+  int64_t n = 1;
+  for (int64_t d : shape) n *= d;
+  return n;
+}
+
+int64_t TensorRegion::Elements() const { return ElementCount(shape); }
 
 std::vector<int32_t> PrepareDram(const CompiledOp& op,
                                  const std::vector<std::vector<int32_t>>& inputs) {
@@ -254,7 +254,7 @@ CompiledOp CompileRelu(const TandemTarget& t, const std::vector<int64_t>& shape,
   Lowering L("Relu", t);
   const auto in = L.Input("X", shape, 8);
   const auto out = L.Output("Y", shape, 8);
-  FlatTiles(L, Product(shape), {{kV1, in}}, kV1, out, t.depth, [&](int64_t rows) {
+  FlatTiles(L, ElementCount(shape), {{kV1, in}}, kV1, out, t.depth, [&](int64_t rows) {
     if (x.zero_point == 0) {
       L.pb.Rows("relu", rows, B(kV1, 0), B(kV1, 0), {}, MixRole::kCore, "y = max(x, 0)");
     } else {
@@ -275,7 +275,7 @@ CompiledOp CompileLeakyRelu(const TandemTarget& t, const std::vector<int64_t>& s
   const auto in = L.Input("X", shape, 8);
   const auto out = L.Output("Y", shape, 8);
   const auto aq = static_cast<int32_t>(std::lround(alpha * 65536));
-  FlatTiles(L, Product(shape), {{kV1, in}}, kV1, out, t.depth, [&](int64_t rows) {
+  FlatTiles(L, ElementCount(shape), {{kV1, in}}, kV1, out, t.depth, [&](int64_t rows) {
     L.pb.Dtype(32, 32, 16);  // alpha in Q16: the multiply shifts right by 16 (floor)
     L.pb.Rows("leaky_relu", rows, B(kV1, 0), B(kV1, 0), I(aq), MixRole::kCore,
               fmt::format("alpha = {}/2^16", aq));
@@ -295,7 +295,7 @@ CompiledOp CompileClip(const TandemTarget& t, const std::vector<int64_t>& shape,
     return static_cast<int32_t>(
         std::clamp<double>(std::nearbyint(v / x.scale) + x.zero_point, -128, 127));
   };
-  FlatTiles(L, Product(shape), {{kV1, in}}, kV1, out, t.depth, [&](int64_t rows) {
+  FlatTiles(L, ElementCount(shape), {{kV1, in}}, kV1, out, t.depth, [&](int64_t rows) {
     L.pb.Rows("max", rows, B(kV1, 0), B(kV1, 0), I(level(lo)), MixRole::kCore, "y = max(x, min)");
     L.pb.Rows("min", rows, B(kV1, 0), B(kV1, 0), I(level(hi)), MixRole::kCore, "y = min(y, max)");
   });
@@ -316,7 +316,7 @@ CompiledOp BinaryImpl(const TandemTarget& t, Binary kind, const std::vector<int6
   const auto out = L.Output("C", shape, 8);
   ProgramBuilder& pb = L.pb;
   FlatTiles(
-      L, Product(shape), {{kV1, ra}, {kV2, rb}}, kV1, out, alu_addressing ? t.depth / 3 : t.depth,
+      L, ElementCount(shape), {{kV1, ra}, {kV2, rb}}, kV1, out, alu_addressing ? t.depth / 3 : t.depth,
       [&](int64_t rows) {
         if (kind == Binary::kMul) {
           // (a − za)(b − zb) exactly, then one requantization by sa·sb/sy.
@@ -413,7 +413,7 @@ CompiledOp CompileCast(const TandemTarget& t, const std::vector<int64_t>& shape,
   Lowering L("Cast", t);
   const auto in = L.Input("X", shape, 32);
   const auto out = L.Output("Y", shape, 8);
-  FlatTiles(L, Product(shape), {{kV1, in}}, kV1, out, t.depth, [&](int64_t rows) {
+  FlatTiles(L, ElementCount(shape), {{kV1, in}}, kV1, out, t.depth, [&](int64_t rows) {
     L.pb.Dtype(32 - frac_out, 32 - frac_in, 32);
     L.pb.Rows("cast.fxp32_fxp8", rows, B(kV1, 0), B(kV1, 0), {}, MixRole::kCore,
               fmt::format("Q{} -> Q{}, saturating", frac_in, frac_out));
@@ -443,7 +443,7 @@ CompiledOp CompileGelu(const TandemTarget& t, const std::vector<int64_t>& shape,
   const auto in = L.Input("X", shape, 8);
   const auto out = L.Output("Y", shape, 8);
   ProgramBuilder& pb = L.pb;
-  FlatTiles(L, Product(shape), {{kV1, in}}, kV2, out, t.depth, [&](int64_t rows) {
+  FlatTiles(L, ElementCount(shape), {{kV1, in}}, kV2, out, t.depth, [&](int64_t rows) {
     pb.IntegerDtype();
     const auto T = B(kV2, 0), X = B(kV1, 0), U = B(kOb, 0);
     pb.Rows("abs", rows, T, X, {}, MixRole::kCore, "|q|");
@@ -997,7 +997,7 @@ CompiledOp CompileTranspose(const TandemTarget& t, const std::vector<int64_t>& s
   // Tiles: chunks of output dimension 0 (input axis perm[0]); each chunk's input slice is loaded
   // densely (row-major slice), permuted from vmem1 to vmem2, and stored with the output strides.
   const int64_t capacity = int64_t{t.lanes} * t.depth;
-  const int64_t rest = Product(out_shape) / out_shape[0];
+  const int64_t rest = ElementCount(out_shape) / out_shape[0];
   const int64_t chunk = std::min(out_shape[0], capacity / rest);
   if (chunk < 1)
     throw UserError(fmt::format(

@@ -30,6 +30,9 @@ struct QParams {
   int zero_point = 0;
 };
 
+// Number of elements of a tensor of SHAPE (1 for a scalar shape {}).
+int64_t ElementCount(const std::vector<int64_t>& shape);
+
 struct TensorRegion {
   std::string name;
   int64_t dram_base = 0;

@@ -28,11 +28,6 @@ std::string ThesisMix(const std::string& op) {
   return "";
 }
 
-int64_t ComputeCycles(const ct::CompiledOp& op, int64_t cycles) {
-  // The golden cycle model charges a start instruction its element count + 7 cycles.
-  return cycles - op.engine_elements - 7 * op.engine_starts;
-}
-
 TandemAblation RunAblation(const ct::TandemTarget& t, uint32_t seed) {
   const std::vector<int64_t> shape = {4000};
   const ct::QParams a{0.05, 3}, b{0.03, -5}, y{0.08, -2};
@@ -49,8 +44,8 @@ TandemAblation RunAblation(const ct::TandemTarget& t, uint32_t seed) {
   return {4000,
           ri.cycles,
           ra.cycles,
-          ComputeCycles(iter, ri.cycles),
-          ComputeCycles(alu, ra.cycles),
+          ct::ComputeCycles(iter, ri.cycles),
+          ct::ComputeCycles(alu, ra.cycles),
           ri.compute,
           ra.compute};
 }

@@ -24,12 +24,6 @@ namespace {
 
 using Shape = std::vector<int64_t>;
 
-int64_t Count(const Shape& s) {
-  int64_t n = 1;
-  for (int64_t d : s) n *= d;
-  return n;
-}
-
 // Seeded int8 data with the corners -128, -1, 0, 1, 127 at the front.
 std::vector<int32_t> Int8Data(int64_t n, uint32_t seed, int lo = -128, int hi = 127) {
   std::mt19937 rng(seed);
@@ -72,7 +66,7 @@ void CheckUnary(const std::function<CompiledOp(const TandemTarget&, const Shape&
   for (const TandemTarget& t : kTargets) {
     for (const Shape& s : kEltShapes) {
       const CompiledOp op = compile(t, s);
-      const auto in = Int8Data(Count(s), seed++);
+      const auto in = Int8Data(ElementCount(s), seed++);
       const GoldenRun run = RunOnGolden(op, {in});
       std::vector<double> ref(in.size());
       for (size_t i = 0; i < in.size(); ++i) ref[i] = ref_fn(Deq(in[i], x));
@@ -121,9 +115,9 @@ TEST(TandemCompiler, CastIsExactFloorWithSaturation) {
   for (const TandemTarget& t : kTargets) {
     for (const Shape& s : kEltShapes) {
       const CompiledOp op = CompileCast(t, s, 8, 2);
-      std::mt19937 rng(400 + Count(s));
+      std::mt19937 rng(400 + ElementCount(s));
       std::uniform_int_distribution<int32_t> d(-20000, 20000);
-      std::vector<int32_t> in(Count(s));
+      std::vector<int32_t> in(ElementCount(s));
       for (auto& v : in) v = d(rng);
       in[0] = INT32_MIN;
       if (in.size() > 1) in[1] = INT32_MAX;
@@ -141,7 +135,7 @@ void CheckBinary(Binary kind, QParams a, QParams b, QParams y, double bound_lsb,
   for (const TandemTarget& t : kTargets) {
     for (const Shape& s : kEltShapes) {
       const CompiledOp op = CompileBinary(t, kind, s, a, b, y);
-      const auto va = Int8Data(Count(s), seed++), vb = Int8Data(Count(s), seed++);
+      const auto va = Int8Data(ElementCount(s), seed++), vb = Int8Data(ElementCount(s), seed++);
       const auto got = RunOnGolden(op, {va, vb}).outputs[0];
       std::vector<double> ref(va.size());
       for (size_t i = 0; i < va.size(); ++i) {
@@ -199,7 +193,7 @@ TEST(TandemCompiler, GeluWithinIBertApproximation) {
   for (const TandemTarget& t : kTargets) {
     for (const Shape& s : std::vector<Shape>{{256}, {5, 300}, {3001}}) {
       const CompiledOp op = CompileGelu(t, s, x, y);
-      const auto in = s[0] == 256 ? all : Int8Data(Count(s), 700);
+      const auto in = s[0] == 256 ? all : Int8Data(ElementCount(s), 700);
       const auto got = RunOnGolden(op, {in}).outputs[0];
       std::vector<double> ref(in.size());
       for (size_t i = 0; i < in.size(); ++i) ref[i] = Gelu(Deq(in[i], x));
@@ -231,7 +225,7 @@ TEST(TandemCompiler, ReduceMeanAndGlobalAveragePoolWithinOneLsb) {
     // GlobalAveragePool: NCHW, one output per (n, c).
     const Shape nchw{2, 19, 9, 10};  // 90 > 64 rows: split reduction
     const CompiledOp op = CompileGlobalAveragePool(t, nchw, x, y);
-    const auto in = Int8Data(Count(nchw), 850);
+    const auto in = Int8Data(ElementCount(nchw), 850);
     const auto got = RunOnGolden(op, {in}).outputs[0];
     std::vector<double> ref(2 * 19, 0);
     for (int64_t p = 0; p < 2 * 19; ++p) {
@@ -370,7 +364,7 @@ TEST(TandemCompiler, MaxPoolIsExactAndAveragePoolWithinOneLsb) {
   const QParams x{0.1, -3}, y{0.05, 2};
   for (const TandemTarget& t : kTargets) {
     for (const WindowCase& c : kWindowCases) {
-      const auto in = Int8Data(Count(c.nchw), 1100 + c.nchw[1]);
+      const auto in = Int8Data(ElementCount(c.nchw), 1100 + c.nchw[1]);
       const CompiledOp mp = CompileMaxPool(t, c.nchw, c.w, x);
       const auto ref_max = PoolRef(c, in, x, [](const std::vector<double>& v) {
         return *std::max_element(v.begin(), v.end());
@@ -388,7 +382,7 @@ TEST(TandemCompiler, MaxPoolIsExactAndAveragePoolWithinOneLsb) {
       ExpectListingAssembles(ap);
     }
     for (const WindowCase& c : kPaddedCases) {
-      const auto in = Int8Data(Count(c.nchw), 1150 + c.nchw[1]);
+      const auto in = Int8Data(ElementCount(c.nchw), 1150 + c.nchw[1]);
       const CompiledOp mp = CompileMaxPool(t, c.nchw, c.w, x);
       const auto ref_max = PoolRef(c, in, x, [](const std::vector<double>& v) {
         return *std::max_element(v.begin(), v.end());
@@ -411,7 +405,7 @@ TEST(TandemCompiler, DepthwiseConvWithinOneLsb) {
     for (const WindowCase& c : cases) {
       const int64_t n = c.nchw[0], ch = c.nchw[1], h = c.nchw[2], w = c.nchw[3];
       const CompiledOp op = CompileDepthwiseConv(t, c.nchw, c.w, x, wq, y);
-      const auto in = Int8Data(Count(c.nchw), 1200 + ch);
+      const auto in = Int8Data(ElementCount(c.nchw), 1200 + ch);
       const auto wt = Int8Data(ch * c.w.kh * c.w.kw, 1201 + ch);
       std::mt19937 rng(1202 + ch);
       std::uniform_int_distribution<int32_t> bd(-3000, 3000);
@@ -454,7 +448,7 @@ TEST(TandemCompiler, TransposeIsExact) {
     for (const auto& [shape, perm] : cases) {
       const CompiledOp op = CompileTranspose(t, shape, perm);
       std::mt19937 rng(1300);
-      std::vector<int32_t> in(Count(shape));
+      std::vector<int32_t> in(ElementCount(shape));
       for (auto& v : in) v = static_cast<int32_t>(rng());
       const auto got = RunOnGolden(op, {in}).outputs[0];
       // Reference: output index (o_0..o_r-1) reads input index with i[perm[j]] = o_j.
@@ -513,7 +507,7 @@ TEST(TandemCompiler, RandomTargetsAndShapes) {
     // MaxPool 3x3/2 pad 1 (exact) on a random plane.
     const WindowCase c{{1, pick(1, 20), pick(3, 12), pick(3, 12)}, {3, 3, 2, 2, 1, 1}};
     if ((3 * (c.nchw[3] + 2)) > t.depth) continue;  // one output row must fit
-    const auto xp = Int8Data(Count(c.nchw), kSeed + 200 + trial);
+    const auto xp = Int8Data(ElementCount(c.nchw), kSeed + 200 + trial);
     const auto mp = RunOnGolden(CompileMaxPool(t, c.nchw, c.w, q), {xp}).outputs[0];
     const auto ref_mp = PoolRef(c, xp, q, [](const std::vector<double>& v) {
       return *std::max_element(v.begin(), v.end());
