@@ -123,7 +123,7 @@ void write_plot(const std::string& dir, const std::string& csv_name) {
   namespace fs = std::filesystem;
   std::string gp = fmt::format(
       "set terminal pngcairo size 1200,800 noenhanced\nset output 'planaria_sched.png'\n"
-      "set datafile separator ','\nset logscale x\nset format x '%g'\nset xlabel 'arrival rate (queries/s)'\n"
+      "set datafile separator ','\nset logscale x\nset format x '%g'\nset xtics (10, 100, 1000, 10000, 100000)\nset xlabel 'arrival rate (queries/s)'\n"
       "set ylabel 'SLA met (share of workloads)'\nset yrange [-0.05:1.05]\nset key top right\n"
       "set multiplot layout 3,3 title 'Planaria (spatial) vs PREMA-like (temporal): SLA satisfaction'\n");
   for (const char* mix : {"A", "B", "C"})
