@@ -419,6 +419,9 @@ std::vector<Mapping> mapping_space(const Layer& l, const Hardware& hw, bool coar
   for (Part pkg : pkgs) {
     const int64_t cop = pkg == Part::kC ? ceil_div(l.co, hw.np) : l.co;
     const int64_t hop = pkg == Part::kP ? ceil_div(l.ho, hw.np) : l.ho;
+    // Every chiplet gets outputs (a package split that leaves chiplets idle is not a candidate).
+    if (pkg == Part::kC && (hw.np - 1) * cop >= l.co) continue;
+    if (pkg == Part::kP && (hw.np - 1) * hop >= l.ho) continue;
     for (int gc = 1; gc <= hw.nc; ++gc) {
       if (hw.nc % gc) continue;
       if (gc > 1 && (gc - 1) * int64_t{hw.l} >= cop) continue;  // a core column would have no channels

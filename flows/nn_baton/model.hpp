@@ -34,6 +34,7 @@ struct Layer {
   int64_t r = 1, s = 1;          // kernel rows and columns
   int64_t stride = 1;            // same in both directions
   int64_t pad_h = 0, pad_w = 0;  // zero padding above and to the left (below/right: whatever fits)
+  bool fc = false;               // a fully connected layer (from a Gemm node)
 
   int64_t macs() const { return co * ho * wo * ci * r * s; }
   int64_t weight_bytes() const { return co * ci * r * s; }

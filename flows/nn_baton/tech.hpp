@@ -24,13 +24,14 @@ struct Tech {
   double sram_area_um2(double capacity_bytes) const;
   // Piecewise-linear curves over the capacity in KiB (linear extrapolation past the ends).
   std::vector<std::pair<double, double>> sram_pj_points = {{1, 0.3}, {32, 0.81}};
-  std::vector<std::pair<double, double>> sram_um2_per_kib_points = {{1, 2000}};
+  std::vector<std::pair<double, double>> sram_um2_per_kib_points = {{1, 1.5e6 / 1024}};
 };
 
 // Piecewise linear in x through `points` (sorted by x), extrapolated linearly; constant for one point.
 double curve_at(const std::vector<std::pair<double, double>>& points, double x);
 
-// The named preset of the shared technology table (or a JSON file path), converted.
+// A preset of the shared technology table (flows/common) or a JSON file of that format, converted;
+// UserError when unknown or malformed. The defaults above are the nn_baton_16nm preset's values.
 Tech load_tech(const std::string& name_or_path);
 
 }  // namespace accelgen::flows::nn_baton

@@ -44,6 +44,7 @@ std::vector<Layer> graph_layers(const graph::Graph& g) {
       l.name = n.name;
       l.ci = d->k;
       l.co = d->n;
+      l.fc = true;
       validate(l);
       out.push_back(l);
     }
@@ -52,10 +53,20 @@ std::vector<Layer> graph_layers(const graph::Graph& g) {
   return out;
 }
 
-std::vector<Layer> model_layers(const std::string& model, int64_t resolution) {
+std::vector<Layer> model_layers(const std::string& model, int64_t resolution, bool conv_only) {
   graph::ZooOptions o;
   o.resolution = resolution;
-  return graph_layers(graph::build_zoo_model(model, o));
+  std::vector<Layer> layers = graph_layers(graph::build_zoo_model(model, o));
+  const auto is_fc = [](const Layer& l) { return l.fc; };
+  std::vector<Layer> native_fc;
+  if (!conv_only)
+    for (const Layer& l : graph_layers(graph::build_zoo_model(model, {})))
+      if (is_fc(l)) native_fc.push_back(l);
+  std::vector<Layer> out;
+  for (const Layer& l : layers)
+    if (!is_fc(l)) out.push_back(l);
+  out.insert(out.end(), native_fc.begin(), native_fc.end());
+  return out;
 }
 
 std::vector<Layer> case_study_layers(int64_t resolution) {
