@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <limits>
@@ -92,11 +93,6 @@ struct UniqueLayer {
   std::vector<int64_t> count;  // per model
 };
 
-struct Candidate {
-  Mapping m;
-  MappingStreams s;
-};
-
 std::tuple<int64_t, int64_t, int64_t, int64_t, int64_t, int64_t, int64_t, int64_t, int64_t, int64_t> shape_key(
     const Layer& l) {
   return {l.ci, l.co, l.hi, l.wi, l.ho, l.wo, l.r, l.s, l.stride, l.pad_h * 1000 + l.pad_w};
@@ -128,70 +124,144 @@ ExploreResult run_explore(const ExploreOptions& e, const Tech& tech, const Optio
           if (int64_t{np} * nc * l * p == e.macs) compute.emplace_back(np, nc, l, p);
   if (compute.empty())
     throw UserError(fmt::format("no (N_P, N_C, L, P) in Table II's options gives {} MACs", e.macs));
+  if (e.al1.size() > 32 || e.wl1.size() > 32 || e.al2.size() > 32 || e.al1.empty() || e.wl1.empty() || e.al2.empty() ||
+      e.ol1.empty())
+    throw UserError("each memory grid needs 1..32 sizes");
 
   ExploreResult r;
   const double freq_hz = tech.frequency_mhz * 1e6;
   const size_t nm = e.models.size();
+  const size_t n1 = e.al1.size(), nw = e.wl1.size(), n2 = e.al2.size();
+  // Per-bit energies of every buffer size on the grid.
+  const auto pj = [&](const std::vector<int64_t>& v) {
+    std::vector<double> out;
+    for (int64_t b : v) out.push_back(8 * tech.sram_pj_per_bit(static_cast<double>(b)));
+    return out;
+  };
+  const std::vector<double> e1 = pj(e.al1), ew = pj(e.wl1), e2 = pj(e.al2);
+  const double dram = 8 * tech.dram_pj_per_bit, d2d = 8 * tech.d2d_pj_per_bit;
+  // The mapping candidates of every unique layer on one compute configuration, analysed once (the
+  // O-L1 size only decides which core tiles are allowed), each reduced to its energy terms of one
+  // buffer size each: E = K + W[wl1] + Y[al1] + e(al2) X[al1] + Z[al2] (energy(traffic()) regrouped).
+  struct Cand {
+    double K = 0;
+    double W[32], X[32], Y[32], Z[32];
+    bool zok[32];
+    int64_t cycles = 0, psum = 0;
+  };
+  const int64_t max_ol1 = *std::max_element(e.ol1.begin(), e.ol1.end());
   for (const auto& [np, nc, lanes, vec] : compute) {
+    const Hardware probe{np, nc, lanes, vec, max_ol1, 1, 1, int64_t{1} << 40, int64_t{1} << 40};
+    std::vector<std::vector<Cand>> cands(layers.size());
+    for (size_t li = 0; li < layers.size(); ++li) {
+      for (const Mapping& m : mapping_space(layers[li].layer, probe, true)) {
+        const MappingStreams s = analyse(layers[li].layer, probe, m);
+        if (!s.valid) continue;
+        const Traffic& f = s.fixed;
+        const double active = s.chiplets;
+        const bool rotate = active > 1;
+        const double per_w = rotate && m.pkg == Part::kP ? dram / active + d2d * (active - 1) / active : dram;
+        const double per_a = rotate && m.pkg == Part::kC ? dram / active + d2d * (active - 1) / active : dram;
+        Cand c;
+        c.K = dram * static_cast<double>(f.out_bytes) + o.rf_bits * tech.rf_pj_per_bit * static_cast<double>(f.rmw) +
+              tech.mac_pj * static_cast<double>(f.macs);
+        c.cycles = s.cycles;
+        c.psum = 3 * m.hoc * m.woc * lanes;
+        for (size_t j = 0; j < nw; ++j) {
+          int64_t fill = 0;
+          for (const auto& st : s.wl1) fill += st.total(int64_t{m.gh} * m.gw * e.wl1[j]);
+          c.W[j] = per_w * static_cast<double>(fill) + ew[j] * static_cast<double>(fill + f.wl1_read);
+        }
+        for (size_t i = 0; i < n1; ++i) {
+          int64_t rd = 0;
+          for (const auto& st : s.al1) rd += st.total(e.al1[i]);
+          c.X[i] = static_cast<double>(rd);
+          c.Y[i] = e1[i] * static_cast<double>(rd * m.gc + f.al1_read);
+        }
+        for (size_t k = 0; k < n2; ++k) {
+          c.zok[k] = s.need_al2 <= e.al2[k] && s.need_ol2 <= e.al2[k];
+          int64_t fill = 0;
+          for (const auto& st : s.al2) fill += st.total(e.al2[k]);
+          c.Z[k] = per_a * static_cast<double>(fill) +
+                   e2[k] * (static_cast<double>(fill) + 2.0 * static_cast<double>(f.out_bytes));
+        }
+        cands[li].push_back(c);
+      }
+    }
     for (int64_t ol1 : e.ol1) {
-      Hardware base{np, nc, lanes, vec, ol1, 1, 1, int64_t{1} << 40, int64_t{1} << 40};
-      // Area of every memory combination first: only groups with a design inside the limit are mapped.
-      std::vector<Hardware> fits;
-      for (int64_t al1 : e.al1)
-        for (int64_t wl1 : e.wl1)
-          for (int64_t al2 : e.al2) {
+      Hardware base = probe;
+      base.ol1 = ol1;
+      // Area and validity of every memory combination; fit[(i * nw + j) * n2 + k]: the design's index or -1.
+      std::vector<int> fit(n1 * nw * n2, -1);
+      std::vector<DesignPoint> group;
+      for (size_t i = 0; i < n1; ++i)
+        for (size_t j = 0; j < nw; ++j)
+          for (size_t k = 0; k < n2; ++k) {
             ++r.points;
             Hardware hw = base;
-            hw.al1 = al1;
-            hw.wl1 = wl1;
-            hw.al2 = al2;
+            hw.al1 = e.al1[i];
+            hw.wl1 = e.wl1[j];
+            hw.al2 = e.al2[k];
             hw.ol2 = 0;
-            if (chiplet_area_mm2(hw, tech) > e.area_mm2) continue;
+            const double area = chiplet_area_mm2(hw, tech);
+            if (area > e.area_mm2) continue;
             ++r.area_ok;
-            if (al1 > al2) continue;  // A-L1 larger than A-L2 is skipped (§V-B, read as L1 <= L2)
-            fits.push_back(hw);
+            if (hw.al1 > hw.al2) continue;  // A-L1 larger than A-L2 is skipped (§V-B, read as L1 <= L2)
+            fit[(i * nw + j) * n2 + k] = static_cast<int>(group.size());
+            group.push_back({hw, area, 0, 0, std::vector<double>(nm, 0), 0});
           }
-      if (fits.empty()) continue;
-      // Analyse every coarse mapping of every unique layer once for this compute group.
-      std::vector<std::vector<Candidate>> cands(layers.size());
-      for (size_t li = 0; li < layers.size(); ++li)
-        for (const Mapping& m : mapping_space(layers[li].layer, base, true)) {
-          MappingStreams s = analyse(layers[li].layer, base, m);
-          if (s.valid) cands[li].push_back({m, std::move(s)});
-        }
-      for (const Hardware& hw : fits) {
-        DesignPoint d{hw, chiplet_area_mm2(hw, tech), 0, 0, std::vector<double>(nm, 0), 0};
-        std::vector<double> me(nm, 0);
-        std::vector<int64_t> mc(nm, 0);
-        bool ok = true;
-        for (size_t li = 0; li < layers.size() && ok; ++li) {
-          double best = std::numeric_limits<double>::infinity();
-          int64_t best_cycles = 0;
-          for (const Candidate& c : cands[li]) {
-            if (c.s.need_al2 > hw.al2 || c.s.need_ol2 > hw.ol2_bytes()) continue;
-            const double en = energy(traffic(c.s, hw, c.m, o), hw, tech, o).total();
-            if (en < best || (en == best && c.s.cycles < best_cycles)) {
-              best = en;
-              best_cycles = c.s.cycles;
+      if (group.empty()) continue;
+      // Per (A-L1, A-L2) pair, the W-L1 sizes that fit, with their design index.
+      std::vector<std::vector<std::pair<size_t, int>>> js(n1 * n2);
+      for (size_t i = 0; i < n1; ++i)
+        for (size_t k = 0; k < n2; ++k)
+          for (size_t j = 0; j < nw; ++j)
+            if (fit[(i * nw + j) * n2 + k] >= 0) js[i * n2 + k].emplace_back(j, fit[(i * nw + j) * n2 + k]);
+      std::vector<std::vector<double>> me(group.size(), std::vector<double>(nm, 0));
+      std::vector<std::vector<int64_t>> mc(group.size(), std::vector<int64_t>(nm, 0));
+      std::vector<char> ok(group.size(), 1);
+      std::vector<double> best_e(group.size());
+      std::vector<int64_t> best_c(group.size());
+      for (size_t li = 0; li < layers.size(); ++li) {
+        std::fill(best_e.begin(), best_e.end(), std::numeric_limits<double>::infinity());
+        std::fill(best_c.begin(), best_c.end(), 0);
+        for (const Cand& c : cands[li]) {
+          if (c.psum > ol1) continue;
+          for (size_t k = 0; k < n2; ++k) {
+            if (!c.zok[k]) continue;
+            for (size_t i = 0; i < n1; ++i) {
+              const double base_e = c.K + c.Z[k] + c.Y[i] + e2[k] * c.X[i];
+              for (const auto& [j, d] : js[i * n2 + k]) {
+                const double en = base_e + c.W[j];
+                if (en < best_e[d] || (en == best_e[d] && c.cycles < best_c[d])) {
+                  best_e[d] = en;
+                  best_c[d] = c.cycles;
+                }
+              }
             }
           }
-          if (!std::isfinite(best)) ok = false;
-          for (size_t mi = 0; mi < nm && ok; ++mi) {
-            me[mi] += best * static_cast<double>(layers[li].count[mi]);
-            mc[mi] += best_cycles * layers[li].count[mi];
+        }
+        for (size_t d = 0; d < group.size(); ++d) {
+          if (!std::isfinite(best_e[d])) ok[d] = 0;
+          for (size_t mi = 0; mi < nm; ++mi) {
+            me[d][mi] += best_e[d] * static_cast<double>(layers[li].count[mi]);
+            mc[d][mi] += best_c[d] * layers[li].count[mi];
           }
         }
-        if (!ok) continue;
+      }
+      for (size_t d = 0; d < group.size(); ++d) {
+        if (!ok[d]) continue;
+        DesignPoint& p = group[d];
         ++r.valid;
         double log_sum = 0;
         for (size_t mi = 0; mi < nm; ++mi) {
-          d.energy_pj += me[mi];
-          d.cycles += mc[mi];
-          d.model_edp[mi] = me[mi] * 1e-12 * static_cast<double>(mc[mi]) / freq_hz;
-          log_sum += std::log(d.model_edp[mi]);
+          p.energy_pj += me[d][mi];
+          p.cycles += mc[d][mi];
+          p.model_edp[mi] = me[d][mi] * 1e-12 * static_cast<double>(mc[d][mi]) / freq_hz;
+          log_sum += std::log(p.model_edp[mi]);
         }
-        d.score = std::exp(log_sum / static_cast<double>(nm));
-        r.designs.push_back(std::move(d));
+        p.score = std::exp(log_sum / static_cast<double>(nm));
+        r.designs.push_back(std::move(p));
       }
     }
   }
