@@ -4,6 +4,7 @@
 #include "cli/flow_leopard.hpp"
 #include "cli/flow_noc.hpp"
 #include "cli/flow_planaria.hpp"
+#include "cli/flow_nn_baton.hpp"  // NN-Baton (issue 16)
 #include "cli/flow_tandem_ops.hpp"
 #include "cli/model_command.hpp"
 #include "cli/run_tasm.hpp"
@@ -213,6 +214,7 @@ void register_commands(CLI::App& app) {
   register_cvu_dse_flow(*g_flow_cmd);
   register_leopard_flow(*g_flow_cmd);
   register_noc_flow(*g_flow_cmd);
+  register_nn_baton_flow(*g_flow_cmd);  // NN-Baton (issue 16)
   register_tandem_ops_flow(*g_flow_cmd);
   register_planaria_flows(*g_flow_cmd);
 
