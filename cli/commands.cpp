@@ -3,6 +3,7 @@
 #include "cli/flow_cvu_dse.hpp"
 #include "cli/flow_leopard.hpp"
 #include "cli/flow_noc.hpp"
+#include "cli/flow_pipeorgan.hpp"  // PipeOrgan flow (issue 14)
 #include "cli/flow_tandem_ops.hpp"
 #include "cli/model_command.hpp"
 #include "cli/run_tasm.hpp"
@@ -212,6 +213,7 @@ void register_commands(CLI::App& app) {
   register_cvu_dse_flow(*g_flow_cmd);
   register_leopard_flow(*g_flow_cmd);
   register_noc_flow(*g_flow_cmd);
+  register_pipeorgan_flow(*g_flow_cmd);  // PipeOrgan flow (issue 14)
   register_tandem_ops_flow(*g_flow_cmd);
 
   register_model_command(app);
