@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <filesystem>
+
 #include "common/error.hpp"
 #include "compiler/graph/model_source.hpp"
 #include "compiler/graph/xrbench_models.hpp"
@@ -34,6 +36,8 @@ void run(PipeorganCli& c) {
   for (const std::string& m : c.models) {
     graphs.push_back(graph::load_model(m));
     results.push_back(po::run_model(graphs.back(), c.arch, tech, c.stage1));
+    // Name rows by what the user typed: a built-in name, or a file's stem.
+    results.back().name = std::filesystem::path(m).stem().string();
   }
   const po::FlowResult r = po::summarize(std::move(results));
   if (c.layers) {

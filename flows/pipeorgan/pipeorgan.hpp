@@ -179,6 +179,10 @@ double waterfall(const std::vector<double>& c, const std::vector<std::pair<int, 
 double waterfall_event_sim(const std::vector<double>& c,
                            const std::vector<std::pair<int, int>>& edges, int64_t s);
 
+// evaluate() keeps every segment's NoC run in a process-wide cache keyed by its traffic; this
+// empties it (the benchmark's cold runs).
+void clear_noc_cache();
+
 Evaluation evaluate(const Workload& w, Scheme scheme, const std::string& topology, const Arch& a,
                     const TechTable& tech, const Stage1Options& o = {});
 

@@ -54,9 +54,8 @@ Workload make_workload(const graph::Graph& g) {
       continue;
     }
     if (node.op == OpKind::kLstm || node.op == OpKind::kMatMul || node.op == OpKind::kEmbedding)
-      throw UserError(
-          fmt::format("pipeorgan: layer '{}' is a {} operator, which the flow does not model",
-                      node.name, graph::to_string(node.op)));
+      throw UserError(fmt::format("pipeorgan: layer '{}': operator '{}' is not modeled by the flow",
+                                  node.name, graph::to_string(node.op)));
     Layer l;
     l.name = node.name;
     l.op = graph::op_label(g, node);
