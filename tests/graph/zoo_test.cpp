@@ -52,6 +52,11 @@ const Published kPublished[] = {
     // model zoo's published file size for resnet34-ssd1200.onnx, 80.4 MB of float32 weights
     // (20.1 M; the file also holds the graph, hence 1 %).
     {"ssd_resnet34", 80.4e6 / 4, 0.01, 433e9 / 2, 0.005, "MLPerf paper; ONNX model zoo"},
+    // Redmon & Farhadi, "YOLO9000" (CVPR 2017), section 3: DarkNet-19 "only requires 5.58 billion
+    // operations" at 224x224 (two per multiply-add). Parameters: the sum over the paper's Table 6
+    // (18 convolutions with batch norm: 3x3/1x1 weights + scale + shift; the 1000-way 1x1 with bias),
+    // added up by hand: 20,826,976 weights + 2 x 7,200 batch-norm + 1,000 bias = 20,842,376.
+    {"darknet19", 20842376, 0.0001, 5.58e9 / 2, 0.005, "YOLO9000 paper, section 3 and Table 6"},
     // Devlin et al. 2019, section 3: BERT-base 110 M parameters (MACs checked separately below).
     {"bert_base", 110e6, 0.01, 0, 0, "BERT paper, section 3"},
 };

@@ -17,6 +17,7 @@ Graph ssd_mobilenet_v1(const ZooOptions& o);
 Graph ssd_resnet34(const ZooOptions& o);
 Graph tiny_yolo_v2(const ZooOptions& o);
 Graph yolo_v3(const ZooOptions& o);
+Graph darknet19(const ZooOptions& o);
 Graph bert_base(const ZooOptions& o);
 Graph vit_b16(const ZooOptions& o);
 Graph gnmt(const ZooOptions& o);

@@ -1,5 +1,5 @@
-// Tiny YOLOv2 (VOC) and YOLOv3 as in darknet's cfg/yolov2-tiny-voc.cfg and cfg/yolov3.cfg
-// (pjreddie/darknet). Convolutions carry folded batch norm and leaky ReLU; the detection
+// Tiny YOLOv2 (VOC), YOLOv3 and the DarkNet-19 classifier as in darknet's
+// cfg/yolov2-tiny-voc.cfg, cfg/yolov3.cfg and cfg/darknet19.cfg (pjreddie/darknet). Convolutions carry folded batch norm and leaky ReLU; the detection
 // convolutions are linear with a bias.
 #include <fmt/format.h>
 
@@ -39,6 +39,30 @@ Graph tiny_yolo_v2(const ZooOptions& o) {
   x = b.conv("conv7", x, 1024, 3, kLeaky);
   x = b.conv("conv8", x, 1024, 3, kLeaky);
   b.conv("detect", x, 125, 1, kDetect);  // 5 anchors x (20 classes + 5)
+  return b.take();
+}
+
+// DarkNet-19 (Redmon & Farhadi, YOLO9000, Table 6; darknet19.cfg): 19 convolutions with folded batch
+// norm and leaky ReLU, five 2x2 max pools, a linear 1x1 classifier convolution with bias and a global
+// average pool.
+Graph darknet19(const ZooOptions& o) {
+  Builder b("darknet19");
+  const int64_t side = resolution(o, 224);
+  std::string x = b.input("input", {o.batch, 3, side, side});
+  // Each stage: {width, convolutions}; convolutions alternate 3x3 at `width` and 1x1 at width / 2.
+  const int64_t widths[] = {32, 64, 128, 256, 512, 1024};
+  const int convs[] = {1, 1, 3, 3, 5, 5};
+  int index = 0;
+  for (int stage = 0; stage < 6; ++stage) {
+    for (int i = 0; i < convs[stage]; ++i) {
+      const bool pointwise = i % 2 == 1;
+      x = b.conv(fmt::format("conv{}", ++index), x, pointwise ? widths[stage] / 2 : widths[stage],
+                 pointwise ? 1 : 3, kLeaky);
+    }
+    if (stage < 5) x = b.pool(fmt::format("pool{}", stage + 1), x, "max", 2, 2);
+  }
+  x = b.conv("conv19", x, 1000, 1, kDetect);
+  b.global_pool("avgpool", x);
   return b.take();
 }
 

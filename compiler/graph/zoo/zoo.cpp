@@ -24,6 +24,8 @@ const std::vector<ZooModel>& zoo_models() {
       {"tiny_yolo_v2", "Tiny YOLOv2, VOC, 416x416 (darknet yolov2-tiny-voc.cfg)",
        zoo::tiny_yolo_v2},
       {"yolo_v3", "YOLOv3, COCO, 416x416 (darknet yolov3.cfg)", zoo::yolo_v3},
+      {"darknet19", "DarkNet-19 classifier, 224x224 (YOLO9000 Table 6, darknet19.cfg)",
+       zoo::darknet19},
       {"bert_base", "BERT-base encoder + pooler, sequence length --seq-len (default 128)",
        zoo::bert_base},
       {"vit_b16", "ViT-B/16, 224x224 (torchvision)", zoo::vit_b16},
