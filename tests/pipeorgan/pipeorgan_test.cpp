@@ -4,9 +4,13 @@
 #include "flows/pipeorgan/pipeorgan.hpp"
 
 #include <gtest/gtest.h>
+#include <sys/wait.h>
 
 #include <cmath>
+#include <cstdio>
 #include <deque>
+#include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <random>
 
@@ -325,6 +329,73 @@ TEST(PipeorganFlow, GraphsTheFlowCannotHandleAreUserErrors) {
   bad.flit_bits = 12;
   EXPECT_THROW(run_model(graph::load_model("alexnet"), bad, tech), UserError);
 }
+
+// ---- The command line: JSON last line, CSV, one-line errors with exit 2.
+namespace cli {
+
+struct Result {
+  int status;
+  std::string out;
+};
+Result run(const std::string& args) {
+  const std::string cmd = std::string(ACCELGEN_BINARY) + " " + args + " 2>&1";
+  FILE* p = popen(cmd.c_str(), "r");
+  std::string out;
+  char buf[4096];
+  while (size_t n = fread(buf, 1, sizeof buf, p)) out.append(buf, n);
+  const int rc = pclose(p);
+  return {WIFEXITED(rc) ? WEXITSTATUS(rc) : -1, out};
+}
+
+TEST(PipeorganCli, JsonLastLineAndCsv) {
+  const std::string csv =
+      (std::filesystem::temp_directory_path() / "accelgen_pipeorgan.csv").string();
+  const Result r = run("flow pipeorgan --model res8_narrow --model ed_tcn --json --csv " + csv);
+  ASSERT_EQ(r.status, 0) << r.out;
+  std::string text = r.out;
+  while (!text.empty() && text.back() == '\n') text.pop_back();
+  const json j = json::parse(text.substr(text.rfind('\n') + 1));
+  ASSERT_EQ(j["models"].size(), 2u);
+  EXPECT_EQ(j["models"][0]["name"], "res8_narrow");
+  EXPECT_EQ(j["models"][1]["name"], "ed_tcn");
+  const double a = j["models"][0]["speedup_vs_tangram"], b = j["models"][1]["speedup_vs_tangram"];
+  EXPECT_NEAR(j["geomean"]["speedup_vs_tangram"].get<double>(), std::sqrt(a * b), 1e-9);
+  std::ifstream f(csv);
+  std::string header;
+  std::getline(f, header);
+  EXPECT_EQ(header.rfind("name,segments,", 0), 0u) << header;
+  std::filesystem::remove(csv);
+}
+
+TEST(PipeorganCli, GraphsItCannotHandleAreOneLineAndExit2) {
+  const auto dir = std::filesystem::temp_directory_path();
+  const std::string cyc = (dir / "accelgen_pipeorgan_cycle.json").string();
+  std::ofstream(cyc) << R"({"format": "accelgen-graph", "version": 1, "nodes": [
+      {"name": "a", "op": "activation", "inputs": ["b"], "attrs": {"mode": "relu"}},
+      {"name": "b", "op": "activation", "inputs": ["a"], "attrs": {"mode": "relu"}}]})";
+  const std::string unknown = (dir / "accelgen_pipeorgan_unknown.json").string();
+  std::ofstream(unknown)
+      << R"({"model": "m", "input": [1, 3, 8, 8], "layers": [{"name": "c", "op": "warp",
+      "in": [3, 8, 8], "out": [3, 8, 8], "inputs": ["input"], "macs": 0, "weights": 0}]})";
+  const std::string shapeless = (dir / "accelgen_pipeorgan_shapeless.json").string();
+  std::ofstream(shapeless)
+      << R"({"model": "m", "input": [1, 3, 8, 8], "layers": [{"name": "c", "op": "conv",
+      "inputs": ["input"], "kernel": [3, 3], "stride": [1, 1], "groups": 1, "macs": 1, "weights": 1}]})";
+  const std::vector<std::string> cases = {"--model gnmt",
+                                          "--model " + cyc,
+                                          "--model " + unknown,
+                                          "--model " + shapeless,
+                                          "--model res8_narrow --tech nope",
+                                          ""};
+  for (const std::string& args : cases) {
+    const Result r = run("flow pipeorgan " + args);
+    EXPECT_EQ(r.status, 2) << args << ": " << r.out;
+    EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 1) << args << ": " << r.out;
+  }
+  for (const auto& f : {cyc, unknown, shapeless}) std::filesystem::remove(f);
+}
+
+}  // namespace cli
 
 }  // namespace
 }  // namespace accelgen::flows::pipeorgan
