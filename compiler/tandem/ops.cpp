@@ -35,6 +35,13 @@ void CheckTarget(const TandemTarget& t) {
     throw UserError(
         fmt::format("Tandem target: lanes {} (1..128), depth {} (8..4096)", t.lanes, t.depth));
   }
+  const int w = t.dram_bus_words;
+  if (w < 0 || w > 128 || (w & (w - 1)) != 0 || t.permute_width < 0 ||
+      t.permute_width > t.lanes) {
+    throw UserError(fmt::format(
+        "Tandem target: dram_bus_words {} (0 or a power of two 1..128), permute_width {} (0..{})",
+        w, t.permute_width, t.lanes));
+  }
 }
 
 void CheckQ(std::string_view op, const QParams& q) {
@@ -59,13 +66,20 @@ struct Lowering {
         fmt::format("{} on Tandem: {} lanes, {} rows per buffer", op.name, t.lanes, t.depth));
     pb.Emit("sync.tandem.start.exec", {{0}}, "start of the Tandem code region");
   }
+  // Regions start on a DAE line (isa/README.md item 11, beats): an aligned contiguous tile
+  // moves in whole-line beats.
+  int64_t Aligned() {
+    const int64_t w = op.target.LineWords();
+    next = (next + w - 1) / w * w;
+    return next;
+  }
   const TensorRegion& Input(std::string name, std::vector<int64_t> shape, int bits) {
-    op.inputs.push_back({std::move(name), next, shape, bits});
+    op.inputs.push_back({std::move(name), Aligned(), shape, bits});
     next += ElementCount(shape);
     return op.inputs.back();
   }
   const TensorRegion& Output(std::string name, std::vector<int64_t> shape, int bits) {
-    op.outputs.push_back({std::move(name), next, shape, bits});
+    op.outputs.push_back({std::move(name), Aligned(), shape, bits});
     next += ElementCount(shape);
     return op.outputs.back();
   }
@@ -203,6 +217,13 @@ std::vector<std::vector<Group>> GroupTiles(int64_t m, int lanes, int64_t groups_
 }
 
 }  // namespace
+
+int TandemTarget::LineWords() const {
+  if (dram_bus_words != 0) return dram_bus_words;
+  int w = 1;
+  while (w * 2 <= lanes) w *= 2;
+  return w;
+}
 
 int64_t ElementCount(const std::vector<int64_t>& shape) {
   int64_t n = 1;

@@ -19,13 +19,22 @@ struct TandemOpsOptions {
   int lanes = 32;
   int depth = 512;
   uint32_t seed = 1;
+  // Engine widths of the measured configuration (compiler::tandem::TandemTarget): DAE bus words
+  // (0 = a lanes-wide line) and permute elements per cycle (0 = lanes). Every operator is also run
+  // with the one-word engines (1, 1): the `word_*` columns.
+  int dram_bus_words = 0;
+  int permute_width = 0;
 };
 
 struct TandemOpsRow {
   std::string op, shape;
   int64_t elements = 0, cycles = 0, slots = 0, compute_instructions = 0, nops = 0;
   int64_t engine_elements = 0, engine_starts = 0, program_words = 0;
+  int64_t engine_beats = 0;  // engine cycles (beats) with the configured widths
   double cycles_per_element = 0, compute_cycles_per_element = 0, ideal_cycles_per_element = 0;
+  // The same program on the one-word engines (one element per engine cycle): the "before" column.
+  int64_t word_cycles = 0;
+  double word_cycles_per_element = 0;
   std::map<std::string, int> core_mix, extra_mix;
   std::string thesis_mix;  // Table 4.3's primitive list, "" where the thesis lists none
 };
@@ -34,6 +43,7 @@ struct TandemAblation {
   int64_t elements = 0;
   int64_t iterator_cycles = 0, alu_cycles = 0;                  // whole programs
   int64_t iterator_compute_cycles = 0, alu_compute_cycles = 0;  // without the DAE's time
+  int64_t iterator_word_cycles = 0, alu_word_cycles = 0;        // whole programs, one-word engines
   int64_t iterator_instructions = 0, alu_instructions = 0;      // compute instructions executed
 };
 
