@@ -67,8 +67,7 @@ Throughput MeasureThroughput(const CompiledOp& op,
   }
   const int64_t rows = (t.elements + op.target.lanes - 1) / op.target.lanes;
   t.cycles_per_element = static_cast<double>(t.cycles) / t.elements;
-  t.compute_cycles_per_element =
-      static_cast<double>(ComputeCycles(run)) / t.elements;
+  t.compute_cycles_per_element = static_cast<double>(ComputeCycles(run)) / t.elements;
   t.ideal_cycles_per_element = static_cast<double>(rows * primitives) / t.elements;
   return t;
 }

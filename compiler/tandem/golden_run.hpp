@@ -10,10 +10,10 @@
 namespace accelgen::compiler::tandem {
 
 struct GoldenRun {
-  std::vector<std::vector<int32_t>> outputs;  // one per CompiledOp::outputs region
-  int64_t cycles = 0;                         // done cycle of the generated pipeline
-  int64_t slots = 0;                          // issue slots
-  int64_t compute = 0;                        // compute instructions executed (all lanes each)
+  std::vector<std::vector<int32_t>> outputs;    // one per CompiledOp::outputs region
+  int64_t cycles = 0;                           // done cycle of the generated pipeline
+  int64_t slots = 0;                            // issue slots
+  int64_t compute = 0;                          // compute instructions executed (all lanes each)
   int64_t engine_starts = 0, engine_beats = 0;  // DAE/permute starts and their beats (cycles)
 };
 

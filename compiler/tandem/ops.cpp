@@ -27,7 +27,8 @@ void CheckShape(std::string_view op, const std::vector<int64_t>& shape) {
   for (int64_t d : shape) {
     if (d < 1) throw UserError(fmt::format("{}: dimension {} must be positive", op, d));
   }
-  if (ElementCount(shape) > (int64_t{1} << 30)) throw UserError(fmt::format("{}: tensor too large", op));
+  if (ElementCount(shape) > (int64_t{1} << 30))
+    throw UserError(fmt::format("{}: tensor too large", op));
 }
 
 void CheckTarget(const TandemTarget& t) {
@@ -36,8 +37,7 @@ void CheckTarget(const TandemTarget& t) {
         fmt::format("Tandem target: lanes {} (1..128), depth {} (8..4096)", t.lanes, t.depth));
   }
   const int w = t.dram_bus_words;
-  if (w < 0 || w > 128 || (w & (w - 1)) != 0 || t.permute_width < 0 ||
-      t.permute_width > t.lanes) {
+  if (w < 0 || w > 128 || (w & (w - 1)) != 0 || t.permute_width < 0 || t.permute_width > t.lanes) {
     throw UserError(fmt::format(
         "Tandem target: dram_bus_words {} (0 or a power of two 1..128), permute_width {} (0..{})",
         w, t.permute_width, t.lanes));
@@ -337,8 +337,8 @@ CompiledOp BinaryImpl(const TandemTarget& t, Binary kind, const std::vector<int6
   const auto out = L.Output("C", shape, 8);
   ProgramBuilder& pb = L.pb;
   FlatTiles(
-      L, ElementCount(shape), {{kV1, ra}, {kV2, rb}}, kV1, out, alu_addressing ? t.depth / 3 : t.depth,
-      [&](int64_t rows) {
+      L, ElementCount(shape), {{kV1, ra}, {kV2, rb}}, kV1, out,
+      alu_addressing ? t.depth / 3 : t.depth, [&](int64_t rows) {
         if (kind == Binary::kMul) {
           // (a − za)(b − zb) exactly, then one requantization by sa·sb/sy.
           if (a.zero_point != 0)

@@ -8,7 +8,6 @@
 #include <random>
 
 #include "common/error.hpp"
-
 #include "compiler/tandem/catalog.hpp"
 #include "compiler/tandem/golden_run.hpp"
 
@@ -114,7 +113,8 @@ std::vector<EmittedProgram> emit_tandem_ops(const TandemOpsOptions& o, const std
                                            ct::CatalogSize::kBench, o.seed)) {
     const fs::path base = fs::path(dir) / c.op;
     std::ofstream tasm(base.string() + ".tasm"), dram(base.string() + ".dram");
-    if (!tasm || !dram) throw UserError(fmt::format("cannot write '{}.tasm' or '.dram'", base.string()));
+    if (!tasm || !dram)
+      throw UserError(fmt::format("cannot write '{}.tasm' or '.dram'", base.string()));
     tasm << c.compiled.tasm;
     dram << fmt::format("# {} {}: DRAM image, {} words (inputs; outputs follow)\n", c.op, c.shape,
                         c.compiled.dram_words);
@@ -130,13 +130,12 @@ std::string tandem_ops_csv(const TandemOpsResult& r) {
       "compute_cycles_per_element,ideal_cycles_per_element,slots,compute_instructions,nops,"
       "engine_elements,engine_beats,program_words,core_mix,extra_mix,thesis_mix\n";
   for (const auto& row : r.rows) {
-    out += fmt::format("{},\"{}\",{},{},{:.4f},{},{:.4f},{:.4f},{:.4f},{},{},{},{},{},{},\"{}\",\"{}\",\"{}\"\n",
-                       row.op, row.shape, row.elements, row.cycles, row.cycles_per_element,
-                       row.word_cycles, row.word_cycles_per_element,
-                       row.compute_cycles_per_element, row.ideal_cycles_per_element, row.slots,
-                       row.compute_instructions, row.nops, row.engine_elements, row.engine_beats,
-                       row.program_words,
-                       mix_text(row.core_mix), mix_text(row.extra_mix), row.thesis_mix);
+    out += fmt::format(
+        "{},\"{}\",{},{},{:.4f},{},{:.4f},{:.4f},{:.4f},{},{},{},{},{},{},\"{}\",\"{}\",\"{}\"\n",
+        row.op, row.shape, row.elements, row.cycles, row.cycles_per_element, row.word_cycles,
+        row.word_cycles_per_element, row.compute_cycles_per_element, row.ideal_cycles_per_element,
+        row.slots, row.compute_instructions, row.nops, row.engine_elements, row.engine_beats,
+        row.program_words, mix_text(row.core_mix), mix_text(row.extra_mix), row.thesis_mix);
   }
   return out;
 }

@@ -1,8 +1,9 @@
 // `accelgen flow tandem-ops`: every operator template of compiler/tandem compiled on one full
 // tile and run on the golden simulator, whose cycle model is the generated pipeline's (RTL and
-// golden agree cycle for cycle in co-simulation). Per operator: cycles per element in total, without
-// the engines' time, and the ideal (every lane busy on one primitive per cycle); the lowered
-// instruction mix beside thesis Table 4.3; and the address-calculation ablation (thesis Fig. 4.5).
+// golden agree cycle for cycle in co-simulation). Per operator: cycles per element in total,
+// without the engines' time, and the ideal (every lane busy on one primitive per cycle); the
+// lowered instruction mix beside thesis Table 4.3; and the address-calculation ablation (thesis
+// Fig. 4.5).
 #pragma once
 
 #include <cstdint>

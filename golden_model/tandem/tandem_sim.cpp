@@ -88,9 +88,9 @@ TandemSim::TandemSim(const TandemSimConfig& config) : config_(config) {
         bus));
   }
   if (config.permute_width < 0 || config.permute_width > config.lanes) {
-    throw UserError(fmt::format(
-        "tandem simulator: permute_width must be 0 (lanes) or 1..{} (lanes), got {}",
-        config.lanes, config.permute_width));
+    throw UserError(
+        fmt::format("tandem simulator: permute_width must be 0 (lanes) or 1..{} (lanes), got {}",
+                    config.lanes, config.permute_width));
   }
   bus_words_ = DramBusWords(config);
   perm_width_ = PermuteWidth(config);

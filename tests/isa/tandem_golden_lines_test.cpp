@@ -179,7 +179,8 @@ TEST(TandemLines, PermutationBeatsStopAtBothRows) {
   RunText(p4, kPerm10);
   EXPECT_EQ(p4.EngineBeats(), 5);
   EXPECT_EQ(p4.DoneCycle(), 19);
-  for (int k = 0; k < 10; ++k) EXPECT_EQ(p4.Read(Namespace::kVmem2, (6 + k) % 4, (6 + k) / 4), 501 + k);
+  for (int k = 0; k < 10; ++k)
+    EXPECT_EQ(p4.Read(Namespace::kVmem2, (6 + k) % 4, (6 + k) / 4), 501 + k);
   EXPECT_EQ(p4.Read(Namespace::kVmem2, 1, 1), 0);  // flat 5, before the walk
   // P = 2: 2 (p1..2), 1 (p3), 2 (p4..5), 1 (q11 row end), 1 (p7 row end), 2 (p8..9), 1: B = 7.
   TandemSim p2(Config(4, 0, 2));
@@ -247,8 +248,9 @@ TEST(TandemLines, RandomWalksMatchTheBruteForceAndTheOneWordData) {
       if (w.count[l] != 1) text += fmt::format("ld.tile_iter vmem1, {}, {}\n", l, w.count[l]);
       const auto s = static_cast<uint32_t>(static_cast<int32_t>(w.stride[l]));
       if (s != 0)
-        text += fmt::format("ld.tile_stride lo, vmem1, {0}, {1}\nld.tile_stride hi, vmem1, {0}, {2}\n", l,
-                            s & 0xffffu, s >> 16);
+        text +=
+            fmt::format("ld.tile_stride lo, vmem1, {0}, {1}\nld.tile_stride hi, vmem1, {0}, {2}\n",
+                        l, s & 0xffffu, s >> 16);
     }
     if ((e + size - 1) / size > 16) continue;  // the tile must fit the 16 rows
     ++ran;
@@ -316,14 +318,17 @@ TEST(TandemLines, RandomPermutationsMatchTheBruteForceAndTheOneElementData) {
     if (rnd(0, 1)) {
       dst.count[7] = e, dst.stride[7] = rnd(0, 3) ? 1 : 2;
     } else {
-      dst.count[6] = c7, dst.count[7] = c6, dst.stride[6] = rnd(0, 10), dst.stride[7] = rnd(0, 3) ? 1 : 3;
+      dst.count[6] = c7, dst.count[7] = c6, dst.stride[6] = rnd(0, 10),
+      dst.stride[7] = rnd(0, 3) ? 1 : 3;
     }
     const int64_t sbase = rnd(0, 9), dbase = rnd(0, 9);
     std::string text = fmt::format("perm.set_base src, {}\nperm.set_base dst, {}\n", sbase, dbase);
     int64_t hi_s = sbase, hi_d = dbase;
     for (int d = 6; d < 8; ++d) {
-      text += fmt::format("perm.set_iter src, {0}, {1}\nperm.set_stride src, {0}, {2}\n", d, src.count[d], src.stride[d]);
-      text += fmt::format("perm.set_iter dst, {0}, {1}\nperm.set_stride dst, {0}, {2}\n", d, dst.count[d], dst.stride[d]);
+      text += fmt::format("perm.set_iter src, {0}, {1}\nperm.set_stride src, {0}, {2}\n", d,
+                          src.count[d], src.stride[d]);
+      text += fmt::format("perm.set_iter dst, {0}, {1}\nperm.set_stride dst, {0}, {2}\n", d,
+                          dst.count[d], dst.stride[d]);
       hi_s += (src.count[d] - 1) * src.stride[d];
       hi_d += (dst.count[d] - 1) * dst.stride[d];
     }
@@ -332,11 +337,14 @@ TEST(TandemLines, RandomPermutationsMatchTheBruteForceAndTheOneElementData) {
     text += "perm.start vmem2, vmem1, 0\n";
     TandemSim line(Config(lanes, 0, width)), word(Config(lanes, 0, 1));
     for (TandemSim* s : {&line, &word})
-      for (int f = 0; f < lanes * 16; ++f) s->Write(Namespace::kVmem1, f % lanes, f / lanes, 7 * f + 1);
+      for (int f = 0; f < lanes * 16; ++f)
+        s->Write(Namespace::kVmem1, f % lanes, f / lanes, 7 * f + 1);
     RunText(line, text);
     RunText(word, text);
-    const std::string what = fmt::format("trial {} lanes {} width {}:\n{}", trial, lanes, width, text);
-    ASSERT_EQ(line.EngineBeats(), PermBeatsBruteForce(lanes, width, sbase, src, dbase, dst)) << what;
+    const std::string what =
+        fmt::format("trial {} lanes {} width {}:\n{}", trial, lanes, width, text);
+    ASSERT_EQ(line.EngineBeats(), PermBeatsBruteForce(lanes, width, sbase, src, dbase, dst))
+        << what;
     EXPECT_EQ(word.EngineBeats(), e) << what;
     for (int r = 0; r < 16; ++r)
       for (int l = 0; l < lanes; ++l)
