@@ -184,10 +184,16 @@ TEST(TandemStimulusCoverage, FamiliesCoverTheirFeatures) {
     EXPECT_TRUE(std::regex_search(dae, std::regex(fmt::format(R"(st.start vmem[12], {}, )", w)))) << w;
   }
   EXPECT_NE(dae.find("ld.base_iter"), std::string::npos);
+  // Line walks (isa/README.md item 11, beats): a level-7 run with stride +1 both ways.
+  EXPECT_TRUE(std::regex_search(dae, std::regex(R"(ld.tile_stride lo, vmem[12], 7, 0x1\n)")));
+  EXPECT_TRUE(std::regex_search(dae, std::regex(R"(st.tile_stride lo, vmem[12], 7, 0x1\n)")));
 
   const std::string perm = text_of("permute");
   EXPECT_NE(perm.find("perm.start"), std::string::npos);
   EXPECT_NE(perm.find("perm.set_stride src, 1, "), std::string::npos);
+  // Row copies (item 12, beats): contiguous dim-7 runs on both walks.
+  EXPECT_NE(perm.find("perm.set_stride src, 7, 1\n"), std::string::npos);
+  EXPECT_NE(perm.find("perm.set_stride dst, 7, 1\n"), std::string::npos);
 }
 
 }  // namespace
