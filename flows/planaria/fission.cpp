@@ -24,7 +24,7 @@ std::vector<Fission> fission_candidates(int n) {
   if (n < 1) throw UserError(fmt::format("subarray count must be >= 1, got {}", n));
   const int cap = largest_pow2_divisor(n);
   std::vector<Fission> out;
-  for (int size = cap; size >= 1; size /= 2)      // i·j, largest first, so k ascends
+  for (int size = cap; size >= 1; size /= 2)  // i·j, largest first, so k ascends
     for (int i = size; i >= 1; i /= 2) out.push_back({i, size / i, n / size});
   return out;
 }
@@ -33,13 +33,15 @@ Fission parse_fission(const std::string& text, int s, int n) {
   static const std::regex form(R"(^\(?(\d{1,6})x(\d{1,6})\)?[-x](\d{1,3})$)");
   std::smatch m;
   if (!std::regex_match(text, m, form))
-    throw UserError(fmt::format("fission configuration '{}': write it as (RxC)-k, e.g. (256x64)-1 or 256x64x1",
-                                one_line(text)));
+    throw UserError(
+        fmt::format("fission configuration '{}': write it as (RxC)-k, e.g. (256x64)-1 or 256x64x1",
+                    one_line(text)));
   const int rows = std::stoi(m[1]), cols = std::stoi(m[2]), k = std::stoi(m[3]);
   for (const Fission& f : fission_candidates(n))
     if (f.rows(s) == rows && f.cols(s) == cols && f.k == k) return f;
-  throw UserError(fmt::format("fission configuration '{}' is not one of the {} configurations of {} subarrays of {}x{}",
-                              one_line(text), fission_candidates(n).size(), n, s, s));
+  throw UserError(fmt::format(
+      "fission configuration '{}' is not one of the {} configurations of {} subarrays of {}x{}",
+      one_line(text), fission_candidates(n).size(), n, s, s));
 }
 
 int64_t stream_cycles(int64_t r, int64_t c, int64_t m, int64_t tiles, int64_t extra_latency) {
@@ -67,7 +69,8 @@ std::vector<GemmWork> lower_node(const graph::Graph& g, const graph::Node& node)
       // Each input pixel scatters into an R×S window of every output channel: a GEMM of
       // [H_in·W_in × C/groups] · [C/groups × K/groups · R·S] per group.
       const auto in = g.input_shapes(node)[0];
-      return {{c->groups, c->n * in[2] * in[3], c->c / c->groups, (c->k / c->groups) * c->r * c->s}};
+      return {
+          {c->groups, c->n * in[2] * in[3], c->c / c->groups, (c->k / c->groups) * c->r * c->s}};
     }
     const int64_t m = c->n * c->p * c->q;
     if (c->depthwise) return {{c->c, m, c->r * c->s, 1}};
@@ -98,11 +101,14 @@ LayerCost layer_cost(const std::vector<GemmWork>& work, const Fission& f, const 
     cost.tiles += by_tiles <= by_rows ? per_cluster : tiles;
     cost.dram_bytes += a.data_bytes * w.count * (w.k * w.n + w.m * w.k + w.m * w.n);
     const int64_t col_blocks = ceil_div(w.n, c), row_blocks = ceil_div(w.k, r);
-    cost.sram_bytes += w.count * (a.data_bytes * (col_blocks * w.m * w.k + w.k * w.n) + a.acc_bytes * row_blocks * w.m * w.n);
-    cost.ring_bits += tiles * w.m * 8 * (r * (f.j - 1) * a.data_bytes + c * (f.i - 1) * a.acc_bytes);
+    cost.sram_bytes += w.count * (a.data_bytes * (col_blocks * w.m * w.k + w.k * w.n) +
+                                  a.acc_bytes * row_blocks * w.m * w.n);
+    cost.ring_bits +=
+        tiles * w.m * 8 * (r * (f.j - 1) * a.data_bytes + c * (f.i - 1) * a.acc_bytes);
   }
   const double bytes_per_cycle = a.dram_gbps * 1e9 / (a.freq_mhz * 1e6);
-  cost.memory_cycles = static_cast<int64_t>(std::ceil(static_cast<double>(cost.dram_bytes) / bytes_per_cycle));
+  cost.memory_cycles =
+      static_cast<int64_t>(std::ceil(static_cast<double>(cost.dram_bytes) / bytes_per_cycle));
   cost.cycles = std::max(cost.compute_cycles, cost.memory_cycles);
   return cost;
 }
@@ -128,8 +134,8 @@ int64_t ConfigTable::total_cycles() const {
 
 namespace {
 
-ConfigTable table_over(const graph::Graph& g, int n, const std::vector<Fission>& candidates, const ArrayConfig& a,
-                       const TechTable& tech, Objective objective) {
+ConfigTable table_over(const graph::Graph& g, int n, const std::vector<Fission>& candidates,
+                       const ArrayConfig& a, const TechTable& tech, Objective objective) {
   ConfigTable t;
   t.subarrays = n;
   for (const graph::Node& node : g.nodes()) {
@@ -143,7 +149,8 @@ ConfigTable table_over(const graph::Graph& g, int n, const std::vector<Fission>&
     for (const Fission& f : candidates) {
       const LayerCost c = layer_cost(work, f, a);
       const double e = layer_energy_pj(c, best.macs, tech);
-      const double score = objective == Objective::kCycles ? static_cast<double>(c.cycles) : e * c.cycles;
+      const double score =
+          objective == Objective::kCycles ? static_cast<double>(c.cycles) : e * c.cycles;
       if (first || score < best_score) {
         best.fission = f;
         best.cost = c;

@@ -69,10 +69,12 @@ struct LayerCost {
   int64_t compute_cycles = 0;
   int64_t memory_cycles = 0;
   int64_t cycles = 0;  // max(compute, memory)
-  int64_t tiles = 0;   // weight tiles streamed by the busiest cluster (the scheduler's progress unit)
+  int64_t tiles =
+      0;  // weight tiles streamed by the busiest cluster (the scheduler's progress unit)
   int64_t dram_bytes = 0;
-  int64_t sram_bytes = 0;  // buffer traffic: activations per column block, weights once, psums per row block
-  int64_t ring_bits = 0;   // bits crossing subarray boundaries on the two rings
+  int64_t sram_bytes =
+      0;  // buffer traffic: activations per column block, weights once, psums per row block
+  int64_t ring_bits = 0;  // bits crossing subarray boundaries on the two rings
 };
 LayerCost layer_cost(const std::vector<GemmWork>& work, const Fission& f, const ArrayConfig& a);
 

@@ -17,7 +17,8 @@ namespace accelgen::flows::planaria {
 
 // Table 5.1's networks and the thesis's workload scenarios.
 const std::vector<std::string>& thesis_models();
-std::vector<std::string> workload_models(const std::string& mix);  // "A", "B" or "C"; UserError else
+std::vector<std::string> workload_models(
+    const std::string& mix);  // "A", "B" or "C"; UserError else
 // QoS-S latency bound in ms per network (MLPerf v0.5 server scenario and the artifact; the two
 // networks neither lists are stated as assumptions in the README).
 double qos_soft_ms(const std::string& model);
@@ -31,26 +32,29 @@ struct NetworkSummary {
   double speedup = 0;
   double planaria_energy_uj = 0;
   double monolithic_energy_uj = 0;
-  std::vector<std::pair<std::string, double>> config_share;  // % of GEMM layers per configuration (n = 16)
+  std::vector<std::pair<std::string, double>>
+      config_share;  // % of GEMM layers per configuration (n = 16)
 };
-NetworkSummary summarize_network(const std::string& model, const ArrayConfig& a, const TechTable& tech,
-                                 Objective objective);
+NetworkSummary summarize_network(const std::string& model, const ArrayConfig& a,
+                                 const TechTable& tech, Objective objective);
 
 // The scheduler's view of one network: tables for 1..subarrays and the monolithic one.
-TaskModel task_model(const std::string& model, const ArrayConfig& a, const TechTable& tech, Objective objective,
-                     double qos_ms, double sla_fraction);
+TaskModel task_model(const std::string& model, const ArrayConfig& a, const TechTable& tech,
+                     Objective objective, double qos_ms, double sla_fraction);
 
 struct SchedPoint {
   std::string mix, qos;
   double rate_qps = 0;
   double planaria_sla = 0, prema_sla = 0;  // share of workloads meeting the SLA
-  double planaria_qos = 0, prema_qos = 0;  // share of tasks within their bound (mean over workloads)
+  double planaria_qos = 0,
+         prema_qos = 0;  // share of tasks within their bound (mean over workloads)
   double planaria_fairness = 0, prema_fairness = 0;
 };
 struct SchedSummary {
   std::string mix, qos;
-  double planaria_qps = 0, prema_qps = 0;  // highest rate of the grid with every workload meeting the SLA
-  double planaria_sla = 0, prema_sla = 0;  // SLA satisfaction over the whole rate grid
+  double planaria_qps = 0,
+         prema_qps = 0;  // highest rate of the grid with every workload meeting the SLA
+  double planaria_sla = 0, prema_sla = 0;            // SLA satisfaction over the whole rate grid
   double planaria_fairness = 0, prema_fairness = 0;  // at the reference rate
   double reference_qps = 0;
 };

@@ -18,7 +18,9 @@ uint64_t splitmix64(uint64_t& state) {
   z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
   return z ^ (z >> 31);
 }
-double uniform01(uint64_t& state) { return static_cast<double>(splitmix64(state) >> 11) * 0x1.0p-53; }
+double uniform01(uint64_t& state) {
+  return static_cast<double>(splitmix64(state) >> 11) * 0x1.0p-53;
+}
 
 // Round half to even, as the artifact's Python round() does.
 int64_t round_half_even(double x) {
@@ -34,12 +36,13 @@ int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
 // Leftover subarrays go to the highest-priority tasks, floor(left/count) each, and the remainder
 // to one of them chosen by the seeded RNG; an over-allocation is taken back one subarray at a
 // time from the lowest priority up, never below a task's base allocation.
-void fix_total(std::vector<int>& alloc, const std::vector<int>& base, const std::vector<QueueEntry>& q,
-               int subarrays, uint64_t& rng) {
+void fix_total(std::vector<int>& alloc, const std::vector<int>& base,
+               const std::vector<QueueEntry>& q, int subarrays, uint64_t& rng) {
   int total = std::accumulate(alloc.begin(), alloc.end(), 0);
   if (total < subarrays) {
-    const int top = std::max_element(q.begin(), q.end(), [](auto& a, auto& b) { return a.priority < b.priority; })
-                        ->priority;
+    const int top = std::max_element(q.begin(), q.end(), [](auto& a, auto& b) {
+                      return a.priority < b.priority;
+                    })->priority;
     std::vector<size_t> best;
     for (size_t i = 0; i < q.size(); ++i)
       if (q[i].priority == top) best.push_back(i);
@@ -50,7 +53,8 @@ void fix_total(std::vector<int>& alloc, const std::vector<int>& base, const std:
   total = std::accumulate(alloc.begin(), alloc.end(), 0);
   std::vector<size_t> order(q.size());
   std::iota(order.begin(), order.end(), 0);
-  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return q[a].priority < q[b].priority; });
+  std::stable_sort(order.begin(), order.end(),
+                   [&](size_t a, size_t b) { return q[a].priority < q[b].priority; });
   while (total > subarrays) {
     bool took = false;
     for (size_t i : order) {
@@ -69,7 +73,8 @@ void fix_total(std::vector<int>& alloc, const std::vector<int>& base, const std:
 std::vector<size_t> by_score_desc(const std::vector<double>& score) {
   std::vector<size_t> order(score.size());
   std::iota(order.begin(), order.end(), 0);
-  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return score[a] > score[b]; });
+  std::stable_sort(order.begin(), order.end(),
+                   [&](size_t a, size_t b) { return score[a] > score[b]; });
   return order;
 }
 
@@ -105,10 +110,11 @@ std::vector<int> allocate(const std::vector<QueueEntry>& q, int subarrays, uint6
   }
   // ALLOCATEUNFITTASKS. Infeasible tasks score -priority / (time on the whole array).
   for (size_t i = 0; i < q.size(); ++i)
-    score[i] = q[i].min_subarrays > 0
-                   ? static_cast<double>(q[i].priority) /
-                         (static_cast<double>(std::max<int64_t>(1, q[i].slack)) * q[i].min_subarrays)
-                   : -static_cast<double>(q[i].priority) / static_cast<double>(q[i].remaining_at_all);
+    score[i] =
+        q[i].min_subarrays > 0
+            ? static_cast<double>(q[i].priority) /
+                  (static_cast<double>(std::max<int64_t>(1, q[i].slack)) * q[i].min_subarrays)
+            : -static_cast<double>(q[i].priority) / static_cast<double>(q[i].remaining_at_all);
   const bool none_feasible =
       std::none_of(q.begin(), q.end(), [](const QueueEntry& e) { return e.min_subarrays > 0; });
   int remaining = subarrays;
@@ -118,7 +124,8 @@ std::vector<int> allocate(const std::vector<QueueEntry>& q, int subarrays, uint6
     // Ascending score: the most negative (highest priority per remaining time) first.
     std::vector<size_t> order(q.size());
     std::iota(order.begin(), order.end(), 0);
-    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return score[a] < score[b]; });
+    std::stable_sort(order.begin(), order.end(),
+                     [&](size_t a, size_t b) { return score[a] < score[b]; });
     for (size_t i : order) {
       const int want = static_cast<int>(round_half_even(std::fabs(score[i]) / sum * subarrays));
       alloc[i] = std::min(want, remaining);
@@ -145,8 +152,9 @@ double fairness(const std::vector<int64_t>& isolated, const std::vector<int64_t>
   const double psum = std::accumulate(priority.begin(), priority.end(), 0.0);
   double lo = std::numeric_limits<double>::infinity(), hi = 0;
   for (size_t i = 0; i < isolated.size(); ++i) {
-    const double pp = (static_cast<double>(isolated[i]) / static_cast<double>(std::max<int64_t>(1, multi[i]))) /
-                      (priority[i] / psum);
+    const double pp =
+        (static_cast<double>(isolated[i]) / static_cast<double>(std::max<int64_t>(1, multi[i]))) /
+        (priority[i] / psum);
     lo = std::min(lo, pp);
     hi = std::max(hi, pp);
   }
@@ -175,11 +183,12 @@ namespace {
 struct Live {
   const Task* task = nullptr;
   const TaskModel* model = nullptr;
-  const std::vector<std::vector<int64_t>>* suffix = nullptr;  // [table][layer]: cycles from layer on
+  const std::vector<std::vector<int64_t>>* suffix =
+      nullptr;  // [table][layer]: cycles from layer on
   size_t layer = 0;
   int64_t done = 0;
-  int tn = 0;     // table index the progress is counted in
-  int alloc = 0;  // subarrays now (0: waiting); Planaria table index alloc - 1
+  int tn = 0;         // table index the progress is counted in
+  int alloc = 0;      // subarrays now (0: waiting); Planaria table index alloc - 1
   double tokens = 0;  // PREMA only
 };
 
@@ -233,7 +242,8 @@ std::vector<std::vector<std::vector<int64_t>>> suffixes(const std::vector<TaskMo
     std::vector<std::vector<int64_t>> per_table;
     for (const auto& table : m.tables) {
       std::vector<int64_t> s(table.size() + 1, 0);
-      for (size_t l = table.size(); l-- > 0;) s[l] = s[l + 1] + table[l].tiles * table[l].cycles_per_tile;
+      for (size_t l = table.size(); l-- > 0;)
+        s[l] = s[l + 1] + table[l].tiles * table[l].cycles_per_tile;
       per_table.push_back(std::move(s));
     }
     out.push_back(std::move(per_table));
@@ -244,16 +254,20 @@ std::vector<std::vector<std::vector<int64_t>>> suffixes(const std::vector<TaskMo
 void check_models(const std::vector<TaskModel>& models, int subarrays) {
   for (const auto& m : models) {
     if (static_cast<int>(m.tables.size()) != subarrays + 1)
-      throw std::logic_error("planaria scheduler: a model needs one table per subarray count plus the monolithic one");
+      throw std::logic_error(
+          "planaria scheduler: a model needs one table per subarray count plus the monolithic one");
     for (const auto& t : m.tables) {
-      if (t.size() != m.tables[0].size()) throw std::logic_error("planaria scheduler: tables differ in layers");
+      if (t.size() != m.tables[0].size())
+        throw std::logic_error("planaria scheduler: tables differ in layers");
       for (const auto& l : t)
-        if (l.tiles < 1 || l.cycles_per_tile < 1) throw std::logic_error("planaria scheduler: empty layer in a table");
+        if (l.tiles < 1 || l.cycles_per_tile < 1)
+          throw std::logic_error("planaria scheduler: empty layer in a table");
     }
   }
 }
 
-void finish_metrics(RunResult& r, const std::vector<TaskModel>& models, const std::vector<Task>& tasks) {
+void finish_metrics(RunResult& r, const std::vector<TaskModel>& models,
+                    const std::vector<Task>& tasks) {
   std::vector<int> met(models.size(), 0), count(models.size(), 0);
   std::vector<int64_t> iso, multi;
   std::vector<int> prio;
@@ -276,34 +290,58 @@ void finish_metrics(RunResult& r, const std::vector<TaskModel>& models, const st
   r.fairness = fairness(iso, multi, prio);
 }
 
-}  // namespace
-
-RunResult run_planaria(const std::vector<TaskModel>& models, const std::vector<Task>& tasks, const SchedOptions& o) {
-  check_models(models, o.subarrays);
-  const auto suffix = suffixes(models);
-  const int whole = o.subarrays - 1;  // table index of all subarrays
+// The state both simulations share: results by task id (isolated time from table `table`), the
+// tasks in flight, and the arrivals not yet admitted.
+struct Sim {
+  const std::vector<TaskModel>& models;
+  const std::vector<Task>& tasks;
+  const std::vector<std::vector<std::vector<int64_t>>> suffix;
+  const int table;  // the table a new task's progress is counted in
   RunResult r;
-  r.tasks.resize(tasks.size());
-  for (const Task& t : tasks) {
-    r.tasks[t.id].id = t.id;
-    r.tasks[t.id].isolated = suffix[t.model][whole][0];
-  }
-  uint64_t rng = o.seed;
   std::vector<Live> active;
   size_t next = 0;
   int64_t now = 0;
   size_t done_count = 0;
-  while (done_count < tasks.size()) {
+
+  Sim(const std::vector<TaskModel>& m, const std::vector<Task>& t, int tbl)
+      : models(m), tasks(t), suffix(suffixes(m)), table(tbl) {
+    r.tasks.resize(tasks.size());
+    for (const Task& task : tasks) {
+      r.tasks[task.id].id = task.id;
+      r.tasks[task.id].isolated = suffix[task.model][table][0];
+    }
+  }
+  // Waits for the next arrival if nothing is in flight, then admits every task arrived by now.
+  void admit() {
     if (active.empty()) now = std::max(now, tasks[next].arrival);
     while (next < tasks.size() && tasks[next].arrival <= now) {
       Live l;
       l.task = &tasks[next];
       l.model = &models[tasks[next].model];
       l.suffix = &suffix[tasks[next].model];
-      l.tn = whole;
+      l.tn = table;
+      l.tokens = tasks[next].priority;
       active.push_back(l);
       ++next;
     }
+  }
+  int64_t next_arrival() const { return next < tasks.size() ? tasks[next].arrival : kNever; }
+  bool done() const { return done_count == tasks.size(); }
+};
+
+}  // namespace
+
+RunResult run_planaria(const std::vector<TaskModel>& models, const std::vector<Task>& tasks,
+                       const SchedOptions& o) {
+  check_models(models, o.subarrays);
+  const int whole = o.subarrays - 1;  // table index of all subarrays
+  Sim sim(models, tasks, whole);
+  RunResult& r = sim.r;
+  std::vector<Live>& active = sim.active;
+  uint64_t rng = o.seed;
+  while (!sim.done()) {
+    sim.admit();
+    const int64_t now = sim.now;
     // Algorithm 1: minimum subarrays meeting each task's slack, then the allocation.
     std::vector<QueueEntry> q;
     for (const Live& t : active) {
@@ -332,7 +370,7 @@ RunResult run_planaria(const std::vector<TaskModel>& models, const std::vector<T
     }
     if (o.keep_trace) r.trace.push_back(std::move(rec));
     // Run to the next arrival or finish, each task to a tile boundary; time moves to the latest.
-    int64_t event = next < tasks.size() ? tasks[next].arrival : kNever;
+    int64_t event = sim.next_arrival();
     for (const Live& t : active)
       if (t.alloc > 0) event = std::min(event, now + remaining_time(t, t.tn));
     int64_t new_now = now;
@@ -342,55 +380,39 @@ RunResult run_planaria(const std::vector<TaskModel>& models, const std::vector<T
       new_now = std::max(new_now, now + used);
       if (finished(t)) {
         r.tasks[t.task->id].finish = now + used;
-        ++done_count;
+        ++sim.done_count;
       }
     }
-    now = new_now;
+    sim.now = new_now;
     active.erase(std::remove_if(active.begin(), active.end(), finished), active.end());
   }
   finish_metrics(r, models, tasks);
   return r;
 }
 
-RunResult run_prema(const std::vector<TaskModel>& models, const std::vector<Task>& tasks, const SchedOptions& o) {
+RunResult run_prema(const std::vector<TaskModel>& models, const std::vector<Task>& tasks,
+                    const SchedOptions& o) {
   check_models(models, o.subarrays);
-  const auto suffix = suffixes(models);
   const int mono = o.subarrays;  // the monolithic table
-  RunResult r;
-  r.tasks.resize(tasks.size());
-  for (const Task& t : tasks) {
-    r.tasks[t.id].id = t.id;
-    r.tasks[t.id].isolated = suffix[t.model][mono][0];
-  }
-  std::vector<Live> active;
-  size_t next = 0;
-  int64_t now = 0;
-  size_t done_count = 0;
-  int running = -1;  // index into active
-  while (done_count < tasks.size()) {
-    if (active.empty()) now = std::max(now, tasks[next].arrival);
-    while (next < tasks.size() && tasks[next].arrival <= now) {
-      Live l;
-      l.task = &tasks[next];
-      l.model = &models[tasks[next].model];
-      l.suffix = &suffix[tasks[next].model];
-      l.tn = mono;
-      l.tokens = tasks[next].priority;
-      active.push_back(l);
-      ++next;
-    }
+  Sim sim(models, tasks, mono);
+  RunResult& r = sim.r;
+  std::vector<Live>& active = sim.active;
+  while (!sim.done()) {
+    sim.admit();
+    const int64_t now = sim.now;
     // Candidates: tokens at or above the highest priority waiting; the shortest remaining runs.
     int threshold = 0;
     for (const Live& t : active) threshold = std::max(threshold, t.task->priority);
     int pick = -1;
     for (size_t i = 0; i < active.size(); ++i) {
       if (active[i].tokens + 1e-9 < threshold) continue;
-      if (pick < 0 || remaining_time(active[i], mono) < remaining_time(active[pick], mono)) pick = static_cast<int>(i);
+      if (pick < 0 || remaining_time(active[i], mono) < remaining_time(active[pick], mono))
+        pick = static_cast<int>(i);
     }
     if (pick < 0)  // tokens all below the threshold: the task with the most tokens
       for (size_t i = 0; i < active.size(); ++i)
         if (pick < 0 || active[i].tokens > active[pick].tokens) pick = static_cast<int>(i);
-    running = pick;
+    const int running = pick;
     ++r.events;
     if (o.keep_trace) {
       Allocation rec;
@@ -403,17 +425,18 @@ RunResult run_prema(const std::vector<TaskModel>& models, const std::vector<Task
       r.trace.push_back(std::move(rec));
     }
     Live& run = active[running];
-    int64_t event = std::min(next < tasks.size() ? tasks[next].arrival : kNever, now + o.prema_quantum);
+    int64_t event = std::min(sim.next_arrival(), now + o.prema_quantum);
     event = std::min(event, now + remaining_time(run, mono));
     const int64_t used = advance(run, event - now);
     for (size_t i = 0; i < active.size(); ++i)
       if (static_cast<int>(i) != running)
-        active[i].tokens += active[i].task->priority * static_cast<double>(used) /
-                            static_cast<double>(std::max<int64_t>(1, r.tasks[active[i].task->id].isolated));
-    now += used;
+        active[i].tokens +=
+            active[i].task->priority * static_cast<double>(used) /
+            static_cast<double>(std::max<int64_t>(1, r.tasks[active[i].task->id].isolated));
+    sim.now += used;
     if (finished(run)) {
-      r.tasks[run.task->id].finish = now;
-      ++done_count;
+      r.tasks[run.task->id].finish = sim.now;
+      ++sim.done_count;
       active.erase(active.begin() + running);
     }
   }

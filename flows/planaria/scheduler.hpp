@@ -43,7 +43,7 @@ std::vector<Task> poisson_tasks(int count, double mean_cycles, int models, uint6
 struct Allocation {
   int64_t time = 0;
   std::vector<int> task_ids;
-  std::vector<int> subarrays;  // per task id above
+  std::vector<int> subarrays;       // per task id above
   std::vector<int64_t> done_tiles;  // the task's tiles done in its current layer (a whole number)
 };
 
@@ -58,16 +58,17 @@ struct TaskResult {
 struct RunResult {
   std::vector<TaskResult> tasks;  // by task id
   std::vector<Allocation> trace;
-  int64_t events = 0;             // scheduling decisions taken
-  bool sla_met = false;           // every model meets its SLA fraction
-  double qos_fraction = 0;        // tasks meeting their bound / tasks
-  double fairness = 0;            // PREMA's: min_i,j PP_i / PP_j
+  int64_t events = 0;       // scheduling decisions taken
+  bool sla_met = false;     // every model meets its SLA fraction
+  double qos_fraction = 0;  // tasks meeting their bound / tasks
+  double fairness = 0;      // PREMA's: min_i,j PP_i / PP_j
 };
 
 struct SchedOptions {
   int subarrays = 16;
-  uint64_t seed = 1;                // for the leftover tie-break (the artifact's random.choice)
-  int64_t prema_quantum = 700000;   // cycles between PREMA's periodic token updates (1 ms at 700 MHz)
+  uint64_t seed = 1;  // for the leftover tie-break (the artifact's random.choice)
+  int64_t prema_quantum =
+      700000;  // cycles between PREMA's periodic token updates (1 ms at 700 MHz)
   bool keep_trace = false;
 };
 

@@ -25,9 +25,9 @@ TEST(PlanariaFission, SixteenSubarraysGiveTableFivePointTwo) {
     ++seen[f.name(32)];
   }
   // Table 5.2 as the digest reconstructs it (P = k, IAR = C/32, PSR = R/32).
-  for (const char* name : {"(128x128)-1", "(32x512)-1", "(512x32)-1", "(64x256)-1", "(256x64)-1", "(32x256)-2",
-                           "(256x32)-2", "(64x128)-2", "(128x64)-2", "(32x128)-4", "(128x32)-4", "(64x64)-4",
-                           "(64x32)-8", "(32x64)-8", "(32x32)-16"})
+  for (const char* name : {"(128x128)-1", "(32x512)-1", "(512x32)-1", "(64x256)-1", "(256x64)-1",
+                           "(32x256)-2", "(256x32)-2", "(64x128)-2", "(128x64)-2", "(32x128)-4",
+                           "(128x32)-4", "(64x64)-4", "(64x32)-8", "(32x64)-8", "(32x32)-16"})
     EXPECT_EQ(seen[name], 1) << name;
 }
 
@@ -69,7 +69,8 @@ TEST(PlanariaCycleModel, StreamCyclesEqualTheSystolicGoldenModel) {
             t.x_arrival.assign(m, 0);
           }
           const auto pred = golden::predict_systolic(p, ts);
-          ASSERT_EQ(stream_cycles(r, c, m, tiles), pred.cycles) << "R " << r << " C " << c << " M " << m << " T " << tiles;
+          ASSERT_EQ(stream_cycles(r, c, m, tiles), pred.cycles)
+              << "R " << r << " C " << c << " M " << m << " T " << tiles;
         }
 }
 
@@ -84,7 +85,8 @@ TEST(PlanariaCycleModel, LongStreamsCostMCyclesPerTile) {
 TEST(PlanariaCycleModel, DepthwiseGainsSixteenfoldOnSixteenClusters) {
   ArrayConfig a;
   a.dram_gbps = 1e9;  // compute-bound: the check is on the array
-  // 64 channels of a 3x3 depthwise convolution on a 56x56 output: one GEMM per channel, K = 9, N = 1.
+  // 64 channels of a 3x3 depthwise convolution on a 56x56 output: one GEMM per channel, K = 9, N
+  // = 1.
   const std::vector<GemmWork> dw{{64, 56 * 56, 9, 1}};
   const LayerCost mono = layer_cost(dw, {4, 4, 1}, a);
   const LayerCost split = layer_cost(dw, {1, 1, 16}, a);
@@ -173,12 +175,14 @@ TEST(PlanariaAllocate, FitCaseRoundsHalfToEvenAndFixesTheTotal) {
   // the highest priority (the third task).
   const auto a = allocate({entry(1, 2, 20, 99), entry(1, 2, 20, 99), entry(1, 4, 40, 99)}, 16, rng);
   EXPECT_EQ(a, (std::vector<int>{5, 5, 6}));
-  // Spare 1 over two equal scores: round(0.5) = 0 each (half to even), so it goes to the top priority.
+  // Spare 1 over two equal scores: round(0.5) = 0 each (half to even), so it goes to the top
+  // priority.
   rng = 1;
   const auto b = allocate({entry(7, 1, 10, 99), entry(8, 3, 30, 99)}, 16, rng);
   EXPECT_EQ(b, (std::vector<int>{7, 9}));
-  // Over-allocation: spare 2 over scores 1.5/2 and 0.5/2 -> round(1.5)=2, round(0.5)=0 -> fits; then
-  // spare 3 over equal scores: round(1.5) = 2 each = 4 > 3: one is taken back from the lower priority.
+  // Over-allocation: spare 2 over scores 1.5/2 and 0.5/2 -> round(1.5)=2, round(0.5)=0 -> fits;
+  // then spare 3 over equal scores: round(1.5) = 2 each = 4 > 3: one is taken back from the lower
+  // priority.
   rng = 1;
   const auto c = allocate({entry(6, 1, 10, 99), entry(7, 1, 10, 99)}, 16, rng);
   EXPECT_EQ(std::accumulate(c.begin(), c.end(), 0), 16);
@@ -188,8 +192,8 @@ TEST(PlanariaAllocate, FitCaseRoundsHalfToEvenAndFixesTheTotal) {
 
 TEST(PlanariaAllocate, UnfitCaseServesScoresInOrderAndWaitsTheRest) {
   uint64_t rng = 1;
-  // Minimums 8 + 8 + 4 = 20 > 16. Scores p/(slack*min): 1/(10*8)=0.0125, 8/(10*8)=0.1, 2/(10*4)=0.05.
-  // Order: task 1 (8), task 2 (4), task 0 gets the 4 left (partial).
+  // Minimums 8 + 8 + 4 = 20 > 16. Scores p/(slack*min): 1/(10*8)=0.0125, 8/(10*8)=0.1,
+  // 2/(10*4)=0.05. Order: task 1 (8), task 2 (4), task 0 gets the 4 left (partial).
   const auto a = allocate({entry(8, 1, 9, 10), entry(8, 8, 9, 10), entry(4, 2, 9, 10)}, 16, rng);
   EXPECT_EQ(a, (std::vector<int>{4, 8, 4}));
   // An infeasible task (min 0) ranks below every feasible one and takes what is left.
@@ -256,7 +260,8 @@ TEST(PlanariaScheduler, InvariantsHoldOnSeededWorkloads) {
       ASSERT_EQ(sum, 16) << "a non-empty queue leaves no subarray idle";
     }
     for (const Task& t : tasks) {
-      ASSERT_GE(r.tasks[t.id].finish, t.arrival + r.tasks[t.id].isolated) << "no task beats its isolated time";
+      ASSERT_GE(r.tasks[t.id].finish, t.arrival + r.tasks[t.id].isolated)
+          << "no task beats its isolated time";
     }
     // Same seed, same schedule.
     const RunResult again = run_planaria(models, tasks, o);
