@@ -34,6 +34,19 @@ Grids Grids::paper() {
   return g;
 }
 
+EnergyModel energy_from_tech(const TechTable& t, double bank_kib) {
+  if (!(bank_kib >= 0) || !std::isfinite(bank_kib)) throw UserError("the SRAM bank size must be >= 0 KiB");
+  EnergyModel e;
+  e.name = t.name;
+  e.dram_pj_per_bit = t.dram_pj_per_bit.value;
+  e.mac_pj = t.mac_pj.value;
+  const TechCurve curve = t.sram_pj_per_bit;
+  e.sram_pj_per_bit = [curve, bank_kib](double kib) { return curve.at(bank_kib > 0 ? std::min(kib, bank_kib) : kib); };
+  e.source = fmt::format("{}; SRAM read at {}", t.name,
+                         bank_kib > 0 ? fmt::format("min(capacity, {} KiB bank)", bank_kib) : "the full capacity");
+  return e;
+}
+
 std::string metric_name(Metric m) { return m == Metric::kEma ? "ema" : "energy"; }
 
 size_t Evaluator::KeyHash::operator()(const std::vector<uint64_t>& k) const {

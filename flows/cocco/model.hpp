@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "flows/cocco/layer_graph.hpp"
+#include "flows/common/tech_table.hpp"
 #include "flows/cocco/scheme.hpp"
 
 namespace accelgen::flows::cocco {
@@ -36,6 +37,11 @@ struct EnergyModel {
   std::function<double(double)> sram_pj_per_bit;
   std::string source;
 };
+
+// Energy from the shared technology table. The SRAM curve is read at the capacity of one bank:
+// min(buffer capacity, bank_kib); bank_kib = 0 reads it at the whole buffer (monolithic; the
+// cocco_12nm preset's linear NN-Baton fit then passes DRAM's 12.5 pJ/bit near 750 KiB).
+EnergyModel energy_from_tech(const TechTable& t, double bank_kib);
 
 enum class Metric { kEma, kEnergy };
 

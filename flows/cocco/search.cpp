@@ -17,7 +17,8 @@ nlohmann::json GaParams::to_json() const {
   return {{"samples", samples},       {"population", population}, {"tournament", tournament},
           {"crossover_rate", crossover_rate}, {"merge_on_conflict", merge_on_conflict},
           {"p_modify", p_modify},     {"p_split", p_split},       {"p_merge", p_merge},
-          {"p_dse", p_dse},           {"dse_sigma", dse_sigma},   {"seed", seed}};
+          {"p_dse", p_dse},           {"dse_sigma", dse_sigma},   {"seed", seed}, {"mutation_mean", mutation_mean},
+          {"seed_baselines", seed_baselines}};
 }
 
 nlohmann::json SaParams::to_json() const {
@@ -489,8 +490,19 @@ SearchResult run_ga(Evaluator& e, const GaParams& p, const Genome* fixed, const 
     return obj;
   };
   std::vector<Scored> pop;
+  std::vector<Genome> initial = p.initial;
+  if (p.seed_baselines) {
+    // The baselines run at fixed capacities: the genome's (fixed) or the middle of the grids.
+    Genome cap = fixed ? *fixed : Genome{};
+    if (!fixed && e.problem().coexplore) {
+      cap.cap_a = static_cast<int>((e.problem().hw.shared ? e.problem().grids.shared : e.problem().grids.gb).size() / 2);
+      cap.cap_b = e.problem().hw.shared ? 0 : static_cast<int>(e.problem().grids.wb.size() / 2);
+    }
+    initial.push_back(greedy(e, cap).best);
+    initial.push_back(depth_dp(e, cap).best);
+  }
   for (int i = 0; i < p.population && !t.done(); ++i) {
-    Genome g = i < static_cast<int>(p.initial.size()) ? p.initial[i] : random_genome(e, rng);
+    Genome g = i < static_cast<int>(initial.size()) ? initial[i] : random_genome(e, rng);
     const double obj = score(g);
     pop.push_back({std::move(g), obj});
   }
@@ -508,7 +520,8 @@ SearchResult run_ga(Evaluator& e, const GaParams& p, const Genome* fixed, const 
       const Scored& a = tournament(pop);
       Genome child = a.g;
       if (uniform(rng) < p.crossover_rate) child = crossover(e, a.g, tournament(pop).g, rng, p.merge_on_conflict);
-      mutate_partition(e, child, rng, p);
+      const int n_mut = 1 + static_cast<int>(std::floor(-std::log(std::max(uniform(rng), 1e-12)) * p.mutation_mean));
+      for (int m = 0; m < n_mut; ++m) mutate_partition(e, child, rng, p);
       if (!fixed && e.problem().coexplore && uniform(rng) < p.p_dse) mutate_caps(e.problem(), child, rng, p.dse_sigma);
       const double obj = score(child);
       pool.push_back({std::move(child), obj});

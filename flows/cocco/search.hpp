@@ -29,15 +29,18 @@ using Progress = std::function<void(int64_t, int64_t, double)>;
 struct GaParams {
   int64_t samples = 50000;
   int population = 100;
-  int tournament = 4;
+  int tournament = 3;
   double crossover_rate = 0.8;
   double merge_on_conflict = 0.5;  // crossover: merge (else split out) when a block overlaps decided layers
   double p_modify = 0.4, p_split = 0.2, p_merge = 0.4;  // per child, one partition mutation
+  double mutation_mean = 0.5;  // partition mutations per child: 1 + an exponential draw of this mean
   double p_dse = 0.3;                                   // per child, capacity mutation (co-exploration)
   double dse_sigma = 2.0;                               // grid steps
   int64_t trace_every = 1000;
   uint64_t seed = 1;
-  std::vector<Genome> initial;  // optional seeds (e.g. the greedy result)
+  std::vector<Genome> initial;  // optional seeds
+  bool seed_baselines = true;   // also seed with the greedy and depth-DP partitions (paper §4.3
+                                // stage 1, option 2), at random capacities when co-exploring
   nlohmann::json to_json() const;
 };
 
