@@ -108,7 +108,7 @@ class Evaluator {
   struct KeyHash {
     size_t operator()(const std::vector<uint64_t>& k) const;
   };
-  const Problem& p_;
+  const Problem p_;  // a copy: callers may pass a temporary
   std::vector<std::vector<int>> preds_, succs_;
   std::unordered_map<std::vector<uint64_t>, BlockCost, KeyHash> cache_;
   int64_t evaluations_ = 0;

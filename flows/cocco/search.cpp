@@ -100,10 +100,29 @@ SearchResult exact_dp(Evaluator& e, const Genome& cap, int64_t max_states) {
     return true;
   };
   bool finished = true;
+  // Phase 1: every down-set, breadth first (so in order of size: a transition only goes from a
+  // smaller down-set to a larger one, and each f is final before it is used).
+  for (size_t cur = 0; cur < sets.size() && finished; ++cur)
+    for (int v = 0; v < n; ++v) {
+      if (!available(sets[cur], v)) continue;
+      Bits j = sets[cur];
+      set_bit(j, v);
+      if (index.count(j)) continue;
+      if (static_cast<int64_t>(sets.size()) >= max_states) {
+        finished = false;
+        break;
+      }
+      index.emplace(j, static_cast<int>(sets.size()));
+      sets.push_back(std::move(j));
+    }
+  f.assign(sets.size(), kInf);
+  f[0] = 0;
+  from.assign(sets.size(), -1);
+  // Phase 2: from each down-set I, every larger down-set J within the node and weight limits.
   for (size_t cur = 0; cur < sets.size() && finished; ++cur) {
-    // Every down-set J ⊃ I reachable by adding available layers, within the node and weight limits.
     const Bits base = sets[cur];
     const double fbase = f[cur];
+    if (fbase == kInf) continue;
     std::unordered_set<Bits, BitsHash> seen;
     std::vector<std::pair<Bits, std::pair<int, int64_t>>> stack{{base, {0, 0}}};
     while (!stack.empty() && finished) {
@@ -120,21 +139,11 @@ SearchResult exact_dp(Evaluator& e, const Genome& cap, int64_t max_states) {
           finished = false;
           break;
         }
-        auto it = index.find(j);
-        if (it == index.end()) {
-          if (static_cast<int64_t>(sets.size()) >= max_states) {
-            finished = false;
-            break;
-          }
-          it = index.emplace(j, static_cast<int>(sets.size())).first;
-          sets.push_back(j);
-          f.push_back(kInf);
-          from.push_back(-1);
-        }
+        const auto it = index.find(j);
         std::vector<int> s;
         for (int i = 0; i < n; ++i)
           if (has(j, i) && !has(base, i)) s.push_back(i);
-        if (fbase < kInf && block_connected(e, s)) {
+        if (block_connected(e, s)) {
           const BlockCost& c = e.cost(s);
           if (e.fits(c, hw)) {
             const double val = fbase + e.metric(c, hw);
