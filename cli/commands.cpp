@@ -4,6 +4,7 @@
 #include "cli/flow_leopard.hpp"
 #include "cli/flow_noc.hpp"
 #include "cli/flow_tandem_ops.hpp"
+#include "cli/flow_cocco.hpp"
 #include "cli/model_command.hpp"
 #include "cli/run_tasm.hpp"
 #include "cli/tech_command.hpp"
@@ -213,6 +214,7 @@ void register_commands(CLI::App& app) {
   register_leopard_flow(*g_flow_cmd);
   register_noc_flow(*g_flow_cmd);
   register_tandem_ops_flow(*g_flow_cmd);
+  register_cocco_flow(*g_flow_cmd);
 
   register_model_command(app);
   register_run_tasm_command(app);
