@@ -17,7 +17,7 @@ nlohmann::json GaParams::to_json() const {
   return {{"samples", samples},       {"population", population}, {"tournament", tournament},
           {"crossover_rate", crossover_rate}, {"merge_on_conflict", merge_on_conflict},
           {"p_modify", p_modify},     {"p_split", p_split},       {"p_merge", p_merge},
-          {"p_dse", p_dse},           {"dse_sigma", dse_sigma},   {"seed", seed}, {"mutation_mean", mutation_mean},
+          {"p_dse", p_dse},           {"dse_sigma", dse_sigma},   {"seed", seed}, {"mutation_mean", mutation_mean}, {"resplit_after_merge", resplit_after_merge},
           {"seed_baselines", seed_baselines}};
 }
 
@@ -331,18 +331,12 @@ bool mutate_modify(Evaluator& e, Genome& g, std::mt19937_64& rng) {
   return true;
 }
 
-bool mutate_split(Evaluator& e, Genome& g, std::mt19937_64& rng) {
-  const int k = num_labels(g.label);
-  std::vector<int> big;
-  std::vector<int> size(k, 0);
-  for (int l : g.label) ++size[l];
-  for (int b = 0; b < k; ++b)
-    if (size[b] > 1) big.push_back(b);
-  if (big.empty()) return false;
-  const int b = big[pick(rng, big.size())];
+bool split_label(Evaluator& e, Genome& g, int b, std::mt19937_64& rng) {
   const std::vector<int> m = members_of(g.label, b);
+  if (m.size() < 2) return false;
   const size_t cut = 1 + pick(rng, m.size() - 1);  // a topological cut: m is in index order
   std::vector<int> lab = g.label;
+  const int k = num_labels(g.label);
   for (size_t i = cut; i < m.size(); ++i) lab[m[i]] = k;
   split_components(e, lab);
   canonicalize(lab);
@@ -351,7 +345,18 @@ bool mutate_split(Evaluator& e, Genome& g, std::mt19937_64& rng) {
   return true;
 }
 
-bool mutate_merge(Evaluator& e, Genome& g, std::mt19937_64& rng) {
+bool mutate_split(Evaluator& e, Genome& g, std::mt19937_64& rng) {
+  const int k = num_labels(g.label);
+  std::vector<int> big;
+  std::vector<int> size(k, 0);
+  for (int l : g.label) ++size[l];
+  for (int b = 0; b < k; ++b)
+    if (size[b] > 1) big.push_back(b);
+  if (big.empty()) return false;
+  return split_label(e, g, big[pick(rng, big.size())], rng);
+}
+
+int merge_label(Evaluator& e, Genome& g, std::mt19937_64& rng) {
   const int n = e.n();
   const int u = static_cast<int>(pick(rng, n));
   std::vector<int> targets;
@@ -362,16 +367,18 @@ bool mutate_merge(Evaluator& e, Genome& g, std::mt19937_64& rng) {
         if (g.label[w] != g.label[u] && std::find(targets.begin(), targets.end(), g.label[w]) == targets.end())
           targets.push_back(g.label[w]);
   }
-  if (targets.empty()) return false;
+  if (targets.empty()) return -1;
   const int t = targets[pick(rng, targets.size())];
   std::vector<int> lab = g.label;
   for (int& l : lab)
     if (l == t) l = g.label[u];
   canonicalize(lab);
-  if (!partition_valid(e, lab)) return false;
+  if (!partition_valid(e, lab)) return -1;
   g.label = std::move(lab);
-  return true;
+  return g.label[u];
 }
+
+bool mutate_merge(Evaluator& e, Genome& g, std::mt19937_64& rng) { return merge_label(e, g, rng) >= 0; }
 
 Genome crossover(Evaluator& e, const Genome& dad, const Genome& mom, std::mt19937_64& rng, double merge_prob) {
   Genome child;
@@ -479,7 +486,10 @@ void mutate_partition(Evaluator& e, Genome& g, std::mt19937_64& rng, const GaPar
   } else if (r < p.p_modify + p.p_split) {
     mutate_split(e, g, rng);
   } else {
-    mutate_merge(e, g, rng);
+    const int merged = merge_label(e, g, rng);
+    // merge, then split the merged subgraph at a random topological cut: moves the boundary
+    // between two neighbouring subgraphs by any number of layers in one step
+    if (merged >= 0 && uniform(rng) < p.resplit_after_merge) split_label(e, g, merged, rng);
   }
 }
 

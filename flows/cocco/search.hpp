@@ -33,6 +33,7 @@ struct GaParams {
   double crossover_rate = 0.8;
   double merge_on_conflict = 0.5;  // crossover: merge (else split out) when a block overlaps decided layers
   double p_modify = 0.4, p_split = 0.2, p_merge = 0.4;  // per child, one partition mutation
+  double resplit_after_merge = 0.0;  // a merge is followed by a split of the merged subgraph
   double mutation_mean = 0.5;  // partition mutations per child: 1 + an exponential draw of this mean
   double p_dse = 0.3;                                   // per child, capacity mutation (co-exploration)
   double dse_sigma = 2.0;                               // grid steps
@@ -79,6 +80,10 @@ SearchResult two_step(Evaluator& e, bool grid, int64_t samples, int64_t per_cand
 bool mutate_modify(Evaluator& e, Genome& g, std::mt19937_64& rng);
 bool mutate_split(Evaluator& e, Genome& g, std::mt19937_64& rng);
 bool mutate_merge(Evaluator& e, Genome& g, std::mt19937_64& rng);
+// Splits subgraph `label` at a random topological cut; merges a random subgraph with a random
+// neighbour and returns the merged label (-1 when nothing valid was found).
+bool split_label(Evaluator& e, Genome& g, int label, std::mt19937_64& rng);
+int merge_label(Evaluator& e, Genome& g, std::mt19937_64& rng);
 Genome crossover(Evaluator& e, const Genome& dad, const Genome& mom, std::mt19937_64& rng, double merge_prob);
 Genome random_genome(Evaluator& e, std::mt19937_64& rng);
 // Splits blocks that do not fit at the genome's capacities until all fit.
