@@ -489,7 +489,7 @@ void mutate_partition(Evaluator& e, Genome& g, std::mt19937_64& rng, const GaPar
     const int merged = merge_label(e, g, rng);
     // merge, then split the merged subgraph at a random topological cut: moves the boundary
     // between two neighbouring subgraphs by any number of layers in one step
-    if (merged >= 0 && uniform(rng) < p.resplit_after_merge) split_label(e, g, merged, rng);
+    if (merged >= 0 && p.resplit_after_merge > 0 && uniform(rng) < p.resplit_after_merge) split_label(e, g, merged, rng);
   }
 }
 
