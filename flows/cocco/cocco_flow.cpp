@@ -17,8 +17,9 @@ namespace accelgen::flows::cocco {
 namespace fs = std::filesystem;
 
 const std::vector<std::string>& cocco_methods() {
-  static const std::vector<std::string> m{"fixed-s", "fixed-m", "fixed-l", "rs+ga", "gs+ga", "sa",
-                                          "ga",      "greedy",  "dp",      "exact", "exhaustive"};
+  static const std::vector<std::string> m{"fixed-s", "fixed-m", "fixed-l",   "rs+ga",
+                                          "gs+ga",   "sa",      "ga",        "greedy",
+                                          "dp",      "exact",   "exhaustive"};
   return m;
 }
 
@@ -26,19 +27,25 @@ void CoccoFlowOptions::validate() const {
   if (methods.empty()) throw UserError("no method given");
   for (const auto& m : methods)
     if (std::find(cocco_methods().begin(), cocco_methods().end(), m) == cocco_methods().end())
-      throw UserError(fmt::format("unknown method '{}' (known: {})", one_line(m), fmt::join(cocco_methods(), ", ")));
+      throw UserError(fmt::format("unknown method '{}' (known: {})", one_line(m),
+                                  fmt::join(cocco_methods(), ", ")));
   if (metric != "energy" && metric != "ema") throw UserError("--metric must be energy or ema");
-  if (buffers != "separate" && buffers != "shared") throw UserError("--buffers must be separate or shared");
-  if (footprint != "main_side" && footprint != "rows") throw UserError("--footprint must be main_side or rows");
+  if (buffers != "separate" && buffers != "shared")
+    throw UserError("--buffers must be separate or shared");
+  if (footprint != "main_side" && footprint != "rows")
+    throw UserError("--footprint must be main_side or rows");
   if (samples < 1 || samples > 100000000) throw UserError("--samples must be in 1..100000000");
-  if (!(alpha >= 0) || !std::isfinite(alpha)) throw UserError("--alpha must be a finite number >= 0");
+  if (!(alpha >= 0) || !std::isfinite(alpha))
+    throw UserError("--alpha must be a finite number >= 0");
   if (tile < 1 || tile > 4096) throw UserError("--tile must be in 1..4096");
   for (int64_t kib : {gb_kib, wb_kib, shared_kib})
     if (kib < 1 || kib > (int64_t{1} << 30))
       throw UserError(fmt::format("buffer capacity {} KiB is impossible (1 KiB .. 1 TiB)", kib));
   if (max_nodes < 1) throw UserError("--max-nodes must be >= 1");
-  if (population < 2 || tournament < 1) throw UserError("--population >= 2 and --tournament >= 1 are required");
-  if (trace_every < 1 || per_candidate < 1) throw UserError("--trace-every and --per-candidate must be >= 1");
+  if (population < 2 || tournament < 1)
+    throw UserError("--population >= 2 and --tournament >= 1 are required");
+  if (trace_every < 1 || per_candidate < 1)
+    throw UserError("--trace-every and --per-candidate must be >= 1");
   for (int64_t b : batches)
     if (b < 1 || b > 1024) throw UserError(fmt::format("batch {} must be in 1..1024", b));
   if (batches.empty()) throw UserError("no batch given");
@@ -72,7 +79,8 @@ CoccoFlowResult run_cocco_flow(const CoccoFlowOptions& o, const Progress& progre
     Problem base;
     base.graph = &lg;
     base.scheme.tile_h = base.scheme.tile_w = o.tile;
-    base.scheme.footprint = o.footprint == "rows" ? FootprintModel::kRows : FootprintModel::kMainSide;
+    base.scheme.footprint =
+        o.footprint == "rows" ? FootprintModel::kRows : FootprintModel::kMainSide;
     base.scheme.weight_reads_per_op = o.weight_reads_per_op;
     base.energy = energy_from_tech(tech, o.bank_kib);
     base.hw.shared = o.buffers == "shared";
@@ -81,25 +89,27 @@ CoccoFlowResult run_cocco_flow(const CoccoFlowOptions& o, const Progress& progre
     base.metric = o.metric == "ema" ? Metric::kEma : Metric::kEnergy;
     base.alpha = o.alpha;
     base.coexplore = o.coexplore;
-    out.params = {{"model", o.model},
-                  {"metric", o.metric},
-                  {"buffers", o.buffers},
-                  {"objective", o.coexplore ? "BUF_SIZE + alpha * sum Cost_M (Eq. 2)" : "sum Cost_M (Eq. 1)"},
-                  {"alpha", o.alpha},
-                  {"samples", o.samples},
-                  {"seed", o.seed},
-                  {"scheme", base.scheme.to_json()},
-                  {"energy", base.energy.source},
-                  {"sram_bank_kib", o.bank_kib},
-                  {"hardware", base.hw.to_json()},
-                  {"prefetch_reserve", "none"},
-                  {"singleton_fallback", "a single layer always runs (streamed), EMA |W| + |I| + |O|"},
-                  {"population", o.population},
-                  {"tournament", o.tournament},
-                  {"per_candidate", o.per_candidate}};
+    out.params = {
+        {"model", o.model},
+        {"metric", o.metric},
+        {"buffers", o.buffers},
+        {"objective", o.coexplore ? "BUF_SIZE + alpha * sum Cost_M (Eq. 2)" : "sum Cost_M (Eq. 1)"},
+        {"alpha", o.alpha},
+        {"samples", o.samples},
+        {"seed", o.seed},
+        {"scheme", base.scheme.to_json()},
+        {"energy", base.energy.source},
+        {"sram_bank_kib", o.bank_kib},
+        {"hardware", base.hw.to_json()},
+        {"prefetch_reserve", "none"},
+        {"singleton_fallback", "a single layer always runs (streamed), EMA |W| + |I| + |O|"},
+        {"population", o.population},
+        {"tournament", o.tournament},
+        {"per_candidate", o.per_candidate}};
     Evaluator coex(base);
     for (const std::string& m : o.methods) {
-      const bool searches_caps = o.coexplore && (m == "ga" || m == "sa" || m == "rs+ga" || m == "gs+ga");
+      const bool searches_caps =
+          o.coexplore && (m == "ga" || m == "sa" || m == "rs+ga" || m == "gs+ga");
       Problem fixed = base;
       fixed.coexplore = false;
       if (m.rfind("fixed-", 0) == 0) {
@@ -133,8 +143,10 @@ CoccoFlowResult run_cocco_flow(const CoccoFlowOptions& o, const Progress& progre
         sp.trace_every = o.trace_every;
         r = simulated_annealing(e, sp, tagged);
       } else if (m == "rs+ga" || m == "gs+ga") {
-        if (!o.coexplore) throw UserError(fmt::format("{} searches capacities: it needs co-exploration", m));
-        r = two_step(e, m == "gs+ga", std::max(o.samples, o.per_candidate), o.per_candidate, o.seed, tagged);
+        if (!o.coexplore)
+          throw UserError(fmt::format("{} searches capacities: it needs co-exploration", m));
+        r = two_step(e, m == "gs+ga", std::max(o.samples, o.per_candidate), o.per_candidate, o.seed,
+                     tagged);
       } else if (m == "greedy") {
         r = greedy(e, Genome{});
       } else if (m == "dp") {
@@ -152,7 +164,8 @@ CoccoFlowResult run_cocco_flow(const CoccoFlowOptions& o, const Progress& progre
       row.gb_bytes = hw.shared ? 0 : hw.gb_bytes;
       row.wb_bytes = hw.shared ? 0 : hw.wb_bytes;
       row.shared_bytes = hw.shared ? hw.shared_bytes : 0;
-      const double msum = base.metric == Metric::kEma ? static_cast<double>(r.cost.ema_bytes) : r.cost.energy_pj;
+      const double msum =
+          base.metric == Metric::kEma ? static_cast<double>(r.cost.ema_bytes) : r.cost.energy_pj;
       row.cost = o.coexplore ? static_cast<double>(hw.buf_size()) + o.alpha * msum : msum;
       row.subgraphs = partition_json(e, r.best);
       row.result = std::move(r);
@@ -209,11 +222,12 @@ Table make_table(const CoccoFlowResult& r) {
 
 std::string cocco_flow_text(const CoccoFlowOptions& o, const CoccoFlowResult& r) {
   std::string s = fmt::format(
-      "Cocco on {} ({} layers): {} buffers, metric {}, {}, alpha {}, tile {}, footprint {}, seed {}\n"
+      "Cocco on {} ({} layers): {} buffers, metric {}, {}, alpha {}, tile {}, footprint {}, seed "
+      "{}\n"
       "core: 4x4 PEs x 8x8 MACs at {} GHz, 16 GB/s DRAM; energy: {}\n\n",
       r.model, r.layers, o.buffers, o.metric,
-      o.coexplore ? "cost = BUF_SIZE (B) + alpha x sum Cost (Eq. 2)" : "cost = sum Cost (Eq. 1)", o.alpha, o.tile,
-      o.footprint, o.seed, 1.0, r.params.value("energy", std::string()));
+      o.coexplore ? "cost = BUF_SIZE (B) + alpha x sum Cost (Eq. 2)" : "cost = sum Cost (Eq. 1)",
+      o.alpha, o.tile, o.footprint, o.seed, 1.0, r.params.value("energy", std::string()));
   s += make_table(r).text();
   return s;
 }
@@ -223,7 +237,8 @@ std::string cocco_flow_csv(const CoccoFlowResult& r) { return make_table(r).csv(
 std::string cocco_trace_csv(const CoccoFlowResult& r) {
   std::string s = "method,batch,samples,best_cost\n";
   for (const auto& row : r.rows)
-    for (const auto& [n, v] : row.result.trace) s += fmt::format("{},{},{},{:.6e}\n", row.method, row.batch, n, v);
+    for (const auto& [n, v] : row.result.trace)
+      s += fmt::format("{},{},{},{:.6e}\n", row.method, row.batch, n, v);
   return s;
 }
 
@@ -240,17 +255,20 @@ std::vector<std::string> write_cocco_trace(const CoccoFlowResult& r, const std::
     if (!row.result.trace.empty() && methods.find(" " + row.method + " ") == std::string::npos)
       methods += " " + row.method + " ";
   const fs::path gp = fs::path(dir) / "cocco_trace.gp";
-  write_file_atomic(gp.string(),
-                    fmt::format("set terminal pngcairo size 900,600 noenhanced\nset output 'cocco_trace.png'\n"
-                                "set datafile separator ','\nset title 'Cocco convergence on {} (cf. paper Fig. 12)'\n"
-                                "set xlabel 'samples'\nset ylabel 'best cost so far'\nset grid\nset key top right\n"
-                                "plot for [m in '{}'] 'cocco_trace.csv' using (strcol(1) eq m ? $3 : 1/0):4 "
-                                "with lines lw 2 title m\n",
-                                r.model, methods));
+  write_file_atomic(
+      gp.string(),
+      fmt::format(
+          "set terminal pngcairo size 900,600 noenhanced\nset output 'cocco_trace.png'\n"
+          "set datafile separator ','\nset title 'Cocco convergence on {} (cf. paper Fig. 12)'\n"
+          "set xlabel 'samples'\nset ylabel 'best cost so far'\nset grid\nset key top right\n"
+          "plot for [m in '{}'] 'cocco_trace.csv' using (strcol(1) eq m ? $3 : 1/0):4 "
+          "with lines lw 2 title m\n",
+          r.model, methods));
   written.push_back(gp.string());
   if (find_program("gnuplot").empty() || methods.empty()) return written;
   ProcessResult pr = run_process({"gnuplot", gp.filename().string()}, dir);
-  if (pr.exit_code != 0) throw UserError(fmt::format("gnuplot failed on {}: {}", gp.string(), one_line(pr.output)));
+  if (pr.exit_code != 0)
+    throw UserError(fmt::format("gnuplot failed on {}: {}", gp.string(), one_line(pr.output)));
   written.push_back((fs::path(dir) / "cocco_trace.png").string());
   return written;
 }

@@ -16,9 +16,9 @@ struct CoccoFlowOptions {
   std::string model = "resnet50";
   std::vector<int64_t> batches = {1};
   std::vector<std::string> methods = {"ga"};
-  std::string metric = "energy";      // energy | ema
-  std::string buffers = "separate";   // separate | shared
-  bool coexplore = true;              // Eq. 2 (false: Eq. 1 at the given capacities)
+  std::string metric = "energy";     // energy | ema
+  std::string buffers = "separate";  // separate | shared
+  bool coexplore = true;             // Eq. 2 (false: Eq. 1 at the given capacities)
   int64_t samples = 50000;
   uint64_t seed = 1;
   double alpha = 0.002;
@@ -27,14 +27,15 @@ struct CoccoFlowOptions {
   bool weight_reads_per_op = false;
   double bank_kib = 32;
   std::string tech = "cocco_12nm";
-  int64_t gb_kib = 1024, wb_kib = 1152, shared_kib = 1152;  // fixed capacities (non-searching methods)
+  int64_t gb_kib = 1024, wb_kib = 1152,
+          shared_kib = 1152;  // fixed capacities (non-searching methods)
   int max_nodes = 64;
   int population = 100;
   int tournament = 3;
   int64_t trace_every = 1000;
   int64_t per_candidate = 5000;  // two-step methods
   int64_t exact_states = 200000;
-  void validate() const;         // UserError on anything unusable
+  void validate() const;  // UserError on anything unusable
 };
 
 struct CoccoFlowRow {

@@ -23,7 +23,9 @@ void LayerGraph::validate() const {
         throw UserError(fmt::format("layer '{}': input id {} is not an earlier layer", l.name, p));
     for (const auto* g : {&l.geom_h, &l.geom_w})
       for (const AxisGeom& a : *g)
-        if (a.f < 1 || a.s < 1 || a.p < 0 || a.p >= a.f) throw UserError(fmt::format("layer '{}': kernel and stride must be >= 1 and padding in 0..kernel-1", l.name));
+        if (a.f < 1 || a.s < 1 || a.p < 0 || a.p >= a.f)
+          throw UserError(fmt::format(
+              "layer '{}': kernel and stride must be >= 1 and padding in 0..kernel-1", l.name));
     if (l.rows < 1 || l.cols < 1 || l.channels < 1 || l.batch < 1)
       throw UserError(fmt::format("layer '{}': every dimension must be >= 1", l.name));
   }
@@ -31,8 +33,8 @@ void LayerGraph::validate() const {
 
 namespace {
 
-AxisGeom axis_geom(bool window, int64_t kernel, int64_t stride, int64_t dilation, int64_t pad, int64_t in_extent,
-                   int64_t out_extent) {
+AxisGeom axis_geom(bool window, int64_t kernel, int64_t stride, int64_t dilation, int64_t pad,
+                   int64_t in_extent, int64_t out_extent) {
   if (window) return {EdgeKind::kSliding, dilation * (kernel - 1) + 1, stride, pad};
   if (in_extent == out_extent) return {EdgeKind::kSliding, 1, 1};
   if (out_extent == 1) return {EdgeKind::kGlobal, in_extent, in_extent};
@@ -86,15 +88,18 @@ LayerGraph from_ir(const graph::Graph& g, int64_t bytes_per_element) {
                                 n.op == graph::OpKind::kMul || n.op == graph::OpKind::kDiv)) {
         l.ops = elems * static_cast<int64_t>(n.inputs.size() - 1);
       }
-      const bool window = (n.op == graph::OpKind::kConv || (pool && !global_pool)) && n.shape.size() == 4;
+      const bool window =
+          (n.op == graph::OpKind::kConv || (pool && !global_pool)) && n.shape.size() == 4;
       for (const std::string& in : n.inputs) {
         const int p = id.at(in);
         if (std::find(l.preds.begin(), l.preds.end(), p) != l.preds.end()) continue;
         const Layer& u = lg.layers[p];
         const bool w4 = window && g.node(in).shape.size() == 4;
         l.preds.push_back(p);
-        l.geom_h.push_back(axis_geom(w4, n.attrs.kernel[0], n.attrs.stride[0], n.attrs.dilation[0], n.attrs.pads[0], u.rows, l.rows));
-        l.geom_w.push_back(axis_geom(w4, n.attrs.kernel[1], n.attrs.stride[1], n.attrs.dilation[1], n.attrs.pads[1], u.cols, l.cols));
+        l.geom_h.push_back(axis_geom(w4, n.attrs.kernel[0], n.attrs.stride[0], n.attrs.dilation[0],
+                                     n.attrs.pads[0], u.rows, l.rows));
+        l.geom_w.push_back(axis_geom(w4, n.attrs.kernel[1], n.attrs.stride[1], n.attrs.dilation[1],
+                                     n.attrs.pads[1], u.cols, l.cols));
       }
     }
     const int me = lg.size();
@@ -124,7 +129,8 @@ LayerGraph from_specs(const std::string& name, const std::vector<LayerSpec>& spe
     l.ops = s.macs;
     const int me = lg.size();
     for (int p : s.preds) {
-      if (p < 0 || p >= me) throw UserError(fmt::format("layer '{}': input id {} is not an earlier layer", s.name, p));
+      if (p < 0 || p >= me)
+        throw UserError(fmt::format("layer '{}': input id {} is not an earlier layer", s.name, p));
       if (std::find(l.preds.begin(), l.preds.end(), p) != l.preds.end()) continue;
       l.preds.push_back(p);
       l.geom_h.push_back({EdgeKind::kSliding, s.f_h, s.s_h, s.p_h});

@@ -13,9 +13,9 @@ namespace accelgen::flows::cocco {
 
 // How a consumer reads its producer along one axis.
 enum class EdgeKind {
-  kSliding,    // window of F rows advancing by s rows per output row (conv, pool, element-wise F=s=1)
-  kGlobal,     // the consumer needs the producer's whole extent before its first output (global
-               // pooling, FC over a flattened map, anything whose output has a single row)
+  kSliding,  // window of F rows advancing by s rows per output row (conv, pool, element-wise F=s=1)
+  kGlobal,   // the consumer needs the producer's whole extent before its first output (global
+             // pooling, FC over a flattened map, anything whose output has a single row)
   kIrregular,  // no integer sliding relation (upsample, transposed conv, reshapes across axes)
 };
 
@@ -28,11 +28,11 @@ struct AxisGeom {
 
 struct Layer {
   std::string name;
-  std::string op;          // operator label of the IR ("conv", "add", "max", "input", ...)
-  bool source = false;     // graph input: lives in DRAM, loaded by the subgraph that reads it
-  int64_t rows = 1;        // H of the output (1 for tensors that are not N x C x H x W)
-  int64_t cols = 1;        // W of the output
-  int64_t channels = 1;    // C (for non-image tensors: all elements of one sample)
+  std::string op;        // operator label of the IR ("conv", "add", "max", "input", ...)
+  bool source = false;   // graph input: lives in DRAM, loaded by the subgraph that reads it
+  int64_t rows = 1;      // H of the output (1 for tensors that are not N x C x H x W)
+  int64_t cols = 1;      // W of the output
+  int64_t channels = 1;  // C (for non-image tensors: all elements of one sample)
   int64_t batch = 1;
   int64_t out_bytes = 0;     // output tensor, all samples, at the data width
   int64_t weight_bytes = 0;  // weights (and bias) at the data width; 0 for pool / element-wise
@@ -40,7 +40,7 @@ struct Layer {
   int64_t ops = 0;           // MAC-equivalent work for latency: MACs, or window work for pooling
   std::vector<int> preds;    // producer layer ids (deduplicated, in operand order)
   std::vector<AxisGeom> geom_h, geom_w;  // per pred: how this layer reads it
-  std::vector<int> succs;    // consumer layer ids
+  std::vector<int> succs;                // consumer layer ids
 };
 
 struct LayerGraph {

@@ -35,15 +35,19 @@ Grids Grids::paper() {
 }
 
 EnergyModel energy_from_tech(const TechTable& t, double bank_kib) {
-  if (!(bank_kib >= 0) || !std::isfinite(bank_kib)) throw UserError("the SRAM bank size must be >= 0 KiB");
+  if (!(bank_kib >= 0) || !std::isfinite(bank_kib))
+    throw UserError("the SRAM bank size must be >= 0 KiB");
   EnergyModel e;
   e.name = t.name;
   e.dram_pj_per_bit = t.dram_pj_per_bit.value;
   e.mac_pj = t.mac_pj.value;
   const TechCurve curve = t.sram_pj_per_bit;
-  e.sram_pj_per_bit = [curve, bank_kib](double kib) { return curve.at(bank_kib > 0 ? std::min(kib, bank_kib) : kib); };
-  e.source = fmt::format("{}; SRAM read at {}", t.name,
-                         bank_kib > 0 ? fmt::format("min(capacity, {} KiB bank)", bank_kib) : "the full capacity");
+  e.sram_pj_per_bit = [curve, bank_kib](double kib) {
+    return curve.at(bank_kib > 0 ? std::min(kib, bank_kib) : kib);
+  };
+  e.source = fmt::format(
+      "{}; SRAM read at {}", t.name,
+      bank_kib > 0 ? fmt::format("min(capacity, {} KiB bank)", bank_kib) : "the full capacity");
   return e;
 }
 
@@ -65,7 +69,8 @@ Evaluator::Evaluator(const Problem& p) : p_(p) {
   if (p.hw.max_nodes < 1) throw UserError("the subgraph size limit must be >= 1");
   if (p.hw.macs_per_cycle < 1 || p.hw.freq_ghz <= 0 || p.hw.dram_gb_per_s <= 0)
     throw UserError("MACs per cycle, clock and DRAM bandwidth must be positive");
-  if (!(p.alpha >= 0) || !std::isfinite(p.alpha)) throw UserError("alpha must be a finite number >= 0");
+  if (!(p.alpha >= 0) || !std::isfinite(p.alpha))
+    throw UserError("alpha must be a finite number >= 0");
   if (!p.energy.sram_pj_per_bit) throw UserError("the energy model has no SRAM curve");
   std::vector<int> index(g.size(), -1);
   for (size_t i = 0; i < g.compute.size(); ++i) index[g.compute[i]] = static_cast<int>(i);
@@ -88,7 +93,8 @@ const BlockCost& Evaluator::cost(const std::vector<int>& members) {
   std::vector<int> ids;
   ids.reserve(members.size());
   for (int m : members) ids.push_back(p_.graph->compute[m]);
-  return cache_.emplace(std::move(key), block_cost(*p_.graph, ids, p_.scheme, p_.hw.macs_per_cycle)).first->second;
+  return cache_.emplace(std::move(key), block_cost(*p_.graph, ids, p_.scheme, p_.hw.macs_per_cycle))
+      .first->second;
 }
 
 Hardware Evaluator::hardware(const Genome& g) const {
@@ -114,7 +120,8 @@ double Evaluator::energy_pj(const BlockCost& c, const Hardware& hw) const {
   const EnergyModel& e = p_.energy;
   const double eg = e.sram_pj_per_bit((hw.shared ? hw.shared_bytes : hw.gb_bytes) / 1024.0);
   const double ew = e.sram_pj_per_bit((hw.shared ? hw.shared_bytes : hw.wb_bytes) / 1024.0);
-  return 8.0 * static_cast<double>(c.ema_bytes) * e.dram_pj_per_bit + 8.0 * static_cast<double>(c.gb_access_bytes) * eg +
+  return 8.0 * static_cast<double>(c.ema_bytes) * e.dram_pj_per_bit +
+         8.0 * static_cast<double>(c.gb_access_bytes) * eg +
          8.0 * static_cast<double>(c.wb_access_bytes) * ew + static_cast<double>(c.macs) * e.mac_pj;
 }
 
@@ -170,8 +177,9 @@ PartitionCost Evaluator::evaluate(const Genome& g) {
   double bytes_all = 0, comp_all = 0;
   if (!costs.empty()) r.latency_cycles = static_cast<double>(costs.front()->weight_total) / bpc;
   for (size_t i = 0; i < costs.size(); ++i) {
-    const double bytes = static_cast<double>(costs[i]->in_bytes + costs[i]->out_bytes) +
-                         (i + 1 < costs.size() ? static_cast<double>(costs[i + 1]->weight_total) : 0.0);
+    const double bytes =
+        static_cast<double>(costs[i]->in_bytes + costs[i]->out_bytes) +
+        (i + 1 < costs.size() ? static_cast<double>(costs[i + 1]->weight_total) : 0.0);
     const double comp = static_cast<double>(costs[i]->comp_cycles);
     r.latency_cycles += std::max(comp, bytes / bpc);
     bytes_all += bytes;
@@ -179,8 +187,9 @@ PartitionCost Evaluator::evaluate(const Genome& g) {
     if (comp > 0) r.peak_bw_bytes_per_cycle = std::max(r.peak_bw_bytes_per_cycle, bytes / comp);
   }
   r.avg_bw_bytes_per_cycle = comp_all > 0 ? bytes_all / comp_all : 0;
-  r.objective = r.feasible ? (p_.coexplore ? static_cast<double>(r.buffer_bytes) + p_.alpha * msum : msum)
-                           : std::numeric_limits<double>::infinity();
+  r.objective = r.feasible
+                    ? (p_.coexplore ? static_cast<double>(r.buffer_bytes) + p_.alpha * msum : msum)
+                    : std::numeric_limits<double>::infinity();
   return r;
 }
 
@@ -218,7 +227,8 @@ bool partition_valid(const Evaluator& e, const std::vector<int>& label) {
     if (!m.empty() && !block_connected(e, m)) return false;
   size_t nonempty = 0;
   for (const auto& m : b) nonempty += !m.empty();
-  return e.blocks(label).size() == nonempty;  // Kahn reaches every block iff the quotient is acyclic
+  return e.blocks(label).size() ==
+         nonempty;  // Kahn reaches every block iff the quotient is acyclic
 }
 
 void canonicalize(std::vector<int>& label) {

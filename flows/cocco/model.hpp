@@ -11,20 +11,20 @@
 #include <vector>
 
 #include "flows/cocco/layer_graph.hpp"
-#include "flows/common/tech_table.hpp"
 #include "flows/cocco/scheme.hpp"
+#include "flows/common/tech_table.hpp"
 
 namespace accelgen::flows::cocco {
 
 struct Hardware {
   bool shared = false;
-  int64_t gb_bytes = int64_t{1} << 20;   // global (activation) buffer, separate design
-  int64_t wb_bytes = 1179648;            // weight buffer (1.125 MB), separate design
-  int64_t shared_bytes = 1179648;        // shared design
-  int64_t macs_per_cycle = 1024;         // 4x4 PEs x 8x8 MACs
+  int64_t gb_bytes = int64_t{1} << 20;  // global (activation) buffer, separate design
+  int64_t wb_bytes = 1179648;           // weight buffer (1.125 MB), separate design
+  int64_t shared_bytes = 1179648;       // shared design
+  int64_t macs_per_cycle = 1024;        // 4x4 PEs x 8x8 MACs
   double freq_ghz = 1.0;
-  double dram_gb_per_s = 16.0;           // per core
-  int max_nodes = 64;                    // region manager entries N
+  double dram_gb_per_s = 16.0;  // per core
+  int max_nodes = 64;           // region manager entries N
   int64_t buf_size() const { return shared ? shared_bytes : gb_bytes + wb_bytes; }
   nlohmann::json to_json() const;
 };
@@ -57,10 +57,10 @@ struct Problem {
   const LayerGraph* graph = nullptr;
   SchemeParams scheme;
   EnergyModel energy;
-  Hardware hw;          // the fixed part (mode, compute, bandwidth); capacities may be searched
+  Hardware hw;  // the fixed part (mode, compute, bandwidth); capacities may be searched
   Metric metric = Metric::kEnergy;
-  double alpha = 0.002;  // Eq. 2 weight; the objective is BUF_SIZE + alpha * sum Cost_M
-  bool coexplore = true; // false: Eq. 1, the objective is sum Cost_M at hw's capacities
+  double alpha = 0.002;   // Eq. 2 weight; the objective is BUF_SIZE + alpha * sum Cost_M
+  bool coexplore = true;  // false: Eq. 1, the objective is sum Cost_M at hw's capacities
   Grids grids = Grids::paper();
 };
 

@@ -3,8 +3,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <numeric>
 #include <limits>
+#include <numeric>
 #include <optional>
 
 #include "common/error.hpp"
@@ -20,7 +20,9 @@ nlohmann::json SchemeParams::to_json() const {
           {"max_delta", max_delta}};
 }
 
-int64_t AxisPlan::alloc(int64_t extent) const { return std::min(extent, std::max({x, skew_x, first})); }
+int64_t AxisPlan::alloc(int64_t extent) const {
+  return std::min(extent, std::max({x, skew_x, first}));
+}
 
 namespace {
 
@@ -52,15 +54,17 @@ struct BlockView {
   std::vector<int> region;   // members and their producers, descending id
 };
 
-const AxisGeom& geom(const Layer& v, int pred_pos, bool h) { return h ? v.geom_h[pred_pos] : v.geom_w[pred_pos]; }
+const AxisGeom& geom(const Layer& v, int pred_pos, bool h) {
+  return h ? v.geom_h[pred_pos] : v.geom_w[pred_pos];
+}
 
 int pred_pos(const Layer& v, int u) {
   return static_cast<int>(std::find(v.preds.begin(), v.preds.end(), u) - v.preds.begin());
 }
 
 // Stages 2 and 3 along one axis. Returns a reason when the axis has no sliding relation.
-std::optional<std::string> plan_axis(const LayerGraph& g, const BlockView& b, const SchemeParams& p, bool h,
-                                     std::vector<AxisPlan>& plan) {
+std::optional<std::string> plan_axis(const LayerGraph& g, const BlockView& b, const SchemeParams& p,
+                                     bool h, std::vector<AxisPlan>& plan) {
   const int n = g.size();
   // Relative rates r(u) = r(v)·s(v) over every edge inside the region (a connected set).
   std::vector<Frac> rate(n);
@@ -86,15 +90,18 @@ std::optional<std::string> plan_axis(const LayerGraph& g, const BlockView& b, co
     if (b.member[u])
       for (size_t k = 0; k < lu.preds.size(); ++k) {
         const AxisGeom& a = geom(lu, static_cast<int>(k), h);
-        if (a.kind != EdgeKind::kSliding) return fmt::format("'{}' reads '{}' {}", lu.name, g.layers[lu.preds[k]].name,
-                                                             a.kind == EdgeKind::kGlobal ? "globally" : "irregularly");
-        if (!visit(lu.preds[k], {rate[u].num * a.s, rate[u].den})) return std::string("unbalanced strides on reconverging paths");
+        if (a.kind != EdgeKind::kSliding)
+          return fmt::format("'{}' reads '{}' {}", lu.name, g.layers[lu.preds[k]].name,
+                             a.kind == EdgeKind::kGlobal ? "globally" : "irregularly");
+        if (!visit(lu.preds[k], {rate[u].num * a.s, rate[u].den}))
+          return std::string("unbalanced strides on reconverging paths");
       }
     for (int v : lu.succs) {
       if (!b.member[v]) continue;
       const AxisGeom& a = geom(g.layers[v], pred_pos(g.layers[v], u), h);
       if (a.kind != EdgeKind::kSliding) continue;  // reported from v's side
-      if (!visit(v, {rate[u].num, rate[u].den * a.s})) return std::string("unbalanced strides on reconverging paths");
+      if (!visit(v, {rate[u].num, rate[u].den * a.s}))
+        return std::string("unbalanced strides on reconverging paths");
     }
   }
   // Stage 2: Δ and x in reverse topological order.
@@ -113,7 +120,8 @@ std::optional<std::string> plan_axis(const LayerGraph& g, const BlockView& b, co
       any = true;
     }
     if (!any) {
-      const int64_t tile = h ? p.tile_h : (p.footprint == FootprintModel::kRows ? lu.cols : p.tile_w);
+      const int64_t tile =
+          h ? p.tile_h : (p.footprint == FootprintModel::kRows ? lu.cols : p.tile_w);
       ap.delta = ap.x = std::max<int64_t>(1, std::min(tile, h ? lu.rows : lu.cols));
     } else {
       ap.delta = delta;
@@ -179,7 +187,8 @@ BlockView view_of(const LayerGraph& g, const std::vector<int>& block) {
   for (int v : block) {
     if (v < 0 || v >= g.size() || g.layers[v].source)
       throw UserError(fmt::format("subgraph member {} is not a compute layer", v));
-    if (b.member[v]) throw UserError(fmt::format("layer '{}' listed twice in a subgraph", g.layers[v].name));
+    if (b.member[v])
+      throw UserError(fmt::format("layer '{}' listed twice in a subgraph", g.layers[v].name));
     b.member[v] = 1;
     in_region[v] = 1;
     for (int u : g.layers[v].preds) in_region[u] = 1;
@@ -191,7 +200,8 @@ BlockView view_of(const LayerGraph& g, const std::vector<int>& block) {
 
 }  // namespace
 
-BlockScheme derive_scheme(const LayerGraph& g, const std::vector<int>& block, const SchemeParams& p) {
+BlockScheme derive_scheme(const LayerGraph& g, const std::vector<int>& block,
+                          const SchemeParams& p) {
   if (p.tile_h < 1 || p.tile_w < 1 || p.channel_align < 1)
     throw UserError("tile sizes and channel alignment must be >= 1");
   const BlockView b = view_of(g, block);
@@ -259,7 +269,7 @@ BlockCost block_cost(const LayerGraph& g, const std::vector<int>& block, const S
     }
     c.macs += l.macs;
     c.comp_cycles += ceil_div(l.ops, macs_per_cycle);
-    c.gb_access_bytes += l.out_bytes;  // produced once
+    c.gb_access_bytes += l.out_bytes;                                  // produced once
     for (int u : l.preds) c.gb_access_bytes += g.layers[u].out_bytes;  // read once per consumer
     if (np.to_dram) {
       c.out_bytes += l.out_bytes;
@@ -269,7 +279,8 @@ BlockCost block_cost(const LayerGraph& g, const std::vector<int>& block, const S
   c.weight_total = s.weight_bytes;
   int64_t batch = 1;
   for (int v : block) batch = std::max(batch, g.layers[v].batch);
-  c.wb_access_bytes = s.weight_bytes + s.weight_bytes * (p.weight_reads_per_op ? s.n_ops * batch : 1);
+  c.wb_access_bytes =
+      s.weight_bytes + s.weight_bytes * (p.weight_reads_per_op ? s.n_ops * batch : 1);
   c.ema_bytes = c.in_bytes + c.out_bytes + c.weight_total;
   return c;
 }
@@ -287,8 +298,11 @@ nlohmann::json scheme_json(const LayerGraph& g, const BlockScheme& s) {
                      {"skew_x", {np.h.skew_x, np.w.skew_x}},
                      {"main_bytes", np.main_bytes},
                      {"side_bytes", np.side_bytes}});
-  nlohmann::json j = {{"whole_tensor_mode", s.whole},   {"n_ops", s.n_ops},   {"act_bytes", s.act_bytes},
-                      {"weight_bytes", s.weight_bytes}, {"nodes", nodes}};
+  nlohmann::json j = {{"whole_tensor_mode", s.whole},
+                      {"n_ops", s.n_ops},
+                      {"act_bytes", s.act_bytes},
+                      {"weight_bytes", s.weight_bytes},
+                      {"nodes", nodes}};
   if (s.whole) j["whole_reason"] = s.whole_reason;
   return j;
 }

@@ -14,15 +14,27 @@
 namespace accelgen::flows::cocco {
 
 nlohmann::json GaParams::to_json() const {
-  return {{"samples", samples},       {"population", population}, {"tournament", tournament},
-          {"crossover_rate", crossover_rate}, {"merge_on_conflict", merge_on_conflict},
-          {"p_modify", p_modify},     {"p_split", p_split},       {"p_merge", p_merge},
-          {"p_dse", p_dse},           {"dse_sigma", dse_sigma},   {"seed", seed}, {"mutation_mean", mutation_mean}, {"resplit_after_merge", resplit_after_merge},
+  return {{"samples", samples},
+          {"population", population},
+          {"tournament", tournament},
+          {"crossover_rate", crossover_rate},
+          {"merge_on_conflict", merge_on_conflict},
+          {"p_modify", p_modify},
+          {"p_split", p_split},
+          {"p_merge", p_merge},
+          {"p_dse", p_dse},
+          {"dse_sigma", dse_sigma},
+          {"seed", seed},
+          {"mutation_mean", mutation_mean},
+          {"resplit_after_merge", resplit_after_merge},
           {"seed_baselines", seed_baselines}};
 }
 
 nlohmann::json SaParams::to_json() const {
-  return {{"samples", samples}, {"t0_fraction", t0_fraction}, {"t_end_fraction", t_end_fraction}, {"seed", seed}};
+  return {{"samples", samples},
+          {"t0_fraction", t0_fraction},
+          {"t_end_fraction", t_end_fraction},
+          {"seed", seed}};
 }
 
 namespace {
@@ -85,7 +97,8 @@ SearchResult exact_dp(Evaluator& e, const Genome& cap, int64_t max_states) {
   const Hardware hw = e.hardware(cap);
   const int64_t wcap = hw.shared ? hw.shared_bytes : hw.wb_bytes;
   std::vector<int64_t> wbytes(n);
-  for (int i = 0; i < n; ++i) wbytes[i] = e.problem().graph->layers[e.problem().graph->compute[i]].weight_bytes;
+  for (int i = 0; i < n; ++i)
+    wbytes[i] = e.problem().graph->layers[e.problem().graph->compute[i]].weight_bytes;
   // Down-sets in order of discovery (BFS by size), each with its best value and predecessor.
   std::vector<Bits> sets{Bits(words, 0)};
   std::unordered_map<Bits, int, BitsHash> index{{sets[0], 0}};
@@ -207,7 +220,8 @@ SearchResult exact_coexplore(Evaluator& e, int64_t max_states) {
 
 SearchResult brute_force(Evaluator& e, const Genome& cap) {
   const int n = e.n();
-  if (n > 14) throw UserError(fmt::format("brute force enumerates at most 14 layers, the graph has {}", n));
+  if (n > 14)
+    throw UserError(fmt::format("brute force enumerates at most 14 layers, the graph has {}", n));
   const Hardware hw = e.hardware(cap);
   std::vector<int> a(n, 0), best;
   double best_val = kInf;
@@ -319,7 +333,8 @@ bool mutate_modify(Evaluator& e, Genome& g, std::mt19937_64& rng) {
   std::vector<int> targets;
   for (const auto* adj : {&e.preds()[u], &e.succs()[u]})
     for (int w : *adj)
-      if (g.label[w] != g.label[u] && std::find(targets.begin(), targets.end(), g.label[w]) == targets.end())
+      if (g.label[w] != g.label[u] &&
+          std::find(targets.begin(), targets.end(), g.label[w]) == targets.end())
         targets.push_back(g.label[w]);
   targets.push_back(num_labels(g.label));  // a new subgraph
   std::vector<int> lab = g.label;
@@ -364,7 +379,8 @@ int merge_label(Evaluator& e, Genome& g, std::mt19937_64& rng) {
     if (g.label[v] != g.label[u]) continue;
     for (const auto* adj : {&e.preds()[v], &e.succs()[v]})
       for (int w : *adj)
-        if (g.label[w] != g.label[u] && std::find(targets.begin(), targets.end(), g.label[w]) == targets.end())
+        if (g.label[w] != g.label[u] &&
+            std::find(targets.begin(), targets.end(), g.label[w]) == targets.end())
           targets.push_back(g.label[w]);
   }
   if (targets.empty()) return -1;
@@ -378,9 +394,12 @@ int merge_label(Evaluator& e, Genome& g, std::mt19937_64& rng) {
   return g.label[u];
 }
 
-bool mutate_merge(Evaluator& e, Genome& g, std::mt19937_64& rng) { return merge_label(e, g, rng) >= 0; }
+bool mutate_merge(Evaluator& e, Genome& g, std::mt19937_64& rng) {
+  return merge_label(e, g, rng) >= 0;
+}
 
-Genome crossover(Evaluator& e, const Genome& dad, const Genome& mom, std::mt19937_64& rng, double merge_prob) {
+Genome crossover(Evaluator& e, const Genome& dad, const Genome& mom, std::mt19937_64& rng,
+                 double merge_prob) {
   Genome child;
   child.cap_a = (dad.cap_a + mom.cap_a + 1) / 2;
   child.cap_b = (dad.cap_b + mom.cap_b + 1) / 2;
@@ -392,7 +411,8 @@ Genome crossover(Evaluator& e, const Genome& dad, const Genome& mom, std::mt1993
       if (lab[v] >= 0) continue;
       const Genome& parent = (rng() & 1) ? mom : dad;
       std::vector<int> undecided, decided;
-      for (int w : members_of(parent.label, parent.label[v])) (lab[w] >= 0 ? decided : undecided).push_back(w);
+      for (int w : members_of(parent.label, parent.label[v]))
+        (lab[w] >= 0 ? decided : undecided).push_back(w);
       int target = next;
       if (!decided.empty() && uniform(rng) < mp) {
         target = lab[decided[pick(rng, decided.size())]];
@@ -489,11 +509,13 @@ void mutate_partition(Evaluator& e, Genome& g, std::mt19937_64& rng, const GaPar
     const int merged = merge_label(e, g, rng);
     // merge, then split the merged subgraph at a random topological cut: moves the boundary
     // between two neighbouring subgraphs by any number of layers in one step
-    if (merged >= 0 && p.resplit_after_merge > 0 && uniform(rng) < p.resplit_after_merge) split_label(e, g, merged, rng);
+    if (merged >= 0 && p.resplit_after_merge > 0 && uniform(rng) < p.resplit_after_merge)
+      split_label(e, g, merged, rng);
   }
 }
 
-SearchResult run_ga(Evaluator& e, const GaParams& p, const Genome* fixed, const Progress& progress) {
+SearchResult run_ga(Evaluator& e, const GaParams& p, const Genome* fixed,
+                    const Progress& progress) {
   if (p.population < 2 || p.tournament < 1 || p.samples < 1)
     throw UserError("GA: population >= 2, tournament >= 1 and samples >= 1 are required");
   std::mt19937_64 rng(p.seed);
@@ -514,7 +536,8 @@ SearchResult run_ga(Evaluator& e, const GaParams& p, const Genome* fixed, const 
     // The baselines run at fixed capacities: the genome's (fixed) or the middle of the grids.
     Genome cap = fixed ? *fixed : Genome{};
     if (!fixed && e.problem().coexplore) {
-      cap.cap_a = static_cast<int>((e.problem().hw.shared ? e.problem().grids.shared : e.problem().grids.gb).size() / 2);
+      cap.cap_a = static_cast<int>(
+          (e.problem().hw.shared ? e.problem().grids.shared : e.problem().grids.gb).size() / 2);
       cap.cap_b = e.problem().hw.shared ? 0 : static_cast<int>(e.problem().grids.wb.size() / 2);
     }
     initial.push_back(greedy(e, cap).best);
@@ -538,10 +561,14 @@ SearchResult run_ga(Evaluator& e, const GaParams& p, const Genome* fixed, const 
     for (int c = 0; c < p.population && !t.done(); ++c) {
       const Scored& a = tournament(pop);
       Genome child = a.g;
-      if (uniform(rng) < p.crossover_rate) child = crossover(e, a.g, tournament(pop).g, rng, p.merge_on_conflict);
-      const int n_mut = 1 + static_cast<int>(std::floor(-std::log(std::max(uniform(rng), 1e-12)) * p.mutation_mean));
+      if (uniform(rng) < p.crossover_rate)
+        child = crossover(e, a.g, tournament(pop).g, rng, p.merge_on_conflict);
+      const int n_mut =
+          1 +
+          static_cast<int>(std::floor(-std::log(std::max(uniform(rng), 1e-12)) * p.mutation_mean));
       for (int m = 0; m < n_mut; ++m) mutate_partition(e, child, rng, p);
-      if (!fixed && e.problem().coexplore && uniform(rng) < p.p_dse) mutate_caps(e.problem(), child, rng, p.dse_sigma);
+      if (!fixed && e.problem().coexplore && uniform(rng) < p.p_dse)
+        mutate_caps(e.problem(), child, rng, p.dse_sigma);
       const double obj = score(child);
       pool.push_back({std::move(child), obj});
     }
@@ -593,8 +620,8 @@ SearchResult greedy(Evaluator& e, const Genome& cap) {
           std::vector<int> merged = members_of(lab, la);
           const BlockCost& cm = e.cost(merged);
           if (!e.fits(cm, hw)) continue;
-          const double gain = e.metric(e.cost(blocks[a]), hw) + e.metric(e.cost(members_of(g.label, lb)), hw) -
-                              e.metric(cm, hw);
+          const double gain = e.metric(e.cost(blocks[a]), hw) +
+                              e.metric(e.cost(members_of(g.label, lb)), hw) - e.metric(cm, hw);
           if (gain > best_gain) {
             best_gain = gain;
             best_label = std::move(lab);
@@ -679,23 +706,28 @@ SearchResult simulated_annealing(Evaluator& e, const SaParams& p, const Progress
   return r;
 }
 
-SearchResult two_step(Evaluator& e, bool grid, int64_t samples, int64_t per_candidate, uint64_t seed,
-                      const Progress& progress) {
+SearchResult two_step(Evaluator& e, bool grid, int64_t samples, int64_t per_candidate,
+                      uint64_t seed, const Progress& progress) {
   const Problem& p = e.problem();
   if (!p.coexplore) throw UserError("two-step search needs co-exploration (capacities to search)");
-  if (per_candidate < 1 || samples < per_candidate) throw UserError("two-step: samples must be >= samples per candidate");
+  if (per_candidate < 1 || samples < per_candidate)
+    throw UserError("two-step: samples must be >= samples per candidate");
   const int64_t count = samples / per_candidate;
   std::vector<Genome> caps;
   std::mt19937_64 rng(seed);
   const int na = static_cast<int>((p.hw.shared ? p.grids.shared : p.grids.gb).size());
   const int nb = p.hw.shared ? 1 : static_cast<int>(p.grids.wb.size());
   if (grid) {  // coarse grid, from large to small
-    const int side = p.hw.shared ? static_cast<int>(count)
-                                 : std::max(1, static_cast<int>(std::floor(std::sqrt(static_cast<double>(count)))));
+    const int side =
+        p.hw.shared
+            ? static_cast<int>(count)
+            : std::max(1, static_cast<int>(std::floor(std::sqrt(static_cast<double>(count)))));
     auto axis = [&](int size) {
       std::vector<int> v;
       for (int i = 0; i < side; ++i)
-        v.push_back(side == 1 ? size - 1 : static_cast<int>(std::lround((size - 1) * (1.0 - double(i) / (side - 1)))));
+        v.push_back(
+            side == 1 ? size - 1
+                      : static_cast<int>(std::lround((size - 1) * (1.0 - double(i) / (side - 1)))));
       return v;
     };
     for (int a : axis(na))

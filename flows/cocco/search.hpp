@@ -18,9 +18,9 @@ struct SearchResult {
   std::string method;
   Genome best;
   PartitionCost cost;
-  int64_t samples = 0;                                 // genomes evaluated
-  std::vector<std::pair<int64_t, double>> trace;       // (samples, best objective so far)
-  bool finished = true;                                // exact methods: false when a limit stopped them
+  int64_t samples = 0;                            // genomes evaluated
+  std::vector<std::pair<int64_t, double>> trace;  // (samples, best objective so far)
+  bool finished = true;                           // exact methods: false when a limit stopped them
 };
 
 // Progress callback: (samples done, samples planned, best objective).
@@ -31,12 +31,14 @@ struct GaParams {
   int population = 100;
   int tournament = 3;
   double crossover_rate = 0.8;
-  double merge_on_conflict = 0.5;  // crossover: merge (else split out) when a block overlaps decided layers
+  double merge_on_conflict =
+      0.5;  // crossover: merge (else split out) when a block overlaps decided layers
   double p_modify = 0.4, p_split = 0.2, p_merge = 0.4;  // per child, one partition mutation
   double resplit_after_merge = 0.0;  // a merge is followed by a split of the merged subgraph
-  double mutation_mean = 0.5;  // partition mutations per child: 1 + an exponential draw of this mean
-  double p_dse = 0.3;                                   // per child, capacity mutation (co-exploration)
-  double dse_sigma = 2.0;                               // grid steps
+  double mutation_mean =
+      0.5;                 // partition mutations per child: 1 + an exponential draw of this mean
+  double p_dse = 0.3;      // per child, capacity mutation (co-exploration)
+  double dse_sigma = 2.0;  // grid steps
   int64_t trace_every = 1000;
   uint64_t seed = 1;
   std::vector<Genome> initial;  // optional seeds
@@ -47,7 +49,7 @@ struct GaParams {
 
 struct SaParams {
   int64_t samples = 50000;
-  double t0_fraction = 0.05;   // initial temperature = t0_fraction * initial objective
+  double t0_fraction = 0.05;  // initial temperature = t0_fraction * initial objective
   double t_end_fraction = 1e-5;
   int64_t trace_every = 1000;
   uint64_t seed = 1;
@@ -72,8 +74,8 @@ SearchResult depth_dp(Evaluator& e, const Genome& cap);
 SearchResult simulated_annealing(Evaluator& e, const SaParams& p, const Progress& progress = {});
 // Two-step: candidates by random search (rs) or a coarse grid from large to small (gs), each
 // followed by a partition-only GA of per_candidate samples; the best candidate is kept.
-SearchResult two_step(Evaluator& e, bool grid, int64_t samples, int64_t per_candidate, uint64_t seed,
-                      const Progress& progress = {});
+SearchResult two_step(Evaluator& e, bool grid, int64_t samples, int64_t per_candidate,
+                      uint64_t seed, const Progress& progress = {});
 
 // Genome operators (exposed for tests). Each returns false and leaves `g` unchanged when the
 // result would be invalid.
@@ -84,7 +86,8 @@ bool mutate_merge(Evaluator& e, Genome& g, std::mt19937_64& rng);
 // neighbour and returns the merged label (-1 when nothing valid was found).
 bool split_label(Evaluator& e, Genome& g, int label, std::mt19937_64& rng);
 int merge_label(Evaluator& e, Genome& g, std::mt19937_64& rng);
-Genome crossover(Evaluator& e, const Genome& dad, const Genome& mom, std::mt19937_64& rng, double merge_prob);
+Genome crossover(Evaluator& e, const Genome& dad, const Genome& mom, std::mt19937_64& rng,
+                 double merge_prob);
 Genome random_genome(Evaluator& e, std::mt19937_64& rng);
 // Splits blocks that do not fit at the genome's capacities until all fit.
 void repair(Evaluator& e, Genome& g, std::mt19937_64& rng);

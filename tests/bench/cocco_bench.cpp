@@ -27,7 +27,8 @@ void BM_CoccoGaResNet50(benchmark::State& state) {
     benchmark::DoNotOptimize(r.cost.objective);
     samples += r.samples;
   }
-  state.counters["samples_per_second"] = benchmark::Counter(static_cast<double>(samples), benchmark::Counter::kIsRate);
+  state.counters["samples_per_second"] =
+      benchmark::Counter(static_cast<double>(samples), benchmark::Counter::kIsRate);
 }
 BENCHMARK(BM_CoccoGaResNet50)
     ->ArgsProduct({{50000, 400000}, {0, 1}})

@@ -24,11 +24,13 @@ void expect_rejected(const std::vector<std::string>& args, const std::string& fr
   const ProcessResult r = run(args);
   EXPECT_EQ(r.exit_code, 2) << r.output;
   EXPECT_EQ(std::count(r.output.begin(), r.output.end(), '\n'), 1) << r.output;
-  EXPECT_NE(r.output.find(fragment), std::string::npos) << "wanted '" << fragment << "' in: " << r.output;
+  EXPECT_NE(r.output.find(fragment), std::string::npos)
+      << "wanted '" << fragment << "' in: " << r.output;
 }
 
 fs::path temp_file(const std::string& name, const std::string& text) {
-  const fs::path p = fs::temp_directory_path() / ("accelgen_cocco_" + std::to_string(getpid()) + "_" + name);
+  const fs::path p =
+      fs::temp_directory_path() / ("accelgen_cocco_" + std::to_string(getpid()) + "_" + name);
   std::ofstream(p) << text;
   return p;
 }
@@ -42,10 +44,12 @@ const char* kTiny = R"({"format": "accelgen-graph", "version": 1, "name": "tiny"
   {"name": "p", "op": "pool", "inputs": ["a"], "attrs": {"mode": "max", "kernel": [2, 2], "stride": [2, 2]}}]})";
 
 TEST(CoccoCli, BadInputIsOneLineExit2) {
-  const fs::path bad = temp_file("bad.json", R"({"format": "accelgen-graph", "version": 1, "name": "b", "nodes": [
+  const fs::path bad =
+      temp_file("bad.json", R"({"format": "accelgen-graph", "version": 1, "name": "b", "nodes": [
     {"name": "c", "op": "conv", "inputs": ["nowhere"], "attrs": {"out_channels": 8}}]})");
   expect_rejected({"--model", bad.string()}, "nowhere");
-  const fs::path cyc = temp_file("cyc.json", R"({"format": "accelgen-graph", "version": 1, "name": "b", "nodes": [
+  const fs::path cyc =
+      temp_file("cyc.json", R"({"format": "accelgen-graph", "version": 1, "name": "b", "nodes": [
     {"name": "a", "op": "add", "inputs": ["b", "b"]}, {"name": "b", "op": "add", "inputs": ["a", "a"]}]})");
   expect_rejected({"--model", cyc.string()}, "cycle");
   const fs::path tiny = temp_file("tiny.json", kTiny);
@@ -54,7 +58,8 @@ TEST(CoccoCli, BadInputIsOneLineExit2) {
   expect_rejected({"--model", tiny.string(), "--max-nodes", "0"}, "max-nodes");
   expect_rejected({"--model", tiny.string(), "--method", "magic"}, "unknown method");
   expect_rejected({"--model", tiny.string(), "--alpha", "-1"}, "alpha");
-  expect_rejected({"--model", tiny.string(), "--method", "rs+ga", "--mode", "partition"}, "co-exploration");
+  expect_rejected({"--model", tiny.string(), "--method", "rs+ga", "--mode", "partition"},
+                  "co-exploration");
   expect_rejected({"--model", "no_such_model"}, "no_such_model");
   fs::remove(bad);
   fs::remove(cyc);
@@ -63,8 +68,10 @@ TEST(CoccoCli, BadInputIsOneLineExit2) {
 
 TEST(CoccoCli, SameSeedSameBytesAndJson) {
   const fs::path tiny = temp_file("tiny2.json", kTiny);
-  const std::vector<std::string> args{"--model", tiny.string(), "--method", "ga,sa,exact,exhaustive,greedy,dp",
-                                      "--samples", "3000", "--seed", "5", "--json", "--buffers", "shared"};
+  const std::vector<std::string> args{
+      "--model",   tiny.string(), "--method", "ga,sa,exact,exhaustive,greedy,dp",
+      "--samples", "3000",        "--seed",   "5",
+      "--json",    "--buffers",   "shared"};
   const ProcessResult a = run(args), b = run(args);
   ASSERT_EQ(a.exit_code, 0) << a.output;
   EXPECT_EQ(a.output, b.output);

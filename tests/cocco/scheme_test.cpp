@@ -2,13 +2,15 @@
 // chains and 2-D footprints, invariants over random DAGs, and the exact row-level trace simulator
 // (trace_sim.hpp) executing each subgraph's schedule: every window satisfied, live rows within
 // the allocation, upd updates per elementary operation, nothing recomputed, DRAM bytes = EMA.
+#include "flows/cocco/scheme.hpp"
+
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <numeric>
 #include <random>
 
 #include "common/error.hpp"
-#include "flows/cocco/scheme.hpp"
 #include "tests/cocco/trace_sim.hpp"
 
 namespace accelgen::flows::cocco {
@@ -52,7 +54,8 @@ TEST(CoccoScheme, PaperFig5) {
 }
 
 TEST(CoccoScheme, ChainConv3s1ThenConv3s2) {
-  const LayerGraph g = from_specs("chain", {{"in", {}, 40}, {"mid", {0}, 38, 1, 8, 3, 1}, {"out", {1}, 18, 1, 8, 3, 2}});
+  const LayerGraph g = from_specs(
+      "chain", {{"in", {}, 40}, {"mid", {0}, 38, 1, 8, 3, 1}, {"out", {1}, 18, 1, 8, 3, 2}});
   const BlockScheme s = derive_scheme(g, {1, 2}, rows_params(2));
   EXPECT_EQ(plan_of(s, 2).h.delta, 2);
   EXPECT_EQ(plan_of(s, 1).h.delta, 4);
@@ -67,8 +70,8 @@ TEST(CoccoScheme, ChainConv3s1ThenConv3s2) {
   EXPECT_EQ(s.act_bytes, (7 + 5 + 2) * 8);
   // With padding 1 on both edges the prologue fits in x.
   const LayerGraph gp = from_specs("padded", {{"in", {}, 40},
-                                             {"mid", {0}, 40, 1, 8, 3, 1, 1, 1, 1, 0},
-                                             {"out", {1}, 20, 1, 8, 3, 2, 1, 1, 1, 0}});
+                                              {"mid", {0}, 40, 1, 8, 3, 1, 1, 1, 1, 0},
+                                              {"out", {1}, 20, 1, 8, 3, 2, 1, 1, 1, 0}});
   const BlockScheme sp = derive_scheme(gp, {1, 2}, rows_params(2));
   EXPECT_EQ(plan_of(sp, 1).h.first, 4);  // (2-1)*2 - 1 + 3
   EXPECT_EQ(plan_of(sp, 0).h.first, 5);  // (4-1) - 1 + 3
@@ -110,11 +113,10 @@ TEST(CoccoScheme, EmaHandCases) {
   EXPECT_EQ(singles, 3 * (512 + 512) + 600);
   EXPECT_EQ(block_cost(g, {1, 2, 3}, p, 1024).ema_bytes, 512 + 512 + 600);
   // A tensor read by two later subgraphs is loaded twice: in -> a, a -> {b, c}.
-  const LayerGraph g2 = from_specs("fan", {{"in", {}, 8, 8, 8},
-                                           {"a", {0}, 8, 8, 8},
-                                           {"b", {1}, 8, 8, 8},
-                                           {"c", {1}, 8, 8, 8}});
-  const int64_t total = block_cost(g2, {1}, p, 1024).ema_bytes + block_cost(g2, {2}, p, 1024).ema_bytes +
+  const LayerGraph g2 = from_specs(
+      "fan", {{"in", {}, 8, 8, 8}, {"a", {0}, 8, 8, 8}, {"b", {1}, 8, 8, 8}, {"c", {1}, 8, 8, 8}});
+  const int64_t total = block_cost(g2, {1}, p, 1024).ema_bytes +
+                        block_cost(g2, {2}, p, 1024).ema_bytes +
                         block_cost(g2, {3}, p, 1024).ema_bytes;
   EXPECT_EQ(total, (512 + 512) + 2 * (512 + 512));
   // Merging never increases EMA.
@@ -140,7 +142,7 @@ LayerGraph random_dag(std::mt19937_64& rng, int n, bool padded) {
   std::vector<int> level;  // total stride exponent
   const int sources = 1 + static_cast<int>(rng() % 2);
   for (int i = 0; i < sources; ++i) {
-    specs.push_back({"in" + std::to_string(i), {}, 96, 1, 8});
+    specs.push_back({fmt::format("in{}", i), {}, 96, 1, 8});
     level.push_back(0);
   }
   for (int i = 0; i < n; ++i) {
@@ -155,7 +157,7 @@ LayerGraph random_dag(std::mt19937_64& rng, int n, bool padded) {
     int64_t rows = 1 << 20;
     for (int u : preds) rows = std::min(rows, (specs[u].rows + 2 * pad - f) / s + 1);
     if (rows < 1) rows = 1;
-    specs.push_back({"l" + std::to_string(i), preds, rows, 1, 8, f, s, 1, 1, pad, 0, 0, 0});
+    specs.push_back({fmt::format("l{}", i), preds, rows, 1, 8, f, s, 1, 1, pad, 0, 0, 0});
     level.push_back(level[first] + (s == 2));
   }
   return from_specs("rand", specs);
@@ -183,8 +185,8 @@ std::vector<int> component_of(const LayerGraph& g, int seed) {
   return out;
 }
 
-void check_against_simulator(const LayerGraph& g, const std::vector<int>& block, const SchemeParams& p,
-                             const std::string& what) {
+void check_against_simulator(const LayerGraph& g, const std::vector<int>& block,
+                             const SchemeParams& p, const std::string& what) {
   const BlockScheme s = derive_scheme(g, block, p);
   ASSERT_FALSE(s.whole) << what << ": " << s.whole_reason;
   if (getenv("COCCO_DUMP")) {
@@ -222,8 +224,8 @@ void check_against_simulator(const LayerGraph& g, const std::vector<int>& block,
   if (r.deadlock && getenv("COCCO_DUMP"))
     for (const NodePlan& np : s.nodes)
       fprintf(stderr, "  %s produced %ld alloc %ld delta %ld x %ld skew %ld first %ld lag %ld\n",
-              g.layers[np.id].name.c_str(), (long)r.produced[np.id], (long)alloc[np.id], (long)np.h.delta,
-              (long)np.h.x, (long)np.h.skew_x, (long)np.h.first, (long)np.h.lag);
+              g.layers[np.id].name.c_str(), (long)r.produced[np.id], (long)alloc[np.id],
+              (long)np.h.delta, (long)np.h.x, (long)np.h.skew_x, (long)np.h.first, (long)np.h.lag);
   ASSERT_FALSE(r.deadlock) << what;
   EXPECT_EQ(r.recomputed_rows, 0) << what;
   int64_t live_bytes = 0;
@@ -256,8 +258,8 @@ TEST(CoccoScheme, TraceSimulatorHandCases) {
     --less[u];
     EXPECT_TRUE(testing::simulate_rows(g, {2, 3, 4}, less, delta).deadlock) << u;
   }
-  const LayerGraph chain =
-      from_specs("chain", {{"in", {}, 40}, {"mid", {0}, 38, 1, 8, 3, 1}, {"out", {1}, 18, 1, 8, 3, 2}});
+  const LayerGraph chain = from_specs(
+      "chain", {{"in", {}, 40}, {"mid", {0}, 38, 1, 8, 3, 1}, {"out", {1}, 18, 1, 8, 3, 2}});
   check_against_simulator(chain, {1, 2}, rows_params(2), "chain");
   const testing::SimResult rc = testing::simulate_rows(chain, {1, 2}, {7, 5, 2}, {4, 4, 2});
   EXPECT_FALSE(rc.deadlock);

@@ -1,12 +1,14 @@
 // Partition search: exact DP over down-sets against brute-force set-partition enumeration on
 // every test DAG up to 12 layers; the GA (and the baselines) against the exact optimum; genome
 // operators keep validity; monotonicity in buffer size; shared <= separate; determinism.
+#include "flows/cocco/search.hpp"
+
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <random>
 
 #include "common/error.hpp"
-#include "flows/cocco/search.hpp"
 
 namespace accelgen::flows::cocco {
 namespace {
@@ -16,10 +18,12 @@ namespace {
 LayerGraph random_dag(std::mt19937_64& rng, int n) {
   std::vector<LayerSpec> specs;
   const int sources = 1 + static_cast<int>(rng() % 2);
-  for (int i = 0; i < sources; ++i) specs.push_back({"in" + std::to_string(i), {}, 32, 32, 8 << (rng() % 3)});
+  for (int i = 0; i < sources; ++i)
+    specs.push_back({fmt::format("in{}", i), {}, 32, 32, 8 << (rng() % 3)});
   for (int i = 0; i < n; ++i) {
     const int me = static_cast<int>(specs.size());
-    std::vector<int> preds{static_cast<int>(sources + (i == 0 ? -1 : 0) + rng() % (me - sources + (i == 0 ? 1 : 0)))};
+    std::vector<int> preds{
+        static_cast<int>(sources + (i == 0 ? -1 : 0) + rng() % (me - sources + (i == 0 ? 1 : 0)))};
     if (i == 0) preds = {static_cast<int>(rng() % sources)};
     if (me > 1 && rng() % 3 == 0) {
       const int q = static_cast<int>(rng() % me);
@@ -27,7 +31,7 @@ LayerGraph random_dag(std::mt19937_64& rng, int n) {
     }
     const int64_t f = 1 + 2 * static_cast<int64_t>(rng() % 2);
     const int64_t ch = 8 << (rng() % 3);
-    LayerSpec s{"l" + std::to_string(i), preds, 32, 32, ch, f, 1, f, 1, (f - 1) / 2, (f - 1) / 2};
+    LayerSpec s{fmt::format("l{}", i), preds, 32, 32, ch, f, 1, f, 1, (f - 1) / 2, (f - 1) / 2};
     s.weight_bytes = (rng() % 4 == 0) ? 0 : f * f * 8 * ch * static_cast<int64_t>(1 + rng() % 8);
     s.macs = 32 * 32 * s.weight_bytes;
     specs.push_back(s);
@@ -64,7 +68,8 @@ TEST(CoccoSearch, ExactDpEqualsBruteForceUpTo12Layers) {
       const SearchResult dp = exact_dp(e, Genome{});
       const SearchResult bf = brute_force(e, Genome{});
       ASSERT_TRUE(dp.finished);
-      EXPECT_NEAR(dp.cost.objective, bf.cost.objective, 1e-9 * bf.cost.objective) << "n " << n << " t " << t;
+      EXPECT_NEAR(dp.cost.objective, bf.cost.objective, 1e-9 * bf.cost.objective)
+          << "n " << n << " t " << t;
       EXPECT_TRUE(partition_valid(e, dp.best.label));
       EXPECT_TRUE(dp.cost.feasible);
       // The baselines are never better than the optimum.
@@ -80,10 +85,10 @@ TEST(CoccoSearch, ExactDpHandCases) {
   // Diamond in -> a -> {b, c} -> d (element-wise, no weights): one subgraph is optimal for EMA
   // when it fits: EMA = |in| + |d| = 2 x 32x32x8.
   const LayerGraph g = from_specs("diamond", {{"in", {}, 32, 32, 8},
-                                             {"a", {0}, 32, 32, 8},
-                                             {"b", {1}, 32, 32, 8},
-                                             {"c", {1}, 32, 32, 8},
-                                             {"d", {2, 3}, 32, 32, 8}});
+                                              {"a", {0}, 32, 32, 8},
+                                              {"b", {1}, 32, 32, 8},
+                                              {"c", {1}, 32, 32, 8},
+                                              {"d", {2, 3}, 32, 32, 8}});
   Problem p = problem_for(g, true, Metric::kEma, 1024);
   Evaluator e(p);
   const SearchResult r = exact_dp(e, Genome{});
@@ -109,7 +114,8 @@ TEST(CoccoSearch, GaReachesTheExactOptimum) {
     gp.population = 40;
     gp.seed = 100 + t;
     const SearchResult r = ga(e, gp);
-    EXPECT_NEAR(r.cost.objective, dp.cost.objective, 1e-9 * dp.cost.objective) << "graph " << t << " n " << n;
+    EXPECT_NEAR(r.cost.objective, dp.cost.objective, 1e-9 * dp.cost.objective)
+        << "graph " << t << " n " << n;
     EXPECT_GE(simulated_annealing(e, {.samples = 2000, .seed = 3}).cost.objective,
               dp.cost.objective * (1 - 1e-12));
   }
@@ -145,11 +151,21 @@ TEST(CoccoSearch, OperatorsKeepGenomesValid) {
   Genome a = random_genome(e, rng), b = random_genome(e, rng);
   for (int i = 0; i < 20000; ++i) {
     switch (i % 5) {
-      case 0: mutate_modify(e, a, rng); break;
-      case 1: mutate_split(e, a, rng); break;
-      case 2: mutate_merge(e, a, rng); break;
-      case 3: a = crossover(e, a, b, rng, 0.5); break;
-      default: b = random_genome(e, rng); repair(e, b, rng);
+      case 0:
+        mutate_modify(e, a, rng);
+        break;
+      case 1:
+        mutate_split(e, a, rng);
+        break;
+      case 2:
+        mutate_merge(e, a, rng);
+        break;
+      case 3:
+        a = crossover(e, a, b, rng, 0.5);
+        break;
+      default:
+        b = random_genome(e, rng);
+        repair(e, b, rng);
     }
     ASSERT_TRUE(partition_valid(e, a.label)) << i;
     ASSERT_TRUE(partition_valid(e, b.label)) << i;

@@ -27,11 +27,12 @@ struct SimResult {
   std::vector<int64_t> produced;   // rows produced (or loaded) per layer id
   std::vector<int64_t> updates;    // updates per layer id
   int64_t dram_read_bytes = 0, dram_write_bytes = 0;
-  int64_t recomputed_rows = 0;     // rows produced more than once (must stay 0)
+  int64_t recomputed_rows = 0;  // rows produced more than once (must stay 0)
 };
 
-inline SimResult simulate_rows(const LayerGraph& g, const std::vector<int>& block, const std::vector<int64_t>& alloc,
-                               const std::vector<int64_t>& delta, bool flexible = false) {
+inline SimResult simulate_rows(const LayerGraph& g, const std::vector<int>& block,
+                               const std::vector<int64_t>& alloc, const std::vector<int64_t>& delta,
+                               bool flexible = false) {
   const int n = g.size();
   std::vector<char> member(n, 0), region(n, 0);
   for (int v : block) {
@@ -51,7 +52,9 @@ inline SimResult simulate_rows(const LayerGraph& g, const std::vector<int>& bloc
     for (int v : g.layers[i].succs)
       if (member[v]) cons[i].push_back(v);
   }
-  auto row_bytes = [&](int u) { return g.layers[u].cols * g.layers[u].channels * g.bytes_per_element; };
+  auto row_bytes = [&](int u) {
+    return g.layers[u].cols * g.layers[u].channels * g.bytes_per_element;
+  };
   auto edge = [&](int v, int u) {
     const Layer& l = g.layers[v];
     return l.geom_h[std::find(l.preds.begin(), l.preds.end(), u) - l.preds.begin()];
@@ -90,7 +93,9 @@ inline SimResult simulate_rows(const LayerGraph& g, const std::vector<int>& bloc
     if (member[v])
       for (int u : g.layers[v].preds) {
         const AxisGeom a = edge(v, u);
-        if (r.produced[u] < std::min(g.layers[u].rows, std::max<int64_t>(0, (hi - 1) * a.s - a.p + a.f))) return 0;
+        if (r.produced[u] <
+            std::min(g.layers[u].rows, std::max<int64_t>(0, (hi - 1) * a.s - a.p + a.f)))
+          return 0;
       }
     return hi;
   };
@@ -110,9 +115,10 @@ inline SimResult simulate_rows(const LayerGraph& g, const std::vector<int>& bloc
     for (int64_t row = r.produced[v]; row < hi; ++row)
       if (++count[v][row] > 1) ++r.recomputed_rows;
     if (!member[v]) r.dram_read_bytes += (hi - r.produced[v]) * row_bytes(v);
-    const bool to_dram = member[v] && (g.layers[v].succs.empty() ||
-                                       std::any_of(g.layers[v].succs.begin(), g.layers[v].succs.end(),
-                                                   [&](int w) { return !member[w]; }));
+    const bool to_dram =
+        member[v] && (g.layers[v].succs.empty() ||
+                      std::any_of(g.layers[v].succs.begin(), g.layers[v].succs.end(),
+                                  [&](int w) { return !member[w]; }));
     if (to_dram) r.dram_write_bytes += (hi - r.produced[v]) * row_bytes(v);
     const int64_t before = cons[v].empty() ? r.produced[v] : low(v);
     r.produced[v] = hi;

@@ -34,7 +34,8 @@ std::set<std::pair<int, int>> watts_strogatz(int n, int k, double p, uint64_t se
       if (!edges.count(e) || uniform() >= p) continue;
       int w = static_cast<int>(rng() % static_cast<uint64_t>(n));
       int tries = 0;
-      while ((w == i || edges.count(key(i, w))) && ++tries < 4 * n) w = static_cast<int>(rng() % static_cast<uint64_t>(n));
+      while ((w == i || edges.count(key(i, w))) && ++tries < 4 * n)
+        w = static_cast<int>(rng() % static_cast<uint64_t>(n));
       if (w == i || edges.count(key(i, w))) continue;
       edges.erase(e);
       edges.insert(key(i, w));
@@ -42,8 +43,8 @@ std::set<std::pair<int, int>> watts_strogatz(int n, int k, double p, uint64_t se
   return edges;
 }
 
-std::string random_stage(Builder& b, const std::string& name, const std::string& in, int nodes, int64_t channels,
-                         uint64_t seed) {
+std::string random_stage(Builder& b, const std::string& name, const std::string& in, int nodes,
+                         int64_t channels, uint64_t seed) {
   const auto edges = watts_strogatz(nodes, 4, 0.75, seed);
   std::vector<std::vector<int>> preds(nodes);
   std::vector<int> outdeg(nodes, 0);
@@ -91,7 +92,8 @@ Graph randwire(const char* name, const ZooOptions& o, bool small, uint64_t seed)
   }
   const int stages = small ? 3 : 4;
   for (int s = 0; s < stages; ++s, ++stage)
-    x = random_stage(b, fmt::format("conv{}", stage), x, (s == 0 && !small) ? n / 2 : n, c << s, seed * 10 + stage);
+    x = random_stage(b, fmt::format("conv{}", stage), x, (s == 0 && !small) ? n / 2 : n, c << s,
+                     seed * 10 + stage);
   x = b.conv("classifier.conv", x, 1280, 1);
   x = b.global_pool("avgpool", x);
   x = b.flatten("flatten", x);
