@@ -34,6 +34,12 @@ const Published kPublished[] = {
     {"googlenet", 6624904, 0.001, 1.50e9, 0.01, "torchvision GoogLeNet_Weights.IMAGENET1K_V1"},
     {"resnet18", 11689512, 0.001, 1.81e9, 0.01, "torchvision ResNet18_Weights.IMAGENET1K_V1"},
     {"resnet50", 25557032, 0.001, 4.09e9, 0.01, "torchvision ResNet50_Weights.IMAGENET1K_V1"},
+    // Cocco (issue 15) workloads. RandWire: Xie et al. 2019, Table 2 (small regime, WS C=78:
+    // 583 +- 6.2 M FLOPs, 5.6 +- 0.1 M params) and Table 3 (regular, WS C=109: 4.0 +- 0.09 B,
+    // 31.9 +- 0.66 M): means over random graphs, one seeded graph here, hence 3 %.
+    {"resnet152", 60192808, 0.001, 11.51e9, 0.01, "torchvision ResNet152_Weights.IMAGENET1K_V1"},
+    {"randwire_a", 5.6e6, 0.03, 583e6, 0.03, "RandWire paper, Table 2 (WS, C=78)"},
+    {"randwire_b", 31.9e6, 0.03, 4.0e9, 0.03, "RandWire paper, Table 3 (WS, C=109)"},
     {"mobilenet_v2", 3504872, 0.001, 0.30e9, 0.02,
      "torchvision MobileNet_V2_Weights.IMAGENET1K_V1"},
     {"efficientnet_b0", 5288548, 0.001, 0.39e9, 0.02,

@@ -21,6 +21,10 @@ Graph darknet19(const ZooOptions& o);
 Graph bert_base(const ZooOptions& o);
 Graph vit_b16(const ZooOptions& o);
 Graph gnmt(const ZooOptions& o);
+// Cocco (issue 15)
+Graph resnet152(const ZooOptions& o);
+Graph randwire_a(const ZooOptions& o);
+Graph randwire_b(const ZooOptions& o);
 
 // GNMT v2 with the source and target lengths set apart (gnmt() uses --seq-len for both).
 Graph gnmt_v2(int64_t batch, int64_t source_len, int64_t target_len);

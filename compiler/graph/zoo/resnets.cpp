@@ -83,4 +83,9 @@ Graph resnet50(const ZooOptions& o) {
   return resnet("resnet50", o, kBlocks, bottleneck);
 }
 
+Graph resnet152(const ZooOptions& o) {
+  static constexpr int kBlocks[4] = {3, 8, 36, 3};
+  return resnet("resnet152", o, kBlocks, bottleneck);
+}
+
 }  // namespace accelgen::graph::zoo
