@@ -25,8 +25,8 @@ struct MapReport {
   double seconds = 0;
   double energy_vs_simba() const { return energy.total() / simba_energy.total(); }
 };
-MapReport run_map(const std::string& workload, const std::vector<Layer>& layers, const Hardware& hw, const Tech& tech,
-                  const Options& o = {});
+MapReport run_map(const std::string& workload, const std::vector<Layer>& layers, const Hardware& hw,
+                  const Tech& tech, const Options& o = {});
 nlohmann::json map_json(const MapReport& r, const Tech& tech, const Options& o);
 
 struct ExploreOptions {
@@ -46,15 +46,15 @@ struct ExploreOptions {
 struct DesignPoint {
   Hardware hw;
   double area_mm2 = 0;
-  double energy_pj = 0;             // summed over the models
-  int64_t cycles = 0;               // summed over the models
-  std::vector<double> model_edp;    // per model: energy (J) x runtime (s)
-  double score = 0;                 // geometric mean of model_edp (the model's EDP for one model)
+  double energy_pj = 0;           // summed over the models
+  int64_t cycles = 0;             // summed over the models
+  std::vector<double> model_edp;  // per model: energy (J) x runtime (s)
+  double score = 0;               // geometric mean of model_edp (the model's EDP for one model)
 };
 struct ExploreResult {
-  int64_t points = 0;        // designs swept (every grid point of the MAC budget)
-  int64_t area_ok = 0;       // within the chiplet-area limit
-  int64_t valid = 0;         // also A-L1 <= A-L2 and every layer mappable: fully evaluated
+  int64_t points = 0;                // designs swept (every grid point of the MAC budget)
+  int64_t area_ok = 0;               // within the chiplet-area limit
+  int64_t valid = 0;                 // also A-L1 <= A-L2 and every layer mappable: fully evaluated
   std::vector<DesignPoint> designs;  // the valid ones, in sweep order
   int best = -1;                     // index into designs
   std::vector<int> best_per_model;   // per model: lowest EDP
