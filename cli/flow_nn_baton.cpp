@@ -23,6 +23,7 @@ struct NnBatonCli {
   nb::Hardware hw = nb::case_study_hardware();
   bool literal = false;
   bool conv_only = false;
+  std::string csv;
   // explore
   nb::ExploreOptions e;
   std::vector<std::string> models;
@@ -86,6 +87,7 @@ void run_map(NnBatonCli& c) {
            e.total() / r.simba[i].energy.total()});
   }
   fmt::print("{}\n", t.text());
+  if (!c.csv.empty()) flows::write_file_atomic(c.csv, t.csv());
   const auto& e = r.energy;
   fmt::print(
       "total: {:.3f} uJ (DRAM {:.3f}, D2D {:.3f}, L2 {:.3f}, L1 {:.3f}, RF {:.3f}, MAC {:.3f}), {} "
@@ -188,6 +190,7 @@ void register_nn_baton_flow(CLI::App& flow) {
   map->add_option("--wl1", c.hw.wl1, "W-L1 bytes")->capture_default_str();
   map->add_option("--al2", c.hw.al2, "A-L2 bytes")->capture_default_str();
   map->add_option("--ol2", c.hw.ol2, "O-L2 bytes (0: as large as the A-L2)")->capture_default_str();
+  map->add_option("--csv", c.csv, "also write the per-layer table as CSV")->type_name("FILE");
   map->add_flag("--conv-only", c.conv_only, "drop the FC layers (the backbone)");
   map->add_flag("--c3p-literal", c.literal,
                 "use the printed Eq. (1) (2 A_0 with no penalty; comparison only)");

@@ -6,6 +6,8 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <nlohmann/json.hpp>
 #include <regex>
 
@@ -37,10 +39,17 @@ void expect_rejected(const std::vector<std::string>& args, const std::string& fr
 }
 
 TEST(NnBatonCli, MapJson) {
+  const fs::path csv =
+      fs::temp_directory_path() / ("accelgen_nnb_map_" + std::to_string(getpid()) + ".csv");
   const ProcessResult r =
       run({"flow", "nn-baton", "map", "--layer", "a:16x12x12->32,k3x3,s1,p1", "--layer",
-           "b:32x12x12->16,k1x1", "--np", "2", "--nc", "2", "--json"});
+           "b:32x12x12->16,k1x1", "--np", "2", "--nc", "2", "--json", "--csv", csv.string()});
   ASSERT_EQ(r.exit_code, 0) << r.output;
+  // The CSV has a header and one row per layer.
+  std::ifstream f(csv);
+  const std::string text((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 3) << text;
+  fs::remove(csv);
   const auto j = last_line_json(r.output);
   EXPECT_EQ(j["command"], "map");
   EXPECT_GT(j["energy_pj"].get<double>(), 0);
