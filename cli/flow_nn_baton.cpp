@@ -115,8 +115,8 @@ void run_explore(NnBatonCli& c) {
   fmt::print(
       "{} designs swept, {} within the area limit, {} valid (A-L1 <= A-L2, every layer mappable) "
       "and scored, "
-      "{:.2f} s ({:.0f} designs/s)\n\n",
-      r.points, r.area_ok, r.valid, r.seconds, r.evaluations_per_second);
+      "{:.2f} s ({:.2f} s CPU; {:.0f} designs/s)\n\n",
+      r.points, r.area_ok, r.valid, r.seconds, r.cpu_seconds, r.evaluations_per_second);
   flows::Table t({{"np", "N_P"},
                   {"design", "best N_P-N_C-L-P"},
                   {"ol1", "O-L1 B"},

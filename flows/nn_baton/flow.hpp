@@ -59,7 +59,8 @@ struct ExploreResult {
   int best = -1;                     // index into designs
   std::vector<int> best_per_model;   // per model: lowest EDP
   std::vector<int> best_per_np;      // per N_P value of the options (-1: none valid)
-  double seconds = 0;
+  double seconds = 0;                 // wall clock
+  double cpu_seconds = 0;             // this process's CPU time (the machine may be shared)
   double evaluations_per_second = 0;  // points / seconds
 };
 // UserError when the MAC budget is not reachable with the options or no design fits the area.
