@@ -360,7 +360,7 @@ std::string explore_gnuplot(const ExploreResult& r, const ExploreOptions& e, con
   std::string s = fmt::format(
       "# NN-Baton pre-design sweep (Fig. 15 style): EDP against chiplet area, one colour per N_P.\n"
       "set terminal pngcairo size 900,600\nset output '{}'\nset datafile separator ','\n"
-      "set key top right\nset logscale y\nset grid\nset xrange [0:{:.3f}]\n"
+      "set key bottom right opaque box\nset logscale y\nset grid\nset xrange [0:{:.3f}]\n"
       "set xlabel 'chiplet area (mm^2)'\nset ylabel 'EDP (J s, geometric mean over {} model(s))'\n"
       "set title '{} MACs, {} mm^2 limit, {}x{}: {} of {} points valid; best {}'\n"
       "set arrow from {},graph 0 to {},graph 1 nohead dt 2 lc rgb 'grey'\n",
