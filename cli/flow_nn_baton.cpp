@@ -203,6 +203,8 @@ void register_nn_baton_flow(CLI::App& flow) {
   ex->add_option("--model", c.models,
                  "zoo models scored (comma separated; default the paper's four)")
       ->delimiter(',');
+  ex->add_flag("--ol1-per-lane", c.e.ol1_per_lane,
+               "read Table II's O-L1 sizes (48-144 B) per lane");
   ex->add_option("-o,--out", c.out_dir, "directory for the CSV, gnuplot script and PNG");
   common(ex);
   ex->callback([] { run_explore(c); });

@@ -162,7 +162,9 @@ ExploreResult run_explore(const ExploreOptions& e, const Tech& tech, const Optio
   };
   const int64_t max_ol1 = *std::max_element(e.ol1.begin(), e.ol1.end());
   for (const auto& [np, nc, lanes, vec] : compute) {
-    const Hardware probe{np, nc, lanes, vec, max_ol1, 1, 1, int64_t{1} << 40, int64_t{1} << 40};
+    const int64_t ol1_scale = e.ol1_per_lane ? lanes : 1;
+    const Hardware probe{
+        np, nc, lanes, vec, max_ol1 * ol1_scale, 1, 1, int64_t{1} << 40, int64_t{1} << 40};
     std::vector<std::vector<Cand>> cands(layers.size());
     for (size_t li = 0; li < layers.size(); ++li) {
       for (const Mapping& m : mapping_space(layers[li].layer, probe, true)) {
@@ -205,7 +207,7 @@ ExploreResult run_explore(const ExploreOptions& e, const Tech& tech, const Optio
     }
     for (int64_t ol1 : e.ol1) {
       Hardware base = probe;
-      base.ol1 = ol1;
+      base.ol1 = ol1 * ol1_scale;
       // Area and validity of every memory combination; fit[(i * nw + j) * n2 + k]: the design's
       // index or -1.
       std::vector<int> fit(n1 * nw * n2, -1);
@@ -244,7 +246,7 @@ ExploreResult run_explore(const ExploreOptions& e, const Tech& tech, const Optio
         std::fill(best_e.begin(), best_e.end(), std::numeric_limits<double>::infinity());
         std::fill(best_c.begin(), best_c.end(), 0);
         for (const Cand& c : cands[li]) {
-          if (c.psum > ol1) continue;
+          if (c.psum > base.ol1) continue;
           for (size_t k = 0; k < n2; ++k) {
             if (!c.zok[k]) continue;
             for (size_t i = 0; i < n1; ++i) {
@@ -333,6 +335,7 @@ nlohmann::json explore_json(const ExploreResult& r, const ExploreOptions& e) {
           {"area_mm2", e.area_mm2},
           {"models", e.models},
           {"resolution", e.resolution},
+          {"ol1_per_lane", e.ol1_per_lane},
           {"best", r.designs[static_cast<size_t>(r.best)].hw.name()},
           {"best_design", design(r.best)},
           {"best_per_model", per_model},

@@ -37,6 +37,7 @@ struct ExploreOptions {
   // Table II options; memory grids (bytes) with the steps the paper leaves open (README).
   std::vector<int> np = {1, 2, 4, 8}, nc = {1, 2, 4, 8, 16}, l = {2, 4, 8, 16}, p = {2, 4, 8, 16};
   std::vector<int64_t> ol1 = {48, 64, 80, 96, 112, 128, 144};
+  bool ol1_per_lane = false;  // read Table II's O-L1 sizes per lane (O-L1 = size x L), see README
   std::vector<int64_t> al1 = {1024, 2048, 4096, 8192, 16384, 32768, 65536, 131072};
   std::vector<int64_t> wl1 = {2048,  4096,  8192,  9216,   16384,  18432, 32768,
                               36864, 65536, 73728, 131072, 147456, 262144};
