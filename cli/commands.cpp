@@ -3,7 +3,9 @@
 #include "cli/flow_cvu_dse.hpp"
 #include "cli/flow_leopard.hpp"
 #include "cli/flow_noc.hpp"
+#include "cli/flow_planaria.hpp"
 #include "cli/flow_nn_baton.hpp"  // NN-Baton (issue 16)
+#include "cli/flow_pipeorgan.hpp"  // PipeOrgan flow (issue 14)
 #include "cli/flow_tandem_ops.hpp"
 #include "cli/model_command.hpp"
 #include "cli/run_tasm.hpp"
@@ -214,7 +216,9 @@ void register_commands(CLI::App& app) {
   register_leopard_flow(*g_flow_cmd);
   register_noc_flow(*g_flow_cmd);
   register_nn_baton_flow(*g_flow_cmd);  // NN-Baton (issue 16)
+  register_pipeorgan_flow(*g_flow_cmd);  // PipeOrgan flow (issue 14)
   register_tandem_ops_flow(*g_flow_cmd);
+  register_planaria_flows(*g_flow_cmd);
 
   register_model_command(app);
   register_run_tasm_command(app);

@@ -10,6 +10,7 @@
 #include "compiler/graph/model_source.hpp"
 #include "compiler/graph/onnx_import.hpp"
 #include "compiler/graph/report.hpp"
+#include "compiler/graph/xrbench_models.hpp"
 #include "compiler/graph/zoo/zoo.hpp"
 
 namespace accelgen {
@@ -46,21 +47,29 @@ std::string si(double value) {
 void print_list(bool json) {
   nlohmann::json rows = nlohmann::json::array();
   if (!json) {
-    fmt::print("{:<16} {:>7} {:>10} {:>10}  {}\n", "model", "layers", "MACs", "params",
+    fmt::print("{:<28} {:>7} {:>10} {:>10}  {}\n", "model", "layers", "MACs", "params",
                "description");
   }
-  for (const graph::ZooModel& m : graph::zoo_models()) {
-    const GraphStats s = graph::analyze(m.build({}));
+  auto row = [&](const std::string& name, const std::string& source, const Graph& g,
+                 const std::string& description) {
+    const GraphStats s = graph::analyze(g);
     if (json) {
-      rows.push_back({{"name", m.name},
+      rows.push_back({{"name", name},
+                      {"source", source},
                       {"layers", s.layers},
                       {"macs", s.macs},
                       {"params", s.params},
-                      {"description", m.description}});
+                      {"description", description}});
     } else {
-      fmt::print("{:<16} {:>7} {:>10} {:>10}  {}\n", m.name, s.layers, si(s.macs), si(s.params),
-                 m.description);
+      fmt::print("{:<28} {:>7} {:>10} {:>10}  {}\n", name, s.layers, si(s.macs), si(s.params),
+                 description);
     }
+  };
+  for (const graph::ZooModel& m : graph::zoo_models()) row(m.name, "zoo", m.build({}), m.description);
+  if (!json) fmt::print("\nXRBench layer graphs (data/xrbench/, built in):\n");
+  for (const graph::XrbenchModel& m : graph::xrbench_models()) {
+    row(m.name, "xrbench", graph::build_xrbench_model(m.name),
+        fmt::format("XRBench {}: {}", m.task, m.title));
   }
   if (json) fmt::print("{}\n", rows.dump());
 }
@@ -109,7 +118,7 @@ void register_model_command(CLI::App& app) {
   model->require_subcommand(1);
 
   auto list_args = std::make_shared<ModelArgs>();
-  CLI::App* list = model->add_subcommand("list", "List the built-in models with their totals");
+  CLI::App* list = model->add_subcommand("list", "List the built-in models (zoo and XRBench) with their totals");
   list->add_flag("--json", list_args->json, "Print one JSON array instead of a table");
   list->callback([list_args] { print_list(list_args->json); });
 
@@ -117,7 +126,7 @@ void register_model_command(CLI::App& app) {
   CLI::App* info = model->add_subcommand(
       "info", "Layer table, totals, A/W distribution, skip edges and operator histogram");
   info->add_option("MODEL", info_args->model,
-                   "Zoo model name, or a graph JSON, XRBench JSON or ONNX file")
+                   "Built-in model name (zoo or XRBench), or a graph JSON, XRBench JSON or ONNX file")
       ->required();
   info->add_flag("--json", info_args->json, "Print only the summary, as one JSON line");
   info->add_flag("--layers", info_args->layers,
@@ -138,7 +147,7 @@ void register_model_command(CLI::App& app) {
   auto export_args = std::make_shared<ModelArgs>();
   CLI::App* exp = model->add_subcommand("export", "Write a model as graph JSON");
   exp->add_option("MODEL", export_args->model,
-                  "Zoo model name, or a graph JSON, XRBench JSON or ONNX file")
+                  "Built-in model name (zoo or XRBench), or a graph JSON, XRBench JSON or ONNX file")
       ->required();
   exp->add_option("-o,--output", export_args->output,
                   "Output file: .json (graph JSON) or .onnx (weights as unfilled external data)")

@@ -10,7 +10,7 @@
 # The corpus grows across runs in build-fuzz/fuzz/corpus/<target>.
 # Environment: FUZZ_BUILD_DIR (default build-fuzz), JOBS (build jobs, default nproc),
 #   FUZZ_SKIP_BUILD=1 (reuse the built targets, e.g. for runs in parallel), FUZZ_ARGS (extra
-#   libFuzzer flags), ACCELGEN_XRBENCH_DIR (XRBench seeds, default ../shared/data/xrbench).
+#   libFuzzer flags), ACCELGEN_XRBENCH_DIR (XRBench seeds, default data/xrbench).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -36,7 +36,7 @@ if [ "${FUZZ_SKIP_BUILD:-0}" != 1 ]; then
   rm -rf "$work/seeds"
   ASAN_OPTIONS=detect_leaks=0 "$bin/accelgen_fuzz_seeds" "$work/seeds"
   mkdir -p "$work/seeds/xrbench" "$work/seeds/onnx"
-  xr=${ACCELGEN_XRBENCH_DIR:-../shared/data/xrbench}
+  xr=${ACCELGEN_XRBENCH_DIR:-data/xrbench}
   for f in ed_tcn.json fbnet_c.json; do if [ -f "$xr/$f" ]; then cp "$xr/$f" "$work/seeds/xrbench/"; fi; done
   cp "$work"/seeds/graph_json/alexnet.json "$work/seeds/xrbench/"  # the other form, for contrast
   td=/usr/share/libonnx-testdata/data/node  # Debian's libonnx-testdata (tests/graph sweep)

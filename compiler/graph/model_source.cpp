@@ -9,16 +9,18 @@
 #include "compiler/graph/json_io.hpp"
 #include "compiler/graph/onnx_import.hpp"
 #include "compiler/graph/xrbench_import.hpp"
+#include "compiler/graph/xrbench_models.hpp"
 
 namespace accelgen::graph {
 
 Graph load_model(const std::string& spec, const ZooOptions& options) {
   if (is_zoo_model(spec)) return build_zoo_model(spec, options);
+  if (is_xrbench_model(spec)) return build_xrbench_model(spec);
   const std::filesystem::path path(spec);
   if (path.extension() == ".onnx") return import_onnx_file(spec).graph;
   if (path.extension() != ".json") {
     throw UserError(fmt::format(
-        "'{}' is neither a zoo model (see `accelgen model list`) nor a .json or .onnx file", spec));
+        "'{}' is neither a built-in model (see `accelgen model list`) nor a .json or .onnx file", spec));
   }
   std::ifstream in(path);
   if (!in) throw UserError(fmt::format("{}: cannot open file", spec));

@@ -1,4 +1,4 @@
-// Reads the XRBench layer graphs (shared/data/xrbench/*.json, schema in that folder's README) into
+// Reads the XRBench layer graphs (data/xrbench/*.json, schema in that folder's README) into
 // the graph IR. Shapes are re-derived from the operators and checked against the file, and each
 // layer's listed MACs and weight count must equal what the IR computes.
 #pragma once

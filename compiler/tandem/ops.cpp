@@ -27,13 +27,20 @@ void CheckShape(std::string_view op, const std::vector<int64_t>& shape) {
   for (int64_t d : shape) {
     if (d < 1) throw UserError(fmt::format("{}: dimension {} must be positive", op, d));
   }
-  if (ElementCount(shape) > (int64_t{1} << 30)) throw UserError(fmt::format("{}: tensor too large", op));
+  if (ElementCount(shape) > (int64_t{1} << 30))
+    throw UserError(fmt::format("{}: tensor too large", op));
 }
 
 void CheckTarget(const TandemTarget& t) {
   if (t.lanes < 1 || t.lanes > 128 || t.depth < 8 || t.depth > 4096) {
     throw UserError(
         fmt::format("Tandem target: lanes {} (1..128), depth {} (8..4096)", t.lanes, t.depth));
+  }
+  const int w = t.dram_bus_words;
+  if (w < 0 || w > 128 || (w & (w - 1)) != 0 || t.permute_width < 0 || t.permute_width > t.lanes) {
+    throw UserError(fmt::format(
+        "Tandem target: dram_bus_words {} (0 or a power of two 1..128), permute_width {} (0..{})",
+        w, t.permute_width, t.lanes));
   }
 }
 
@@ -59,13 +66,20 @@ struct Lowering {
         fmt::format("{} on Tandem: {} lanes, {} rows per buffer", op.name, t.lanes, t.depth));
     pb.Emit("sync.tandem.start.exec", {{0}}, "start of the Tandem code region");
   }
+  // Regions start on a DAE line (isa/README.md item 11, beats): an aligned contiguous tile
+  // moves in whole-line beats.
+  int64_t Aligned() {
+    const int64_t w = op.target.LineWords();
+    next = (next + w - 1) / w * w;
+    return next;
+  }
   const TensorRegion& Input(std::string name, std::vector<int64_t> shape, int bits) {
-    op.inputs.push_back({std::move(name), next, shape, bits});
+    op.inputs.push_back({std::move(name), Aligned(), shape, bits});
     next += ElementCount(shape);
     return op.inputs.back();
   }
   const TensorRegion& Output(std::string name, std::vector<int64_t> shape, int bits) {
-    op.outputs.push_back({std::move(name), next, shape, bits});
+    op.outputs.push_back({std::move(name), Aligned(), shape, bits});
     next += ElementCount(shape);
     return op.outputs.back();
   }
@@ -204,6 +218,13 @@ std::vector<std::vector<Group>> GroupTiles(int64_t m, int lanes, int64_t groups_
 
 }  // namespace
 
+int TandemTarget::LineWords() const {
+  if (dram_bus_words != 0) return dram_bus_words;
+  int w = 1;
+  while (w * 2 <= lanes) w *= 2;
+  return w;
+}
+
 int64_t ElementCount(const std::vector<int64_t>& shape) {
   int64_t n = 1;
   for (int64_t d : shape) n *= d;
@@ -316,8 +337,8 @@ CompiledOp BinaryImpl(const TandemTarget& t, Binary kind, const std::vector<int6
   const auto out = L.Output("C", shape, 8);
   ProgramBuilder& pb = L.pb;
   FlatTiles(
-      L, ElementCount(shape), {{kV1, ra}, {kV2, rb}}, kV1, out, alu_addressing ? t.depth / 3 : t.depth,
-      [&](int64_t rows) {
+      L, ElementCount(shape), {{kV1, ra}, {kV2, rb}}, kV1, out,
+      alu_addressing ? t.depth / 3 : t.depth, [&](int64_t rows) {
         if (kind == Binary::kMul) {
           // (a − za)(b − zb) exactly, then one requantization by sa·sb/sy.
           if (a.zero_point != 0)

@@ -8,8 +8,9 @@
 // markers the dispatcher uses (thesis §4.2).
 //
 // Data in DRAM: one element per 32-bit word (int8 values sign-extended, loaded and stored with
-// the DAE's 8-bit width), tensors row-major, inputs then outputs from address 0 (CompiledOp lists
-// the regions). Quantization: real = scale · (q − zero_point), int8 unless stated.
+// the DAE's 8-bit width), tensors row-major, inputs then outputs from address 0, each region
+// starting on a DAE line (TandemTarget::LineWords(), so a contiguous tile moves in whole-line
+// beats; CompiledOp lists the regions). Quantization: real = scale · (q − zero_point), int8 unless stated.
 #pragma once
 
 #include <cstdint>
@@ -23,6 +24,13 @@ namespace accelgen::compiler::tandem {
 struct TandemTarget {
   int lanes = 32;
   int depth = 512;  // words per lane of each buffer (obuf, ibuf, vmem1, vmem2)
+  // Engine widths (isa/README.md items 11, 12; golden TandemSimConfig semantics): the DAE's DRAM
+  // bus in words (0 = a lanes-wide line, 1 = one word per cycle) and the permute engine's elements
+  // per cycle (0 = lanes). They change the cycles, never the program or the results.
+  int dram_bus_words = 0;
+  int permute_width = 0;
+  // The DAE line in words, the default resolved: DRAM regions start on a line.
+  int LineWords() const;
 };
 
 struct QParams {

@@ -81,13 +81,17 @@ std::string Table::text() const {
 
 std::string Table::csv() const {
   std::string out;
-  for (std::size_t c = 0; c < columns_.size(); ++c)
-    out += (c ? "," : "") + csv_field(columns_[c].key);
-  out += "\n";
+  for (std::size_t c = 0; c < columns_.size(); ++c) {
+    if (c) out += ',';
+    out += csv_field(columns_[c].key);
+  }
+  out += '\n';
   for (const auto& row : rows_) {
-    for (std::size_t c = 0; c < columns_.size(); ++c)
-      out += (c ? "," : "") + csv_field(format_cell(row[c], columns_[c].precision));
-    out += "\n";
+    for (std::size_t c = 0; c < columns_.size(); ++c) {
+      if (c) out += ',';
+      out += csv_field(format_cell(row[c], columns_[c].precision));
+    }
+    out += '\n';
   }
   return out;
 }

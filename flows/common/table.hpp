@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -13,6 +14,9 @@ namespace accelgen::flows {
 using Cell = std::variant<std::string, std::int64_t, double>;
 
 struct Column {
+  // A constructor rather than an aggregate, so {"key"} and {"key", "Header"} need no filler.
+  Column(std::string key_, std::string header_ = "", int precision_ = 2)
+      : key(std::move(key_)), header(std::move(header_)), precision(precision_) {}
   std::string key;     // CSV header and JSON member name (snake_case)
   std::string header;  // text-table header (defaults to key when empty)
   int precision = 2;   // digits after the point for double cells (text and CSV)

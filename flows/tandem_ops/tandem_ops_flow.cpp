@@ -8,7 +8,6 @@
 #include <random>
 
 #include "common/error.hpp"
-
 #include "compiler/tandem/catalog.hpp"
 #include "compiler/tandem/golden_run.hpp"
 
@@ -41,13 +40,19 @@ TandemAblation RunAblation(const ct::TandemTarget& t, uint32_t seed) {
   if (ri.outputs != ra.outputs) {
     throw std::logic_error("address-calculation ablation changed the result of Add");
   }
-  return {4000,
-          ri.cycles,
-          ra.cycles,
-          ct::ComputeCycles(iter, ri.cycles),
-          ct::ComputeCycles(alu, ra.cycles),
-          ri.compute,
-          ra.compute};
+  const ct::GoldenRun wi = ct::RunOnGolden(ct::OneWordEngines(iter), inputs);
+  const ct::GoldenRun wa = ct::RunOnGolden(ct::OneWordEngines(alu), inputs);
+  TandemAblation ab;
+  ab.elements = 4000;
+  ab.iterator_cycles = ri.cycles;
+  ab.alu_cycles = ra.cycles;
+  ab.iterator_compute_cycles = ct::ComputeCycles(ri);
+  ab.alu_compute_cycles = ct::ComputeCycles(ra);
+  ab.iterator_instructions = ri.compute;
+  ab.alu_instructions = ra.compute;
+  ab.iterator_word_cycles = wi.cycles;
+  ab.alu_word_cycles = wa.cycles;
+  return ab;
 }
 
 }  // namespace
@@ -64,10 +69,14 @@ std::string mix_text(const std::map<std::string, int>& mix) {
 }
 
 TandemOpsResult run_tandem_ops_flow(const TandemOpsOptions& o) {
-  const ct::TandemTarget t{o.lanes, o.depth};
+  const ct::TandemTarget t{o.lanes, o.depth, o.dram_bus_words, o.permute_width};
   TandemOpsResult result;
   for (const auto& c : ct::OperatorCatalog(t, ct::CatalogSize::kBench, o.seed)) {
     const ct::Throughput th = ct::MeasureThroughput(c.compiled, c.inputs);
+    const ct::GoldenRun word = ct::RunOnGolden(ct::OneWordEngines(c.compiled), c.inputs);
+    if (ct::ComputeCycles(word) != th.cycles - th.engine_beats - 7 * c.compiled.engine_starts) {
+      throw std::logic_error(c.op + ": the engine widths changed the compute cycles");
+    }
     TandemOpsRow row;
     row.op = c.op;
     row.shape = c.shape;
@@ -78,6 +87,9 @@ TandemOpsResult run_tandem_ops_flow(const TandemOpsOptions& o) {
     row.nops = c.compiled.nops;
     row.engine_elements = c.compiled.engine_elements;
     row.engine_starts = c.compiled.engine_starts;
+    row.engine_beats = th.engine_beats;
+    row.word_cycles = word.cycles;
+    row.word_cycles_per_element = static_cast<double>(word.cycles) / th.elements;
     row.program_words = static_cast<int64_t>(c.compiled.program.size());
     row.cycles_per_element = th.cycles_per_element;
     row.compute_cycles_per_element = th.compute_cycles_per_element;
@@ -97,10 +109,12 @@ std::vector<EmittedProgram> emit_tandem_ops(const TandemOpsOptions& o, const std
   fs::create_directories(dir, ec);
   if (ec) throw UserError(fmt::format("cannot create directory '{}'", dir));
   std::vector<EmittedProgram> out;
-  for (const auto& c : ct::OperatorCatalog({o.lanes, o.depth}, ct::CatalogSize::kBench, o.seed)) {
+  for (const auto& c : ct::OperatorCatalog({o.lanes, o.depth, o.dram_bus_words, o.permute_width},
+                                           ct::CatalogSize::kBench, o.seed)) {
     const fs::path base = fs::path(dir) / c.op;
     std::ofstream tasm(base.string() + ".tasm"), dram(base.string() + ".dram");
-    if (!tasm || !dram) throw UserError(fmt::format("cannot write '{}.tasm' or '.dram'", base.string()));
+    if (!tasm || !dram)
+      throw UserError(fmt::format("cannot write '{}.tasm' or '.dram'", base.string()));
     tasm << c.compiled.tasm;
     dram << fmt::format("# {} {}: DRAM image, {} words (inputs; outputs follow)\n", c.op, c.shape,
                         c.compiled.dram_words);
@@ -112,15 +126,16 @@ std::vector<EmittedProgram> emit_tandem_ops(const TandemOpsOptions& o, const std
 
 std::string tandem_ops_csv(const TandemOpsResult& r) {
   std::string out =
-      "operator,shape,elements,cycles,cycles_per_element,compute_cycles_per_element,"
-      "ideal_cycles_per_element,slots,compute_instructions,nops,engine_elements,program_words,"
-      "core_mix,extra_mix,thesis_mix\n";
+      "operator,shape,elements,cycles,cycles_per_element,word_cycles,word_cycles_per_element,"
+      "compute_cycles_per_element,ideal_cycles_per_element,slots,compute_instructions,nops,"
+      "engine_elements,engine_beats,program_words,core_mix,extra_mix,thesis_mix\n";
   for (const auto& row : r.rows) {
-    out += fmt::format("{},\"{}\",{},{},{:.4f},{:.4f},{:.4f},{},{},{},{},{},\"{}\",\"{}\",\"{}\"\n",
-                       row.op, row.shape, row.elements, row.cycles, row.cycles_per_element,
-                       row.compute_cycles_per_element, row.ideal_cycles_per_element, row.slots,
-                       row.compute_instructions, row.nops, row.engine_elements, row.program_words,
-                       mix_text(row.core_mix), mix_text(row.extra_mix), row.thesis_mix);
+    out += fmt::format(
+        "{},\"{}\",{},{},{:.4f},{},{:.4f},{:.4f},{:.4f},{},{},{},{},{},{},\"{}\",\"{}\",\"{}\"\n",
+        row.op, row.shape, row.elements, row.cycles, row.cycles_per_element, row.word_cycles,
+        row.word_cycles_per_element, row.compute_cycles_per_element, row.ideal_cycles_per_element,
+        row.slots, row.compute_instructions, row.nops, row.engine_elements, row.engine_beats,
+        row.program_words, mix_text(row.core_mix), mix_text(row.extra_mix), row.thesis_mix);
   }
   return out;
 }
@@ -133,6 +148,9 @@ nlohmann::json tandem_ops_json(const TandemOpsOptions& o, const TandemOpsResult&
                     {"elements", row.elements},
                     {"cycles", row.cycles},
                     {"cycles_per_element", row.cycles_per_element},
+                    {"word_cycles", row.word_cycles},
+                    {"word_cycles_per_element", row.word_cycles_per_element},
+                    {"engine_beats", row.engine_beats},
                     {"compute_cycles_per_element", row.compute_cycles_per_element},
                     {"ideal_cycles_per_element", row.ideal_cycles_per_element},
                     {"slots", row.slots},
@@ -148,6 +166,8 @@ nlohmann::json tandem_ops_json(const TandemOpsOptions& o, const TandemOpsResult&
   return {{"flow", "tandem-ops"},
           {"lanes", o.lanes},
           {"depth", o.depth},
+          {"dram_bus_words", ct::TandemTarget{o.lanes, o.depth, o.dram_bus_words, 0}.LineWords()},
+          {"permute_width", o.permute_width != 0 ? o.permute_width : o.lanes},
           {"seed", o.seed},
           {"rows", rows},
           {"ablation",
@@ -157,6 +177,8 @@ nlohmann::json tandem_ops_json(const TandemOpsOptions& o, const TandemOpsResult&
             {"alu_cycles", a.alu_cycles},
             {"iterator_compute_cycles", a.iterator_compute_cycles},
             {"alu_compute_cycles", a.alu_compute_cycles},
+            {"iterator_word_cycles", a.iterator_word_cycles},
+            {"alu_word_cycles", a.alu_word_cycles},
             {"iterator_instructions", a.iterator_instructions},
             {"alu_instructions", a.alu_instructions}}}};
 }

@@ -132,9 +132,6 @@ std::vector<std::string_view> mnemonics_of(std::initializer_list<isa::Opcode> op
 
 std::string hex32(uint32_t v) { return fmt::format("32'h{:08x}", v); }
 
-// A vector of WIDTH bits holding 1 in bit 0 (wide enough for 128 lanes).
-std::string one(int width) { return width == 1 ? "1'b1" : fmt::format("{{{{{}{{1'b0}}}}, 1'b1}}", width - 1); }
-
 // Rows of 32-bit lanes are built in always_comb loops over lanes: Verilator turns per-lane
 // continuous assignments to slices of one vector into a chain of concatenations, quadratic in the
 // row width (a 128-lane design simulated 20x slower).
@@ -145,27 +142,24 @@ void broadcast(vlog::Scope& s, const std::string& name, const std::string& value
   s.always_comb().for_("i", lanes, [&](vlog::Block& x) { x.assign(name + "[i*32 +: 32]", value); });
 }
 
-// The 32-bit lane LANE (an LNW-bit expression) of a row VEC of L lanes.
-std::string lane_pick(const std::string& vec, const std::string& lane, int lanes) {
-  if (lanes == 1) return vec;
-  return fmt::format("{}[{{{}, 5'd0}} +: 32]", vec, lane);
-}
-
 // An odometer over kLevels levels of 16-bit indices (level 7 fastest): declares PREFIX_next (the
-// indices after one step) and PREFIX_wrap (the step wrapped every level back to zero). IDX(l) and
-// CNT(l) are 16-bit expressions; PART(l) says whether level l takes part (a level that does not
+// indices after one step; level 7 advances by STEP7, which never passes its count) and
+// PREFIX_wrap (the step wrapped every level back to zero). IDX(l) and CNT(l) are 16-bit expressions; PART(l) says whether level l takes part (a level that does not
 // keep its index and passes the carry on). A count of 0 behaves like 1. The carries are separate
 // one-bit signals so the chain is not one self-dependent vector.
 void odometer(vlog::Scope& s, const std::string& prefix, const std::function<std::string(int)>& idx,
-              const std::function<std::string(int)>& cnt, const std::function<std::string(int)>& part) {
+              const std::function<std::string(int)>& cnt, const std::function<std::string(int)>& part,
+              const std::string& step7 = "16'd1") {
   const std::string next = prefix + "_next", last = prefix + "_last";
   const auto carry = [&](int l) { return l == kLevels ? std::string("1'b1") : fmt::format("{}_carry{}", prefix, l); };
   s.logic(next, 16 * kLevels).logic(last, kLevels);
   for (int l = kLevels - 1; l >= 0; --l) s.logic(carry(l), 1);
   for (int l = kLevels - 1; l >= 0; --l) {
     const std::string p = part(l), c = carry(l + 1), ls = fmt::format("{}[{}]", last, l);
-    s.assign(ls, fmt::format("({{1'b0, {}}} + 17'd1) >= {{1'b0, {}}}", idx(l), cnt(l)));
-    s.assign(slice(next, 16 * l, 16), fmt::format("({} && {}) ? ({} ? 16'd0 : {} + 16'd1) : {}", p, c, ls, idx(l), idx(l)));
+    const std::string step = l == kLevels - 1 ? step7 : "16'd1";
+    const std::string step17 = step == "16'd1" ? "17'd1" : fmt::format("{{1'b0, {}}}", step);
+    s.assign(ls, fmt::format("({{1'b0, {}}} + {}) >= {{1'b0, {}}}", idx(l), step17, cnt(l)));
+    s.assign(slice(next, 16 * l, 16), fmt::format("({} && {}) ? ({} ? 16'd0 : {} + {}) : {}", p, c, ls, idx(l), step, idx(l)));
     s.assign(carry(l), p == "1'b1" ? fmt::format("{} & {}", c, ls) : fmt::format("{} ? ({} & {}) : {}", p, c, ls, c));
   }
 }
@@ -207,6 +201,7 @@ std::function<std::string(const std::string&)> zeroed_memory(vlog::Scope& s, con
 
 struct Widths {
   int L, LW, AW, PW, NW, XW, LNW;
+  int W, WB, P;  // DAE bus words, log2 W, permute elements per cycle
 };
 
 Widths widths(const TandemParams& p) {
@@ -218,6 +213,9 @@ Widths widths(const TandemParams& p) {
   w.NW = clog2(p.imem_depth + 1);
   w.XW = std::max(w.NW, 16) + 1;  // pc arithmetic: body start + 16-bit body length never wraps
   w.LNW = index_bits(p.lanes);
+  w.W = p.bus_words();
+  w.WB = clog2(w.W);
+  w.P = p.perm_width();
   return w;
 }
 
@@ -613,17 +611,20 @@ std::string emit_code_repeater(const std::string& name, const TandemParams& p, c
 
 std::string emit_dae(const std::string& name, const TandemParams& p, const Widths& w, const nlohmann::json& params) {
   vlog::Module m(name);
-  m.header(generated_header(name + ": Data Access Engine: four (direction, buffer) configurations, base and tile loops.",
+  m.header(generated_header(name + ": Data Access Engine: four (direction, buffer) configurations, base and tile loops, " +
+                                fmt::format("{}-word DRAM lines.", w.W),
                             "tandem", params));
+  const int W = w.W, WB = std::max(1, w.WB);
   m.input("clk_i", 1).input("rst_ni", 1)
       .input("cfg_we_i", 1, "a TILE_LD_ST configuration instruction at the end of D")
       .input("cfg_word_i", 32)
       .input("start_i", 1, "ld.start/st.start in W: the engine runs from the next cycle")
       .input("start_word_i", 32)
-      .output("active_o", 1, "the engine runs (cycles s .. s+E)")
-      .output("done_o", 1, "its last cycle (s+E)")
-      .output("mem_valid_o", 1).output("mem_we_o", 1).output("mem_addr_o", 32).output("mem_wdata_o", 32)
-      .input("mem_rdata_i", 32, "word of the previous cycle's request")
+      .output("active_o", 1, "the engine runs (cycles s .. s+B)")
+      .output("done_o", 1, "its last cycle (s+B)")
+      .output("mem_valid_o", 1).output("mem_we_o", 1).output("mem_addr_o", 32, "word address of an aligned line")
+      .output("mem_wdata_o", 32 * W).output("mem_wmask_o", W, "words of the line written", true)
+      .input("mem_rdata_i", 32 * W, "line of the previous cycle's request")
       .output("rd_ns_o", 2, "buffer read (stores): namespace, row; data registered at the end of the cycle")
       .output("rd_addr_o", w.AW)
       .input("rd_data_i", w.LW)
@@ -656,7 +657,8 @@ std::string emit_dae(const std::string& name, const TandemParams& p, const Width
   b.comment("Run state.");
   b.logic("active_q", 1).logic("issuing_q", 1).logic("run_st_q", 1).logic("run_cfg_q", 2).logic("run_width_q", 5);
   b.logic("run_size_q", 16).logic("tidx_q", 16 * kLevels).logic("lane_q", 16).logic("row_q", w.AW);
-  b.logic("pend_q", 1).logic("pend_row_q", w.AW).logic("pend_lane_q", w.LNW).logic("st_addr_q", 32).logic("st_data_q", 32);
+  b.logic("pend_q", 1).logic("pend_row_q", w.AW).logic("pend_lane_q", w.LNW).logic("pend_off_q", WB).logic("pend_cnt_q", 16);
+  b.logic("st_addr_q", 32).logic("st_data_q", 32 * W).logic("st_mask_q", W);
   b.logic("start_st", 1).logic("start_cfg", 2).logic("start_nonempty", 1);
   const std::string sw = "start_word_i";
   b.assign("start_st", fmt::format("{} == {}", field(sw, isa::kFuncField), dec.func("st.start")));
@@ -669,7 +671,7 @@ std::string emit_dae(const std::string& name, const TandemParams& p, const Width
 
   b.comment("Element k: DRAM word base_addr + sum b_l * base_stride_l + sum t_l * tile_stride_l (mod 2^32),");
   b.comment("lane k mod size, row tile_addr + k div size.");
-  b.logic("dram_addr", 32).logic("cur_row", w.AW).logic("lane_val", 32).logic("lane_last", 1);
+  b.logic("dram_addr", 32).logic("cur_row", w.AW).logic("lane_last", 1);
   std::string sum = "base_addr_q[run_cfg_q]";
   for (int l = 0; l < kLevels; ++l) {
     sum += fmt::format("\n      + {{16'd0, bidx_q[{{run_cfg_q, 3'd{0}}}]}} * bstr_q[{{run_cfg_q, 3'd{0}}}]", l);
@@ -677,22 +679,38 @@ std::string emit_dae(const std::string& name, const TandemParams& p, const Width
   }
   b.assign("dram_addr", sum);
   b.assign("cur_row", fmt::format("{} + row_q", fmt::format("tile_addr_q[run_cfg_q][{}:0]", w.AW - 1)));
-  b.assign("lane_last", "(lane_q + 16'd1) >= run_size_q");
-  b.comment("Stores: the lane's low 2^width bits, sign-extended (width 2: 4, 3: 8, 4: 16, 5: 32 bits).");
-  b.logic("raw_lane", 32).logic("load_val", 32);
-  b.assign("raw_lane", lane_pick("rd_data_i", slice("lane_q", 0, w.LNW), w.L));
-  const auto sext_w = [](const std::string& v) {
-    return fmt::format("(run_width_q == 5'd2) ? {} : ((run_width_q == 5'd3) ? {} : ((run_width_q == 5'd4) ? {} : {}))",
-                       vlog::sign_extend_slice(v, 0, 4, 32), vlog::sign_extend_slice(v, 0, 8, 32),
-                       vlog::sign_extend_slice(v, 0, 16, 32), v);
-  };
-  b.assign("lane_val", sext_w("raw_lane"));
-  b.comment("Loads: the DRAM word's low 2^width bits, sign-extended.");
-  b.assign("load_val", sext_w("mem_rdata_i"));
-  b.comment("Tile loops: odometer, level 7 fastest; base loops advance the same way after each start.");
+  b.comment(fmt::format("Beat (isa/README.md item 11): m = min(R, size - lane, W - word in line), W = {}, where R is the", W));
+  b.comment("rest of the level-7 run when the level-7 tile stride is +1 and 1 otherwise.");
+  b.logic("line_off", WB).logic("run_rem", 16).logic("row_rem", 16).logic("line_rem", 16).logic("beat_a", 16).logic("beat", 16);
+  b.assign("line_off", w.WB == 0 ? "1'b0" : slice("dram_addr", 0, w.WB));
+  const std::string tl7 = fmt::format("{{run_cfg_q, 3'd{}}}", kLevels - 1);
+  b.assign("run_rem", fmt::format("(tstr_q[{0}] == 32'd1) ? (tcnt_q[{0}] - {1}) : 16'd1", tl7, slice("tidx_q", 16 * (kLevels - 1), 16)));
+  b.assign("row_rem", "run_size_q - lane_q");
+  b.assign("line_rem", fmt::format("16'd{} - {{{}'d0, line_off}}", W, 16 - WB));
+  b.assign("beat_a", "(run_rem < row_rem) ? run_rem : row_rem");
+  b.assign("beat", "(beat_a < line_rem) ? beat_a : line_rem");
+  b.assign("lane_last", "(lane_q + beat) >= run_size_q");
+  b.comment("Sign extension of the low 2^width bits (width 2: 4, 3: 8, 4: 16, 5: 32 bits) as a shift pair.");
+  b.logic("sext_sh", 5);
+  b.assign("sext_sh", "(run_width_q == 5'd2) ? 5'd28 : ((run_width_q == 5'd3) ? 5'd24 : ((run_width_q == 5'd4) ? 5'd16 : 5'd0))");
+  b.comment("Stores: row lanes lane .. lane+m-1 to line words off .. off+m-1.");
+  b.logic("st_wide", 32 * (w.L + W)).logic("st_line", 32 * W).logic("st_mask", W);
+  b.assign("st_wide", fmt::format("({{{}'d0, rd_data_i}} >> {{lane_q, 5'd0}}) << {{line_off, 5'd0}}", 32 * W));
+  b.always_comb().for_("i", W, [&](vlog::Block& x) {
+    x.assign("st_line[i*32 +: 32]", "$signed(st_wide[i*32 +: 32] << sext_sh) >>> sext_sh");
+  });
+  b.assign("st_mask", fmt::format("({{{}{{1'b1}}}} >> ({}'d{} - beat[{}:0])) << line_off", W, WB + 1, W, WB));
+  b.comment("Loads: line words off .. off+m-1 to row lanes lane .. lane+m-1 (in the cycle after the request).");
+  b.logic("ld_wide", 32 * (w.L + W)).logic("load_row", w.LW).logic("load_mask", w.L);
+  b.assign("ld_wide", fmt::format("({{{}'d0, mem_rdata_i}} >> {{pend_off_q, 5'd0}}) << {{pend_lane_q, 5'd0}}", 32 * w.L));
+  b.always_comb().for_("i", w.L, [&](vlog::Block& x) {
+    x.assign("load_row[i*32 +: 32]", "$signed(ld_wide[i*32 +: 32] << sext_sh) >>> sext_sh");
+  });
+  b.assign("load_mask", fmt::format("({{{}{{1'b1}}}} >> (16'd{} - pend_cnt_q)) << pend_lane_q", w.L, w.L));
+  b.comment("Tile loops: odometer, level 7 fastest, stepping by the beat; base loops advance by one after each start.");
   odometer(
       b, "tile", [](int l) { return slice("tidx_q", 16 * l, 16); },
-      [](int l) { return fmt::format("tcnt_q[{{run_cfg_q, 3'd{}}}]", l); }, [](int) { return std::string("1'b1"); });
+      [](int l) { return fmt::format("tcnt_q[{{run_cfg_q, 3'd{}}}]", l); }, [](int) { return std::string("1'b1"); }, "beat");
   odometer(
       b, "base", [](int l) { return fmt::format("bidx_q[{{run_cfg_q, 3'd{}}}]", l); },
       [](int l) { return fmt::format("bcnt_q[{{run_cfg_q, 3'd{}}}]", l); }, [](int) { return std::string("1'b1"); });
@@ -705,8 +723,9 @@ std::string emit_dae(const std::string& name, const TandemParams& p, const Width
   });
   for (auto [reg, wd] : {std::pair{"active_q", 1}, {"issuing_q", 1}, {"run_st_q", 1}, {"run_cfg_q", 2}, {"run_width_q", 5},
                          {"run_size_q", 16}, {"tidx_q", 16 * kLevels}, {"lane_q", 16}, {"row_q", w.AW}, {"pend_q", 1},
-                         {"pend_row_q", w.AW}, {"pend_lane_q", w.LNW}, {"st_addr_q", 32}, {"st_data_q", 32}})
-    ff.reset.assign(reg, lit(wd, 0));
+                         {"pend_row_q", w.AW}, {"pend_lane_q", w.LNW}, {"pend_off_q", WB}, {"pend_cnt_q", 16},
+                         {"st_addr_q", 32}, {"st_data_q", 32 * W}, {"st_mask_q", W}})
+    ff.reset.assign(reg, wd > 64 ? std::string("'0") : lit(wd, 0));
   const auto set_half = [](const std::string& reg) {
     return fmt::format("cfg_hi ? {{cfg_val, {0}[15:0]}} : {{{0}[31:16], cfg_val}}", reg);
   };
@@ -743,16 +762,17 @@ std::string emit_dae(const std::string& name, const TandemParams& p, const Width
           y.if_(
               "issuing_q",
               [&](vlog::Block& z) {
-                z.comment("Cycle s+k: element k. Loads request DRAM now; stores read the buffer now.");
+                z.comment("Cycle s+b: beat b. Loads request its DRAM line now; stores read the buffer row now.");
                 z.assign("tidx_q", "tile_next").assign("pend_row_q", "cur_row").assign("pend_lane_q", slice("lane_q", 0, w.LNW));
-                z.assign("st_addr_q", "dram_addr").assign("st_data_q", "lane_val");
+                z.assign("pend_off_q", "line_off").assign("pend_cnt_q", "beat");
+                z.assign("st_addr_q", "dram_addr").assign("st_data_q", "st_line").assign("st_mask_q", "st_mask");
                 z.if_(
                     "lane_last", [&](vlog::Block& e) { e.assign("lane_q", "16'd0").assign("row_q", fmt::format("row_q + {}", lit(w.AW, 1))); },
-                    [](vlog::Block& e) { e.assign("lane_q", "lane_q + 16'd1"); });
+                    [](vlog::Block& e) { e.assign("lane_q", "lane_q + beat"); });
                 z.if_("tile_carry0", [](vlog::Block& e) { e.assign("issuing_q", "1'b0"); });
               },
               [&](vlog::Block& z) {
-                z.comment("Cycle s+E: the last write lands; the base-loop indices advance (odometer).");
+                z.comment("Cycle s+B: the last write lands; the base-loop indices advance (odometer).");
                 z.assign("active_q", "1'b0");
                 for (int l = 0; l < kLevels; ++l)
                   z.assign(fmt::format("bidx_q[{{run_cfg_q, 3'd{}}}]", l), slice("base_next", 16 * l, 16));
@@ -760,20 +780,27 @@ std::string emit_dae(const std::string& name, const TandemParams& p, const Width
         });
       });
   b.assign("active_o", "active_q").assign("done_o", "active_q && !issuing_q");
-  b.comment("Timing (golden_model/README.md, tandem): a load requests element k in cycle s+k and writes the buffer");
-  b.comment("at the end of s+k+1; a store reads the buffer at the end of s+k and writes DRAM in cycle s+k+1.");
+  b.comment("Timing (golden_model/README.md, tandem): a load requests beat b's line in cycle s+b and writes the buffer");
+  b.comment("at the end of s+b+1; a store reads the buffer at the end of s+b and writes the DRAM line in cycle s+b+1.");
+  const auto line_start = [&](const std::string& a) {
+    return w.WB == 0 ? a : fmt::format("{{{}[31:{}], {}'d0}}", a, w.WB, w.WB);
+  };
   b.assign("mem_valid_o", "run_st_q ? pend_q : (active_q && issuing_q)");
   b.assign("mem_we_o", "run_st_q && pend_q");
-  b.assign("mem_addr_o", "run_st_q ? st_addr_q : dram_addr");
+  b.assign("mem_addr_o", fmt::format("run_st_q ? {} : {}", line_start("st_addr_q"), line_start("dram_addr")));
   b.assign("mem_wdata_o", "st_data_q");
+  b.assign("mem_wmask_o", fmt::format("(run_st_q && pend_q) ? st_mask_q : {}", W > 64 ? "'0" : lit(W, 0)));
   b.assign("rd_ns_o", "{1'b1, run_cfg_q[0]}").assign("rd_addr_o", "cur_row");
   b.assign("we_o", "pend_q && !run_st_q").assign("wns_o", "{1'b1, run_cfg_q[0]}").assign("waddr_o", "pend_row_q");
-  broadcast(b, "load_row", "load_val", w.L);
   b.assign("wdata_o", "load_row");
-  b.assign("wmask_o", fmt::format("{} << pend_lane_q", one(w.L)));
+  b.assign("wmask_o", "load_mask");
   b.logic("unused_bits", 1);
-  b.assign("unused_bits", fmt::format("^{{{}, {}, base_carry0}}", "cfg_word_i[31:28], cfg_word_i[22], cfg_word_i[20:19]",
-                                      "start_word_i[31:28], start_word_i[23:22]"));
+  std::string unused = fmt::format("^{{{}, {}, base_carry0", "cfg_word_i[31:28], cfg_word_i[22], cfg_word_i[20:19]",
+                                   "start_word_i[31:28], start_word_i[23:22]");
+  if (w.WB > 0) unused += fmt::format(", st_addr_q[{}:0]", w.WB - 1);
+  unused += fmt::format(", st_wide[{}:{}], ld_wide[{}:{}]", 32 * (w.L + W) - 1, 32 * W, 32 * (w.L + W) - 1, w.LW);
+  unused += "}";
+  b.assign("unused_bits", unused);
   (void)p;
   return m.emit();
 }
@@ -807,7 +834,7 @@ std::string emit_permute(const std::string& name, const Widths& w, const nlohman
   b.assign("cfg_side", slice(cw, side.lsb, 1)).assign("cfg_slot", fmt::format("{{cfg_side, {}}}", slice(cw, dim.lsb, 3)));
   b.logic("active_q", 1).logic("issuing_q", 1).logic("src_ns_q", 2).logic("dst_ns_q", 2);
   b.logic("sidx_q", 16 * kLevels).logic("didx_q", 16 * kLevels);
-  b.logic("pend_q", 1).logic("pend_row_q", w.AW).logic("pend_lane_q", w.LNW).logic("pend_data_q", 32);
+  b.logic("pend_q", 1).logic("pend_row_q", w.AW).logic("pend_mask_q", w.L).logic("pend_data_q", w.LW);
   b.logic("start_nonempty", 1).logic("src_flat", 32).logic("dst_flat", 32);
   std::string nonempty;
   for (int l = 0; l < kLevels; ++l) nonempty += fmt::format("{}cnt_q[{}] != 16'd0", l ? " && " : "", l);
@@ -838,21 +865,38 @@ std::string emit_permute(const std::string& name, const Widths& w, const nlohman
     b.assign(fmt::format("{}_row", s), slice(fmt::format("{}_row_full", s), 0, w.AW));
     b.assign(fmt::format("{}_lane", s), slice(fmt::format("{}_lane_full", s), 0, w.LNW));
   }
-  b.comment("Both walks are odometers, dimension 7 fastest.");
+  b.comment(fmt::format("Beat (isa/README.md item 12): m = min(P, R_src, R_dst, lanes - src lane, lanes - dst lane), P = {};", w.P));
+  b.comment("R of a walk is the rest of its dim-7 run when its dim-7 stride is +1, and 1 otherwise.");
+  b.logic("src_rem", 16).logic("dst_rem", 16).logic("src_lrem", 16).logic("dst_lrem", 16);
+  b.logic("beat_a", 16).logic("beat_b", 16).logic("beat_c", 16).logic("beat", 16);
+  const int in = kLevels - 1;
+  b.assign("src_rem", fmt::format("(str_q[{0}] == 16'd1) ? (cnt_q[{0}] - {1}) : 16'd1", in, slice("sidx_q", 16 * in, 16)));
+  b.assign("dst_rem", fmt::format("(str_q[{0}] == 16'd1) ? (cnt_q[{0}] - {1}) : 16'd1", kLevels + in, slice("didx_q", 16 * in, 16)));
+  b.assign("src_lrem", fmt::format("16'd{} - {{{}'d0, src_lane}}", w.L, 16 - w.LNW));
+  b.assign("dst_lrem", fmt::format("16'd{} - {{{}'d0, dst_lane}}", w.L, 16 - w.LNW));
+  b.assign("beat_a", "(src_rem < dst_rem) ? src_rem : dst_rem");
+  b.assign("beat_b", "(src_lrem < dst_lrem) ? src_lrem : dst_lrem");
+  b.assign("beat_c", "(beat_a < beat_b) ? beat_a : beat_b");
+  b.assign("beat", fmt::format("(beat_c < 16'd{0}) ? beat_c : 16'd{0}", w.P));
+  b.comment("Source lanes src_lane .. +m-1 to destination lanes dst_lane .. +m-1.");
+  b.logic("move_wide", 2 * w.LW).logic("move_mask", w.L);
+  b.assign("move_wide", fmt::format("({{{}'d0, rd_data_i}} >> {{src_lane, 5'd0}}) << {{dst_lane, 5'd0}}", w.LW));
+  b.assign("move_mask", fmt::format("({{{}{{1'b1}}}} >> (16'd{} - beat)) << dst_lane", w.L, w.L));
+  b.comment("Both walks are odometers, dimension 7 fastest, stepping by the beat.");
   odometer(
       b, "src", [](int d) { return slice("sidx_q", 16 * d, 16); }, [](int d) { return fmt::format("cnt_q[{}]", d); },
-      [](int) { return std::string("1'b1"); });
+      [](int) { return std::string("1'b1"); }, "beat");
   odometer(
       b, "dst", [](int d) { return slice("didx_q", 16 * d, 16); }, [](int d) { return fmt::format("cnt_q[{}]", kLevels + d); },
-      [](int) { return std::string("1'b1"); });
+      [](int) { return std::string("1'b1"); }, "beat");
 
   auto& ff = b.always_ff();
   ff.reset.for_("i", 2, [](vlog::Block& x) { x.assign("base_q[i]", "16'd0"); });
   ff.reset.for_("i", 2 * kLevels, [](vlog::Block& x) { x.assign("cnt_q[i]", "16'd1").assign("str_q[i]", "16'd0"); });
   for (auto [reg, wd] : {std::pair{"active_q", 1}, {"issuing_q", 1}, {"src_ns_q", 2}, {"dst_ns_q", 2},
                          {"sidx_q", 16 * kLevels}, {"didx_q", 16 * kLevels}, {"pend_q", 1}, {"pend_row_q", w.AW},
-                         {"pend_lane_q", w.LNW}, {"pend_data_q", 32}})
-    ff.reset.assign(reg, lit(wd, 0));
+                         {"pend_mask_q", w.L}, {"pend_data_q", w.LW}})
+    ff.reset.assign(reg, wd > 64 ? std::string("'0") : lit(wd, 0));
   ff.body.if_("cfg_we_i", [&](vlog::Block& x) {
     x.case_(field(cw, isa::kFuncField),
             {{dec.func("perm.set_base"), [&](vlog::Block& y) { y.assign("base_q[cfg_side]", field(cw, val)); }},
@@ -874,21 +918,20 @@ std::string emit_permute(const std::string& name, const Widths& w, const nlohman
           y.if_(
               "issuing_q",
               [&](vlog::Block& z) {
-                z.comment("Cycle s+k: read element k of the read walk; it is written at the end of s+k+1.");
-                z.assign("pend_data_q", lane_pick("rd_data_i", "src_lane", w.L));
-                z.assign("pend_row_q", "dst_row").assign("pend_lane_q", "dst_lane");
+                z.comment("Cycle s+b: read beat b's source row; its lanes are written at the end of s+b+1.");
+                z.assign("pend_data_q", slice("move_wide", 0, w.LW)).assign("pend_mask_q", "move_mask");
+                z.assign("pend_row_q", "dst_row");
                 z.assign("sidx_q", "src_next").assign("didx_q", "dst_next");
                 z.if_("src_carry0", [](vlog::Block& e) { e.assign("issuing_q", "1'b0"); });
               },
-              [](vlog::Block& z) { z.comment("cycle s+E: the last write lands"); z.assign("active_q", "1'b0"); });
+              [](vlog::Block& z) { z.comment("cycle s+B: the last write lands"); z.assign("active_q", "1'b0"); });
         });
       });
   b.assign("active_o", "active_q").assign("done_o", "active_q && !issuing_q");
   b.assign("rd_ns_o", "src_ns_q").assign("rd_addr_o", "src_row");
   b.assign("we_o", "pend_q").assign("wns_o", "dst_ns_q").assign("waddr_o", "pend_row_q");
-  broadcast(b, "data_row", "pend_data_q", w.L);
-  b.assign("wdata_o", "data_row");
-  b.assign("wmask_o", fmt::format("{} << pend_lane_q", one(w.L)));
+  b.assign("wdata_o", "pend_data_q");
+  b.assign("wmask_o", "pend_mask_q");
   b.logic("unused_bits", 1);
   std::string unused = fmt::format("cfg_word_i[31:24], cfg_word_i[23:{}], cfg_word_i[20:19], start_word_i[31:24], "
                                    "start_word_i[23], start_word_i[20:16], start_word_i[15], start_word_i[12:0]",
@@ -896,7 +939,7 @@ std::string emit_permute(const std::string& name, const Widths& w, const nlohman
   unused += ", dst_carry0";
   unused += fmt::format(", src_row_full[31:{}], dst_row_full[31:{}]", w.AW, w.AW);
   unused += fmt::format(", src_lane_full[31:{}], dst_lane_full[31:{}]", w.LNW, w.LNW);
-  if (w.L == 1) unused += ", src_lane";
+  unused += fmt::format(", move_wide[{}:{}]", 2 * w.LW - 1, w.LW);
   b.assign("unused_bits", "^{" + unused + "}");
   return m.emit();
 }
@@ -913,8 +956,9 @@ const char* kOperands[] = {"dst", "src1", "src2"};
 std::string emit_top(const Names& n, const TandemParams& p, const Widths& w, const nlohmann::json& params,
                      std::vector<TopPort>* ports) {
   vlog::Module m(n.top);
-  m.header(generated_header(fmt::format("{}: Tandem processor, {} lanes, {}-word buffers, {}-word instruction memory.", n.top,
-                                        w.L, p.interim_depth, p.imem_depth),
+  m.header(generated_header(fmt::format("{}: Tandem processor, {} lanes, {}-word buffers, {}-word instruction memory, "
+                                        "{}-bit DRAM bus, permute {} elements per cycle.",
+                                        n.top, w.L, p.interim_depth, p.imem_depth, 32 * w.W, w.P),
                             "tandem", params));
   m.input("clk_i", 1).input("rst_ni", 1)
       .input("imem_we_i", 1, "host write of one instruction word (only while idle)")
@@ -931,9 +975,11 @@ std::string emit_top(const Names& n, const TandemParams& p, const Widths& w, con
       .output("commit_mask_o", w.L, "lanes written", true).output("commit_data_o", w.LW, "lanes not written show 0")
       .output("sync_valid_o", 1, "a synchronization instruction in its W cycle")
       .output("sync_func_o", 4).output("sync_group_o", 5)
-      .output("mem_valid_o", 1, "DAE request to DRAM, one word per cycle")
-      .output("mem_we_o", 1).output("mem_addr_o", 32).output("mem_wdata_o", 32)
-      .input("mem_rdata_i", 32, "the word read by the previous cycle's request");
+      .output("mem_valid_o", 1, fmt::format("DAE request to DRAM, one aligned {}-word line per cycle", w.W))
+      .output("mem_we_o", 1).output("mem_addr_o", 32, "word address of the line's first word")
+      .output("mem_wdata_o", 32 * w.W, "word j in bits [32j +: 32]")
+      .output("mem_wmask_o", w.W, "words of the line a write stores", true)
+      .input("mem_rdata_i", 32 * w.W, "the line read by the previous cycle's request");
   *ports = top_ports(m);
   auto& b = m.body();
   using isa::Opcode;
@@ -1148,8 +1194,8 @@ std::string emit_top(const Names& n, const TandemParams& p, const Widths& w, con
   }
 
   b.blank();
-  b.comment("Engines: a start in F in cycle c runs its engine in cycles s = c + 6 .. s + E (from the cycle after its");
-  b.comment("W); the code repeater fetches again in s + E + 1 = c + E + 7.");
+  b.comment("Engines: a start in F in cycle c runs its engine in cycles s = c + 6 .. s + B, B its beats (from the cycle");
+  b.comment("after its W); the code repeater fetches again in s + B + 1 = c + B + 7.");
   b.logic("dae_active", 1).logic("dae_done", 1).logic("dae_rd_ns", 2).logic("dae_rd_addr", AW);
   b.logic("dae_we", 1).logic("dae_wns", 2).logic("dae_waddr", AW).logic("dae_wdata", LW).logic("dae_wmask", L);
   b.logic("perm_active", 1).logic("perm_done", 1).logic("perm_rd_ns", 2).logic("perm_rd_addr", AW);
@@ -1160,7 +1206,7 @@ std::string emit_top(const Names& n, const TandemParams& p, const Widths& w, con
       .connect("start_i", "dae_start").connect("start_word_i", "w_word_q")
       .connect("active_o", "dae_active").connect("done_o", "dae_done")
       .connect("mem_valid_o", "mem_valid_o").connect("mem_we_o", "mem_we_o").connect("mem_addr_o", "mem_addr_o")
-      .connect("mem_wdata_o", "mem_wdata_o").connect("mem_rdata_i", "mem_rdata_i")
+      .connect("mem_wdata_o", "mem_wdata_o").connect("mem_wmask_o", "mem_wmask_o").connect("mem_rdata_i", "mem_rdata_i")
       .connect("rd_ns_o", "dae_rd_ns").connect("rd_addr_o", "dae_rd_addr").connect("rd_data_i", "rd0_data")
       .connect("we_o", "dae_we").connect("wns_o", "dae_wns").connect("waddr_o", "dae_waddr")
       .connect("wdata_o", "dae_wdata").connect("wmask_o", "dae_wmask");
@@ -1247,6 +1293,9 @@ GeneratedDesign generate_tandem(const TandemParams& p, const nlohmann::json& par
   d.params = params_json;
   Names n;
   n.top = fmt::format("tandem_l{}_d{}_i{}", p.lanes, p.interim_depth, p.imem_depth);
+  // Non-default engine widths name the configuration (the defaults keep the original names).
+  if (p.dram_bus_bits != 0) n.top += fmt::format("_b{}", p.dram_bus_bits);
+  if (p.permute_width != 0) n.top += fmt::format("_p{}", p.permute_width);
   n.alu = n.top + "_alu";
   n.buffers = n.top + "_buffers";
   n.cr = n.top + "_code_repeater";

@@ -59,6 +59,17 @@ void Map(int lanes, int32_t* d, const int32_t* x, int sx, const int32_t* y, int 
 
 }  // namespace
 
+int DramBusWords(const TandemSimConfig& config) {
+  if (config.dram_bus_words != 0) return config.dram_bus_words;
+  int w = 1;
+  while (w * 2 <= config.lanes) w *= 2;
+  return w;
+}
+
+int PermuteWidth(const TandemSimConfig& config) {
+  return config.permute_width != 0 ? config.permute_width : config.lanes;
+}
+
 TandemSim::TandemSim(const TandemSimConfig& config) : config_(config) {
   if (config.lanes < 1 || config.lanes > 4096 || config.depth < 1 || config.depth > (1 << 20)) {
     throw UserError(
@@ -70,6 +81,19 @@ TandemSim::TandemSim(const TandemSimConfig& config) : config_(config) {
         fmt::format("tandem simulator: dram_words must be 1..{} and max_slots >= 0, got {} and {}",
                     int64_t{1} << 28, config.dram_words, config.max_slots));
   }
+  const int bus = config.dram_bus_words;
+  if (bus < 0 || bus > 128 || (bus & (bus - 1)) != 0) {
+    throw UserError(fmt::format(
+        "tandem simulator: dram_bus_words must be 0 (lanes-wide) or a power of two 1..128, got {}",
+        bus));
+  }
+  if (config.permute_width < 0 || config.permute_width > config.lanes) {
+    throw UserError(
+        fmt::format("tandem simulator: permute_width must be 0 (lanes) or 1..{} (lanes), got {}",
+                    config.lanes, config.permute_width));
+  }
+  bus_words_ = DramBusWords(config);
+  perm_width_ = PermuteWidth(config);
   const size_t words = static_cast<size_t>(config.lanes) * config.depth;
   for (auto& b : buffers_) b.assign(words, 0);
   for (auto& w : write_cycle_) w.assign(config.depth, kLongAgo);
@@ -160,6 +184,9 @@ void TandemSim::Run(std::span<const uint32_t> program) {
   next_f_ = 1;
   last_f_ = 0;
   slots_ = 0;
+  engine_starts_ = 0;
+  engine_beats_ = 0;
+  engine_elements_ = 0;
 
   const int size = static_cast<int>(program_.size());
   int pc = 0;
@@ -167,9 +194,13 @@ void TandemSim::Run(std::span<const uint32_t> program) {
     const Op& op = program_[pc];
     const int64_t cycle = Issue();
     if (op.opcode != Opcode::kLoop) {
-      const int64_t elements = Execute(op, pc, cycle);
-      // The engine runs after the start's W; fetch resumes when it is done.
-      if (elements >= 0) next_f_ = cycle + elements + 7;
+      const int64_t beats = Execute(op, pc, cycle);
+      // The engine runs after the start's W, one beat per cycle; fetch resumes when it is done.
+      if (beats >= 0) {
+        next_f_ = cycle + beats + 7;
+        ++engine_starts_;
+        engine_beats_ += beats;
+      }
       ++pc;
       continue;
     }
@@ -411,12 +442,23 @@ int64_t TandemSim::TileLdSt(const Op& op, int pc) {
   int32_t* row =
       elements > 0 ? buffers_[ns].data() + static_cast<size_t>(cfg.tile_addr) * lanes : nullptr;
   int lane = 0;
+  // Beats (item 11): a beat ends with the innermost run (level-7 stride +1), the row or the
+  // aligned DRAM line of W words, whichever comes first; `left` counts the current beat's rest.
+  const int64_t w = bus_words_;
+  const bool contiguous = cfg.tile_stride[kLevels - 1] == 1;
+  int64_t beats = 0, left = 0;
   for (int64_t k = 0; k < elements; ++k) {
     if (addr < 0 || addr >= config_.dram_words) {
       throw UserError(fmt::format("instruction {}: {} element {} {} DRAM word {}, outside 0..{}",
                                   pc, name, k, store ? "writes" : "reads", addr,
                                   config_.dram_words - 1));
     }
+    if (left == 0) {
+      const int64_t run = contiguous ? cfg.tile_count[kLevels - 1] - t[kLevels - 1] : 1;
+      left = std::min({run, size - lane, w - addr % w});
+      ++beats;
+    }
+    --left;
     int32_t& word = dram_[static_cast<size_t>(addr)];
     if (store) {
       word = SignExtend(row[lane], bits);
@@ -438,7 +480,8 @@ int64_t TandemSim::TileLdSt(const Op& op, int pc) {
     if (++cfg.base_index[l] < cfg.base_count[l]) break;
     cfg.base_index[l] = 0;
   }
-  return elements;
+  engine_elements_ += elements;
+  return beats;
 }
 
 namespace {
@@ -450,6 +493,11 @@ class Cursor {
          const std::array<int64_t, isa::tandem::kMaxLoopLevels>& stride)
       : count_(count), stride_(stride), pos_(base) {}
   int64_t Pos() const { return pos_; }
+  // Elements left in the current run of the innermost dimension (1 unless its stride is +1).
+  int64_t Run() const {
+    constexpr int kIn = isa::tandem::kMaxLoopLevels - 1;
+    return stride_[kIn] == 1 ? count_[kIn] - i_[kIn] : 1;
+  }
   void Next() {
     for (int d = isa::tandem::kMaxLoopLevels - 1; d >= 0; --d) {
       pos_ += stride_[d];
@@ -534,8 +582,21 @@ int64_t TandemSim::Permute(const Op& op, int pc) {
   int32_t* dst = buffers_[dst_ns].data();
   Cursor from(rd.base, rd.count, rd.stride);
   Cursor to(wr.base, wr.count, wr.stride);
-  for (int64_t k = 0; k < n; ++k, from.Next(), to.Next()) dst[to.Pos()] = src[from.Pos()];
-  return n;
+  // Beats (item 12): up to P elements, one run of each walk's dim 7, within one source row and
+  // one destination row.
+  const int64_t lanes = config_.lanes;
+  int64_t beats = 0, left = 0;
+  for (int64_t k = 0; k < n; ++k, from.Next(), to.Next()) {
+    if (left == 0) {
+      left = std::min({static_cast<int64_t>(perm_width_), from.Run(), to.Run(),
+                       lanes - from.Pos() % lanes, lanes - to.Pos() % lanes});
+      ++beats;
+    }
+    --left;
+    dst[to.Pos()] = src[from.Pos()];
+  }
+  engine_elements_ += n;
+  return beats;
 }
 
 int64_t TandemSim::Address(const Op& op, int k) const {

@@ -24,7 +24,16 @@ struct TandemSimConfig {
   int64_t dram_words = 1 << 16;    // 32-bit words of the DRAM model (word-addressed)
   int64_t max_slots = 50'000'000;  // bound on dynamic issue slots (and on one engine's elements)
   bool record_commits = true;      // fill Commits(); off saves time and memory
+  // DAE DRAM bus in 32-bit words (isa/README.md item 11, beats): a power of two 1..128; 0 = a
+  // lanes-wide line, the largest power of two <= lanes. 1 = one word per cycle.
+  int dram_bus_words = 0;
+  // Elements the permute engine moves per cycle (item 12, beats): 1..lanes; 0 = lanes.
+  int permute_width = 0;
 };
+
+// The DAE bus width and permute width a configuration resolves to (0 = the lanes-wide default).
+int DramBusWords(const TandemSimConfig& config);
+int PermuteWidth(const TandemSimConfig& config);
 
 struct IteratorEntry {
   int32_t offset = 0;
@@ -66,6 +75,11 @@ class TandemSim {
 
   int64_t DoneCycle() const { return done_cycle_; }  // done cycle of the last Run
   int64_t Slots() const { return slots_; }           // issue slots used by the last Run
+  // Engine starts (ld/st/perm) of the last Run and their beats (one engine cycle each; the
+  // elements moved, when every beat moves one element).
+  int64_t EngineStarts() const { return engine_starts_; }
+  int64_t EngineBeats() const { return engine_beats_; }
+  int64_t EngineElements() const { return engine_elements_; }
   const std::vector<Commit>& Commits() const { return commits_; }  // last Run, in W order
   const std::vector<SyncEvent>& Syncs() const { return syncs_; }   // last Run, in W order
   // Compute instructions (nop excluded) executed since construction, each over all lanes.
@@ -111,7 +125,7 @@ class TandemSim {
 
   // Takes one issue slot; returns its F cycle.
   int64_t Issue();
-  // Executes `op` (not a loop instruction) issued in F cycle `cycle`; returns the engine's element
+  // Executes `op` (not a loop instruction) issued in F cycle `cycle`; returns the engine's beat
   // count for a start instruction, -1 otherwise.
   int64_t Execute(const Op& op, int pc, int64_t cycle);
   void Compute(const Op& op, int pc, int64_t cycle);
@@ -157,6 +171,8 @@ class TandemSim {
   std::vector<Commit> commits_;
   std::vector<SyncEvent> syncs_;
   int64_t compute_count_ = 0;
+  int64_t engine_starts_ = 0, engine_beats_ = 0, engine_elements_ = 0;
+  int bus_words_ = 1, perm_width_ = 1;  // resolved from the config
 };
 
 }  // namespace accelgen::golden::tandem

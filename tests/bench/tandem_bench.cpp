@@ -141,7 +141,7 @@ RtlSetup rtl_setup(const Work& w, int lanes) {
   RtlSetup r;
   const ParamSet params = params_for(lanes);
   r.p = TandemParams::from(params);
-  r.shape = sim::TandemShape{r.p.lanes, r.p.interim_depth, r.p.imem_depth, w.dram_words};
+  r.shape = sim::TandemShape{r.p.lanes, r.p.interim_depth, r.p.imem_depth, w.dram_words, r.p.bus_words(), r.p.perm_width()};
   r.init = sim::TandemState::zeros(r.shape);
   std::copy(w.dram.begin(), w.dram.end(), r.init.dram.begin());
   sim::VerifyResult res;

@@ -666,8 +666,8 @@ TEST(TandemAblation, AluAddressingCostsThreeInstructionsPerTwoOperandOp) {
   const int64_t rows = (n + t.lanes - 1) / t.lanes;
   EXPECT_EQ(rb.compute, 5 * rows);
   EXPECT_EQ(ra.compute, 5 * 4 * rows);
-  const int64_t engine_b = base.engine_elements + 7 * base.engine_starts;
-  const int64_t engine_a = ablated.engine_elements + 7 * ablated.engine_starts;
+  const int64_t engine_b = rb.cycles - ComputeCycles(rb);
+  const int64_t engine_a = ra.cycles - ComputeCycles(ra);
   fmt::print(
       "Add {} elements: {} cycles with iterators, {} with ALU addressing ({:.2f}x); without DAE "
       "time {} vs {} ({:.2f}x)\n",

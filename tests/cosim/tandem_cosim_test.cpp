@@ -184,10 +184,16 @@ TEST(TandemStimulusCoverage, FamiliesCoverTheirFeatures) {
     EXPECT_TRUE(std::regex_search(dae, std::regex(fmt::format(R"(st.start vmem[12], {}, )", w)))) << w;
   }
   EXPECT_NE(dae.find("ld.base_iter"), std::string::npos);
+  // Line walks (isa/README.md item 11, beats): a level-7 run with stride +1 both ways.
+  EXPECT_TRUE(std::regex_search(dae, std::regex(R"(ld.tile_stride lo, vmem[12], 7, 0x1\n)")));
+  EXPECT_TRUE(std::regex_search(dae, std::regex(R"(st.tile_stride lo, vmem[12], 7, 0x1\n)")));
 
   const std::string perm = text_of("permute");
   EXPECT_NE(perm.find("perm.start"), std::string::npos);
   EXPECT_NE(perm.find("perm.set_stride src, 1, "), std::string::npos);
+  // Row copies (item 12, beats): contiguous dim-7 runs on both walks.
+  EXPECT_NE(perm.find("perm.set_stride src, 7, 1\n"), std::string::npos);
+  EXPECT_NE(perm.find("perm.set_stride dst, 7, 1\n"), std::string::npos);
 }
 
 }  // namespace
@@ -208,6 +214,8 @@ std::vector<std::string> with(std::vector<std::string> sets, const std::string& 
   sets.push_back(extra);
   return sets;
 }
+const std::vector<std::string> kL4b64p3 = with(with(kL4, "dram_bus_bits=64"), "permute_width=3");
+const std::vector<std::string> kL4b512 = with(kL4, "dram_bus_bits=512");
 
 bool mentions(const VerifyResult& r, const std::string& what) {
   for (const auto& m : r.first_mismatches)
@@ -237,7 +245,16 @@ INSTANTIATE_TEST_SUITE_P(
                       CosimCase{"L4_permute", with(kL4, "program=permute"), 14},
                       CosimCase{"L4_random", with(kL4, "program=random"), 15, 20},
                       CosimCase{"L8_all", with(kL8, "program=all"), 21, 10},
-                      CosimCase{"L3_all", with(kL3, "program=all"), 22, 10}),
+                      CosimCase{"L3_all", with(kL3, "program=all"), 22, 10},
+                      // Engine widths (isa/README.md items 11, 12, beats): a 2-word bus and 3-element
+                      // permute beats on 4 lanes; a 16-word bus wider than the 4 lanes; the one-word
+                      // engines on 8 lanes.
+                      CosimCase{"L4_b64_p3_dae", with(kL4b64p3, "program=dae"), 41},
+                      CosimCase{"L4_b64_p3_permute", with(kL4b64p3, "program=permute"), 42},
+                      CosimCase{"L4_b64_p3_random", with(kL4b64p3, "program=random"), 43, 10},
+                      CosimCase{"L4_b512_dae", with(kL4b512, "program=dae"), 44},
+                      CosimCase{"L8_b32_p1_all", with(with(with(kL8, "dram_bus_bits=32"), "permute_width=1"), "program=all"),
+                                45, 5}),
     [](const auto& info) { return info.param.name; });
 
 // The one-shot entry point compiled operators use: a model, the block parameters, a program and
@@ -321,9 +338,28 @@ TEST(TandemCosimMutation, HostWritesWhileBusyAreCaught) {
 
 TEST(TandemCosimMutation, ZeroExtendingEightBitLoadsIsCaught) {
   const VerifyResult r = run_cosim("tandem", with(kL4, "program=dae"), 33, "", 0,
-                                   mutation("{{24{mem_rdata_i[7]}}, mem_rdata_i[7:0]}", "{24'd0, mem_rdata_i[7:0]}"));
+                                   mutation("$signed(ld_wide[i*32 +: 32] << sext_sh) >>> sext_sh",
+                                            "(ld_wide[i*32 +: 32] << sext_sh) >> sext_sh"));
   EXPECT_GT(r.mismatches, 0);
   EXPECT_TRUE(mentions(r, "buffer words differ") || mentions(r, "DRAM words differ")) << "seed 33" << report_of(r);
+}
+
+// A DAE whose beats ignore the DRAM line boundary (a partial line taken as a whole one) moves
+// words of the next line and finishes early: caught in data and in cycles.
+TEST(TandemCosimMutation, DaeBeatsCrossingALineEndAreCaught) {
+  const VerifyResult r = run_cosim("tandem", with(kL4, "program=dae"), 35, "", 0,
+                                   mutation("16'd4 - {14'd0, line_off}", "16'd4"));
+  EXPECT_GT(r.mismatches, 0);
+  EXPECT_TRUE(mentions(r, "done in cycle")) << "seed 35" << report_of(r);
+}
+
+// A permute engine whose beats ignore the end of the destination row writes lanes it should
+// carry to the next row: caught.
+TEST(TandemCosimMutation, PermuteBeatsIgnoringTheDestinationRowEndAreCaught) {
+  const VerifyResult r = run_cosim("tandem", with(kL4, "program=permute"), 36, "", 0,
+                                   mutation("(src_lrem < dst_lrem) ? src_lrem : dst_lrem", "src_lrem"));
+  EXPECT_GT(r.mismatches, 0);
+  EXPECT_TRUE(mentions(r, "buffer words differ") || mentions(r, "commits differ")) << "seed 36" << report_of(r);
 }
 
 }  // namespace

@@ -1,5 +1,5 @@
 // XRBench import against data nobody here wrote: the totals below are the exact figures printed in
-// shared/data/xrbench/README.md ("Exact totals" and the per-model table); the importer itself
+// data/xrbench/README.md ("Exact totals" and the per-model table); the importer itself
 // also checks every layer's listed MACs and weights against what the IR derives from the shapes.
 #include "compiler/graph/xrbench_import.hpp"
 
@@ -14,6 +14,8 @@
 #include "common/error.hpp"
 #include "compiler/graph/analysis.hpp"
 #include "compiler/graph/json_io.hpp"
+#include "compiler/graph/model_source.hpp"
+#include "compiler/graph/xrbench_models.hpp"
 
 namespace accelgen::graph {
 namespace {
@@ -51,7 +53,7 @@ class XrbenchModel : public testing::TestWithParam<Published> {};
 
 TEST_P(XrbenchModel, TotalsSkipEdgesAndSpansMatchTheReadme) {
   const Published& p = GetParam();
-  if (!std::filesystem::exists(data_path(p.file))) GTEST_SKIP() << "no " << data_path(p.file);
+  ASSERT_TRUE(std::filesystem::exists(data_path(p.file))) << data_path(p.file);
   const Graph g = load_xrbench_file(data_path(p.file));
   const GraphStats s = analyze(g);
   EXPECT_EQ(s.layers, p.layers);
@@ -97,9 +99,35 @@ INSTANTIATE_TEST_SUITE_P(AllNine, XrbenchModel, testing::ValuesIn(kModels),
                            return name;
                          });
 
+// The copy compiled into the library is byte for byte the file in data/xrbench/, every file there
+// is built in, and the model name loads the same graph as the file.
+TEST_P(XrbenchModel, BuiltInCopyEqualsTheShippedFile) {
+  const Published& p = GetParam();
+  std::ostringstream text;
+  text << std::ifstream(data_path(p.file), std::ios::binary).rdbuf();
+  const std::string name = std::string(p.file).substr(0, std::string(p.file).size() - 5);
+  ASSERT_TRUE(is_xrbench_model(name));
+  const auto& models = xrbench_models();
+  const auto it = std::find_if(models.begin(), models.end(),
+                               [&](const graph::XrbenchModel& m) { return m.name == name; });
+  ASSERT_NE(it, models.end());
+  EXPECT_EQ(it->file, p.file);
+  EXPECT_EQ(std::string(it->json), text.str());
+  EXPECT_EQ(analyze(load_model(name)).macs, p.macs);
+}
+
+TEST(Xrbench, NineModelsAreBuiltInAndUnknownNamesAreUserErrors) {
+  size_t files = 0;
+  for (const auto& e : std::filesystem::directory_iterator(ACCELGEN_XRBENCH_DIR))
+    files += e.path().extension() == ".json";
+  EXPECT_EQ(files, 9u);
+  EXPECT_EQ(xrbench_models().size(), 9u);
+  EXPECT_THROW(build_xrbench_model("ritnet2"), UserError);
+  EXPECT_FALSE(is_xrbench_model("ritnet.json"));
+}
+
 TEST(Xrbench, ActivationWeightRangeOfRitnetMatchesTheReadme) {
   // README table: RITNet A/W(in) 3.5 - 6.4e4, A/W(out) 3.5 - 2.8e4.
-  if (!std::filesystem::exists(data_path("ritnet.json"))) GTEST_SKIP();
   const GraphStats s = analyze(load_xrbench_file(data_path("ritnet.json")));
   const auto [in_min, in_max] = std::minmax_element(s.aw_in.begin(), s.aw_in.end());
   const auto [out_min, out_max] = std::minmax_element(s.aw_out.begin(), s.aw_out.end());
@@ -148,7 +176,6 @@ TEST(Xrbench, InconsistentLayersAreRejectedWithTheirName) {
 // Random edits of a real file (digits, brackets, deletions, truncation): each result either loads
 // or is one UserError line, never another exception (fixed seed, printed on failure).
 TEST(Xrbench, FuzzedFilesNeverCrash) {
-  if (!std::filesystem::exists(data_path("res8_narrow.json"))) GTEST_SKIP();
   std::ostringstream text;
   text << std::ifstream(data_path("res8_narrow.json")).rdbuf();
   const std::string good = text.str();

@@ -354,8 +354,16 @@ move vmem2[0], vmem1[0]
   }
 }
 
+// The one-word engines (dram_bus_words 1, permute_width 1): a start costs one cycle per element.
+TandemSimConfig OneWord(int lanes = 2) {
+  TandemSimConfig cfg{lanes, 16, 256};
+  cfg.dram_bus_words = 1;
+  cfg.permute_width = 1;
+  return cfg;
+}
+
 TEST(TandemTiming, LoadStallsFetchForItsElements) {
-  TandemSim sim({2, 16, 256});
+  TandemSim sim(OneWord());
   for (int a = 0; a < 256; ++a) sim.WriteDram(a, 1000 + a);
   RunText(sim, R"(
 ld.tile_iter vmem1, 7, 4
@@ -370,6 +378,25 @@ add vmem2[0], vmem1[0], imm[0]
   ASSERT_EQ(sim.Commits().size(), 1u);
   EXPECT_EQ(sim.Commits()[0].cycle, 19);
   EXPECT_EQ(sim.Commits()[0].pc, 3);
+  EXPECT_EQ(sim.Commits()[0].data, (std::vector<int32_t>{1000, 1001}));
+}
+
+TEST(TandemTiming, ALineWideLoadStallsFetchForItsBeats) {
+  TandemSim sim({2, 16, 256});  // default: a lanes-wide line, W = 2
+  for (int a = 0; a < 256; ++a) sim.WriteDram(a, 1000 + a);
+  RunText(sim, R"(
+ld.tile_iter vmem1, 7, 4
+ld.tile_stride lo, vmem1, 7, 1
+ld.start vmem1, 5, 2
+add vmem2[0], vmem1[0], imm[0]
+)");
+  // Words 0..3 from base 0, two per row, W = 2: beats {0, 1}, {2, 3}, B = 2. ld.start in F3:
+  // next F = 3 + 2 + 7 = 12; the add is in F12, W17; done = max(13, 12 + 6) = 18.
+  EXPECT_EQ(sim.EngineBeats(), 2);
+  EXPECT_EQ(sim.EngineElements(), 4);
+  EXPECT_EQ(sim.DoneCycle(), 18);
+  ASSERT_EQ(sim.Commits().size(), 1u);
+  EXPECT_EQ(sim.Commits()[0].cycle, 17);
   EXPECT_EQ(sim.Commits()[0].data, (std::vector<int32_t>{1000, 1001}));
 }
 
@@ -391,18 +418,20 @@ TEST(TandemTiming, AStoreAsTheLastInstruction) {
   EXPECT_EQ(sim.DoneCycle(), 12);
 }
 
-TEST(TandemTiming, PermutationStallsFetchForItsElements) {
-  TandemSim sim({2, 16, 256});
-  sim.Write(Namespace::kVmem1, 0, 0, 5);
-  sim.Write(Namespace::kVmem1, 1, 0, 6);
-  RunText(sim, R"(
+constexpr const char* kPermSix = R"(
 perm.set_iter src, 7, 6
 perm.set_stride src, 7, 1
 perm.set_iter dst, 7, 6
 perm.set_stride dst, 7, 1
 perm.start vmem2, vmem1, 0
 move obuf[0], vmem2[0]
-)");
+)";
+
+TEST(TandemTiming, PermutationStallsFetchForItsElements) {
+  TandemSim sim(OneWord());
+  sim.Write(Namespace::kVmem1, 0, 0, 5);
+  sim.Write(Namespace::kVmem1, 1, 0, 6);
+  RunText(sim, kPermSix);
   // perm.start in F5 with E = 6: next F = 5 + 6 + 7 = 18; move F18 -> W23; done = 24.
   EXPECT_EQ(sim.Slots(), 6);
   EXPECT_EQ(sim.DoneCycle(), 24);
@@ -410,6 +439,24 @@ move obuf[0], vmem2[0]
   EXPECT_EQ(sim.Commits()[0].cycle, 23);
   EXPECT_EQ(sim.Commits()[0].data, (std::vector<int32_t>{5, 6}));
   // Two starts in a row with the reset shape (E = 1): F1 -> next F 9, F9 -> next F 17 = done.
+  TandemSim fresh(OneWord());
+  RunText(fresh, "perm.start vmem2, vmem1, 0\nperm.start obuf, vmem1, 0");
+  EXPECT_EQ(fresh.DoneCycle(), 17);
+}
+
+TEST(TandemTiming, ARowWidePermutationStallsFetchForItsBeats) {
+  TandemSim sim({2, 16, 256});  // default: P = lanes = 2
+  sim.Write(Namespace::kVmem1, 0, 0, 5);
+  sim.Write(Namespace::kVmem1, 1, 0, 6);
+  RunText(sim, kPermSix);
+  // Flat 0..5 to flat 0..5, two lanes a row: beats {0, 1}, {2, 3}, {4, 5}, B = 3. perm.start in
+  // F5: next F = 5 + 3 + 7 = 15; move F15 -> W20; done = 21.
+  EXPECT_EQ(sim.EngineBeats(), 3);
+  EXPECT_EQ(sim.DoneCycle(), 21);
+  ASSERT_EQ(sim.Commits().size(), 1u);
+  EXPECT_EQ(sim.Commits()[0].cycle, 20);
+  EXPECT_EQ(sim.Commits()[0].data, (std::vector<int32_t>{5, 6}));
+  // One element per start (the reset shape) is one beat whatever the width: as above, 17.
   TandemSim fresh({2, 16, 256});
   RunText(fresh, "perm.start vmem2, vmem1, 0\nperm.start obuf, vmem1, 0");
   EXPECT_EQ(fresh.DoneCycle(), 17);

@@ -317,3 +317,76 @@ TEST_F(Cli, TandemOpsFlowEmitsProgramsThatRunTasmRuns) {
 
 }  // namespace
 }  // namespace accelgen
+
+namespace accelgen {
+namespace {
+
+// `accelgen flow planaria-tables` and `planaria-sched`: tables, JSON, determinism, bad input.
+TEST_F(Cli, PlanariaFlowsPrintTablesScheduleDeterministicallyAndRejectBadInput) {
+  ProcessResult r = run({"flow", "planaria-tables", "--model", "mobilenet_v1,resnet50", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  nlohmann::json j = nlohmann::json::parse(r.output.substr(r.output.rfind('\n', r.output.size() - 2) + 1));
+  ASSERT_EQ(j["networks"].size(), 2u);
+  EXPECT_GT(j["networks"][0]["speedup"].get<double>(), 4.0);  // depthwise: (32x32)-16 pays off
+  EXPECT_GE(j["networks"][1]["speedup"].get<double>(), 1.0);
+  r = run({"flow", "planaria-tables", "--layers", "mobilenet_v1", "--n", "6"});
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("-6"), std::string::npos) << r.output;  // a six-cluster configuration is chosen
+
+  const std::vector<std::string> sched{"flow", "planaria-sched", "--mix", "B", "--qos", "S", "--rates", "20,200",
+                                       "--tasks", "12", "--workloads", "2", "--seed", "5", "--json"};
+  r = run(sched);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  j = nlohmann::json::parse(r.output.substr(r.output.rfind('\n', r.output.size() - 2) + 1));
+  ASSERT_EQ(j["summary"].size(), 1u);
+  EXPECT_EQ(j["isolated"].size(), 4u);
+  EXPECT_GT(j["events"].get<int64_t>(), 0);
+  EXPECT_EQ(run(sched).output, r.output) << "same seed, same output";
+
+  expect_rejected({"flow", "planaria-tables", "--subarrays", "12"}, "power of two");
+  expect_rejected({"flow", "planaria-tables", "--model", "nonet"}, "unknown model");
+  expect_rejected({"flow", "planaria-tables", "--tech", "nowhere.json"}, "nowhere.json");
+  expect_rejected({"flow", "planaria-tables", "--layers", "resnet50", "--n", "32"}, "exceeds");
+  expect_rejected({"flow", "planaria-sched", "--rates", "-3"}, "must be > 0");
+  expect_rejected({"flow", "planaria-sched", "--mix", "D"}, "--mix");
+}
+
+}  // namespace
+}  // namespace accelgen
+
+namespace accelgen {
+namespace {
+
+// `accelgen tech`: presets listed, shown with sources, printed in the file format that --tech reads
+// back, and bad tables rejected in one line.
+TEST_F(Cli, TechTablesListShowRoundTripAndRejectBadFiles) {
+  ProcessResult r = run({"tech", "list"});
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  for (const char* p : {"nn_baton_16nm", "cocco_12nm", "planaria_45nm", "pipeorgan"})
+    EXPECT_NE(r.output.find(p), std::string::npos) << p;
+  r = run({"tech", "show", "nn_baton_16nm"});
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("NN-Baton Table I: DRAM 8.75 pJ/bit"), std::string::npos) << r.output;
+  r = run({"tech", "show", "cocco_12nm", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  nlohmann::json j = nlohmann::json::parse(r.output);
+  j["name"] = "edited";
+  j["dram_pj_per_bit"]["value"] = 3.5;
+  const fs::path file = tmp_ / "edited.json";
+  std::ofstream(file) << j.dump();
+  r = run({"tech", "show", file.string(), "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_DOUBLE_EQ(nlohmann::json::parse(r.output)["dram_pj_per_bit"]["value"].get<double>(), 3.5);
+  // A flow reads the same file.
+  r = run({"flow", "planaria-tables", "--model", "tiny_yolo_v2", "--tech", file.string()});
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  j.erase("mac_pj");
+  std::ofstream(file) << j.dump();
+  expect_rejected({"tech", "show", file.string()}, "missing \"mac_pj\"");
+  expect_rejected({"tech", "show", "no_such_preset"}, "unknown technology preset");
+  std::ofstream(file) << "{";
+  expect_rejected({"tech", "show", file.string()}, "not valid JSON");
+}
+
+}  // namespace
+}  // namespace accelgen

@@ -192,6 +192,15 @@ std::vector<Config> tandem_scan(bool large) {
     out.push_back({fmt::format("tandem_l{}_d{}_i{}", l, d, i),
                    {fmt::format("lanes={}", l), fmt::format("interim_depth={}", d), fmt::format("imem_depth={}", i)},
                    "tandem"});
+  // Engine widths (isa/README.md items 11, 12): a narrow bus and permute width, the one-word
+  // engines, a bus wider than the lanes.
+  if (!large) {
+    out.push_back({"tandem_l4_d16_i64_b64_p3", {"lanes=4", "interim_depth=16", "imem_depth=64", "dram_bus_bits=64", "permute_width=3"},
+                   "tandem"});
+    out.push_back({"tandem_l3_d9_i17_b32_p1", {"lanes=3", "interim_depth=9", "imem_depth=17", "dram_bus_bits=32", "permute_width=1"},
+                   "tandem"});
+    out.push_back({"tandem_l4_d16_i64_b512", {"lanes=4", "interim_depth=16", "imem_depth=64", "dram_bus_bits=512"}, "tandem"});
+  }
   return out;
 }
 

@@ -27,7 +27,18 @@ TEST(TandemOpsFlow, MeasuresEveryOperatorConsistently) {
     EXPECT_GE(row.compute_cycles_per_element * row.elements, row.compute_instructions);
     EXPECT_GE(row.cycles_per_element, row.compute_cycles_per_element);
     EXPECT_DOUBLE_EQ(row.cycles_per_element, static_cast<double>(row.cycles) / row.elements);
+    // The one-word engines take one beat per element and the lanes-wide ones never more; only
+    // the engines' time differs (the flow checks the compute cycles agree).
+    EXPECT_LE(row.engine_beats, row.engine_elements);
+    EXPECT_EQ(row.word_cycles - row.cycles, row.engine_elements - row.engine_beats);
+    EXPECT_DOUBLE_EQ(row.word_cycles_per_element, static_cast<double>(row.word_cycles) / row.elements);
   }
+  // Element-wise operators on aligned, contiguous tiles move whole 8-lane lines: ReLU loads and
+  // stores N elements in 2 ceil(N / 8) beats.
+  const auto relu = std::find_if(r.rows.begin(), r.rows.end(), [](const auto& x) { return x.op == "Relu"; });
+  ASSERT_NE(relu, r.rows.end());
+  EXPECT_EQ(relu->engine_elements, 2 * relu->elements);
+  EXPECT_EQ(relu->engine_beats, 2 * ((relu->elements + 7) / 8));
   const auto ops = compiler::tandem::CatalogOperators();
   EXPECT_EQ(seen, std::set<std::string>(ops.begin(), ops.end()));
   const TandemAblation& a = r.ablation;
@@ -39,6 +50,15 @@ TEST(TandemOpsFlow, MeasuresEveryOperatorConsistently) {
   EXPECT_EQ(j["ablation"]["alu_instructions"], a.alu_instructions);
   const std::string csv = tandem_ops_csv(r);
   EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), static_cast<long>(ops.size()) + 1);
+  EXPECT_EQ(j["dram_bus_words"], 8);
+  // Asking for the one-word engines makes both columns equal.
+  TandemOpsOptions w = o;
+  w.dram_bus_words = 1;
+  w.permute_width = 1;
+  for (const auto& row : run_tandem_ops_flow(w).rows) {
+    EXPECT_EQ(row.cycles, row.word_cycles) << row.op;
+    EXPECT_EQ(row.engine_beats, row.engine_elements) << row.op;
+  }
 }
 
 TEST(TandemOpsFlow, MixText) {

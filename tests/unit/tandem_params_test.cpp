@@ -62,6 +62,28 @@ TEST(TandemParams, OutOfRangeValuesAreOneClearError) {
   }
 }
 
+TEST(TandemParams, EngineWidths) {
+  const TandemParams d = TandemParams::from(resolve({}));
+  EXPECT_EQ(d.dram_bus_bits, 0);
+  EXPECT_EQ(d.permute_width, 0);
+  EXPECT_EQ(d.bus_words(), 32);  // a lanes-wide line at 32 lanes
+  EXPECT_EQ(d.perm_width(), 32);
+  const TandemParams six = TandemParams::from(resolve({"lanes=6"}));
+  EXPECT_EQ(six.bus_words(), 4);  // largest power of two <= 6
+  EXPECT_EQ(six.perm_width(), 6);
+  const TandemParams one = TandemParams::from(resolve({"lanes=6", "dram_bus_bits=32", "permute_width=1"}));
+  EXPECT_EQ(one.bus_words(), 1);
+  EXPECT_EQ(one.perm_width(), 1);
+  EXPECT_EQ(TandemParams::from(resolve({"lanes=2", "dram_bus_bits=4096"})).bus_words(), 128);
+  EXPECT_EQ(error_of({"dram_bus_bits=48"}),
+            "parameter 'dram_bus_bits' = 48 must be 0 (a lanes-wide line) or a power of two 32..4096");
+  EXPECT_EQ(error_of({"dram_bus_bits=16"}),
+            "parameter 'dram_bus_bits' = 16 must be 0 (a lanes-wide line) or a power of two 32..4096");
+  EXPECT_EQ(error_of({"dram_bus_bits=8192"}), "parameter 'dram_bus_bits' = 8192 is out of range [0, 4096]");
+  EXPECT_EQ(error_of({"lanes=4", "permute_width=5"}), "parameter 'permute_width' = 5 exceeds lanes (4)");
+  EXPECT_EQ(error_of({"permute_width=129"}), "parameter 'permute_width' = 129 is out of range [0, 128]");
+}
+
 TEST(TandemParams, StimulusKeys) {
   for (const char* prog : {"random", "sweep", "loops", "dae", "permute", "all"})
     EXPECT_EQ(TandemStimulus::from(resolve({std::string("program=") + prog}, true)).program, prog);

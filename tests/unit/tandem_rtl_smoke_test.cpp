@@ -1,5 +1,6 @@
 // A small Verilator smoke test of the generated Tandem RTL (lanes=4, interim_depth=16,
-// imem_depth=64): a few hand-written programs with results and cycles computed by hand from
+// imem_depth=64, with the one-word engines dram_bus_bits=32 and permute_width=1; the line-wide
+// engines are co-simulated against the golden model in tests/cosim): a few hand-written programs with results and cycles computed by hand from
 // isa/README.md and golden_model/README.md ("tandem", timing). The full bit- and cycle-exact
 // comparison against the golden model is the co-simulation testbench's job; this test catches
 // gross bugs in the generator on its own.
@@ -40,7 +41,8 @@ class TandemSmoke : public ::testing::Test {
   static void SetUpTestSuite() {
     const BlockInfo& info = find_block("tandem");
     GeneratedDesign d = generate_design(
-        info, resolve_params(info, "", {"lanes=4", "interim_depth=16", "imem_depth=64"}, false));
+        info, resolve_params(info, "", {"lanes=4", "interim_depth=16", "imem_depth=64", "dram_bus_bits=32", "permute_width=1"},
+                               false));
     model_ = sim::build_model(d, sim::TraceKind::kNone);
   }
   void SetUp() override {

@@ -778,6 +778,15 @@ void random_dae(Builder& b, int dir, int buf, int starts) {
   const int64_t max_e = std::min<int64_t>(static_cast<int64_t>(s.depth) * size, rnd(rng, 0, 3) == 0 ? 600 : 96);
   int64_t e = 1;
   std::vector<int> used;
+  // Half the walks are line walks (isa/README.md item 11, beats): a level-7 run with stride +1,
+  // so beats group elements up to the row, the run and the DRAM line.
+  if (rnd(rng, 0, 1)) {
+    const int64_t c = rnd(rng, 1, std::max<int64_t>(1, std::min<int64_t>(max_e, 3 * s.lanes + 5)));
+    e = c;
+    used.push_back(7);
+    b.dae_iter(dir, buf, true, 7, c);
+    b.dae_stride(dir, buf, true, 7, 1);
+  }
   for (int k = 0; k < tl; ++k) {
     const int level = static_cast<int>(rnd(rng, 0, 7));
     if (std::find(used.begin(), used.end(), level) != used.end()) continue;
@@ -907,6 +916,42 @@ void random_transpose(Builder& b) {
   b.perm_start(dst_ns, src_ns);
 }
 
+// Copies rows of a matrix with contiguous dim-7 runs on both walks (isa/README.md item 12, beats):
+// R runs of C elements from a random (unaligned) flat base with row stride >= C, written
+// contiguously or as runs of a different length.
+void random_copy(Builder& b) {
+  auto& rng = b.rng();
+  const int lanes = b.shape().lanes;
+  // Flat positions the 16-bit permute bases reach.
+  const int64_t flat = std::min<int64_t>(static_cast<int64_t>(b.shape().depth) * lanes, 65536);
+  perm_reset(b);
+  const int64_t c = rnd(rng, 1, 2 * lanes + 3), r = rnd(rng, 1, 4), e = r * c;
+  const int64_t rs = c + rnd(rng, 0, lanes);
+  const int64_t span = (r - 1) * rs + c;
+  if (2 * span + 2 >= flat) return;
+  const int src_ns = static_cast<int>(rnd(rng, 0, 3)), dst_ns = static_cast<int>(rnd(rng, 0, 3));
+  int64_t sb = rnd(rng, 0, flat - span), db = rnd(rng, 0, flat - e);
+  if (src_ns == dst_ns) {  // disjoint halves
+    sb = rnd(rng, 0, flat / 2 - span);
+    db = rnd(rng, flat / 2, flat - e);
+  }
+  b.perm_base(0, sb);
+  b.perm_iter(0, 6, r);
+  b.perm_stride(0, 6, rs);
+  b.perm_iter(0, 7, c);
+  b.perm_stride(0, 7, 1);
+  b.perm_base(1, db);
+  if (e % 2 == 0 && rnd(rng, 0, 1)) {
+    b.perm_iter(1, 6, 2);
+    b.perm_stride(1, 6, e / 2);
+    b.perm_iter(1, 7, e / 2);
+  } else {
+    b.perm_iter(1, 7, e);
+  }
+  b.perm_stride(1, 7, 1);
+  b.perm_start(dst_ns, src_ns);
+}
+
 void permute_family(const TandemShape& shape, uint64_t seed, std::vector<TandemCase>& out) {
   Packer packer{shape, "permute", seed, out};
   std::mt19937_64 rng(seed);
@@ -915,6 +960,10 @@ void permute_family(const TandemShape& shape, uint64_t seed, std::vector<TandemC
     TandemState init = random_state(shape, rng);
     std::vector<Section> sections;
     sections.push_back([](Builder& b) { random_transpose(b); });
+    sections.push_back([](Builder& b) {
+      random_copy(b);
+      random_copy(b);
+    });
     // Reshape / reversed walks: a random split of E elements into dims with random strides.
     for (int k = 0; k < 3; ++k) {
       sections.push_back([flat](Builder& b) {
@@ -998,7 +1047,8 @@ void random_program(Builder& b) {
     } else if (what < 93) {
       random_dae(b, static_cast<int>(rnd(rng, 0, 1)), static_cast<int>(rnd(rng, 0, 1)), 1);
     } else if (what < 96) {
-      random_transpose(b);
+      if (rnd(rng, 0, 1)) random_transpose(b);
+      else random_copy(b);
     } else {
       b.emit("nop");
     }

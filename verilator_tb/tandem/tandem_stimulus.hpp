@@ -18,6 +18,10 @@ struct TandemShape {
   int depth = 512;  // interim_depth: words per lane of every buffer
   int imem_depth = 1024;
   int64_t dram_words = 1 << 16;
+  // Engine widths (golden TandemSimConfig semantics): DAE bus in words (0 = lanes-wide line) and
+  // permute elements per cycle (0 = lanes).
+  int bus_words = 0;
+  int perm_width = 0;
 };
 
 // Buffer and DRAM contents: buffers[ns][lane * depth + row] for ns = obuf, ibuf, vmem1, vmem2.

@@ -73,7 +73,7 @@ std::string commit_text(const gt::Commit& c) {
 
 TandemShape tandem_shape(const ParamSet& params) {
   const TandemParams p = TandemParams::from(params);
-  TandemShape s{p.lanes, p.interim_depth, p.imem_depth, 1 << 16};
+  TandemShape s{p.lanes, p.interim_depth, p.imem_depth, 1 << 16, p.bus_words(), p.perm_width()};
   if (params.has("dram_words")) s.dram_words = TandemStimulus::from(params).dram_words;
   return s;
 }
@@ -85,6 +85,8 @@ TandemSide run_tandem_golden(const TandemShape& shape, std::span<const uint32_t>
   cfg.depth = shape.depth;
   cfg.dram_words = shape.dram_words;
   cfg.record_commits = true;
+  cfg.dram_bus_words = shape.bus_words;
+  cfg.permute_width = shape.perm_width;
   gt::TandemSim sim(cfg);
   for (int ns = 0; ns < 4; ++ns)
     for (int l = 0; l < shape.lanes; ++l)
@@ -142,8 +144,13 @@ TandemRtlDriver::TandemRtlDriver(const Model& model, const TandemShape& shape, c
   m_addr_ = h_.port("mem_addr_o");
   m_wdata_ = h_.port("mem_wdata_o");
   m_rdata_ = h_.port("mem_rdata_i");
+  m_wmask_ = h_.port("mem_wmask_o");
   if (h_.width(c_mask_) != shape.lanes || h_.width(host_wdata_) != 32 * shape.lanes)
     throw std::logic_error(fmt::format("tandem model has {} lanes, the testbench expects {}", h_.width(c_mask_), shape.lanes));
+  bus_words_ = h_.width(m_wmask_);
+  const int want_bus = gt::DramBusWords({shape.lanes, shape.depth, shape.dram_words, 1, false, shape.bus_words, 0});
+  if (h_.width(m_rdata_) != 32 * bus_words_ || bus_words_ != want_bus)
+    throw std::logic_error(fmt::format("tandem model has a {}-word DRAM bus, the testbench expects {}", bus_words_, want_bus));
 }
 
 TandemSide TandemRtlDriver::run(std::span<const uint32_t> program, const TandemState& init, int64_t timeout) {
@@ -196,13 +203,14 @@ TandemSide TandemRtlDriver::run(std::span<const uint32_t> program, const TandemS
   // so reading it a cycle late (or early) cannot pass by luck.
   constexpr uint32_t kPoison = 0xdeadbeefu;
   std::mt19937_64 poke_rng(program.size() * 7919 + 1);
-  uint32_t rdata = kPoison;
+  const auto W = static_cast<size_t>(bus_words_);
+  std::vector<uint32_t> rdata(W, kPoison), line(W), wmask(1);
   bool done = false;
   std::string busy_problem;
   while (!h_.error()) {
     const int64_t c = h_.cycle() - start_cycle;
     if (c > timeout) break;
-    h_.set(m_rdata_, rdata);
+    h_.set_wide(m_rdata_, rdata);
     // Host writes while busy must be ignored: offer garbage to both host write ports in every
     // cycle after the start, withdrawn again in a cycle where busy_o is low (the done cycle).
     const bool poke = c >= 1;
@@ -222,7 +230,7 @@ TandemSide TandemRtlDriver::run(std::span<const uint32_t> program, const TandemS
       h_.set(imem_we_, 0);
       h_.settle();
     }
-    rdata = kPoison;
+    std::fill(rdata.begin(), rdata.end(), kPoison);
     if (h_.get(c_valid_)) {
       gt::Commit cm;
       cm.cycle = c;
@@ -238,13 +246,32 @@ TandemSide TandemRtlDriver::run(std::span<const uint32_t> program, const TandemS
     if (h_.get(s_valid_))
       side.syncs.push_back({c, static_cast<int>(h_.get(s_func_)), static_cast<int>(h_.get(s_group_))});
     if (h_.get(m_valid_)) {
+      // One aligned line of W words: a write stores the words of mem_wmask_o at the end of the
+      // cycle; a read returns the line in the next cycle (words outside the DRAM read as poison,
+      // so using one cannot pass by luck; a masked write outside it is an error).
       const auto addr = static_cast<int64_t>(h_.get(m_addr_));
-      if (addr >= shape_.dram_words) {
-        side.error = fmt::format("cycle {}: DRAM request to word {}, outside the {}-word DRAM", c, addr, shape_.dram_words);
+      if (addr % static_cast<int64_t>(W) != 0 || addr >= shape_.dram_words) {
+        side.error = fmt::format("cycle {}: DRAM request to word {}, not a {}-word line start inside the {}-word DRAM", c,
+                                 addr, W, shape_.dram_words);
         break;
       }
-      if (h_.get(m_we_)) dram[addr] = static_cast<int32_t>(h_.get(m_wdata_));  // at the end of the cycle
-      else rdata = static_cast<uint32_t>(dram[addr]);                          // seen in the next cycle
+      if (h_.get(m_we_)) {
+        h_.get_wide(m_wdata_, line);
+        h_.get_wide(m_wmask_, wmask);
+        bool outside = false;
+        for (size_t j = 0; j < W; ++j) {
+          if (!((wmask[j / 32] >> (j % 32)) & 1u)) continue;
+          if (addr + static_cast<int64_t>(j) >= shape_.dram_words) outside = true;
+          else dram[static_cast<size_t>(addr) + j] = static_cast<int32_t>(line[j]);
+        }
+        if (outside) {
+          side.error = fmt::format("cycle {}: DRAM write of line {} reaches past the {}-word DRAM", c, addr, shape_.dram_words);
+          break;
+        }
+      } else {
+        for (size_t j = 0; j < W; ++j)
+          if (addr + static_cast<int64_t>(j) < shape_.dram_words) rdata[j] = static_cast<uint32_t>(dram[static_cast<size_t>(addr) + j]);
+      }
     }
     const bool busy = h_.get(busy_) != 0;
     if (h_.get(done_)) {
@@ -421,7 +448,8 @@ TandemRun run_tandem_program(TandemRtlDriver& rtl, const TandemShape& shape, std
 TandemRun run_tandem_program(const Model& model, const TandemParams& params, std::span<const uint32_t> program,
                              const TandemState& init, VerifyResult& res, int64_t dram_words,
                              const std::string& trace_path) {
-  const TandemShape shape{params.lanes, params.interim_depth, params.imem_depth, dram_words};
+  const TandemShape shape{params.lanes, params.interim_depth, params.imem_depth, dram_words, params.bus_words(),
+                          params.perm_width()};
   TandemRtlDriver rtl(model, shape, trace_path);
   TandemRun run = run_tandem_program(rtl, shape, program, init, "program", res);
   res.sim_seconds += rtl.sim_seconds();

@@ -1,6 +1,6 @@
 // Testbench of `tandem`: runs Tandem programs on the generated pipeline (instruction memory and
-// buffers loaded through the host ports, DRAM served by a C++ model with the spec's one-cycle read
-// latency) and on the golden simulator, and compares every write-back (cycle, pc, namespace, row,
+// buffers loaded through the host ports, DRAM served by a C++ model of aligned W-word lines with
+// the spec's one-cycle read latency) and on the golden simulator, and compares every write-back (cycle, pc, namespace, row,
 // lane mask, data), every sync event, the done cycle, and the final buffers and DRAM. The driver
 // also holds the RTL to the port contract: garbage on the host write ports in every busy cycle
 // (ignored), a poison word on mem_rdata_i whenever the previous cycle made no read request,
@@ -57,7 +57,8 @@ class TandemRtlDriver {
   int imem_we_, imem_addr_, imem_wdata_, host_we_, host_ns_, host_addr_, host_wdata_, host_rdata_;
   int start_, prog_len_, busy_, done_;
   int c_valid_, c_pc_, c_ns_, c_addr_, c_mask_, c_data_, s_valid_, s_func_, s_group_;
-  int m_valid_, m_we_, m_addr_, m_wdata_, m_rdata_;
+  int m_valid_, m_we_, m_addr_, m_wdata_, m_rdata_, m_wmask_;
+  int bus_words_ = 1;
   double sim_seconds_ = 0;
 };
 
