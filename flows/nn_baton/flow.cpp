@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <ctime>
 #include <limits>
 #include <map>
 #include <tuple>
@@ -21,8 +22,8 @@ double seconds_since(std::chrono::steady_clock::time_point t0) {
 
 }  // namespace
 
-MapReport run_map(const std::string& workload, const std::vector<Layer>& layers, const Hardware& hw, const Tech& tech,
-                  const Options& o) {
+MapReport run_map(const std::string& workload, const std::vector<Layer>& layers, const Hardware& hw,
+                  const Tech& tech, const Options& o) {
   const auto t0 = std::chrono::steady_clock::now();
   validate(hw);
   MapReport r;
@@ -52,14 +53,22 @@ nlohmann::json map_json(const MapReport& r, const Tech& tech, const Options& o) 
                       {"breakdown_pj", x.energy.to_json()},
                       {"cycles", x.cycles},
                       {"traffic_bytes",
-                       {{"dram_weights", x.traffic.dram_w}, {"dram_activations", x.traffic.dram_a},
-                        {"dram_outputs", x.traffic.out_bytes}, {"d2d", x.traffic.d2d},
-                        {"al2_fill", x.traffic.al2_fill}, {"al2_read", x.traffic.al2_read},
-                        {"al1_fill", x.traffic.al1_fill}, {"wl1_fill", x.traffic.wl1_fill}}},
+                       {{"dram_weights", x.traffic.dram_w},
+                        {"dram_activations", x.traffic.dram_a},
+                        {"dram_outputs", x.traffic.out_bytes},
+                        {"d2d", x.traffic.d2d},
+                        {"al2_fill", x.traffic.al2_fill},
+                        {"al2_read", x.traffic.al2_read},
+                        {"al1_fill", x.traffic.al1_fill},
+                        {"wl1_fill", x.traffic.wl1_fill}}},
                       {"candidates", x.candidates},
-                      {"simba", {{"energy_pj", s.energy.total()}, {"breakdown_pj", s.energy.to_json()},
-                                 {"cycles", s.cycles}, {"ci_rows", {s.pr, s.cr}}, {"co_cols", {s.pc, s.cc}},
-                                 {"tile", {s.hoc, s.woc}}}},
+                      {"simba",
+                       {{"energy_pj", s.energy.total()},
+                        {"breakdown_pj", s.energy.to_json()},
+                        {"cycles", s.cycles},
+                        {"ci_rows", {s.pr, s.cr}},
+                        {"co_cols", {s.pc, s.cc}},
+                        {"tile", {s.hoc, s.woc}}}},
                       {"energy_vs_simba", x.energy.total() / s.energy.total()}});
   }
   return {{"flow", "nn-baton"},
@@ -93,8 +102,8 @@ struct UniqueLayer {
   std::vector<int64_t> count;  // per model
 };
 
-std::tuple<int64_t, int64_t, int64_t, int64_t, int64_t, int64_t, int64_t, int64_t, int64_t, int64_t> shape_key(
-    const Layer& l) {
+std::tuple<int64_t, int64_t, int64_t, int64_t, int64_t, int64_t, int64_t, int64_t, int64_t, int64_t>
+shape_key(const Layer& l) {
   return {l.ci, l.co, l.hi, l.wi, l.ho, l.wo, l.r, l.s, l.stride, l.pad_h * 1000 + l.pad_w};
 }
 
@@ -102,6 +111,7 @@ std::tuple<int64_t, int64_t, int64_t, int64_t, int64_t, int64_t, int64_t, int64_
 
 ExploreResult run_explore(const ExploreOptions& e, const Tech& tech, const Options& o) {
   const auto t0 = std::chrono::steady_clock::now();
+  const std::clock_t c0 = std::clock();
   if (e.macs < 1) throw UserError(fmt::format("--macs must be positive, got {}", e.macs));
   if (!(e.area_mm2 > 0) || !std::isfinite(e.area_mm2))
     throw UserError(fmt::format("--area-mm2 must be a positive number, got {}", e.area_mm2));
@@ -124,8 +134,8 @@ ExploreResult run_explore(const ExploreOptions& e, const Tech& tech, const Optio
           if (int64_t{np} * nc * l * p == e.macs) compute.emplace_back(np, nc, l, p);
   if (compute.empty())
     throw UserError(fmt::format("no (N_P, N_C, L, P) in Table II's options gives {} MACs", e.macs));
-  if (e.al1.size() > 32 || e.wl1.size() > 32 || e.al2.size() > 32 || e.al1.empty() || e.wl1.empty() || e.al2.empty() ||
-      e.ol1.empty())
+  if (e.al1.size() > 32 || e.wl1.size() > 32 || e.al2.size() > 32 || e.al1.empty() ||
+      e.wl1.empty() || e.al2.empty() || e.ol1.empty())
     throw UserError("each memory grid needs 1..32 sizes");
 
   ExploreResult r;
@@ -142,7 +152,8 @@ ExploreResult run_explore(const ExploreOptions& e, const Tech& tech, const Optio
   const double dram = 8 * tech.dram_pj_per_bit, d2d = 8 * tech.d2d_pj_per_bit;
   // The mapping candidates of every unique layer on one compute configuration, analysed once (the
   // O-L1 size only decides which core tiles are allowed), each reduced to its energy terms of one
-  // buffer size each: E = K + W[wl1] + Y[al1] + e(al2) X[al1] + Z[al2] (energy(traffic()) regrouped).
+  // buffer size each: E = K + W[wl1] + Y[al1] + e(al2) X[al1] + Z[al2] (energy(traffic())
+  // regrouped).
   struct Cand {
     double K = 0;
     double W[32], X[32], Y[32], Z[32];
@@ -151,7 +162,9 @@ ExploreResult run_explore(const ExploreOptions& e, const Tech& tech, const Optio
   };
   const int64_t max_ol1 = *std::max_element(e.ol1.begin(), e.ol1.end());
   for (const auto& [np, nc, lanes, vec] : compute) {
-    const Hardware probe{np, nc, lanes, vec, max_ol1, 1, 1, int64_t{1} << 40, int64_t{1} << 40};
+    const int64_t ol1_scale = e.ol1_per_lane ? lanes : 1;
+    const Hardware probe{
+        np, nc, lanes, vec, max_ol1 * ol1_scale, 1, 1, int64_t{1} << 40, int64_t{1} << 40};
     std::vector<std::vector<Cand>> cands(layers.size());
     for (size_t li = 0; li < layers.size(); ++li) {
       for (const Mapping& m : mapping_space(layers[li].layer, probe, true)) {
@@ -160,17 +173,21 @@ ExploreResult run_explore(const ExploreOptions& e, const Tech& tech, const Optio
         const Traffic& f = s.fixed;
         const double active = s.chiplets;
         const bool rotate = active > 1;
-        const double per_w = rotate && m.pkg == Part::kP ? dram / active + d2d * (active - 1) / active : dram;
-        const double per_a = rotate && m.pkg == Part::kC ? dram / active + d2d * (active - 1) / active : dram;
+        const double per_w =
+            rotate && m.pkg == Part::kP ? dram / active + d2d * (active - 1) / active : dram;
+        const double per_a =
+            rotate && m.pkg == Part::kC ? dram / active + d2d * (active - 1) / active : dram;
         Cand c;
-        c.K = dram * static_cast<double>(f.out_bytes) + o.rf_bits * tech.rf_pj_per_bit * static_cast<double>(f.rmw) +
+        c.K = dram * static_cast<double>(f.out_bytes) +
+              o.rf_bits * tech.rf_pj_per_bit * static_cast<double>(f.rmw) +
               tech.mac_pj * static_cast<double>(f.macs);
         c.cycles = s.cycles;
         c.psum = 3 * m.hoc * m.woc * lanes;
         for (size_t j = 0; j < nw; ++j) {
           int64_t fill = 0;
           for (const auto& st : s.wl1) fill += st.total(int64_t{m.gh} * m.gw * e.wl1[j]);
-          c.W[j] = per_w * static_cast<double>(fill) + ew[j] * static_cast<double>(fill + f.wl1_read);
+          c.W[j] =
+              per_w * static_cast<double>(fill) + ew[j] * static_cast<double>(fill + f.wl1_read);
         }
         for (size_t i = 0; i < n1; ++i) {
           int64_t rd = 0;
@@ -190,8 +207,9 @@ ExploreResult run_explore(const ExploreOptions& e, const Tech& tech, const Optio
     }
     for (int64_t ol1 : e.ol1) {
       Hardware base = probe;
-      base.ol1 = ol1;
-      // Area and validity of every memory combination; fit[(i * nw + j) * n2 + k]: the design's index or -1.
+      base.ol1 = ol1 * ol1_scale;
+      // Area and validity of every memory combination; fit[(i * nw + j) * n2 + k]: the design's
+      // index or -1.
       std::vector<int> fit(n1 * nw * n2, -1);
       std::vector<DesignPoint> group;
       for (size_t i = 0; i < n1; ++i)
@@ -206,7 +224,8 @@ ExploreResult run_explore(const ExploreOptions& e, const Tech& tech, const Optio
             const double area = chiplet_area_mm2(hw, tech);
             if (area > e.area_mm2) continue;
             ++r.area_ok;
-            if (hw.al1 > hw.al2) continue;  // A-L1 larger than A-L2 is skipped (§V-B, read as L1 <= L2)
+            if (hw.al1 > hw.al2)
+              continue;  // A-L1 larger than A-L2 is skipped (§V-B, read as L1 <= L2)
             fit[(i * nw + j) * n2 + k] = static_cast<int>(group.size());
             group.push_back({hw, area, 0, 0, std::vector<double>(nm, 0), 0});
           }
@@ -216,7 +235,8 @@ ExploreResult run_explore(const ExploreOptions& e, const Tech& tech, const Optio
       for (size_t i = 0; i < n1; ++i)
         for (size_t k = 0; k < n2; ++k)
           for (size_t j = 0; j < nw; ++j)
-            if (fit[(i * nw + j) * n2 + k] >= 0) js[i * n2 + k].emplace_back(j, fit[(i * nw + j) * n2 + k]);
+            if (fit[(i * nw + j) * n2 + k] >= 0)
+              js[i * n2 + k].emplace_back(j, fit[(i * nw + j) * n2 + k]);
       std::vector<std::vector<double>> me(group.size(), std::vector<double>(nm, 0));
       std::vector<std::vector<int64_t>> mc(group.size(), std::vector<int64_t>(nm, 0));
       std::vector<char> ok(group.size(), 1);
@@ -226,7 +246,7 @@ ExploreResult run_explore(const ExploreOptions& e, const Tech& tech, const Optio
         std::fill(best_e.begin(), best_e.end(), std::numeric_limits<double>::infinity());
         std::fill(best_c.begin(), best_c.end(), 0);
         for (const Cand& c : cands[li]) {
-          if (c.psum > ol1) continue;
+          if (c.psum > base.ol1) continue;
           for (size_t k = 0; k < n2; ++k) {
             if (!c.zok[k]) continue;
             for (size_t i = 0; i < n1; ++i) {
@@ -266,23 +286,27 @@ ExploreResult run_explore(const ExploreOptions& e, const Tech& tech, const Optio
     }
   }
   if (r.designs.empty())
-    throw UserError(fmt::format("no design with {} MACs fits a {} mm^2 chiplet ({} swept, {} within the area)", e.macs,
-                                e.area_mm2, r.points, r.area_ok));
+    throw UserError(
+        fmt::format("no design with {} MACs fits a {} mm^2 chiplet ({} swept, {} within the area)",
+                    e.macs, e.area_mm2, r.points, r.area_ok));
   const auto argmin = [&](auto value, auto keep) {
     int b = -1;
     for (size_t i = 0; i < r.designs.size(); ++i)
-      if (keep(r.designs[i]) && (b < 0 || value(r.designs[i]) < value(r.designs[static_cast<size_t>(b)])))
+      if (keep(r.designs[i]) &&
+          (b < 0 || value(r.designs[i]) < value(r.designs[static_cast<size_t>(b)])))
         b = static_cast<int>(i);
     return b;
   };
-  r.best = argmin([](const DesignPoint& d) { return d.score; }, [](const DesignPoint&) { return true; });
+  r.best =
+      argmin([](const DesignPoint& d) { return d.score; }, [](const DesignPoint&) { return true; });
   for (size_t mi = 0; mi < nm; ++mi)
-    r.best_per_model.push_back(
-        argmin([mi](const DesignPoint& d) { return d.model_edp[mi]; }, [](const DesignPoint&) { return true; }));
+    r.best_per_model.push_back(argmin([mi](const DesignPoint& d) { return d.model_edp[mi]; },
+                                      [](const DesignPoint&) { return true; }));
   for (int np : e.np)
-    r.best_per_np.push_back(
-        argmin([](const DesignPoint& d) { return d.score; }, [np](const DesignPoint& d) { return d.hw.np == np; }));
+    r.best_per_np.push_back(argmin([](const DesignPoint& d) { return d.score; },
+                                   [np](const DesignPoint& d) { return d.hw.np == np; }));
   r.seconds = seconds_since(t0);
+  r.cpu_seconds = static_cast<double>(std::clock() - c0) / CLOCKS_PER_SEC;
   r.evaluations_per_second = static_cast<double>(r.points) / std::max(r.seconds, 1e-9);
   return r;
 }
@@ -303,13 +327,15 @@ nlohmann::json explore_json(const ExploreResult& r, const ExploreOptions& e) {
   for (size_t i = 0; i < e.models.size(); ++i)
     per_model[e.models[i]] = r.designs[static_cast<size_t>(r.best_per_model[i])].hw.name();
   nlohmann::json per_np = nlohmann::json::object();
-  for (size_t i = 0; i < e.np.size(); ++i) per_np[std::to_string(e.np[i])] = design(r.best_per_np[i]);
+  for (size_t i = 0; i < e.np.size(); ++i)
+    per_np[std::to_string(e.np[i])] = design(r.best_per_np[i]);
   return {{"flow", "nn-baton"},
           {"command", "explore"},
           {"macs", e.macs},
           {"area_mm2", e.area_mm2},
           {"models", e.models},
           {"resolution", e.resolution},
+          {"ol1_per_lane", e.ol1_per_lane},
           {"best", r.designs[static_cast<size_t>(r.best)].hw.name()},
           {"best_design", design(r.best)},
           {"best_per_model", per_model},
@@ -318,15 +344,17 @@ nlohmann::json explore_json(const ExploreResult& r, const ExploreOptions& e) {
           {"area_ok", r.area_ok},
           {"valid_points", r.valid},
           {"seconds", r.seconds},
+          {"cpu_seconds", r.cpu_seconds},
           {"evaluations_per_second", r.evaluations_per_second}};
 }
 
 std::string explore_csv(const ExploreResult& r) {
-  std::string s = "design,np,nc,l,p,ol1_b,al1_b,wl1_b,al2_b,ol2_b,area_mm2,energy_pj,cycles,edp_score\n";
+  std::string s =
+      "design,np,nc,l,p,ol1_b,al1_b,wl1_b,al2_b,ol2_b,area_mm2,energy_pj,cycles,edp_score\n";
   for (const DesignPoint& d : r.designs)
-    s += fmt::format("{},{},{},{},{},{},{},{},{},{},{:.6f},{:.6e},{},{:.6e}\n", d.hw.name(), d.hw.np, d.hw.nc, d.hw.l,
-                     d.hw.p, d.hw.ol1, d.hw.al1, d.hw.wl1, d.hw.al2, d.hw.ol2_bytes(), d.area_mm2, d.energy_pj,
-                     d.cycles, d.score);
+    s += fmt::format("{},{},{},{},{},{},{},{},{},{},{:.6f},{:.6e},{},{:.6e}\n", d.hw.name(),
+                     d.hw.np, d.hw.nc, d.hw.l, d.hw.p, d.hw.ol1, d.hw.al1, d.hw.wl1, d.hw.al2,
+                     d.hw.ol2_bytes(), d.area_mm2, d.energy_pj, d.cycles, d.score);
   return s;
 }
 
@@ -335,21 +363,24 @@ std::string explore_gnuplot(const ExploreResult& r, const ExploreOptions& e, con
   std::string s = fmt::format(
       "# NN-Baton pre-design sweep (Fig. 15 style): EDP against chiplet area, one colour per N_P.\n"
       "set terminal pngcairo size 900,600\nset output '{}'\nset datafile separator ','\n"
-      "set key top right\nset logscale y\nset grid\nset xrange [0:{:.3f}]\n"
+      "set key bottom right opaque box\nset logscale y\nset grid\nset xrange [0:{:.3f}]\n"
       "set xlabel 'chiplet area (mm^2)'\nset ylabel 'EDP (J s, geometric mean over {} model(s))'\n"
       "set title '{} MACs, {} mm^2 limit, {}x{}: {} of {} points valid; best {}'\n"
       "set arrow from {},graph 0 to {},graph 1 nohead dt 2 lc rgb 'grey'\n",
-      png, 1.1 * e.area_mm2, e.models.size(), e.macs, e.area_mm2, e.resolution, e.resolution, r.valid, r.points,
-      r.designs[static_cast<size_t>(r.best)].hw.name(), e.area_mm2, e.area_mm2);
+      png, 1.1 * e.area_mm2, e.models.size(), e.macs, e.area_mm2, e.resolution, e.resolution,
+      r.valid, r.points, r.designs[static_cast<size_t>(r.best)].hw.name(), e.area_mm2, e.area_mm2);
   std::string plots;
   for (int np : e.np) {
     if (!plots.empty()) plots += ", \\\n     ";
-    plots += fmt::format("'{}' using ($2=={} ? $11 : 1/0):14 every ::1 with points pt 7 ps 0.5 title 'N_P = {}'", csv,
-                         np, np);
+    plots += fmt::format(
+        "'{}' using ($2=={} ? $11 : 1/0):14 every ::1 with points pt 7 ps 0.5 title 'N_P = {}'",
+        csv, np, np);
   }
   const DesignPoint& b = r.designs[static_cast<size_t>(r.best)];
-  plots += fmt::format(", \\\n     '+' using ({}):({}) every ::0::0 with points pt 6 ps 3 lc rgb 'black' title 'best {}'",
-                       b.area_mm2, b.score, b.hw.name());
+  plots += fmt::format(
+      ", \\\n     '+' using ({}):({}) every ::0::0 with points pt 6 ps 3 lc rgb 'black' title "
+      "'best {}'",
+      b.area_mm2, b.score, b.hw.name());
   return s + "plot " + plots + "\n";
 }
 

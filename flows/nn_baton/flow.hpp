@@ -25,8 +25,8 @@ struct MapReport {
   double seconds = 0;
   double energy_vs_simba() const { return energy.total() / simba_energy.total(); }
 };
-MapReport run_map(const std::string& workload, const std::vector<Layer>& layers, const Hardware& hw, const Tech& tech,
-                  const Options& o = {});
+MapReport run_map(const std::string& workload, const std::vector<Layer>& layers, const Hardware& hw,
+                  const Tech& tech, const Options& o = {});
 nlohmann::json map_json(const MapReport& r, const Tech& tech, const Options& o);
 
 struct ExploreOptions {
@@ -37,6 +37,7 @@ struct ExploreOptions {
   // Table II options; memory grids (bytes) with the steps the paper leaves open (README).
   std::vector<int> np = {1, 2, 4, 8}, nc = {1, 2, 4, 8, 16}, l = {2, 4, 8, 16}, p = {2, 4, 8, 16};
   std::vector<int64_t> ol1 = {48, 64, 80, 96, 112, 128, 144};
+  bool ol1_per_lane = false;  // read Table II's O-L1 sizes per lane (O-L1 = size x L), see README
   std::vector<int64_t> al1 = {1024, 2048, 4096, 8192, 16384, 32768, 65536, 131072};
   std::vector<int64_t> wl1 = {2048,  4096,  8192,  9216,   16384,  18432, 32768,
                               36864, 65536, 73728, 131072, 147456, 262144};
@@ -46,20 +47,21 @@ struct ExploreOptions {
 struct DesignPoint {
   Hardware hw;
   double area_mm2 = 0;
-  double energy_pj = 0;             // summed over the models
-  int64_t cycles = 0;               // summed over the models
-  std::vector<double> model_edp;    // per model: energy (J) x runtime (s)
-  double score = 0;                 // geometric mean of model_edp (the model's EDP for one model)
+  double energy_pj = 0;           // summed over the models
+  int64_t cycles = 0;             // summed over the models
+  std::vector<double> model_edp;  // per model: energy (J) x runtime (s)
+  double score = 0;               // geometric mean of model_edp (the model's EDP for one model)
 };
 struct ExploreResult {
-  int64_t points = 0;        // designs swept (every grid point of the MAC budget)
-  int64_t area_ok = 0;       // within the chiplet-area limit
-  int64_t valid = 0;         // also A-L1 <= A-L2 and every layer mappable: fully evaluated
+  int64_t points = 0;                // designs swept (every grid point of the MAC budget)
+  int64_t area_ok = 0;               // within the chiplet-area limit
+  int64_t valid = 0;                 // also A-L1 <= A-L2 and every layer mappable: fully evaluated
   std::vector<DesignPoint> designs;  // the valid ones, in sweep order
   int best = -1;                     // index into designs
   std::vector<int> best_per_model;   // per model: lowest EDP
   std::vector<int> best_per_np;      // per N_P value of the options (-1: none valid)
-  double seconds = 0;
+  double seconds = 0;                 // wall clock
+  double cpu_seconds = 0;             // this process's CPU time (the machine may be shared)
   double evaluations_per_second = 0;  // points / seconds
 };
 // UserError when the MAC budget is not reachable with the options or no design fits the area.

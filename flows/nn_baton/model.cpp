@@ -17,7 +17,9 @@ int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
 int64_t clamp0(int64_t v) { return v < 0 ? 0 : v; }
 
 // Output extent [start, start + size) clipped to [lo, hi): its length (0 when outside).
-int64_t clip_len(int64_t start, int64_t size, int64_t hi) { return clamp0(std::min(start + size, hi) - start); }
+int64_t clip_len(int64_t start, int64_t size, int64_t hi) {
+  return clamp0(std::min(start + size, hi) - start);
+}
 
 }  // namespace
 
@@ -31,7 +33,9 @@ double curve_at(const std::vector<std::pair<double, double>>& pts, double x) {
   return y0 + (y1 - y0) * (x - x0) / (x1 - x0);
 }
 
-double Tech::sram_pj_per_bit(double capacity_bytes) const { return curve_at(sram_pj_points, capacity_bytes / 1024); }
+double Tech::sram_pj_per_bit(double capacity_bytes) const {
+  return curve_at(sram_pj_points, capacity_bytes / 1024);
+}
 double Tech::sram_area_um2(double capacity_bytes) const {
   const double kib = capacity_bytes / 1024;
   return kib * curve_at(sram_um2_per_kib_points, kib);
@@ -43,23 +47,35 @@ double Tech::sram_area_um2(double capacity_bytes) const {
 namespace {
 
 // Distinct positions of [o s - pad, o s - pad + k) for o in [o0, o1), clipped to [0, in).
-int64_t distinct_inputs(int64_t o0, int64_t o1, int64_t stride, int64_t pad, int64_t k, int64_t in) {
+int64_t distinct_inputs(int64_t o0, int64_t o1, int64_t stride, int64_t pad, int64_t k,
+                        int64_t in) {
   if (o1 <= o0) return 0;
-  if (stride <= k) return clamp0(std::min(in, (o1 - 1) * stride - pad + k) - std::max<int64_t>(0, o0 * stride - pad));
+  if (stride <= k)
+    return clamp0(std::min(in, (o1 - 1) * stride - pad + k) -
+                  std::max<int64_t>(0, o0 * stride - pad));
   int64_t n = 0;  // disjoint windows
-  for (int64_t o = o0; o < o1; ++o) n += clamp0(std::min(in, o * stride - pad + k) - std::max<int64_t>(0, o * stride - pad));
+  for (int64_t o = o0; o < o1; ++o)
+    n += clamp0(std::min(in, o * stride - pad + k) - std::max<int64_t>(0, o * stride - pad));
   return n;
 }
 
 }  // namespace
 
-int64_t Layer::in_rows(int64_t o0, int64_t o1) const { return distinct_inputs(o0, o1, stride, pad_h, r, hi); }
-int64_t Layer::in_cols(int64_t o0, int64_t o1) const { return distinct_inputs(o0, o1, stride, pad_w, s, wi); }
+int64_t Layer::in_rows(int64_t o0, int64_t o1) const {
+  return distinct_inputs(o0, o1, stride, pad_h, r, hi);
+}
+int64_t Layer::in_cols(int64_t o0, int64_t o1) const {
+  return distinct_inputs(o0, o1, stride, pad_w, s, wi);
+}
 
 nlohmann::json Layer::to_json() const {
-  return {{"name", name}, {"ci", ci},         {"co", co},       {"hi", hi},       {"wi", wi}, {"ho", ho},
-          {"wo", wo},     {"r", r},           {"s", s},         {"stride", stride}, {"pad_h", pad_h},
-          {"pad_w", pad_w}, {"macs", macs()}, {"weights", weight_bytes()}};
+  return {{"name", name},   {"ci", ci},
+          {"co", co},       {"hi", hi},
+          {"wi", wi},       {"ho", ho},
+          {"wo", wo},       {"r", r},
+          {"s", s},         {"stride", stride},
+          {"pad_h", pad_h}, {"pad_w", pad_w},
+          {"macs", macs()}, {"weights", weight_bytes()}};
 }
 
 void validate(const Layer& l) {
@@ -67,22 +83,36 @@ void validate(const Layer& l) {
     if (!ok) throw UserError(fmt::format("layer '{}': {}", l.name, what));
   };
   const int64_t kMax = int64_t{1} << 20;
-  for (auto [v, n] : {std::pair{l.ci, "CI"}, {l.co, "CO"}, {l.hi, "HI"}, {l.wi, "WI"}, {l.ho, "HO"}, {l.wo, "WO"},
-                      {l.r, "R"}, {l.s, "S"}, {l.stride, "stride"}})
+  for (auto [v, n] : {std::pair{l.ci, "CI"},
+                      {l.co, "CO"},
+                      {l.hi, "HI"},
+                      {l.wi, "WI"},
+                      {l.ho, "HO"},
+                      {l.wo, "WO"},
+                      {l.r, "R"},
+                      {l.s, "S"},
+                      {l.stride, "stride"}})
     need(v >= 1 && v <= kMax, fmt::format("{} must be in 1..{}, got {}", n, kMax, v));
-  need(l.pad_h >= 0 && l.pad_h < l.r && l.pad_w >= 0 && l.pad_w < l.s, "padding must be in 0..kernel-1");
-  need(l.r <= l.hi + 2 * l.pad_h && l.s <= l.wi + 2 * l.pad_w, "kernel larger than the padded input");
-  need(l.ho <= (l.hi + 2 * l.pad_h - l.r) / l.stride + 1 && l.wo <= (l.wi + 2 * l.pad_w - l.s) / l.stride + 1,
+  need(l.pad_h >= 0 && l.pad_h < l.r && l.pad_w >= 0 && l.pad_w < l.s,
+       "padding must be in 0..kernel-1");
+  need(l.r <= l.hi + 2 * l.pad_h && l.s <= l.wi + 2 * l.pad_w,
+       "kernel larger than the padded input");
+  need(l.ho <= (l.hi + 2 * l.pad_h - l.r) / l.stride + 1 &&
+           l.wo <= (l.wi + 2 * l.pad_w - l.s) / l.stride + 1,
        fmt::format("output {}x{} larger than the input {}x{} allows", l.ho, l.wo, l.hi, l.wi));
-  need(l.in_rows(l.ho - 1, l.ho) > 0 && l.in_cols(l.wo - 1, l.wo) > 0, "last output window lies in the padding");
+  need(l.in_rows(l.ho - 1, l.ho) > 0 && l.in_cols(l.wo - 1, l.wo) > 0,
+       "last output window lies in the padding");
 }
 
 Layer parse_layer(const std::string& text) {
-  // name:CIxHIxWI->CO,kRxS,sN,pN (stride and padding optional; "same" output for the padding given).
-  static const std::regex re(R"(^([A-Za-z0-9_.\-]+):(\d{1,7})x(\d{1,7})x(\d{1,7})->(\d{1,7}),k(\d{1,3})x(\d{1,3})(?:,s(\d{1,3}))?(?:,p(\d{1,3}))?$)");
+  // name:CIxHIxWI->CO,kRxS,sN,pN (stride and padding optional; "same" output for the padding
+  // given).
+  static const std::regex re(
+      R"(^([A-Za-z0-9_.\-]+):(\d{1,7})x(\d{1,7})x(\d{1,7})->(\d{1,7}),k(\d{1,3})x(\d{1,3})(?:,s(\d{1,3}))?(?:,p(\d{1,3}))?$)");
   std::smatch m;
   if (!std::regex_match(text, m, re))
-    throw UserError(fmt::format("malformed layer '{}' (want name:CIxHIxWI->CO,kRxS[,sN][,pN])", one_line(text)));
+    throw UserError(fmt::format("malformed layer '{}' (want name:CIxHIxWI->CO,kRxS[,sN][,pN])",
+                                one_line(text)));
   Layer l;
   l.name = m[1];
   l.ci = std::stoll(m[2]);
@@ -95,7 +125,8 @@ Layer parse_layer(const std::string& text) {
   l.pad_h = l.pad_w = m[9].matched ? std::stoll(m[9]) : 0;
   if (l.stride < 1) throw UserError(fmt::format("layer '{}': stride must be at least 1", l.name));
   const int64_t h = l.hi + 2 * l.pad_h - l.r, w = l.wi + 2 * l.pad_w - l.s;
-  if (h < 0 || w < 0) throw UserError(fmt::format("layer '{}': kernel larger than the padded input", l.name));
+  if (h < 0 || w < 0)
+    throw UserError(fmt::format("layer '{}': kernel larger than the padded input", l.name));
   l.ho = h / l.stride + 1;
   l.wo = w / l.stride + 1;
   validate(l);
@@ -105,22 +136,32 @@ Layer parse_layer(const std::string& text) {
 std::string Hardware::name() const { return fmt::format("{}-{}-{}-{}", np, nc, l, p); }
 
 nlohmann::json Hardware::to_json() const {
-  return {{"design", name()}, {"NP", np},     {"NC", nc},         {"L", l},   {"P", p},
-          {"OL1_B", ol1},     {"AL1_B", al1}, {"WL1_B", wl1},     {"AL2_B", al2},
-          {"OL2_B", ol2_bytes()}, {"OL2_auto", ol2 == 0}, {"macs", macs()}};
+  return {{"design", name()},
+          {"NP", np},
+          {"NC", nc},
+          {"L", l},
+          {"P", p},
+          {"OL1_B", ol1},
+          {"AL1_B", al1},
+          {"WL1_B", wl1},
+          {"AL2_B", al2},
+          {"OL2_B", ol2_bytes()},
+          {"OL2_auto", ol2 == 0},
+          {"macs", macs()}};
 }
 
 void validate(const Hardware& hw) {
   const auto need = [&](bool ok, const std::string& what) {
     if (!ok) throw UserError(fmt::format("hardware {}: {}", hw.name(), what));
   };
-  need(hw.np >= 1 && hw.np <= 64 && hw.nc >= 1 && hw.nc <= 256 && hw.l >= 1 && hw.l <= 256 && hw.p >= 1 &&
-           hw.p <= 256,
+  need(hw.np >= 1 && hw.np <= 64 && hw.nc >= 1 && hw.nc <= 256 && hw.l >= 1 && hw.l <= 256 &&
+           hw.p >= 1 && hw.p <= 256,
        "N_P, N_C, L and P must be in 1..64, 1..256, 1..256, 1..256");
   const int64_t kMax = int64_t{1} << 32;
-  need(hw.ol1 >= 3 * hw.l && hw.ol1 <= kMax, fmt::format("O-L1 must hold L 24-bit partial sums (>= {} B)", 3 * hw.l));
-  need(hw.al1 >= 1 && hw.al1 <= kMax && hw.wl1 >= 1 && hw.wl1 <= kMax && hw.al2 >= 1 && hw.al2 <= kMax &&
-           hw.ol2 >= 0 && hw.ol2 <= kMax,
+  need(hw.ol1 >= 3 * hw.l && hw.ol1 <= kMax,
+       fmt::format("O-L1 must hold L 24-bit partial sums (>= {} B)", 3 * hw.l));
+  need(hw.al1 >= 1 && hw.al1 <= kMax && hw.wl1 >= 1 && hw.wl1 <= kMax && hw.al2 >= 1 &&
+           hw.al2 <= kMax && hw.ol2 >= 0 && hw.ol2 <= kMax,
        "buffer sizes must be positive (O-L2 0 = automatic)");
 }
 
@@ -130,14 +171,21 @@ const char* to_string(Part p) { return p == Part::kC ? "C" : (p == Part::kP ? "P
 const char* to_string(Order o) { return o == Order::kChannel ? "ch" : "pl"; }
 
 std::string Mapping::str(int nc) const {
-  return fmt::format("({},{}) grid {}x{}x{} tile {}x{} c1={} h1={} w1={} {}/{}", to_string(pkg), to_string(chip(nc)),
-                     gc, gh, gw, hoc, woc, c1, h1, w1, to_string(chip_order), to_string(core_order));
+  return fmt::format("({},{}) grid {}x{}x{} tile {}x{} c1={} h1={} w1={} {}/{}", to_string(pkg),
+                     to_string(chip(nc)), gc, gh, gw, hoc, woc, c1, h1, w1, to_string(chip_order),
+                     to_string(core_order));
 }
 
 nlohmann::json Mapping::to_json(int nc) const {
-  return {{"package", to_string(pkg)}, {"chiplet", to_string(chip(nc))}, {"grid", {gc, gh, gw}},
-          {"core_tile", {hoc, woc}},   {"c1", c1},  {"h1", h1}, {"w1", w1},
-          {"chip_order", to_string(chip_order)}, {"core_order", to_string(core_order)}};
+  return {{"package", to_string(pkg)},
+          {"chiplet", to_string(chip(nc))},
+          {"grid", {gc, gh, gw}},
+          {"core_tile", {hoc, woc}},
+          {"c1", c1},
+          {"h1", h1},
+          {"w1", w1},
+          {"chip_order", to_string(chip_order)},
+          {"core_order", to_string(core_order)}};
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -161,7 +209,8 @@ std::vector<Loop> loop_nest(const Mapping& m, int64_t c2, int64_t h2, int64_t w2
   return loops;
 }
 
-std::vector<C3pStep> c3p_steps(const std::vector<Loop>& loops, const std::string& relevant, int64_t slot) {
+std::vector<C3pStep> c3p_steps(const std::vector<Loop>& loops, const std::string& relevant,
+                               int64_t slot) {
   // Walk inner to outer. A run of irrelevant loops is a reuse region R_k; the footprint of every
   // relevant loop inside it (items x slot) is its critical capacity Cc_k. Loops of count 1 change
   // nothing and are skipped.
@@ -206,7 +255,8 @@ EnergyBreakdown& EnergyBreakdown::operator+=(const EnergyBreakdown& o) {
 }
 
 nlohmann::json EnergyBreakdown::to_json() const {
-  return {{"dram", dram}, {"d2d", d2d}, {"l2", l2}, {"l1", l1}, {"rf", rf}, {"mac", mac}, {"total", total()}};
+  return {{"dram", dram}, {"d2d", d2d}, {"l2", l2},        {"l1", l1},
+          {"rf", rf},     {"mac", mac}, {"total", total()}};
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -250,7 +300,9 @@ MappingStreams analyse(const Layer& l, const Hardware& hw, const Mapping& m) {
     for (C3pStream& st : v)
       if (st.steps.size() == steps.size() &&
           std::equal(steps.begin(), steps.end(), st.steps.begin(),
-                     [](const C3pStep& a, const C3pStep& b) { return a.cc == b.cc && a.factor == b.factor; })) {
+                     [](const C3pStep& a, const C3pStep& b) {
+                       return a.cc == b.cc && a.factor == b.factor;
+                     })) {
         st.a0 += a0;
         return;
       }
@@ -266,7 +318,8 @@ MappingStreams analyse(const Layer& l, const Hardware& hw, const Mapping& m) {
     if (g.co1 <= g.co0 || g.ho1 <= g.ho0) continue;
     const int64_t cop = g.co1 - g.co0, hop = g.ho1 - g.ho0;
     ++out.chiplets;
-    out.need_ol2 = std::max(out.need_ol2, std::min(cot, cop) * std::min(hot, hop) * std::min(wot, l.wo));
+    out.need_ol2 =
+        std::max(out.need_ol2, std::min(cot, cop) * std::min(hot, hop) * std::min(wot, l.wo));
     if (out.need_ol2 > hw.ol2_bytes()) {
       out.why_invalid = "O-L2 cannot hold one chiplet workload's output";
       return out;
@@ -283,14 +336,16 @@ MappingStreams analyse(const Layer& l, const Hardware& hw, const Mapping& m) {
     for (int ic = 0; ic < m.gc; ++ic) {
       int64_t channels = 0;
       for (int64_t c = 0; c < c2; ++c)
-        for (int64_t k = 0; k < m.c1; ++k) channels += clip_len(g.co0 + c * cot + (ic * m.c1 + k) * L, L, g.co1);
+        for (int64_t k = 0; k < m.c1; ++k)
+          channels += clip_len(g.co0 + c * cot + (ic * m.c1 + k) * L, L, g.co1);
       add(out.wl1, channels * l.ci * l.r * l.s, steps_w);
     }
     for (int64_t c = 0; c < c2; ++c) {
       int64_t most = 0;
       for (int ic = 0; ic < m.gc; ++ic) {
         int64_t n = 0;
-        for (int64_t k = 0; k < m.c1; ++k) n += clip_len(g.co0 + c * cot + (ic * m.c1 + k) * L, L, g.co1) > 0;
+        for (int64_t k = 0; k < m.c1; ++k)
+          n += clip_len(g.co0 + c * cot + (ic * m.c1 + k) * L, L, g.co1) > 0;
         most = std::max(most, n);
       }
       cfac += most;
@@ -376,10 +431,14 @@ EnergyBreakdown energy(const Traffic& t, const Hardware& hw, const Tech& tech, c
   EnergyBreakdown e;
   e.dram = 8 * tech.dram_pj_per_bit * (t.dram_w + t.dram_a + static_cast<double>(t.out_bytes));
   e.d2d = 8 * tech.d2d_pj_per_bit * t.d2d;
-  e.l2 = 8 * (tech.sram_pj_per_bit(static_cast<double>(hw.al2)) * static_cast<double>(t.al2_fill + t.al2_read) +
-              tech.sram_pj_per_bit(static_cast<double>(hw.ol2_bytes())) * 2.0 * static_cast<double>(t.out_bytes));
-  e.l1 = 8 * (tech.sram_pj_per_bit(static_cast<double>(hw.al1)) * static_cast<double>(t.al1_fill + t.al1_read) +
-              tech.sram_pj_per_bit(static_cast<double>(hw.wl1)) * static_cast<double>(t.wl1_fill + t.wl1_read));
+  e.l2 = 8 * (tech.sram_pj_per_bit(static_cast<double>(hw.al2)) *
+                  static_cast<double>(t.al2_fill + t.al2_read) +
+              tech.sram_pj_per_bit(static_cast<double>(hw.ol2_bytes())) * 2.0 *
+                  static_cast<double>(t.out_bytes));
+  e.l1 = 8 * (tech.sram_pj_per_bit(static_cast<double>(hw.al1)) *
+                  static_cast<double>(t.al1_fill + t.al1_read) +
+              tech.sram_pj_per_bit(static_cast<double>(hw.wl1)) *
+                  static_cast<double>(t.wl1_fill + t.wl1_read));
   e.rf = o.rf_bits * tech.rf_pj_per_bit * static_cast<double>(t.rmw);
   e.mac = tech.mac_pj * static_cast<double>(t.macs);
   return e;
@@ -402,7 +461,10 @@ std::vector<int64_t> pow2_upto(int64_t bound) {
 // Core-tile sides for an extent: powers of two below it plus the even splits ceil(extent / 2^j).
 std::vector<int64_t> tile_sides(int64_t extent, bool coarse) {
   std::vector<int64_t> v;
-  for (int64_t d = 1; d <= extent; d *= 2) v.push_back(ceil_div(extent, d));
+  for (int64_t d = 1;; d *= 2) {  // down to 1, so a one-row tile always exists
+    v.push_back(ceil_div(extent, d));
+    if (d >= extent) break;
+  }
   if (!coarse)
     for (int64_t x = 1; x < extent; x *= 2) v.push_back(x);
   std::sort(v.begin(), v.end());
@@ -424,7 +486,8 @@ std::vector<Mapping> mapping_space(const Layer& l, const Hardware& hw, bool coar
     if (pkg == Part::kP && (hw.np - 1) * hop >= l.ho) continue;
     for (int gc = 1; gc <= hw.nc; ++gc) {
       if (hw.nc % gc) continue;
-      if (gc > 1 && (gc - 1) * int64_t{hw.l} >= cop) continue;  // a core column would have no channels
+      if (gc > 1 && (gc - 1) * int64_t{hw.l} >= cop)
+        continue;  // a core column would have no channels
       for (int gh = 1; gh <= hw.nc / gc; ++gh) {
         if ((hw.nc / gc) % gh) continue;
         const int gw = hw.nc / gc / gh;
@@ -439,7 +502,8 @@ std::vector<Mapping> mapping_space(const Layer& l, const Hardware& hw, bool coar
             for (int64_t c1 : pow2_upto(ceil_div(cop, int64_t{gc} * hw.l))) {
               for (int64_t h1 : pow2_upto(ceil_div(hs, hoc))) {
                 for (int64_t w1 : pow2_upto(ceil_div(ws, woc))) {
-                  if (coarse && h1 != w1 && !(h1 == 1 && hoc >= hs) && !(w1 == 1 && woc >= ws)) continue;
+                  if (coarse && h1 != w1 && !(h1 == 1 && hoc >= hs) && !(w1 == 1 && woc >= ws))
+                    continue;
                   for (Order chip : {Order::kChannel, Order::kPlane})
                     for (Order core : {Order::kChannel, Order::kPlane})
                       out.push_back({pkg, gc, gh, gw, hoc, woc, c1, h1, w1, chip, core});
@@ -454,7 +518,8 @@ std::vector<Mapping> mapping_space(const Layer& l, const Hardware& hw, bool coar
   return out;
 }
 
-LayerResult best_mapping(const Layer& layer, const Hardware& hw, const Tech& tech, const Options& o, bool coarse) {
+LayerResult best_mapping(const Layer& layer, const Hardware& hw, const Tech& tech, const Options& o,
+                         bool coarse) {
   validate(layer);
   validate(hw);
   LayerResult best;
@@ -480,7 +545,8 @@ LayerResult best_mapping(const Layer& layer, const Hardware& hw, const Tech& tec
     }
   }
   if (best.candidates == 0)
-    throw UserError(fmt::format("layer '{}' does not fit hardware {}: {}", layer.name, hw.name(), last_reason));
+    throw UserError(
+        fmt::format("layer '{}' does not fit hardware {}: {}", layer.name, hw.name(), last_reason));
   return best;
 }
 
@@ -511,8 +577,10 @@ SimbaResult simba_best(const Layer& l, const Hardware& hw, const Tech& tech, con
           const int64_t nh = ceil_div(l.ho, hoc), nw = ceil_div(l.wo, woc);
           // Sum of tile input windows over the plane (halos re-read per tile).
           int64_t rows = 0, cols = 0;
-          for (int64_t h = 0; h < nh; ++h) rows += l.in_rows(h * hoc, std::min(l.ho, (h + 1) * hoc));
-          for (int64_t w = 0; w < nw; ++w) cols += l.in_cols(w * woc, std::min(l.wo, (w + 1) * woc));
+          for (int64_t h = 0; h < nh; ++h)
+            rows += l.in_rows(h * hoc, std::min(l.ho, (h + 1) * hoc));
+          for (int64_t w = 0; w < nw; ++w)
+            cols += l.in_cols(w * woc, std::min(l.wo, (w + 1) * woc));
           const int64_t slot_a = l.max_rows(hoc) * l.max_cols(woc);
           if (slot_a * cis_chip > hw.al2) continue;  // the chiplet's tile window must fit its L2
           Traffic t;
@@ -525,22 +593,26 @@ SimbaResult simba_best(const Layer& l, const Hardware& hw, const Tech& tech, con
           t.wl1_read = l.weight_bytes() * nh * nw;
           // Activations: per tile, the core's CI slice; kept across its CO chunks if it fits A-L1.
           const int64_t apen = slot_a * cis > hw.al1 && chunks > 1 ? chunks : 1;
-          const int64_t per_col = rows * cols * l.ci * apen;  // one column of cores covers all CI once
+          const int64_t per_col =
+              rows * cols * l.ci * apen;  // one column of cores covers all CI once
           t.al1_fill = per_col * kco;
-          t.al2_read = per_col * pc;  // multicast to the cc cores of a chiplet row
+          t.al2_read = per_col * pc;             // multicast to the cc cores of a chiplet row
           t.al2_fill = rows * cols * l.ci * pc;  // every chiplet column holds the whole input
           t.al1_read = l.r * l.s * l.ho * l.wo * l.ci * chunks * kco;
           int64_t rmw_rows = 0;
-          for (int64_t i = 0; i < kci; ++i) rmw_rows += ceil_div(clip_len(i * cis, cis, l.ci), hw.p);
+          for (int64_t i = 0; i < kci; ++i)
+            rmw_rows += ceil_div(clip_len(i * cis, cis, l.ci), hw.p);
           t.rmw = l.output_bytes() * rmw_rows * l.r * l.s;
           t.dram_w = static_cast<double>(t.wl1_fill);
-          t.dram_a = static_cast<double>(rows * cols * l.ci);  // read once, multicast over the package
+          t.dram_a =
+              static_cast<double>(rows * cols * l.ci);  // read once, multicast over the package
           const double act_share = static_cast<double>(rows * cols * l.ci) * (pc - 1);
           const double psum_d2d = 3.0 * static_cast<double>(l.output_bytes()) * (pr - 1);
           const double psum_chip = 3.0 * static_cast<double>(l.output_bytes()) * pr * (cr - 1);
           t.d2d = act_share + psum_d2d;
           EnergyBreakdown e = energy(t, hw, tech, o);
-          e.l2 += 8 * e_ol2 * 2 * psum_chip;  // partial sums through the chiplet's L2 (write + read)
+          e.l2 +=
+              8 * e_ol2 * 2 * psum_chip;  // partial sums through the chiplet's L2 (write + read)
           const int64_t cycles = ceil_div(cis, hw.p) * l.r * l.s * chunks * l.ho * l.wo;
           if (e.total() < best_e || (e.total() == best_e && cycles < best.cycles)) {
             best_e = e.total();
@@ -551,7 +623,8 @@ SimbaResult simba_best(const Layer& l, const Hardware& hw, const Tech& tech, con
     }
   }
   if (!std::isfinite(best_e))
-    throw UserError(fmt::format("layer '{}' does not fit hardware {} in the Simba-like baseline", l.name, hw.name()));
+    throw UserError(fmt::format("layer '{}' does not fit hardware {} in the Simba-like baseline",
+                                l.name, hw.name()));
   return best;
 }
 

@@ -45,13 +45,18 @@ struct Layer {
   int64_t in_rows(int64_t o0, int64_t o1) const;
   int64_t in_cols(int64_t o0, int64_t o1) const;
   // The most input rows (columns) n output rows (columns) can read: a buffer slot's extent.
-  int64_t max_rows(int64_t n) const { return std::min(hi, stride <= r ? (n - 1) * stride + r : n * r); }
-  int64_t max_cols(int64_t n) const { return std::min(wi, stride <= s ? (n - 1) * stride + s : n * s); }
+  int64_t max_rows(int64_t n) const {
+    return std::min(hi, stride <= r ? (n - 1) * stride + r : n * r);
+  }
+  int64_t max_cols(int64_t n) const {
+    return std::min(wi, stride <= s ? (n - 1) * stride + s : n * s);
+  }
   nlohmann::json to_json() const;
 };
 // Throws UserError naming the layer and the bad field.
 void validate(const Layer& layer);
-// A layer written "name:CIxHIxWI->CO,kRxS,sN,pN" (e.g. "c:64x56x56->64,k3x3,s1,p1"); UserError if malformed.
+// A layer written "name:CIxHIxWI->CO,kRxS,sN,pN" (e.g. "c:64x56x56->64,k3x3,s1,p1"); UserError if
+// malformed.
 Layer parse_layer(const std::string& text);
 
 // Hardware (Table II names). O-L2 0 = automatic: as large as the A-L2 (see README).
@@ -65,19 +70,19 @@ struct Hardware {
   nlohmann::json to_json() const;
 };
 void validate(const Hardware& hw);
-// The §VI-A-1 case-study hardware: 4 chiplets x 8 cores x 8 lanes x 8-wide, 1.5 KB O-L1, 800 B A-L1,
-// 18 KB W-L1, 64 KB A-L2.
+// The §VI-A-1 case-study hardware: 4 chiplets x 8 cores x 8 lanes x 8-wide, 1.5 KB O-L1, 800 B
+// A-L1, 18 KB W-L1, 64 KB A-L2.
 Hardware case_study_hardware();
 
-enum class Part : uint8_t { kC, kP, kH };            // partition along CO, the plane, or both
-enum class Order : uint8_t { kChannel, kPlane };     // C loop innermost, or the H-W loops innermost
+enum class Part : uint8_t { kC, kP, kH };         // partition along CO, the plane, or both
+enum class Order : uint8_t { kChannel, kPlane };  // C loop innermost, or the H-W loops innermost
 const char* to_string(Part p);
 const char* to_string(Order o);
 
 // One output-centric mapping. Package: kC splits CO into N_P chunks (activations rotate on the
 // ring), kP splits the output rows into N_P stripes (weights rotate). Chiplet: the N_C cores form a
-// gc x gh x gw grid over (CO, output rows, output columns); its type is C (gc = N_C), P (gc = 1) or H.
-// A core workload is hoc x woc outputs x L channels; c1/h1/w1 core workloads per core make one
+// gc x gh x gw grid over (CO, output rows, output columns); its type is C (gc = N_C), P (gc = 1) or
+// H. A core workload is hoc x woc outputs x L channels; c1/h1/w1 core workloads per core make one
 // chiplet workload of (gc c1 L) x (gh h1 hoc) x (gw w1 woc); the chiplet repeats it C2 x H2 x W2
 // times over its share. Orders: chip_order for {C2,H2,W2}, core_order for {C1,H1,W1}.
 struct Mapping {
@@ -98,8 +103,9 @@ struct Loop {
   int level = 1;
   int64_t count = 1;
 };
-// The temporal loops of a chiplet, innermost first: core-level loops (core_order) then chiplet-level
-// loops (chip_order). Channel-priority is C, H, W (inner to outer); plane-priority is H, W, C.
+// The temporal loops of a chiplet, innermost first: core-level loops (core_order) then
+// chiplet-level loops (chip_order). Channel-priority is C, H, W (inner to outer); plane-priority is
+// H, W, C.
 std::vector<Loop> loop_nest(const Mapping& m, int64_t c2, int64_t h2, int64_t w2);
 
 // C3P for one buffer stream: `a0` intrinsic bytes (every item once) and the critical capacities
@@ -110,13 +116,14 @@ struct C3pStep {
 };
 struct C3pStream {
   int64_t a0 = 0;
-  std::vector<C3pStep> steps;  // innermost first; cc non-decreasing
-  int64_t total(int64_t capacity) const;               // A_0 x prod_{k: capacity < Cc_k} P_k
-  int64_t total_literal_eq1(int64_t capacity) const;   // A_0 x (1 + prod_k P_k), the printed Eq. (1)
+  std::vector<C3pStep> steps;                         // innermost first; cc non-decreasing
+  int64_t total(int64_t capacity) const;              // A_0 x prod_{k: capacity < Cc_k} P_k
+  int64_t total_literal_eq1(int64_t capacity) const;  // A_0 x (1 + prod_k P_k), the printed Eq. (1)
 };
 // Critical positions and capacities of a loop nest for a data type whose tile changes with the
 // loops of `relevant` dims ("C" for weights, "HW" for activations); slot = bytes of one item.
-std::vector<C3pStep> c3p_steps(const std::vector<Loop>& loops, const std::string& relevant, int64_t slot);
+std::vector<C3pStep> c3p_steps(const std::vector<Loop>& loops, const std::string& relevant,
+                               int64_t slot);
 
 // Byte counts of one layer under one mapping. Fills are what C3P predicts (and the trace simulator
 // counts); reads are the PE-side accesses (weights once per core workload, activations once per
@@ -151,11 +158,11 @@ struct Options {
 // stream and take one multicast), and the A-L2s.
 struct MappingStreams {
   std::vector<C3pStream> wl1, al1, al2;
-  int chiplets = 0;       // chiplets with work
-  Traffic fixed;          // reads, outputs, MACs (capacity-independent parts)
+  int chiplets = 0;  // chiplets with work
+  Traffic fixed;     // reads, outputs, MACs (capacity-independent parts)
   int64_t cycles = 0;
-  int64_t need_al2 = 0;   // one chiplet workload's input window (bytes)
-  int64_t need_ol2 = 0;   // one chiplet workload's output (bytes)
+  int64_t need_al2 = 0;  // one chiplet workload's input window (bytes)
+  int64_t need_ol2 = 0;  // one chiplet workload's output (bytes)
   bool valid = false;
   std::string why_invalid;
 };
@@ -165,12 +172,14 @@ struct MappingStreams {
 MappingStreams analyse(const Layer& layer, const Hardware& hw, const Mapping& m);
 
 // Capacity-dependent fills, the rotating primitive and the energy of an analysed mapping.
-Traffic traffic(const MappingStreams& s, const Hardware& hw, const Mapping& m, const Options& o = {});
-EnergyBreakdown energy(const Traffic& t, const Hardware& hw, const Tech& tech, const Options& o = {});
+Traffic traffic(const MappingStreams& s, const Hardware& hw, const Mapping& m,
+                const Options& o = {});
+EnergyBreakdown energy(const Traffic& t, const Hardware& hw, const Tech& tech,
+                       const Options& o = {});
 
-// The mapping candidates the post-design flow searches (exhaustive over partition types, core grids,
-// tile shapes, loop counts and the four orders). `coarse` keeps square temporal tiles (h1 = w1)
-// and fewer shapes for the pre-design sweep.
+// The mapping candidates the post-design flow searches (exhaustive over partition types, core
+// grids, tile shapes, loop counts and the four orders). `coarse` keeps square temporal tiles (h1 =
+// w1) and fewer shapes for the pre-design sweep.
 std::vector<Mapping> mapping_space(const Layer& layer, const Hardware& hw, bool coarse = false);
 
 struct LayerResult {
@@ -183,8 +192,8 @@ struct LayerResult {
 };
 // Minimum-energy mapping of one layer (ties: fewer cycles, then the first candidate).
 // UserError if no mapping fits the hardware.
-LayerResult best_mapping(const Layer& layer, const Hardware& hw, const Tech& tech, const Options& o = {},
-                         bool coarse = false);
+LayerResult best_mapping(const Layer& layer, const Hardware& hw, const Tech& tech,
+                         const Options& o = {}, bool coarse = false);
 
 // The Simba-like weight-centric baseline on the same hardware and energy table: CI split over pr
 // chiplet rows x cr core rows, CO over pc x cc columns (best factorisation and output tile chosen
@@ -197,7 +206,8 @@ struct SimbaResult {
   EnergyBreakdown energy;
   int64_t cycles = 0;
 };
-SimbaResult simba_best(const Layer& layer, const Hardware& hw, const Tech& tech, const Options& o = {});
+SimbaResult simba_best(const Layer& layer, const Hardware& hw, const Tech& tech,
+                       const Options& o = {});
 
 // Chiplet area in mm^2: MACs, SRAMs (A-L1 + W-L1 per core, A-L2, O-L2), O-L1 registers (as SRAM),
 // and two GRS PHYs (ring in and out) when N_P > 1.

@@ -12,12 +12,12 @@ namespace accelgen::flows::nn_baton {
 struct Tech {
   std::string name = "nn_baton_16nm";
   double frequency_mhz = 500;
-  double mac_pj = 0.024;           // one 8-bit MAC
+  double mac_pj = 0.024;  // one 8-bit MAC
   double mac_um2 = 135.1;
-  double rf_pj_per_bit = 0.104;    // register read-modify-write
+  double rf_pj_per_bit = 0.104;  // register read-modify-write
   double dram_pj_per_bit = 8.75;
-  double d2d_pj_per_bit = 1.17;    // GRS die-to-die
-  double d2d_phy_mm2 = 0.38;       // one GRS PHY
+  double d2d_pj_per_bit = 1.17;  // GRS die-to-die
+  double d2d_phy_mm2 = 0.38;     // one GRS PHY
   // SRAM energy per bit and area per KiB, linear in the capacity (Fig. 10); the energy line passes
   // through Table I's L1 (1 KB, 0.3 pJ/bit) and L2 (32 KB, 0.81 pJ/bit) points.
   double sram_pj_per_bit(double capacity_bytes) const;
@@ -27,7 +27,8 @@ struct Tech {
   std::vector<std::pair<double, double>> sram_um2_per_kib_points = {{1, 1.5e6 / 1024}};
 };
 
-// Piecewise linear in x through `points` (sorted by x), extrapolated linearly; constant for one point.
+// Piecewise linear in x through `points` (sorted by x), extrapolated linearly; constant for one
+// point.
 double curve_at(const std::vector<std::pair<double, double>>& points, double x);
 
 // A preset of the shared technology table (flows/common) or a JSON file of that format, converted;

@@ -24,7 +24,8 @@ class RecencyBuffer {
     const bool hit = it != items_.end();
     if (hit) items_.erase(it);
     items_.insert(items_.begin(), key);
-    if (static_cast<int64_t>(items_.size()) > slots_) items_.resize(static_cast<size_t>(std::max<int64_t>(slots_, 0)));
+    if (static_cast<int64_t>(items_.size()) > slots_)
+      items_.resize(static_cast<size_t>(std::max<int64_t>(slots_, 0)));
     return hit;
   }
 
@@ -46,7 +47,8 @@ int64_t window(int64_t o0, int64_t n, int64_t stride, int64_t pad, int64_t k, in
 
 }  // namespace
 
-TraceCounts trace_simulate(const Layer& l, const Hardware& hw, const Mapping& m, int64_t max_steps) {
+TraceCounts trace_simulate(const Layer& l, const Hardware& hw, const Mapping& m,
+                           int64_t max_steps) {
   validate(l);
   validate(hw);
   {
@@ -75,10 +77,12 @@ TraceCounts trace_simulate(const Layer& l, const Hardware& hw, const Mapping& m,
       ho1 = std::min(l.ho, (p + 1) * step);
     }
     if (co1 <= co0 || ho1 <= ho0) continue;
-    const int64_t c2 = (co1 - co0 + cot - 1) / cot, h2 = (ho1 - ho0 + hot - 1) / hot, w2 = (l.wo + wot - 1) / wot;
+    const int64_t c2 = (co1 - co0 + cot - 1) / cot, h2 = (ho1 - ho0 + hot - 1) / hot,
+                  w2 = (l.wo + wot - 1) / wot;
     const std::vector<Loop> nest = loop_nest(m, c2, h2, w2);
     std::vector<RecencyBuffer> wl1(m.gc, RecencyBuffer(pool_bytes / slot_w));
-    std::vector<RecencyBuffer> al1(static_cast<size_t>(m.gc) * m.gh * m.gw, RecencyBuffer(hw.al1 / slot_a1));
+    std::vector<RecencyBuffer> al1(static_cast<size_t>(m.gc) * m.gh * m.gw,
+                                   RecencyBuffer(hw.al1 / slot_a1));
     RecencyBuffer al2(hw.al2 / slot_a2);
     // Odometer over the nest, innermost first.
     std::array<int64_t, 6> idx{};
@@ -86,13 +90,16 @@ TraceCounts trace_simulate(const Layer& l, const Hardware& hw, const Mapping& m,
     std::vector<int64_t> core_work(al1.size(), 0);  // cycles of the current chiplet workload
     for (bool done = false; !done;) {
       std::map<char, int64_t> at1, at2;
-      for (size_t i = 0; i < nest.size(); ++i) (nest[i].level == 1 ? at1 : at2)[nest[i].dim] = idx[i];
+      for (size_t i = 0; i < nest.size(); ++i)
+        (nest[i].level == 1 ? at1 : at2)[nest[i].dim] = idx[i];
       const bool workload_start = at1['C'] == 0 && at1['H'] == 0 && at1['W'] == 0;
       if (workload_start) {
         // A-L2: the chiplet workload's input window.
         const int64_t r0 = ho0 + at2['H'] * hot, q0 = at2['W'] * wot;
-        const int64_t rows = window(r0, std::max<int64_t>(0, std::min(hot, ho1 - r0)), l.stride, l.pad_h, l.r, l.hi);
-        const int64_t cols = window(q0, std::max<int64_t>(0, std::min(wot, l.wo - q0)), l.stride, l.pad_w, l.s, l.wi);
+        const int64_t rows =
+            window(r0, std::max<int64_t>(0, std::min(hot, ho1 - r0)), l.stride, l.pad_h, l.r, l.hi);
+        const int64_t cols = window(q0, std::max<int64_t>(0, std::min(wot, l.wo - q0)), l.stride,
+                                    l.pad_w, l.s, l.wi);
         if (!al2.access({at2['H'], at2['W'], 0, 0})) t.al2_fill += rows * cols * l.ci;
       }
       std::set<std::array<int64_t, 4>> multicast;  // A-L2 reads this step (one per distinct tile)
@@ -105,7 +112,8 @@ TraceCounts trace_simulate(const Layer& l, const Hardware& hw, const Mapping& m,
         for (int ih = 0; ih < m.gh; ++ih) {
           for (int iw = 0; iw < m.gw; ++iw) {
             ++t.steps;
-            if (t.steps > max_steps) throw UserError(fmt::format("trace longer than {} steps", max_steps));
+            if (t.steps > max_steps)
+              throw UserError(fmt::format("trace longer than {} steps", max_steps));
             const int64_t r0 = ho0 + at2['H'] * hot + (ih * m.h1 + at1['H']) * m.hoc;
             const int64_t q0 = at2['W'] * wot + (iw * m.w1 + at1['W']) * m.woc;
             const int64_t nr = std::max<int64_t>(0, std::min(r0 + m.hoc, ho1) - r0);
@@ -116,7 +124,9 @@ TraceCounts trace_simulate(const Layer& l, const Hardware& hw, const Mapping& m,
             const size_t core = (static_cast<size_t>(ic) * m.gh + ih) * m.gw + iw;
             if (!al1[core].access(akey)) {
               t.al1_fill += bytes;
-              if (multicast.insert({ih, iw, akey[1] + akey[0] * 1000003, akey[3] + akey[2] * 1000003}).second)
+              if (multicast
+                      .insert({ih, iw, akey[1] + akey[0] * 1000003, akey[3] + akey[2] * 1000003})
+                      .second)
                 t.al2_read += bytes;
             }
             if (nch > 0 && nr * nq > 0) {

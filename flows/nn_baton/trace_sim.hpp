@@ -20,6 +20,7 @@ struct TraceCounts {
 
 // UserError when the mapping violates a hardware constraint (as analyse reports) or the walk would
 // exceed `max_steps` core-workload steps.
-TraceCounts trace_simulate(const Layer& layer, const Hardware& hw, const Mapping& m, int64_t max_steps = 1 << 22);
+TraceCounts trace_simulate(const Layer& layer, const Hardware& hw, const Mapping& m,
+                           int64_t max_steps = 1 << 22);
 
 }  // namespace accelgen::flows::nn_baton

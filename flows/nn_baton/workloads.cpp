@@ -17,9 +17,11 @@ std::vector<Layer> graph_layers(const graph::Graph& g) {
   std::vector<Layer> out;
   for (const graph::Node& n : g.nodes()) {
     if (auto c = graph::conv_dims(g, n)) {
-      if (c->groups != 1 || c->transposed || c->dilation_h != 1 || c->dilation_w != 1 || c->stride_h != c->stride_w)
-        throw UserError(fmt::format("layer '{}': only dense, undilated convolutions with equal strides are modelled",
-                                    n.name));
+      if (c->groups != 1 || c->transposed || c->dilation_h != 1 || c->dilation_w != 1 ||
+          c->stride_h != c->stride_w)
+        throw UserError(fmt::format(
+            "layer '{}': only dense, undilated convolutions with equal strides are modelled",
+            n.name));
       if (c->n != 1) throw UserError(fmt::format("layer '{}': batch must be 1", n.name));
       const graph::Shape in = g.input_shapes(n).at(0);
       Layer l;
@@ -70,7 +72,8 @@ std::vector<Layer> model_layers(const std::string& model, int64_t resolution, bo
 }
 
 std::vector<Layer> case_study_layers(int64_t resolution) {
-  const auto pick = [&](const std::string& model, const std::string& node, const std::string& label) {
+  const auto pick = [&](const std::string& model, const std::string& node,
+                        const std::string& label) {
     for (Layer l : model_layers(model, resolution))
       if (l.name == node) {
         l.name = label;
@@ -79,7 +82,8 @@ std::vector<Layer> case_study_layers(int64_t resolution) {
     throw UserError(fmt::format("{} has no layer {}", model, node));
   };
   return {pick("vgg16", "conv1_1", "vgg16.conv1"), pick("vgg16", "conv5_2", "vgg16.conv12"),
-          pick("resnet50", "conv1", "resnet50.conv1"), pick("resnet50", "layer1.0.conv1", "res2a_branch2a"),
+          pick("resnet50", "conv1", "resnet50.conv1"),
+          pick("resnet50", "layer1.0.conv1", "res2a_branch2a"),
           pick("resnet50", "layer1.0.conv2", "res2a_branch2b")};
 }
 

@@ -27,9 +27,15 @@ void BM_NnBatonExplore(benchmark::State& state) {
   state.SetLabel(e.models[0] + " at 224");
   state.counters["points"] = static_cast<double>(points) / static_cast<double>(state.iterations());
   state.counters["valid_points"] = static_cast<double>(valid);
-  state.counters["evaluations_per_second"] = benchmark::Counter(static_cast<double>(points), benchmark::Counter::kIsRate);
+  state.counters["evaluations_per_second"] =
+      benchmark::Counter(static_cast<double>(points), benchmark::Counter::kIsRate);
 }
-BENCHMARK(BM_NnBatonExplore)->Arg(0)->Arg(1)->Unit(benchmark::kSecond)->Iterations(1)->Repetitions(3);
+BENCHMARK(BM_NnBatonExplore)
+    ->Arg(0)
+    ->Arg(1)
+    ->Unit(benchmark::kSecond)
+    ->Iterations(1)
+    ->Repetitions(3);
 
 // One mapping of a small layer: C3P (analyse + traffic) and the trace simulator, in one run.
 void BM_NnBatonC3pVsTrace(benchmark::State& state) {
@@ -46,7 +52,8 @@ void BM_NnBatonC3pVsTrace(benchmark::State& state) {
     }
   }
   state.SetLabel(trace ? "trace simulator" : "C3P");
-  state.counters["mappings_per_second"] = benchmark::Counter(1, benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["mappings_per_second"] =
+      benchmark::Counter(1, benchmark::Counter::kIsIterationInvariantRate);
 }
 BENCHMARK(BM_NnBatonC3pVsTrace)->Arg(0)->Arg(1);
 

@@ -15,7 +15,8 @@ namespace {
 // Paper Example 1 (Fig. 6(c)): loops C1=4, H1=W1=2, C2=2, H2=W2=3 (inner to outer), filters F.
 TEST(C3p, Example1WeightsCriticalCapacities) {
   const int64_t F = 100;
-  const std::vector<Loop> nest = {{'C', 1, 4}, {'H', 1, 2}, {'W', 1, 2}, {'C', 2, 2}, {'H', 2, 3}, {'W', 2, 3}};
+  const std::vector<Loop> nest = {{'C', 1, 4}, {'H', 1, 2}, {'W', 1, 2},
+                                  {'C', 2, 2}, {'H', 2, 3}, {'W', 2, 3}};
   const auto steps = c3p_steps(nest, "C", F);
   ASSERT_EQ(steps.size(), 2u);
   EXPECT_EQ(steps[0].cc, 4 * F);  // Cc_1 = C1 x filters
@@ -34,15 +35,16 @@ TEST(C3p, Example1WeightsCriticalCapacities) {
 
 // Paper Example 2 (Fig. 6(d)): C1, H1, W1, H2, W2, C2 -- only Cc_1 matters (C2 at the boundary).
 TEST(C3p, Example2BoundaryHasNoPenalty) {
-  const std::vector<Loop> nest = {{'C', 1, 4}, {'H', 1, 2}, {'W', 1, 2}, {'H', 2, 3}, {'W', 2, 3}, {'C', 2, 2}};
+  const std::vector<Loop> nest = {{'C', 1, 4}, {'H', 1, 2}, {'W', 1, 2},
+                                  {'H', 2, 3}, {'W', 2, 3}, {'C', 2, 2}};
   const auto steps = c3p_steps(nest, "C", 10);
   ASSERT_EQ(steps.size(), 1u);
   EXPECT_EQ(steps[0].cc, 40);
   EXPECT_EQ(steps[0].factor, 2 * 2 * 3 * 3);
 }
 
-// The digest's §2.8 layer: 8x8x32 outputs, CI 16, 3x3, no padding; one chiplet, one core, L = P = 8,
-// core workload 4x4x8 (C1 = 4, H1 = W1 = 2). Numbers computed by hand.
+// The digest's §2.8 layer: 8x8x32 outputs, CI 16, 3x3, no padding; one chiplet, one core, L = P =
+// 8, core workload 4x4x8 (C1 = 4, H1 = W1 = 2). Numbers computed by hand.
 TEST(C3p, HandExampleChannelAndPlanePriority) {
   Layer l{"hand", 16, 32, 10, 10, 8, 8, 3, 3, 1, 0, 0};
   Hardware hw{1, 1, 8, 8, 3 * 16 * 8, 576, 2048, 1 << 20, 1 << 20};
@@ -53,7 +55,8 @@ TEST(C3p, HandExampleChannelAndPlanePriority) {
   ASSERT_EQ(s.wl1.size(), 1u);
   EXPECT_EQ(s.wl1[0].total(2048), 18432);
   EXPECT_EQ(s.wl1[0].total(4608), 4608);
-  // A-L1: the tile window is 6x6x16 = 576 B; A_0 = 4 tiles = 2304 B; below 576 B every C1 step reloads.
+  // A-L1: the tile window is 6x6x16 = 576 B; A_0 = 4 tiles = 2304 B; below 576 B every C1 step
+  // reloads.
   ASSERT_EQ(s.al1.size(), 1u);
   EXPECT_EQ(s.al1[0].a0, 2304);
   EXPECT_EQ(s.al1[0].total(576), 2304);
@@ -74,7 +77,8 @@ TEST(C3p, MonotoneInCapacityAndAtLeastA0) {
     std::vector<Loop> nest;
     for (int i = 0; i < 6; ++i)
       nest.push_back({"CHW"[rng() % 3], 1 + i / 3, static_cast<int64_t>(1 + rng() % 5)});
-    const C3pStream st{static_cast<int64_t>(1 + rng() % 1000), c3p_steps(nest, trial % 2 ? "C" : "HW", 7)};
+    const C3pStream st{static_cast<int64_t>(1 + rng() % 1000),
+                       c3p_steps(nest, trial % 2 ? "C" : "HW", 7)};
     int64_t prev = st.total(0);
     for (int64_t cap = 0; cap < 7 * 700; cap += 7) {
       const int64_t t = st.total(cap);
@@ -106,7 +110,9 @@ void expect_equal(const Layer& l, const Hardware& hw, const Mapping& m) {
 // hardware with buffer sizes around the critical capacities, every mapping of the search space.
 TEST(C3pVsTrace, EqualOnEveryMappingOfASeededScan) {
   std::mt19937 rng(20210614);
-  const auto pick = [&](std::initializer_list<int64_t> v) { return *(v.begin() + rng() % v.size()); };
+  const auto pick = [&](std::initializer_list<int64_t> v) {
+    return *(v.begin() + rng() % v.size());
+  };
   int64_t checked = 0;
   for (int trial = 0; trial < 24; ++trial) {
     Layer l;
@@ -147,12 +153,12 @@ TEST(C3pVsTrace, EqualOnEveryMappingOfASeededScan) {
 }
 
 TEST(C3pVsTrace, EqualOnTheCaseStudyLayersShrunk) {
-  // The five case-study shapes with the plane cut to 10x10 (and conv1's 7x7/2 kept), case-study hardware.
-  const std::vector<Layer> layers = {parse_layer("act:3x10x10->64,k3x3,s1,p1"),
-                                     parse_layer("wgt:64x4x4->64,k3x3,s1,p1"),
-                                     parse_layer("big:3x15x15->16,k7x7,s2,p3"),
-                                     parse_layer("pw:32x8x8->32,k1x1"),
-                                     parse_layer("common:16x8x8->32,k3x3,s1,p1")};
+  // The five case-study shapes with the plane cut to 10x10 (and conv1's 7x7/2 kept), case-study
+  // hardware.
+  const std::vector<Layer> layers = {
+      parse_layer("act:3x10x10->64,k3x3,s1,p1"), parse_layer("wgt:64x4x4->64,k3x3,s1,p1"),
+      parse_layer("big:3x15x15->16,k7x7,s2,p3"), parse_layer("pw:32x8x8->32,k1x1"),
+      parse_layer("common:16x8x8->32,k3x3,s1,p1")};
   Hardware hw{2, 4, 8, 8, 3 * 8 * 4, 800, 1024 * 2, 8192, 0};
   for (const Layer& l : layers)
     for (const Mapping& m : mapping_space(l, hw, true))

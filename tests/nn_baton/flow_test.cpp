@@ -1,13 +1,14 @@
-// NN-Baton flows: the pre-design sweep's per-design energies against an independent brute force (the
-// post-design search per layer through energy(traffic())), the sweep's point count, Table II's
+// NN-Baton flows: the pre-design sweep's per-design energies against an independent brute force
+// (the post-design search per layer through energy(traffic())), the sweep's point count, Table II's
 // compute options, Table I ratios through the shared tech table, the rotating primitive, halos,
 // and the Simba-like baseline's partial-sum traffic.
+#include "flows/nn_baton/flow.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
 
 #include "common/error.hpp"
-#include "flows/nn_baton/flow.hpp"
 
 namespace accelgen::flows::nn_baton {
 namespace {
@@ -43,10 +44,24 @@ TEST(NnBatonExplore, DesignEnergiesEqualThePerLayerBruteForce) {
     }
     EXPECT_NEAR(d.energy_pj, want, 1e-9 * want) << d.hw.name();
     EXPECT_NEAR(d.score, want * 1e-12 * static_cast<double>(d.cycles) / 500e6, 1e-9 * d.score);
-    (void)cycles;  // equal-energy ties may pick either mapping's cycles; energy is what both minimise
+    (void)
+        cycles;  // equal-energy ties may pick either mapping's cycles; energy is what both minimise
   }
   // The best design has the lowest EDP of all.
-  for (const DesignPoint& d : r.designs) EXPECT_GE(d.score, r.designs[static_cast<size_t>(r.best)].score);
+  for (const DesignPoint& d : r.designs)
+    EXPECT_GE(d.score, r.designs[static_cast<size_t>(r.best)].score);
+}
+
+// Regression: with 16 lanes and the smallest O-L1 (48 B: one output pixel) the coarse space must
+// still offer a 1x1 core tile on a 224-wide plane (ceil(224 / 2^j) never reaches 1 before 2^j > 224).
+TEST(NnBatonExplore, CoarseSpaceAlwaysHasAOnePixelTile) {
+  const Layer l = parse_layer("c:3x224x224->64,k3x3,s1,p1");
+  for (int64_t ol1 : {48, 96, 144}) {
+    const Hardware hw{1, 16, 16, 16, ol1, 1024, 2048, 32768, 0};
+    int valid = 0;
+    for (const Mapping& m : mapping_space(l, hw, true)) valid += analyse(l, hw, m).valid;
+    EXPECT_GT(valid, 0) << ol1;
+  }
 }
 
 TEST(NnBatonExplore, InfeasibleBudgetsAreUserErrors) {
@@ -108,8 +123,8 @@ TEST(NnBatonModel, RotationTrafficAndHalo) {
 }
 
 TEST(NnBatonSimba, PartialSumsCrossTheChiplets) {
-  // One output element per chiplet column: Simba's CI split over 4 chiplet rows sends 3 24-bit partial
-  // sums per output over D2D; with one chiplet row, none.
+  // One output element per chiplet column: Simba's CI split over 4 chiplet rows sends 3 24-bit
+  // partial sums per output over D2D; with one chiplet row, none.
   const Tech tech = load_tech("nn_baton_16nm");
   const Layer l = parse_layer("fc:1024x1x1->4,k1x1");
   Hardware hw{4, 1, 4, 4, 48, 1 << 20, 1 << 20, 1 << 20, 0};
