@@ -78,7 +78,9 @@ TEST(PlanariaConfig, MonolithicShapeChainsPartialSumsInsideEachPod) {
     EXPECT_EQ(c.x_sel[s], s % 4) << s;  // every subarray reads its own slice's buffer
     // Output buffer 0 of each pod takes the chain end, subarray 3.
     EXPECT_EQ(c.y_en[s], s % 4 == 0 ? 1 : 0) << s;
-    if (s % 4 == 0) EXPECT_EQ(c.y_sel[s], 3);
+    if (s % 4 == 0) {
+      EXPECT_EQ(c.y_sel[s], 3);
+    }
     EXPECT_EQ(roles[s].group, s / 4);
     EXPECT_EQ(roles[s].position, s % 4);
   }
