@@ -2,6 +2,7 @@
 // crossbar selects, values and cycles (golden_model/README.md, "planaria").
 #include <gtest/gtest.h>
 
+#include "common/block_info.hpp"
 #include "common/error.hpp"
 #include "common/planaria_params.hpp"
 #include "golden_model/planaria/planaria_model.hpp"
@@ -46,6 +47,31 @@ TEST(PlanariaParams, ParsesAndRejectsFissionConfigurations) {
   } catch (const UserError& e) {
     EXPECT_NE(std::string(e.what()).find("allocation beyond the array"), std::string::npos) << e.what();
   }
+}
+
+// The registry path `accelgen verify/generate` takes: every bad input is one UserError line.
+std::string rejection(const std::vector<std::string>& sets) {
+  try {
+    resolve_params(find_block("planaria"), "", sets, true);
+  } catch (const UserError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST(PlanariaParams, RegistryRejectsBadInputWithOneLine) {
+  EXPECT_NE(rejection({"fission=bogus"}).find("is not RxCxk"), std::string::npos);
+  EXPECT_NE(rejection({"fission=256x256x1"}).find("allocation beyond the array of 16"), std::string::npos);
+  EXPECT_NE(rejection({"fission=65x128x2"}).find("unknown fission configuration"), std::string::npos);
+  EXPECT_NE(rejection({"fission="}).find("fission"), std::string::npos);
+  EXPECT_NE(rejection({"subarrays=12"}).find("power of two"), std::string::npos);
+  EXPECT_NE(rejection({"pods=16"}).find("at least 2 subarrays per pod"), std::string::npos);
+  EXPECT_NE(rejection({"pods=3"}).find("power of two"), std::string::npos);
+  EXPECT_NE(rejection({"in_bits=16", "acc_bits=24"}).find("acc_bits"), std::string::npos);
+  EXPECT_EQ(rejection({"sub_rows=4", "sub_cols=4", "fission=8x16x2"}), "");
+  EXPECT_EQ(rejection({"fission=mixed"}), "");
+  for (const auto& sets : {std::vector<std::string>{"fission=bogus"}, {"fission=256x256x1"}})
+    EXPECT_EQ(rejection(sets).find('\n'), std::string::npos);
 }
 
 TEST(PlanariaConfig, FiveHomogeneousShapesUseTheOmniDirectionalFeature) {
