@@ -33,7 +33,8 @@ bool planaria_uses_omni(const PlanariaParams& p, int first, int i, int j) {
   return j > 1 && first / Q != (first + j - 1) / Q;  // one activation chain
 }
 
-PlanariaConfig build_planaria_config(const PlanariaParams& p, const std::vector<PlanariaCluster>& clusters,
+PlanariaConfig build_planaria_config(const PlanariaParams& p,
+                                     const std::vector<PlanariaCluster>& clusters,
                                      std::vector<PlanariaRole>* roles_out) {
   const int S = p.subarrays, Q = p.per_pod();
   PlanariaConfig cfg;
@@ -45,15 +46,21 @@ PlanariaConfig build_planaria_config(const PlanariaParams& p, const std::vector<
   for (size_t ci = 0; ci < clusters.size(); ++ci) {
     const PlanariaCluster& cl = clusters[ci];
     if (cl.i < 1 || cl.j < 1)
-      throw UserError(fmt::format("cluster {}: shape {} x {} subarrays must be at least 1 x 1", ci, cl.i, cl.j));
+      throw UserError(fmt::format("cluster {}: shape {} x {} subarrays must be at least 1 x 1", ci,
+                                  cl.i, cl.j));
     const int64_t n = int64_t{cl.i} * cl.j;
     if (cl.first < 0 || cl.first + n > S)
-      throw UserError(fmt::format("cluster {}: {} subarrays from ring position {}: allocation beyond the array of {} subarrays",
-                                  ci, n, cl.first, S));
-    auto pos = [&](int l) { return cl.reverse ? cl.first + static_cast<int>(n) - 1 - l : cl.first + l; };
+      throw UserError(
+          fmt::format("cluster {}: {} subarrays from ring position {}: allocation beyond the array "
+                      "of {} subarrays",
+                      ci, n, cl.first, S));
+    auto pos = [&](int l) {
+      return cl.reverse ? cl.first + static_cast<int>(n) - 1 - l : cl.first + l;
+    };
     for (int l = 0; l < n; ++l)
       if (roles[pos(l)].cluster >= 0)
-        throw UserError(fmt::format("cluster {} overlaps cluster {} at subarray {}", ci, roles[pos(l)].cluster, pos(l)));
+        throw UserError(fmt::format("cluster {} overlaps cluster {} at subarray {}", ci,
+                                    roles[pos(l)].cluster, pos(l)));
     for (int l = 0; l < n; ++l) {
       const int s = pos(l);
       PlanariaRole& r = roles[s];
@@ -92,7 +99,8 @@ PlanariaConfig build_planaria_config(const PlanariaParams& p, const std::vector<
         int best = Q;
         for (int l2 = 0; l2 < n; ++l2) {
           const int s2 = pos(l2);
-          if (s2 / Q == pod && roles[s2].reads_xbar && roles[s2].position == r.position) best = std::min(best, s2 % Q);
+          if (s2 / Q == pod && roles[s2].reads_xbar && roles[s2].position == r.position)
+            best = std::min(best, s2 % Q);
         }
         cfg.x_sel[s] = best;
       }
@@ -147,14 +155,17 @@ class TileDataflow {
   // Cycle -> vector entered by subarray s.
   const std::map<int64_t, std::vector<int64_t>>& entries(int s) {
     if (state_[s] == 2) return entries_[s];
-    if (state_[s] == 1) throw std::invalid_argument(fmt::format("activation links form a cycle through subarray {}", s));
+    if (state_[s] == 1)
+      throw std::invalid_argument(
+          fmt::format("activation links form a cycle through subarray {}", s));
     state_[s] = 1;
     const int w = plan_.config.word[s];
     const int nb = (w & kActPrev) ? s - 1 : (w & kActNext) ? s + 1 : -1;
     if (nb >= 0) {
       check_neighbour(s, nb);
       if (((w ^ plan_.config.word[nb]) & kPsumDir) != 0)
-        throw std::invalid_argument(fmt::format("activation link {} -> {} between different psum_dir", nb, s));
+        throw std::invalid_argument(
+            fmt::format("activation link {} -> {} between different psum_dir", nb, s));
       for (const auto& [cycle, x] : entries(nb)) entries_[s][cycle + p_.sub_cols + 1] = x;
     } else {
       const int Q = p_.per_pod();
@@ -178,10 +189,13 @@ class TileDataflow {
     if (nb >= 0) {
       check_neighbour(s, nb);
       if (((w ^ plan_.config.word[nb]) & kActDir) != 0)
-        throw std::invalid_argument(fmt::format("partial-sum link {} -> {} between different act_dir", nb, s));
+        throw std::invalid_argument(
+            fmt::format("partial-sum link {} -> {} between different act_dir", nb, s));
       if (!entries(nb).count(e - R - 1))
-        throw std::invalid_argument(fmt::format("subarray {} enters a vector in cycle {} but its partial-sum source {} "
-                                                "entered none in cycle {}", s, e, nb, e - R - 1));
+        throw std::invalid_argument(
+            fmt::format("subarray {} enters a vector in cycle {} but its partial-sum source {} "
+                        "entered none in cycle {}",
+                        s, e, nb, e - R - 1));
       const auto& in = psum(nb, e - R - 1);
       for (int c = 0; c < C; ++c) sum[c] = static_cast<uint64_t>(in[c]);
     }
@@ -210,7 +224,8 @@ class TileDataflow {
 
 }  // namespace
 
-PlanariaPrediction predict_planaria(const PlanariaParams& p, const std::vector<PlanariaTile>& tiles) {
+PlanariaPrediction predict_planaria(const PlanariaParams& p,
+                                    const std::vector<PlanariaTile>& tiles) {
   const int S = p.subarrays, Q = p.per_pod(), R = p.sub_rows, C = p.sub_cols;
   PlanariaPrediction pred;
   int64_t prev_start = 0, prev_last = -1;
@@ -237,15 +252,20 @@ PlanariaPrediction predict_planaria(const PlanariaParams& p, const std::vector<P
         throw std::invalid_argument("malformed planaria cluster");
       for (int row = 0; row < R; ++row)
         for (int c = 0; c < C; ++c)
-          plan.weight_rows[s * R + row][c] = cl.weights[(r.position * R + row) * N + r.group * C + c];
+          plan.weight_rows[s * R + row][c] =
+              cl.weights[(r.position * R + row) * N + r.group * C + c];
       if (!r.reads_xbar) continue;
       const int lane = (s / Q) * Q + plan.config.x_sel[s];
       for (size_t m = 0; m < cl.vectors.size(); ++m) {
-        if (cl.vectors[m].size() != static_cast<size_t>(K)) throw std::invalid_argument("malformed planaria vector");
-        const int64_t cycle = plan.start_cycle + 1 + static_cast<int64_t>(m) + int64_t{r.position} * (R + 1);
-        std::vector<int64_t> x(cl.vectors[m].begin() + r.position * R, cl.vectors[m].begin() + (r.position + 1) * R);
+        if (cl.vectors[m].size() != static_cast<size_t>(K))
+          throw std::invalid_argument("malformed planaria vector");
+        const int64_t cycle =
+            plan.start_cycle + 1 + static_cast<int64_t>(m) + int64_t{r.position} * (R + 1);
+        std::vector<int64_t> x(cl.vectors[m].begin() + r.position * R,
+                               cl.vectors[m].begin() + (r.position + 1) * R);
         auto [it, fresh] = beats.emplace(std::pair{cycle, lane}, x);
-        if (!fresh && it->second != x) throw std::logic_error("two slices on one lane in one cycle");
+        if (!fresh && it->second != x)
+          throw std::logic_error("two slices on one lane in one cycle");
       }
     }
     for (auto& [key, x] : beats) plan.beats.push_back({key.first, key.second, std::move(x)});
@@ -264,7 +284,8 @@ PlanariaPrediction predict_planaria(const PlanariaParams& p, const std::vector<P
         out.tile = t;
         out.cluster = r.cluster;
         out.group = r.group;
-        out.m = e - (plan.start_cycle + 1) - (r.act_chain ? int64_t{r.act_chain} * (C + 1) : int64_t{r.position} * (R + 1));
+        out.m = e - (plan.start_cycle + 1) -
+                (r.act_chain ? int64_t{r.act_chain} * (C + 1) : int64_t{r.position} * (R + 1));
         last = std::max(last, out.cycle);
         pred.outputs.push_back(std::move(out));
       }
@@ -273,9 +294,10 @@ PlanariaPrediction predict_planaria(const PlanariaParams& p, const std::vector<P
     prev_last = last;
     pred.plan.push_back(std::move(plan));
   }
-  std::stable_sort(pred.outputs.begin(), pred.outputs.end(), [](const PlanariaOutput& a, const PlanariaOutput& b) {
-    return a.cycle != b.cycle ? a.cycle < b.cycle : a.lane < b.lane;
-  });
+  std::stable_sort(pred.outputs.begin(), pred.outputs.end(),
+                   [](const PlanariaOutput& a, const PlanariaOutput& b) {
+                     return a.cycle != b.cycle ? a.cycle < b.cycle : a.lane < b.lane;
+                   });
   pred.cycles = pred.outputs.empty() ? 0 : pred.outputs.back().cycle + 1;
   return pred;
 }

@@ -50,7 +50,8 @@ struct PlanariaRole {
 
 // The builder of the specification; throws UserError for clusters beyond the array, overlapping
 // clusters, or i, j < 1.
-PlanariaConfig build_planaria_config(const PlanariaParams& p, const std::vector<PlanariaCluster>& clusters,
+PlanariaConfig build_planaria_config(const PlanariaParams& p,
+                                     const std::vector<PlanariaCluster>& clusters,
                                      std::vector<PlanariaRole>* roles = nullptr);
 // The cfg_i bit vector of a configuration, as 32-bit little-endian words.
 std::vector<uint32_t> pack_planaria_config(const PlanariaParams& p, const PlanariaConfig& c);
@@ -67,9 +68,9 @@ struct PlanariaVectorBeat {
 
 struct PlanariaTilePlan {
   PlanariaConfig config;
-  int64_t config_cycle = 0;   // cfg_valid_i high
-  int64_t weight_cycle = 0;   // first of Q*R weight beats per pod (address = cycle - weight_cycle)
-  int64_t start_cycle = 0;    // tile_start_i high
+  int64_t config_cycle = 0;  // cfg_valid_i high
+  int64_t weight_cycle = 0;  // first of Q*R weight beats per pod (address = cycle - weight_cycle)
+  int64_t start_cycle = 0;   // tile_start_i high
   std::vector<std::vector<int64_t>> weight_rows;  // [p*Q*R + address] = C weights
   std::vector<PlanariaVectorBeat> beats;          // activation lanes, in cycle order
 };
@@ -90,6 +91,7 @@ struct PlanariaPrediction {
 };
 
 // The schedule and cycle-exact outputs of a stream of tiles.
-PlanariaPrediction predict_planaria(const PlanariaParams& p, const std::vector<PlanariaTile>& tiles);
+PlanariaPrediction predict_planaria(const PlanariaParams& p,
+                                    const std::vector<PlanariaTile>& tiles);
 
 }  // namespace accelgen::golden

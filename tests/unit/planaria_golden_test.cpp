@@ -25,9 +25,10 @@ TEST(PlanariaParams, Table52HasFifteenHomogeneousShapes) {
   ASSERT_EQ(shapes.size(), 15u);
   std::vector<std::string> names;
   for (const auto& s : shapes) names.push_back(fission_name(s, thesis()));
-  const std::vector<std::string> want = {"32x512x1", "64x256x1", "128x128x1", "256x64x1", "512x32x1",
-                                         "32x256x2", "64x128x2", "128x64x2",  "256x32x2", "32x128x4",
-                                         "64x64x4",  "128x32x4", "32x64x8",   "64x32x8",  "32x32x16"};
+  const std::vector<std::string> want = {"32x512x1", "64x256x1", "128x128x1", "256x64x1",
+                                         "512x32x1", "32x256x2", "64x128x2",  "128x64x2",
+                                         "256x32x2", "32x128x4", "64x64x4",   "128x32x4",
+                                         "32x64x8",  "64x32x8",  "32x32x16"};
   EXPECT_EQ(names, want);
 }
 
@@ -45,7 +46,8 @@ TEST(PlanariaParams, ParsesAndRejectsFissionConfigurations) {
   try {
     parse_fission("256x256x1", thesis());
   } catch (const UserError& e) {
-    EXPECT_NE(std::string(e.what()).find("allocation beyond the array"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("allocation beyond the array"), std::string::npos)
+        << e.what();
   }
 }
 
@@ -61,8 +63,10 @@ std::string rejection(const std::vector<std::string>& sets) {
 
 TEST(PlanariaParams, RegistryRejectsBadInputWithOneLine) {
   EXPECT_NE(rejection({"fission=bogus"}).find("is not RxCxk"), std::string::npos);
-  EXPECT_NE(rejection({"fission=256x256x1"}).find("allocation beyond the array of 16"), std::string::npos);
-  EXPECT_NE(rejection({"fission=65x128x2"}).find("unknown fission configuration"), std::string::npos);
+  EXPECT_NE(rejection({"fission=256x256x1"}).find("allocation beyond the array of 16"),
+            std::string::npos);
+  EXPECT_NE(rejection({"fission=65x128x2"}).find("unknown fission configuration"),
+            std::string::npos);
   EXPECT_NE(rejection({"fission="}).find("fission"), std::string::npos);
   EXPECT_NE(rejection({"subarrays=12"}).find("power of two"), std::string::npos);
   EXPECT_NE(rejection({"pods=16"}).find("at least 2 subarrays per pod"), std::string::npos);
@@ -176,8 +180,8 @@ TEST(PlanariaConfig, PacksTheConfigurationBusLayout) {
   EXPECT_EQ(planaria_config_bits(tiny()), 18);
   const auto words = pack_planaria_config(tiny(), c);
   ASSERT_EQ(words.size(), 1u);
-  const uint32_t want = (kActDir | kPsumPrev) | (kActNext << 6) | (1u << 12) | (0u << 13) | (0u << 14) | (1u << 15) |
-                        (1u << 16) | (0u << 17);
+  const uint32_t want = (kActDir | kPsumPrev) | (kActNext << 6) | (1u << 12) | (0u << 13) |
+                        (0u << 14) | (1u << 15) | (1u << 16) | (0u << 17);
   EXPECT_EQ(words[0], want);
   EXPECT_EQ(planaria_config_bits(thesis()), 6 * 16 + 4 * 4 * 5);
 }
@@ -208,7 +212,8 @@ TEST(PlanariaGolden, TallChainByHand) {
   ASSERT_EQ(pred.outputs.size(), 1u);
   EXPECT_EQ(pred.outputs[0].cycle, 13);
   EXPECT_EQ(pred.outputs[0].lane, 0);  // the group's lowest subarray's buffer
-  EXPECT_EQ(pred.outputs[0].y, (std::vector<int64_t>{1 * 1 + 2 * 3 + 3 * 5 + 4 * 7, 1 * 2 + 2 * 4 + 3 * 6 + 4 * 8}));
+  EXPECT_EQ(pred.outputs[0].y,
+            (std::vector<int64_t>{1 * 1 + 2 * 3 + 3 * 5 + 4 * 7, 1 * 2 + 2 * 4 + 3 * 6 + 4 * 8}));
   EXPECT_EQ(pred.cycles, 14);
 }
 
@@ -227,8 +232,8 @@ TEST(PlanariaGolden, FatChainByHand) {
 
 TEST(PlanariaGolden, NextTileWaitsForDrainAndWeights) {
   // Tile 1: configuration and weights from 5, start = max(4 + QR + 1, 13 + 1) = 14.
-  const PlanariaPrediction pred =
-      predict_planaria(tiny(), {PlanariaTile{{tiny_cluster(2, 1)}}, PlanariaTile{{tiny_cluster(1, 2)}}});
+  const PlanariaPrediction pred = predict_planaria(
+      tiny(), {PlanariaTile{{tiny_cluster(2, 1)}}, PlanariaTile{{tiny_cluster(1, 2)}}});
   ASSERT_EQ(pred.plan.size(), 2u);
   EXPECT_EQ(pred.plan[1].config_cycle, 5);
   EXPECT_EQ(pred.plan[1].weight_cycle, 5);

@@ -26,8 +26,8 @@ struct Placement {
   int dirs = -1;
 };
 
-PlanariaGemm random_gemm(std::mt19937_64& rng, const PlanariaParams& p, const PlanariaStimulus& s, int64_t K,
-                         int64_t N, size_t index) {
+PlanariaGemm random_gemm(std::mt19937_64& rng, const PlanariaParams& p, const PlanariaStimulus& s,
+                         int64_t K, int64_t N, size_t index) {
   PlanariaGemm g;
   g.M = s.m ? s.m : draw(rng, 1, 2 * p.sub_rows + 3);
   g.K = K;
@@ -36,14 +36,17 @@ PlanariaGemm random_gemm(std::mt19937_64& rng, const PlanariaParams& p, const Pl
   g.pattern = s.operands == "mixed" ? patterns[index % patterns.size()] : s.operands;
   g.x.resize(g.M * g.K);
   g.w.resize(g.K * g.N);
-  for (int64_t i = 0; i < g.M * g.K; ++i) g.x[i] = pattern_operand(rng, g.pattern, p.in_bits, true, i);
-  for (int64_t i = 0; i < g.K * g.N; ++i) g.w[i] = pattern_operand(rng, g.pattern, p.in_bits, true, i + 1);
+  for (int64_t i = 0; i < g.M * g.K; ++i)
+    g.x[i] = pattern_operand(rng, g.pattern, p.in_bits, true, i);
+  for (int64_t i = 0; i < g.K * g.N; ++i)
+    g.w[i] = pattern_operand(rng, g.pattern, p.in_bits, true, i + 1);
   return g;
 }
 
 // Runs the placements' jobs to completion: each global tile gives every placement whose job has
 // blocks left its next block (n outer, k inner), zero-padded at the GEMM's edges.
-void add_phase(const PlanariaParams& p, PlanariaWorkload& wl, const std::vector<Placement>& placements) {
+void add_phase(const PlanariaParams& p, PlanariaWorkload& wl,
+               const std::vector<Placement>& placements) {
   const int64_t R = p.sub_rows, C = p.sub_cols;
   std::map<size_t, std::vector<std::pair<int64_t, int64_t>>> blocks;  // job -> (k0, n0), in order
   for (const auto& pl : placements) {
@@ -74,7 +77,8 @@ void add_phase(const PlanariaParams& p, PlanariaWorkload& wl, const std::vector<
       cl.dirs = pl.dirs;
       cl.weights.assign(TK * TN, 0);
       for (int64_t r = 0; r < TK && k0 + r < g.K; ++r)
-        for (int64_t c = 0; c < TN && n0 + c < g.N; ++c) cl.weights[r * TN + c] = g.w[(k0 + r) * g.N + n0 + c];
+        for (int64_t c = 0; c < TN && n0 + c < g.N; ++c)
+          cl.weights[r * TN + c] = g.w[(k0 + r) * g.N + n0 + c];
       for (int64_t m = 0; m < g.M; ++m) {
         std::vector<int64_t> v(TK, 0);
         for (int64_t r = 0; r < TK && k0 + r < g.K; ++r) v[r] = g.x[m * g.K + k0 + r];
@@ -91,8 +95,8 @@ void add_phase(const PlanariaParams& p, PlanariaWorkload& wl, const std::vector<
 
 }  // namespace
 
-PlanariaWorkload make_planaria_workload(const PlanariaParams& p, const PlanariaStimulus& s, uint64_t seed,
-                                        int64_t gemms_per_shape) {
+PlanariaWorkload make_planaria_workload(const PlanariaParams& p, const PlanariaStimulus& s,
+                                        uint64_t seed, int64_t gemms_per_shape) {
   std::mt19937_64 rng(seed);
   const int S = p.subarrays, R = p.sub_rows, C = p.sub_cols;
   PlanariaWorkload wl;
@@ -105,7 +109,8 @@ PlanariaWorkload make_planaria_workload(const PlanariaParams& p, const PlanariaS
     return wl.jobs.size() - 1;
   };
   if (s.fission == "mixed") {
-    if (S < 8) throw UserError(fmt::format("fission=mixed needs at least 8 subarrays (subarrays = {})", S));
+    if (S < 8)
+      throw UserError(fmt::format("fission=mixed needs at least 8 subarrays (subarrays = {})", S));
     const int nA = 3 * S / 4, nB = S / 8, nC = S / 8, Q = p.per_pod();
     const int iA = nA % Q == 0 ? Q : 2;
     const size_t A = add_gemm(draw(rng, R + 1, 6 * R), draw(rng, C + 1, 4 * C));
@@ -113,31 +118,39 @@ PlanariaWorkload make_planaria_workload(const PlanariaParams& p, const PlanariaS
     const size_t Cg = add_gemm(draw(rng, 1, 3 * R), draw(rng, 1, 3 * C));
     auto name = [&](int i, int j) { return fmt::format("{}x{}", i * R, j * C); };
     // Three tenants co-located (e.g. 12 + 2 + 2 of 16), then the same GEMMs on other shapes.
-    add_phase(p, wl, {{add_job(A, iA, nA / iA, "A on " + name(iA, nA / iA)), 0},
-                      {add_job(B, nB, 1, "B on " + name(nB, 1)), nA},
-                      {add_job(Cg, 1, nC, "C on " + name(1, nC)), nA + nB}});
-    add_phase(p, wl, {{add_job(A, 1, nA, "A on " + name(1, nA) + " reversed"), 0, true},
-                      {add_job(B, 1, nB, "B on " + name(1, nB)), nA},
-                      {add_job(Cg, nC, 1, "C on " + name(nC, 1) + " reversed"), nA + nB, true}});
+    add_phase(p, wl,
+              {{add_job(A, iA, nA / iA, "A on " + name(iA, nA / iA)), 0},
+               {add_job(B, nB, 1, "B on " + name(nB, 1)), nA},
+               {add_job(Cg, 1, nC, "C on " + name(1, nC)), nA + nB}});
+    add_phase(p, wl,
+              {{add_job(A, 1, nA, "A on " + name(1, nA) + " reversed"), 0, true},
+               {add_job(B, 1, nB, "B on " + name(1, nB)), nA},
+               {add_job(Cg, nC, 1, "C on " + name(nC, 1) + " reversed"), nA + nB, true}});
     // Every subarray alone, with all four direction settings.
     std::vector<Placement> singles;
-    const size_t A3 = add_job(A, 1, 1, "A on " + name(1, 1) + " x" + std::to_string(S) + ", all directions");
+    const size_t A3 =
+        add_job(A, 1, 1, "A on " + name(1, 1) + " x" + std::to_string(S) + ", all directions");
     for (int sub = 0; sub < S; ++sub) singles.push_back({A3, sub, false, sub % 4});
     add_phase(p, wl, singles);
     // The whole ring as one tall chain, reversed, and a 2-row shape with both directions set.
     add_phase(p, wl, {{add_job(B, S, 1, "B on " + name(S, 1) + " reversed"), 0, true}});
-    add_phase(p, wl, {{add_job(Cg, 2, S / 2, "C on " + name(2, S / 2) + " with both directions set"), 0, false, 3}});
+    add_phase(p, wl,
+              {{add_job(Cg, 2, S / 2, "C on " + name(2, S / 2) + " with both directions set"), 0,
+                false, 3}});
     return wl;
   }
   std::vector<FissionShape> shapes;
-  if (s.fission == "all") shapes = homogeneous_shapes(S);
-  else shapes.push_back(parse_fission(s.fission, p));
+  if (s.fission == "all")
+    shapes = homogeneous_shapes(S);
+  else
+    shapes.push_back(parse_fission(s.fission, p));
   // The monolithic array of the same PEs: Im x Jm subarrays.
   const int Im = 1 << (std::countr_zero(static_cast<unsigned>(S)) / 2), Jm = S / Im;
   for (const FissionShape& sh : shapes) {
     for (int64_t t = 0; t < gemms_per_shape; ++t) {
-      const size_t g = t == 0 ? add_gemm(int64_t{Im} * R, int64_t{Jm} * C)
-                              : add_gemm(draw(rng, 1, 2 * sh.i * R + 1), draw(rng, 1, 2 * sh.j * C + 1));
+      const size_t g =
+          t == 0 ? add_gemm(int64_t{Im} * R, int64_t{Jm} * C)
+                 : add_gemm(draw(rng, 1, 2 * sh.i * R + 1), draw(rng, 1, 2 * sh.j * C + 1));
       const size_t job = add_job(g, sh.i, sh.j, fission_name(sh, p));
       std::vector<Placement> pl;
       for (int k = 0; k < sh.k; ++k) pl.push_back({job, k * sh.i * sh.j});
@@ -155,12 +168,14 @@ struct Observed {
   std::vector<int64_t> y;
 };
 
-std::vector<Observed> drive(const PlanariaParams& p, const golden::PlanariaPrediction& pred, Harness& h,
-                            int64_t expected_outputs, int64_t cycle_limit) {
+std::vector<Observed> drive(const PlanariaParams& p, const golden::PlanariaPrediction& pred,
+                            Harness& h, int64_t expected_outputs, int64_t cycle_limit) {
   const int S = p.subarrays, P = p.pods, Q = p.per_pod(), R = p.sub_rows, C = p.sub_cols;
   const int in = p.in_bits, acc = p.acc_bits, sel = std::countr_zero(static_cast<unsigned>(Q));
-  const int rb = std::max(1, static_cast<int>(std::bit_width(static_cast<unsigned>(R - 1)))), aw = sel + rb;
-  const int cfg_valid = h.port("cfg_valid_i"), cfg = h.port("cfg_i"), start = h.port("tile_start_i");
+  const int rb = std::max(1, static_cast<int>(std::bit_width(static_cast<unsigned>(R - 1)))),
+            aw = sel + rb;
+  const int cfg_valid = h.port("cfg_valid_i"), cfg = h.port("cfg_i"),
+            start = h.port("tile_start_i");
   const int w_valid = h.port("w_valid_i"), w_addr = h.port("w_addr_i"), w_data = h.port("w_data_i");
   const int x_valid = h.port("x_valid_i"), x_data = h.port("x_data_i");
   const int y_valid = h.port("y_valid_o"), y_data = h.port("y_data_o");
@@ -188,7 +203,8 @@ std::vector<Observed> drive(const PlanariaParams& p, const golden::PlanariaPredi
   std::vector<Observed> seen;
   std::vector<uint32_t> words, y_words, zero_x((S * R * in + 31) / 32, 0);
   h.reset();
-  while (static_cast<int64_t>(seen.size()) < expected_outputs && h.cycle() < cycle_limit && !h.error()) {
+  while (static_cast<int64_t>(seen.size()) < expected_outputs && h.cycle() < cycle_limit &&
+         !h.error()) {
     const int64_t now = h.cycle();
     auto it = inputs.find(now);
     const CycleInputs none;
@@ -206,7 +222,8 @@ std::vector<Observed> drive(const PlanariaParams& p, const golden::PlanariaPredi
         wv |= uint64_t{1} << pod;
         put_field(words, pod * aw, aw, addr);
         const auto& row = in_now.weights->weight_rows[pod * Q * R + a];
-        for (int c = 0; c < C; ++c) put_field(wd, (pod * C + c) * in, in, static_cast<uint64_t>(row[c]) & in_mask);
+        for (int c = 0; c < C; ++c)
+          put_field(wd, (pod * C + c) * in, in, static_cast<uint64_t>(row[c]) & in_mask);
       }
     }
     h.set(w_valid, wv);
@@ -228,7 +245,8 @@ std::vector<Observed> drive(const PlanariaParams& p, const golden::PlanariaPredi
       for (int lane = 0; lane < S; ++lane) {
         if (!((yv >> lane) & 1)) continue;
         Observed o{now, lane, std::vector<int64_t>(C)};
-        for (int c = 0; c < C; ++c) o.y[c] = golden::wrap_signed(get_field(y_words, (lane * C + c) * acc, acc), acc);
+        for (int c = 0; c < C; ++c)
+          o.y[c] = golden::wrap_signed(get_field(y_words, (lane * C + c) * acc, acc), acc);
         seen.push_back(std::move(o));
       }
     }
@@ -239,7 +257,8 @@ std::vector<Observed> drive(const PlanariaParams& p, const golden::PlanariaPredi
 
 }  // namespace
 
-VerifyResult run_planaria_tb(const ParamSet& params, const Model& model, const VerifyOptions& options) {
+VerifyResult run_planaria_tb(const ParamSet& params, const Model& model,
+                             const VerifyOptions& options) {
   const PlanariaParams p = PlanariaParams::from(params);
   const PlanariaStimulus s = PlanariaStimulus::from(params);
   if (p.subarrays > 64) throw UserError("the planaria testbench drives at most 64 lanes");
@@ -268,28 +287,33 @@ VerifyResult run_planaria_tb(const ParamSet& params, const Model& model, const V
     const PlanariaClusterRef& ref = wl.refs[want.tile][want.cluster];
     const PlanariaJob& job = wl.jobs[ref.job];
     const PlanariaGemm& g = wl.gemms[job.gemm];
-    const std::string where = fmt::format("tile {} cluster {} ({}, gemm {} {}x{}x{} {}) block k0={} n0={} column group {} row m={} lane {}",
-                                          want.tile, want.cluster, job.label, job.gemm, g.M, g.K, g.N, g.pattern,
-                                          ref.k0, ref.n0, want.group, want.m, want.lane);
+    const std::string where = fmt::format(
+        "tile {} cluster {} ({}, gemm {} {}x{}x{} {}) block k0={} n0={} column group {} row m={} "
+        "lane {}",
+        want.tile, want.cluster, job.label, job.gemm, g.M, g.K, g.N, g.pattern, ref.k0, ref.n0,
+        want.group, want.m, want.lane);
     if (o >= seen.size()) {
-      res.report(fmt::format("{}: expected at cycle {}, never produced (stopped at cycle {})", where, want.cycle, h.cycle()));
+      res.report(fmt::format("{}: expected at cycle {}, never produced (stopped at cycle {})",
+                             where, want.cycle, h.cycle()));
       continue;
     }
     const Observed& got = seen[o];
     ++res.outputs_checked;
     if (got.cycle != want.cycle || got.lane != want.lane)
-      res.report(fmt::format("{}: expected at cycle {} on lane {}, got cycle {} lane {}", where, want.cycle, want.lane,
-                             got.cycle, got.lane));
+      res.report(fmt::format("{}: expected at cycle {} on lane {}, got cycle {} lane {}", where,
+                             want.cycle, want.lane, got.cycle, got.lane));
     for (int c = 0; c < p.sub_cols; ++c)
       if (got.y[c] != want.y[c]) {
-        res.report(fmt::format("cycle {}: {} col {}: expected {}, got {}", got.cycle, where, c, want.y[c], got.y[c]));
+        res.report(fmt::format("cycle {}: {} col {}: expected {}, got {}", got.cycle, where, c,
+                               want.y[c], got.y[c]));
         break;
       }
     const int64_t n_base = ref.n0 + int64_t{want.group} * p.sub_cols;
     for (int c = 0; c < p.sub_cols && n_base + c < g.N; ++c) {
       if (want.m < 0 || want.m >= g.M) break;
       int64_t& a = assembled[ref.job][want.m * g.N + n_base + c];
-      a = golden::wrap_signed(static_cast<uint64_t>(a) + static_cast<uint64_t>(got.y[c]), p.acc_bits);
+      a = golden::wrap_signed(static_cast<uint64_t>(a) + static_cast<uint64_t>(got.y[c]),
+                              p.acc_bits);
     }
   }
   // Every job's GEMM, reassembled from the RTL's outputs, against a direct product.
@@ -299,15 +323,22 @@ VerifyResult run_planaria_tb(const ParamSet& params, const Model& model, const V
     const auto want = golden::gemm_reference(g.M, g.K, g.N, g.x, g.w, p.acc_bits);
     for (size_t e = 0; e < want.size(); ++e)
       if (assembled[j][e] != want[e]) {
-        res.report(fmt::format("job {} ({}) element ({}, {}): expected {}, reassembled {}", j, wl.jobs[j].label,
-                               e / g.N, e % g.N, want[e], assembled[j][e]));
+        res.report(fmt::format("job {} ({}) element ({}, {}): expected {}, reassembled {}", j,
+                               wl.jobs[j].label, e / g.N, e % g.N, want[e], assembled[j][e]));
         break;
       }
-    jobs.push_back({{"config", wl.jobs[j].label}, {"m", g.M}, {"k", g.K}, {"n", g.N}, {"operands", g.pattern}});
+    jobs.push_back({{"config", wl.jobs[j].label},
+                    {"m", g.M},
+                    {"k", g.K},
+                    {"n", g.N},
+                    {"operands", g.pattern}});
   }
   if (seen.size() > pred.outputs.size())
     res.report(fmt::format("{} unexpected extra outputs", seen.size() - pred.outputs.size()));
-  res.details = {{"fission", s.fission}, {"jobs", jobs}, {"tiles", wl.tiles.size()}, {"outputs", pred.outputs.size()}};
+  res.details = {{"fission", s.fission},
+                 {"jobs", jobs},
+                 {"tiles", wl.tiles.size()},
+                 {"outputs", pred.outputs.size()}};
   return res;
 }
 

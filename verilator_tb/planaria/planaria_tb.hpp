@@ -40,9 +40,10 @@ struct PlanariaWorkload {
   std::vector<std::vector<PlanariaClusterRef>> refs;  // [tile][cluster]
 };
 
-PlanariaWorkload make_planaria_workload(const PlanariaParams& p, const PlanariaStimulus& s, uint64_t seed,
-                                        int64_t gemms_per_shape);
+PlanariaWorkload make_planaria_workload(const PlanariaParams& p, const PlanariaStimulus& s,
+                                        uint64_t seed, int64_t gemms_per_shape);
 
-VerifyResult run_planaria_tb(const ParamSet& params, const Model& model, const VerifyOptions& options);
+VerifyResult run_planaria_tb(const ParamSet& params, const Model& model,
+                             const VerifyOptions& options);
 
 }  // namespace accelgen::sim
