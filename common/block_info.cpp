@@ -11,6 +11,7 @@
 #include "common/cvu_params.hpp"
 #include "common/leopard_params.hpp"
 #include "common/noc_params.hpp"
+#include "common/planaria_params.hpp"
 #include "common/systolic_params.hpp"
 #include "common/tandem_params.hpp"
 
@@ -28,6 +29,7 @@ const std::vector<BlockInfo>& all_blocks() {
       leopard_tile_block_info(),
       noc_block_info(),
       tandem_block_info(),
+      planaria_block_info(),
   };
   return blocks;
 }

@@ -57,6 +57,13 @@ ParamSchema& ParamSchema::choice(std::string key, std::vector<std::string> choic
   return *this;
 }
 
+ParamSchema& ParamSchema::open_choice(std::string key, std::vector<std::string> suggested,
+                                      std::string help, ParamRole role) {
+  choice(std::move(key), std::move(suggested), std::move(help), role);
+  specs_.back().open = true;
+  return *this;
+}
+
 const ParamSpec* ParamSchema::find(const std::string& key) const {
   for (const auto& s : specs_)
     if (s.key == key) return &s;
@@ -118,7 +125,7 @@ void ParamSchema::set_text(ParamSet& set, const std::string& key, const std::str
       else throw UserError(fmt::format("parameter '{}' needs true/false, got '{}'", key, text));
       break;
     case ParamType::kChoice: {
-      bool ok = false;
+      bool ok = spec->open && !text.empty();
       for (const auto& c : spec->choices) ok = ok || c == text;
       if (!ok)
         throw UserError(fmt::format("parameter '{}' = '{}' is not one of: {}", key, text,

@@ -25,6 +25,7 @@ struct ParamSpec {
   int64_t min = 0;
   int64_t max = 0;
   std::vector<std::string> choices;  // kChoice: allowed values; the first is the default
+  bool open = false;                 // kChoice: any text is accepted (the block's check validates it)
   std::string help;
 };
 
@@ -54,6 +55,10 @@ class ParamSchema {
                        ParamRole role = ParamRole::kHardware);
   ParamSchema& choice(std::string key, std::vector<std::string> choices, std::string help,
                       ParamRole role = ParamRole::kHardware);
+  // A choice that also accepts any other text (validated by the block's check); the first of
+  // SUGGESTED is the default.
+  ParamSchema& open_choice(std::string key, std::vector<std::string> suggested, std::string help,
+                           ParamRole role = ParamRole::kHardware);
 
   const std::vector<ParamSpec>& specs() const { return specs_; }
   const ParamSpec* find(const std::string& key) const;

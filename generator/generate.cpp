@@ -16,6 +16,8 @@
 #include "generator/leopard/leopard_vpu_gen.hpp"
 #include "common/noc_params.hpp"
 #include "generator/noc/noc_gen.hpp"
+#include "common/planaria_params.hpp"
+#include "generator/planaria/planaria_gen.hpp"
 #include "generator/systolic/systolic_gen.hpp"
 #include "common/tandem_params.hpp"
 #include "generator/tandem/tandem_gen.hpp"
@@ -33,6 +35,7 @@ GeneratedDesign generate_design(const BlockInfo& block, const ParamSet& params) 
   if (block.name == "leopard_tile") return generate_leopard_tile(LeopardTileParams::from(params), hw);
   if (block.name == "noc") return generate_noc(NocParams::from(params), hw);
   if (block.name == "tandem") return generate_tandem(TandemParams::from(params), hw);
+  if (block.name == "planaria") return generate_planaria(PlanariaParams::from(params), hw);
   throw UserError(fmt::format("block '{}' has no generator yet", block.name));
 }
 

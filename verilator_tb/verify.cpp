@@ -11,6 +11,7 @@
 #include "verilator_tb/leopard/leopard_tile_tb.hpp"
 #include "verilator_tb/leopard/leopard_vpu_tb.hpp"
 #include "verilator_tb/noc/noc_tb.hpp"
+#include "verilator_tb/planaria/planaria_tb.hpp"
 #include "verilator_tb/systolic/systolic_tb.hpp"
 #include "verilator_tb/tandem/tandem_tb.hpp"
 
@@ -27,6 +28,7 @@ VerifyResult run_testbench(const BlockInfo& block, const ParamSet& params, const
   if (block.name == "leopard_tile") return run_leopard_tile_tb(params, model, options);
   if (block.name == "noc") return run_noc_tb(params, model, options);
   if (block.name == "tandem") return run_tandem_tb(params, model, options);
+  if (block.name == "planaria") return run_planaria_tb(params, model, options);
   throw UserError(fmt::format("block '{}' has no testbench yet", block.name));
 }
 

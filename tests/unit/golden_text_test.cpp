@@ -67,6 +67,12 @@ INSTANTIATE_TEST_SUITE_P(
     [](const auto& info) { return info.param.name; });
 
 INSTANTIATE_TEST_SUITE_P(
+    Planaria, GoldenText,
+    ::testing::Values(GoldenCase{"planaria_s2p1_2x2_i4a12", "planaria",
+                                 {"sub_rows=2", "sub_cols=2", "subarrays=2", "pods=1", "in_bits=4", "acc_bits=12"}}),
+    [](const auto& info) { return info.param.name; });
+
+INSTANTIATE_TEST_SUITE_P(
     Cvu, GoldenText,
     ::testing::Values(GoldenCase{"cvu_b2_B4_L2_s", "cvu", {"slice_bits=2", "max_bits=4", "lanes=2"}},
                       GoldenCase{"cvu_b1_B2_L3_u", "cvu", {"slice_bits=1", "max_bits=2", "lanes=3", "signed=false"}}),

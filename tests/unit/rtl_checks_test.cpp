@@ -157,6 +157,20 @@ std::vector<Config> cvu_array_scan() {
   return out;
 }
 
+// planaria: the co-simulated sizes, odd subarray shapes, 1 x 1 subarrays, 2 to 8 subarrays per
+// pod, and 32 subarrays; the thesis's default size (16 of 32 x 32) is linted on its own below.
+std::vector<Config> planaria_scan() {
+  std::vector<Config> out;
+  for (auto [r, c, s, pods, in, acc] : std::vector<std::tuple<int, int, int, int, int, int>>{
+           {4, 4, 16, 4, 8, 32}, {1, 1, 4, 2, 8, 32}, {3, 5, 8, 2, 4, 12}, {2, 2, 2, 1, 8, 16},
+           {2, 2, 16, 8, 8, 32}, {2, 3, 8, 4, 8, 32}, {2, 2, 32, 4, 8, 32}, {5, 3, 16, 2, 16, 64}})
+    out.push_back({fmt::format("planaria_s{}p{}_{}x{}_i{}a{}", s, pods, r, c, in, acc),
+                   {fmt::format("sub_rows={}", r), fmt::format("sub_cols={}", c), fmt::format("subarrays={}", s),
+                    fmt::format("pods={}", pods), fmt::format("in_bits={}", in), fmt::format("acc_bits={}", acc)},
+                   "planaria"});
+  return out;
+}
+
 // The scans above name their configurations only; tag them with their block.
 std::vector<Config> with_block(std::vector<Config> configs, const std::string& block) {
   for (auto& c : configs) c.block = block;
@@ -174,6 +188,8 @@ INSTANTIATE_TEST_SUITE_P(Noc, EmittedRtl, ::testing::ValuesIn(with_block(noc_sca
 INSTANTIATE_TEST_SUITE_P(CvuArray, EmittedRtl, ::testing::ValuesIn(cvu_array_scan()),
                          [](const auto& info) { return info.param.name; });
 INSTANTIATE_TEST_SUITE_P(Bihiwe, EmittedRtl, ::testing::ValuesIn(bihiwe_scan()),
+                         [](const auto& info) { return info.param.name; });
+INSTANTIATE_TEST_SUITE_P(Planaria, EmittedRtl, ::testing::ValuesIn(planaria_scan()),
                          [](const auto& info) { return info.param.name; });
 INSTANTIATE_TEST_SUITE_P(Systolic, EmittedRtl, ::testing::ValuesIn(systolic_scan()),
                          [](const auto& info) { return info.param.name; });
@@ -216,6 +232,10 @@ TEST_P(EmittedRtlLintOnly, LintCleanWithWall) {
 }
 
 INSTANTIATE_TEST_SUITE_P(TandemLarge, EmittedRtlLintOnly, ::testing::ValuesIn(tandem_scan(true)),
+                         [](const auto& info) { return info.param.name; });
+
+INSTANTIATE_TEST_SUITE_P(PlanariaDefault, EmittedRtlLintOnly,
+                         ::testing::Values(Config{"planaria_thesis_s16p4_32x32", {}, "planaria"}),
                          [](const auto& info) { return info.param.name; });
 
 TEST(RtlTemplates, DelayLineLintCleanForSeveralSizes) {
