@@ -6,6 +6,7 @@
 #include "cli/flow_tandem_ops.hpp"
 #include "cli/model_command.hpp"
 #include "cli/run_tasm.hpp"
+#include "cli/prove_command.hpp"  // issue 19
 
 #include <fmt/format.h>
 
@@ -215,6 +216,7 @@ void register_commands(CLI::App& app) {
 
   register_model_command(app);
   register_run_tasm_command(app);
+  register_prove_command(app);  // issue 19: formal proofs
 }
 
 }  // namespace accelgen
