@@ -6,6 +6,8 @@
 #include "cli/flow_tandem_ops.hpp"
 #include "cli/model_command.hpp"
 #include "cli/run_tasm.hpp"
+#include "cli/tech_command.hpp"
+#include "cli/jobs_command.hpp"   // issue 19
 #include "cli/prove_command.hpp"  // issue 19
 
 #include <fmt/format.h>
@@ -216,7 +218,9 @@ void register_commands(CLI::App& app) {
 
   register_model_command(app);
   register_run_tasm_command(app);
+  register_tech_command(app);
   register_prove_command(app);  // issue 19: formal proofs
+  register_jobs_command(app);   // issue 19: sharded sweeps
 }
 
 }  // namespace accelgen
