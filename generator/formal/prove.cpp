@@ -328,7 +328,7 @@ Plan plan_leopard_qk(const GeneratedDesign& d, const ParamSet& params, int depth
   Plan plan;
   plan.bounded = true;
   // Reset, every key word written once, one Q vector, every key of the busiest unit, slack.
-  plan.depth = depth > 0 ? depth : 1 + p.seq_len * C + 1 + KP * C + 2;
+  plan.depth = depth > 0 ? depth : 1 + p.seq_len * C + 1 + KP * C;
   plan.property = fmt::format(
       "leopard_qk ({} K): every key a unit finishes with pruned_o has exact score q.k < Th (the margin is sound), "
       "every key it keeps has q.k >= Th and score_o = q.k >>> {} (exact decisions); all Q, K, Th, write orders "
@@ -353,10 +353,13 @@ Plan plan_noc(const GeneratedDesign& d, const ParamSet& params, int depth) {
   if (port(d, "inj_data_i").width != nodes * IW || port(d, "ej_data_o").width != nodes * FW)
     throw UserError("prove noc: inj_data_i / ej_data_o widths differ from the specification");
   port(d, "inj_valid_i"), port(d, "inj_ready_o"), port(d, "ej_valid_o");
-  const int window = 3;  // cycles after reset in which flits may be injected
+  const int window = 2;  // cycles after reset in which flits may be injected
   const int hops = (R - 1) + (Cc - 1);
-  const int drain = nodes * window * (hops + 1) + hops + 4;
+  // Default drain: every injected flit through one ejection port, plus the longest path, plus slack.
+  const int drain = nodes * window + 2 * hops + 4;
   const int steps = depth > 0 ? depth : 1 + window + drain;
+  if (steps < window + 3) throw UserError(fmt::format("prove noc: --depth must be at least {}", window + 3));
+  const int deadline = steps - 2;  // cycle_q in the last step (0 in the step after reset)
 
   std::string top = miter_header(d);
   top += fmt::format(
@@ -415,7 +418,7 @@ Plan plan_noc(const GeneratedDesign& d, const ParamSet& params, int depth) {
       "{5}"
       "    end\n"
       "  end\nendmodule\n",
-      inj, ej, window, tdst_mux, window + drain - 1, dst_ok);
+      inj, ej, window, tdst_mux, deadline, dst_ok);
 
   Plan plan;
   plan.bounded = true;
@@ -424,7 +427,7 @@ Plan plan_noc(const GeneratedDesign& d, const ParamSet& params, int depth) {
       "noc: every flit injected in the first {} cycles after reset (any sources, payloads, destinations and "
       "back-pressure) is ejected exactly once, at its destination, with its source, destination and payload, "
       "within k = {} cycles after reset; no flit is duplicated at any cycle",
-      window, window + drain - 1);
+      window, deadline);
   plan.method = fmt::format(
       "bounded: {} steps from reset; one tracked flit (symbolic source and payload, unique among the injected "
       "flits of its source) stands for every flit",
@@ -519,7 +522,7 @@ ProveResult prove(const BlockInfo& block, const ParamSet& params, const ProveOpt
     sat += fmt::format(" -dump_vcd {}", run_vcd.string());
     std::string script = "read_verilog -sv -formal";
     for (const auto& f : files) script += " " + f;
-    script += fmt::format("\nhierarchy -check -top {}\nproc\nflatten\nopt_clean\nasync2sync\ndffunmap\nopt -fast\n{}\n", kTop, sat);
+    script += fmt::format("\nhierarchy -check -top {}\nproc\nmemory\nflatten\nopt_clean\nasync2sync\ndffunmap\nopt -fast\n{}\n", kTop, sat);
     const fs::path ys = dir / fmt::format("sat{}.ys", i);
     write_text(ys, script);
     const auto t0 = std::chrono::steady_clock::now();
