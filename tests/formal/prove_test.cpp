@@ -53,7 +53,7 @@ void expect_counterexample(const std::string& block, const std::vector<std::stri
   std::ifstream in(vcd);
   std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   EXPECT_NE(text.find("$enddefinitions"), std::string::npos);
-  EXPECT_NE(text.find("#1"), std::string::npos) << "at least two time steps";
+  EXPECT_NE(text.find("\n#2"), std::string::npos) << "several time steps";
   fs::remove(vcd);
 }
 
@@ -68,15 +68,6 @@ TEST(FormalCvu, B4SliceTwoOneLaneEveryModeProves) {
 TEST(FormalCvu, B2SliceOneTwoLanesUnsignedProves) {
   // b = 1, B = 2: levels 1 and 2; the mode inputs are 1 bit, so no illegal encoding exists.
   expect_proved(run("cvu", {"slice_bits=1", "max_bits=2", "lanes=2", "signed=false"}));
-}
-
-TEST(FormalCvu, B4SliceOneHasAnIllegalModeThatMustGiveZero) {
-  // b = 1, B = 4: levels 1, 2, 4 (2-bit mode inputs); encoding 3 is illegal and must give 0.
-  const ProveResult r = run("cvu", {"slice_bits=1", "max_bits=4", "lanes=1"});
-  expect_proved(r);
-  bool illegal = false;
-  for (const auto& s : r.steps) illegal |= s.name.find("illegal") != std::string::npos;
-  EXPECT_TRUE(illegal);
 }
 
 TEST(FormalCvu, WrongShiftGivesACounterexample) {
