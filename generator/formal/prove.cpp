@@ -307,8 +307,8 @@ Plan plan_leopard_qk(const GeneratedDesign& d, const ParamSet& params, int depth
   for (int n = 0; n < N; ++n) {
     const std::string idx = OIW == 1 ? fmt::format("dut_idx_o[{}]", n)
                                      : fmt::format("dut_idx_o[{}:{}]", n * OIW + OIW - 1, n * OIW);
-    top += fmt::format("      if (dut_done_o[{0}]) begin\n        assert ({1} < {2}'d{3});  // a key of this unit\n",
-                       n, idx, OIW, p.keys_of_dpu(n));
+    top += fmt::format("      if (dut_done_o[{0}]) begin\n        assert ({{1'b0, {1}}} < {2}'d{3});  // a key of this unit\n",
+                       n, idx, OIW + 1, p.keys_of_dpu(n));
     for (int k = 0; k < p.keys_of_dpu(n); ++k) {
       const std::string s = fmt::format("score_{}_{}", n, k);
       top += fmt::format(
@@ -364,12 +364,11 @@ Plan plan_noc(const GeneratedDesign& d, const ParamSet& params, int depth) {
   std::string top = miter_header(d);
   top += fmt::format(
       "  // The tracked flit: source tsrc, payload tpay (symbolic constants chosen by the solver).\n"
-      "  logic [{0}:0] tsrc_q;\n  logic [{1}:0] tpay_q;\n"
-      "  always_ff @(posedge clk_i) begin tsrc_q <= tsrc_q; tpay_q <= tpay_q; end\n"
-      "  always_comb assume (tsrc_q < {0}'d{2});\n"
+      "  (* anyconst *) logic [{0}:0] tsrc_q;\n  (* anyconst *) logic [{1}:0] tpay_q;\n"
+      "  always_comb assume ({{1'b0, tsrc_q}} < {5}'d{2});\n"
       "  logic [7:0] cycle_q;\n  logic [1:0] inj_cnt_q;\n  logic [2:0] ej_cnt_q;\n"
       "  logic [{3}:0] tdc_q;\n  logic [{4}:0] tdr_q;\n",
-      IDB - 1, F - 1, nodes, CB - 1, RB - 1);
+      IDB - 1, F - 1, nodes, CB - 1, RB - 1, IDB + 1);
   std::string inj = "", ej = "", dst_ok = "";
   for (int n = 0; n < nodes; ++n) {
     const int base = n * IW;
@@ -377,8 +376,9 @@ Plan plan_noc(const GeneratedDesign& d, const ParamSet& params, int depth) {
     top += fmt::format("  wire trk_inj_{0} = inj_{0} && tsrc_q == {1}'d{0} && inj_data_i[{2}:{3}] == tpay_q;\n", n, IDB,
                        base + F - 1, base);
     // Legal destinations only (the interface carries in-range coordinates).
-    top += fmt::format("  always_comb if (inj_valid_i[{}]) assume (inj_data_i[{}:{}] < {}'d{} && inj_data_i[{}:{}] < {}'d{});\n",
-                       n, base + F + CB - 1, base + F, CB, Cc, base + F + CB + RB - 1, base + F + CB, RB, R);
+    top += fmt::format(
+        "  always_comb if (inj_valid_i[{}]) assume ({{1'b0, inj_data_i[{}:{}]}} < {}'d{} && {{1'b0, inj_data_i[{}:{}]}} < {}'d{});\n",
+        n, base + F + CB - 1, base + F, CB + 1, Cc, base + F + CB + RB - 1, base + F + CB, RB + 1, R);
     inj += fmt::format("{}trk_inj_{}", n ? " || " : "", n);
     const int eb = n * FW;
     top += fmt::format(
