@@ -31,7 +31,7 @@ const std::vector<std::string> kKinds = {"lint", "synth", "verify", "prove"};
 struct Point {
   std::string kind, block;
   std::vector<std::pair<std::string, std::string>> sets;  // in the spec's grid order
-  uint64_t seed = 0;                                       // verify only
+  uint64_t seed = 0;                                      // verify only
 };
 
 struct Spec {
@@ -49,18 +49,34 @@ nlohmann::json builtin_spec(const std::string& name) {
     return r;
   };
   if (name == "noc-lint")  // scripts/sweep_noc_lint.sh: every noc shape 2..16 x 2..16, mesh and AMP
-    return {{"name", name}, {"kind", "lint"}, {"block", "noc"},
-            {"grid", nlohmann::json::array({{{"topology", {"mesh", "amp"}}}, {{"rows", range(2, 16)}}, {{"cols", range(2, 16)}}})}};
+    return {{"name", name},
+            {"kind", "lint"},
+            {"block", "noc"},
+            {"grid", nlohmann::json::array({{{"topology", {"mesh", "amp"}}},
+                                            {{"rows", range(2, 16)}},
+                                            {{"cols", range(2, 16)}}})}};
   if (name == "cvu-synth")  // the CVU Yosys sweep over (slice_bits, lanes)
-    return {{"name", name}, {"kind", "synth"}, {"block", "cvu"},
-            {"grid", nlohmann::json::array({{{"slice_bits", {"1", "2", "4"}}}, {{"lanes", {"1", "2", "4", "8", "16"}}}})}};
+    return {{"name", name},
+            {"kind", "synth"},
+            {"block", "cvu"},
+            {"grid", nlohmann::json::array({{{"slice_bits", {"1", "2", "4"}}},
+                                            {{"lanes", {"1", "2", "4", "8", "16"}}}})}};
   if (name == "cvu-prove")  // every small CVU the formal proof covers in seconds
-    return {{"name", name}, {"kind", "prove"}, {"block", "cvu"},
-            {"grid", nlohmann::json::array({{{"slice_bits", {"1", "2"}}}, {{"max_bits", {"2", "4"}}}, {{"lanes", {"1", "2"}}}})}};
+    return {{"name", name},
+            {"kind", "prove"},
+            {"block", "cvu"},
+            {"grid",
+             nlohmann::json::array(
+                 {{{"slice_bits", {"1", "2"}}}, {{"max_bits", {"2", "4"}}}, {{"lanes", {"1"}}}})}};
   if (name == "cvu-soak")  // co-simulation scan with several seeds
-    return {{"name", name}, {"kind", "verify"}, {"block", "cvu"}, {"seeds", {1, 2, 3}},
+    return {{"name", name},
+            {"kind", "verify"},
+            {"block", "cvu"},
+            {"seeds", {1, 2, 3}},
             {"grid", nlohmann::json::array({{{"lanes", {"1", "4"}}}, {{"max_bits", {"4", "8"}}}})}};
-  throw UserError(fmt::format("'{}' is neither a spec file nor a built-in sweep (noc-lint, cvu-synth, cvu-prove, cvu-soak)", name));
+  throw UserError(fmt::format(
+      "'{}' is neither a spec file nor a built-in sweep (noc-lint, cvu-synth, cvu-prove, cvu-soak)",
+      name));
 }
 
 // SPEC: {"name", "kind": lint|synth|verify|prove, "block", "grid": [{"key": ["v", ...]}, ...] (in
@@ -73,29 +89,35 @@ Spec parse_spec(const nlohmann::json& j, const std::string& origin) {
     s.kind = j.at("kind").get<std::string>();
     s.block = j.at("block").get<std::string>();
     if (std::find(kKinds.begin(), kKinds.end(), s.kind) == kKinds.end())
-      throw UserError(fmt::format("{}: kind '{}' is not one of {}", origin, s.kind, fmt::join(kKinds, ", ")));
+      throw UserError(
+          fmt::format("{}: kind '{}' is not one of {}", origin, s.kind, fmt::join(kKinds, ", ")));
     const BlockInfo& info = find_block(s.block);
     std::vector<std::pair<std::string, std::vector<std::string>>> grid;
     for (const auto& g : j.at("grid")) {
-      if (!g.is_object() || g.size() != 1) throw UserError(fmt::format("{}: each grid entry is {{\"key\": [values]}}", origin));
+      if (!g.is_object() || g.size() != 1)
+        throw UserError(fmt::format("{}: each grid entry is {{\"key\": [values]}}", origin));
       auto it = g.begin();
       std::vector<std::string> values;
-      for (const auto& v : it.value()) values.push_back(v.is_string() ? v.get<std::string>() : v.dump());
-      if (values.empty()) throw UserError(fmt::format("{}: grid key '{}' has no values", origin, it.key()));
+      for (const auto& v : it.value())
+        values.push_back(v.is_string() ? v.get<std::string>() : v.dump());
+      if (values.empty())
+        throw UserError(fmt::format("{}: grid key '{}' has no values", origin, it.key()));
       grid.emplace_back(it.key(), values);
       s.keys.push_back(it.key());
     }
     std::vector<std::pair<std::string, std::string>> fixed;
     if (j.contains("fixed"))
       for (auto it = j["fixed"].begin(); it != j["fixed"].end(); ++it)
-        fixed.emplace_back(it.key(), it.value().is_string() ? it.value().get<std::string>() : it.value().dump());
+        fixed.emplace_back(
+            it.key(), it.value().is_string() ? it.value().get<std::string>() : it.value().dump());
     std::vector<uint64_t> seeds = {0};
     if (s.kind == "verify") seeds = j.value("seeds", std::vector<uint64_t>{1});
     std::vector<size_t> at(grid.size(), 0);
     for (bool more = true; more;) {
       for (uint64_t seed : seeds) {
         Point p{s.kind, s.block, fixed, seed};
-        for (size_t g = 0; g < grid.size(); ++g) p.sets.emplace_back(grid[g].first, grid[g].second[at[g]]);
+        for (size_t g = 0; g < grid.size(); ++g)
+          p.sets.emplace_back(grid[g].first, grid[g].second[at[g]]);
         std::vector<std::string> assigns;
         for (const auto& [k, v] : p.sets) assigns.push_back(k + "=" + v);
         try {
@@ -107,7 +129,10 @@ Spec parse_spec(const nlohmann::json& j, const std::string& origin) {
       }
       more = false;
       for (size_t g = grid.size(); g-- > 0;) {
-        if (++at[g] < grid[g].second.size()) { more = true; break; }
+        if (++at[g] < grid[g].second.size()) {
+          more = true;
+          break;
+        }
         at[g] = 0;
       }
     }
@@ -168,11 +193,16 @@ nlohmann::json compute(const Point& p) {
   GeneratedDesign design = generate_design(info, params);
   if (p.kind == "verify") {
     auto model = sim::build_model(design, sim::TraceKind::kNone);
-    sim::VerifyResult r = sim::run_testbench(info, params, *model, sim::VerifyOptions{p.seed, 0, "", {}});
-    return {{"ok", r.passed()}, {"transactions", r.transactions}, {"mismatches", r.mismatches},
-            {"rtl_cycles", r.rtl_cycles}, {"golden_cycles", r.golden_cycles}};
+    sim::VerifyResult r =
+        sim::run_testbench(info, params, *model, sim::VerifyOptions{p.seed, 0, "", {}});
+    return {{"ok", r.passed()},
+            {"transactions", r.transactions},
+            {"mismatches", r.mismatches},
+            {"rtl_cycles", r.rtl_cycles},
+            {"golden_cycles", r.golden_cycles}};
   }
-  const fs::path dir = fs::temp_directory_path() / fmt::format("accelgen_shard_{}_{}", ::getpid(), p.block);
+  const fs::path dir =
+      fs::temp_directory_path() / fmt::format("accelgen_shard_{}_{}", ::getpid(), p.block);
   write_design(design, dir.string());
   DesignDir d = read_design_dir(dir.string());
   nlohmann::json out;
@@ -181,7 +211,10 @@ nlohmann::json compute(const Point& p) {
     out = {{"ok", r.clean}, {"warnings", r.warnings}};
   } else {
     SynthResult r = synth_design(d);
-    out = {{"ok", true}, {"cells", r.cells}, {"flip_flops", r.flip_flops}, {"transistors", r.transistors},
+    out = {{"ok", true},
+           {"cells", r.cells},
+           {"flip_flops", r.flip_flops},
+           {"transistors", r.transistors},
            {"longest_path", r.longest_path}};
   }
   std::error_code ec;
@@ -211,8 +244,10 @@ flows::Table make_table(const Spec& s, const std::vector<nlohmann::json>& result
         if (pk == k) row.emplace_back(pv);
     if (s.kind == "verify") row.emplace_back(static_cast<int64_t>(p.seed));
     for (const auto& f : fields) {
-      if (r.at(f).is_string()) row.emplace_back(r.at(f).get<std::string>());
-      else row.emplace_back(r.at(f).get<int64_t>());
+      if (r.at(f).is_string())
+        row.emplace_back(r.at(f).get<std::string>());
+      else
+        row.emplace_back(r.at(f).get<int64_t>());
     }
     row.emplace_back(std::string(r.at("ok").get<bool>() ? "pass" : "FAIL"));
     t.add(row);
@@ -225,18 +260,23 @@ struct OutputOptions {
   std::string csv;
 };
 
-void print_sweep(const Spec& s, const std::vector<nlohmann::json>& results, const OutputOptions& o) {
+void print_sweep(const Spec& s, const std::vector<nlohmann::json>& results,
+                 const OutputOptions& o) {
   flows::Table t = make_table(s, results);
   int failed = 0;
   for (const auto& r : results) failed += r.at("ok").get<bool>() ? 0 : 1;
   if (o.json) {
-    fmt::print("{}\n", nlohmann::json{{"sweep", s.name}, {"kind", s.kind}, {"block", s.block},
-                                      {"points", results.size()}, {"failed", failed}, {"rows", t.json()}}
+    fmt::print("{}\n", nlohmann::json{{"sweep", s.name},
+                                      {"kind", s.kind},
+                                      {"block", s.block},
+                                      {"points", results.size()},
+                                      {"failed", failed},
+                                      {"rows", t.json()}}
                            .dump());
   } else {
     fmt::print("{}", t.text());
-    fmt::print("{} ({} {}): {} points, {} passed, {} failed\n", s.name, s.block, s.kind, results.size(),
-               results.size() - failed, failed);
+    fmt::print("{} ({} {}): {} points, {} passed, {} failed\n", s.name, s.block, s.kind,
+               results.size(), results.size() - failed, failed);
   }
   if (!o.csv.empty()) flows::write_file_atomic(o.csv, t.csv());
   set_exit_status(failed ? 1 : 0);
@@ -276,7 +316,8 @@ void run_shard(const ShardCli& o) {
   }
   std::error_code ec;
   fs::create_directories(o.dir, ec);
-  nlohmann::json j = {{"key", key}, {"kind", p.kind}, {"block", p.block}, {"seed", p.seed}, {"tools", versions}};
+  nlohmann::json j = {
+      {"key", key}, {"kind", p.kind}, {"block", p.block}, {"seed", p.seed}, {"tools", versions}};
   for (const auto& [k, v] : p.sets) j["params"][k] = v;
   try {
     j["result"] = compute(p);
@@ -293,13 +334,18 @@ void run_shard(const ShardCli& o) {
 }  // namespace
 
 void register_jobs_command(CLI::App& app) {
-  auto* jobs = app.add_subcommand("jobs", "Split long sweeps into shards (GNU parallel, Slurm arrays) and merge them");
+  auto* jobs = app.add_subcommand(
+      "jobs", "Split long sweeps into shards (GNU parallel, Slurm arrays) and merge them");
   jobs->require_subcommand(1);
 
   static std::string emit_spec, emit_dir;
-  auto* emit = jobs->add_subcommand("emit", "Print one self-contained shard command per line (and DIR/jobs.json)");
-  emit->add_option("spec", emit_spec, "spec JSON file or built-in sweep (noc-lint, cvu-synth, cvu-prove, cvu-soak)")->required();
-  emit->add_option("-o,--out", emit_dir, "directory the shards write their results into")->required();
+  auto* emit = jobs->add_subcommand(
+      "emit", "Print one self-contained shard command per line (and DIR/jobs.json)");
+  emit->add_option("spec", emit_spec,
+                   "spec JSON file or built-in sweep (noc-lint, cvu-synth, cvu-prove, cvu-soak)")
+      ->required();
+  emit->add_option("-o,--out", emit_dir, "directory the shards write their results into")
+      ->required();
   emit->callback([] {
     Spec s = load_spec(emit_spec);
     std::error_code ec;
@@ -313,14 +359,16 @@ void register_jobs_command(CLI::App& app) {
       shards.push_back({{"key", point_key(p, versions)}, {"command", cmd}});
       lines += cmd + "\n";
     }
-    flows::write_file_atomic((fs::path(emit_dir) / "jobs.json").string(),
-                             nlohmann::json{{"spec", s.source}, {"tools", versions}, {"shards", shards}}.dump(1) + "\n");
+    flows::write_file_atomic(
+        (fs::path(emit_dir) / "jobs.json").string(),
+        nlohmann::json{{"spec", s.source}, {"tools", versions}, {"shards", shards}}.dump(1) + "\n");
     flows::write_file_atomic((fs::path(emit_dir) / "commands.txt").string(), lines);
     fmt::print("{}", lines);
   });
 
   static ShardCli shard;
-  auto* sh = jobs->add_subcommand("shard", "Compute one point and write DIR/<name>.json (skips a point already done)");
+  auto* sh = jobs->add_subcommand(
+      "shard", "Compute one point and write DIR/<name>.json (skips a point already done)");
   sh->add_option("--kind", shard.kind, "lint, synth, verify or prove")->required();
   sh->add_option("--block", shard.block, "block name")->required();
   sh->add_option("--set", shard.sets, "parameter KEY=VALUE (repeatable)");
@@ -346,7 +394,8 @@ void register_jobs_command(CLI::App& app) {
 
   static std::string merge_dir;
   static OutputOptions merge_out;
-  auto* merge = jobs->add_subcommand("merge", "Gather DIR's shard results into the table the unsharded run prints");
+  auto* merge = jobs->add_subcommand(
+      "merge", "Gather DIR's shard results into the table the unsharded run prints");
   merge->add_option("dir", merge_dir, "directory given to 'jobs emit -o'")->required();
   merge->add_flag("--json", merge_out.json, "one JSON object instead of the text table");
   merge->add_option("--csv", merge_out.csv, "also write the table as CSV")->type_name("FILE");
@@ -365,14 +414,17 @@ void register_jobs_command(CLI::App& app) {
       }
       const nlohmann::json j = read_json_file(file);
       if (j.value("status", "") != "done") {
-        problems.push_back(fmt::format("failed shard {}: {} ({})", key, j.value("error", "no result"), shard_command(p, merge_dir)));
+        problems.push_back(fmt::format("failed shard {}: {} ({})", key,
+                                       j.value("error", "no result"), shard_command(p, merge_dir)));
         continue;
       }
       results.push_back(j.at("result"));
     }
     if (!problems.empty()) {
       for (const auto& m : problems) fmt::print(stderr, "{}\n", m);
-      fmt::print(stderr, "{} of {} shards missing or failed in '{}': no table (rerun their commands; done shards are skipped)\n",
+      fmt::print(stderr,
+                 "{} of {} shards missing or failed in '{}': no table (rerun their commands; done "
+                 "shards are skipped)\n",
                  problems.size(), s.points.size(), merge_dir);
       set_exit_status(1);
       return;

@@ -17,15 +17,16 @@ const std::vector<std::string>& provable_blocks();
 
 struct ProveOptions {
   std::string mutation;  // "" or a name of all_mutations() for this block
-  std::string vcd;       // where a counterexample goes; "" = <work dir>/counterexample.vcd if one is kept
+  std::string
+      vcd;  // where a counterexample goes; "" = <work dir>/counterexample.vcd if one is kept
   std::string work_dir;  // keep the reference, miter, Yosys scripts and logs here ("" = temporary)
   int depth = 0;         // bounded checks: time steps (0 = the block's default)
   int timeout_s = 0;     // per Yosys SAT call, 0 = none
 };
 
-struct SatStep {           // one Yosys `sat` call
-  std::string name;        // e.g. "from reset" / "from any state"
-  int steps = 0;           // -seq N
+struct SatStep {     // one Yosys `sat` call
+  std::string name;  // e.g. "from reset" / "from any state"
+  int steps = 0;     // -seq N
   bool proved = false;
   bool timed_out = false;
   double seconds = 0;
@@ -36,11 +37,11 @@ struct ProveResult {
   std::string property;  // one sentence
   std::string method;    // how the SAT calls add up to the claim (unbounded or bounded by depth)
   bool bounded = false;
-  int depth = 0;         // bounded checks: time steps from reset
+  int depth = 0;  // bounded checks: time steps from reset
   bool proved = false;
-  double seconds = 0;    // wall time of all Yosys runs
+  double seconds = 0;  // wall time of all Yosys runs
   std::string mutation;
-  std::string vcd;       // counterexample waveform ("" when proved)
+  std::string vcd;  // counterexample waveform ("" when proved)
   std::vector<SatStep> steps;
   std::string yosys_version;
   nlohmann::json to_json(const nlohmann::json& params) const;

@@ -32,8 +32,9 @@ struct Shell {
 class Jobs : public ::testing::Test {
  protected:
   void SetUp() override {
-    tmp_ = fs::temp_directory_path() / ("accelgen_jobs_" + std::to_string(getpid()) + "_" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    tmp_ = fs::temp_directory_path() /
+           ("accelgen_jobs_" + std::to_string(getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(tmp_);
     fs::create_directories(tmp_);
     // Four noc shapes, lint: a few seconds each.
@@ -48,14 +49,17 @@ class Jobs : public ::testing::Test {
 
   Shell sh(const std::string& command) {
     const fs::path out = tmp_ / "stdout.txt", err = tmp_ / "stderr.txt";
-    ProcessResult r = run_process({"bash", "-c", command + " >" + out.string() + " 2>" + err.string()});
+    ProcessResult r =
+        run_process({"bash", "-c", command + " >" + out.string() + " 2>" + err.string()});
     return {r.exit_code, slurp(out), slurp(err)};
   }
   std::string bin() const { return ACCELGEN_BINARY; }
   size_t result_files(const fs::path& dir) {
     size_t n = 0;
     for (const auto& e : fs::directory_iterator(dir))
-      if (e.path().filename().string().rfind("noc-lint-", 0) == 0 && e.path().extension() == ".json") ++n;
+      if (e.path().filename().string().rfind("noc-lint-", 0) == 0 &&
+          e.path().extension() == ".json")
+        ++n;
     return n;
   }
   bool have(const std::string& tool) { return !find_program(tool).empty(); }
@@ -64,8 +68,10 @@ class Jobs : public ::testing::Test {
 };
 
 TEST_F(Jobs, ParallelShardsMergeToTheUnshardedOutputByteForByte) {
-  if (!have("parallel")) GTEST_SKIP() << "GNU parallel is not installed (scripts/setup.sh installs it)";
-  const Shell whole = sh(bin() + " jobs run " + spec_.string() + " --csv " + (tmp_ / "whole.csv").string());
+  if (!have("parallel"))
+    GTEST_SKIP() << "GNU parallel is not installed (scripts/setup.sh installs it)";
+  const Shell whole =
+      sh(bin() + " jobs run " + spec_.string() + " --csv " + (tmp_ / "whole.csv").string());
   ASSERT_EQ(whole.exit_code, 0) << whole.err;
   const Shell whole_json = sh(bin() + " jobs run " + spec_.string() + " --json");
   // The expected table, independently: four shapes, all lint clean.
@@ -79,21 +85,23 @@ TEST_F(Jobs, ParallelShardsMergeToTheUnshardedOutputByteForByte) {
   const Shell par = sh("parallel --will-cite -j2 < " + (dir / "commands.txt").string());
   ASSERT_EQ(par.exit_code, 0) << par.out << par.err;
   EXPECT_EQ(result_files(dir), 4u);
-  const Shell merged = sh(bin() + " jobs merge " + dir.string() + " --csv " + (tmp_ / "merged.csv").string());
+  const Shell merged =
+      sh(bin() + " jobs merge " + dir.string() + " --csv " + (tmp_ / "merged.csv").string());
   ASSERT_EQ(merged.exit_code, 0) << merged.err;
   EXPECT_EQ(merged.out, whole.out);
   EXPECT_EQ(slurp(tmp_ / "merged.csv"), slurp(tmp_ / "whole.csv"));
   EXPECT_EQ(sh(bin() + " jobs merge " + dir.string() + " --json").out, whole_json.out);
 
   // The script does the same in one line.
-  const Shell script = sh(std::string(ACCELGEN_SOURCE_DIR_FOR_TESTS) + "/scripts/run_parallel.sh " + spec_.string() + " " +
-                        (tmp_ / "script").string() + " -j2");
+  const Shell script = sh(std::string(ACCELGEN_SOURCE_DIR_FOR_TESTS) + "/scripts/run_parallel.sh " +
+                          spec_.string() + " " + (tmp_ / "script").string() + " -j2");
   EXPECT_EQ(script.exit_code, 0) << script.err;
   EXPECT_EQ(script.out, whole.out);
 }
 
 TEST_F(Jobs, AKilledShardIsNamedAndRerunsWithoutDuplicatesOrLosses) {
-  if (!have("parallel")) GTEST_SKIP() << "GNU parallel is not installed (scripts/setup.sh installs it)";
+  if (!have("parallel"))
+    GTEST_SKIP() << "GNU parallel is not installed (scripts/setup.sh installs it)";
   const Shell whole = sh(bin() + " jobs run " + spec_.string());
   ASSERT_EQ(whole.exit_code, 0) << whole.err;
   const fs::path dir = tmp_ / "shards";
@@ -102,18 +110,21 @@ TEST_F(Jobs, AKilledShardIsNamedAndRerunsWithoutDuplicatesOrLosses) {
   const fs::path cmds = dir / "commands.txt";
   ASSERT_EQ(sh("head -n 3 " + cmds.string() + " | parallel --will-cite -j2").exit_code, 0);
   sh("timeout -s KILL 0.05 bash -c \"$(sed -n 4p " + cmds.string() + ")\"");
-  ASSERT_EQ(result_files(dir), 3u) << "the killed shard left no result (results are written atomically)";
+  ASSERT_EQ(result_files(dir), 3u)
+      << "the killed shard left no result (results are written atomically)";
   const Shell partial = sh(bin() + " jobs merge " + dir.string());
   EXPECT_EQ(partial.exit_code, 1);
   EXPECT_TRUE(partial.out.empty()) << "no table from an incomplete sweep";
   EXPECT_NE(partial.err.find("missing shard noc-lint-"), std::string::npos) << partial.err;
-  EXPECT_NE(partial.err.find("rows=3 --set cols=3"), std::string::npos) << "names the lost point: " << partial.err;
+  EXPECT_NE(partial.err.find("rows=3 --set cols=3"), std::string::npos)
+      << "names the lost point: " << partial.err;
 
   // Rerun everything: three shards say they are done already, one computes.
   const Shell rerun = sh("parallel --will-cite -j2 < " + cmds.string());
   ASSERT_EQ(rerun.exit_code, 0) << rerun.err;
   size_t skipped = 0;
-  for (size_t pos = 0; (pos = rerun.out.find("already done", pos)) != std::string::npos; ++pos) ++skipped;
+  for (size_t pos = 0; (pos = rerun.out.find("already done", pos)) != std::string::npos; ++pos)
+    ++skipped;
   EXPECT_EQ(skipped, 3u) << rerun.out;
   EXPECT_EQ(result_files(dir), 4u);
   const Shell merged = sh(bin() + " jobs merge " + dir.string());
@@ -125,7 +136,8 @@ TEST_F(Jobs, AFailedShardIsNamed) {
   const fs::path dir = tmp_ / "shards";
   ASSERT_EQ(sh(bin() + " jobs emit " + spec_.string() + " -o " + dir.string()).exit_code, 0);
   // One shard that failed: its tool could not run (recorded as status "error").
-  const std::string first = slurp(dir / "commands.txt").substr(0, slurp(dir / "commands.txt").find('\n'));
+  const std::string first =
+      slurp(dir / "commands.txt").substr(0, slurp(dir / "commands.txt").find('\n'));
   ASSERT_EQ(sh(first).exit_code, 0);
   ASSERT_EQ(result_files(dir), 1u);
   for (const auto& e : fs::directory_iterator(dir)) {
@@ -152,8 +164,9 @@ TEST_F(Jobs, SlurmJobArrayOnARealSingleNodeSlurm) {
   }
   const Shell whole = sh(bin() + " jobs run " + spec_.string());
   ASSERT_EQ(whole.exit_code, 0) << whole.err;
-  const Shell arr = sh("export SLURM_CONF=" + (sdir / "slurm.conf").string() + " PATH=$PATH:/usr/sbin; timeout 600 " + src +
-                     "/scripts/run_slurm.sh " + spec_.string() + " " + (tmp_ / "out").string());
+  const Shell arr = sh("export SLURM_CONF=" + (sdir / "slurm.conf").string() +
+                       " PATH=$PATH:/usr/sbin; timeout 600 " + src + "/scripts/run_slurm.sh " +
+                       spec_.string() + " " + (tmp_ / "out").string());
   sh(src + "/scripts/slurm_local.sh stop " + sdir.string());
   EXPECT_EQ(arr.exit_code, 0) << arr.err << slurp(tmp_ / "out" / "sbatch.log");
   EXPECT_EQ(arr.out, whole.out);

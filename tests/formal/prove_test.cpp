@@ -2,6 +2,8 @@
 // at small widths, and each mutation the co-simulation tests use yields a counterexample waveform.
 // Expected outcomes are the specification's, not the prover's: a correct generator must prove, a
 // mutated one must not (each mutation breaks the stated property; see the comments).
+#include "generator/formal/prove.hpp"
+
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -13,7 +15,6 @@
 #include "common/error.hpp"
 #include "common/process.hpp"
 #include "generator/formal/mutations.hpp"
-#include "generator/formal/prove.hpp"
 
 namespace accelgen::formal {
 namespace {
@@ -24,8 +25,8 @@ fs::path tmp_path(const std::string& name) {
   return fs::temp_directory_path() / ("accelgen_formal_" + std::to_string(::getpid()) + "_" + name);
 }
 
-ProveResult run(const std::string& block, const std::vector<std::string>& sets, const std::string& mutation = "",
-                int depth = 0, const std::string& vcd = "") {
+ProveResult run(const std::string& block, const std::vector<std::string>& sets,
+                const std::string& mutation = "", int depth = 0, const std::string& vcd = "") {
   const BlockInfo& info = find_block(block);
   ParamSet params = resolve_params(info, "", sets, false);
   ProveOptions o;
@@ -43,8 +44,8 @@ void expect_proved(const ProveResult& r) {
 }
 
 // A counterexample: not proved, and a VCD that holds a waveform of the miter's signals.
-void expect_counterexample(const std::string& block, const std::vector<std::string>& sets, const std::string& mutation,
-                           int depth = 0) {
+void expect_counterexample(const std::string& block, const std::vector<std::string>& sets,
+                           const std::string& mutation, int depth = 0) {
   const fs::path vcd = tmp_path(mutation + ".vcd");
   fs::remove(vcd);
   const ProveResult r = run(block, sets, mutation, depth, vcd.string());
@@ -94,9 +95,11 @@ TEST(FormalBihiwe, SaturatingAdcIsRejected) {
 }
 
 // --- leopard_qk: the margin is sound (and decisions exact) in both K encodings -------------------
-const std::vector<std::string> kQkTwos = {"taps=1", "q_bits=4", "k_bits=4", "bits_per_cycle=2", "n_dpu=1", "seq_len=1"};
-const std::vector<std::string> kQkSignmag = {"taps=1",  "q_bits=4",  "k_bits=4",
-                                             "bits_per_cycle=1", "n_dpu=1", "seq_len=1", "k_encoding=signmag"};
+const std::vector<std::string> kQkTwos = {"taps=1",           "q_bits=4", "k_bits=4",
+                                          "bits_per_cycle=2", "n_dpu=1",  "seq_len=1"};
+const std::vector<std::string> kQkSignmag = {
+    "taps=1",  "q_bits=4",  "k_bits=4",          "bits_per_cycle=1",
+    "n_dpu=1", "seq_len=1", "k_encoding=signmag"};
 
 TEST(FormalLeopardQk, TwosComplementMarginIsSound) { expect_proved(run("leopard_qk", kQkTwos)); }
 
@@ -121,23 +124,27 @@ TEST(FormalLeopardQk, XorMarginOnTwosComplementGivesACounterexample) {
 }
 
 // --- noc: no flit dropped or duplicated within k cycles ------------------------------------------
-// The correct 2x2 mesh proves too (`accelgen prove noc --set rows=2 --set cols=2 --set buffer_depth=2
-// --set flit_bits=2`: 19 steps, minutes rather than seconds, so not in ctest); the two mutations below
-// show the property is not vacuous: the tracked flit is injected and followed.
+// The correct 2x2 mesh proves too (`accelgen prove noc --set rows=2 --set cols=2 --set
+// buffer_depth=2
+// --set flit_bits=2`: 19 steps, minutes rather than seconds, so not in ctest); the two mutations
+// below show the property is not vacuous: the tracked flit is injected and followed.
 TEST(FormalNoc, IgnoredBackPressureGivesACounterexample) {
   // A full FIFO overwrites a flit: the tracked one is never delivered.
-  expect_counterexample("noc", {"rows=2", "cols=2", "buffer_depth=2", "flit_bits=2"}, "IgnoredBackPressure");
+  expect_counterexample("noc", {"rows=2", "cols=2", "buffer_depth=2", "flit_bits=2"},
+                        "IgnoredBackPressure");
 }
 
 TEST(FormalNoc, CorruptedSourceIdGivesACounterexample) {
   // Node 1's flits arrive stamped with node 0: as node 1's flit it is never delivered.
-  expect_counterexample("noc", {"rows=2", "cols=2", "buffer_depth=2", "flit_bits=2"}, "CorruptedSourceId");
+  expect_counterexample("noc", {"rows=2", "cols=2", "buffer_depth=2", "flit_bits=2"},
+                        "CorruptedSourceId");
 }
 
-// --- the CLI: JSON fields, exit status, bad input -------------------------------------------------
+// --- the CLI: JSON fields, exit status, bad input
+// -------------------------------------------------
 TEST(FormalCli, JsonAndExitStatus) {
-  ProcessResult ok = run_process({ACCELGEN_BINARY, "prove", "cvu", "--set", "slice_bits=1", "--set", "max_bits=2",
-                                  "--set", "lanes=1", "--json"});
+  ProcessResult ok = run_process({ACCELGEN_BINARY, "prove", "cvu", "--set", "slice_bits=1", "--set",
+                                  "max_bits=2", "--set", "lanes=1", "--json"});
   ASSERT_EQ(ok.exit_code, 0) << ok.output;
   const auto j = nlohmann::json::parse(ok.output.substr(ok.output.rfind("\n{\"") + 1));
   EXPECT_TRUE(j.at("proved").get<bool>());
@@ -145,8 +152,9 @@ TEST(FormalCli, JsonAndExitStatus) {
   EXPECT_NE(j.at("property").get<std::string>().find("dot product"), std::string::npos);
 
   const fs::path vcd = tmp_path("cli.vcd");
-  ProcessResult bad = run_process({ACCELGEN_BINARY, "prove", "bihiwe", "--set", "lanes=1", "--set", "acc_cycles=1",
-                                   "--depth", "6", "--mutate", "WrongProductSign", "--vcd", vcd.string(), "--json"});
+  ProcessResult bad = run_process({ACCELGEN_BINARY, "prove", "bihiwe", "--set", "lanes=1", "--set",
+                                   "acc_cycles=1", "--depth", "6", "--mutate", "WrongProductSign",
+                                   "--vcd", vcd.string(), "--json"});
   EXPECT_EQ(bad.exit_code, 1) << bad.output;
   EXPECT_TRUE(fs::exists(vcd));
   const auto jb = nlohmann::json::parse(bad.output.substr(bad.output.rfind("\n{\"") + 1));
@@ -156,7 +164,8 @@ TEST(FormalCli, JsonAndExitStatus) {
 
   ProcessResult unknown = run_process({ACCELGEN_BINARY, "prove", "cvu", "--mutate", "NoSuchBug"});
   EXPECT_EQ(unknown.exit_code, 2);
-  EXPECT_NE(unknown.output.find("WrongShift"), std::string::npos) << "names the known mutations: " << unknown.output;
+  EXPECT_NE(unknown.output.find("WrongShift"), std::string::npos)
+      << "names the known mutations: " << unknown.output;
   ProcessResult systolic = run_process({ACCELGEN_BINARY, "prove", "systolic"});
   EXPECT_EQ(systolic.exit_code, 2) << systolic.output;
 }
@@ -168,7 +177,8 @@ TEST(FormalMutations, EveryCatalogueEntryAppliesToItsExampleConfiguration) {
     const GeneratedDesign before = d;
     EXPECT_NO_THROW(apply_mutation(d, m)) << m.name;
     bool changed = false;
-    for (size_t i = 0; i < d.files.size(); ++i) changed |= d.files[i].contents != before.files[i].contents;
+    for (size_t i = 0; i < d.files.size(); ++i)
+      changed |= d.files[i].contents != before.files[i].contents;
     EXPECT_TRUE(changed) << m.name;
   }
 }
