@@ -11,6 +11,8 @@
 #include "cli/model_command.hpp"
 #include "cli/run_tasm.hpp"
 #include "cli/tech_command.hpp"
+#include "cli/jobs_command.hpp"   // issue 19
+#include "cli/prove_command.hpp"  // issue 19
 
 #include <fmt/format.h>
 
@@ -225,6 +227,8 @@ void register_commands(CLI::App& app) {
   register_model_command(app);
   register_run_tasm_command(app);
   register_tech_command(app);
+  register_prove_command(app);  // issue 19: formal proofs
+  register_jobs_command(app);   // issue 19: sharded sweeps
 }
 
 }  // namespace accelgen

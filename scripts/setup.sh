@@ -4,6 +4,7 @@
 #   scripts/setup.sh              install + configure + build (build/ by default)
 #   scripts/setup.sh --no-build   install only
 #   scripts/setup.sh --viewer     also install gtkwave (waveform viewer; not needed for tests)
+#   scripts/setup.sh --slurm      also install slurm-wlm and munge (scripts/run_slurm.sh, scripts/slurm_local.sh)
 #   scripts/setup.sh --fuzz       also install clang and its runtimes for scripts/fuzz.sh (libFuzzer
 #                                 lives in libclang-rt-14-dev, only a Recommends of clang-14)
 # Environment: BUILD_DIR (default build), BUILD_TYPE (default Release), JOBS (default nproc).
@@ -15,14 +16,16 @@ packages=(g++ cmake make ccache pkg-config zlib1g-dev
           libfmt-dev libcli11-dev nlohmann-json3-dev
           libgtest-dev libgmock-dev libbenchmark-dev
           libonnx-dev libprotobuf-dev libonnx-testdata
-          gnuplot-nox)
+          gnuplot-nox
+          parallel)  # GNU parallel: scripts/run_parallel.sh (sharded sweeps)
 build=1
 for arg in "$@"; do
   case "$arg" in
     --no-build) build=0 ;;
     --viewer) packages+=(gtkwave) ;;
     --fuzz) packages+=(clang libclang-rt-14-dev) ;;
-    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
+    --slurm) packages+=(slurm-wlm munge) ;;
+    -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
     *) echo "setup.sh: unknown option '$arg' (try --help)" >&2; exit 2 ;;
   esac
 done
