@@ -20,13 +20,23 @@ struct NocSweepOptions {
   int fig15_size = 32;                // Fig. 15 array (size x size), depth 2
   int max_interval = 16;
   int rounds = 32;                    // producer rounds per Fig. 15 point
+  // Router options of the latency curves and the saturation table (every combination is run);
+  // vcs = 1 with packet_flits = 1 is the base router (buffer_depth), anything else the VC router
+  // with vc_depth flits per VC (0 = buffer_depth).
+  std::vector<int> vcs = {1};
+  std::vector<int> packet_flits = {1};
+  int vc_depth = 0;
+  bool saturation = false;            // also measure saturation throughput per configuration
+  int source_queue = 4;               // packets per source in the saturation runs
 };
 
 struct NocLatencyPoint {
   std::string topology;
+  int vcs = 1, packet_flits = 1;
   int rate = 0;                 // offered, percent
   double offered = 0;           // packets per node per cycle actually created
   double accepted = 0;          // delivered per node per cycle after warm-up, within the window
+  double accepted_flits = 0;    // ejected flits per node per cycle after warm-up, within the window
   double mean_latency = 0, mean_network_latency = 0;
   int64_t max_latency = 0;
   bool drained = true;
@@ -44,7 +54,19 @@ struct NocFig15Row {
   int64_t packets = 0;
 };
 
+// Saturation throughput: every source always backlogged (injection 100 %, a queue of
+// `source_queue` packets), accepted flits per node per cycle after the warm-up.
+struct NocSaturationRow {
+  std::string topology;
+  int vcs = 1, packet_flits = 1, vc_depth = 0;
+  double accepted_flits = 0, accepted_packets = 0, mean_latency = 0;
+  bool drained = true;
+};
+
 std::vector<NocLatencyPoint> noc_latency_sweep(const NocSweepOptions& o);
+std::vector<NocSaturationRow> noc_saturation(const NocSweepOptions& o);
+// `--set` keys of one router configuration of the sweep.
+std::vector<std::string> noc_router_sets(const NocSweepOptions& o, const std::string& topology, int vcs, int flits);
 // Fig. 15 rows for a SIZE x SIZE array (cases x allocations x intervals 1..max_interval).
 std::vector<NocFig15Row> noc_fig15(const NocSweepOptions& o, int size);
 
@@ -55,6 +77,7 @@ std::vector<std::string> noc_fig15_sets(const std::string& case_name, const std:
 
 // CSV files, gnuplot scripts and (when gnuplot is installed) PNGs into DIR; returns the paths.
 std::vector<std::string> write_noc_sweep(const std::string& dir, const std::vector<NocLatencyPoint>& curve,
-                                         const std::vector<NocFig15Row>& fig15, const NocSweepOptions& o);
+                                         const std::vector<NocFig15Row>& fig15, const NocSweepOptions& o,
+                                         const std::vector<NocSaturationRow>& saturation = {});
 
 }  // namespace accelgen::flows

@@ -217,6 +217,41 @@ TEST(NocDeadlockCheck, KnownBadRoutingsAreRejected) {
   EXPECT_NO_THROW(generate_design(info, resolve_params(info, "", {"routing=yx", "topology=amp", "rows=9"}, false)));
 }
 
+TEST(NocDeadlockCheck, VcGranularityGraph) {
+  // The 2x2 clockwise ring at VC granularity with 2 VCs: every VC of a channel depends on both VCs
+  // of the next, so 4 links x 2 VCs = 8 channels, 4 physical dependencies x 4 = 16 edges, and the
+  // cycle found is 4 VC channels long, named with their VCs.
+  NocNet ring = noc_net(params(2, 2));
+  auto clockwise = [](int node, int, int) {
+    const int next_port[] = {2, 3, 1, 4};
+    return next_port[node];
+  };
+  CdgResult res = check_channel_dependencies(ring, clockwise, 2);
+  EXPECT_EQ(res.channels, 8 * 2);  // the 2x2 mesh has 8 directed links
+  EXPECT_EQ(res.dependencies, 4 * 4);
+  ASSERT_EQ(res.cycle.size(), 4u);
+  for (const auto& c : res.cycle) EXPECT_NE(c.find(".vc"), std::string::npos) << c;
+  // Dimension order stays acyclic with any number of VCs, on mesh and AMP (express links included).
+  for (const char* topo : {"mesh", "amp"})
+    for (int vcs : {2, 4}) {
+      NocNet net = noc_net(params(8, 8, topo));
+      CdgResult ok = check_channel_dependencies(net, noc_routing(net, "xy"), vcs);
+      EXPECT_TRUE(ok.cycle.empty()) << topo << " " << vcs;
+      EXPECT_EQ(ok.channels, net.links() * vcs);
+      EXPECT_EQ(ok.dependencies, check_channel_dependencies(net, noc_routing(net, "xy")).dependencies * vcs * vcs);
+      // Mixed xy/yx is cyclic at every VC count: all VCs are one class.
+      EXPECT_FALSE(check_channel_dependencies(net, noc_routing(net, "xy_yx"), vcs).cycle.empty()) << topo << " " << vcs;
+    }
+  // The generator refuses it with the cycle named VC by VC.
+  const BlockInfo& info = find_block("noc");
+  try {
+    generate_design(info, resolve_params(info, "", {"routing=xy_yx", "vcs=2", "topology=amp", "rows=8", "cols=8"}, false));
+    ADD_FAILURE() << "xy_yx with 2 VCs was accepted";
+  } catch (const UserError& e) {
+    EXPECT_NE(std::string(e.what()).find(".vc"), std::string::npos) << e.what();
+  }
+}
+
 TEST(NocSweepFlow, Fig15OnAnEightByEightArray) {
   // 8x8, depth 2: blocked sends 4 rows south (load 4 on the middle links), striping is one hop, AMP
   // (length 2) halves the sharing. With load <= interval nothing waits: delay = hops + 1.
