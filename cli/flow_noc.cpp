@@ -60,6 +60,9 @@ void print_tables(const std::vector<flows::NocLatencyPoint>& curve, const std::v
   if (fig.empty()) return;
   fmt::print("\nPipeOrgan Fig. 15: {0}x{0} array, depth 2, 1-D allocation, {1} producer rounds per point, golden model\n",
              o.fig15_size, o.rounds);
+  if (o.fig15_tile_flits > 0)
+    fmt::print("(tiles of {} flits in packets of {} flits, {} VC(s); loads in flits per round, delays per packet)\n",
+               o.fig15_tile_flits, o.fig15_packet_flits, o.fig15_vcs);
   fmt::print("{:<13} {:<8} {:>8} {:>10} {:>10} {:>10} {:>11} {:>9}\n", "case", "alloc", "interval", "worst load",
              "congestion", "zero-load", "mean delay", "max delay");
   for (const auto& r : fig)
@@ -80,8 +83,7 @@ bool rtl_cross_check(const NocSweepCli& c, nlohmann::json& out) {
   for (const char* name : {"blocked", "fine_striped", "amp"}) {
     for (int interval : {1, 2, 4, 8, 16}) {
       if (interval > small.max_interval) continue;
-      ParamSet params = resolve_params(info, "", flows::noc_fig15_sets(name, "equal", interval, size, small.rounds,
-                                                                       small.buffer_depth), true);
+      ParamSet params = resolve_params(info, "", flows::noc_fig15_sets(small, name, "equal", interval, size), true);
       auto model = sim::build_model(generate_design(info, params), sim::TraceKind::kNone);
       sim::VerifyResult r = sim::run_testbench(info, params, *model, sim::VerifyOptions{small.seed, 0, "", {}});
       double golden = 0;
@@ -131,6 +133,12 @@ void register_noc_flow(CLI::App& flow) {
   cmd->add_flag("--saturation", c.o.saturation, "also measure saturation throughput of every configuration");
   cmd->add_option("--source-queue", c.o.source_queue, "packets per source in the saturation runs")->capture_default_str()
       ->check(CLI::Range(1, 1 << 20));
+  cmd->add_option("--fig15-tile-flits", c.o.fig15_tile_flits,
+                  "Fig. 15 with multi-flit tiles: flits per producer->consumer tile (0 = one-flit packets)")
+      ->capture_default_str()->check(CLI::Range(0, 4096));
+  cmd->add_option("--fig15-packet-flits", c.o.fig15_packet_flits, "Fig. 15: flits per packet of a tile")
+      ->capture_default_str()->check(CLI::Range(1, 64));
+  cmd->add_option("--fig15-vcs", c.o.fig15_vcs, "Fig. 15: virtual channels")->capture_default_str()->check(CLI::Range(1, 4));
   cmd->add_flag("--no-fig15", c.no_fig15, "skip the Fig. 15 study");
   cmd->add_flag("--no-curves", c.no_curves, "skip the latency curves (Fig. 15 only)");
   cmd->add_flag("--json", c.json, "last line of stdout: one JSON object with every number");

@@ -107,12 +107,25 @@ std::vector<std::string> noc_fig15_sets(const std::string& case_name, const std:
           fmt::format("cycles={}", static_cast<int64_t>(rounds) * interval), "source_queue=1048576"};
 }
 
+std::vector<std::string> noc_fig15_sets(const NocSweepOptions& o, const std::string& case_name,
+                                        const std::string& allocation, int interval, int size) {
+  std::vector<std::string> sets = noc_fig15_sets(case_name, allocation, interval, size, o.rounds, o.buffer_depth);
+  if (o.fig15_tile_flits > 0) {
+    sets.push_back(fmt::format("tile_flits={}", o.fig15_tile_flits));
+    sets.push_back(fmt::format("packet_flits={}", o.fig15_packet_flits));
+    sets.push_back(fmt::format("vcs={}", o.fig15_vcs));
+    if (o.fig15_vcs > 1 || o.fig15_packet_flits > 1) sets.push_back(fmt::format("vc_depth={}", o.vc_depth));
+  }
+  return sets;
+}
+
 std::vector<NocFig15Row> noc_fig15(const NocSweepOptions& o, int size) {
   std::vector<NocFig15Row> out;
   for (const char* alloc : {"equal", "unequal"}) {
     for (const char* name : {"blocked", "fine_striped", "amp"}) {
       for (int interval = 1; interval <= o.max_interval; ++interval) {
-        auto [p, s] = resolve(noc_fig15_sets(name, alloc, interval, size, o.rounds, o.buffer_depth));
+        auto [p, s] = resolve(noc_fig15_sets(o, name, alloc, interval, size));
+        const int tile = o.fig15_tile_flits > 0 ? o.fig15_tile_flits : 1;
         golden::NocTraffic traffic(p, s, o.seed);
         const golden::NocTopology topo = golden::noc_topology(p);
         const auto demand = traffic.demand();
@@ -123,9 +136,11 @@ std::vector<NocFig15Row> noc_fig15(const NocSweepOptions& o, int size) {
         row.case_name = name;
         row.allocation = alloc;
         row.interval = interval;
-        row.worst_load = loads.max_load;
-        row.congestion = std::max(1.0, loads.max_load / interval);
-        row.zero_load_delay = loads.mean_hops + 1;
+        // A round puts `tile` flits per producer->consumer pair on every link of its path; one
+        // packet alone is delivered hops + packet_flits cycles after creation.
+        row.worst_load = loads.max_load * tile;
+        row.congestion = std::max(1.0, row.worst_load / interval);
+        row.zero_load_delay = loads.mean_hops + p.packet_flits;
         row.mean_delay = st.mean_latency;
         row.max_delay = st.max_latency;
         row.packets = st.delivered;

@@ -28,6 +28,10 @@ struct NocSweepOptions {
   int vc_depth = 0;
   bool saturation = false;            // also measure saturation throughput per configuration
   int source_queue = 4;               // packets per source in the saturation runs
+  // Fig. 15 with multi-flit tiles: each producer->consumer tile is fig15_tile_flits flits (0 = the
+  // one-flit packets of the base study), sent as packets of fig15_packet_flits flits over a router
+  // with fig15_vcs VCs of vc_depth (or buffer_depth) flits.
+  int fig15_tile_flits = 0, fig15_packet_flits = 1, fig15_vcs = 1;
 };
 
 struct NocLatencyPoint {
@@ -46,7 +50,7 @@ struct NocFig15Row {
   std::string case_name;        // blocked, fine_striped, amp (blocked on AMP)
   std::string allocation;       // equal or unequal
   int interval = 0;
-  double worst_load = 0;        // packets per round on the busiest link
+  double worst_load = 0;        // flits per round on the busiest link (one-flit packets: packets)
   double congestion = 0;        // max(1, worst_load / interval)
   double zero_load_delay = 0;   // mean hops + 1
   double mean_delay = 0;        // simulated, created -> delivered
@@ -74,6 +78,9 @@ std::vector<NocFig15Row> noc_fig15(const NocSweepOptions& o, int size);
 // cross-check: hardware keys plus pipeorgan traffic.
 std::vector<std::string> noc_fig15_sets(const std::string& case_name, const std::string& allocation, int interval,
                                         int size, int rounds, int buffer_depth);
+// The same with the multi-flit tile options of O.
+std::vector<std::string> noc_fig15_sets(const NocSweepOptions& o, const std::string& case_name,
+                                        const std::string& allocation, int interval, int size);
 
 // CSV files, gnuplot scripts and (when gnuplot is installed) PNGs into DIR; returns the paths.
 std::vector<std::string> write_noc_sweep(const std::string& dir, const std::vector<NocLatencyPoint>& curve,

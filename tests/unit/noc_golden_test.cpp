@@ -276,6 +276,32 @@ TEST(NocSweepFlow, Fig15OnAnEightByEightArray) {
   EXPECT_EQ(find("blocked", 1).packets, 8 * 32);  // 32 producers x 8 rounds, all delivered
 }
 
+TEST(NocSweepFlow, Fig15WithMultiFlitTiles) {
+  // Tiles of 4 flits in 2-flit packets, one VC: loads count flits (4x the packet loads above). A
+  // fine-striped producer sends its tile one hop down: the first packet's tail arrives hops + K =
+  // 3 cycles after creation, the second packet follows the first's tail on the same VC, 2 cycles
+  // later (5); nothing else shares the path, so the mean is exactly 4.
+  flows::NocSweepOptions o;
+  o.max_interval = 16;
+  o.rounds = 4;
+  o.fig15_tile_flits = 4;
+  o.fig15_packet_flits = 2;
+  auto rows = flows::noc_fig15(o, 8);
+  auto find = [&](const std::string& name, int interval) {
+    for (const auto& r : rows)
+      if (r.case_name == name && r.allocation == "equal" && r.interval == interval) return r;
+    ADD_FAILURE() << name << " " << interval;
+    return flows::NocFig15Row{};
+  };
+  EXPECT_EQ(find("blocked", 1).worst_load, 16);
+  EXPECT_EQ(find("fine_striped", 16).worst_load, 4);
+  EXPECT_EQ(find("amp", 8).worst_load, 8);
+  EXPECT_DOUBLE_EQ(find("fine_striped", 16).zero_load_delay, 3.0);
+  EXPECT_DOUBLE_EQ(find("fine_striped", 16).mean_delay, 4.0);
+  EXPECT_EQ(find("fine_striped", 16).packets, 4 * 32 * 2);  // 4 rounds x 32 producers x 2 packets
+  EXPECT_GT(find("blocked", 1).mean_delay, find("blocked", 16).mean_delay);
+}
+
 TEST(NocSweepFlow, LatencyGrowsWithLoadAndAmpBeatsMesh) {
   flows::NocSweepOptions o;
   o.rows = o.cols = 6;
