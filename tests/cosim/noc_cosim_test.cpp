@@ -244,10 +244,12 @@ TEST(NocVcCosimMutation, AVcSharedByTwoPacketsIsCaught) {
   EXPECT_FALSE(r.passed());
 }
 
-TEST(NocVcCosimMutation, FixedPrioritySwitchAllocationIsCaught) {
-  // The output stage always prefers the lowest input: only the cycles can tell.
+TEST(NocVcCosimMutation, FixedPriorityVcAllocationIsCaught) {
+  // VC allocation always prefers the lowest input VC instead of round robin: with one VC per link
+  // it decides who goes first (the switch stage then sees one requester per output), so only the
+  // cycles can tell.
   VerifyResult r = run_case(kVcMutant, 9, "", [](GeneratedDesign& d) {
-    replace_all(d, R"(assign above_win(\d) = cand\d & )", "assign above_win$1 = 5'd0 & ");
+    replace_all(d, R"(assign above_vawin(\d) = vareq\d & )", "assign above_vawin$1 = 5'd0 & ");
   });
   EXPECT_GT(r.mismatches, 0);
   EXPECT_FALSE(r.passed());
