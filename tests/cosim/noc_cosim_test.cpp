@@ -200,8 +200,8 @@ std::vector<Case> vc_scan() {
     out.push_back({net + "_blocked1d_i2",
                    with(base, {"traffic=pipeorgan", "organization=blocked_1d", "interval=2", "cycles=200"}), ++seed});
     out.push_back({net + "_striped_unequal_tiles",
-                   with(base, {"traffic=pipeorgan", "organization=fine_striped", "allocation=unequal", "interval=16",
-                               "cycles=200", "tile_flits=16"}),
+                   with(base, {"traffic=pipeorgan", "organization=fine_striped", "allocation=unequal", "interval=24",
+                               "cycles=200", "tile_flits=24"}),  // 24: a multiple of every packet size here
                    ++seed});
   }
   for (const auto& [net, base] : {nets[0], nets[1]}) {
