@@ -15,6 +15,9 @@ NocParams NocParams::from(const ParamSet& set) {
   p.buffer_depth = static_cast<int>(set.integer("buffer_depth"));
   p.express_len = static_cast<int>(set.integer("express_len"));
   p.routing = set.choice("routing");
+  p.vcs = static_cast<int>(set.integer("vcs"));
+  p.vc_depth = static_cast<int>(set.integer("vc_depth"));
+  p.packet_flits = static_cast<int>(set.integer("packet_flits"));
   return p;
 }
 
@@ -29,6 +32,7 @@ NocStimulus NocStimulus::from(const ParamSet& set) {
   s.allocation = set.choice("allocation");
   s.skip = set.boolean("skip");
   s.interval = static_cast<int>(set.integer("interval"));
+  s.tile_flits = static_cast<int>(set.integer("tile_flits"));
   return s;
 }
 
@@ -52,6 +56,12 @@ BlockInfo noc_block_info() {
       .choice("routing", {"xy", "yx", "xy_yx"},
               "xy: columns first then rows; yx: rows first; xy_yx: xy from even sources, yx from odd "
               "ones (its channel dependency graph has a cycle, so the generator refuses it)")
+      .integer("vcs", 1, 1, 4,
+               "virtual channels per router input (credit flow control, VC and switch allocation); 1 with "
+               "packet_flits=1 is the base router")
+      .integer("vc_depth", 0, 0, 64, "flits per virtual-channel buffer; 0 = buffer_depth")
+      .integer("packet_flits", 1, 1, 64,
+               "flits per packet (wormhole: head, body, tail); > 1 selects the VC/wormhole router")
       .choice("traffic", {"uniform", "transpose", "hotspot", "neighbour", "pipeorgan"},
               "verify: destination pattern (pipeorgan: producer->consumer layers, see organization)",
               R::kStimulus)
@@ -71,10 +81,27 @@ BlockInfo noc_block_info() {
               R::kStimulus)
       .boolean("skip", false, "verify, pipeorgan: skip connections layer l -> l+2 (depth >= 3)",
                R::kStimulus)
-      .integer("interval", 4, 1, 1024, "verify, pipeorgan: compute interval (cycles per packet per producer)",
+      .integer("interval", 4, 1, 1024, "verify, pipeorgan: compute interval (cycles per tile per producer)",
+               R::kStimulus)
+      .integer("tile_flits", 0, 0, 1 << 16,
+               "verify, pipeorgan: flits per producer->consumer tile, sent as tile_flits/packet_flits packets "
+               "(0 = one packet)",
                R::kStimulus);
   b.check = [](const ParamSet& set) {
     NocParams p = NocParams::from(set);
+    if (!p.vc_router() && p.vc_depth != 0 && p.vc_depth != p.buffer_depth)
+      throw UserError(fmt::format("vc_depth = {} applies to the VC router (vcs > 1 or packet_flits > 1); with vcs=1 "
+                                  "and packet_flits=1 set buffer_depth instead",
+                                  p.vc_depth));
+    const NocStimulus st = NocStimulus::from(set);
+    if (st.tile_flits != 0 && st.tile_flits % p.packet_flits != 0)
+      throw UserError(fmt::format("tile_flits = {} is not a multiple of packet_flits = {} (a tile is sent as whole "
+                                  "packets)",
+                                  st.tile_flits, p.packet_flits));
+    if (st.tile_flits != 0 && st.traffic != "pipeorgan")
+      throw UserError(fmt::format("tile_flits = {} applies to traffic=pipeorgan only (traffic = {}); Bernoulli "
+                                  "traffic sends packets of packet_flits flits",
+                                  st.tile_flits, st.traffic));
     if (set.choice("traffic") == "pipeorgan") {
       NocStimulus s = NocStimulus::from(set);
       if (s.skip && s.depth < 3)

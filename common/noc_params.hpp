@@ -17,6 +17,14 @@ struct NocParams {
   int buffer_depth = 4;           // flits per router input buffer
   int express_len = 0;            // AMP express-link length; 0 = round(sqrt(dim/2)) per dimension
   std::string routing = "xy";     // "xy", "yx" or "xy_yx" (mixed; has a dependency cycle: refused)
+  // Virtual channels and wormhole packets; vcs = 1 and packet_flits = 1 keep the base router.
+  int vcs = 1;           // virtual channels per input port
+  int vc_depth = 0;      // flits per VC buffer; 0 = buffer_depth
+  int packet_flits = 1;  // flits per packet (head ... tail)
+
+  // True when the VC/wormhole router is used (golden_model/README.md, "Virtual channels ...").
+  bool vc_router() const { return vcs > 1 || packet_flits > 1; }
+  int vc_buffer() const { return vc_depth > 0 ? vc_depth : buffer_depth; }
 
   static NocParams from(const ParamSet& set);
 };
@@ -32,7 +40,8 @@ struct NocStimulus {
   int depth = 2;                            // pipelined layers on the array
   std::string allocation = "equal";         // equal or unequal PE shares
   bool skip = false;                        // also send layer l -> l+2
-  int interval = 4;                         // compute interval: cycles between a producer's packets
+  int interval = 4;                         // compute interval: cycles between a producer's tiles
+  int tile_flits = 0;                       // pipeorgan: flits per producer->consumer tile (0 = packet_flits)
 
   static NocStimulus from(const ParamSet& set);
 };

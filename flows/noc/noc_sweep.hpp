@@ -20,13 +20,27 @@ struct NocSweepOptions {
   int fig15_size = 32;                // Fig. 15 array (size x size), depth 2
   int max_interval = 16;
   int rounds = 32;                    // producer rounds per Fig. 15 point
+  // Router options of the latency curves and the saturation table (every combination is run);
+  // vcs = 1 with packet_flits = 1 is the base router (buffer_depth), anything else the VC router
+  // with vc_depth flits per VC (0 = buffer_depth).
+  std::vector<int> vcs = {1};
+  std::vector<int> packet_flits = {1};
+  int vc_depth = 0;
+  bool saturation = false;            // also measure saturation throughput per configuration
+  int source_queue = 4;               // packets per source in the saturation runs
+  // Fig. 15 with multi-flit tiles: each producer->consumer tile is fig15_tile_flits flits (0 = the
+  // one-flit packets of the base study), sent as packets of fig15_packet_flits flits over a router
+  // with fig15_vcs VCs of vc_depth (or buffer_depth) flits.
+  int fig15_tile_flits = 0, fig15_packet_flits = 1, fig15_vcs = 1;
 };
 
 struct NocLatencyPoint {
   std::string topology;
+  int vcs = 1, packet_flits = 1;
   int rate = 0;                 // offered, percent
   double offered = 0;           // packets per node per cycle actually created
   double accepted = 0;          // delivered per node per cycle after warm-up, within the window
+  double accepted_flits = 0;    // ejected flits per node per cycle after warm-up, within the window
   double mean_latency = 0, mean_network_latency = 0;
   int64_t max_latency = 0;
   bool drained = true;
@@ -36,7 +50,7 @@ struct NocFig15Row {
   std::string case_name;        // blocked, fine_striped, amp (blocked on AMP)
   std::string allocation;       // equal or unequal
   int interval = 0;
-  double worst_load = 0;        // packets per round on the busiest link
+  double worst_load = 0;        // flits per round on the busiest link (one-flit packets: packets)
   double congestion = 0;        // max(1, worst_load / interval)
   double zero_load_delay = 0;   // mean hops + 1
   double mean_delay = 0;        // simulated, created -> delivered
@@ -44,7 +58,19 @@ struct NocFig15Row {
   int64_t packets = 0;
 };
 
+// Saturation throughput: every source always backlogged (injection 100 %, a queue of
+// `source_queue` packets), accepted flits per node per cycle after the warm-up.
+struct NocSaturationRow {
+  std::string topology;
+  int vcs = 1, packet_flits = 1, vc_depth = 0;
+  double accepted_flits = 0, accepted_packets = 0, mean_latency = 0;
+  bool drained = true;
+};
+
 std::vector<NocLatencyPoint> noc_latency_sweep(const NocSweepOptions& o);
+std::vector<NocSaturationRow> noc_saturation(const NocSweepOptions& o);
+// `--set` keys of one router configuration of the sweep.
+std::vector<std::string> noc_router_sets(const NocSweepOptions& o, const std::string& topology, int vcs, int flits);
 // Fig. 15 rows for a SIZE x SIZE array (cases x allocations x intervals 1..max_interval).
 std::vector<NocFig15Row> noc_fig15(const NocSweepOptions& o, int size);
 
@@ -52,9 +78,13 @@ std::vector<NocFig15Row> noc_fig15(const NocSweepOptions& o, int size);
 // cross-check: hardware keys plus pipeorgan traffic.
 std::vector<std::string> noc_fig15_sets(const std::string& case_name, const std::string& allocation, int interval,
                                         int size, int rounds, int buffer_depth);
+// The same with the multi-flit tile options of O.
+std::vector<std::string> noc_fig15_sets(const NocSweepOptions& o, const std::string& case_name,
+                                        const std::string& allocation, int interval, int size);
 
 // CSV files, gnuplot scripts and (when gnuplot is installed) PNGs into DIR; returns the paths.
 std::vector<std::string> write_noc_sweep(const std::string& dir, const std::vector<NocLatencyPoint>& curve,
-                                         const std::vector<NocFig15Row>& fig15, const NocSweepOptions& o);
+                                         const std::vector<NocFig15Row>& fig15, const NocSweepOptions& o,
+                                         const std::vector<NocSaturationRow>& saturation = {});
 
 }  // namespace accelgen::flows

@@ -48,16 +48,21 @@ NocRouting noc_routing(const NocNet& net, const std::string& routing) {
   return [step](int node, int, int dst) { return step(node, dst, true); };
 }
 
-CdgResult check_channel_dependencies(const NocNet& net, const NocRouting& route) {
-  const int N = net.nodes(), P = net.ports;
-  auto name = [&](int ch) {
+CdgResult check_channel_dependencies(const NocNet& net, const NocRouting& route, int vcs) {
+  const int N = net.nodes(), P = net.ports, V = vcs;
+  // A VC-level channel (node, port, vc) has index (node*P + port)*V + vc; with V = 1 the names
+  // are the physical channels'.
+  auto name = [&](int id) {
     static const char* names[] = {"L", "N", "E", "S", "W", "XN", "XE", "XS", "XW"};
-    return fmt::format("({},{}).{}", ch / P / net.cols, ch / P % net.cols, names[ch % P]);
+    const int ch = id / V;
+    std::string n = fmt::format("({},{}).{}", ch / P / net.cols, ch / P % net.cols, names[ch % P]);
+    if (V > 1) n += fmt::format(".vc{}", id % V);
+    return n;
   };
-  // Channel (node, port) has index node*P + port; successors as a bit mask of the next node's ports.
+  // Physical dependencies first: channel node*P + port -> a bit mask of the next node's ports.
   std::vector<uint32_t> succ(static_cast<size_t>(N) * P, 0);
   CdgResult res;
-  res.channels = net.links();
+  res.channels = net.links() * V;
   for (int src = 0; src < N && res.error.empty(); ++src) {
     for (int dst = 0; dst < N; ++dst) {
       int prev = -1, node = src;
@@ -78,32 +83,37 @@ CdgResult check_channel_dependencies(const NocNet& net, const NocRouting& route)
     }
   }
   if (!res.error.empty()) return res;
-  for (uint32_t m : succ) res.dependencies += __builtin_popcount(m);
-  // Iterative depth-first search; a grey successor closes a cycle.
-  std::vector<uint8_t> colour(succ.size(), 0);  // 0 white, 1 grey, 2 black
-  std::vector<int> parent(succ.size(), -1);
-  for (size_t start = 0; start < succ.size(); ++start) {
-    if (colour[start] != 0 || succ[start] == 0) continue;
-    std::vector<std::pair<int, int>> stack = {{static_cast<int>(start), 0}};
+  // A packet holding any VC of a channel may be granted any VC of the next channel of its path.
+  for (uint32_t m : succ) res.dependencies += __builtin_popcount(m) * V * V;
+  const int total = N * P * V;
+  // Iterative depth-first search over VC-level channels; a grey successor closes a cycle. The
+  // successors of id are enumerated as (port, vc) pairs: e = port * V + vc.
+  std::vector<uint8_t> colour(total, 0);  // 0 white, 1 grey, 2 black
+  std::vector<int> parent(total, -1);
+  for (int start = 0; start < total; ++start) {
+    if (colour[start] != 0 || succ[start / V] == 0) continue;
+    std::vector<std::pair<int, int>> stack = {{start, 0}};
     colour[start] = 1;
     while (!stack.empty()) {
-      auto& [ch, port] = stack.back();
-      if (port >= P) {
-        colour[ch] = 2;
+      auto& [id, e] = stack.back();
+      if (e >= P * V) {
+        colour[id] = 2;
         stack.pop_back();
         continue;
       }
-      const int p = port++;
+      const int p = e / V, vc = e % V;
+      ++e;
+      const int ch = id / V;
       if (!(succ[ch] & (1u << p))) continue;
-      const int next = net.neighbour(ch / P, ch % P) * P + p;
+      const int next = (net.neighbour(ch / P, ch % P) * P + p) * V + vc;
       if (colour[next] == 1) {
-        for (int c = ch; c != next; c = parent[c]) res.cycle.insert(res.cycle.begin(), name(c));
+        for (int c = id; c != next; c = parent[c]) res.cycle.insert(res.cycle.begin(), name(c));
         res.cycle.insert(res.cycle.begin(), name(next));
         return res;
       }
       if (colour[next] == 0) {
         colour[next] = 1;
-        parent[next] = ch;
+        parent[next] = id;
         stack.push_back({next, 0});
       }
     }

@@ -26,13 +26,14 @@ using NocRouting = std::function<int(int node, int src, int dst)>;
 NocRouting noc_routing(const NocNet& net, const std::string& routing);
 
 struct CdgResult {
-  int channels = 0;
+  int channels = 0;  // VC-level channels (links x VCs)
   int dependencies = 0;
   std::vector<std::string> cycle;  // channel names around a cycle; empty = acyclic
   std::string error;               // a routing that leaves the network or loops forever
 };
 
-// Builds the channel dependency graph of ROUTE on NET and searches it for a cycle.
-CdgResult check_channel_dependencies(const NocNet& net, const NocRouting& route);
+// Builds the channel dependency graph of ROUTE on NET at VC granularity (VCS virtual channels per
+// link, every VC of a channel depending on every VC of the next) and searches it for a cycle.
+CdgResult check_channel_dependencies(const NocNet& net, const NocRouting& route, int vcs = 1);
 
 }  // namespace accelgen

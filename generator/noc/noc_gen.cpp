@@ -307,6 +307,402 @@ std::string emit_top(const std::string& name, const std::string& router, const N
   return m.emit();
 }
 
+// ---- VC / wormhole router (golden_model/README.md, "Virtual channels, wormhole packets and credits").
+
+// Round robin in always_comb: WIN (PW bits) = the first set bit of CAND (N bits) after PTR, wrapping.
+void emit_round_robin(vlog::Scope& b, const std::string& cand, const std::string& ptr, const std::string& win, int n,
+                      int pw) {
+  if (n == 1) {
+    b.assign(win, lit(pw, 0));
+    b.logic("unused_" + ptr, pw).assign("unused_" + ptr, ptr);  // one candidate: the pointer is not needed
+    return;
+  }
+  const std::string above = "above_" + win;
+  b.vector(above, n);
+  b.assign(above, fmt::format("{} & ~(({} << {}) - {})", cand, lit(n, 2), ptr, lit(n, 1)));
+  auto& arb = b.always_comb();
+  arb.assign(win, lit(pw, 0));
+  for (int k = n - 1; k >= 0; --k)
+    arb.if_(fmt::format("{}[{}]", cand, k), [&](vlog::Block& s) { s.assign(win, lit(pw, k)); });
+  for (int k = n - 1; k >= 0; --k)
+    arb.if_(fmt::format("{}[{}]", above, k), [&](vlog::Block& s) { s.assign(win, lit(pw, k)); });
+}
+
+struct VcWidths {
+  int pb, idb, cb, rb, fw, iw, pw, vb, kb, cw;  // + VC index, input-VC index, credit counter
+};
+
+VcWidths vc_widths(const NocParams& p, int ports) {
+  VcWidths w;
+  w.pb = p.flit_bits;
+  w.idb = index_bits(p.rows * p.cols);
+  w.cb = index_bits(p.cols);
+  w.rb = index_bits(p.rows);
+  w.fw = w.pb + w.idb + w.cb + w.rb + 2;
+  w.iw = w.pb + w.cb + w.rb + 2;
+  w.pw = index_bits(ports);
+  w.vb = index_bits(p.vcs);
+  w.kb = index_bits(ports * p.vcs);
+  w.cw = static_cast<int>(std::bit_width(static_cast<unsigned>(p.vc_buffer())));
+  return w;
+}
+
+std::string emit_vc_router(const std::string& name, const std::string& fifo, const NocParams& p, const NocNet& net,
+                           const std::vector<std::string>& hdr) {
+  const int P = net.ports, V = p.vcs, D = p.vc_buffer(), K = P * V;
+  const VcWidths w = vc_widths(p, P);
+  const int tail_bit = w.fw - 2;
+  vlog::Module m(name);
+  m.header(hdr);
+  m.input("clk_i", 1).input("rst_ni", 1)
+      .input("my_row_i", w.rb, "this router's row (a constant)")
+      .input("my_col_i", w.cb, "this router's column (a constant)");
+  for (int port = 0; port < P; ++port) {
+    const std::string s = kPortSuffix[port];
+    m.input(fmt::format("in_{}_valid_i", s), 1,
+            fmt::format("port {} ({}) in: payload | src | dst_col | dst_row | tail | head", port, kPortNames[port]));
+    if (port) m.input(fmt::format("in_{}_vc_i", s), w.vb, "virtual channel of the flit");
+    m.input(fmt::format("in_{}_data_i", s), w.fw);
+    if (port)
+      m.output(fmt::format("in_{}_credit_o", s), V, "bit v: VC v popped a flit this cycle (a credit upstream)", true);
+    else
+      m.output("in_l_ready_o", 1, "injection: the packet's VC (or, for a head, some VC) has room");
+  }
+  for (int port = 0; port < P; ++port) {
+    const std::string s = kPortSuffix[port];
+    m.output(fmt::format("out_{}_valid_o", s), 1, fmt::format("port {} ({}) out", port, kPortNames[port]));
+    if (port) m.output(fmt::format("out_{}_vc_o", s), w.vb);
+    m.output(fmt::format("out_{}_data_o", s), w.fw);
+    if (port) m.input(fmt::format("out_{}_credit_i", s), V, "credits returned by the downstream input", true);
+  }
+  auto& b = m.body();
+  const int dst_col_lo = w.pb + w.idb, dst_row_lo = dst_col_lo + w.cb;
+  const bool yx = p.routing == "yx";
+  auto iv = [](const char* what, int i, int v) { return fmt::format("{}{}_{}", what, i, v); };
+  // ---- Injection state (local input port).
+  b.comment("Injection: in_packet, the VC of the packet in progress, the VC of the previous head.");
+  b.logic("inpkt_q", 1).logic("cur_q", w.vb).logic("last_q", w.vb).vector("room", V).logic("inj_vc", w.vb)
+      .logic("inj_target", w.vb).logic("inj_accept", 1).logic("cur_room", 1);
+  emit_round_robin(b, "room", "last_q", "inj_vc", V, w.vb);
+  {
+    auto& c = b.always_comb();
+    c.assign("cur_room", "room[0]");
+    for (int v = 1; v < V; ++v)
+      c.if_(fmt::format("cur_q == {}", lit(w.vb, v)), [&](vlog::Block& t) { t.assign("cur_room", fmt::format("room[{}]", v)); });
+  }
+  b.assign("in_l_ready_o", "inpkt_q ? cur_room : |room");
+  b.assign("inj_accept", "in_l_valid_i && in_l_ready_o");
+  b.assign("inj_target", "inpkt_q ? cur_q : inj_vc");
+  {
+    auto& ff = b.always_ff();
+    ff.reset.assign("inpkt_q", "1'b0").assign("cur_q", lit(w.vb, 0)).assign("last_q", lit(w.vb, V - 1));
+    ff.body.if_("inj_accept", [&](vlog::Block& t) {
+      t.if_("!inpkt_q", [&](vlog::Block& u) { u.assign("cur_q", "inj_vc").assign("last_q", "inj_vc"); });
+      t.assign("inpkt_q", fmt::format("!in_l_data_i[{}]", tail_bit));
+    });
+  }
+  b.blank();
+  // ---- Input VCs: FIFO, VC state, route.
+  for (int in = 0; in < P; ++in) {
+    const std::string s = kPortSuffix[in];
+    for (int v = 0; v < V; ++v) {
+      const std::string head = iv("head", in, v), ne = iv("ne", in, v), req = iv("req", in, v);
+      const std::string dr = iv("dst_row", in, v), dc = iv("dst_col", in, v), pop = iv("pop", in, v);
+      const std::string room = in == 0 ? fmt::format("room[{}]", v) : iv("unused_room", in, v);
+      b.comment(fmt::format("Input {} ({}) VC {}: FIFO, state, and the output its front flit routes to.", in,
+                            kPortNames[in], v));
+      b.logic(head, w.fw).logic(ne, 1).vector(req, P).logic(dr, w.rb).logic(dc, w.cb).logic(pop, 1);
+      b.logic(iv("act", in, v) + "_q", 1).logic(iv("ovc", in, v) + "_q", w.vb);
+      if (in != 0) b.logic(room, 1);
+      const std::string push = in == 0 ? fmt::format("inj_accept && inj_target == {}", lit(w.vb, v))
+                                       : fmt::format("in_{0}_valid_i && in_{0}_vc_i == {1}", s, lit(w.vb, v));
+      b.instance(fifo, fmt::format("u_fifo{}_{}", in, v))
+          .connect("clk_i", "clk_i").connect("rst_ni", "rst_ni")
+          .connect("push_i", push)
+          .connect("data_i", fmt::format("in_{}_data_i", s))
+          .connect("pop_i", pop)
+          .connect("head_o", head)
+          .connect("valid_o", ne)
+          .connect("ready_o", room);
+      b.assign(dr, slice(head, dst_row_lo, w.rb));
+      b.assign(dc, slice(head, dst_col_lo, w.cb));
+      auto& rc = b.always_comb();
+      rc.assign(req, lit(P, 0));
+      auto set = [&](int port) { return [req, port](vlog::Block& t) { t.assign(fmt::format("{}[{}]", req, port), "1'b1"); }; };
+      auto dim = [&](vlog::Block& blk, const std::string& dst, const std::string& me, int bits, int len, int up, int down,
+                     int xup, int xdown, const std::function<void(vlog::Block&)>& otherwise) {
+        blk.if_(fmt::format("{} > {}", dst, me), [&](vlog::Block& t) {
+          if (len > 0)
+            t.if_(fmt::format("{} - {} >= {}", dst, me, lit(bits, len)), set(xup), set(up));
+          else
+            set(up)(t);
+        }, [&](vlog::Block& e) {
+          e.if_(fmt::format("{} < {}", dst, me), [&](vlog::Block& t) {
+            if (len > 0)
+              t.if_(fmt::format("{} - {} >= {}", me, dst, lit(bits, len)), set(xdown), set(down));
+            else
+              set(down)(t);
+          }, otherwise);
+        });
+      };
+      auto cols = [&](vlog::Block& blk, const std::function<void(vlog::Block&)>& otherwise) {
+        dim(blk, dc, "my_col_i", w.cb, net.lh, 2, 4, 6, 8, otherwise);
+      };
+      auto rows = [&](vlog::Block& blk, const std::function<void(vlog::Block&)>& otherwise) {
+        dim(blk, dr, "my_row_i", w.rb, net.lv, 3, 1, 7, 5, otherwise);
+      };
+      rc.if_(ne, [&](vlog::Block& t) {
+        if (yx)
+          rows(t, [&](vlog::Block& e) { cols(e, set(0)); });
+        else
+          cols(t, [&](vlog::Block& e) { rows(e, set(0)); });
+      });
+    }
+    b.blank();
+  }
+  // ---- Output VC state and VC allocation.
+  for (int o = 0; o < P; ++o) {
+    const int nvc = o == 0 ? 1 : V;
+    const std::string held = fmt::format("held{}_q", o), ok = fmt::format("ok{}", o), vareq = fmt::format("vareq{}", o);
+    b.comment(fmt::format("Output {} ({}): {} output VC(s), VC allocation (round robin over input VCs k = i*{} + v).",
+                          o, kPortNames[o], nvc, V));
+    b.vector(held, nvc).vector(ok, nvc).vector(vareq, K).logic(fmt::format("vaptr{}_q", o), w.kb)
+        .logic(fmt::format("vawin{}", o), w.kb).logic(fmt::format("vaw{}", o), w.vb).logic(fmt::format("vahit{}", o), 1);
+    if (o != 0) {
+      b.vector(fmt::format("credok{}", o), V);
+      for (int x = 0; x < V; ++x) b.logic(fmt::format("cred{}_{}_q", o, x), w.cw);
+      for (int x = 0; x < V; ++x)
+        b.assign(fmt::format("credok{}[{}]", o, x), fmt::format("cred{}_{}_q != {}", o, x, lit(w.cw, 0)));
+      b.assign(ok, fmt::format("~{} & credok{}", held, o));
+    } else {
+      b.assign(ok, "~" + held);
+    }
+    std::string bits;
+    for (int k = K - 1; k >= 0; --k)
+      bits += fmt::format("{}ne{}_{} && !act{}_{}_q && req{}_{}[{}]", k == K - 1 ? "" : ", ", k / V, k % V, k / V, k % V,
+                          k / V, k % V, o);
+    b.assign(vareq, "{" + bits + "}");
+    b.assign(fmt::format("vahit{}", o), fmt::format("|{} && |{}", vareq, ok));
+    emit_round_robin(b, vareq, fmt::format("vaptr{}_q", o), fmt::format("vawin{}", o), K, w.kb);
+    auto& low = b.always_comb();
+    low.assign(fmt::format("vaw{}", o), lit(w.vb, 0));
+    for (int x = nvc - 1; x >= 0; --x)
+      low.if_(fmt::format("{}[{}]", ok, x), [&](vlog::Block& t) { t.assign(fmt::format("vaw{}", o), lit(w.vb, x)); });
+    b.blank();
+  }
+  // ---- Per input VC: grant, output VC, credit, eligibility.
+  b.comment("Per input VC: VC grant this cycle, its output VC, whether that VC has a credit.");
+  for (int in = 0; in < P; ++in) {
+    b.vector(fmt::format("elig{}", in), V);
+    for (int v = 0; v < V; ++v) {
+      const int k = in * V + v;
+      const std::string gnt = iv("gnt", in, v), eff = iv("eff", in, v), crv = iv("crv", in, v), cok = iv("cok", in, v);
+      const std::string vaw = iv("vaw_of", in, v);
+      b.logic(gnt, 1).logic(eff, w.vb).logic(vaw, w.vb).vector(crv, V).logic(cok, 1);
+      std::string g;
+      for (int o = 0; o < P; ++o)
+        g += fmt::format("{}(vahit{} && vawin{} == {} && req{}_{}[{}])", o ? " || " : "", o, o, lit(w.kb, k), in, v, o);
+      b.assign(gnt, g);
+      auto& c = b.always_comb();
+      c.assign(vaw, lit(w.vb, 0)).assign(crv, lit(V, 0));
+      for (int o = 0; o < P; ++o)
+        c.if_(fmt::format("req{}_{}[{}]", in, v, o), [&](vlog::Block& t) {
+          t.assign(vaw, fmt::format("vaw{}", o));
+          t.assign(crv, o == 0 ? fmt::format("{{{}{{1'b1}}}}", V) : fmt::format("credok{}", o));
+        });
+      b.assign(eff, fmt::format("act{0}_{1}_q ? ovc{0}_{1}_q : {2}", in, v, vaw));
+      auto& cc = b.always_comb();
+      cc.assign(cok, crv + "[0]");
+      for (int x = 1; x < V; ++x)
+        cc.if_(fmt::format("{} == {}", eff, lit(w.vb, x)), [&](vlog::Block& t) { t.assign(cok, fmt::format("{}[{}]", crv, x)); });
+      b.assign(fmt::format("elig{}[{}]", in, v), fmt::format("ne{0}_{1} && (act{0}_{1}_q || {2}) && {3}", in, v, gnt, cok));
+    }
+  }
+  b.blank();
+  // ---- Switch allocation, input stage.
+  for (int in = 0; in < P; ++in) {
+    const std::string pick = fmt::format("pick{}", in), sareq = fmt::format("sareq{}", in), hs = fmt::format("hsel{}", in);
+    const std::string es = fmt::format("esel{}", in);
+    b.comment(fmt::format("Input {} ({}): switch allocation picks one eligible VC (round robin).", in, kPortNames[in]));
+    b.logic(fmt::format("sain{}_q", in), w.vb).logic(pick, w.vb).vector(sareq, P).logic(hs, w.fw).logic(es, w.vb)
+        .logic(fmt::format("moves{}", in), 1);
+    emit_round_robin(b, fmt::format("elig{}", in), fmt::format("sain{}_q", in), pick, V, w.vb);
+    auto& c = b.always_comb();
+    c.assign(sareq, fmt::format("|elig{} ? req{}_0 : {}", in, in, lit(P, 0))).assign(hs, iv("head", in, 0)).assign(es, iv("eff", in, 0));
+    for (int v = 1; v < V; ++v)
+      c.if_(fmt::format("{} == {}", pick, lit(w.vb, v)), [&](vlog::Block& t) {
+        t.assign(sareq, fmt::format("|elig{} ? req{}_{} : {}", in, in, v, lit(P, 0)));
+        t.assign(hs, iv("head", in, v)).assign(es, iv("eff", in, v));
+      });
+  }
+  b.blank();
+  // ---- Switch allocation, output stage, and the outputs.
+  for (int o = 0; o < P; ++o) {
+    const std::string s = kPortSuffix[o];
+    const std::string cand = fmt::format("cand{}", o), win = fmt::format("win{}", o), fire = fmt::format("fire{}", o);
+    const std::string data = fmt::format("data{}", o), ovc = fmt::format("outvc{}", o);
+    b.comment(fmt::format("Output {} ({}): round robin over the requesting inputs.", o, kPortNames[o]));
+    b.vector(cand, P).logic(fmt::format("saout{}_q", o), w.pw).logic(win, w.pw).logic(fire, 1).logic(data, w.fw)
+        .logic(ovc, w.vb);
+    std::string bits;
+    for (int in = P - 1; in >= 0; --in) bits += fmt::format("{}sareq{}[{}]", in == P - 1 ? "" : ", ", in, o);
+    b.assign(cand, "{" + bits + "}");
+    b.assign(fire, "|" + cand);
+    emit_round_robin(b, cand, fmt::format("saout{}_q", o), win, P, w.pw);
+    auto& mux = b.always_comb();
+    mux.assign(data, "hsel0").assign(ovc, "esel0");
+    for (int in = 1; in < P; ++in)
+      mux.if_(fmt::format("{} == {}", win, lit(w.pw, in)), [&](vlog::Block& t) {
+        t.assign(data, fmt::format("hsel{}", in)).assign(ovc, fmt::format("esel{}", in));
+      });
+    b.assign(fmt::format("out_{}_valid_o", s), fire);
+    b.assign(fmt::format("out_{}_data_o", s), data);
+    if (o) b.assign(fmt::format("out_{}_vc_o", s), ovc);
+    // Output VC state, credit counters and pointers.
+    const int nvc = o == 0 ? 1 : V;
+    auto& ff = b.always_ff();
+    ff.reset.assign(fmt::format("held{}_q", o), lit(nvc, 0)).assign(fmt::format("vaptr{}_q", o), lit(w.kb, 0))
+        .assign(fmt::format("saout{}_q", o), lit(w.pw, 0));
+    for (int x = 0; x < nvc; ++x) {
+      const std::string sent = fmt::format("{} && {} == {}", fire, ovc, lit(w.vb, x));
+      ff.body.if_(fmt::format("vahit{} && vaw{} == {}", o, o, lit(w.vb, x)),
+                  [&](vlog::Block& t) { t.assign(fmt::format("held{}_q[{}]", o, x), "1'b1"); });
+      ff.body.if_(fmt::format("{} && {}[{}]", sent, data, tail_bit),
+                  [&](vlog::Block& t) { t.assign(fmt::format("held{}_q[{}]", o, x), "1'b0"); });
+      if (o == 0) continue;
+      const std::string cr = fmt::format("cred{}_{}_q", o, x);
+      ff.reset.assign(cr, lit(w.cw, D));
+      ff.body.if_(fmt::format("({}) && !out_{}_credit_i[{}]", sent, s, x),
+                  [&](vlog::Block& t) { t.assign(cr, fmt::format("{} - {}", cr, lit(w.cw, 1))); });
+      ff.body.if_(fmt::format("!({}) && out_{}_credit_i[{}]", sent, s, x),
+                  [&](vlog::Block& t) { t.assign(cr, fmt::format("{} + {}", cr, lit(w.cw, 1))); });
+    }
+    ff.body.if_(fmt::format("vahit{}", o), [&](vlog::Block& t) { t.assign(fmt::format("vaptr{}_q", o), fmt::format("vawin{}", o)); });
+    ff.body.if_(fire, [&](vlog::Block& t) { t.assign(fmt::format("saout{}_q", o), win); });
+    b.blank();
+  }
+  // ---- Moves, pops, credits upstream, input VC state.
+  b.comment("An input moves when an output fires with it as the winner; its picked VC pops.");
+  for (int in = 0; in < P; ++in) {
+    std::string mv;
+    for (int o = 0; o < P; ++o) mv += fmt::format("{}(fire{} && win{} == {})", o ? " || " : "", o, o, lit(w.pw, in));
+    b.assign(fmt::format("moves{}", in), mv);
+    for (int v = 0; v < V; ++v)
+      b.assign(iv("pop", in, v), fmt::format("moves{} && pick{} == {}", in, in, lit(w.vb, v)));
+    if (in) {
+      std::string cr;
+      for (int v = V - 1; v >= 0; --v) cr += fmt::format("{}pop{}_{}", v == V - 1 ? "" : ", ", in, v);
+      b.assign(fmt::format("in_{}_credit_o", kPortSuffix[in]), "{" + cr + "}");
+    }
+    auto& ff = b.always_ff();
+    ff.reset.assign(fmt::format("sain{}_q", in), lit(w.vb, 0));
+    ff.body.if_(fmt::format("moves{}", in), [&](vlog::Block& t) { t.assign(fmt::format("sain{}_q", in), fmt::format("pick{}", in)); });
+    for (int v = 0; v < V; ++v) {
+      const std::string act = iv("act", in, v) + "_q", ovc = iv("ovc", in, v) + "_q";
+      ff.reset.assign(act, "1'b0").assign(ovc, lit(w.vb, 0));
+      ff.body.if_(iv("gnt", in, v), [&](vlog::Block& t) { t.assign(act, "1'b1").assign(ovc, iv("vaw_of", in, v)); });
+      ff.body.if_(fmt::format("{} && {}[{}]", iv("pop", in, v), iv("head", in, v), tail_bit),
+                  [&](vlog::Block& t) { t.assign(act, "1'b0"); });
+    }
+  }
+  return m.emit();
+}
+
+std::string emit_vc_top(const std::string& name, const std::string& router, const NocParams& p, const NocNet& net,
+                        const std::vector<std::string>& hdr, std::vector<TopPort>* ports) {
+  const int P = net.ports, N = net.nodes(), V = p.vcs;
+  const VcWidths w = vc_widths(p, P);
+  vlog::Module m(name);
+  m.header(hdr);
+  m.input("clk_i", 1).input("rst_ni", 1)
+      .input("inj_valid_i", N, "node n offers a flit (n = row*cols + col)")
+      .output("inj_ready_o", N, "node n accepts it (its packet's VC, or for a head some VC, has room)")
+      .input("inj_data_i", N * w.iw, "node n in bits [n*IW +: IW]: payload | dst_col | dst_row | tail | head")
+      .output("ej_valid_o", N, "a flit leaves at node n (no back-pressure)")
+      .output("ej_data_o", N * w.fw, "node n in bits [n*FW +: FW]: payload | src | dst_col | dst_row | tail | head");
+  auto& b = m.body();
+  auto link = [](int n, int port, const char* what) { return fmt::format("n{}_{}_{}", n, kPortSuffix[port], what); };
+  for (int n = 0; n < N; ++n)
+    for (int port = 1; port < P; ++port) {
+      const std::string pre = net.neighbour(n, port) >= 0 ? "" : "unused_";
+      b.logic(pre + link(n, port, "valid"), 1).logic(pre + link(n, port, "vc"), w.vb).logic(pre + link(n, port, "data"), w.fw);
+      b.vector(pre + link(n, port, "credit"), V);
+    }
+  b.blank();
+  for (int n = 0; n < N; ++n) {
+    const int r = n / p.cols, c = n % p.cols;
+    b.comment(fmt::format("Router ({}, {}); the network inserts the source id between payload and destination.", r, c));
+    auto& inst = b.instance(router, fmt::format("u_router_r{}_c{}", r, c));
+    inst.connect("clk_i", "clk_i").connect("rst_ni", "rst_ni")
+        .connect("my_row_i", lit(w.rb, r)).connect("my_col_i", lit(w.cb, c));
+    for (int port = 0; port < P; ++port) {
+      const std::string s = kPortSuffix[port];
+      if (port == 0) {
+        inst.connect("in_l_valid_i", fmt::format("inj_valid_i[{}]", n))
+            .connect("in_l_data_i", fmt::format("{{{}, {}, {}}}", slice("inj_data_i", n * w.iw + w.pb, w.cb + w.rb + 2),
+                                                lit(w.idb, n), slice("inj_data_i", n * w.iw, w.pb)))
+            .connect("in_l_ready_o", fmt::format("inj_ready_o[{}]", n));
+        continue;
+      }
+      const int from = net.neighbour(n, port);
+      if (from >= 0) {
+        const int q = opposite(port);
+        inst.connect(fmt::format("in_{}_valid_i", s), link(from, q, "valid"))
+            .connect(fmt::format("in_{}_vc_i", s), link(from, q, "vc"))
+            .connect(fmt::format("in_{}_data_i", s), link(from, q, "data"))
+            .connect(fmt::format("in_{}_credit_o", s), link(from, q, "credit"));
+      } else {
+        inst.connect(fmt::format("in_{}_valid_i", s), "1'b0")
+            .connect(fmt::format("in_{}_vc_i", s), lit(w.vb, 0))
+            .connect(fmt::format("in_{}_data_i", s), zero(w.fw))
+            .connect(fmt::format("in_{}_credit_o", s), "unused_" + link(n, port, "credit"));
+      }
+    }
+    for (int port = 0; port < P; ++port) {
+      const std::string s = kPortSuffix[port];
+      if (port == 0) {
+        inst.connect("out_l_valid_o", fmt::format("ej_valid_o[{}]", n))
+            .connect("out_l_data_o", slice("ej_data_o", n * w.fw, w.fw));
+      } else {
+        const std::string pre = net.neighbour(n, port) >= 0 ? "" : "unused_";
+        inst.connect(fmt::format("out_{}_valid_o", s), pre + link(n, port, "valid"))
+            .connect(fmt::format("out_{}_vc_o", s), pre + link(n, port, "vc"))
+            .connect(fmt::format("out_{}_data_o", s), pre + link(n, port, "data"))
+            .connect(fmt::format("out_{}_credit_i", s), pre.empty() ? link(n, port, "credit") : lit(V, 0));
+      }
+    }
+    b.blank();
+  }
+  for (const auto& port : m.ports()) ports->push_back({port.name, port.width, port.dir == vlog::Dir::kInput});
+  return m.emit();
+}
+
+GeneratedDesign generate_vc_noc(const NocParams& p, const NocNet& net, const nlohmann::json& params_json,
+                                GeneratedDesign d) {
+  d.top = fmt::format("noc_{}_{}x{}_f{}v{}d{}k{}", p.topology, p.rows, p.cols, p.flit_bits, p.vcs, p.vc_buffer(),
+                      p.packet_flits);
+  if (p.topology == "amp" && p.express_len > 0) d.top += fmt::format("e{}", p.express_len);
+  if (p.routing != "xy") d.top += "_" + p.routing;
+  const std::string fifo = d.top + "_fifo", router = d.top + "_router";
+  const VcWidths w = vc_widths(p, net.ports);
+  auto hdr = [&](const std::string& what) {
+    std::vector<std::string> h = header(what, p, net, params_json);
+    h.insert(h.end() - 1, fmt::format("Virtual channels: vcs={} vc_depth={} (flits per VC) packet_flits={}; credit flow "
+                                      "control, one cycle per hop.",
+                                      p.vcs, p.vc_buffer(), p.packet_flits));
+    return h;
+  };
+  d.files.push_back({fifo + ".sv", emit_fifo(fifo, w.fw, p.vc_buffer(), hdr(fifo + ": virtual-channel buffer."))});
+  d.files.push_back({router + ".sv", emit_vc_router(router, fifo, p, net,
+                                                    hdr(router + ": VC router, wormhole packets, credits, separable "
+                                                                 "round-robin allocation."))});
+  d.files.push_back({d.top + ".sv", emit_vc_top(d.top, router, p, net,
+                                                hdr(fmt::format("{}: {} network of {}x{} VC routers.", d.top, p.topology,
+                                                                p.rows, p.cols)),
+                                                &d.ports)});
+  return d;
+}
+
 }  // namespace
 
 NocNet noc_net(const NocParams& p) {
@@ -327,7 +723,7 @@ NocNet noc_net(const NocParams& p) {
 
 GeneratedDesign generate_noc(const NocParams& p, const nlohmann::json& params_json) {
   const NocNet net = noc_net(p);
-  const CdgResult cdg = check_channel_dependencies(net, noc_routing(net, p.routing));
+  const CdgResult cdg = check_channel_dependencies(net, noc_routing(net, p.routing), p.vc_router() ? p.vcs : 1);
   if (!cdg.error.empty()) throw UserError(fmt::format("noc: routing '{}' is broken: {}", p.routing, cdg.error));
   if (!cdg.cycle.empty()) {
     std::string cyc;
@@ -338,20 +734,24 @@ GeneratedDesign generate_noc(const NocParams& p, const nlohmann::json& params_js
   GeneratedDesign d;
   d.block = "noc";
   d.params = params_json;
+  if (p.vc_router()) return generate_vc_noc(p, net, params_json, std::move(d));
+  // The base router's files name only its own parameters.
+  nlohmann::json base_json = params_json;
+  for (const char* key : {"vcs", "vc_depth", "packet_flits"}) base_json.erase(key);
   d.top = fmt::format("noc_{}_{}x{}_f{}d{}", p.topology, p.rows, p.cols, p.flit_bits, p.buffer_depth);
   if (p.topology == "amp" && p.express_len > 0) d.top += fmt::format("e{}", p.express_len);
   if (p.routing != "xy") d.top += "_" + p.routing;
   const std::string fifo = d.top + "_fifo", router = d.top + "_router";
   const Widths w = widths(p, net.ports);
   d.files.push_back({fifo + ".sv", emit_fifo(fifo, w.fw, p.buffer_depth,
-                                             header(fifo + ": router input FIFO.", p, net, params_json))});
+                                             header(fifo + ": router input FIFO.", p, net, base_json))});
   d.files.push_back({router + ".sv", emit_router(router, fifo, p, net,
                                                  header(router + ": input-buffered router, round-robin outputs, one cycle per hop.",
-                                                        p, net, params_json))});
+                                                        p, net, base_json))});
   d.files.push_back({d.top + ".sv",
                      emit_top(d.top, router, p, net,
                               header(fmt::format("{}: {} network of {}x{} routers.", d.top, p.topology, p.rows, p.cols), p,
-                                     net, params_json),
+                                     net, base_json),
                               &d.ports)});
   return d;
 }

@@ -102,17 +102,23 @@ void NocTraffic::generate(int64_t t, std::vector<std::pair<int, int>>& out) {
   if (s_.traffic == "pipeorgan") {
     if (t % s_.interval != 0) return;
     const int64_t k = t / s_.interval;
+    // A tile of tile_flits flits travels as tile_flits / packet_flits packets, created together.
+    const int packets = s_.tile_flits > 0 ? s_.tile_flits / p_.packet_flits : 1;
     for (int node = 0; node < n_; ++node) {
       const int l = layer_[node];
-      if (l + 1 < s_.depth) out.push_back({node, pipeorgan_consumer(node, l + 1, k)});
-      if (s_.skip && l + 2 < s_.depth) out.push_back({node, pipeorgan_consumer(node, l + 2, k)});
+      for (int j = 0; j < packets; ++j) {
+        if (l + 1 < s_.depth) out.push_back({node, pipeorgan_consumer(node, l + 1, k)});
+        if (s_.skip && l + 2 < s_.depth) out.push_back({node, pipeorgan_consumer(node, l + 2, k)});
+      }
     }
     return;
   }
+  // A packet of packet_flits flits with probability injection_rate / (100 * packet_flits).
+  const uint64_t draw_range = 100ull * static_cast<uint64_t>(p_.packet_flits);
   const int R = p_.rows, C = p_.cols;
   const int hot = (R / 2) * C + C / 2;
   for (int node = 0; node < n_; ++node) {
-    if (rng_() % 100 >= static_cast<uint64_t>(s_.injection_rate)) continue;
+    if (rng_() % draw_range >= static_cast<uint64_t>(s_.injection_rate)) continue;
     const int r = node / C, c = node % C;
     int dst = node;
     if (s_.traffic == "uniform") {
@@ -193,8 +199,117 @@ int64_t NocSources::queued() const {
   return s;
 }
 
+bool NocPacketSources::add(int src, int dst, int64_t t, int64_t id) {
+  if (static_cast<int>(q_[src].size()) >= cap_) {
+    ++throttled;
+    return false;
+  }
+  q_[src].push_back({NocVcFlit{id, 0, src, dst, true, flits_ == 1}, t});
+  return true;
+}
+
+const std::vector<const NocVcFlit*>& NocPacketSources::offers() {
+  offers_.resize(q_.size());
+  for (size_t n = 0; n < q_.size(); ++n) offers_[n] = q_[n].empty() ? nullptr : &q_[n].front().flit;
+  return offers_;
+}
+
+void NocPacketSources::accept(int node) {
+  NocVcFlit& f = q_[node].front().flit;
+  if (f.tail) {
+    q_[node].pop_front();
+    return;
+  }
+  ++f.index;
+  f.head = false;
+  f.tail = f.index == flits_ - 1;
+}
+
+int64_t NocPacketSources::queued() const {
+  int64_t s = 0;
+  for (const auto& q : q_) s += static_cast<int64_t>(q.size());
+  return s;
+}
+
+namespace {
+
+// The VC/wormhole router: the same loop over flits. A packet's latency ends with its tail.
+NocRunStats run_noc_vc_golden(const NocParams& p, const NocStimulus& s, uint64_t seed, int64_t warmup,
+                              int64_t drain_limit) {
+  NocVcSim sim(p);
+  NocTraffic traffic(p, s, seed);
+  const int N = p.rows * p.cols;
+  NocPacketSources sources(N, s.source_queue, p.packet_flits);
+  NocRunStats st;
+  st.window = s.cycles;
+  std::vector<std::pair<int, int>> fresh;
+  std::deque<std::pair<int64_t, int64_t>> info;  // created, head injected; by packet id
+  int64_t first_id = 0, next_id = 0, latency_sum = 0, net_sum = 0, measured = 0, in_window = 0, flits_in_window = 0;
+  int64_t since_delivery = 0;
+  for (int64_t t = 0;; ++t) {
+    if (t < s.cycles) {
+      fresh.clear();
+      traffic.generate(t, fresh);
+      for (auto [src, dst] : fresh) {
+        if (sources.add(src, dst, t, next_id)) {
+          info.push_back({t, -1});
+          ++next_id;
+          ++st.created;
+        }
+      }
+    } else if (sources.queued() == 0 && sim.in_flight() == 0) {
+      st.cycles = t;
+      break;
+    }
+    sim.step(sources.offers());
+    for (const NocFlitEvent& e : sim.injected()) {
+      if (e.index == 0) {
+        info[e.packet - first_id].second = t;
+        ++st.injected;
+      }
+      sources.accept(e.node);
+    }
+    for (const NocFlitEvent& e : sim.ejected()) {
+      if (t >= warmup && t < s.cycles) ++flits_in_window;
+      if (e.index != p.packet_flits - 1) continue;
+      const auto [created, injected] = info[e.packet - first_id];
+      ++st.delivered;
+      if (created >= warmup) {
+        latency_sum += t - created;
+        net_sum += t - injected;
+        st.max_latency = std::max(st.max_latency, t - created);
+        ++measured;
+      }
+      if (t >= warmup && t < s.cycles) ++in_window;
+      info[e.packet - first_id].first = -1;
+    }
+    while (!info.empty() && info.front().first < 0) {
+      info.pop_front();
+      ++first_id;
+    }
+    since_delivery = sim.ejected().empty() && sim.in_flight() > 0 ? since_delivery + 1 : 0;
+    if (since_delivery > drain_limit) {
+      st.drained = false;
+      st.cycles = t + 1;
+      break;
+    }
+  }
+  st.throttled = sources.throttled;
+  st.mean_latency = measured ? static_cast<double>(latency_sum) / measured : 0;
+  st.mean_network_latency = measured ? static_cast<double>(net_sum) / measured : 0;
+  const double window = static_cast<double>(std::max<int64_t>(1, s.cycles - warmup)) * N;
+  st.accepted_rate = static_cast<double>(in_window) / window;
+  st.accepted_flit_rate = static_cast<double>(flits_in_window) / window;
+  st.link_flits = sim.link_flits();
+  for (int64_t f : st.link_flits) st.max_link_flits = std::max(st.max_link_flits, f);
+  return st;
+}
+
+}  // namespace
+
 NocRunStats run_noc_golden(const NocParams& p, const NocStimulus& s, uint64_t seed, int64_t warmup,
                            int64_t drain_limit) {
+  if (p.vc_router()) return run_noc_vc_golden(p, s, seed, warmup, drain_limit);
   NocSim sim(p);
   NocTraffic traffic(p, s, seed);
   const int N = p.rows * p.cols;
@@ -255,6 +370,7 @@ NocRunStats run_noc_golden(const NocParams& p, const NocStimulus& s, uint64_t se
   st.mean_network_latency = measured ? static_cast<double>(net_sum) / measured : 0;
   const int64_t window = std::max<int64_t>(1, s.cycles - warmup);
   st.accepted_rate = static_cast<double>(in_window) / (static_cast<double>(N) * window);
+  st.accepted_flit_rate = st.accepted_rate;
   st.link_flits = sim.link_flits();
   for (int64_t f : st.link_flits) st.max_link_flits = std::max(st.max_link_flits, f);
   return st;

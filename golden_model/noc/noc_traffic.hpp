@@ -11,6 +11,7 @@
 
 #include "common/noc_params.hpp"
 #include "golden_model/noc/noc_model.hpp"
+#include "golden_model/noc/noc_vc_model.hpp"
 
 namespace accelgen::golden {
 
@@ -65,6 +66,29 @@ class NocSources {
   int cap_;
 };
 
+// Per-source packet queues of the VC/wormhole router: at most CAP packets each; the head packet
+// is offered flit by flit (head first).
+class NocPacketSources {
+ public:
+  struct Packet {
+    NocVcFlit flit;  // the next flit to offer
+    int64_t created;
+  };
+  NocPacketSources(int nodes, int cap, int flits) : q_(nodes), cap_(cap), flits_(flits) {}
+  bool add(int src, int dst, int64_t t, int64_t id);
+  const std::vector<const NocVcFlit*>& offers();
+  const Packet& head(int node) const { return q_[node].front(); }
+  // The offered flit of NODE was accepted: offer the next one (or the next packet after a tail).
+  void accept(int node);
+  int64_t queued() const;
+  int64_t throttled = 0;
+
+ private:
+  std::vector<std::deque<Packet>> q_;
+  std::vector<const NocVcFlit*> offers_;
+  int cap_, flits_;
+};
+
 struct NocRunStats {
   int64_t created = 0, throttled = 0, injected = 0, delivered = 0;
   int64_t cycles = 0;            // cycles simulated (window + drain)
@@ -73,6 +97,7 @@ struct NocRunStats {
   int64_t max_latency = 0;
   double mean_network_latency = 0;  // injected -> ejected
   double accepted_rate = 0;      // delivered packets per node per cycle within the window
+  double accepted_flit_rate = 0; // ejected flits per node per cycle within the window
   bool drained = true;           // every created packet delivered (false = stalled: deadlock)
   int64_t max_link_flits = 0;    // busiest link
   std::vector<int64_t> link_flits;

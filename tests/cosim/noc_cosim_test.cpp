@@ -156,6 +156,105 @@ TEST(NocCosimMutation, CorruptedSourceIdIsCaught) {
   EXPECT_FALSE(r.passed());
 }
 
+// The VC/wormhole router (vcs > 1 or packet_flits > 1): every traffic kind with multi-flit
+// packets on small meshes and AMPs; lockstep at flit granularity (every flit once, in order within
+// its packet, in the predicted cycle, at its destination, intact).
+class NocVcCosim : public ::testing::TestWithParam<Case> {};
+
+TEST_P(NocVcCosim, EveryFlitOnceInOrderAtThePredictedCycle) {
+  const Case& c = GetParam();
+  VerifyResult r = run_case(c.sets, c.seed, trace_path_for("NocVcCosim_" + c.name));
+  std::string report;
+  for (const auto& m : r.first_mismatches) report += "\n  " + m;
+  EXPECT_EQ(r.mismatches, 0) << "seed " << c.seed << report;
+  EXPECT_EQ(r.rtl_cycles, r.golden_cycles) << "seed " << c.seed;
+  EXPECT_GT(r.outputs_checked, 0);
+  EXPECT_EQ(r.outputs_checked, r.transactions) << "every created packet is delivered and checked";
+  EXPECT_EQ(r.details.value("flits_checked", int64_t{0}),
+            r.transactions * r.details.value("packet_flits", int64_t{0}));
+  EXPECT_TRUE(r.passed());
+}
+
+std::vector<Case> vc_scan() {
+  // Three Verilated models (the VC router is large; Verilating one takes minutes on a busy machine):
+  // two VCs with 4-flit packets; AMP with four one-slot VCs, 2-flit packets and a 40-bit payload;
+  // wormhole without VCs (1 VC, 3-flit packets) under yx routing — also the mutation base.
+  const std::vector<std::pair<std::string, std::vector<std::string>>> nets = {
+      {"mesh3x3_v2d2k4", {"rows=3", "cols=3", "vcs=2", "vc_depth=2", "packet_flits=4", "flit_bits=16"}},
+      {"amp4x3_v4d1k2_f40",
+       {"rows=4", "cols=3", "topology=amp", "express_len=2", "vcs=4", "vc_depth=1", "packet_flits=2", "flit_bits=40"}},
+      {"mesh2x3_v1d2k3_yx", {"rows=2", "cols=3", "vcs=1", "vc_depth=2", "packet_flits=3", "routing=yx", "flit_bits=4"}}};
+  auto with = [](std::vector<std::string> base, std::initializer_list<std::string> more) {
+    base.insert(base.end(), more);
+    return base;
+  };
+  std::vector<Case> out;
+  uint64_t seed = 500;
+  for (const auto& [net, base] : nets) {
+    out.push_back({net + "_uniform", with(base, {"traffic=uniform", "injection_rate=30", "cycles=500"}), ++seed});
+    out.push_back({net + "_uniform_saturated",
+                   with(base, {"traffic=uniform", "injection_rate=100", "source_queue=4", "cycles=500"}), ++seed});
+    out.push_back({net + "_transpose", with(base, {"traffic=transpose", "injection_rate=70", "cycles=300"}), ++seed});
+    out.push_back({net + "_hotspot", with(base, {"traffic=hotspot", "injection_rate=50", "cycles=300"}), ++seed});
+    out.push_back({net + "_neighbour", with(base, {"traffic=neighbour", "injection_rate=100", "cycles=300"}), ++seed});
+    out.push_back({net + "_blocked1d_i2",
+                   with(base, {"traffic=pipeorgan", "organization=blocked_1d", "interval=2", "cycles=200"}), ++seed});
+    out.push_back({net + "_striped_unequal_tiles",
+                   with(base, {"traffic=pipeorgan", "organization=fine_striped", "allocation=unequal", "interval=24",
+                               "cycles=200", "tile_flits=24"}),  // 24: a multiple of every packet size here
+                   ++seed});
+  }
+  for (const auto& [net, base] : {nets[0], nets[1]}) {
+    out.push_back({net + "_blocked2d_d4_skip",
+                   with(base, {"traffic=pipeorgan", "organization=blocked_2d", "depth=4", "skip=true", "interval=4",
+                               "cycles=200"}),
+                   ++seed});
+    out.push_back({net + "_checkerboard_d4_unequal",
+                   with(base, {"traffic=pipeorgan", "organization=checkerboard", "depth=4", "allocation=unequal",
+                               "interval=1", "cycles=200"}),
+                   ++seed});
+  }
+  return out;
+}
+
+INSTANTIATE_TEST_SUITE_P(Scan, NocVcCosim, ::testing::ValuesIn(vc_scan()),
+                         [](const auto& info) { return info.param.name; });
+
+// The wormhole configuration of the scan (one VC of two slots, 3-flit packets) under heavy load.
+const std::vector<std::string> kVcMutant = {"rows=2",          "cols=3",           "vcs=1",      "vc_depth=2",
+                                            "packet_flits=3",  "routing=yx",       "flit_bits=4", "traffic=uniform",
+                                            "injection_rate=80", "cycles=300"};
+
+TEST(NocVcCosimMutation, ALostCreditIsCaught) {
+  // Output E (2) of every router loses the credits of VC 0 that come back: the link runs dry.
+  VerifyResult r = run_case(kVcMutant, 9, "", [](GeneratedDesign& d) {
+    replace_all(d, R"(cred2_0_q <= cred2_0_q \+ 2'd1;)", "cred2_0_q <= cred2_0_q;");
+  });
+  EXPECT_GT(r.mismatches, 0);
+  EXPECT_FALSE(r.passed());
+}
+
+TEST(NocVcCosimMutation, AVcSharedByTwoPacketsIsCaught) {
+  // VC allocation ignores whether the output VC is held: a second packet is granted a VC that
+  // still carries another packet, and their flits interleave in one buffer.
+  VerifyResult r = run_case(kVcMutant, 9, "", [](GeneratedDesign& d) {
+    replace_all(d, R"(assign ok(\d) = ~held\d_q & )", "assign ok$1 = ");
+  });
+  EXPECT_GT(r.mismatches, 0);
+  EXPECT_FALSE(r.passed());
+}
+
+TEST(NocVcCosimMutation, FixedPriorityVcAllocationIsCaught) {
+  // VC allocation always prefers the lowest input VC instead of round robin: with one VC per link
+  // it decides who goes first (the switch stage then sees one requester per output), so only the
+  // cycles can tell.
+  VerifyResult r = run_case(kVcMutant, 9, "", [](GeneratedDesign& d) {
+    replace_all(d, R"(assign above_vawin(\d) = vareq\d & )", "assign above_vawin$1 = 5'd0 & ");
+  });
+  EXPECT_GT(r.mismatches, 0);
+  EXPECT_FALSE(r.passed());
+}
+
 TEST(NocCosimTrace, WritesAnFstWaveform) {
   const fs::path trace = fs::temp_directory_path() / ("accelgen_noc_trace_" + std::to_string(::getpid()) + ".fst");
   VerifyResult r = run_case({"rows=2", "cols=2", "cycles=100"}, 3, trace.string());

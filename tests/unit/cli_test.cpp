@@ -137,6 +137,23 @@ TEST_F(Cli, MissingToolsAreNamed) {
   }
 }
 
+TEST_F(Cli, NocVcDeadlockAndBadTrafficAreRefused) {
+  // The VC-granularity dependency check names the cycle VC by VC; nothing is written.
+  expect_rejected({"generate", "noc", "--set", "routing=xy_yx", "--set", "vcs=2", "--set", "packet_flits=4", "-o",
+                   (tmp_ / "bad").string()},
+                  ".vc", tmp_ / "bad");
+  expect_rejected({"generate", "noc", "--set", "topology=amp", "--set", "rows=8", "--set", "cols=8", "--set",
+                   "routing=xy_yx", "--set", "vcs=4", "-o", (tmp_ / "bad").string()},
+                  "channel dependency graph has a cycle (", tmp_ / "bad");
+  // Bad traffic parameters: one line, exit 2.
+  expect_rejected({"verify", "noc", "--set", "packet_flits=4", "--set", "traffic=pipeorgan", "--set", "tile_flits=6"},
+                  "tile_flits = 6 is not a multiple of packet_flits = 4");
+  expect_rejected({"verify", "noc", "--set", "packet_flits=2", "--set", "tile_flits=4"}, "applies to traffic=pipeorgan");
+  expect_rejected({"verify", "noc", "--set", "vcs=9"}, "vcs");
+  expect_rejected({"verify", "noc", "--set", "packet_flits=0"}, "packet_flits");
+  expect_rejected({"flow", "noc-sweep", "--vcs", "1,5"}, "--vcs");
+}
+
 TEST_F(Cli, NocDeadlockingRoutingIsRefusedAndFlowRuns) {
   // The generator's channel-dependency check: a cyclic routing is bad input (exit 2), nothing written.
   expect_rejected({"generate", "noc", "--set", "routing=xy_yx", "-o", (tmp_ / "bad").string()},

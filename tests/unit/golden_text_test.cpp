@@ -110,7 +110,9 @@ INSTANTIATE_TEST_SUITE_P(
     Noc, GoldenText,
     ::testing::Values(GoldenCase{"noc_mesh_2x2_f32d4", "noc", {"rows=2", "cols=2"}},
                       GoldenCase{"noc_amp_5x3_f8d2", "noc", {"rows=5", "cols=3", "topology=amp", "flit_bits=8", "buffer_depth=2"}},
-                      GoldenCase{"noc_mesh_3x2_f4d1_yx", "noc", {"rows=3", "cols=2", "flit_bits=4", "buffer_depth=1", "routing=yx"}}),
+                      GoldenCase{"noc_mesh_3x2_f4d1_yx", "noc", {"rows=3", "cols=2", "flit_bits=4", "buffer_depth=1", "routing=yx"}},
+                      GoldenCase{"noc_mesh_2x2_f8v2d2k3", "noc",
+                                 {"rows=2", "cols=2", "flit_bits=8", "vcs=2", "vc_depth=2", "packet_flits=3"}}),
     [](const auto& info) { return info.param.name; });
 
 INSTANTIATE_TEST_SUITE_P(

@@ -217,6 +217,41 @@ TEST(NocDeadlockCheck, KnownBadRoutingsAreRejected) {
   EXPECT_NO_THROW(generate_design(info, resolve_params(info, "", {"routing=yx", "topology=amp", "rows=9"}, false)));
 }
 
+TEST(NocDeadlockCheck, VcGranularityGraph) {
+  // The 2x2 clockwise ring at VC granularity with 2 VCs: every VC of a channel depends on both VCs
+  // of the next, so 4 links x 2 VCs = 8 channels, 4 physical dependencies x 4 = 16 edges, and the
+  // cycle found is 4 VC channels long, named with their VCs.
+  NocNet ring = noc_net(params(2, 2));
+  auto clockwise = [](int node, int, int) {
+    const int next_port[] = {2, 3, 1, 4};
+    return next_port[node];
+  };
+  CdgResult res = check_channel_dependencies(ring, clockwise, 2);
+  EXPECT_EQ(res.channels, 8 * 2);  // the 2x2 mesh has 8 directed links
+  EXPECT_EQ(res.dependencies, 4 * 4);
+  ASSERT_EQ(res.cycle.size(), 4u);
+  for (const auto& c : res.cycle) EXPECT_NE(c.find(".vc"), std::string::npos) << c;
+  // Dimension order stays acyclic with any number of VCs, on mesh and AMP (express links included).
+  for (const char* topo : {"mesh", "amp"})
+    for (int vcs : {2, 4}) {
+      NocNet net = noc_net(params(8, 8, topo));
+      CdgResult ok = check_channel_dependencies(net, noc_routing(net, "xy"), vcs);
+      EXPECT_TRUE(ok.cycle.empty()) << topo << " " << vcs;
+      EXPECT_EQ(ok.channels, net.links() * vcs);
+      EXPECT_EQ(ok.dependencies, check_channel_dependencies(net, noc_routing(net, "xy")).dependencies * vcs * vcs);
+      // Mixed xy/yx is cyclic at every VC count: all VCs are one class.
+      EXPECT_FALSE(check_channel_dependencies(net, noc_routing(net, "xy_yx"), vcs).cycle.empty()) << topo << " " << vcs;
+    }
+  // The generator refuses it with the cycle named VC by VC.
+  const BlockInfo& info = find_block("noc");
+  try {
+    generate_design(info, resolve_params(info, "", {"routing=xy_yx", "vcs=2", "topology=amp", "rows=8", "cols=8"}, false));
+    ADD_FAILURE() << "xy_yx with 2 VCs was accepted";
+  } catch (const UserError& e) {
+    EXPECT_NE(std::string(e.what()).find(".vc"), std::string::npos) << e.what();
+  }
+}
+
 TEST(NocSweepFlow, Fig15OnAnEightByEightArray) {
   // 8x8, depth 2: blocked sends 4 rows south (load 4 on the middle links), striping is one hop, AMP
   // (length 2) halves the sharing. With load <= interval nothing waits: delay = hops + 1.
@@ -239,6 +274,32 @@ TEST(NocSweepFlow, Fig15OnAnEightByEightArray) {
   EXPECT_DOUBLE_EQ(find("fine_striped", 1).mean_delay, 2.0);
   EXPECT_GT(find("blocked", 1).mean_delay, 2 * find("blocked", 4).mean_delay);  // congested
   EXPECT_EQ(find("blocked", 1).packets, 8 * 32);  // 32 producers x 8 rounds, all delivered
+}
+
+TEST(NocSweepFlow, Fig15WithMultiFlitTiles) {
+  // Tiles of 4 flits in 2-flit packets, one VC: loads count flits (4x the packet loads above). A
+  // fine-striped producer sends its tile one hop down: the first packet's tail arrives hops + K =
+  // 3 cycles after creation, the second packet follows the first's tail on the same VC, 2 cycles
+  // later (5); nothing else shares the path, so the mean is exactly 4.
+  flows::NocSweepOptions o;
+  o.max_interval = 16;
+  o.rounds = 4;
+  o.fig15_tile_flits = 4;
+  o.fig15_packet_flits = 2;
+  auto rows = flows::noc_fig15(o, 8);
+  auto find = [&](const std::string& name, int interval) {
+    for (const auto& r : rows)
+      if (r.case_name == name && r.allocation == "equal" && r.interval == interval) return r;
+    ADD_FAILURE() << name << " " << interval;
+    return flows::NocFig15Row{};
+  };
+  EXPECT_EQ(find("blocked", 1).worst_load, 16);
+  EXPECT_EQ(find("fine_striped", 16).worst_load, 4);
+  EXPECT_EQ(find("amp", 8).worst_load, 8);
+  EXPECT_DOUBLE_EQ(find("fine_striped", 16).zero_load_delay, 3.0);
+  EXPECT_DOUBLE_EQ(find("fine_striped", 16).mean_delay, 4.0);
+  EXPECT_EQ(find("fine_striped", 16).packets, 4 * 32 * 2);  // 4 rounds x 32 producers x 2 packets
+  EXPECT_GT(find("blocked", 1).mean_delay, find("blocked", 16).mean_delay);
 }
 
 TEST(NocSweepFlow, LatencyGrowsWithLoadAndAmpBeatsMesh) {
