@@ -7,6 +7,7 @@
 #include "cli/model_command.hpp"
 #include "cli/run_tasm.hpp"
 #include "cli/synth_command.hpp"
+#include "cli/tech_command.hpp"
 
 #include <fmt/format.h>
 
@@ -193,6 +194,7 @@ void register_commands(CLI::App& app) {
 
   register_model_command(app);
   register_run_tasm_command(app);
+  register_tech_command(app);
 }
 
 }  // namespace accelgen
