@@ -22,6 +22,7 @@ namespace {
 struct SynthCli {
   std::string dir;
   bool json = false;
+  bool row = false;
   bool generic = false;
   bool flatten = false;
   double clock_ns = 0;
@@ -85,7 +86,15 @@ void measure_activity(const DesignDir& d, const SynthCli& o, StdCellOptions& so)
   }
 }
 
+// The manifest's parameters as "k=v k=v" (sorted by key, as nlohmann keeps them).
+std::string params_text(const nlohmann::json& params) {
+  std::string s;
+  for (const auto& [k, v] : params.items()) s += fmt::format("{}{}={}", s.empty() ? "" : " ", k, v.dump());
+  return s;
+}
+
 void run_synth(const SynthCli& o) {
+  const auto t0 = std::chrono::steady_clock::now();
   DesignDir d = read_design_dir(o.dir);
   if (o.generic) {
     print_generic(d, synth_design(d), o.json);
@@ -104,8 +113,17 @@ void run_synth(const SynthCli& o) {
   // one fmax period) over the peak operations per cycle.
   const double pj_per_cycle = r.power_mw * r.critical_path_ns;  // mW * ns = pJ
   const double pj_per_op = ops.count > 0 ? pj_per_cycle / ops.count : 0;
+  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  if (o.row) {
+    // One row of the README's PPA table (scripts/ppa_table.sh prints the header).
+    fmt::print("| `{}` | {} | {:.3f} | {:.3f} / {:.3f} | {} | {:.2f} | {:.1f} | {:.1f} | {:.1f} per {} | {:.2f} | {:.0f} s |\n",
+               d.block, params_text(d.params), r.area_um2 / 1e6, r.logic_area_um2 / 1e6, r.memory_area_um2 / 1e6,
+               r.flip_flops, r.critical_path_ns, r.fmax_mhz, r.power_mw, pj_per_op, ops.unit, r.mean_input_activity, wall);
+    return;
+  }
   if (o.json) {
     nlohmann::json j = r.to_json();
+    j["wall_seconds"] = wall;
     j["block"] = d.block;
     j["top"] = d.top;
     j["params"] = d.params;
@@ -165,6 +183,7 @@ void register_synth_command(CLI::App& app) {
       "synth", "Standard-cell synthesis (OSU 0.18 um), static timing and power (OpenSTA); --generic for Yosys's estimate");
   synth->add_option("dir", o.dir, "directory written by 'accelgen generate'")->required();
   synth->add_flag("--json", o.json, "print one JSON object instead of a table");
+  synth->add_flag("--row", o.row, "print one Markdown row of the README's PPA table (scripts/ppa_table.sh)");
   synth->add_option("--clock-ns", o.clock_ns, "target clock period in ns: reports slack and power at it")
       ->check(CLI::PositiveNumber);
   synth->add_flag("--generic", o.generic,
