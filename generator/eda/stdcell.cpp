@@ -101,7 +101,10 @@ std::vector<MemCell> parse_mem_dump(const std::string& dump) {
     else if (key == "ABITS") cur->abits = as_int();
     else if (key == "RD_PORTS") cur->rd_ports = static_cast<int>(as_int());
     else if (key == "WR_PORTS") cur->wr_ports = static_cast<int>(as_int());
-    else if (key == "MEMID") cur->memid = value;
+    else if (key == "MEMID") {  // "\\name" in the dump
+      cur->memid = value;
+      std::erase_if(cur->memid, [](char c) { return c == '"' || c == '\\'; });
+    }
     else if (key == "RD_CLK_ENABLE") cur->sync = value.find('1', value.find('\'') + 1) != std::string::npos;
   }
   return mems;

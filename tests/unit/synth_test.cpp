@@ -194,6 +194,7 @@ TEST_F(Synth, MemoriesBecomeMacrosPricedByTheSramModel) {
   const StdCellResult m = stdcell_ppa(d, macros);
   ASSERT_EQ(m.memories.size(), 1u);
   EXPECT_EQ(m.memories[0].instances, 2);
+  EXPECT_EQ(m.memories[0].memid, "mem");
   EXPECT_EQ(m.memories[0].shape.words, 16);
   EXPECT_EQ(m.memories[0].shape.width, 16);
   EXPECT_EQ(m.memories[0].shape.read_ports, 1);
