@@ -10,6 +10,7 @@
 #include "cli/flow_cocco.hpp"
 #include "cli/model_command.hpp"
 #include "cli/run_tasm.hpp"
+#include "cli/synth_command.hpp"
 #include "cli/tech_command.hpp"
 #include "cli/jobs_command.hpp"   // issue 19
 #include "cli/prove_command.hpp"  // issue 19
@@ -74,21 +75,6 @@ void list_blocks(bool with_params) {
   for (const auto* f : flows) fmt::print("{:<12} {}\n", f->get_name(), f->get_description());
 }
 
-void print_synth(const DesignDir& d, const SynthResult& s, bool json) {
-  if (json) {
-    nlohmann::json j = s.to_json();
-    j["block"] = d.block;
-    j["top"] = d.top;
-    j["params"] = d.params;
-    j["yosys_version"] = yosys_version();
-    fmt::print("{}\n", j.dump());
-    return;
-  }
-  fmt::print("{} ({})\n", d.top, d.dir);
-  fmt::print("  cells            {}\n  flip-flops       {}\n  transistors      {} (stat -tech cmos)\n"
-             "  longest path     {} levels (ltp -noff)\n", s.cells, s.flip_flops, s.transistors, s.longest_path);
-}
-
 struct VerifyCli {
   BlockOptions block;
   uint64_t seed = 1;
@@ -114,7 +100,7 @@ void run_verify(const VerifyCli& o) {
   if (model->was_cached()) progress(fmt::format("model {} (cached)", model->dir()));
   else progress(fmt::format("model built in {:.1f} s", model->build_seconds()));
 
-  sim::VerifyOptions vo{o.seed, o.transactions, o.trace, progress};
+  sim::VerifyOptions vo{o.seed, o.transactions, o.trace, progress, nullptr};
   sim::VerifyResult r = sim::run_testbench(info, params, *model, vo);
 
   fmt::print("{} {}: {} after {} transactions, {} outputs checked, seed {}\n", info.name, design.top,
@@ -188,16 +174,8 @@ void register_commands(CLI::App& app) {
     g_exit_status = r.clean ? 0 : 1;
   });
 
-  // synth
-  static std::string synth_dir;
-  static bool synth_json = false;
-  auto* synth = app.add_subcommand("synth", "Yosys generic synthesis: cells, flip-flops, transistors, logic depth");
-  synth->add_option("dir", synth_dir, "directory written by 'accelgen generate'")->required();
-  synth->add_flag("--json", synth_json, "print one JSON object instead of a table");
-  synth->callback([] {
-    DesignDir d = read_design_dir(synth_dir);
-    print_synth(d, synth_design(d), synth_json);
-  });
+  // synth (cli/synth_command.cpp)
+  register_synth_command(app);
 
   // verify
   static VerifyCli ver;

@@ -85,7 +85,7 @@ bool rtl_cross_check(const NocSweepCli& c, nlohmann::json& out) {
       if (interval > small.max_interval) continue;
       ParamSet params = resolve_params(info, "", flows::noc_fig15_sets(small, name, "equal", interval, size), true);
       auto model = sim::build_model(generate_design(info, params), sim::TraceKind::kNone);
-      sim::VerifyResult r = sim::run_testbench(info, params, *model, sim::VerifyOptions{small.seed, 0, "", {}});
+      sim::VerifyResult r = sim::run_testbench(info, params, *model, sim::VerifyOptions{small.seed, 0, "", {}, nullptr});
       double golden = 0;
       for (const auto& g : golden_rows)
         if (g.case_name == name && g.allocation == "equal" && g.interval == interval) golden = g.mean_delay;

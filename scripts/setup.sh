@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Install what a fresh Debian bookworm machine lacks, then configure and build accelgen.
+# qflow-tech-osu018 (the OSU 0.18 um liberty) and opensta (`sta`) serve `accelgen synth`.
 # Idempotent: a second run skips apt-get entirely and only rebuilds what changed.
 #   scripts/setup.sh              install + configure + build (build/ by default)
 #   scripts/setup.sh --no-build   install only
@@ -12,7 +13,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(g++ cmake make ccache pkg-config zlib1g-dev
-          verilator yosys
+          verilator yosys qflow-tech-osu018 opensta
           libfmt-dev libcli11-dev nlohmann-json3-dev
           libgtest-dev libgmock-dev libbenchmark-dev
           libonnx-dev libprotobuf-dev libonnx-testdata

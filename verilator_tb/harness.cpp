@@ -1,5 +1,6 @@
 #include "verilator_tb/harness.hpp"
 
+#include <bit>
 #include <stdexcept>
 
 namespace accelgen::sim {
@@ -22,9 +23,39 @@ void put_field(std::vector<uint32_t>& words, int lo, int width, uint64_t value) 
   }
 }
 
-Harness::Harness(std::unique_ptr<Dut> dut) : dut_(std::move(dut)) {
+double ActivityRecord::rate(const PortToggles& port) const {
+  if (cycles == 0 || port.width == 0) return 0;
+  return static_cast<double>(port.toggles) / (static_cast<double>(cycles) * port.width);
+}
+
+Harness::Harness(std::unique_ptr<Dut> dut, ActivityRecord* activity) : dut_(std::move(dut)), activity_(activity) {
   clk_ = port("clk_i");
   rst_ = port("rst_ni");
+  if (!activity_) return;
+  const auto& ports = dut_->ports();
+  for (size_t i = 0; i < ports.size(); ++i) {
+    if (!ports[i].input || static_cast<int>(i) == clk_ || static_cast<int>(i) == rst_) continue;
+    size_t k = 0;
+    while (k < activity_->ports.size() && activity_->ports[k].name != ports[i].name) ++k;
+    if (k == activity_->ports.size()) activity_->ports.push_back({ports[i].name, ports[i].width, 0});
+    watched_.push_back(static_cast<int>(i));
+    slot_.push_back(k);
+  }
+  previous_.resize(watched_.size());
+}
+
+void Harness::record_toggles() {
+  for (size_t n = 0; n < watched_.size(); ++n) {
+    get_wide(watched_[n], scratch_);
+    if (have_previous_) {
+      int64_t flips = 0;
+      for (size_t w = 0; w < scratch_.size(); ++w) flips += std::popcount(scratch_[w] ^ previous_[n][w]);
+      activity_->ports[slot_[n]].toggles += flips;
+    }
+    previous_[n].swap(scratch_);
+  }
+  if (have_previous_) ++activity_->cycles;
+  have_previous_ = true;
 }
 
 int Harness::port(const std::string& name) const {
@@ -70,6 +101,7 @@ void Harness::settle() {
 }
 
 void Harness::tick() {
+  if (activity_ && get(rst_) == 1) record_toggles();
   set(clk_, 1);
   dut_->eval();
   dut_->dump(time_);

@@ -16,9 +16,26 @@ namespace accelgen::sim {
 uint64_t get_field(const std::vector<uint32_t>& words, int lo, int width);
 void put_field(std::vector<uint32_t>& words, int lo, int width, uint64_t value);
 
+// Switching activity of the input ports, for power analysis: at every rising edge after reset the
+// value of each data input (clk_i and rst_ni excluded) is compared with its value at the previous
+// edge and the flipped bits are counted. A record may collect several harnesses (testbenches that
+// build more than one); ports are matched by name.
+struct PortToggles {
+  std::string name;
+  int width = 0;
+  int64_t toggles = 0;  // bit flips between consecutive rising edges
+};
+struct ActivityRecord {
+  int64_t cycles = 0;  // rising edges compared
+  std::vector<PortToggles> ports;
+  // Mean bit flips per bit per cycle of PORT (0 .. 1); 0 when nothing was recorded.
+  double rate(const PortToggles& port) const;
+};
+
 class Harness {
  public:
-  explicit Harness(std::unique_ptr<Dut> dut);
+  // With ACTIVITY, input toggles are added to it as the test runs (it must outlive the harness).
+  explicit Harness(std::unique_ptr<Dut> dut, ActivityRecord* activity = nullptr);
 
   // Index of a port; throws std::logic_error naming the port if the model has none.
   int port(const std::string& name) const;
@@ -41,6 +58,12 @@ class Harness {
   int64_t cycle_ = 0;
   uint64_t time_ = 0;
   std::vector<uint32_t> scratch_;
+  void record_toggles();
+  ActivityRecord* activity_ = nullptr;
+  std::vector<int> watched_;                     // input ports counted, and their entries in activity_
+  std::vector<size_t> slot_;
+  std::vector<std::vector<uint32_t>> previous_;  // their values at the last counted edge
+  bool have_previous_ = false;
 };
 
 }  // namespace accelgen::sim

@@ -10,6 +10,7 @@
 
 #include "common/block_info.hpp"
 #include "generator/design.hpp"
+#include "verilator_tb/harness.hpp"
 #include "verilator_tb/model_builder.hpp"
 
 namespace accelgen::sim {
@@ -19,6 +20,7 @@ struct VerifyOptions {
   int64_t transactions = 0;  // 0 = the block's default
   std::string trace_path;    // .fst or .vcd; empty = no waveform
   std::function<void(const std::string&)> progress;
+  ActivityRecord* activity = nullptr;  // when set, input-port toggles are counted into it (power)
 };
 
 struct VerifyResult {

@@ -43,7 +43,7 @@ void BM_LeopardQkRtlCosim(benchmark::State& state) {
   int64_t cycles = 0;
   double sim_seconds = 0;
   for (auto _ : state) {
-    sim::VerifyResult r = sim::run_testbench(info, params, *model, sim::VerifyOptions{1, 16, "", {}});
+    sim::VerifyResult r = sim::run_testbench(info, params, *model, sim::VerifyOptions{1, 16, "", {}, nullptr});
     if (!r.passed()) state.SkipWithError("co-simulation mismatch");
     cycles += r.rtl_cycles;
     sim_seconds += r.sim_seconds;

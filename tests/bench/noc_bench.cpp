@@ -56,7 +56,7 @@ void BM_NocRtlCosim(benchmark::State& state) {
   int64_t cycles = 0;
   double seconds = 0;
   for (auto _ : state) {
-    sim::VerifyResult r = sim::run_testbench(info, set, model, sim::VerifyOptions{1, 0, "", {}});
+    sim::VerifyResult r = sim::run_testbench(info, set, model, sim::VerifyOptions{1, 0, "", {}, nullptr});
     if (!r.passed()) state.SkipWithError("co-simulation mismatch");
     cycles += r.rtl_cycles;
     seconds += r.sim_seconds;
@@ -91,7 +91,7 @@ void BM_NocRtlSaturationMillionCycles(benchmark::State& state) {
                                 true);
   const sim::Model& model = noc_model(set);
   sim::VerifyResult r;
-  for (auto _ : state) r = sim::run_testbench(info, set, model, sim::VerifyOptions{1, 0, "", {}});
+  for (auto _ : state) r = sim::run_testbench(info, set, model, sim::VerifyOptions{1, 0, "", {}, nullptr});
   if (!r.passed()) state.SkipWithError("co-simulation mismatch or deadlock");
   state.SetLabel(topology(state.range(0)));
   state.counters["rtl_cycles"] = static_cast<double>(r.rtl_cycles);

@@ -36,7 +36,7 @@ void BM_SystolicRtlCosim(benchmark::State& state) {
   int64_t cycles = 0;
   double sim_seconds = 0;
   for (auto _ : state) {
-    sim::VerifyResult r = sim::run_testbench(info, params, model, sim::VerifyOptions{1, 1, "", {}});
+    sim::VerifyResult r = sim::run_testbench(info, params, model, sim::VerifyOptions{1, 1, "", {}, nullptr});
     if (!r.passed()) state.SkipWithError("co-simulation mismatch");
     cycles += r.rtl_cycles;
     sim_seconds += r.sim_seconds;
@@ -70,7 +70,7 @@ void BM_GoldenOverRtlSpeedRatio(benchmark::State& state) {
   sim::SystolicWorkload wl = sim::make_systolic_workload(p, SystolicStimulus::from(params), 1, 1);
   double ratio_sum = 0;
   for (auto _ : state) {
-    sim::VerifyResult r = sim::run_testbench(info, params, model, sim::VerifyOptions{1, 1, "", {}});
+    sim::VerifyResult r = sim::run_testbench(info, params, model, sim::VerifyOptions{1, 1, "", {}, nullptr});
     auto start = std::chrono::steady_clock::now();
     golden::SystolicPrediction pred = golden::predict_systolic(p, wl.tiles);
     benchmark::DoNotOptimize(pred.outputs.data());

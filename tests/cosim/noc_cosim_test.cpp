@@ -43,7 +43,7 @@ VerifyResult run_case(const std::vector<std::string>& sets, uint64_t seed, const
   GeneratedDesign design = generate_design(info, params);
   if (mutate) mutate(design);
   auto model = build_model(design, trace_kind_for(trace));
-  return run_testbench(info, params, *model, VerifyOptions{seed, 0, trace, {}});
+  return run_testbench(info, params, *model, VerifyOptions{seed, 0, trace, {}, nullptr});
 }
 
 class NocCosim : public ::testing::TestWithParam<Case> {};

@@ -130,11 +130,30 @@ TEST_F(Cli, BadUsageIsRejected) {
 TEST_F(Cli, MissingToolsAreNamed) {
   const fs::path out = tmp_ / "sa";
   ASSERT_EQ(run({"generate", "systolic", "--set", "rows=2", "--set", "cols=2", "-o", out.string()}).exit_code, 0);
-  for (const char* cmd : {"lint", "synth"}) {
-    ProcessResult r = run_process({"/usr/bin/env", "PATH=" + (tmp_ / "empty").string(), ACCELGEN_BINARY, cmd, out.string()});
+  for (std::vector<std::string> cmd : {std::vector<std::string>{"lint"}, {"synth", "--generic"}, {"synth"}}) {
+    std::vector<std::string> argv = {"/usr/bin/env", "PATH=" + (tmp_ / "empty").string(), ACCELGEN_BINARY};
+    argv.insert(argv.end(), cmd.begin(), cmd.end());
+    argv.push_back(out.string());
+    ProcessResult r = run_process(argv);
     EXPECT_EQ(r.exit_code, 2) << r.output;
-    EXPECT_NE(r.output.find("not found on PATH (run scripts/setup.sh to install it)"), std::string::npos) << r.output;
+    EXPECT_EQ(std::count(r.output.begin(), r.output.end(), '\n'), 1) << r.output;
+    // The standard-cell flow looks for OpenSTA first and names its Debian package.
+    const char* wanted = cmd.size() == 1 && cmd[0] == "synth" ? "install the Debian package opensta"
+                                                              : "not found on PATH (run scripts/setup.sh to install it)";
+    EXPECT_NE(r.output.find(wanted), std::string::npos) << r.output;
   }
+  // A missing liberty file or STA binary named explicitly: one line naming the package, exit 2.
+  const std::vector<std::pair<std::string, std::string>> missing = {
+      {"ACCELGEN_LIBERTY=" + (tmp_ / "none.lib").string(), "install the Debian package qflow-tech-osu018"},
+      {"ACCELGEN_STA=" + (tmp_ / "bin" / "sta").string(), "install the Debian package opensta"}};
+  for (const auto& [env, wanted] : missing) {
+    ProcessResult r = run_process({"/usr/bin/env", env, ACCELGEN_BINARY, "synth", out.string()});
+    EXPECT_EQ(r.exit_code, 2) << r.output;
+    EXPECT_EQ(std::count(r.output.begin(), r.output.end(), '\n'), 1) << r.output;
+    EXPECT_NE(r.output.find(wanted), std::string::npos) << r.output;
+  }
+  expect_rejected({"synth", out.string(), "--liberty", (tmp_ / "x.lib").string()}, "qflow-tech-osu018");
+  expect_rejected({"synth", out.string(), "--activity", "often"}, "--activity must be 'sim' or a rate");
 }
 
 TEST_F(Cli, NocVcDeadlockAndBadTrafficAreRefused) {

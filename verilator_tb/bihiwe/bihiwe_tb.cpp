@@ -78,7 +78,7 @@ VerifyResult run_bihiwe_tb(const ParamSet& params, const Model& model, const Ver
   res.transactions = static_cast<int64_t>(want.size());
   res.golden_cycles = want.empty() ? 0 : want.back().cycle + 1;
 
-  Harness h(model.create(options.trace_path));
+  Harness h(model.create(options.trace_path), options.activity);
   const int valid = h.port("in_valid_i"), last = h.port("in_last_i"), xp = h.port("x_i"), wp = h.port("w_i");
   const int ov = h.port("out_valid_o"), out = h.port("out_o");
   const int n = p.lanes, B = p.max_bits;

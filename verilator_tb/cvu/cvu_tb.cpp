@@ -104,7 +104,7 @@ VerifyResult run_cvu_tb(const ParamSet& params, const Model& model, const Verify
   res.transactions = static_cast<int64_t>(ops.size());
   res.golden_cycles = want.empty() ? 0 : want.back().cycle + 1;
 
-  Harness h(model.create(options.trace_path));
+  Harness h(model.create(options.trace_path), options.activity);
   const int valid = h.port("in_valid_i"), mx = h.port("mode_x_i"), mw = h.port("mode_w_i");
   const int xp = h.port("x_i"), wp = h.port("w_i"), ov = h.port("out_valid_o"), out = h.port("out_o");
   const int bus = p.bus_bits(), rb = p.result_bits();

@@ -114,7 +114,7 @@ VerifyResult run_cvu_array_tb(const ParamSet& params, const Model& model, const 
   VerifyResult res;
   res.transactions = static_cast<int64_t>(jobs.size());
   res.golden_cycles = want.empty() ? 0 : want.back().cycle + 1;
-  Harness h(model.create(options.trace_path));
+  Harness h(model.create(options.trace_path), options.activity);
   const int wv = h.port("w_valid_i"), wr = h.port("w_row_i"), wc = h.port("w_col_i"), wa = h.port("w_addr_i");
   const int wd = h.port("w_data_i"), iv = h.port("in_valid_i"), imx = h.port("in_mode_x_i"), imw = h.port("in_mode_w_i");
   const int ia = h.port("in_addr_i"), il = h.port("in_last_i"), xp = h.port("x_i"), ov = h.port("out_valid_o");

@@ -143,7 +143,7 @@ VerifyResult run_leopard_qk_tb(const ParamSet& params, const Model& model, const
   const golden::LeopardQkPrediction pred = golden::predict_leopard_qk(p, wl.keys, wl.qs);
   res.golden_cycles = pred.cycles;
 
-  Harness h(model.create(options.trace_path));
+  Harness h(model.create(options.trace_path), options.activity);
   auto port = [&](const char* name) { const int id = h.port(name); return Port{id, h.width(id)}; };
   const Port kw_valid = port("kw_valid_i"), kw_bank = port("kw_bank_i"), kw_key = port("kw_key_i");
   const Port kw_plane = port("kw_plane_i"), kw_data = port("kw_data_i"), q_valid = port("q_valid_i");

@@ -53,7 +53,7 @@ VerifyResult run_leopard_tile_tb(const ParamSet& params, const Model& model, con
   res.golden_cycles = pred.cycles;
   res.transactions = static_cast<int64_t>(wl.qs.size());
 
-  Harness h(model.create(options.trace_path));
+  Harness h(model.create(options.trace_path), options.activity);
   auto port = [&](const char* name) { return h.port(name); };
   const int kw_valid = port("kw_valid_i"), kw_bank = port("kw_bank_i"), kw_key = port("kw_key_i");
   const int kw_plane = port("kw_plane_i"), kw_data = port("kw_data_i"), vw_valid = port("vw_valid_i");

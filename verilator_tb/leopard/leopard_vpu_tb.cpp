@@ -89,7 +89,7 @@ VerifyResult run_leopard_vpu_tb(const ParamSet& params, const Model& model, cons
   const golden::LeopardVpuPrediction pred = golden::predict_leopard_vpu(p, wl.v, wl.rows);
   res.golden_cycles = pred.cycles;
 
-  Harness h(model.create(options.trace_path));
+  Harness h(model.create(options.trace_path), options.activity);
   const int vw_valid = h.port("vw_valid_i"), vw_key = h.port("vw_key_i"), vw_data = h.port("vw_data_i");
   const int s_valid = h.port("s_valid_i"), s_ready = h.port("s_ready_o"), s_keep = h.port("s_keep_i");
   const int s_last = h.port("s_last_i"), s_score = h.port("s_score_i"), s_dpu = h.port("s_dpu_i");

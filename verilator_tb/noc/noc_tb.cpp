@@ -257,7 +257,7 @@ VerifyResult run_noc_tb(const ParamSet& params, const Model& model, const Verify
   golden::NocSources sources(N, s.source_queue);
   std::mt19937_64 payload_rng(options.seed * 0x9E3779B97F4A7C15ull + 1);
 
-  Harness h(model.create(options.trace_path));
+  Harness h(model.create(options.trace_path), options.activity);
   const int inj_valid = h.port("inj_valid_i"), inj_ready = h.port("inj_ready_o"), inj_data = h.port("inj_data_i");
   const int ej_valid = h.port("ej_valid_o"), ej_data = h.port("ej_data_o");
   std::vector<uint32_t> valid_w((N + 31) / 32), data_w((static_cast<size_t>(N) * IW + 31) / 32);

@@ -165,7 +165,7 @@ VerifyResult run_systolic_tb(const ParamSet& params, const Model& model, const V
   const golden::SystolicPrediction pred = golden::predict_systolic(p, wl.tiles);
   res.golden_cycles = pred.cycles;
 
-  Harness h(model.create(options.trace_path));
+  Harness h(model.create(options.trace_path), options.activity);
   const int64_t limit = 2 * pred.cycles + 1000;  // a hung design stops here instead of hanging us
   auto start = std::chrono::steady_clock::now();
   std::vector<Observed> seen = drive(p, wl, h, static_cast<int64_t>(pred.outputs.size()), limit);

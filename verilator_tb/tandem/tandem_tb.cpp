@@ -116,8 +116,9 @@ TandemSide run_tandem_golden(const TandemShape& shape, std::span<const uint32_t>
   return side;
 }
 
-TandemRtlDriver::TandemRtlDriver(const Model& model, const TandemShape& shape, const std::string& trace_path)
-    : shape_(shape), h_(model.create(trace_path)) {
+TandemRtlDriver::TandemRtlDriver(const Model& model, const TandemShape& shape, const std::string& trace_path,
+                                 ActivityRecord* activity)
+    : shape_(shape), h_(model.create(trace_path), activity) {
   imem_we_ = h_.port("imem_we_i");
   imem_addr_ = h_.port("imem_addr_i");
   imem_wdata_ = h_.port("imem_wdata_i");
@@ -465,7 +466,7 @@ VerifyResult run_tandem_tb(const ParamSet& params, const Model& model, const Ver
     options.progress(fmt::format("tandem: {} programs (program={}, seed {})", cases.size(), family, options.seed));
 
   VerifyResult res;
-  TandemRtlDriver rtl(model, shape, options.trace_path);
+  TandemRtlDriver rtl(model, shape, options.trace_path, options.activity);
   std::map<std::string, int64_t> per_family;
   int64_t commits = 0, syncs = 0, computes = 0, words = 0;
   // ACCELGEN_TANDEM_PROGRAMS=DIR keeps the source of every failing program there, for run-tasm

@@ -46,7 +46,8 @@ TandemSide run_tandem_golden(const TandemShape& shape, std::span<const uint32_t>
 // reset), so a single waveform covers a whole verify run.
 class TandemRtlDriver {
  public:
-  TandemRtlDriver(const Model& model, const TandemShape& shape, const std::string& trace_path = "");
+  TandemRtlDriver(const Model& model, const TandemShape& shape, const std::string& trace_path = "",
+                  ActivityRecord* activity = nullptr);
   // Runs PROGRAM from INIT; gives up TIMEOUT cycles after start.
   TandemSide run(std::span<const uint32_t> program, const TandemState& init, int64_t timeout);
   double sim_seconds() const { return sim_seconds_; }

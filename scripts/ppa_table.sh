@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Regenerates the README's PPA table: `accelgen synth` (OSU 0.18 um cells, OpenSTA timing and power,
+# switching activity from a short co-simulation) on every block's default configuration.
+#   scripts/ppa_table.sh [OUT_DIR]     (default build/ppa; the table goes to OUT_DIR/ppa_table.md)
+# Environment: ACCELGEN (default build/accelgen), BLOCKS (default: every block), SYNTH_ARGS (extra
+# options for `accelgen synth`, e.g. --clock-ns 20). Blocks run one after another (about 30 min in
+# all on 2 busy cores); each block's JSON report and log stay in OUT_DIR.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out=${1:-build/ppa}
+accelgen=${ACCELGEN:-build/accelgen}
+blocks=${BLOCKS:-"systolic cvu cvu_array bihiwe leopard_qk leopard_vpu leopard_tile noc tandem"}
+[ -x "$accelgen" ] || { echo "ppa_table.sh: no $accelgen (build it first: scripts/setup.sh)" >&2; exit 2; }
+mkdir -p "$out"
+table="$out/ppa_table.md"
+{
+  echo "| block | default configuration | area mm² | logic / memory mm² | flip-flops | critical path ns | fmax MHz | power mW at fmax | energy pJ per op at fmax | input toggle rate | time |"
+  echo "|---|---|---|---|---|---|---|---|---|---|---|"
+} > "$table.tmp"
+for b in $blocks; do
+  "$accelgen" generate "$b" -o "$out/$b" > /dev/null
+  # shellcheck disable=SC2086
+  if "$accelgen" synth "$out/$b" --row ${SYNTH_ARGS:-} > "$out/$b.row" 2> "$out/$b.log"; then
+    cat "$out/$b.row" >> "$table.tmp"
+    echo "ppa_table.sh: $b done" >&2
+  else
+    echo "| \`$b\` | failed: $(tail -1 "$out/$b.log") |||||||||" >> "$table.tmp"
+    echo "ppa_table.sh: $b FAILED (see $out/$b.log)" >&2
+  fi
+done
+mv "$table.tmp" "$table"
+cat "$table"

@@ -1,0 +1,249 @@
+// The standard-cell flow (`accelgen synth`) on small designs: Yosys maps onto the OSU 0.18 um
+// library, flip-flops are priced, OpenSTA times and powers the netlist, memories become SRAM
+// macros. Expected values come from the netlist and the liberty file read here, or by hand.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <regex>
+#include <sstream>
+
+#include "common/block_info.hpp"
+#include "common/error.hpp"
+#include "generator/design.hpp"
+#include "generator/eda/sram_model.hpp"
+#include "generator/eda/stdcell.hpp"
+
+namespace accelgen {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// Cell areas and which cells are sequential, read straight from the liberty text.
+struct Lib {
+  std::map<std::string, double> area;
+  std::map<std::string, bool> seq;
+};
+Lib read_lib(const std::string& path) {
+  const std::string text = slurp(path);
+  Lib lib;
+  std::regex cell(R"re(cell \((\w+)\))re");
+  std::vector<std::pair<size_t, std::string>> at;
+  for (auto it = std::sregex_iterator(text.begin(), text.end(), cell); it != std::sregex_iterator(); ++it)
+    at.emplace_back(it->position(0), (*it)[1].str());
+  for (size_t i = 0; i < at.size(); ++i) {
+    const std::string body = text.substr(at[i].first, (i + 1 < at.size() ? at[i + 1].first : text.size()) - at[i].first);
+    std::smatch m;
+    std::regex_search(body, m, std::regex(R"(area : ([0-9.]+))"));
+    lib.area[at[i].second] = std::stod(m[1].str());
+    lib.seq[at[i].second] = body.find("ff (") != std::string::npos || body.find("latch (") != std::string::npos;
+  }
+  return lib;
+}
+
+// Instances per cell type in a flat netlist: lines "  CELL name (".
+std::map<std::string, int64_t> count_instances(const std::string& netlist) {
+  std::map<std::string, int64_t> n;
+  std::regex inst(R"(^\s+([A-Za-z_]\w*)\s+\S+\s+\($)");
+  std::istringstream lines(netlist);
+  for (std::string line; std::getline(lines, line);) {
+    std::smatch m;
+    if (std::regex_match(line, m, inst) && m[1].str() != "module") ++n[m[1].str()];
+  }
+  return n;
+}
+
+class Synth : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    tmp_ = fs::temp_directory_path() /
+           ("accelgen_synth_" + std::to_string(getpid()) + "_" + ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(tmp_);
+    fs::create_directories(tmp_);
+  }
+  void TearDown() override { fs::remove_all(tmp_); }
+
+  DesignDir generate(const std::string& block, const std::vector<std::string>& sets) {
+    const BlockInfo& info = find_block(block);
+    const std::string dir = (tmp_ / block).string();
+    write_design(generate_design(info, resolve_params(info, "", sets, false)), dir);
+    return read_design_dir(dir);
+  }
+  // A hand-written two-instance design with one 16x16 memory per instance.
+  DesignDir memory_design() {
+    const fs::path f = tmp_ / "mem_top.v";
+    std::ofstream(f) << R"(module mem_leaf(input clk_i, input we_i, input [3:0] wa_i, input [3:0] ra_i,
+                input [15:0] d_i, output [15:0] q_o);
+  reg [15:0] mem [0:15];
+  always @(posedge clk_i) if (we_i) mem[wa_i] <= d_i;
+  assign q_o = mem[ra_i];
+endmodule
+module mem_top(input clk_i, input rst_ni, input we_i, input [3:0] wa_i, input [3:0] ra_i, input [15:0] d_i,
+               output reg [31:0] q_o);
+  wire [31:0] q;
+  mem_leaf u_a(.clk_i(clk_i), .we_i(we_i), .wa_i(wa_i), .ra_i(ra_i), .d_i(d_i), .q_o(q[15:0]));
+  mem_leaf u_b(.clk_i(clk_i), .we_i(we_i), .wa_i(ra_i), .ra_i(wa_i), .d_i(~d_i), .q_o(q[31:16]));
+  always @(posedge clk_i or negedge rst_ni) if (!rst_ni) q_o <= 32'd0; else q_o <= q;
+endmodule
+)";
+    DesignDir d;
+    d.dir = tmp_.string();
+    d.block = "handwritten";
+    d.top = "mem_top";
+    d.files = {f.string()};
+    return d;
+  }
+  StdCellOptions options(const std::string& sub) {
+    StdCellOptions o;
+    o.work_dir = (tmp_ / sub).string();
+    return o;
+  }
+  fs::path tmp_;
+};
+
+TEST_F(Synth, SmallSystolicMapsWithFlipFlopsPriced) {
+  const DesignDir d = generate("systolic", {"rows=1", "cols=2", "in_bits=4", "acc_bits=8"});
+  StdCellOptions o = options("flat");
+  o.flatten = true;  // one flat netlist, so cells can be counted from its text
+  const StdCellResult r = stdcell_ppa(d, o);
+  ASSERT_TRUE(fs::exists(r.netlist));
+  const Lib lib = read_lib(r.liberty);
+  const auto counts = count_instances(slurp(r.netlist));
+  double area = 0, ff_area = 0;
+  int64_t cells = 0, ffs = 0;
+  for (const auto& [cell, n] : counts) {
+    if (cell == "accelgen_tielo") continue;  // the zero-area tie-low black box (stdcell.cpp)
+    ASSERT_TRUE(lib.area.count(cell)) << "netlist instance of unknown cell " << cell;
+    area += lib.area.at(cell) * n;
+    cells += n;
+    if (lib.seq.at(cell)) {
+      ffs += n;
+      ff_area += lib.area.at(cell) * n;
+    }
+  }
+  EXPECT_GT(area, 0);
+  EXPECT_EQ(r.cells, cells);
+  EXPECT_EQ(r.flip_flops, ffs);
+  EXPECT_NEAR(r.logic_area_um2, area, 1e-6 * area);
+  EXPECT_NEAR(r.flip_flop_area_um2, ff_area, 1e-6 * ff_area);
+  EXPECT_DOUBLE_EQ(r.area_um2, r.logic_area_um2);  // no memory macros here
+  // Every register is counted: at least one output accumulator per column (2 x acc_bits flops),
+  // each no smaller than DFFPOSX1 (96 um^2), and the logic around them costs area too.
+  EXPECT_GE(r.flip_flops, 2 * 8);
+  EXPECT_GE(r.flip_flop_area_um2, 96.0 * r.flip_flops);
+  EXPECT_GT(r.area_um2, r.flip_flop_area_um2);
+
+  // Static timing: a positive path with named ends; fmax and slack follow from it.
+  EXPECT_GT(r.critical_path_ns, 0);
+  EXPECT_FALSE(r.start_point.empty());
+  EXPECT_FALSE(r.end_point.empty());
+  EXPECT_NEAR(r.fmax_mhz, 1000.0 / r.critical_path_ns, 1e-9);
+  EXPECT_GT(r.power_mw, 0);
+}
+
+TEST_F(Synth, HierarchicalMatchesFlatCountsAndSlackFollowsTheClock) {
+  const DesignDir d = generate("systolic", {"rows=2", "cols=1", "in_bits=4", "acc_bits=8"});
+  StdCellOptions flat = options("flat");
+  flat.flatten = true;
+  const StdCellResult f = stdcell_ppa(d, flat);
+  StdCellOptions hier = options("hier");
+  hier.clock_ns = 20;
+  const StdCellResult h = stdcell_ppa(d, hier);
+  // Flattening lets Yosys drop registers whose outputs go unused across module boundaries (delay
+  // line bits, constant flops); a hierarchical run keeps them, never fewer.
+  EXPECT_GE(h.flip_flops, f.flip_flops);
+  EXPECT_GT(h.logic_area_um2, 0);
+  EXPECT_NEAR(h.slack_ns, 20 - h.critical_path_ns, 1e-9);
+  // Power at the target clock: the dynamic part scales with frequency, leakage does not.
+  const double dyn_at_clock = h.power_at_clock_mw - h.logic_leakage_mw;
+  const double dyn_at_fmax = h.power_mw - h.logic_leakage_mw;
+  EXPECT_NEAR(dyn_at_clock * 20, dyn_at_fmax * h.critical_path_ns, 1e-9 * dyn_at_fmax * h.critical_path_ns);
+}
+
+TEST_F(Synth, InputActivityReachesThePowerReport) {
+  const DesignDir d = generate("systolic", {"rows=1", "cols=1", "in_bits=4", "acc_bits=8"});
+  StdCellOptions quiet = options("quiet");
+  quiet.default_activity = 0.02;
+  StdCellOptions busy = options("busy");
+  busy.default_activity = 0.5;
+  const StdCellResult q = stdcell_ppa(d, quiet), b = stdcell_ppa(d, busy);
+  EXPECT_GT(b.logic_dynamic_pj_per_cycle, q.logic_dynamic_pj_per_cycle);
+  // Per-port rates override the default and are reported as their width-weighted mean.
+  StdCellOptions per_port = options("port");
+  per_port.default_activity = 0.02;
+  per_port.input_activity = {{"x_data_i", 4, 0.5}, {"x_valid_i", 1, 0.25}};
+  const StdCellResult p = stdcell_ppa(d, per_port);
+  EXPECT_NEAR(p.mean_input_activity, (4 * 0.5 + 1 * 0.25) / 5, 1e-12);
+  EXPECT_GT(p.logic_dynamic_pj_per_cycle, q.logic_dynamic_pj_per_cycle);
+}
+
+TEST_F(Synth, MemoriesBecomeMacrosPricedByTheSramModel) {
+  const DesignDir d = memory_design();
+  StdCellOptions macros = options("macros");
+  macros.macro_min_bits = 256;  // a 16 x 16 memory qualifies (the default threshold is 1024 bits)
+  const StdCellResult m = stdcell_ppa(d, macros);
+  ASSERT_EQ(m.memories.size(), 1u);
+  EXPECT_EQ(m.memories[0].instances, 2);
+  EXPECT_EQ(m.memories[0].memid, "mem");
+  EXPECT_EQ(m.memories[0].shape.words, 16);
+  EXPECT_EQ(m.memories[0].shape.width, 16);
+  EXPECT_EQ(m.memories[0].shape.read_ports, 1);
+  EXPECT_FALSE(m.memories[0].shape.sync_read);
+  const SramEstimate e = estimate_sram({16, 16, 1, 1, false});
+  EXPECT_DOUBLE_EQ(m.memory_area_um2, 2 * e.area_um2);
+  EXPECT_DOUBLE_EQ(m.area_um2, m.logic_area_um2 + m.memory_area_um2);
+  EXPECT_EQ(m.flip_flops, 32);  // only the output register
+  // The same design with memories in flip-flops holds the 2 x 256 memory bits as registers.
+  StdCellOptions flops = options("flops");
+  flops.macro_min_bits = 0;
+  const StdCellResult f = stdcell_ppa(d, flops);
+  EXPECT_TRUE(f.memories.empty());
+  EXPECT_EQ(f.flip_flops, 32 + 2 * 256);
+  EXPECT_GT(f.logic_area_um2, m.logic_area_um2 + 2 * 256 * 96.0);
+}
+
+TEST(SramModel, HandComputedPoints) {
+  // 8 KiB, 64-bit words, 1R1W: Horowitz's 10 pJ per 64-bit access at 45 nm, x16 to 0.18 um/1.8 V.
+  SramEstimate a = estimate_sram({1024, 64, 1, 1, true});
+  EXPECT_NEAR(a.read_pj, 160.0, 1e-9);
+  EXPECT_NEAR(a.write_pj, 160.0, 1e-9);
+  EXPECT_NEAR(a.area_um2, 65536 * 4.65 / 0.5, 1e-6);
+  EXPECT_NEAR(a.access_ns, 0.09 * (16 + 1.5 * 3), 1e-12);
+  // 32 KiB, 32-bit words, 2 read ports: two replicas; 20 pJ / 64 bits x 16 per bit.
+  SramEstimate b = estimate_sram({8192, 32, 2, 1, true});
+  EXPECT_EQ(b.replicas, 2);
+  EXPECT_NEAR(b.read_pj, 32 * 20.0 / 64 * 16, 1e-9);
+  EXPECT_NEAR(b.write_pj, 2 * 32 * 20.0 / 64 * 16, 1e-9);
+  EXPECT_NEAR(b.area_um2, 2 * 262144 * 4.65 / 0.5, 1e-6);
+  EXPECT_NEAR(b.access_ns, 0.09 * (16 + 1.5 * 5), 1e-12);
+  // 20 KiB lies halfway between the 8 and 32 KiB points: (10 + 20) / 2 pJ per 64 bits.
+  EXPECT_NEAR(estimate_sram({2560, 64, 1, 1, true}).read_pj, 15.0 * 16, 1e-9);
+}
+
+TEST(SynthTools, MissingLibraryOrStaIsAUserErrorNamingThePackage) {
+  try {
+    resolve_liberty("/nonexistent/osu018_stdcells.lib");
+    FAIL() << "no error";
+  } catch (const UserError& e) {
+    EXPECT_NE(std::string(e.what()).find("qflow-tech-osu018"), std::string::npos) << e.what();
+  }
+  try {
+    resolve_sta("/nonexistent/sta");
+    FAIL() << "no error";
+  } catch (const UserError& e) {
+    EXPECT_NE(std::string(e.what()).find("opensta"), std::string::npos) << e.what();
+  }
+}
+
+}  // namespace
+}  // namespace accelgen
