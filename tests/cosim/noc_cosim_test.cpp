@@ -177,12 +177,12 @@ TEST_P(NocVcCosim, EveryFlitOnceInOrderAtThePredictedCycle) {
 
 std::vector<Case> vc_scan() {
   // Three Verilated models (the VC router is large; Verilating one takes minutes on a busy machine):
-  // two VCs with 4-flit packets; AMP with four one-slot VCs, 2-flit packets and a 40-bit payload;
+  // two VCs with 4-flit packets; AMP (express links of 2) with two one-slot VCs and 2-flit packets;
   // wormhole without VCs (1 VC, 3-flit packets) under yx routing — also the mutation base.
   const std::vector<std::pair<std::string, std::vector<std::string>>> nets = {
       {"mesh3x3_v2d2k4", {"rows=3", "cols=3", "vcs=2", "vc_depth=2", "packet_flits=4", "flit_bits=16"}},
-      {"amp4x3_v4d1k2_f40",
-       {"rows=4", "cols=3", "topology=amp", "express_len=2", "vcs=4", "vc_depth=1", "packet_flits=2", "flit_bits=40"}},
+      {"amp3x3_v2d1k2",
+       {"rows=3", "cols=3", "topology=amp", "express_len=2", "vcs=2", "vc_depth=1", "packet_flits=2", "flit_bits=8"}},
       {"mesh2x3_v1d2k3_yx", {"rows=2", "cols=3", "vcs=1", "vc_depth=2", "packet_flits=3", "routing=yx", "flit_bits=4"}}};
   auto with = [](std::vector<std::string> base, std::initializer_list<std::string> more) {
     base.insert(base.end(), more);

@@ -2,6 +2,8 @@
 // waivers, and Yosys 0.23 reads and elaborates it; the hand-written templates are linted alone too.
 #include <fmt/format.h>
 #include <gtest/gtest.h>
+
+#include <cstdlib>
 #include <unistd.h>
 
 #include <filesystem>
@@ -244,7 +246,18 @@ TEST_P(EmittedRtlLintOnly, LintCleanWithWall) {
 INSTANTIATE_TEST_SUITE_P(TandemLarge, EmittedRtlLintOnly, ::testing::ValuesIn(tandem_scan(true)),
                          [](const auto& info) { return info.param.name; });
 
-INSTANTIATE_TEST_SUITE_P(PlanariaDefault, EmittedRtlLintOnly,
+// The thesis-size Planaria (16 subarrays of 32x32) lints clean but takes about 12 minutes: a
+// soak, not a per-commit check. Run it with ACCELGEN_SLOW_TESTS=1 (README, Tests).
+class SlowEmittedRtlLintOnly : public EmittedRtl {};
+
+TEST_P(SlowEmittedRtlLintOnly, LintCleanWithWall) {
+  if (std::getenv("ACCELGEN_SLOW_TESTS") == nullptr) GTEST_SKIP() << "soak: set ACCELGEN_SLOW_TESTS=1 to run";
+  LintResult r = lint_design(emit());
+  EXPECT_TRUE(r.clean) << r.log;
+  EXPECT_EQ(r.warnings, 0);
+}
+
+INSTANTIATE_TEST_SUITE_P(PlanariaDefault, SlowEmittedRtlLintOnly,
                          ::testing::Values(Config{"planaria_thesis_s16p4_32x32", {}, "planaria"}),
                          [](const auto& info) { return info.param.name; });
 
