@@ -17,6 +17,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -72,7 +73,9 @@ void list_blocks(bool with_params) {
   // Every registered flow (get_subcommands() without a filter lists only the parsed ones).
   const auto flows = g_flow_cmd->get_subcommands([](CLI::App*) { return true; });
   fmt::print("\nflows ('accelgen flow NAME --help'):{}\n", flows.empty() ? " none yet" : "");
-  for (const auto* f : flows) fmt::print("{:<12} {}\n", f->get_name(), f->get_description());
+  size_t width = 12;
+  for (const auto* f : flows) width = std::max(width, f->get_name().size());
+  for (const auto* f : flows) fmt::print("{:<{}} {}\n", f->get_name(), width, f->get_description());
 }
 
 struct VerifyCli {

@@ -166,6 +166,45 @@ TechTable pipeorgan() {
   return t;
 }
 
+// Derived from this project's own standard-cell flow (`accelgen synth`, README "Standard-cell
+// PPA"): OSU 0.18 um cells, OpenSTA 2019-11, input activity measured in co-simulation.
+TechTable osu018() {
+  TechTable t;
+  t.name = "osu018";
+  t.description =
+      "derived from accelgen synth: OSU 0.18 um standard cells, OpenSTA timing and power (README "
+      "PPA table)";
+  const std::string synth =
+      "accelgen synth on the default systolic (8x8, OSU 0.18 um, OpenSTA 2019-11): ";
+  t.frequency_mhz = {140.7, synth + "fmax 140.7 MHz (critical path 7.11 ns)"};
+  t.mac_pj = {45.2, synth +
+                        "45.2 pJ per MAC at fmax, PE registers and clock included, measured input "
+                        "toggle rate 0.18"};
+  t.mac_um2 = {36530, synth + "2.338 mm^2 / 64 PEs"};
+  t.rf_pj_per_bit = {
+      0.38,
+      synth +
+          "clocking one flip-flop costs about 0.38 pJ per cycle (2,075 pJ over 5,514 flip-flops)"};
+  t.dram_pj_per_bit = {12.5,
+                       "substituted (off chip, not synthesized): 12.5 pJ/bit (Interstellar, as "
+                       "Cocco and Planaria use)"};
+  t.hop_pj_per_bit = {0.64,
+                      "substituted (the noc router has no standard-cell row yet): thesis ch. 5, "
+                      "0.64 pJ/bit per hop"};
+  t.d2d_pj_per_bit = {1.17, "substituted (not synthesized): NN-Baton GRS 1.17 pJ/bit"};
+  t.d2d_phy_mm2 = {0.38, "substituted (not synthesized): NN-Baton GRS PHY 0.38 mm^2"};
+  const std::string sram = "accelgen synth's SRAM macro model (generator/eda/sram_model.cpp): ";
+  t.sram_pj_per_bit = {
+      {{8, 2.5}, {32, 5.0}, {1024, 25.0}},
+      sram + "Horowitz ISSCC 2014 45 nm SRAM energies scaled x16 to 0.18 um / 1.8 V"};
+  t.sram_um2_per_kib = {{{1, 76186}},
+                        sram + "4.65 um^2 6T bitcell / 50% array efficiency = 9.3 um^2 per bit"};
+  t.sram_access_ns = {
+      {{1, 1.44}, {8, 1.845}, {64, 2.25}, {1024, 2.79}},
+      sram + "FO4 0.09 ns x (16 + 1.5 log2 KiB), assumed; sampled at 1, 8, 64, 1024 KiB"};
+  return t;
+}
+
 }  // namespace
 
 double TechCurve::at(double x) const {
@@ -261,6 +300,7 @@ TechTable tech_preset(const std::string& name) {
   if (name == "cocco_12nm") return cocco_12nm();
   if (name == "planaria_45nm") return planaria_45nm();
   if (name == "pipeorgan") return pipeorgan();
+  if (name == "osu018") return osu018();
   std::string known;
   for (const auto& n : tech_preset_names()) known += (known.empty() ? "" : ", ") + n;
   throw UserError(fmt::format("unknown technology preset '{}' (presets: {}; or give a JSON file)",

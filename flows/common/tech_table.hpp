@@ -56,7 +56,8 @@ struct TechTable {
   static TechTable from_json(const nlohmann::json& j, const std::string& origin);
 };
 
-// Built-in presets, in a fixed order: nn_baton_16nm, cocco_12nm, planaria_45nm, pipeorgan.
+// Built-in presets, in a fixed order: nn_baton_16nm, cocco_12nm, planaria_45nm, pipeorgan (each
+// paper's figures) and osu018 (derived from this project's own standard-cell synthesis).
 const std::vector<std::string>& tech_preset_names();
 TechTable tech_preset(const std::string& name);  // UserError for an unknown name
 // A preset name, or else the path of a JSON file in the to_json() shape. UserError if neither.

@@ -64,6 +64,10 @@ TEST(TechTable, EveryPresetStatesEverySourceAndRoundTrips) {
   }
   EXPECT_DOUBLE_EQ(tech_preset("cocco_12nm").dram_pj_per_bit.value, 12.5);
   EXPECT_DOUBLE_EQ(tech_preset("planaria_45nm").hop_pj_per_bit.value, 0.64);
+  // The derived preset's SRAM curve is the synthesis flow's macro model (Horowitz x16): 32 KiB at
+  // 5 pJ/bit, halfway between 8 and 32 KiB at 3.75.
+  EXPECT_DOUBLE_EQ(tech_preset("osu018").sram_pj_per_bit.at(32), 5.0);
+  EXPECT_DOUBLE_EQ(tech_preset("osu018").sram_pj_per_bit.at(20), 3.75);
 }
 
 TEST(TechTable, BadInputIsOneClearUserError) {
