@@ -7,6 +7,7 @@
 #include <numeric>
 #include <optional>
 
+#include "common/bits.hpp"
 #include "common/error.hpp"
 
 namespace accelgen::flows::cocco {
@@ -46,7 +47,6 @@ Frac norm(Frac f) {
   return g ? Frac{f.num / g, f.den / g} : f;
 }
 
-int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
 // Membership of the nodes of one block (ids), with the in-block consumers of each node.
 struct BlockView {

@@ -7,13 +7,13 @@
 #include <limits>
 #include <regex>
 
+#include "common/bits.hpp"
 #include "common/error.hpp"
 
 namespace accelgen::flows::nn_baton {
 
 namespace {
 
-int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
 int64_t clamp0(int64_t v) { return v < 0 ? 0 : v; }
 
 // Output extent [start, start + size) clipped to [lo, hi): its length (0 when outside).

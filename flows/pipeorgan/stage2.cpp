@@ -8,6 +8,7 @@
 #include <set>
 #include <stdexcept>
 
+#include "common/bits.hpp"
 #include "common/error.hpp"
 #include "common/noc_params.hpp"
 #include "flows/pipeorgan/pipeorgan.hpp"
@@ -15,12 +16,6 @@
 #include "golden_model/noc/noc_traffic.hpp"
 
 namespace accelgen::flows::pipeorgan {
-
-namespace {
-
-int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
-
-}  // namespace
 
 const char* scheme_name(Scheme s) {
   switch (s) {

@@ -5,14 +5,13 @@
 #include <algorithm>
 #include <regex>
 
+#include "common/bits.hpp"
 #include "common/error.hpp"
 #include "compiler/graph/analysis.hpp"
 
 namespace accelgen::flows::planaria {
 
 namespace {
-
-int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
 int largest_pow2_divisor(int n) { return n & -n; }
 

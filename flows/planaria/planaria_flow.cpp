@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <map>
 
+#include "common/bits.hpp"
 #include "common/error.hpp"
 #include "compiler/graph/analysis.hpp"
 #include "compiler/graph/zoo/zoo.hpp"
@@ -14,8 +15,6 @@
 namespace accelgen::flows::planaria {
 
 namespace {
-
-int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
 graph::Graph build(const std::string& model) {
   graph::ZooOptions zo;

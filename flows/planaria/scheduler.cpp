@@ -6,6 +6,8 @@
 #include <numeric>
 #include <stdexcept>
 
+#include "common/bits.hpp"
+
 namespace accelgen::flows::planaria {
 
 namespace {
@@ -31,7 +33,6 @@ int64_t round_half_even(double x) {
   return static_cast<int64_t>(f) + (static_cast<int64_t>(f) % 2 != 0 ? 1 : 0);
 }
 
-int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
 // Leftover subarrays go to the highest-priority tasks, floor(left/count) each, and the remainder
 // to one of them chosen by the seeded RNG; an over-allocation is taken back one subarray at a
