@@ -85,6 +85,18 @@ TechCurve one_cycle_sram(double mhz, const std::string& doc) {
               mhz, doc)};
 }
 
+// The figures a document does not publish, borrowed from NN-Baton (16 nm) and marked so:
+// `compute` says why the MAC and RF figures are borrowed, `d2d` why the die-to-die ones are.
+void borrow_from_nn_baton(TechTable& t, const std::string& compute, const std::string& d2d) {
+  const std::string mac = fmt::format("substituted{}: NN-Baton 16 nm, ", compute);
+  t.mac_pj = {0.024, mac + "0.024 pJ per 8-bit MAC"};
+  t.mac_um2 = {135.1, mac + "135.1 um^2 per 8-bit MAC"};
+  t.rf_pj_per_bit = {0.104,
+                     fmt::format("substituted{}: NN-Baton Table I, RF 0.104 pJ/bit", compute)};
+  t.d2d_pj_per_bit = {1.17, fmt::format("substituted ({}): NN-Baton GRS 1.17 pJ/bit", d2d)};
+  t.d2d_phy_mm2 = {0.38, fmt::format("substituted ({}): NN-Baton GRS PHY 0.38 mm^2", d2d)};
+}
+
 TechTable nn_baton_16nm() {
   TechTable t;
   t.name = "nn_baton_16nm";
@@ -110,15 +122,11 @@ TechTable cocco_12nm() {
   t.description =
       "Cocco (12 nm, 1 GHz SIMBA-like core); only DRAM energy and SRAM area are published";
   t.frequency_mhz = {1000, "Cocco §5.1.2: 1 GHz"};
-  t.mac_pj = {0.024, "substituted (Cocco gives none): NN-Baton 16 nm, 0.024 pJ per 8-bit MAC"};
-  t.mac_um2 = {135.1, "substituted (Cocco gives none): NN-Baton 16 nm, 135.1 um^2 per 8-bit MAC"};
-  t.rf_pj_per_bit = {0.104, "substituted (Cocco gives none): NN-Baton Table I, RF 0.104 pJ/bit"};
+  borrow_from_nn_baton(t, " (Cocco gives none)", "not used by Cocco");
   t.dram_pj_per_bit = {12.5, "Cocco §5.1.2: DRAM 12.5 pJ/bit (citing Interstellar)"};
   t.hop_pj_per_bit = {
       0.64,
       "substituted (Cocco's crossbar energy is unpublished): thesis ch. 5, 0.64 pJ/bit per hop"};
-  t.d2d_pj_per_bit = {1.17, "substituted (not used by Cocco): NN-Baton GRS 1.17 pJ/bit"};
-  t.d2d_phy_mm2 = {0.38, "substituted (not used by Cocco): NN-Baton GRS PHY 0.38 mm^2"};
   t.sram_pj_per_bit = nn_baton_sram_energy("substituted (Cocco gives none, digest §1.4.4): ");
   t.sram_um2_per_kib = sram_area("");
   t.sram_access_ns = one_cycle_sram(1000, "Cocco");
@@ -132,14 +140,10 @@ TechTable planaria_45nm() {
       "Planaria (thesis ch. 5: FreePDK 45 nm, CACTI-P SRAM, McPAT buses, 700 MHz for the "
       "comparison)";
   t.frequency_mhz = {700, "thesis ch. 5: 700 MHz (same clock as PREMA)"};
-  t.mac_pj = {0.024, "substituted (thesis gives no per-MAC figure): NN-Baton 16 nm, 0.024 pJ"};
-  t.mac_um2 = {135.1, "substituted (thesis gives no per-MAC figure): NN-Baton 16 nm, 135.1 um^2"};
-  t.rf_pj_per_bit = {0.104, "substituted: NN-Baton Table I, RF 0.104 pJ/bit"};
+  borrow_from_nn_baton(t, " (the thesis gives no per-operation figures)", "not used by Planaria");
   t.dram_pj_per_bit = {12.5, "Planaria artifact configuration: DRAM 12.5 pJ/bit"};
   t.hop_pj_per_bit = {0.64,
                       "thesis ch. 5: McPAT 1.3, '0.64 pJ/bit per hop' (the artifact uses 0.61)"};
-  t.d2d_pj_per_bit = {1.17, "substituted (not used by Planaria): NN-Baton GRS 1.17 pJ/bit"};
-  t.d2d_phy_mm2 = {0.38, "substituted (not used by Planaria): NN-Baton GRS PHY 0.38 mm^2"};
   t.sram_pj_per_bit = nn_baton_sram_energy("substituted (CACTI-P figures unpublished): ");
   t.sram_um2_per_kib = sram_area("substituted: ");
   t.sram_access_ns = one_cycle_sram(700, "Planaria");
@@ -153,13 +157,9 @@ TechTable pipeorgan() {
       "PipeOrgan publishes no energy figures (its Table II is qualitative): every entry is "
       "substituted";
   t.frequency_mhz = {1000, "assumption (PipeOrgan states no clock): 1 GHz"};
-  t.mac_pj = {0.024, "substituted: NN-Baton 16 nm, 0.024 pJ per 8-bit MAC"};
-  t.mac_um2 = {135.1, "substituted: NN-Baton 16 nm, 135.1 um^2 per 8-bit MAC"};
-  t.rf_pj_per_bit = {0.104, "substituted: NN-Baton Table I, RF 0.104 pJ/bit"};
+  borrow_from_nn_baton(t, "", "not used by PipeOrgan");
   t.dram_pj_per_bit = {12.5, "substituted: 12.5 pJ/bit (Interstellar, as Cocco and Planaria use)"};
   t.hop_pj_per_bit = {0.64, "substituted: thesis ch. 5, McPAT '0.64 pJ/bit per hop'"};
-  t.d2d_pj_per_bit = {1.17, "substituted (not used by PipeOrgan): NN-Baton GRS 1.17 pJ/bit"};
-  t.d2d_phy_mm2 = {0.38, "substituted (not used by PipeOrgan): NN-Baton GRS PHY 0.38 mm^2"};
   t.sram_pj_per_bit = nn_baton_sram_energy("substituted: ");
   t.sram_um2_per_kib = sram_area("substituted: ");
   t.sram_access_ns = one_cycle_sram(1000, "PipeOrgan");
