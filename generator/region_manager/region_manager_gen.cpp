@@ -59,24 +59,6 @@ std::string emit_top(const std::string& name, const RegionManagerParams& p,
   b.vector("valid_q", N).logic("start_tab", N * A).logic("end_tab", N * A);
   b.logic("top_q", A).logic("used_q", AW).logic("live_q", LW);
   b.logic("alloc_ok", 1).logic("free_ok", 1).logic("trans_ok", 1);
-  auto& entry = b.generate_for("g_entry", "i", N);
-  entry.logic("start_q", A).logic("end_q", A).logic("valid_entry_q", 1).logic("hit", 1);
-  entry.assign("hit", fmt::format("cmd_id_i == {}'(i)", IW));
-  auto& eff = entry.always_ff();
-  eff.reset.assign("valid_entry_q", "1'b0").assign("start_q", lit(A, 0)).assign("end_q", lit(A, 0));
-  eff.body.if_(
-      "alloc_ok && hit",
-      [&](vlog::Block& t) {
-        t.assign("valid_entry_q", "1'b1").assign("start_q", "top_q").assign("end_q", "alloc_end");
-      },
-      [&](vlog::Block& e) {
-        e.if_("free_ok && hit", [](vlog::Block& f) { f.assign("valid_entry_q", "1'b0"); });
-      });
-  entry.assign("valid_q[i]", "valid_entry_q");
-  entry.assign(slice("start_tab", fmt::format("i*{}", A), A), "start_q");
-  entry.assign(slice("end_tab", fmt::format("i*{}", A), A), "end_q");
-  b.blank();
-
   b.comment("Read port: the addressed entry.");
   b.logic("sel_valid", 1).logic("sel_start", A).logic("sel_end", A);
   auto& rd = b.always_comb();
@@ -115,6 +97,25 @@ std::string emit_top(const std::string& name, const RegionManagerParams& p,
   mod_capacity(b, "alloc_end", fmt::format("{{1'b0, top_q}} + cmd_arg_i - {}", lit(AW, 1)), A, cap);
   mod_capacity(b, "top_next", "{1'b0, top_q} + cmd_arg_i", A, cap);
   mod_capacity(b, "phys", "{1'b0, sel_start} + cmd_arg_i", A, cap);
+  b.blank();
+
+  b.comment("The entries: written by a successful ALLOC (start, end, valid) or FREE (valid).");
+  auto& entry = b.generate_for("g_entry", "i", N);
+  entry.logic("start_q", A).logic("end_q", A).logic("valid_entry_q", 1).logic("hit", 1);
+  entry.assign("hit", fmt::format("cmd_id_i == {}'(i)", IW));
+  auto& eff = entry.always_ff();
+  eff.reset.assign("valid_entry_q", "1'b0").assign("start_q", lit(A, 0)).assign("end_q", lit(A, 0));
+  eff.body.if_(
+      "alloc_ok && hit",
+      [&](vlog::Block& t) {
+        t.assign("valid_entry_q", "1'b1").assign("start_q", "top_q").assign("end_q", "alloc_end");
+      },
+      [&](vlog::Block& e) {
+        e.if_("free_ok && hit", [](vlog::Block& f) { f.assign("valid_entry_q", "1'b0"); });
+      });
+  entry.assign("valid_q[i]", "valid_entry_q");
+  entry.assign(slice("start_tab", fmt::format("i*{}", A), A), "start_q");
+  entry.assign(slice("end_tab", fmt::format("i*{}", A), A), "end_q");
   b.blank();
 
   b.comment("Allocation state and the registered response.");
