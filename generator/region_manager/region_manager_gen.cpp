@@ -56,20 +56,23 @@ std::string emit_top(const std::string& name, const RegionManagerParams& p,
   auto& b = m.body();
 
   b.comment("The register file: N (start, end) entry pairs and their valid bits.");
-  b.vector("valid_q", N).logic("start_tab", N * A).logic("end_tab", N * A);
+  const int padded = 1 << IW;
+  b.vector("valid_q", padded).logic("start_tab", padded * A).logic("end_tab", padded * A);
+  if (padded > N) {
+    b.assign(slice("valid_q", N, padded - N), lit(padded - N, 0));
+    b.assign(slice("start_tab", N * A, (padded - N) * A), lit((padded - N) * A, 0));
+    b.assign(slice("end_tab", N * A, (padded - N) * A), lit((padded - N) * A, 0));
+  }
   b.logic("top_q", A).logic("used_q", AW).logic("live_q", LW);
   b.logic("alloc_ok", 1).logic("free_ok", 1).logic("trans_ok", 1);
-  b.comment("Read port: the addressed entry.");
+  b.comment(
+      "Read port: the addressed entry, a balanced multiplexer (the tables are padded to 2^IW");
+  b.comment(
+      "entries so that every id selects inside them; ids past the table are rejected below).");
   b.logic("sel_valid", 1).logic("sel_start", A).logic("sel_end", A);
-  auto& rd = b.always_comb();
-  rd.assign("sel_valid", "1'b0").assign("sel_start", lit(A, 0)).assign("sel_end", lit(A, 0));
-  rd.for_("k", N, [&](vlog::Block& body) {
-    body.if_(fmt::format("cmd_id_i == {}'(k)", IW), [&](vlog::Block& t) {
-      t.assign("sel_valid", "valid_q[k]");
-      t.assign("sel_start", slice("start_tab", fmt::format("k*{}", A), A));
-      t.assign("sel_end", slice("end_tab", fmt::format("k*{}", A), A));
-    });
-  });
+  b.assign("sel_valid", "valid_q[cmd_id_i]");
+  b.assign("sel_start", fmt::format("start_tab[cmd_id_i*{0} +: {0}]", A));
+  b.assign("sel_end", fmt::format("end_tab[cmd_id_i*{0} +: {0}]", A));
   b.blank();
 
   b.comment("Decode and checks (first matching rule of the specification wins).");

@@ -18,31 +18,26 @@ module region_manager_n5_a4_c11 (
 );
 
   // The register file: N (start, end) entry pairs and their valid bits.
-  logic [4:0] valid_q;
-  logic [19:0] start_tab;
-  logic [19:0] end_tab;
+  logic [7:0] valid_q;
+  logic [31:0] start_tab;
+  logic [31:0] end_tab;
+  assign valid_q[7:5] = 3'd0;
+  assign start_tab[31:20] = 12'd0;
+  assign end_tab[31:20] = 12'd0;
   logic [3:0] top_q;
   logic [4:0] used_q;
   logic [2:0] live_q;
   logic alloc_ok;
   logic free_ok;
   logic trans_ok;
-  // Read port: the addressed entry.
+  // Read port: the addressed entry, a balanced multiplexer (the tables are padded to 2^IW
+  // entries so that every id selects inside them; ids past the table are rejected below).
   logic sel_valid;
   logic [3:0] sel_start;
   logic [3:0] sel_end;
-  always_comb begin
-    sel_valid = 1'b0;
-    sel_start = 4'd0;
-    sel_end = 4'd0;
-    for (int unsigned k = 0; k < 5; k++) begin
-      if (cmd_id_i == 3'(k)) begin
-        sel_valid = valid_q[k];
-        sel_start = start_tab[k*4 +: 4];
-        sel_end = end_tab[k*4 +: 4];
-      end
-    end
-  end
+  assign sel_valid = valid_q[cmd_id_i];
+  assign sel_start = start_tab[cmd_id_i*4 +: 4];
+  assign sel_end = end_tab[cmd_id_i*4 +: 4];
 
   // Decode and checks (first matching rule of the specification wins).
   logic id_ok;
