@@ -34,6 +34,8 @@ RegionManagerStimulus RegionManagerStimulus::from(const ParamSet& set) {
   RegionManagerStimulus s;
   s.stream = set.choice("stream");
   s.gap_percent = static_cast<int>(set.integer("gap_percent"));
+  s.model = set.choice("model");
+  s.partition = set.choice("partition");
   return s;
 }
 
@@ -52,8 +54,16 @@ BlockInfo region_manager_block_info() {
       .integer("capacity_words", 0, 0, int64_t{1} << 24,
                "words of the managed buffer; 0 = 2^addr_bits; else at most 2^addr_bits")
       .integer("word_bits", 64, 8, 1024, "width of one buffer word (byte <-> word conversion only)")
-      .choice("stream", {"mixed", "random", "corners"},
-              "verify: command stream; mixed = the corner sequence, then seeded random commands",
+      .choice("stream", {"mixed", "random", "corners", "cocco"},
+              "verify: command stream; mixed = the corner sequence, then seeded random commands; "
+              "cocco = the "
+              "region trace of a flows/cocco partition of `model` (1 MB + 1.125 MB buffers, EMA)",
+              R::kStimulus)
+      .open_choice("model", {"resnet50", "googlenet", "vgg16", "resnet152", "randwire_a"},
+                   "verify, stream=cocco: zoo model or graph file to partition", R::kStimulus)
+      .choice("partition", {"dp", "greedy"},
+              "verify, stream=cocco: the partition (Irregular-NN depth-ordered DP or Halide-style "
+              "greedy)",
               R::kStimulus)
       .integer("gap_percent", 0, 0, 90, "verify: chance (%) of an idle cycle before a command",
                R::kStimulus);

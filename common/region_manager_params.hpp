@@ -31,8 +31,10 @@ struct RegionManagerParams {
 };
 
 struct RegionManagerStimulus {
-  std::string stream;  // random | corners | mixed
+  std::string stream;  // random | corners | mixed | cocco
   int gap_percent = 0;
+  std::string model;      // stream=cocco: the workload
+  std::string partition;  // stream=cocco: dp | greedy
 
   static RegionManagerStimulus from(const ParamSet& set);
 };

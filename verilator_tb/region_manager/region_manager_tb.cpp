@@ -6,6 +6,12 @@
 #include <chrono>
 #include <random>
 
+#include "common/error.hpp"
+#include "compiler/graph/model_source.hpp"
+#include "flows/cocco/model.hpp"
+#include "flows/cocco/region_trace.hpp"
+#include "flows/cocco/search.hpp"
+#include "flows/common/tech_table.hpp"
 #include "verilator_tb/harness.hpp"
 #include "verilator_tb/stimulus.hpp"
 
@@ -153,6 +159,41 @@ std::vector<RegionCommand> region_random_commands(const RegionManagerParams& p, 
   return s.take();
 }
 
+CoccoRegionCommands cocco_region_commands(const RegionManagerParams& p, const std::string& model,
+                                          const std::string& partition) {
+  using namespace flows::cocco;
+  const LayerGraph g = from_ir(graph::load_model(model));
+  Problem prob;
+  prob.graph = &g;
+  prob.energy = energy_from_tech(flows::tech_preset("cocco_12nm"), 32);
+  prob.metric = Metric::kEma;
+  prob.coexplore = false;  // the paper's partition study: 1 MB global + 1.125 MB weight buffer
+  Evaluator e(prob);
+  const SearchResult best = partition == "greedy" ? greedy(e, Genome{}) : depth_dp(e, Genome{});
+  std::vector<std::vector<int>> blocks;
+  for (const auto& b : e.blocks(best.best.label)) {
+    blocks.emplace_back();
+    for (int m : b) blocks.back().push_back(g.compute[m]);
+  }
+  CoccoRegionCommands out;
+  out.subgraphs = static_cast<int64_t>(blocks.size());
+  const int64_t max_arg = (int64_t{2} << p.addr_bits) - 1;
+  for (const RegionStep& s : region_trace(g, blocks, prob.scheme, p.word_bits / 8)) {
+    if (s.region >= p.regions)
+      throw UserError(fmt::format("{}: subgraph {} needs more than regions = {} regions", model,
+                                  s.block, p.regions));
+    if (s.words > max_arg)
+      throw UserError(fmt::format(
+          "{}: the region of layer '{}' ({} words) does not fit the {}-bit argument port", model,
+          g.layers[s.layer].name, s.words, p.arg_bits()));
+    const RegionOp op = s.kind == RegionStep::Kind::kAlloc  ? RegionOp::kAlloc
+                        : s.kind == RegionStep::Kind::kFree ? RegionOp::kFree
+                                                            : RegionOp::kTranslate;
+    out.commands.push_back({op, s.region, s.words, 0});
+  }
+  return out;
+}
+
 void stamp_arrivals(std::vector<RegionCommand>& commands, uint64_t seed, int gap_percent) {
   std::mt19937_64 rng(seed ^ 0x5bd1e995u);
   int64_t clock = 0;
@@ -244,15 +285,23 @@ VerifyResult run_region_manager_tb(const ParamSet& params, const Model& model,
   const RegionManagerParams p = RegionManagerParams::from(params);
   const RegionManagerStimulus s = RegionManagerStimulus::from(params);
   std::vector<RegionCommand> commands;
-  if (s.stream != "random") commands = region_corner_commands(p);
-  if (s.stream != "corners") {
+  int64_t subgraphs = 0;
+  if (s.stream == "cocco") {
+    CoccoRegionCommands c = cocco_region_commands(p, s.model, s.partition);
+    commands = std::move(c.commands);
+    subgraphs = c.subgraphs;
+  }
+  if (s.stream == "mixed" || s.stream == "corners") commands = region_corner_commands(p);
+  if (s.stream == "mixed" || s.stream == "random") {
     auto more = region_random_commands(
         p, options.seed, options.transactions > 0 ? options.transactions : kDefaultCommands,
         commands);
     commands.insert(commands.end(), more.begin(), more.end());
   }
   stamp_arrivals(commands, options.seed, s.gap_percent);
-  return run_region_manager_commands(p, model, commands, options);
+  VerifyResult r = run_region_manager_commands(p, model, commands, options);
+  if (s.stream == "cocco") r.details["subgraphs"] = subgraphs;
+  return r;
 }
 
 }  // namespace accelgen::sim

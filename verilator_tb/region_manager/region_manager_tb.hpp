@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "common/region_manager_params.hpp"
@@ -19,6 +20,17 @@ std::vector<golden::RegionCommand> region_corner_commands(const RegionManagerPar
 std::vector<golden::RegionCommand> region_random_commands(
     const RegionManagerParams& p, uint64_t seed, int64_t count,
     const std::vector<golden::RegionCommand>& prior);
+// The region trace (flows/cocco region_trace) of MODEL partitioned by PARTITION ("dp": the
+// depth-ordered DP, "greedy": Halide-style fusion) at the paper's 1 MB + 1.125 MB buffers,
+// minimising EMA, as commands for P (regions numbered inside each subgraph). Throws UserError when
+// a subgraph needs more regions than P has or a region is longer than the argument port carries.
+struct CoccoRegionCommands {
+  std::vector<golden::RegionCommand> commands;
+  int64_t subgraphs = 0;
+};
+CoccoRegionCommands cocco_region_commands(const RegionManagerParams& p, const std::string& model,
+                                          const std::string& partition);
+
 // Stamps arrival cycles: back to back, with GAP_PERCENT chance of 1-3 idle cycles before each.
 void stamp_arrivals(std::vector<golden::RegionCommand>& commands, uint64_t seed, int gap_percent);
 
