@@ -7,6 +7,15 @@
 
 namespace accelgen::flows::cocco {
 
+std::vector<std::vector<int>> block_layers(const Evaluator& e, const std::vector<int>& label) {
+  std::vector<std::vector<int>> out;
+  for (const auto& b : e.blocks(label)) {
+    out.emplace_back();
+    for (int m : b) out.back().push_back(e.problem().graph->compute[m]);
+  }
+  return out;
+}
+
 std::vector<RegionStep> region_trace(const LayerGraph& g,
                                      const std::vector<std::vector<int>>& blocks,
                                      const SchemeParams& p, int64_t word_bytes) {

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "flows/cocco/layer_graph.hpp"
+#include "flows/cocco/model.hpp"
 #include "flows/cocco/scheme.hpp"
 
 namespace accelgen::flows::cocco {
@@ -21,6 +22,10 @@ struct RegionStep {
   int layer = 0;      // the layer whose tile the region holds
   int64_t words = 0;  // ALLOC: length in words; TRANSLATE: word offset in the region; FREE: 0
 };
+
+// The subgraphs of partition LABEL as layer ids (what derive_scheme and region_trace take), in
+// execution order.
+std::vector<std::vector<int>> block_layers(const Evaluator& e, const std::vector<int>& label);
 
 // BLOCKS: layer ids per subgraph, in execution order. WORD_BYTES: width of a buffer word.
 std::vector<RegionStep> region_trace(const LayerGraph& g,

@@ -107,11 +107,7 @@ TEST(CoccoRegionTrace, ResNet50TraceIsLegalOnThePapersManager) {
   prob.coexplore = false;
   Evaluator e(prob);
   const SearchResult r = depth_dp(e, Genome{});
-  std::vector<std::vector<int>> blocks;
-  for (const auto& b : e.blocks(r.best.label)) {
-    blocks.emplace_back();
-    for (int m : b) blocks.back().push_back(g.compute[m]);
-  }
+  const std::vector<std::vector<int>> blocks = block_layers(e, r.best.label);
   RegionManagerParams hw;  // N = 64, 17-bit addresses, 64-bit words
   golden::RegionManagerModel m(hw);
   int64_t commands = 0;

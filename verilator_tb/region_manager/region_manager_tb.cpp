@@ -170,11 +170,7 @@ CoccoRegionCommands cocco_region_commands(const RegionManagerParams& p, const st
   prob.coexplore = false;  // the paper's partition study: 1 MB global + 1.125 MB weight buffer
   Evaluator e(prob);
   const SearchResult best = partition == "greedy" ? greedy(e, Genome{}) : depth_dp(e, Genome{});
-  std::vector<std::vector<int>> blocks;
-  for (const auto& b : e.blocks(best.best.label)) {
-    blocks.emplace_back();
-    for (int m : b) blocks.back().push_back(g.compute[m]);
-  }
+  const std::vector<std::vector<int>> blocks = block_layers(e, best.best.label);
   CoccoRegionCommands out;
   out.subgraphs = static_cast<int64_t>(blocks.size());
   const int64_t max_arg = (int64_t{2} << p.addr_bits) - 1;
