@@ -6,7 +6,9 @@
 
 #include <iostream>
 
+#include "common/error.hpp"
 #include "tests/cosim/cosim_case.hpp"
+#include "verilator_tb/region_manager/region_manager_tb.hpp"
 
 namespace accelgen::sim {
 namespace {
@@ -54,6 +56,23 @@ TEST_P(RegionManagerCoccoTrace, MatchesGoldenOnTheSchemesRegions) {
   // The ring placement carries regions past the end of the buffer in the real traces too.
   EXPECT_GT(r.details["translations_wrapped"].get<int64_t>(), 0);
   std::cout << model << " (" << partition << "): " << r.details.dump() << "\n";
+}
+
+// RandWire-A's depth-DP partition has a 64-layer subgraph whose inputs make 72 regions: the flow
+// limits layers (--max-nodes) while the table holds layers and their inputs. One line, no crash.
+TEST(RegionManagerCoccoTraceLimits, TooManyRegionsIsOneLine) {
+  RegionManagerParams p;
+  try {
+    cocco_region_commands(p, "randwire_a", "dp");
+    ADD_FAILURE() << "no error";
+  } catch (const UserError& e) {
+    EXPECT_NE(std::string(e.what()).find("needs 72 regions"), std::string::npos) << e.what();
+  }
+  p.regions = 128;
+  EXPECT_GT(cocco_region_commands(p, "randwire_a", "dp").commands.size(), 1000u);
+  p.regions = 64;
+  p.addr_bits = 8;  // a region longer than the 9-bit argument port carries
+  EXPECT_THROW(cocco_region_commands(p, "resnet50", "dp"), UserError);
 }
 
 INSTANTIATE_TEST_SUITE_P(Zoo, RegionManagerCoccoTrace,

@@ -174,10 +174,17 @@ CoccoRegionCommands cocco_region_commands(const RegionManagerParams& p, const st
   CoccoRegionCommands out;
   out.subgraphs = static_cast<int64_t>(blocks.size());
   const int64_t max_arg = (int64_t{2} << p.addr_bits) - 1;
-  for (const RegionStep& s : region_trace(g, blocks, prob.scheme, p.word_bits / 8)) {
-    if (s.region >= p.regions)
-      throw UserError(fmt::format("{}: subgraph {} needs more than regions = {} regions", model,
-                                  s.block, p.regions));
+  const std::vector<RegionStep> trace = region_trace(g, blocks, prob.scheme, p.word_bits / 8);
+  for (const RegionStep& s : trace) {
+    if (s.region >= p.regions) {
+      const auto needed = std::count_if(trace.begin(), trace.end(), [&](const RegionStep& t) {
+        return t.block == s.block && t.kind == RegionStep::Kind::kAlloc;
+      });
+      throw UserError(fmt::format(
+          "{}: subgraph {} needs {} regions (layers and their inputs), more than regions = {} "
+          "(the partition limits layers only)",
+          model, s.block, needed, p.regions));
+    }
     if (s.words > max_arg)
       throw UserError(fmt::format(
           "{}: the region of layer '{}' ({} words) does not fit the {}-bit argument port", model,
