@@ -42,6 +42,14 @@ TEST(RegionManagerCosimMutation, OffByOneInTheBoundCheckIsCaught) {
   EXPECT_GT(r.mismatches, 0);
 }
 
+TEST(RegionManagerCosimMutation, OverCapacityCheckOffByOneIsCaught) {
+  // Refusing an allocation that exactly fills the buffer (used + n = C).
+  const VerifyResult r =
+      run_cosim("region_manager", {"regions=5", "addr_bits=4", "capacity_words=11"}, 6, "", 0,
+                mutation("} <= 6'd11", "} < 6'd11"));
+  EXPECT_GT(r.mismatches, 0);
+}
+
 // The region traces of flows/cocco partitions (stream=cocco) at the paper's size.
 class RegionManagerCoccoTrace
     : public ::testing::TestWithParam<std::pair<std::string, std::string>> {};
