@@ -173,6 +173,7 @@ OpsPerCycle peak_ops_per_cycle(const std::string& block, const nlohmann::json& p
   }
   if (block == "leopard_vpu") return {d(param(p, "taps")), "V MAC"};
   if (block == "noc") return {d(param(p, "rows") * param(p, "cols")), "router-cycle"};
+  if (block == "region_manager") return {1.0, "command"};
   if (block == "tandem") return {1, "instruction"};
   return {0, "cycle"};
 }

@@ -12,6 +12,7 @@
 #include "common/leopard_params.hpp"
 #include "common/noc_params.hpp"
 #include "common/planaria_params.hpp"
+#include "common/region_manager_params.hpp"
 #include "common/systolic_params.hpp"
 #include "common/tandem_params.hpp"
 
@@ -30,6 +31,7 @@ const std::vector<BlockInfo>& all_blocks() {
       noc_block_info(),
       tandem_block_info(),
       planaria_block_info(),
+      region_manager_block_info(),
   };
   return blocks;
 }

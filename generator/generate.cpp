@@ -20,6 +20,8 @@
 #include "generator/planaria/planaria_gen.hpp"
 #include "generator/systolic/systolic_gen.hpp"
 #include "common/tandem_params.hpp"
+#include "common/region_manager_params.hpp"
+#include "generator/region_manager/region_manager_gen.hpp"
 #include "generator/tandem/tandem_gen.hpp"
 
 namespace accelgen {
@@ -36,6 +38,7 @@ GeneratedDesign generate_design(const BlockInfo& block, const ParamSet& params) 
   if (block.name == "noc") return generate_noc(NocParams::from(params), hw);
   if (block.name == "tandem") return generate_tandem(TandemParams::from(params), hw);
   if (block.name == "planaria") return generate_planaria(PlanariaParams::from(params), hw);
+  if (block.name == "region_manager") return generate_region_manager(RegionManagerParams::from(params), hw);
   throw UserError(fmt::format("block '{}' has no generator yet", block.name));
 }
 

@@ -429,5 +429,19 @@ TEST_F(Cli, TechTablesListShowRoundTripAndRejectBadFiles) {
   expect_rejected({"tech", "show", file.string()}, "not valid JSON");
 }
 
+// region_manager (issue 15): bad parameters give one line and exit 2, before anything is written.
+TEST_F(Cli, RegionManagerBadParameters) {
+  const fs::path out = tmp_ / "rm";
+  const std::string o = out.string();
+  expect_rejected({"generate", "region_manager", "--set", "addr_bits=4", "--set", "capacity_words=17", "-o", o},
+                  "capacity_words = 17 exceeds 2^addr_bits = 16", out);
+  expect_rejected({"generate", "region_manager", "--set", "regions=0", "-o", o}, "'regions' = 0", out);
+  expect_rejected({"generate", "region_manager", "--set", "regions=257", "-o", o}, "'regions' = 257", out);
+  expect_rejected({"generate", "region_manager", "--set", "addr_bits=25", "-o", o}, "'addr_bits' = 25", out);
+  expect_rejected({"generate", "region_manager", "--set", "word_bits=12", "-o", o}, "multiple of 8", out);
+  expect_rejected({"generate", "region_manager", "--set", "stream=random", "-o", o}, "verification only", out);
+  expect_rejected({"verify", "region_manager", "--set", "stream=bogus"}, "'stream' = 'bogus'");
+}
+
 }  // namespace
 }  // namespace accelgen

@@ -89,6 +89,12 @@ INSTANTIATE_TEST_SUITE_P(
     [](const auto& info) { return info.param.name; });
 
 INSTANTIATE_TEST_SUITE_P(
+    RegionManager, GoldenText,
+    ::testing::Values(GoldenCase{"region_manager_n5_a4_c11", "region_manager",
+                                 {"regions=5", "addr_bits=4", "capacity_words=11"}}),
+    [](const auto& info) { return info.param.name; });
+
+INSTANTIATE_TEST_SUITE_P(
     LeopardQk, GoldenText,
     ::testing::Values(GoldenCase{"leopard_qk_n3_d4_s7_q12k12b2_tc", "leopard_qk", {"taps=4", "n_dpu=3", "seq_len=7"}},
                       GoldenCase{"leopard_qk_n1_d2_s3_q4k4b1_sm", "leopard_qk",

@@ -183,6 +183,17 @@ std::vector<Config> planaria_scan() {
   return out;
 }
 
+// region_manager: the paper's size, one region, a non-power-of-two buffer and table, a one-word
+// buffer, the largest table and addresses.
+std::vector<Config> region_manager_scan() {
+  std::vector<Config> out;
+  for (auto [n, a, c] : std::vector<std::tuple<int, int, int>>{{64, 17, 0}, {1, 2, 0}, {5, 4, 11}, {3, 2, 1}, {256, 24, 0}})
+    out.push_back({fmt::format("region_manager_n{}_a{}_c{}", n, a, c),
+                   {fmt::format("regions={}", n), fmt::format("addr_bits={}", a), fmt::format("capacity_words={}", c)},
+                   "region_manager"});
+  return out;
+}
+
 // The scans above name their configurations only; tag them with their block.
 std::vector<Config> with_block(std::vector<Config> configs, const std::string& block) {
   for (auto& c : configs) c.block = block;
@@ -202,6 +213,8 @@ INSTANTIATE_TEST_SUITE_P(CvuArray, EmittedRtl, ::testing::ValuesIn(cvu_array_sca
 INSTANTIATE_TEST_SUITE_P(Bihiwe, EmittedRtl, ::testing::ValuesIn(bihiwe_scan()),
                          [](const auto& info) { return info.param.name; });
 INSTANTIATE_TEST_SUITE_P(Planaria, EmittedRtl, ::testing::ValuesIn(planaria_scan()),
+                         [](const auto& info) { return info.param.name; });
+INSTANTIATE_TEST_SUITE_P(RegionManager, EmittedRtl, ::testing::ValuesIn(region_manager_scan()),
                          [](const auto& info) { return info.param.name; });
 INSTANTIATE_TEST_SUITE_P(Systolic, EmittedRtl, ::testing::ValuesIn(systolic_scan()),
                          [](const auto& info) { return info.param.name; });
