@@ -332,6 +332,34 @@ TEST(PipeorganStage2, BigActivationCrossingSegmentsGoesToDram) {
   EXPECT_GT(e2.dram_bytes, e1.dram_bytes);
 }
 
+TEST(PipeorganStage2, BreakdownByHandAndItAddsUp) {
+  // Two segments by hand: layers of 10 and 30 compute cycles, waterfall 50 without and 70 with NoC
+  // slowdowns, latency 90 -> compute 30, fill/drain 20, NoC 20, memory 20; a single layer of 7
+  // cycles at latency 7 -> compute 7, nothing else.
+  Evaluation e;
+  SegmentPlan a, b;
+  a.compute = {10, 30};
+  a.waterfall_ideal = 50;
+  a.waterfall = 70;
+  a.latency = 90;
+  b.compute = {7};
+  b.waterfall_ideal = b.waterfall = b.latency = 7;
+  e.segments = {a, b};
+  const Breakdown bd = breakdown(e);
+  EXPECT_DOUBLE_EQ(bd.compute, 37);
+  EXPECT_DOUBLE_EQ(bd.fill_drain, 20);
+  EXPECT_DOUBLE_EQ(bd.noc, 20);
+  EXPECT_DOUBLE_EQ(bd.memory, 20);
+  // On a real model the parts add up to the scheme's cycles, none negative.
+  const ModelResult r =
+      run_model(graph::build_xrbench_model("res8_narrow"), Arch{}, tech_preset("pipeorgan"));
+  for (const Evaluation* ev : {&r.pipeorgan, &r.pipeorgan_mesh, &r.tangram, &r.simba}) {
+    const Breakdown x = breakdown(*ev);
+    EXPECT_NEAR(x.compute + x.fill_drain + x.noc + x.memory, ev->cycles, 1e-6 * ev->cycles);
+    for (double part : {x.compute, x.fill_drain, x.noc, x.memory}) EXPECT_GE(part, -1e-9);
+  }
+}
+
 // ---- The flow end to end.
 TEST(PipeorganFlow, EveryXrbenchModelRunsAndTheGeomeanIsTheGeomean) {
   const TechTable tech = tech_preset("pipeorgan");
