@@ -396,7 +396,11 @@ TEST(PipeorganFlow, EveryXrbenchModelRunsAndTheGeomeanIsTheGeomean) {
 
 TEST(PipeorganFlow, ZooCnnsRun) {
   const TechTable tech = tech_preset("pipeorgan");
-  for (const char* name : {"alexnet", "resnet18", "mobilenet_v2", "tiny_yolo_v2", "googlenet"}) {
+  // Every CNN of the zoo (`accelgen model list`); BERT, ViT and GNMT are refused below.
+  for (const char* name :
+       {"alexnet", "vgg16", "googlenet", "resnet18", "resnet50", "resnet152", "randwire_a",
+        "randwire_b", "mobilenet_v1", "mobilenet_v2", "efficientnet_b0", "ssd_mobilenet_v1",
+        "ssd_resnet34", "tiny_yolo_v2", "yolo_v3", "darknet19"}) {
     const ModelResult r = run_model(graph::load_model(name), Arch{}, tech);
     EXPECT_GT(r.speedup_vs_simba, 0) << name;
     EXPECT_TRUE(std::isfinite(r.pipeorgan.energy_pj)) << name;
@@ -405,7 +409,9 @@ TEST(PipeorganFlow, ZooCnnsRun) {
 
 TEST(PipeorganFlow, GraphsTheFlowCannotHandleAreUserErrors) {
   const TechTable tech = tech_preset("pipeorgan");
-  EXPECT_THROW(run_model(graph::load_model("gnmt"), Arch{}, tech), UserError);  // LSTM
+  EXPECT_THROW(run_model(graph::load_model("gnmt"), Arch{}, tech), UserError);       // LSTM
+  EXPECT_THROW(run_model(graph::load_model("bert_base"), Arch{}, tech), UserError);  // embedding
+  EXPECT_THROW(run_model(graph::load_model("vit_b16"), Arch{}, tech), UserError);    // QK^T
   Arch bad;
   bad.flit_bits = 12;
   EXPECT_THROW(run_model(graph::load_model("alexnet"), bad, tech), UserError);
