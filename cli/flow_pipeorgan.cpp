@@ -17,7 +17,7 @@ namespace {
 
 struct PipeorganCli {
   std::vector<std::string> models;
-  bool all = false, json = false, layers = false, segments = false;
+  bool all = false, json = false, layers = false, segments = false, breakdown = false;
   std::string csv, plots, tech = "pipeorgan";
   flows::pipeorgan::Arch arch;
   flows::pipeorgan::Stage1Options stage1;
@@ -74,6 +74,8 @@ void run(PipeorganCli& c) {
         fmt::print("{}\n", t.text());
       }
   }
+  if (c.breakdown)
+    fmt::print("Where the cycles go (sum over segments)\n{}\n", po::breakdown_table(r).text());
   const flows::Table table = po::summary_table(r);
   fmt::print(
       "PipeOrgan on {}x{} PEs (dot {}), {} KiB SRAM, {} GB/s DRAM, RF {} B/PE, {}-bit flits; tech "
@@ -114,6 +116,8 @@ void register_pipeorgan_flow(CLI::App& flow) {
                 "also print each model's per-layer loop order, depth and granularity");
   cmd->add_flag("--segments", c.segments,
                 "also print every segment of every scheme (allocation, cycles, stalls)");
+  cmd->add_flag("--breakdown", c.breakdown,
+                "also print where each scheme's cycles go: compute, fill/drain, NoC, memory");
   cmd->add_option("--csv", c.csv, "also write the summary table as CSV")->type_name("FILE");
   cmd->add_option("--plots", c.plots, "write the Fig. 13/14 CSV, gnuplot scripts and PNGs into DIR")
       ->type_name("DIR");

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "common/noc_params.hpp"
 #include "compiler/graph/graph.hpp"
 #include "flows/common/table.hpp"
 #include "flows/common/tech_table.hpp"
@@ -109,8 +110,15 @@ struct Arch {  // Table III, plus the figures the paper does not state (README)
   int64_t rf_bytes = 512;  // per PE (assumption)
   int flit_bits = 64;
   int buffer_depth = 4;
+  int express_len = 0;  // AMP express links; 0 = round(sqrt(dim / 2)) per dimension (the paper's)
   double gb_bytes_per_cycle = 256;  // one flit per column per cycle (assumption)
   int rounds = 8;                   // producer rounds simulated per segment on the NoC
+};
+
+// One producer -> consumer flow of a segment's NoC traffic.
+struct NocFlow {
+  int producer = 0, consumer = 0;  // positions in the segment
+  int64_t interval = 1;            // cycles between a producer PE's flits
 };
 
 enum class Scheme { kPipeOrgan, kTangram, kSimba };
@@ -126,7 +134,10 @@ struct SegmentPlan {
   int64_t intervals = 1;  // S
   double slowdown = 1;    // NoC: worst producer's (steady round time / compute round)
   double waterfall = 0, dram_cycles = 0, gb_cycles = 0, latency = 0;
+  double waterfall_ideal = 0;  // the waterfall with every NoC slowdown 1
   int64_t dram_bytes = 0, gb_bytes = 0, flit_hops = 0;
+  std::vector<int> placement;  // NoC segments: layer position per node (-1 idle)
+  std::vector<NocFlow> flows;  // NoC segments: the traffic run on the golden model
 };
 
 struct Evaluation {
@@ -157,17 +168,38 @@ int64_t flit_interval(const Layer& l, int dot, int flit_bytes);
 // compute interval to its consumer PE, for `rounds` rounds, on the golden NocSim. Returns per
 // producer (segment position) the last delivery cycle of each round.
 struct NocRun {
-  std::vector<std::vector<int64_t>> round_done;  // [flow][round]: cycle its last flit was delivered
-  std::vector<int> max_hops;                     // [flow]: longest producer -> consumer path
+  std::vector<std::vector<int64_t>>
+      round_done;             // [flow][round]: cycle its last flit was delivered (rounds per flow)
+  std::vector<int> max_hops;  // [flow]: longest producer -> consumer path
   int64_t flit_hops_per_round = 0;
   int64_t cycles = 0;  // cycle the last flit was delivered
 };
-struct NocFlow {
-  int producer = 0, consumer = 0;  // positions in the segment
-  int64_t interval = 1;            // cycles between a producer PE's flits
+// The golden/RTL `noc` parameters of the array A on TOPOLOGY (express length automatic).
+NocParams noc_params(const Arch& a, const std::string& topology);
+// The packets of a segment's NoC run, sorted by creation cycle (ties in flow, producer, round
+// order): producer PE j of each flow sends round r at r x interval to consumer PE
+// floor(j n_c / n_p) of its flow, PEs of a layer in column-major order. All flows share one
+// horizon, (ROUNDS - 1) x the longest interval: a flow sends floor(horizon / interval) + 1 rounds.
+struct NocPacket {
+  int64_t t = 0;
+  int src = 0, dst = 0, flow = 0, round = 0;
+  int hops = 0;  // routers on the path (golden::noc_path)
 };
+std::vector<NocPacket> segment_packets(const Arch& a, const std::string& topology,
+                                       const std::vector<int>& placement,
+                                       const std::vector<NocFlow>& flows, int rounds);
+// The NocRun those packets make when packet i is delivered in cycle DELIVERED[i] (from the golden
+// model or from the RTL).
+NocRun noc_run_of(const std::vector<NocPacket>& packets, size_t flows,
+                  const std::vector<int64_t>& delivered);
+// Slowdown of flow F of RUN sending one flit per INTERVAL: how much longer its last delivery
+// comes than at zero load (last packet created at (R - 1) x interval, delivered 1 + hops later),
+// over the R - 1 intervals; at least 1.
+double flow_slowdown(const NocRun& run, size_t f, int64_t interval);
+// ROUNDS <= 0: Arch::rounds.
 NocRun run_segment_noc(const Arch& a, const std::string& topology,
-                       const std::vector<int>& placement, const std::vector<NocFlow>& flows);
+                       const std::vector<int>& placement, const std::vector<NocFlow>& flows,
+                       int rounds = 0);
 
 // Waterfall latency (Fig. 3) of a segment whose layers each take S intervals of C[i] cycles, with
 // in-segment edges EDGES (positions): max over b of (S - 1) C[b] + the longest C-sum path through
@@ -204,6 +236,17 @@ struct FlowResult {
 FlowResult summarize(std::vector<ModelResult> models);
 // One row per model (the columns of --csv and of the JSON "models" entries).
 Table summary_table(const FlowResult& r);
+// Where an evaluation's cycles go, summed over its segments (they add up to Evaluation::cycles):
+// compute = the slowest layer's compute cycles (the steady state with no NoC or memory stall);
+// fill/drain = the waterfall without NoC slowdowns minus that; noc = the waterfall minus the
+// waterfall without NoC slowdowns; memory = the segment latency minus the waterfall (DRAM or GB
+// bandwidth stalls).
+struct Breakdown {
+  double compute = 0, fill_drain = 0, noc = 0, memory = 0;
+};
+Breakdown breakdown(const Evaluation& e);
+// Per model the breakdown of PipeOrgan (AMP), PipeOrgan on mesh and TANGRAM-like.
+Table breakdown_table(const FlowResult& r);
 // Fig. 16/17 analogue: per layer its op, A/W, loop order, segment, depth and granularity.
 Table layer_table(const graph::Graph& g, const Stage1& s);
 // The --json object: "models" (name, speedups, DRAM ratios, energy_pj, segments, ...) and

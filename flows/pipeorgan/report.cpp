@@ -1,6 +1,7 @@
 // PipeOrgan flow output: geomeans, the summary and layer tables, JSON and the Fig. 13/14 plots.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -57,6 +58,36 @@ Table summary_table(const FlowResult& r) {
            static_cast<int64_t>(max_depth(m.stage1)), m.pipeorgan.cycles, m.pipeorgan_mesh.cycles,
            m.tangram.cycles, m.simba.cycles, m.speedup_vs_tangram, m.speedup_vs_simba,
            m.dram_vs_tangram, m.dram_vs_simba, m.pipeorgan.dram_bytes, m.pipeorgan.energy_pj});
+  return t;
+}
+
+Breakdown breakdown(const Evaluation& e) {
+  Breakdown b;
+  for (const SegmentPlan& s : e.segments) {
+    const double slowest =
+        static_cast<double>(*std::max_element(s.compute.begin(), s.compute.end()));
+    b.compute += slowest;
+    b.fill_drain += s.waterfall_ideal - slowest;
+    b.noc += s.waterfall - s.waterfall_ideal;
+    b.memory += s.latency - s.waterfall;
+  }
+  return b;
+}
+
+Table breakdown_table(const FlowResult& r) {
+  Table t({{"name", "model"},
+           {"scheme", "scheme"},
+           {"cycles", "cycles", 0},
+           {"compute", "compute", 0},
+           {"fill_drain", "fill/drain", 0},
+           {"noc", "NoC", 0},
+           {"memory", "memory", 0}});
+  for (const auto& m : r.models)
+    for (const Evaluation* e : {&m.pipeorgan, &m.pipeorgan_mesh, &m.tangram}) {
+      const Breakdown b = breakdown(*e);
+      t.add({m.name, fmt::format("{} ({})", e->scheme, e->topology), e->cycles, b.compute,
+             b.fill_drain, b.noc, b.memory});
+    }
   return t;
 }
 

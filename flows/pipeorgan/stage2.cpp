@@ -132,16 +132,20 @@ std::vector<int> place(int rows, int cols, const std::string& organization,
   return layer;
 }
 
-NocRun run_segment_noc(const Arch& a, const std::string& topology,
-                       const std::vector<int>& placement, const std::vector<NocFlow>& flows) {
+NocParams noc_params(const Arch& a, const std::string& topology) {
   NocParams p;
   p.rows = a.rows;
   p.cols = a.cols;
   p.topology = topology;
   p.flit_bits = a.flit_bits;
   p.buffer_depth = a.buffer_depth;
-  golden::NocSim sim(p);
-  const int n = a.rows * a.cols;
+  p.express_len = a.express_len;
+  return p;
+}
+
+std::vector<NocPacket> segment_packets(const Arch& a, const std::string& topology,
+                                       const std::vector<int>& placement,
+                                       const std::vector<NocFlow>& flows, int rounds) {
   int depth = 0;
   for (int l : placement) depth = std::max(depth, l + 1);
   std::vector<std::vector<int>> members(depth);
@@ -150,30 +154,63 @@ NocRun run_segment_noc(const Arch& a, const std::string& topology,
       const int node = r * a.cols + c;
       if (placement[node] >= 0) members[placement[node]].push_back(node);
     }
-  struct Packet {
-    int64_t t;
-    int src, dst, flow, round;
-  };
-  std::vector<Packet> packets;
-  NocRun run;
-  run.round_done.assign(flows.size(), std::vector<int64_t>(a.rounds, 0));
-  run.max_hops.assign(flows.size(), 0);
-  const golden::NocTopology& topo = sim.topology();
+  const golden::NocTopology topo = golden::noc_topology(noc_params(a, topology));
+  // Every flow runs over the same horizon, ROUNDS of the slowest flow: a flow k times faster
+  // sends k times more rounds, so no flow's slowdown is measured over the cold start alone.
+  int64_t longest = 1;
+  for (const NocFlow& f : flows) longest = std::max(longest, f.interval);
+  const int64_t horizon = static_cast<int64_t>(rounds - 1) * longest;
+  std::vector<NocPacket> packets;
   for (size_t f = 0; f < flows.size(); ++f) {
     const auto& P = members.at(flows[f].producer);
     const auto& C = members.at(flows[f].consumer);
+    const int64_t flow_rounds = horizon / std::max<int64_t>(1, flows[f].interval) + 1;
     for (size_t j = 0; j < P.size(); ++j) {
       const int dst = C[j * C.size() / P.size()];
       const int hops = static_cast<int>(golden::noc_path(topo, P[j], dst).size());
-      run.flit_hops_per_round += hops;
-      run.max_hops[f] = std::max(run.max_hops[f], hops);
-      for (int r = 0; r < a.rounds; ++r)
-        packets.push_back({r * flows[f].interval, P[j], dst, static_cast<int>(f), r});
+      for (int r = 0; r < flow_rounds; ++r)
+        packets.push_back({r * flows[f].interval, P[j], dst, static_cast<int>(f), r, hops});
     }
   }
   std::stable_sort(packets.begin(), packets.end(),
-                   [](const Packet& x, const Packet& y) { return x.t < y.t; });
-  golden::NocSources sources(n, 1 << 30);
+                   [](const NocPacket& x, const NocPacket& y) { return x.t < y.t; });
+  return packets;
+}
+
+NocRun noc_run_of(const std::vector<NocPacket>& packets, size_t flows,
+                  const std::vector<int64_t>& delivered) {
+  NocRun run;
+  run.round_done.assign(flows, {});
+  run.max_hops.assign(flows, 0);
+  for (const NocPacket& pk : packets) {
+    auto& done = run.round_done.at(pk.flow);
+    if (static_cast<int>(done.size()) <= pk.round) done.resize(pk.round + 1, 0);
+  }
+  for (size_t i = 0; i < packets.size(); ++i) {
+    const NocPacket& pk = packets[i];
+    if (pk.round == 0) run.flit_hops_per_round += pk.hops;
+    run.max_hops[pk.flow] = std::max(run.max_hops[pk.flow], pk.hops);
+    run.round_done[pk.flow][pk.round] = std::max(run.round_done[pk.flow][pk.round], delivered[i]);
+    run.cycles = std::max(run.cycles, delivered[i]);
+  }
+  return run;
+}
+
+double flow_slowdown(const NocRun& run, size_t f, int64_t interval) {
+  const auto& done = run.round_done.at(f);
+  const int64_t last = *std::max_element(done.begin(), done.end());
+  return std::max(1.0, static_cast<double>(last - 1 - run.max_hops[f]) /
+                           static_cast<double>((static_cast<int64_t>(done.size()) - 1) * interval));
+}
+
+NocRun run_segment_noc(const Arch& a, const std::string& topology,
+                       const std::vector<int>& placement, const std::vector<NocFlow>& flows,
+                       int rounds) {
+  if (rounds <= 0) rounds = a.rounds;
+  const std::vector<NocPacket> packets = segment_packets(a, topology, placement, flows, rounds);
+  golden::NocSim sim(noc_params(a, topology));
+  golden::NocSources sources(a.rows * a.cols, 1 << 30);
+  std::vector<int64_t> delivered_at(packets.size(), -1);
   size_t next = 0;
   int64_t delivered = 0, since = 0;
   int64_t waiting = 0;  // packets queued at the sources
@@ -192,15 +229,13 @@ NocRun run_segment_noc(const Arch& a, const std::string& topology,
       --waiting;
     }
     for (const auto& e : sim.ejected()) {
-      const Packet& pk = packets[static_cast<size_t>(e.id)];
-      run.round_done[pk.flow][pk.round] = std::max(run.round_done[pk.flow][pk.round], t);
-      run.cycles = std::max(run.cycles, t);
+      delivered_at[static_cast<size_t>(e.id)] = t;
       ++delivered;
     }
     since = sim.ejected().empty() ? since + 1 : 0;
     if (since > 100000) throw std::logic_error("run_segment_noc: the network stopped delivering");
   }
-  return run;
+  return noc_run_of(packets, flows.size(), delivered_at);
 }
 
 double waterfall(const std::vector<double>& c, const std::vector<std::pair<int, int>>& edges,
@@ -323,8 +358,9 @@ std::map<std::string, NocRun> g_noc_cache;
 NocRun cached_noc(const Arch& a, const std::string& topology, const std::string& organization,
                   const std::vector<int>& pes, const std::vector<int>& placement,
                   const std::vector<NocFlow>& flows) {
-  std::string key = fmt::format("{}x{}/{}/{}/{}/{}/{}|{}|", a.rows, a.cols, topology, a.flit_bits,
-                                a.buffer_depth, a.rounds, organization, fmt::join(pes, ","));
+  std::string key =
+      fmt::format("{}x{}/{}/{}/{}/{}/{}/{}|{}|", a.rows, a.cols, topology, a.flit_bits,
+                  a.buffer_depth, a.express_len, a.rounds, organization, fmt::join(pes, ","));
   for (const auto& f : flows) key += fmt::format("{}>{}@{};", f.producer, f.consumer, f.interval);
   {
     std::lock_guard<std::mutex> lock(g_noc_cache_mutex);
@@ -434,14 +470,11 @@ Evaluation evaluate(const Workload& w, Scheme scheme, const std::string& topolog
             {pos, static_cast<int>(p.consumer - seg.first), std::max<int64_t>(1, pace)});
       }
       const NocRun run = cached_noc(a, topology, sp.organization, sp.pes, placement, flows);
+      sp.placement = placement;
+      sp.flows = flows;
       int64_t flits_per_round = 0;
       for (size_t f = 0; f < flows.size(); ++f) {
-        // Slowdown: how much longer the flow's last delivery comes than at zero load (last packet
-        // created at x interval, delivered 1 + hops later), over the R-1 intervals.
-        const int64_t last = *std::max_element(run.round_done[f].begin(), run.round_done[f].end());
-        const double sigma =
-            std::max(1.0, static_cast<double>(last - 1 - run.max_hops[f]) /
-                              static_cast<double>((a.rounds - 1) * flows[f].interval));
+        const double sigma = flow_slowdown(run, f, flows[f].interval);
         slow[flows[f].producer] = std::max(slow[flows[f].producer], sigma);
         sp.slowdown = std::max(sp.slowdown, sigma);
         flits_per_round += sp.pes[flows[f].producer];
@@ -469,6 +502,10 @@ Evaluation evaluate(const Workload& w, Scheme scheme, const std::string& topolog
     for (int i = 0; i < d; ++i)
       c[i] = static_cast<double>(sp.compute[i]) * slow[i] / static_cast<double>(sp.intervals);
     sp.waterfall = waterfall(c, edges, sp.intervals);
+    std::vector<double> ideal(d);
+    for (int i = 0; i < d; ++i)
+      ideal[i] = static_cast<double>(sp.compute[i]) / static_cast<double>(sp.intervals);
+    sp.waterfall_ideal = waterfall(ideal, edges, sp.intervals);
     // Memory: segment inputs, outputs, weights and buffered pairs.
     int64_t seg_weights = 0, boundary_in = 0;
     std::set<long> read;

@@ -5,11 +5,14 @@
 #include <bit>
 #include <chrono>
 #include <deque>
+#include <functional>
+#include <limits>
 #include <map>
 #include <random>
 #include <unordered_map>
 
 #include "common/bits.hpp"
+#include "common/error.hpp"
 #include "golden_model/noc/noc_model.hpp"
 #include "golden_model/noc/noc_traffic.hpp"
 #include "golden_model/noc/noc_vc_model.hpp"
@@ -243,18 +246,21 @@ VerifyResult run_noc_vc_tb(const NocParams& p, const NocStimulus& s, const Model
 
 }  // namespace
 
-VerifyResult run_noc_tb(const ParamSet& params, const Model& model, const VerifyOptions& options) {
-  const NocParams p = NocParams::from(params);
-  const NocStimulus s = NocStimulus::from(params);
-  if (p.vc_router()) return run_noc_vc_tb(p, s, model, options);
+namespace {
+
+// The base router in lockstep with the golden model. GENERATE appends the packets created in cycle
+// t and returns false once the injection window is over; sources hold at most SOURCE_CAP packets.
+// DELIVERED_AT (optional) receives the RTL delivery cycle of every packet, by creation order.
+using Generate = std::function<bool(int64_t t, std::vector<std::pair<int, int>>& out)>;
+VerifyResult run_base_tb(const NocParams& p, const Model& model, const VerifyOptions& options, int source_cap,
+                         const Generate& generate, std::vector<int64_t>* delivered_at) {
   const int N = p.rows * p.cols, C = p.cols;
   const int PB = p.flit_bits, IDB = index_bits(N), CB = index_bits(p.cols), RB = index_bits(p.rows);
   const int FW = PB + IDB + CB + RB, IW = PB + CB + RB, PWORDS = (PB + 31) / 32;
   VerifyResult res;
 
   golden::NocSim sim(p);
-  golden::NocTraffic traffic(p, s, options.seed);
-  golden::NocSources sources(N, s.source_queue);
+  golden::NocSources sources(N, source_cap);
   std::mt19937_64 payload_rng(options.seed * 0x9E3779B97F4A7C15ull + 1);
 
   Harness h(model.create(options.trace_path), options.activity);
@@ -281,10 +287,9 @@ VerifyResult run_noc_tb(const ParamSet& params, const Model& model, const Verify
   h.reset();
   auto start = std::chrono::steady_clock::now();
   for (int64_t t = 0; !stop; ++t) {
-    const bool window = t < s.cycles && (options.transactions <= 0 || next_id < options.transactions);
+    fresh.clear();
+    const bool window = (options.transactions <= 0 || next_id < options.transactions) && generate(t, fresh);
     if (window) {
-      fresh.clear();
-      traffic.generate(t, fresh);
       for (auto [src, dst] : fresh) {
         if (options.transactions > 0 && next_id >= options.transactions) break;
         if (!sources.add(src, dst, t, next_id)) continue;
@@ -384,6 +389,10 @@ VerifyResult run_noc_tb(const ParamSet& params, const Model& model, const Verify
         q.pop_front();
         Pending& pk = pending.at(id);
         pk.rtl_eject = t;
+        if (delivered_at) {
+          if (static_cast<int64_t>(delivered_at->size()) <= id) delivered_at->resize(id + 1, -1);
+          (*delivered_at)[id] = t;
+        }
         last_rtl = t;
         ++delivered;
         ++res.outputs_checked;
@@ -439,8 +448,7 @@ VerifyResult run_noc_tb(const ParamSet& params, const Model& model, const Verify
   res.golden_cycles = last_golden + 1;
   res.cycle_exact = true;
   const golden::NocTopology topo = golden::noc_topology(p);
-  res.details = {{"traffic", s.traffic},
-                 {"packets", next_id},
+  res.details = {{"packets", next_id},
                  {"delivered", delivered},
                  {"throttled_at_source", sources.throttled},
                  {"mean_latency", delivered ? static_cast<double>(latency_sum) / delivered : 0.0},
@@ -449,9 +457,55 @@ VerifyResult run_noc_tb(const ParamSet& params, const Model& model, const Verify
                   res.rtl_cycles > 0 ? static_cast<double>(delivered) / (static_cast<double>(N) * res.rtl_cycles) : 0.0},
                  {"links", topo.links()},
                  {"express_len", {{"vertical", topo.lv}, {"horizontal", topo.lh}}}};
+  return res;
+}
+
+}  // namespace
+
+VerifyResult run_noc_tb(const ParamSet& params, const Model& model, const VerifyOptions& options) {
+  const NocParams p = NocParams::from(params);
+  const NocStimulus s = NocStimulus::from(params);
+  if (p.vc_router()) return run_noc_vc_tb(p, s, model, options);
+  golden::NocTraffic traffic(p, s, options.seed);
+  VerifyResult res = run_base_tb(
+      p, model, options, s.source_queue,
+      [&](int64_t t, std::vector<std::pair<int, int>>& out) {
+        if (t >= s.cycles) return false;
+        traffic.generate(t, out);
+        return true;
+      },
+      nullptr);
+  res.details["traffic"] = s.traffic;
   if (s.traffic == "pipeorgan")
     res.details["pipeorgan"] = {{"organization", s.organization}, {"depth", s.depth}, {"allocation", s.allocation},
                                 {"skip", s.skip}, {"interval", s.interval}};
+  return res;
+}
+
+VerifyResult run_noc_schedule_tb(const NocParams& p, const Model& model, const std::vector<NocScheduled>& packets,
+                                 std::vector<int64_t>& delivered_at, const VerifyOptions& options) {
+  if (p.vc_router()) throw UserError("noc: a packet schedule drives the base router only (vcs = 1, packet_flits = 1)");
+  const int N = p.rows * p.cols;
+  for (size_t i = 0; i < packets.size(); ++i) {
+    const NocScheduled& pk = packets[i];
+    if (pk.created < 0 || (i > 0 && pk.created < packets[i - 1].created) || pk.src < 0 || pk.src >= N ||
+        pk.dst < 0 || pk.dst >= N || pk.src == pk.dst)
+      throw UserError(fmt::format("noc: scheduled packet {} is out of order or names a node outside the network", i));
+  }
+  size_t next = 0;
+  delivered_at.assign(packets.size(), -1);
+  VerifyOptions o = options;
+  o.transactions = 0;
+  VerifyResult res = run_base_tb(
+      p, model, o, std::numeric_limits<int>::max(),
+      [&](int64_t t, std::vector<std::pair<int, int>>& out) {
+        if (next >= packets.size()) return false;
+        for (; next < packets.size() && packets[next].created == t; ++next)
+          out.emplace_back(packets[next].src, packets[next].dst);
+        return true;
+      },
+      &delivered_at);
+  res.details["traffic"] = "schedule";
   return res;
 }
 
