@@ -11,6 +11,7 @@
 #include "flows/common/table.hpp"
 #include "flows/common/tech_table.hpp"
 #include "flows/planaria/planaria_flow.hpp"
+#include "flows/planaria/workload.hpp"
 
 namespace accelgen {
 
@@ -143,7 +144,55 @@ struct SchedCli {
   bool json = false;
   std::string csv;
   std::string out_dir;
+  std::string workload;
 };
+
+// `--workload FILE`: one table row per task stream, Planaria against PREMA-like on the same
+// arrivals.
+void run_workload(const SchedCli& c) {
+  const pl::WorkloadFile w = pl::load_workload(c.workload);
+  const pl::WorkloadReport rep = pl::run_workload_flow(w, c.o, /*progress=*/true);
+  flows::Table t({{"network"},
+                  {"priority"},
+                  {"qos_ms", "QoS (ms)", 3},
+                  {"sla", "SLA", 2},
+                  {"tasks"},
+                  {"planaria_met", "met Planaria", 3},
+                  {"prema_met", "met PREMA", 3},
+                  {"planaria_latency_ms", "latency Planaria (ms)", 3},
+                  {"prema_latency_ms", "latency PREMA (ms)", 3},
+                  {"planaria_sla", "SLA Planaria", 2},
+                  {"prema_sla", "SLA PREMA", 2}});
+  for (const auto& r : rep.streams)
+    t.add({r.network, r.priority, r.qos_ms, r.sla, r.tasks, r.planaria_met, r.prema_met,
+           r.planaria_latency_ms, r.prema_latency_ms, r.planaria_sla, r.prema_sla});
+  fmt::print(
+      "Planaria spatial scheduling vs PREMA-like temporal preemption: workload '{}', {} "
+      "subarrays, {} seeded runs, seed {}\n",
+      rep.name, c.arr.a.subarrays, c.o.workloads, c.o.seed);
+  fmt::print(
+      "per task stream: share of tasks within the QoS bound, mean latency, share of runs meeting "
+      "the stream's SLA\n\n");
+  fmt::print("{}", t.text());
+  fmt::print(
+      "\nevery stream meets its SLA: Planaria {:.2f}, PREMA-like {:.2f} of runs; fairness "
+      "(PREMA's): Planaria {:.3f}, PREMA-like {:.3f}\n",
+      rep.planaria_sla, rep.prema_sla, rep.planaria_fairness, rep.prema_fairness);
+  fmt::print("scheduler events simulated: {}\n", rep.events);
+  if (!c.csv.empty()) {
+    flows::write_file_atomic(c.csv, t.csv());
+    fmt::print("csv: {}\n", c.csv);
+  }
+  if (c.json)
+    fmt::print("{}\n", nlohmann::json{{"workload", rep.name},
+                                      {"streams", t.json()},
+                                      {"planaria_sla", rep.planaria_sla},
+                                      {"prema_sla", rep.prema_sla},
+                                      {"planaria_fairness", rep.planaria_fairness},
+                                      {"prema_fairness", rep.prema_fairness},
+                                      {"events", rep.events}}
+                           .dump());
+}
 
 void write_plot(const std::string& dir, const std::string& csv_name) {
   namespace fs = std::filesystem;
@@ -179,6 +228,12 @@ void run_sched(SchedCli& c) {
   c.o.array = c.arr.a;
   c.o.tech = c.arr.tech;
   c.o.objective = c.arr.parsed();
+  if (!c.workload.empty()) {
+    if (!c.out_dir.empty())
+      throw UserError("-o/--out draws the rate curves of the mixes; not with --workload");
+    run_workload(c);
+    return;
+  }
   const pl::SchedReport rep = pl::run_sched_flow(c.o, /*progress=*/true);
   flows::Table sum({{"mix"},
                     {"qos"},
@@ -278,18 +333,28 @@ void register_planaria_flows(CLI::App& flow) {
                                     "Planaria's spatial multi-tenant scheduler vs a PREMA-like "
                                     "temporal baseline (Poisson arrivals)");
   add_array_options(sched, s.arr);
+  auto* workload =
+      sched->add_option("--workload", s.workload,
+                        "JSON task streams instead of the mixes (format: README, \"Workload "
+                        "files\")")
+          ->type_name("FILE");
   sched->add_option("--mix", s.o.mixes, "workload mixes (A heavier, B lighter, C all nine)")
       ->delimiter(',')
-      ->check(CLI::IsMember({"A", "B", "C"}));
+      ->check(CLI::IsMember({"A", "B", "C"}))
+      ->excludes(workload);
   sched->add_option("--qos", s.o.qos, "QoS levels: S (MLPerf bound), M (1/4), H (1/16)")
       ->delimiter(',')
-      ->check(CLI::IsMember({"S", "M", "H"}));
+      ->check(CLI::IsMember({"S", "M", "H"}))
+      ->excludes(workload);
   sched
       ->add_option("--rates", s.o.rates,
                    "arrival rates in queries/s (default: 10..200000, 8 per decade)")
-      ->delimiter(',');
-  sched->add_option("--tasks", s.o.tasks, "tasks per workload")->check(CLI::Range(1, 100000));
-  sched->add_option("--workloads", s.o.workloads, "seeded workloads per rate")
+      ->delimiter(',')
+      ->excludes(workload);
+  sched->add_option("--tasks", s.o.tasks, "tasks per workload")
+      ->check(CLI::Range(1, 100000))
+      ->excludes(workload);
+  sched->add_option("--workloads", s.o.workloads, "seeded workloads per rate (with --workload: seeded runs)")
       ->check(CLI::Range(1, 10000));
   sched->add_option("--seed", s.o.seed, "seed of the arrivals, models and priorities");
   sched->add_flag("--json", s.json, "last line of stdout: one JSON object");

@@ -29,6 +29,9 @@ struct GeneratedDesign {
   std::string top;
   std::vector<TopPort> ports;        // of the top module, for the co-simulation adapter
   std::vector<GeneratedFile> files;  // dependency order: leaves first, top last
+  // Verilate with --hierarchical: modules marked `verilator hier_block` are built once and
+  // instanced instead of flattened into the top (large arrays).
+  bool verilate_hierarchical = false;
 
   nlohmann::json manifest() const;
   // Stable hash of every file's name and contents: the key of the Verilation cache.

@@ -87,7 +87,7 @@ class FileLock {
 // The Verilator command line (without sources). The adapter is the "main" of a --exe build linked
 // with -shared: one step builds the model, the Verilator runtime and the adapter into one
 // position-independent shared object. 1 ns time units make a clock cycle 10 ns in waveforms.
-std::vector<std::string> verilator_args(const std::string& top, TraceKind trace, unsigned jobs) {
+std::vector<std::string> verilator_args(const std::string& top, TraceKind trace, unsigned jobs, bool hierarchical) {
   std::vector<std::string> args = {
       "verilator", "--cc", "--exe", "--build", "-j", std::to_string(jobs), "-O3", "--x-assign", "0",
       "--x-initial", "0", "-Wno-fatal", "--timescale", "1ns/1ns", "--prefix", "Vdut", "--top-module", top,
@@ -96,6 +96,7 @@ std::vector<std::string> verilator_args(const std::string& top, TraceKind trace,
       "-MAKEFLAGS", "OPT_FAST=-O2 OPT_SLOW=-O1 OPT_GLOBAL=-O2"};
   if (trace == TraceKind::kFst) args.push_back("--trace-fst");
   if (trace == TraceKind::kVcd) args.push_back("--trace");
+  if (hierarchical) args.push_back("--hierarchical");
   return args;
 }
 
@@ -114,7 +115,7 @@ void compile(const GeneratedDesign& design, const std::string& adapter, TraceKin
   if (!find_program("ccache").empty()) env.push_back("OBJCACHE=ccache");
 
   if (progress) progress(fmt::format("verilating {} ({}) into {}", design.top, trace_name(trace), dir.string()));
-  std::vector<std::string> verilate = verilator_args(design.top, trace, jobs);
+  std::vector<std::string> verilate = verilator_args(design.top, trace, jobs, design.verilate_hierarchical);
   verilate.insert(verilate.end(), files.begin(), files.end());
   verilate.push_back("adapter.cpp");
   run_step(verilate, dir.string(), log, env, "Verilation of " + design.top);
@@ -132,7 +133,7 @@ std::shared_ptr<Model> build_model(const GeneratedDesign& design, TraceKind trac
   // The key covers everything that shapes the shared object: RTL, adapter, Verilator and its options.
   const std::string adapter = emit_adapter(design, trace);
   std::string recipe;
-  for (const auto& a : verilator_args(design.top, trace, 0)) recipe += a + " ";
+  for (const auto& a : verilator_args(design.top, trace, 0, design.verilate_hierarchical)) recipe += a + " ";
   const std::string key = fmt::format("{}-{}-{}-v{}", design.top, stable_hash({design.content_hash(), adapter, recipe}),
                                       trace_name(trace), verilator_version());
   fs::path dir = root / key;

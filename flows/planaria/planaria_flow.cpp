@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdio>
 #include <map>
@@ -11,6 +12,7 @@
 #include "common/error.hpp"
 #include "compiler/graph/analysis.hpp"
 #include "compiler/graph/zoo/zoo.hpp"
+#include "flows/planaria/workload.hpp"
 
 namespace accelgen::flows::planaria {
 
@@ -186,6 +188,74 @@ SchedReport run_sched_flow(const SchedOptionsFlow& o, bool progress) {
       rep.points.insert(rep.points.end(), points.begin(), points.end());
       rep.summary.push_back(sum);
     }
+  return rep;
+}
+
+WorkloadReport run_workload_flow(const WorkloadFile& w, const SchedOptionsFlow& o, bool progress) {
+  const TechTable tech = load_tech(o.tech);
+  std::map<std::string, TaskModel> tables;  // once per network
+  std::vector<TaskModel> models;
+  WorkloadReport rep;
+  rep.name = w.name;
+  for (const WorkloadStream& s : w.streams) {
+    if (!tables.count(s.network)) {
+      if (progress) fmt::print(stderr, "planaria-sched: tables of {}\n", s.network);
+      tables.emplace(s.network, task_model(s.network, o.array, tech, o.objective, s.qos_ms, s.sla));
+    }
+    TaskModel m = tables.at(s.network);
+    m.qos_cycles = static_cast<int64_t>(s.qos_ms * 1e-3 * o.array.freq_mhz * 1e6);
+    m.sla_fraction = s.sla;
+    models.push_back(std::move(m));
+    StreamResult r;
+    r.network = s.network;
+    r.priority = s.priority;
+    r.qos_ms = s.qos_ms;
+    r.sla = s.sla;
+    r.tasks = s.arrivals_ms.empty() ? s.count : static_cast<int64_t>(s.arrivals_ms.size());
+    rep.streams.push_back(r);
+  }
+  const double cycles_per_ms = o.array.freq_mhz * 1e3;
+  for (int run = 0; run < o.workloads; ++run) {
+    const std::vector<Task> tasks = workload_tasks(w, o.array.freq_mhz, o.seed + run);
+    SchedOptions so;
+    so.subarrays = o.array.subarrays;
+    so.seed = o.seed + run;
+    const RunResult a = run_planaria(models, tasks, so);
+    const RunResult b = run_prema(models, tasks, so);
+    rep.events += a.events + b.events;
+    rep.planaria_sla += a.sla_met;
+    rep.prema_sla += b.sla_met;
+    rep.planaria_fairness += a.fairness;
+    rep.prema_fairness += b.fairness;
+    // Per stream: tasks within the bound and mean latency, then whether the stream met its SLA.
+    std::vector<std::array<double, 4>> acc(models.size(), {0, 0, 0, 0});
+    for (const Task& t : tasks) {
+      const TaskResult& pa = a.tasks[t.id];
+      const TaskResult& pb = b.tasks[t.id];
+      acc[t.model][0] += pa.met_qos;
+      acc[t.model][1] += pb.met_qos;
+      acc[t.model][2] += static_cast<double>(pa.latency) / cycles_per_ms;
+      acc[t.model][3] += static_cast<double>(pb.latency) / cycles_per_ms;
+    }
+    for (size_t i = 0; i < models.size(); ++i) {
+      StreamResult& r = rep.streams[i];
+      const double n = static_cast<double>(r.tasks);
+      r.planaria_met += acc[i][0] / n;
+      r.prema_met += acc[i][1] / n;
+      r.planaria_latency_ms += acc[i][2] / n;
+      r.prema_latency_ms += acc[i][3] / n;
+      r.planaria_sla += acc[i][0] >= r.sla * n;  // the scheduler's own SLA rule
+      r.prema_sla += acc[i][1] >= r.sla * n;
+    }
+  }
+  const double runs = o.workloads;
+  for (StreamResult& r : rep.streams)
+    for (double* v : {&r.planaria_met, &r.prema_met, &r.planaria_latency_ms, &r.prema_latency_ms,
+                      &r.planaria_sla, &r.prema_sla})
+      *v /= runs;
+  for (double* v :
+       {&rep.planaria_sla, &rep.prema_sla, &rep.planaria_fairness, &rep.prema_fairness})
+    *v /= runs;
   return rep;
 }
 

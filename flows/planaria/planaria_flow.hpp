@@ -81,4 +81,25 @@ struct SchedReport {
 };
 SchedReport run_sched_flow(const SchedOptionsFlow& o, bool progress);
 
+// `--workload FILE`: the file's task streams instead of the mixes, `o.workloads` seeded runs
+// (Poisson streams redrawn per run, explicit arrivals the same in every run).
+struct StreamResult {
+  std::string network;
+  int priority = 1;
+  double qos_ms = 0, sla = 0;
+  int64_t tasks = 0;                              // per run
+  double planaria_met = 0, prema_met = 0;         // share of its tasks within the bound
+  double planaria_latency_ms = 0, prema_latency_ms = 0;  // mean latency
+  double planaria_sla = 0, prema_sla = 0;         // share of runs meeting its SLA fraction
+};
+struct WorkloadReport {
+  std::string name;
+  std::vector<StreamResult> streams;
+  double planaria_sla = 0, prema_sla = 0;  // share of runs where every stream meets its SLA
+  double planaria_fairness = 0, prema_fairness = 0;  // mean over runs
+  int64_t events = 0;
+};
+struct WorkloadFile;
+WorkloadReport run_workload_flow(const WorkloadFile& w, const SchedOptionsFlow& o, bool progress);
+
 }  // namespace accelgen::flows::planaria

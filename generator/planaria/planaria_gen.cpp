@@ -22,6 +22,13 @@ using vlog::lit;
 using vlog::sign_extend;
 using vlog::slice;
 
+// Verilator emits code per instance: flattened, the thesis size (16,384 PEs) is ~150 MB of C++.
+// From 1,024 PEs on, the subarray is Verilated once and instanced (README, "planaria"); smaller
+// arrays stay flat (and their RTL carries no hier_block marker).
+bool hierarchical(const PlanariaParams& p) {
+  return p.subarrays * p.sub_rows * p.sub_cols >= 1024;
+}
+
 int log2_exact(int v) { return std::countr_zero(static_cast<unsigned>(v)); }
 // Bits of the weight-row field of a weight address (at least one).
 int row_bits(int rows) {
@@ -115,6 +122,12 @@ std::string emit_subarray(const std::string& name, const std::string& pe, const 
       .output("yv_o", 1, "output valid: entry + R + C + 1")
       .output("y_o", C * acc, "de-skewed outputs");
   auto& b = m.body();
+  if (hierarchical(p)) {
+    b.comment(
+        "Verilated on its own and instanced, not flattened into the top (--hierarchical, large "
+        "arrays).");
+    b.comment("verilator hier_block");
+  }
   b.logic("entry_valid", 1).logic("edge_x", R * in).logic("psum_top", C * acc);
   b.logic("x_link", R * (C + 2) * in).logic("psum_link", (R + 2) * C * acc);
   b.blank();
@@ -381,6 +394,7 @@ GeneratedDesign generate_planaria(const PlanariaParams& p, const nlohmann::json&
   d.files.push_back({pe + ".sv", emit_pe(pe, p, params_json)});
   d.files.push_back({sub + ".sv", emit_subarray(sub, pe, p, params_json)});
   d.files.push_back({d.top + ".sv", emit_top(d.top, sub, p, params_json, &d.ports)});
+  d.verilate_hierarchical = hierarchical(p);
   return d;
 }
 

@@ -3,6 +3,8 @@
 // 16 x 16 array's GEMM and a random one), co-located tenants on different shapes with
 // reconfiguration between tiles, odd sizes, and mutations at 8 subarrays of 2 x 2 (a ring register
 // dropped, a crossbar select ignored, the configuration taking effect early) that must be caught.
+#include <cstdlib>
+
 #include "tests/cosim/cosim_case.hpp"
 
 namespace accelgen::sim {
@@ -85,6 +87,15 @@ TEST(PlanariaCosimMutation, ConfigurationTakingEffectBeforeTheTileBoundaryIsCaug
                              mutation("cfg_active_q <= cfg_shadow_q;",
                                       "cfg_active_q <= cfg_valid_i ? cfg_i : cfg_active_q;"));
   EXPECT_GT(r.mismatches, 0);
+}
+
+// The thesis size (16 subarrays of 32 x 32 in 4 pods, 16,384 PEs), Verilated hierarchically (the
+// subarray compiled once): every shape of Table 5.2. A soak, not a per-commit check (its model
+// takes minutes to build; README, "planaria"): run it with ACCELGEN_SLOW_TESTS=1.
+TEST(PlanariaCosimDefault, ThesisSizeAllShapes) {
+  if (std::getenv("ACCELGEN_SLOW_TESTS") == nullptr)
+    GTEST_SKIP() << "soak: set ACCELGEN_SLOW_TESTS=1 to run";
+  expect_exact(run_cosim("planaria", {}, 1), 1);
 }
 
 }  // namespace

@@ -390,6 +390,63 @@ TEST_F(Cli, PlanariaFlowsPrintTablesScheduleDeterministicallyAndRejectBadInput) 
   expect_rejected({"flow", "planaria-tables", "--layers", "resnet50", "--n", "32"}, "exceeds");
   expect_rejected({"flow", "planaria-sched", "--rates", "-3"}, "must be > 0");
   expect_rejected({"flow", "planaria-sched", "--mix", "D"}, "--mix");
+  // Unknown configurations and allocations beyond the array, for the flows and for verify.
+  expect_rejected({"flow", "planaria-sched", "--subarrays", "6"}, "power of two");
+  expect_rejected({"flow", "planaria-tables", "--layers", "mobilenet_v1", "--n", "17"}, "exceeds");
+  expect_rejected({"verify", "planaria", "--set", "fission=bogus"}, "fission");
+  expect_rejected({"verify", "planaria", "--set", "fission=65x128x2"}, "unknown fission configuration");
+  expect_rejected({"verify", "planaria", "--set", "fission=256x256x1"}, "allocation beyond the array");
+  expect_rejected({"verify", "planaria", "--set", "sub_rows=4", "--set", "sub_cols=4", "--set", "fission=64x64x1"},
+                  "allocation beyond the array");
+}
+
+// `flow planaria-sched --workload FILE`: a JSON workload runs deterministically, and every malformed
+// file is one line and exit 2.
+TEST_F(Cli, PlanariaSchedRunsWorkloadFilesAndRejectsMalformedOnes) {
+  auto write = [&](const std::string& name, const std::string& text) {
+    const fs::path p = tmp_ / name;
+    std::ofstream(p) << text;
+    return p.string();
+  };
+  const std::string good = write("w.json", R"({"name": "pair", "tasks": [
+      {"network": "mobilenet_v1", "priority": 9, "qos": "M", "rate_qps": 400, "count": 8},
+      {"network": "tiny_yolo_v2", "priority": 2, "qos_ms": 40, "arrivals_ms": [0, 0.5, 30]}]})");
+  const std::vector<std::string> cmd{"flow", "planaria-sched", "--workload", good, "--workloads", "2", "--json"};
+  ProcessResult r = run(cmd);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const nlohmann::json j = nlohmann::json::parse(r.output.substr(r.output.rfind('\n', r.output.size() - 2) + 1));
+  EXPECT_EQ(j["workload"], "pair");
+  ASSERT_EQ(j["streams"].size(), 2u);
+  EXPECT_EQ(j["streams"][0]["tasks"], 8);
+  EXPECT_EQ(j["streams"][1]["tasks"], 3);
+  EXPECT_DOUBLE_EQ(j["streams"][0]["qos_ms"].get<double>(), 2.5);  // MobileNet 10 ms / 4
+  EXPECT_GT(j["events"].get<int64_t>(), 0);
+  EXPECT_EQ(run(cmd).output, r.output) << "same seed, same output";
+  const std::string csv = (tmp_ / "w.csv").string();
+  r = run({"flow", "planaria-sched", "--workload", good, "--csv", csv});
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_TRUE(fs::exists(csv));
+
+  expect_rejected({"flow", "planaria-sched", "--workload", (tmp_ / "none.json").string()}, "no such file");
+  expect_rejected({"flow", "planaria-sched", "--workload", write("a.json", "{\"tasks\": [")}, "not valid JSON");
+  expect_rejected({"flow", "planaria-sched", "--workload", write("b.json", "[1, 2]")}, "JSON object");
+  expect_rejected({"flow", "planaria-sched", "--workload", write("c.json", R"({"tasks": [{"network": "nonet",
+      "priority": 1, "arrivals_ms": [0]}]})")},
+                  "unknown model 'nonet'");
+  expect_rejected({"flow", "planaria-sched", "--workload", write("d.json", R"({"tasks": [{"network": "gnmt",
+      "priority": 0, "arrivals_ms": [0]}]})")},
+                  "tasks[0]: priority");
+  expect_rejected({"flow", "planaria-sched", "--workload", write("e.json", R"({"tasks": [{"network": "gnmt",
+      "priority": 1, "rate_qps": -1, "count": 3}]})")},
+                  "rate_qps");
+  expect_rejected({"flow", "planaria-sched", "--workload", write("f.json", R"({"tasks": [{"network": "gnmt",
+      "priority": 1, "arrivals_ms": [0]}, {"network": "gnmt", "priority": 1}]})")},
+                  "tasks[1]");
+  expect_rejected({"flow", "planaria-sched", "--workload", write("g.json", "{\"tasks\": [{\"network\": \"a\nb\"}]}")},
+                  "not valid JSON");
+  expect_rejected({"flow", "planaria-sched", "--workload", good, "--mix", "A"}, "excludes");
+  expect_rejected({"flow", "planaria-sched", "--workload", good, "-o", (tmp_ / "o").string()}, "not with --workload",
+                  tmp_ / "o");
 }
 
 }  // namespace

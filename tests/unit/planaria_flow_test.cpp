@@ -3,7 +3,9 @@
 // scheduler's allocation rule and invariants.
 #include <gtest/gtest.h>
 
+#include <array>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <numeric>
 #include <random>
 
@@ -11,6 +13,7 @@
 #include "compiler/graph/builder.hpp"
 #include "flows/planaria/fission.hpp"
 #include "flows/planaria/scheduler.hpp"
+#include "flows/planaria/workload.hpp"
 #include "golden_model/systolic/systolic_model.hpp"
 
 namespace accelgen::flows::planaria {
@@ -329,6 +332,163 @@ TEST(PlanariaMetrics, FairnessIsMinOverMaxOfWeightedProgress) {
   EXPECT_DOUBLE_EQ(fairness({10, 10}, {20, 10}, {1, 2}), 1.0);
   // (1/4)/(1/2) = 0.5 and (1/1)/(1/2) = 2 -> 0.25.
   EXPECT_DOUBLE_EQ(fairness({10, 10}, {40, 10}, {1, 1}), 0.25);
+}
+
+// Workload files (`flow planaria-sched --workload`): explicit arrivals converted at 700 MHz by
+// hand, QoS levels resolved from the MLPerf bounds, and every malformed document one line.
+TEST(PlanariaWorkload, ExplicitArrivalsAreConvertedSortedAndResolved) {
+  const WorkloadFile w = parse_workload(nlohmann::json::parse(R"({"name": "t", "tasks": [
+      {"network": "resnet50", "priority": 7, "qos": "M", "arrivals_ms": [2, 0.5]},
+      {"network": "gnmt", "priority": 2, "arrivals_ms": [1, 0.5]},
+      {"network": "bert_base", "priority": 11, "qos_ms": 3, "sla": 0.5, "arrivals_ms": [0]}]})"),
+                                        "w");
+  ASSERT_EQ(w.streams.size(), 3u);
+  EXPECT_DOUBLE_EQ(w.streams[0].qos_ms, 3.75);  // 15 ms / 4
+  EXPECT_DOUBLE_EQ(w.streams[0].sla, 0.99);
+  EXPECT_DOUBLE_EQ(w.streams[1].qos_ms, 250);  // QoS-S by default
+  EXPECT_DOUBLE_EQ(w.streams[1].sla, 0.97);    // translation
+  EXPECT_DOUBLE_EQ(w.streams[2].qos_ms, 3);
+  EXPECT_DOUBLE_EQ(w.streams[2].sla, 0.5);
+  const std::vector<Task> t = workload_tasks(w, 700, 1);
+  // (arrival cycles, stream, priority): 0 ms; 0.5 ms = 350000 (stream 0 before stream 1);
+  // 1 ms = 700000; 2 ms = 1400000.
+  const std::vector<std::array<int64_t, 3>> want{
+      {0, 2, 11}, {350000, 0, 7}, {350000, 1, 2}, {700000, 1, 2}, {1400000, 0, 7}};
+  ASSERT_EQ(t.size(), want.size());
+  for (size_t i = 0; i < t.size(); ++i) {
+    EXPECT_EQ(t[i].id, static_cast<int>(i));
+    EXPECT_EQ(t[i].arrival, want[i][0]) << i;
+    EXPECT_EQ(t[i].model, want[i][1]) << i;
+    EXPECT_EQ(t[i].priority, want[i][2]) << i;
+  }
+}
+
+TEST(PlanariaWorkload, PoissonStreamsAreSeededAndKeepTheirPriority) {
+  const WorkloadFile w = parse_workload(nlohmann::json::parse(R"({"tasks": [
+      {"network": "mobilenet_v1", "priority": 4, "rate_qps": 1000, "count": 50},
+      {"network": "resnet50", "priority": 9, "rate_qps": 10, "count": 3}]})"),
+                                        "w");
+  const std::vector<Task> a = workload_tasks(w, 700, 3), b = workload_tasks(w, 700, 3),
+                          c = workload_tasks(w, 700, 4);
+  ASSERT_EQ(a.size(), 53u);
+  int n0 = 0;
+  double sum_gap = 0;
+  int64_t last = 0;
+  for (size_t i = 0; i < a.size(); ++i) {
+    EXPECT_EQ(a[i].arrival, b[i].arrival);
+    EXPECT_EQ(a[i].model, b[i].model);
+    EXPECT_EQ(a[i].priority, a[i].model == 0 ? 4 : 9);
+    if (i > 0) {
+      EXPECT_GE(a[i].arrival, a[i - 1].arrival);
+    }
+    if (a[i].model == 0) {
+      ++n0;
+      sum_gap += static_cast<double>(a[i].arrival - last);
+      last = a[i].arrival;
+    }
+  }
+  EXPECT_EQ(n0, 50);
+  // Mean gap of 50 exponential draws of mean 700000 cycles: within 50% (the sample's sd is 14%).
+  EXPECT_NEAR(sum_gap / 50, 700000, 350000);
+  bool differs = false;
+  for (size_t i = 0; i < a.size(); ++i) differs = differs || a[i].arrival != c[i].arrival;
+  EXPECT_TRUE(differs) << "another seed, other arrivals";
+}
+
+std::string workload_error(const std::string& text) {
+  try {
+    parse_workload(nlohmann::json::parse(text), "w");
+  } catch (const UserError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST(PlanariaWorkload, MalformedDocumentsAreOneLineErrors) {
+  const std::vector<std::pair<const char*, const char*>> bad{
+      {"[]", "JSON object"},
+      {R"({"tasks": []})", "non-empty list"},
+      {R"({"streams": []})", "unknown field 'streams'"},
+      {R"({"name": 3, "tasks": []})", "name"},
+      {R"({"tasks": [3]})", "tasks[0] must be an object"},
+      {R"({"tasks": [{"priority": 1, "arrivals_ms": [0]}]})", "'network'"},
+      {R"({"tasks": [{"network": "nonet", "priority": 1, "arrivals_ms": [0]}]})",
+       "unknown model 'nonet'"},
+      {R"({"tasks": [{"network": "gnmt", "arrivals_ms": [0]}]})", "'priority'"},
+      {R"({"tasks": [{"network": "gnmt", "priority": 12, "arrivals_ms": [0]}]})", "1 to 11"},
+      {R"({"tasks": [{"network": "gnmt", "priority": 1.5, "arrivals_ms": [0]}]})", "1 to 11"},
+      {R"({"tasks": [{"network": "gnmt", "priority": 1, "qos": "X", "arrivals_ms": [0]}]})",
+       "qos must be"},
+      {R"({"tasks": [{"network": "gnmt", "priority": 1, "qos": "S", "qos_ms": 3,
+          "arrivals_ms": [0]}]})",
+       "not both"},
+      {R"({"tasks": [{"network": "gnmt", "priority": 1, "qos_ms": -3, "arrivals_ms": [0]}]})",
+       "qos_ms must be"},
+      {R"({"tasks": [{"network": "bert_base", "priority": 1, "arrivals_ms": [0]}]})",
+       "give qos_ms"},
+      {R"({"tasks": [{"network": "gnmt", "priority": 1, "sla": 1.5, "arrivals_ms": [0]}]})",
+       "sla must be"},
+      {R"({"tasks": [{"network": "gnmt", "priority": 1}]})", "either"},
+      {R"({"tasks": [{"network": "gnmt", "priority": 1, "rate_qps": 5, "count": 2,
+          "arrivals_ms": [0]}]})",
+       "either"},
+      {R"({"tasks": [{"network": "gnmt", "priority": 1, "rate_qps": 5}]})", "both"},
+      {R"({"tasks": [{"network": "gnmt", "priority": 1, "rate_qps": 0, "count": 2}]})",
+       "rate_qps must be"},
+      {R"({"tasks": [{"network": "gnmt", "priority": 1, "rate_qps": 1e-9, "count": 2}]})",
+       "at least 0.001"},
+      {R"({"tasks": [{"network": "gnmt", "priority": 1, "rate_qps": 5, "count": 0}]})",
+       "count must be"},
+      {R"({"tasks": [{"network": "gnmt", "priority": 1, "arrivals_ms": []}]})", "arrivals_ms"},
+      {R"({"tasks": [{"network": "gnmt", "priority": 1, "arrivals_ms": [1, "2"]}]})",
+       "arrivals_ms[1] must be a number"},
+      {R"({"tasks": [{"network": "gnmt", "priority": 1, "arrivals_ms": [1e300]}]})",
+       "arrivals_ms[0] must be"},
+      {R"({"tasks": [{"network": "gnmt", "priority": 1, "arrivals_ms": [0], "prio": 2}]})",
+       "unknown field 'prio'"},
+      {R"({"tasks": [{"network": "gnmt\nx", "priority": 1, "arrivals_ms": [0]}]})",
+       "gnmt\\nx"},
+  };
+  for (const auto& [text, fragment] : bad) {
+    const std::string e = workload_error(text);
+    EXPECT_NE(e.find(fragment), std::string::npos) << text << " -> " << e;
+    EXPECT_EQ(e.find('\n'), std::string::npos) << e;
+  }
+}
+
+TEST(PlanariaWorkload, SeededMutationsOfAValidFileParseOrFailInOneLine) {
+  // Replace one field of a valid document by a value of another type or range, or drop it: the
+  // parser either accepts the result or throws a one-line UserError, never anything else.
+  const nlohmann::json good = nlohmann::json::parse(R"({"name": "f", "tasks": [
+      {"network": "resnet50", "priority": 3, "qos": "H", "rate_qps": 50, "count": 4},
+      {"network": "gnmt", "priority": 8, "qos_ms": 40, "sla": 0.9, "arrivals_ms": [0, 3]}]})");
+  ASSERT_EQ(workload_error(good.dump()), "");
+  const std::vector<nlohmann::json> values{nullptr, true, -1, 0, 1, 11, 12, 0.25, 1e308, -1e308,
+                                           "", "S", "x\ty", nlohmann::json::array(),
+                                           nlohmann::json::array({1, 2}),
+                                           nlohmann::json::object()};
+  const std::vector<std::string> keys{"network", "priority", "qos", "qos_ms", "sla",
+                                      "rate_qps", "count",    "arrivals_ms"};
+  std::mt19937_64 rng(12);
+  int accepted = 0, rejected = 0;
+  for (int i = 0; i < 2000; ++i) {
+    nlohmann::json doc = good;
+    auto& stream = doc["tasks"][rng() % 2];
+    const std::string& key = keys[rng() % keys.size()];
+    if (rng() % 4 == 0)
+      stream.erase(key);
+    else
+      stream[key] = values[rng() % values.size()];
+    try {
+      parse_workload(doc, "w");
+      ++accepted;
+    } catch (const UserError& e) {
+      ++rejected;
+      EXPECT_EQ(std::string(e.what()).find('\n'), std::string::npos) << e.what();
+    }
+  }
+  EXPECT_GT(accepted, 0);
+  EXPECT_GT(rejected, 0);
 }
 
 }  // namespace

@@ -269,7 +269,7 @@ VerifyResult run_planaria_tb(const ParamSet& params, const Model& model,
   const golden::PlanariaPrediction pred = golden::predict_planaria(p, wl.tiles);
   res.golden_cycles = pred.cycles;
 
-  Harness h(model.create(options.trace_path));
+  Harness h(model.create(options.trace_path), options.activity);
   const int64_t limit = 2 * pred.cycles + 1000;
   auto t0 = std::chrono::steady_clock::now();
   std::vector<Observed> seen = drive(p, pred, h, static_cast<int64_t>(pred.outputs.size()), limit);
