@@ -108,6 +108,8 @@ void register_cocco_flow(CLI::App& flow) {
   cmd->add_option("--trace-every", c.o.trace_every, "convergence trace: one point per N samples")
       ->capture_default_str();
   cmd->add_option("--batch", c.o.batches, "batch sizes (comma separated)")->delimiter(',');
+  cmd->add_option("--seq-len", c.o.seq_len, "tokens of the sequence models (transformer, gpt)")
+      ->capture_default_str();
   cmd->add_option("--cores", c.o.cores,
                   "core counts (comma separated): cores on a crossbar, each with the buffers, "
                   "weights split and rotated")

@@ -76,6 +76,7 @@ CoccoFlowResult run_cocco_flow(const CoccoFlowOptions& o, const Progress& progre
     for (int64_t batch : o.batches) {
       graph::ZooOptions zo;
       zo.batch = batch;
+      zo.seq_len = o.seq_len;
       const graph::Graph ir = graph::load_model(o.model, zo);
       const LayerGraph lg = from_ir(ir);
       out.model = ir.name();
@@ -96,6 +97,8 @@ CoccoFlowResult run_cocco_flow(const CoccoFlowOptions& o, const Progress& progre
       base.coexplore = o.coexplore;
       out.params = {
           {"model", o.model},
+          {"seq_len", o.seq_len},
+          {"cores", cores},
           {"metric", o.metric},
           {"buffers", o.buffers},
           {"objective",
