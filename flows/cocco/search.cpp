@@ -56,6 +56,33 @@ int num_labels(const std::vector<int>& label) {
   return k;
 }
 
+// Best cut of `order` into contiguous segments that are connected and fit at `hw`, by a DP over
+// cut points: from[j] is the start of the last segment of the best cut of order[0, j) (-1 when no
+// cut exists). `evaluated` counts the segments whose cost was looked up.
+std::vector<int> segment_dp(Evaluator& e, const std::vector<int>& order, const Hardware& hw,
+                            int64_t& evaluated) {
+  const int k = static_cast<int>(order.size());
+  std::vector<double> f(k + 1, kInf);
+  std::vector<int> from(k + 1, -1);
+  f[0] = 0;
+  for (int j = 1; j <= k; ++j)
+    for (int i = j - 1; i >= 0 && j - i <= hw.max_nodes; --i) {
+      if (f[i] == kInf) continue;
+      std::vector<int> seg(order.begin() + i, order.begin() + j);
+      std::sort(seg.begin(), seg.end());
+      if (!block_connected(e, seg)) continue;
+      const BlockCost& c = e.cost(seg);
+      ++evaluated;
+      if (!e.fits(c, hw)) continue;
+      const double v = f[i] + e.metric(c, hw);
+      if (v < f[j]) {
+        f[j] = v;
+        from[j] = i;
+      }
+    }
+  return from;
+}
+
 std::vector<int> members_of(const std::vector<int>& label, int l) {
   std::vector<int> m;
   for (int i = 0; i < static_cast<int>(label.size()); ++i)
@@ -437,26 +464,9 @@ int64_t mutate_window(Evaluator& e, Genome& g, std::mt19937_64& rng, int max_blo
   const Hardware hw = e.hardware(g);
   const int k = static_cast<int>(topo.size());
   if (static_cast<int64_t>(k) * std::min(k, hw.max_nodes) > budget) return 0;
-  std::vector<double> f(k + 1, kInf);
-  std::vector<int> from(k + 1, -1);
-  f[0] = 0;
   int64_t evaluated = 0;
-  for (int j = 1; j <= k; ++j)
-    for (int i = j - 1; i >= 0 && j - i <= hw.max_nodes; --i) {
-      if (f[i] == kInf) continue;
-      std::vector<int> seg(topo.begin() + i, topo.begin() + j);
-      std::sort(seg.begin(), seg.end());
-      if (!block_connected(e, seg)) continue;
-      const BlockCost& c = e.cost(seg);
-      ++evaluated;
-      if (!e.fits(c, hw)) continue;
-      const double v = f[i] + e.metric(c, hw);
-      if (v < f[j]) {
-        f[j] = v;
-        from[j] = i;
-      }
-    }
-  if (f[k] == kInf) return evaluated;
+  const std::vector<int> from = segment_dp(e, topo, hw, evaluated);
+  if (from[k] < 0) return evaluated;
   std::vector<int> label = g.label;
   int next = num_labels(label);
   for (int j = k; j > 0; j = from[j], ++next)
@@ -723,25 +733,8 @@ SearchResult depth_dp(Evaluator& e, const Genome& cap) {
   std::vector<int> order(n);
   std::iota(order.begin(), order.end(), 0);
   std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return depth[a] < depth[b]; });
-  std::vector<double> f(n + 1, kInf);
-  std::vector<int> from(n + 1, -1);
-  f[0] = 0;
   int64_t samples = 0;
-  for (int j = 1; j <= n; ++j)
-    for (int i = j - 1; i >= 0 && j - i <= hw.max_nodes; --i) {
-      if (f[i] == kInf) continue;
-      std::vector<int> s(order.begin() + i, order.begin() + j);
-      std::sort(s.begin(), s.end());
-      if (!block_connected(e, s)) continue;
-      const BlockCost& c = e.cost(s);
-      ++samples;
-      if (!e.fits(c, hw)) continue;
-      const double v = f[i] + e.metric(c, hw);
-      if (v < f[j]) {
-        f[j] = v;
-        from[j] = i;
-      }
-    }
+  const std::vector<int> from = segment_dp(e, order, hw, samples);
   Genome g = singletons(e, cap);
   for (int j = n, l = 0; j > 0 && from[j] >= 0; j = from[j], ++l)
     for (int k = from[j]; k < j; ++k) g.label[order[k]] = l;
