@@ -32,6 +32,7 @@ void run(CoccoCli& c) {
     c.o.buffers = "shared";
     c.o.metric = "energy";
     c.o.batches = {1, 2, 8};
+    c.o.cores = {1, 2, 4};
   }
   c.o.coexplore = c.mode == "coexplore";
   Progress progress;
@@ -64,9 +65,9 @@ void register_cocco_flow(CLI::App& flow) {
                   "exact (down-set "
                   "DP), exhaustive (comma separated)")
       ->delimiter(',');
-  cmd->add_option(
-         "--table", c.table,
-         "1 or 2: the paper's Table 1 (separate) / 2 (shared) method set; 3: batches 1,2,8")
+  cmd->add_option("--table", c.table,
+                  "1 or 2: the paper's Table 1 (separate) / 2 (shared) method set; 3: cores 1,2,4 "
+                  "x batches 1,2,8")
       ->check(CLI::Range(1, 3));
   cmd->add_option("--metric", c.o.metric, "Cost_M: energy or ema")->capture_default_str();
   cmd->add_option("--buffers", c.o.buffers, "separate (global + weight) or shared")
@@ -107,6 +108,12 @@ void register_cocco_flow(CLI::App& flow) {
   cmd->add_option("--trace-every", c.o.trace_every, "convergence trace: one point per N samples")
       ->capture_default_str();
   cmd->add_option("--batch", c.o.batches, "batch sizes (comma separated)")->delimiter(',');
+  cmd->add_option("--seq-len", c.o.seq_len, "tokens of the sequence models (transformer, gpt)")
+      ->capture_default_str();
+  cmd->add_option("--cores", c.o.cores,
+                  "core counts (comma separated): cores on a crossbar, each with the buffers, "
+                  "weights split and rotated")
+      ->delimiter(',');
   cmd->add_flag("--progress", c.progress, "report search progress on stderr");
   cmd->add_flag("--json", c.json,
                 "last line of stdout: one JSON object (first method's result, then every row)");

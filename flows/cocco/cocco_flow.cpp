@@ -49,6 +49,9 @@ void CoccoFlowOptions::validate() const {
   for (int64_t b : batches)
     if (b < 1 || b > 1024) throw UserError(fmt::format("batch {} must be in 1..1024", b));
   if (batches.empty()) throw UserError("no batch given");
+  for (int c : cores)
+    if (c < 1 || c > 64) throw UserError(fmt::format("cores {} must be in 1..64", c));
+  if (cores.empty()) throw UserError("no core count given");
 }
 
 namespace {
@@ -69,109 +72,116 @@ CoccoFlowResult run_cocco_flow(const CoccoFlowOptions& o, const Progress& progre
   o.validate();
   const TechTable tech = load_tech(o.tech);
   CoccoFlowResult out;
-  for (int64_t batch : o.batches) {
-    graph::ZooOptions zo;
-    zo.batch = batch;
-    const graph::Graph ir = graph::load_model(o.model, zo);
-    const LayerGraph lg = from_ir(ir);
-    out.model = ir.name();
-    out.layers = static_cast<int>(lg.compute.size());
-    Problem base;
-    base.graph = &lg;
-    base.scheme.tile_h = base.scheme.tile_w = o.tile;
-    base.scheme.footprint =
-        o.footprint == "rows" ? FootprintModel::kRows : FootprintModel::kMainSide;
-    base.scheme.weight_reads_per_op = o.weight_reads_per_op;
-    base.energy = energy_from_tech(tech, o.bank_kib);
-    base.hw.shared = o.buffers == "shared";
-    base.hw.max_nodes = o.max_nodes;
-    base.hw.freq_ghz = tech.frequency_mhz.value / 1000.0;
-    base.metric = o.metric == "ema" ? Metric::kEma : Metric::kEnergy;
-    base.alpha = o.alpha;
-    base.coexplore = o.coexplore;
-    out.params = {
-        {"model", o.model},
-        {"metric", o.metric},
-        {"buffers", o.buffers},
-        {"objective", o.coexplore ? "BUF_SIZE + alpha * sum Cost_M (Eq. 2)" : "sum Cost_M (Eq. 1)"},
-        {"alpha", o.alpha},
-        {"samples", o.samples},
-        {"seed", o.seed},
-        {"scheme", base.scheme.to_json()},
-        {"energy", base.energy.source},
-        {"sram_bank_kib", o.bank_kib},
-        {"hardware", base.hw.to_json()},
-        {"prefetch_reserve", "none"},
-        {"singleton_fallback", "a single layer always runs (streamed), EMA |W| + |I| + |O|"},
-        {"population", o.population},
-        {"tournament", o.tournament},
-        {"per_candidate", o.per_candidate}};
-    Evaluator coex(base);
-    for (const std::string& m : o.methods) {
-      const bool searches_caps =
-          o.coexplore && (m == "ga" || m == "sa" || m == "rs+ga" || m == "gs+ga");
-      Problem fixed = base;
-      fixed.coexplore = false;
-      if (m.rfind("fixed-", 0) == 0) {
-        const Fixed f = fixed_of(m);
-        fixed.hw.gb_bytes = f.gb * 1024;
-        fixed.hw.wb_bytes = f.wb * 1024;
-        fixed.hw.shared_bytes = f.shared * 1024;
-      } else {
-        fixed.hw.gb_bytes = o.gb_kib * 1024;
-        fixed.hw.wb_bytes = o.wb_kib * 1024;
-        fixed.hw.shared_bytes = o.shared_kib * 1024;
+  for (int cores : o.cores)
+    for (int64_t batch : o.batches) {
+      graph::ZooOptions zo;
+      zo.batch = batch;
+      zo.seq_len = o.seq_len;
+      const graph::Graph ir = graph::load_model(o.model, zo);
+      const LayerGraph lg = from_ir(ir);
+      out.model = ir.name();
+      out.layers = static_cast<int>(lg.compute.size());
+      Problem base;
+      base.graph = &lg;
+      base.scheme.tile_h = base.scheme.tile_w = o.tile;
+      base.scheme.footprint =
+          o.footprint == "rows" ? FootprintModel::kRows : FootprintModel::kMainSide;
+      base.scheme.weight_reads_per_op = o.weight_reads_per_op;
+      base.energy = energy_from_tech(tech, o.bank_kib);
+      base.hw.shared = o.buffers == "shared";
+      base.hw.max_nodes = o.max_nodes;
+      base.hw.cores = cores;
+      base.hw.freq_ghz = tech.frequency_mhz.value / 1000.0;
+      base.metric = o.metric == "ema" ? Metric::kEma : Metric::kEnergy;
+      base.alpha = o.alpha;
+      base.coexplore = o.coexplore;
+      out.params = {
+          {"model", o.model},
+          {"seq_len", o.seq_len},
+          {"cores", cores},
+          {"metric", o.metric},
+          {"buffers", o.buffers},
+          {"objective",
+           o.coexplore ? "BUF_SIZE + alpha * sum Cost_M (Eq. 2)" : "sum Cost_M (Eq. 1)"},
+          {"alpha", o.alpha},
+          {"samples", o.samples},
+          {"seed", o.seed},
+          {"scheme", base.scheme.to_json()},
+          {"energy", base.energy.source},
+          {"sram_bank_kib", o.bank_kib},
+          {"hardware", base.hw.to_json()},
+          {"prefetch_reserve", "none"},
+          {"singleton_fallback", "a single layer always runs (streamed), EMA |W| + |I| + |O|"},
+          {"population", o.population},
+          {"tournament", o.tournament},
+          {"per_candidate", o.per_candidate}};
+      Evaluator coex(base);
+      for (const std::string& m : o.methods) {
+        const bool searches_caps =
+            o.coexplore && (m == "ga" || m == "sa" || m == "rs+ga" || m == "gs+ga");
+        Problem fixed = base;
+        fixed.coexplore = false;
+        if (m.rfind("fixed-", 0) == 0) {
+          const Fixed f = fixed_of(m);
+          fixed.hw.gb_bytes = f.gb * 1024;
+          fixed.hw.wb_bytes = f.wb * 1024;
+          fixed.hw.shared_bytes = f.shared * 1024;
+        } else {
+          fixed.hw.gb_bytes = o.gb_kib * 1024;
+          fixed.hw.wb_bytes = o.wb_kib * 1024;
+          fixed.hw.shared_bytes = o.shared_kib * 1024;
+        }
+        Evaluator fe(fixed);
+        Evaluator& e = searches_caps ? coex : fe;
+        GaParams gp;
+        gp.samples = o.samples;
+        gp.seed = o.seed;
+        gp.population = o.population;
+        gp.tournament = o.tournament;
+        gp.trace_every = o.trace_every;
+        auto tagged = [&](int64_t done, int64_t total, double best) {
+          if (progress) progress(done, total, best);
+        };
+        SearchResult r;
+        if (m == "ga" || m.rfind("fixed-", 0) == 0) {
+          r = ga(e, gp, tagged);
+        } else if (m == "sa") {
+          SaParams sp;
+          sp.samples = o.samples;
+          sp.seed = o.seed;
+          sp.trace_every = o.trace_every;
+          r = simulated_annealing(e, sp, tagged);
+        } else if (m == "rs+ga" || m == "gs+ga") {
+          if (!o.coexplore)
+            throw UserError(fmt::format("{} searches capacities: it needs co-exploration", m));
+          r = two_step(e, m == "gs+ga", std::max(o.samples, o.per_candidate), o.per_candidate,
+                       o.seed, tagged);
+        } else if (m == "greedy") {
+          r = greedy(e, Genome{});
+        } else if (m == "dp") {
+          r = depth_dp(e, Genome{});
+        } else if (m == "exact") {
+          r = exact_dp(e, Genome{}, o.exact_states);
+        } else {
+          r = brute_force(e, Genome{});
+        }
+        r.method = m;
+        CoccoFlowRow row;
+        row.method = m;
+        row.cores = cores;
+        row.batch = batch;
+        const Hardware hw = e.hardware(r.best);
+        row.gb_bytes = hw.shared ? 0 : hw.gb_bytes;
+        row.wb_bytes = hw.shared ? 0 : hw.wb_bytes;
+        row.shared_bytes = hw.shared ? hw.shared_bytes : 0;
+        const double msum =
+            base.metric == Metric::kEma ? static_cast<double>(r.cost.ema_bytes) : r.cost.energy_pj;
+        row.cost = o.coexplore ? static_cast<double>(hw.total_buf_size()) + o.alpha * msum : msum;
+        row.subgraphs = partition_json(e, r.best);
+        row.result = std::move(r);
+        out.rows.push_back(std::move(row));
       }
-      Evaluator fe(fixed);
-      Evaluator& e = searches_caps ? coex : fe;
-      GaParams gp;
-      gp.samples = o.samples;
-      gp.seed = o.seed;
-      gp.population = o.population;
-      gp.tournament = o.tournament;
-      gp.trace_every = o.trace_every;
-      auto tagged = [&](int64_t done, int64_t total, double best) {
-        if (progress) progress(done, total, best);
-      };
-      SearchResult r;
-      if (m == "ga" || m.rfind("fixed-", 0) == 0) {
-        r = ga(e, gp, tagged);
-      } else if (m == "sa") {
-        SaParams sp;
-        sp.samples = o.samples;
-        sp.seed = o.seed;
-        sp.trace_every = o.trace_every;
-        r = simulated_annealing(e, sp, tagged);
-      } else if (m == "rs+ga" || m == "gs+ga") {
-        if (!o.coexplore)
-          throw UserError(fmt::format("{} searches capacities: it needs co-exploration", m));
-        r = two_step(e, m == "gs+ga", std::max(o.samples, o.per_candidate), o.per_candidate, o.seed,
-                     tagged);
-      } else if (m == "greedy") {
-        r = greedy(e, Genome{});
-      } else if (m == "dp") {
-        r = depth_dp(e, Genome{});
-      } else if (m == "exact") {
-        r = exact_dp(e, Genome{}, o.exact_states);
-      } else {
-        r = brute_force(e, Genome{});
-      }
-      r.method = m;
-      CoccoFlowRow row;
-      row.method = m;
-      row.batch = batch;
-      const Hardware hw = e.hardware(r.best);
-      row.gb_bytes = hw.shared ? 0 : hw.gb_bytes;
-      row.wb_bytes = hw.shared ? 0 : hw.wb_bytes;
-      row.shared_bytes = hw.shared ? hw.shared_bytes : 0;
-      const double msum =
-          base.metric == Metric::kEma ? static_cast<double>(r.cost.ema_bytes) : r.cost.energy_pj;
-      row.cost = o.coexplore ? static_cast<double>(hw.buf_size()) + o.alpha * msum : msum;
-      row.subgraphs = partition_json(e, r.best);
-      row.result = std::move(r);
-      out.rows.push_back(std::move(row));
     }
-  }
   return out;
 }
 
@@ -179,7 +189,7 @@ namespace {
 
 Table make_table(const CoccoFlowResult& r) {
   const bool shared = !r.rows.empty() && r.rows.front().shared_bytes > 0;
-  std::vector<Column> cols{{"method", "method"}, {"batch", "batch"}};
+  std::vector<Column> cols{{"method", "method"}, {"cores", "cores"}, {"batch", "batch"}};
   if (shared) {
     cols.push_back({"size_kib", "Size KB"});
   } else {
@@ -198,7 +208,7 @@ Table make_table(const CoccoFlowResult& r) {
   Table t(cols);
   for (const auto& row : r.rows) {
     const PartitionCost& c = row.result.cost;
-    std::vector<Cell> cells{row.method, row.batch};
+    std::vector<Cell> cells{row.method, int64_t{row.cores}, row.batch};
     if (shared) {
       cells.push_back(row.shared_bytes / 1024);
     } else {
@@ -278,7 +288,9 @@ nlohmann::json cocco_flow_json(const CoccoFlowResult& r) {
   for (const auto& row : r.rows) {
     const PartitionCost& c = row.result.cost;
     rows.push_back({{"method", row.method},
+                    {"cores", row.cores},
                     {"batch", row.batch},
+                    {"xbar_bytes", c.xbar_bytes},
                     {"cost", row.cost},
                     {"buffer_bytes", c.buffer_bytes},
                     {"gb_bytes", row.gb_bytes},

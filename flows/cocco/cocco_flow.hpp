@@ -15,6 +15,8 @@ namespace accelgen::flows::cocco {
 struct CoccoFlowOptions {
   std::string model = "resnet50";
   std::vector<int64_t> batches = {1};
+  std::vector<int> cores = {1};
+  int64_t seq_len = 128;  // Transformer / GPT tokens  // multi-core: one row per (cores, batch)
   std::vector<std::string> methods = {"ga"};
   std::string metric = "energy";     // energy | ema
   std::string buffers = "separate";  // separate | shared
@@ -40,6 +42,7 @@ struct CoccoFlowOptions {
 
 struct CoccoFlowRow {
   std::string method;
+  int cores = 1;
   int64_t batch = 1;
   SearchResult result;
   int64_t gb_bytes = 0, wb_bytes = 0, shared_bytes = 0;

@@ -41,6 +41,33 @@ AxisGeom axis_geom(bool window, int64_t kernel, int64_t stride, int64_t dilation
   return {EdgeKind::kIrregular, 1, 1};
 }
 
+AxisGeom global(int64_t in_extent) { return {EdgeKind::kGlobal, in_extent, in_extent}; }
+
+// Operators that move data across axes: a consumer row needs the whole producer unless the shapes
+// are equal.
+bool reorders(graph::OpKind op) {
+  using graph::OpKind;
+  return op == OpKind::kReshape || op == OpKind::kTranspose || op == OpKind::kFlatten ||
+         op == OpKind::kCustom || op == OpKind::kEmbedding || op == OpKind::kLstm;
+}
+
+// How `n` reads its operand `operand` (layer u) along one axis, beyond windows: a matrix product
+// needs its whole right operand and whole rows of its left one; softmax, layer norm and
+// reductions over the last axis of an image-like tensor need whole rows.
+AxisGeom operand_geom(const graph::Graph& g, const graph::Node& n, size_t operand, bool h,
+                      int64_t in_extent, int64_t out_extent) {
+  using graph::OpKind;
+  const graph::Shape& in = g.node(n.inputs[operand]).shape;
+  if (reorders(n.op) && in != n.shape) return global(in_extent);
+  if (n.op == OpKind::kMatMul && (operand == 1 || (!h && in_extent * out_extent > 1)))
+    return global(in_extent);
+  const bool last_axis = n.attrs.axis == -1 || n.attrs.axis + 1 == static_cast<int64_t>(in.size());
+  if (!h && in.size() == 4 && last_axis && in_extent > 1 &&
+      (n.op == OpKind::kSoftmax || n.op == OpKind::kLayerNorm || n.op == OpKind::kReduce))
+    return global(in_extent);
+  return axis_geom(false, 1, 1, 1, 0, in_extent, out_extent);
+}
+
 int64_t elements(const graph::Shape& s) {
   int64_t n = 1;
   for (int64_t d : s) n *= d;
@@ -67,6 +94,10 @@ LayerGraph from_ir(const graph::Graph& g, int64_t bytes_per_element) {
       l.channels = n.shape[1];
       l.rows = n.shape[2];
       l.cols = n.shape[3];
+    } else if (n.shape.size() == 3) {  // [N, S, D] sequences: a row per token (decision, README)
+      l.batch = n.shape[0];
+      l.rows = n.shape[1];
+      l.channels = n.shape[2];
     } else {
       l.batch = n.shape.empty() ? 1 : std::max<int64_t>(1, n.shape[0]);
       l.channels = std::max<int64_t>(1, elems / l.batch);
@@ -90,16 +121,21 @@ LayerGraph from_ir(const graph::Graph& g, int64_t bytes_per_element) {
       }
       const bool window =
           (n.op == graph::OpKind::kConv || (pool && !global_pool)) && n.shape.size() == 4;
-      for (const std::string& in : n.inputs) {
+      for (size_t k = 0; k < n.inputs.size(); ++k) {
+        const std::string& in = n.inputs[k];
         const int p = id.at(in);
         if (std::find(l.preds.begin(), l.preds.end(), p) != l.preds.end()) continue;
         const Layer& u = lg.layers[p];
-        const bool w4 = window && g.node(in).shape.size() == 4;
         l.preds.push_back(p);
-        l.geom_h.push_back(axis_geom(w4, n.attrs.kernel[0], n.attrs.stride[0], n.attrs.dilation[0],
-                                     n.attrs.pads[0], u.rows, l.rows));
-        l.geom_w.push_back(axis_geom(w4, n.attrs.kernel[1], n.attrs.stride[1], n.attrs.dilation[1],
-                                     n.attrs.pads[1], u.cols, l.cols));
+        if (window && g.node(in).shape.size() == 4) {
+          l.geom_h.push_back(axis_geom(true, n.attrs.kernel[0], n.attrs.stride[0],
+                                       n.attrs.dilation[0], n.attrs.pads[0], u.rows, l.rows));
+          l.geom_w.push_back(axis_geom(true, n.attrs.kernel[1], n.attrs.stride[1],
+                                       n.attrs.dilation[1], n.attrs.pads[1], u.cols, l.cols));
+        } else {
+          l.geom_h.push_back(operand_geom(g, n, k, true, u.rows, l.rows));
+          l.geom_w.push_back(operand_geom(g, n, k, false, u.cols, l.cols));
+        }
       }
     }
     const int me = lg.size();

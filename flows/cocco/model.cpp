@@ -7,6 +7,7 @@
 #include <limits>
 #include <queue>
 
+#include "common/bits.hpp"
 #include "common/error.hpp"
 
 namespace accelgen::flows::cocco {
@@ -16,7 +17,9 @@ nlohmann::json Hardware::to_json() const {
                       {"macs_per_cycle", macs_per_cycle},
                       {"freq_ghz", freq_ghz},
                       {"dram_gb_per_s", dram_gb_per_s},
-                      {"max_nodes", max_nodes}};
+                      {"max_nodes", max_nodes},
+                      {"cores", cores},
+                      {"xbar_bytes_per_cycle", xbar_bytes_per_cycle}};
   if (shared) {
     j["shared_bytes"] = shared_bytes;
   } else {
@@ -41,6 +44,7 @@ EnergyModel energy_from_tech(const TechTable& t, double bank_kib) {
   e.name = t.name;
   e.dram_pj_per_bit = t.dram_pj_per_bit.value;
   e.mac_pj = t.mac_pj.value;
+  e.xbar_pj_per_bit = t.hop_pj_per_bit.value;  // a crossbar traversal as one on-chip hop
   const TechCurve curve = t.sram_pj_per_bit;
   e.sram_pj_per_bit = [curve, bank_kib](double kib) {
     return curve.at(bank_kib > 0 ? std::min(kib, bank_kib) : kib);
@@ -69,6 +73,8 @@ Evaluator::Evaluator(const Problem& p) : p_(p) {
   if (p.hw.max_nodes < 1) throw UserError("the subgraph size limit must be >= 1");
   if (p.hw.macs_per_cycle < 1 || p.hw.freq_ghz <= 0 || p.hw.dram_gb_per_s <= 0)
     throw UserError("MACs per cycle, clock and DRAM bandwidth must be positive");
+  if (p.hw.cores < 1 || p.hw.cores > 64 || !(p.hw.xbar_bytes_per_cycle > 0))
+    throw UserError("cores must be 1..64 and the crossbar bandwidth positive");
   if (!(p.alpha >= 0) || !std::isfinite(p.alpha))
     throw UserError("alpha must be a finite number >= 0");
   if (!p.energy.sram_pj_per_bit) throw UserError("the energy model has no SRAM curve");
@@ -109,11 +115,21 @@ Hardware Evaluator::hardware(const Genome& g) const {
   return hw;
 }
 
+int64_t Evaluator::weights_per_core(const BlockCost& c, const Hardware& hw) {
+  return ceil_div(c.weight_bytes, int64_t{hw.cores});
+}
+
+double Evaluator::xbar_bytes(const BlockCost& c, const Hardware& hw) {
+  return static_cast<double>(c.elementary_ops) * static_cast<double>(c.weight_bytes) *
+         (hw.cores - 1) / hw.cores;
+}
+
 bool Evaluator::fits(const BlockCost& c, const Hardware& hw) const {
   if (c.nodes <= 1) return true;  // layer-level fallback: a single layer always runs (streamed)
   if (c.nodes > hw.max_nodes) return false;
-  if (hw.shared) return c.act_bytes + c.weight_bytes <= hw.shared_bytes;
-  return c.act_bytes <= hw.gb_bytes && c.weight_bytes <= hw.wb_bytes;
+  const int64_t w = weights_per_core(c, hw);
+  if (hw.shared) return c.act_bytes + w <= hw.shared_bytes;
+  return c.act_bytes <= hw.gb_bytes && w <= hw.wb_bytes;
 }
 
 double Evaluator::energy_pj(const BlockCost& c, const Hardware& hw) const {
@@ -122,7 +138,8 @@ double Evaluator::energy_pj(const BlockCost& c, const Hardware& hw) const {
   const double ew = e.sram_pj_per_bit((hw.shared ? hw.shared_bytes : hw.wb_bytes) / 1024.0);
   return 8.0 * static_cast<double>(c.ema_bytes) * e.dram_pj_per_bit +
          8.0 * static_cast<double>(c.gb_access_bytes) * eg +
-         8.0 * static_cast<double>(c.wb_access_bytes) * ew + static_cast<double>(c.macs) * e.mac_pj;
+         8.0 * static_cast<double>(c.wb_access_bytes) * ew +
+         static_cast<double>(c.macs) * e.mac_pj + 8.0 * xbar_bytes(c, hw) * e.xbar_pj_per_bit;
 }
 
 double Evaluator::metric(const BlockCost& c, const Hardware& hw) const {
@@ -159,7 +176,7 @@ std::vector<std::vector<int>> Evaluator::blocks(const std::vector<int>& label) c
 PartitionCost Evaluator::evaluate(const Genome& g) {
   PartitionCost r;
   const Hardware hw = hardware(g);
-  r.buffer_bytes = hw.buf_size();
+  r.buffer_bytes = hw.total_buf_size();
   const auto order = blocks(g.label);
   r.blocks = static_cast<int>(order.size());
   std::vector<const BlockCost*> costs;
@@ -173,15 +190,18 @@ PartitionCost Evaluator::evaluate(const Genome& g) {
     r.energy_pj += energy_pj(c, hw);
     msum += metric(c, hw);
   }
-  const double bpc = hw.dram_gb_per_s / hw.freq_ghz;
+  // Every core has its own DRAM channel; compute and crossbar traffic are spread evenly.
+  const double bpc = hw.dram_gb_per_s / hw.freq_ghz * hw.cores;
   double bytes_all = 0, comp_all = 0;
   if (!costs.empty()) r.latency_cycles = static_cast<double>(costs.front()->weight_total) / bpc;
   for (size_t i = 0; i < costs.size(); ++i) {
     const double bytes =
         static_cast<double>(costs[i]->in_bytes + costs[i]->out_bytes) +
         (i + 1 < costs.size() ? static_cast<double>(costs[i + 1]->weight_total) : 0.0);
-    const double comp = static_cast<double>(costs[i]->comp_cycles);
-    r.latency_cycles += std::max(comp, bytes / bpc);
+    const double comp = static_cast<double>(ceil_div(costs[i]->comp_cycles, int64_t{hw.cores}));
+    const double xbar = xbar_bytes(*costs[i], hw);
+    r.xbar_bytes += xbar;
+    r.latency_cycles += std::max({comp, bytes / bpc, xbar / (hw.xbar_bytes_per_cycle * hw.cores)});
     bytes_all += bytes;
     comp_all += comp;
     if (comp > 0) r.peak_bw_bytes_per_cycle = std::max(r.peak_bw_bytes_per_cycle, bytes / comp);

@@ -25,7 +25,14 @@ struct Hardware {
   double freq_ghz = 1.0;
   double dram_gb_per_s = 16.0;  // per core
   int max_nodes = 64;           // region manager entries N
-  int64_t buf_size() const { return shared ? shared_bytes : gb_bytes + wb_bytes; }
+  // Multi-core (paper §5.4.2): `cores` identical cores on a crossbar, each with the buffers above.
+  // A subgraph's elementary operations are spread over the cores; its weights are split into one
+  // subset per core, and every elementary operation fetches the other cores' subsets over the
+  // crossbar (rotation as Tangram's BSD / NN-Baton's data rotation).
+  int cores = 1;
+  double xbar_bytes_per_cycle = 64;                                                 // per core port
+  int64_t buf_size() const { return shared ? shared_bytes : gb_bytes + wb_bytes; }  // per core
+  int64_t total_buf_size() const { return cores * buf_size(); }
   nlohmann::json to_json() const;
 };
 
@@ -34,6 +41,7 @@ struct EnergyModel {
   std::string name;
   double dram_pj_per_bit = 12.5;
   double mac_pj = 0.024;
+  double xbar_pj_per_bit = 0;  // one crossbar traversal (multi-core)
   std::function<double(double)> sram_pj_per_bit;
   std::string source;
 };
@@ -74,8 +82,9 @@ struct Genome {
 struct PartitionCost {
   bool feasible = false;
   double objective = 0;
-  int64_t buffer_bytes = 0;
+  int64_t buffer_bytes = 0;  // all cores
   int64_t ema_bytes = 0;
+  double xbar_bytes = 0;  // core-to-core traffic (multi-core weight rotation)
   double energy_pj = 0;
   double latency_cycles = 0;
   double avg_bw_bytes_per_cycle = 0, peak_bw_bytes_per_cycle = 0;
@@ -94,6 +103,11 @@ class Evaluator {
   bool fits(const BlockCost& c, const Hardware& hw) const;
   double metric(const BlockCost& c, const Hardware& hw) const;  // EMA bytes or energy pJ
   double energy_pj(const BlockCost& c, const Hardware& hw) const;
+  // Bytes the block moves between cores: every elementary operation fetches the (cores - 1) /
+  // cores of the weights other cores hold. 0 on one core.
+  static double xbar_bytes(const BlockCost& c, const Hardware& hw);
+  // Weight bytes one core buffers: its subset, ceil(W / cores).
+  static int64_t weights_per_core(const BlockCost& c, const Hardware& hw);
   PartitionCost evaluate(const Genome& g);
   // Blocks (sorted compute indices) in execution order (topological order of the quotient).
   std::vector<std::vector<int>> blocks(const std::vector<int>& label) const;

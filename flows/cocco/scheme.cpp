@@ -47,7 +47,6 @@ Frac norm(Frac f) {
   return g ? Frac{f.num / g, f.den / g} : f;
 }
 
-
 // Membership of the nodes of one block (ids), with the in-block consumers of each node.
 struct BlockView {
   std::vector<char> member;  // indexed by layer id
@@ -60,6 +59,11 @@ const AxisGeom& geom(const Layer& v, int pred_pos, bool h) {
 
 int pred_pos(const Layer& v, int u) {
   return static_cast<int>(std::find(v.preds.begin(), v.preds.end(), u) - v.preds.begin());
+}
+
+std::string not_sliding(const LayerGraph& g, const Layer& v, int u, const AxisGeom& a) {
+  return fmt::format("'{}' reads '{}' {}", v.name, g.layers[u].name,
+                     a.kind == EdgeKind::kGlobal ? "globally" : "irregularly");
 }
 
 // Stages 2 and 3 along one axis. Returns a reason when the axis has no sliding relation.
@@ -90,16 +94,15 @@ std::optional<std::string> plan_axis(const LayerGraph& g, const BlockView& b, co
     if (b.member[u])
       for (size_t k = 0; k < lu.preds.size(); ++k) {
         const AxisGeom& a = geom(lu, static_cast<int>(k), h);
-        if (a.kind != EdgeKind::kSliding)
-          return fmt::format("'{}' reads '{}' {}", lu.name, g.layers[lu.preds[k]].name,
-                             a.kind == EdgeKind::kGlobal ? "globally" : "irregularly");
+        if (a.kind != EdgeKind::kSliding) return not_sliding(g, lu, lu.preds[k], a);
         if (!visit(lu.preds[k], {rate[u].num * a.s, rate[u].den}))
           return std::string("unbalanced strides on reconverging paths");
       }
     for (int v : lu.succs) {
       if (!b.member[v]) continue;
       const AxisGeom& a = geom(g.layers[v], pred_pos(g.layers[v], u), h);
-      if (a.kind != EdgeKind::kSliding) continue;  // reported from v's side
+      // A member may be reachable only through this edge: report it here, or v keeps no rate.
+      if (a.kind != EdgeKind::kSliding) return not_sliding(g, g.layers[v], u, a);
       if (!visit(v, {rate[u].num, rate[u].den * a.s}))
         return std::string("unbalanced strides on reconverging paths");
     }
@@ -279,8 +282,9 @@ BlockCost block_cost(const LayerGraph& g, const std::vector<int>& block, const S
   c.weight_total = s.weight_bytes;
   int64_t batch = 1;
   for (int v : block) batch = std::max(batch, g.layers[v].batch);
+  c.elementary_ops = s.n_ops * batch;
   c.wb_access_bytes =
-      s.weight_bytes + s.weight_bytes * (p.weight_reads_per_op ? s.n_ops * batch : 1);
+      s.weight_bytes + s.weight_bytes * (p.weight_reads_per_op ? c.elementary_ops : 1);
   c.ema_bytes = c.in_bytes + c.out_bytes + c.weight_total;
   return c;
 }

@@ -80,6 +80,7 @@ struct BlockCost {
   int64_t gb_access_bytes = 0;  // activation buffer traffic (writes + reads)
   int64_t wb_access_bytes = 0;  // weight buffer traffic
   int64_t comp_cycles = 0;      // on one core at macs_per_cycle
+  int64_t elementary_ops = 1;   // elementary operations, all samples
   bool whole = false;
 };
 BlockCost block_cost(const LayerGraph& g, const std::vector<int>& block, const SchemeParams& p,

@@ -24,6 +24,8 @@ nlohmann::json GaParams::to_json() const {
           {"p_merge", p_merge},
           {"p_dse", p_dse},
           {"dse_sigma", dse_sigma},
+          {"p_window", p_window},
+          {"window_blocks", window_blocks},
           {"seed", seed},
           {"mutation_mean", mutation_mean},
           {"resplit_after_merge", resplit_after_merge},
@@ -52,6 +54,33 @@ int num_labels(const std::vector<int>& label) {
   int k = 0;
   for (int l : label) k = std::max(k, l + 1);
   return k;
+}
+
+// Best cut of `order` into contiguous segments that are connected and fit at `hw`, by a DP over
+// cut points: from[j] is the start of the last segment of the best cut of order[0, j) (-1 when no
+// cut exists). `evaluated` counts the segments whose cost was looked up.
+std::vector<int> segment_dp(Evaluator& e, const std::vector<int>& order, const Hardware& hw,
+                            int64_t& evaluated) {
+  const int k = static_cast<int>(order.size());
+  std::vector<double> f(k + 1, kInf);
+  std::vector<int> from(k + 1, -1);
+  f[0] = 0;
+  for (int j = 1; j <= k; ++j)
+    for (int i = j - 1; i >= 0 && j - i <= hw.max_nodes; --i) {
+      if (f[i] == kInf) continue;
+      std::vector<int> seg(order.begin() + i, order.begin() + j);
+      std::sort(seg.begin(), seg.end());
+      if (!block_connected(e, seg)) continue;
+      const BlockCost& c = e.cost(seg);
+      ++evaluated;
+      if (!e.fits(c, hw)) continue;
+      const double v = f[i] + e.metric(c, hw);
+      if (v < f[j]) {
+        f[j] = v;
+        from[j] = i;
+      }
+    }
+  return from;
 }
 
 std::vector<int> members_of(const std::vector<int>& label, int l) {
@@ -398,6 +427,55 @@ bool mutate_merge(Evaluator& e, Genome& g, std::mt19937_64& rng) {
   return merge_label(e, g, rng) >= 0;
 }
 
+int64_t mutate_window(Evaluator& e, Genome& g, std::mt19937_64& rng, int max_blocks,
+                      int64_t budget) {
+  const auto order = e.blocks(g.label);
+  if (order.empty() || max_blocks < 1) return 0;
+  const int width = 1 + static_cast<int>(pick(rng, static_cast<uint64_t>(max_blocks)));
+  const size_t first = pick(rng, order.size());
+  const size_t last = std::min(order.size(), first + static_cast<size_t>(width));
+  // Consecutive subgraphs in execution order: a path leaving them cannot come back, so any
+  // contiguous segmentation of a topological order of their union keeps the quotient acyclic.
+  std::vector<char> in(e.n(), 0);
+  std::vector<int> unit;
+  for (size_t b = first; b < last; ++b)
+    for (int v : order[b]) {
+      in[v] = 1;
+      unit.push_back(v);
+    }
+  // A random topological order of the union (random choice among ready layers).
+  std::vector<int> indeg(e.n(), 0), topo, ready;
+  for (int v : unit)
+    for (int u : e.preds()[v])
+      if (in[u]) ++indeg[v];
+  for (int v : unit)
+    if (indeg[v] == 0) ready.push_back(v);
+  while (!ready.empty()) {
+    const size_t r = pick(rng, ready.size());
+    const int v = ready[r];
+    ready[r] = ready.back();
+    ready.pop_back();
+    topo.push_back(v);
+    for (int w : e.succs()[v])
+      if (in[w] && --indeg[w] == 0) ready.push_back(w);
+  }
+  // Best segmentation of that order into connected subgraphs that fit: a DP over cut points,
+  // skipped when it could evaluate more subgraphs than the budget left.
+  const Hardware hw = e.hardware(g);
+  const int k = static_cast<int>(topo.size());
+  if (static_cast<int64_t>(k) * std::min(k, hw.max_nodes) > budget) return 0;
+  int64_t evaluated = 0;
+  const std::vector<int> from = segment_dp(e, topo, hw, evaluated);
+  if (from[k] < 0) return evaluated;
+  std::vector<int> label = g.label;
+  int next = num_labels(label);
+  for (int j = k; j > 0; j = from[j], ++next)
+    for (int i = from[j]; i < j; ++i) label[topo[i]] = next;
+  canonicalize(label);
+  if (partition_valid(e, label)) g.label = std::move(label);
+  return evaluated;
+}
+
 Genome crossover(Evaluator& e, const Genome& dad, const Genome& mom, std::mt19937_64& rng,
                  double merge_prob) {
   Genome child;
@@ -471,7 +549,15 @@ class Tracker {
       if (progress_) progress_(samples_, budget_, best_obj_);
     }
   }
+  // Work that evaluated subgraphs without a whole genome (window re-segmentation).
+  void charge(int64_t n) {
+    for (int64_t i = 0; i < n; ++i) {
+      ++samples_;
+      if (samples_ % every_ == 0 || samples_ == budget_) trace_.push_back({samples_, best_obj_});
+    }
+  }
   bool done() const { return samples_ >= budget_; }
+  int64_t left() const { return budget_ - samples_ - 1; }  // after the genome being made
   int64_t samples() const { return samples_; }
   const Genome& best() const { return best_; }
   double best_obj() const { return best_obj_; }
@@ -567,6 +653,9 @@ SearchResult run_ga(Evaluator& e, const GaParams& p, const Genome* fixed,
           1 +
           static_cast<int>(std::floor(-std::log(std::max(uniform(rng), 1e-12)) * p.mutation_mean));
       for (int m = 0; m < n_mut; ++m) mutate_partition(e, child, rng, p);
+      // Every subgraph the window operator evaluates counts as one sample of the budget.
+      if (p.p_window > 0 && uniform(rng) < p.p_window)
+        t.charge(mutate_window(e, child, rng, p.window_blocks, t.left()));
       if (!fixed && e.problem().coexplore && uniform(rng) < p.p_dse)
         mutate_caps(e.problem(), child, rng, p.dse_sigma);
       const double obj = score(child);
@@ -644,25 +733,8 @@ SearchResult depth_dp(Evaluator& e, const Genome& cap) {
   std::vector<int> order(n);
   std::iota(order.begin(), order.end(), 0);
   std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return depth[a] < depth[b]; });
-  std::vector<double> f(n + 1, kInf);
-  std::vector<int> from(n + 1, -1);
-  f[0] = 0;
   int64_t samples = 0;
-  for (int j = 1; j <= n; ++j)
-    for (int i = j - 1; i >= 0 && j - i <= hw.max_nodes; --i) {
-      if (f[i] == kInf) continue;
-      std::vector<int> s(order.begin() + i, order.begin() + j);
-      std::sort(s.begin(), s.end());
-      if (!block_connected(e, s)) continue;
-      const BlockCost& c = e.cost(s);
-      ++samples;
-      if (!e.fits(c, hw)) continue;
-      const double v = f[i] + e.metric(c, hw);
-      if (v < f[j]) {
-        f[j] = v;
-        from[j] = i;
-      }
-    }
+  const std::vector<int> from = segment_dp(e, order, hw, samples);
   Genome g = singletons(e, cap);
   for (int j = n, l = 0; j > 0 && from[j] >= 0; j = from[j], ++l)
     for (int k = from[j]; k < j; ++k) g.label[order[k]] = l;

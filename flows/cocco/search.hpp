@@ -37,6 +37,8 @@ struct GaParams {
   double resplit_after_merge = 0.0;  // a merge is followed by a split of the merged subgraph
   double mutation_mean =
       0.5;                 // partition mutations per child: 1 + an exponential draw of this mean
+  double p_window = 0.05;  // per child, re-segment a window of consecutive subgraphs
+  int window_blocks = 3;   // the window: 1..window_blocks subgraphs in execution order
   double p_dse = 0.3;      // per child, capacity mutation (co-exploration)
   double dse_sigma = 2.0;  // grid steps
   int64_t trace_every = 1000;
@@ -86,6 +88,12 @@ bool mutate_merge(Evaluator& e, Genome& g, std::mt19937_64& rng);
 // neighbour and returns the merged label (-1 when nothing valid was found).
 bool split_label(Evaluator& e, Genome& g, int label, std::mt19937_64& rng);
 int merge_label(Evaluator& e, Genome& g, std::mt19937_64& rng);
+// Window re-segmentation: 1..max_blocks subgraphs consecutive in execution order are merged,
+// laid out in a random topological order, and cut into the best contiguous connected segments
+// that fit (a DP over cut points at the genome's capacities). Returns the subgraphs evaluated;
+// does nothing when that could exceed `budget`.
+int64_t mutate_window(Evaluator& e, Genome& g, std::mt19937_64& rng, int max_blocks,
+                      int64_t budget = INT64_MAX);
 Genome crossover(Evaluator& e, const Genome& dad, const Genome& mom, std::mt19937_64& rng,
                  double merge_prob);
 Genome random_genome(Evaluator& e, std::mt19937_64& rng);

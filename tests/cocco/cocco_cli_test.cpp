@@ -61,6 +61,7 @@ TEST(CoccoCli, BadInputIsOneLineExit2) {
   expect_rejected({"--model", tiny.string(), "--method", "rs+ga", "--mode", "partition"},
                   "co-exploration");
   expect_rejected({"--model", "no_such_model"}, "no_such_model");
+  expect_rejected({"--model", tiny.string(), "--cores", "0"}, "cores");
   fs::remove(bad);
   fs::remove(cyc);
   fs::remove(tiny);
@@ -86,6 +87,23 @@ TEST(CoccoCli, SameSeedSameBytesAndJson) {
   ASSERT_EQ(rows.size(), 6u);
   EXPECT_DOUBLE_EQ(rows[2]["cost"].get<double>(), rows[3]["cost"].get<double>());
   fs::remove(tiny);
+}
+
+TEST(CoccoCli, SequenceAndNasNetModelsRunOnCoresAndBatches) {
+  // Transformer, GPT (16 tokens) and NASNet-A Large through the flow: depth-ordered DP, 1 and 2
+  // cores.
+  for (const char* m : {"transformer", "gpt", "nasnet"}) {
+    const ProcessResult r = run({"--model", m, "--method", "dp", "--cores", "1,2", "--batch", "1",
+                                 "--seq-len", "16", "--json", "--mode", "partition"});
+    ASSERT_EQ(r.exit_code, 0) << m << ": " << r.output;
+    const std::string last = r.output.substr(r.output.rfind('\n', r.output.size() - 2) + 1);
+    const auto rows = nlohmann::json::parse(last)["methods"];
+    ASSERT_EQ(rows.size(), 2u) << m;
+    EXPECT_EQ(rows[0]["cores"], 1);
+    EXPECT_EQ(rows[1]["cores"], 2);
+    EXPECT_EQ(rows[0]["xbar_bytes"], 0.0);
+    EXPECT_GT(rows[1]["xbar_bytes"].get<double>(), 0.0) << m;
+  }
 }
 
 }  // namespace

@@ -11,6 +11,7 @@
 #include <random>
 
 #include "common/error.hpp"
+#include "compiler/graph/builder.hpp"
 #include "tests/cocco/trace_sim.hpp"
 
 namespace accelgen::flows::cocco {
@@ -133,6 +134,48 @@ TEST(CoccoScheme, GlobalEdgeFallsBackToWholeTensors) {
   EXPECT_TRUE(s.whole);
   EXPECT_EQ(s.n_ops, 1);
   EXPECT_EQ(s.act_bytes, 7 * 7 * 8 * 2 + 1 * 1 * 8);
+}
+
+TEST(CoccoScheme, GlobalEdgeToAMemberReachedOnlyThroughIt) {
+  // in -> a; a -> g (global, id 2) and a -> c (id 3): g is reached only through its global edge.
+  LayerGraph g = from_specs("gp2", {{"in", {}, 7, 7, 8},
+                                    {"a", {0}, 7, 7, 8, 3, 1, 3, 1, 1, 1},
+                                    {"g", {1}, 1, 1, 8},
+                                    {"c", {1}, 7, 7, 8}});
+  g.layers[2].geom_h[0] = {EdgeKind::kGlobal, 7, 7, 0};
+  g.layers[2].geom_w[0] = {EdgeKind::kGlobal, 7, 7, 0};
+  const BlockScheme s = derive_scheme(g, {1, 2, 3}, SchemeParams{});
+  EXPECT_TRUE(s.whole);
+  EXPECT_EQ(s.act_bytes, 7 * 7 * 8 * 3 + 8);  // in, a, c whole; g one row
+}
+
+TEST(CoccoScheme, SequencesTileByTokensAndAttentionIsWhole) {
+  // x [1, 64, 32] -> fc 128 -> fc 32 -> add x -> scores = sum x (sum)^T: a row per token.
+  graph::Builder b("seq");
+  const std::string x = b.input("x", {1, 64, 32});
+  const std::string f2 = b.fc("fc2", b.fc("fc1", x, 128, "relu"), 32);
+  const std::string a = b.add("sum", {f2, x});
+  b.matmul("scores", a, b.transpose("keys", a, {0, 2, 1}));
+  const LayerGraph g = from_ir(b.graph());
+  ASSERT_EQ(g.size(), 6);
+  EXPECT_EQ(g.layers[1].rows, 64);
+  EXPECT_EQ(g.layers[1].channels, 128);
+  EXPECT_EQ(g.layers[1].cols, 1);
+  EXPECT_EQ(g.layers[5].geom_h[0].kind, EdgeKind::kSliding);  // query rows one by one
+  EXPECT_EQ(g.layers[5].geom_h[1].kind, EdgeKind::kGlobal);   // every key for every row
+  EXPECT_EQ(g.layers[4].geom_h[0].kind, EdgeKind::kGlobal);   // a transpose moves rows
+  SchemeParams p;
+  p.tile_h = 8;
+  const BlockScheme ffn = derive_scheme(g, {1, 2, 3}, p);
+  EXPECT_FALSE(ffn.whole);
+  EXPECT_EQ(ffn.n_ops, 64 / 8);
+  // EMA: x once, the weights and biases once, the sum written back for its two readers.
+  const int64_t weights = 32 * 128 + 128 + 128 * 32 + 32;
+  EXPECT_EQ(block_cost(g, {1, 2, 3}, p, 1024).ema_bytes, 64 * 32 + weights + 64 * 32);
+  // Anything containing the product (or reading the transposed keys) buffers whole tensors.
+  EXPECT_TRUE(derive_scheme(g, {3, 4, 5}, p).whole);
+  EXPECT_TRUE(derive_scheme(g, {5}, p).whole);
+  EXPECT_TRUE(derive_scheme(g, {4}, p).whole);
 }
 
 // Random DAGs of sliding layers whose reconverging paths have equal stride products (each layer

@@ -40,6 +40,10 @@ const Published kPublished[] = {
     {"resnet152", 60192808, 0.001, 11.51e9, 0.01, "torchvision ResNet152_Weights.IMAGENET1K_V1"},
     {"randwire_a", 5.6e6, 0.03, 583e6, 0.03, "RandWire paper, Table 2 (WS, C=78)"},
     {"randwire_b", 31.9e6, 0.03, 4.0e9, 0.03, "RandWire paper, Table 3 (WS, C=109)"},
+    // NASNet-A 6@4032: Zoph et al. 2018, Table 2, 23.8 B mult-adds; parameters as the Keras
+    // NASNetLarge summary lists them (88,753,150 trainable: the batch norms' scale and shift, not
+    // their moving statistics; the paper's 88.9 M is the total with them, 88,949,818).
+    {"nasnet", 88753150, 0.00001, 23.8e9, 0.005, "NASNet paper, Table 2; Keras NASNetLarge"},
     {"mobilenet_v2", 3504872, 0.001, 0.30e9, 0.02,
      "torchvision MobileNet_V2_Weights.IMAGENET1K_V1"},
     {"efficientnet_b0", 5288548, 0.001, 0.39e9, 0.02,
@@ -60,7 +64,8 @@ const Published kPublished[] = {
     {"ssd_resnet34", 80.4e6 / 4, 0.01, 433e9 / 2, 0.005, "MLPerf paper; ONNX model zoo"},
     // Redmon & Farhadi, "YOLO9000" (CVPR 2017), section 3: DarkNet-19 "only requires 5.58 billion
     // operations" at 224x224 (two per multiply-add). Parameters: the sum over the paper's Table 6
-    // (18 convolutions with batch norm: 3x3/1x1 weights + scale + shift; the 1000-way 1x1 with bias),
+    // (18 convolutions with batch norm: 3x3/1x1 weights + scale + shift; the 1000-way 1x1 with
+    // bias),
     // added up by hand: 20,826,976 weights + 2 x 7,200 batch-norm + 1,000 bias = 20,842,376.
     {"darknet19", 20842376, 0.0001, 5.58e9 / 2, 0.005, "YOLO9000 paper, section 3 and Table 6"},
     // Devlin et al. 2019, section 3: BERT-base 110 M parameters (MACs checked separately below).
@@ -116,6 +121,52 @@ TEST(Zoo, BertMacsFollowTheClosedForm) {
   ZooOptions bad;
   bad.seq_len = 4096;
   EXPECT_THROW(build_zoo_model("bert_base", bad), UserError);
+}
+
+// Transformer layers counted by hand: d model width, f feed-forward width, every projection with
+// a bias, every layer norm a scale and a shift.
+int64_t attention_params(int64_t d) { return 4 * (d * d + d); }
+int64_t ffn_params(int64_t d, int64_t f) { return d * f + f + f * d + d; }
+
+TEST(Zoo, TransformerBaseFollowsAHandCountAndThePaper) {
+  const int64_t d = 512, f = 2048, vocab = 37000;
+  const int64_t encoder = 6 * (attention_params(d) + ffn_params(d, f) + 2 * 2 * d);
+  const int64_t decoder = 6 * (2 * attention_params(d) + ffn_params(d, f) + 3 * 2 * d);
+  const int64_t expected = encoder + decoder + d * vocab;  // the tied projection, no bias
+  const GraphStats s = analyze(build_zoo_model("transformer"));
+  EXPECT_EQ(s.params, expected);
+  // Vaswani et al. 2017, Table 3: 65 x 10^6 parameters for the base model (two digits; the
+  // count also depends on the vocabulary size of its byte-pair encoding, ~37,000 tokens).
+  EXPECT_LE(relative_error(static_cast<double>(s.params), 65e6), 0.035) << s.params;
+  for (int64_t len : {128, 40}) {
+    // Per token and layer: 4 d^2 projections and 2 d f feed-forward; attention 2 S^2 d; the
+    // decoder's cross-attention projects the memory too (K, V) and attends S x S.
+    const int64_t enc = 6 * (len * (4 * d * d + 2 * d * f) + 2 * len * len * d);
+    const int64_t dec = 6 * (len * (8 * d * d + 2 * d * f) + 4 * len * len * d);
+    ZooOptions o;
+    o.seq_len = len;
+    o.batch = 2;
+    EXPECT_EQ(analyze(build_zoo_model("transformer", o)).macs, 2 * (enc + dec + len * d * vocab));
+  }
+}
+
+TEST(Zoo, GptFollowsAHandCountAndThePublishedSize) {
+  const int64_t d = 768, f = 3072, vocab = 40478, layers = 12;
+  const int64_t blocks = layers * (attention_params(d) + ffn_params(d, f) + 2 * 2 * d);
+  const int64_t expected = blocks + 512 * d + d * vocab;  // positions, the tied LM head
+  ZooOptions full;
+  full.seq_len = 512;  // the position table is the rows used: all 512 at the full context
+  const GraphStats s = analyze(build_zoo_model("gpt", full));
+  EXPECT_EQ(s.params, expected);
+  // Radford et al. 2019 (GPT-2), Table 2: the smallest model, "117M", is the original GPT's size.
+  EXPECT_LE(relative_error(static_cast<double>(s.params), 117e6), 0.005) << s.params;
+  ZooOptions o;
+  o.seq_len = 64;
+  const int64_t len = o.seq_len;
+  EXPECT_EQ(analyze(build_zoo_model("gpt", o)).macs,
+            layers * (len * (4 * d * d + 2 * d * f) + 2 * len * len * d) + len * d * vocab);
+  o.seq_len = 513;
+  EXPECT_THROW(build_zoo_model("gpt", o), UserError);
 }
 
 // GNMT v2 as MLPerf's rnn_translator and NVIDIA's PyTorch GNMT build it: H = 1024, a shared

@@ -25,6 +25,9 @@ Graph gnmt(const ZooOptions& o);
 Graph resnet152(const ZooOptions& o);
 Graph randwire_a(const ZooOptions& o);
 Graph randwire_b(const ZooOptions& o);
+Graph transformer_base(const ZooOptions& o);
+Graph gpt(const ZooOptions& o);
+Graph nasnet_large(const ZooOptions& o);
 
 // GNMT v2 with the source and target lengths set apart (gnmt() uses --seq-len for both).
 Graph gnmt_v2(int64_t batch, int64_t source_len, int64_t target_len);

@@ -20,6 +20,16 @@ const std::vector<ZooModel>& zoo_models() {
        zoo::randwire_a},
       {"randwire_b", "RandWire-WS regular regime (C=109, N=32, WS(4, 0.75), seed 2), 224x224",
        zoo::randwire_b},
+      {"transformer",
+       "Transformer-base encoder-decoder (Vaswani et al. 2017), source and target length --seq-len "
+       "(default 128), embedded inputs, tied 37k-vocabulary projection",
+       zoo::transformer_base},
+      {"gpt",
+       "GPT (Radford et al. 2018): 12 decoder blocks, width 768, --seq-len tokens (default 128), "
+       "tied 40,478-vocabulary LM head",
+       zoo::gpt},
+      {"nasnet", "NASNet-A Large 6@4032, 331x331 (TF-slim nasnet.py / Keras NASNetLarge)",
+       zoo::nasnet_large},
       {"mobilenet_v1", "MobileNet-v1 1.0, 224x224 (Howard et al. 2017)", zoo::mobilenet_v1},
       {"mobilenet_v2", "MobileNet-v2 1.0, 224x224 (torchvision)", zoo::mobilenet_v2},
       {"efficientnet_b0", "EfficientNet-B0, 224x224 (torchvision)", zoo::efficientnet_b0},
