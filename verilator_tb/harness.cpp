@@ -24,18 +24,10 @@ void put_field(std::vector<uint32_t>& words, int lo, int width, uint64_t value) 
 }
 
 namespace {
-struct TraceClock {
-  int64_t cycle = -1;
-  int64_t cycle0_time = -1;
-};
-thread_local TraceClock g_clock;
+thread_local int64_t g_cycle0_time = -1;  // waveform time of cycle 0 of the last reset harness
 }  // namespace
 
-int64_t current_cycle() { return g_clock.cycle; }
-
-int64_t trace_time_of_cycle(int64_t cycle) {
-  return g_clock.cycle0_time < 0 ? -1 : g_clock.cycle0_time + 10 * cycle;
-}
+int64_t trace_time_of_cycle(int64_t cycle) { return g_cycle0_time < 0 ? -1 : g_cycle0_time + 10 * cycle; }
 
 double ActivityRecord::rate(const PortToggles& port) const {
   if (cycles == 0 || port.width == 0) return 0;
@@ -105,7 +97,7 @@ void Harness::reset(int cycles) {
   }
   set(rst_, 1);
   cycle_ = 0;
-  g_clock = {0, static_cast<int64_t>(time_)};
+  g_cycle0_time = static_cast<int64_t>(time_);
 }
 
 void Harness::settle() {
@@ -122,7 +114,6 @@ void Harness::tick() {
   dut_->dump(time_);
   time_ += 5;
   ++cycle_;
-  if (get(rst_) == 1) g_clock.cycle = cycle_;
 }
 
 }  // namespace accelgen::sim

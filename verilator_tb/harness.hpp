@@ -32,11 +32,10 @@ struct ActivityRecord {
   double rate(const PortToggles& port) const;
 };
 
-// Where the most recently reset harness of this thread is, for locating a reported mismatch in
-// its waveform: its current cycle (-1 before any reset) and the waveform time of a cycle's first
-// settle() (the harness dumps twice per cycle, 5 time units apart, clock low then high).
-int64_t current_cycle();
-int64_t trace_time_of_cycle(int64_t cycle);  // -1 when no harness has been reset
+// Locating a reported mismatch in the waveform of the most recently reset harness of this thread:
+// the waveform time of cycle CYCLE's first settle() (the harness dumps twice per cycle, 5 time
+// units apart, clock low then high); -1 when no harness has been reset.
+int64_t trace_time_of_cycle(int64_t cycle);
 
 class Harness {
  public:
