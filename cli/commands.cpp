@@ -113,7 +113,12 @@ void run_verify(const VerifyCli& o) {
   for (const auto& m : r.first_mismatches) fmt::print("  mismatch: {}\n", m);
   if (r.mismatches > static_cast<int64_t>(r.first_mismatches.size()))
     fmt::print("  ... {} mismatches in all\n", r.mismatches);
-  if (!o.trace.empty()) fmt::print("  waveform: {} (open with: gtkwave {})\n", o.trace, o.trace);
+  if (!o.trace.empty())
+    fmt::print("  waveform: {} (open with: gtkwave {}: interface signals grouped{})\n", o.trace, r.gtkw,
+               r.first_mismatch_time >= 0
+                   ? fmt::format(", marker at the first mismatch, cycle {} = time {}", r.first_mismatch_cycle,
+                                 r.first_mismatch_time)
+                   : "");
   if (!o.out_dir.empty()) fmt::print("  rtl: {}\n", o.out_dir);
   if (o.json) {
     nlohmann::json j = {{"block", info.name},
@@ -132,6 +137,8 @@ void run_verify(const VerifyCli& o) {
                         {"model_cached", model->was_cached()},
                         {"details", r.details}};
     if (!o.trace.empty()) j["trace"] = o.trace;
+    if (!r.gtkw.empty()) j["gtkw"] = r.gtkw;
+    if (r.first_mismatch_cycle >= 0) j["first_mismatch_cycle"] = r.first_mismatch_cycle;
     fmt::print("{}\n", j.dump());
   }
   g_exit_status = r.passed() ? 0 : 1;

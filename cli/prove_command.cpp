@@ -41,7 +41,7 @@ void run_prove(const ProveCli& o) {
              r.proved ? "PROVED" : "NOT PROVED", r.seconds);
   fmt::print("  property: {}\n  method:   {}\n", r.property, r.method);
   for (const auto& s : r.steps)
-    fmt::print("  sat -seq {:<3} {:<15} {} {:.2f} s\n", s.steps, s.name,
+    fmt::print("  {:<22} {:<20} {} {:.2f} s\n", s.engine, s.name,
                s.proved ? "no counterexample" : (s.timed_out ? "TIMEOUT" : "COUNTEREXAMPLE"),
                s.seconds);
   if (!r.vcd.empty()) fmt::print("  counterexample: {} (open with: gtkwave {})\n", r.vcd, r.vcd);
@@ -54,9 +54,9 @@ void run_prove(const ProveCli& o) {
 
 void register_prove_command(CLI::App& app) {
   static ProveCli o;
-  auto* cmd = app.add_subcommand(
-      "prove",
-      "Formal check (Yosys SAT) of a block's emitted RTL against a plain hand-written reference");
+  auto* cmd = app.add_subcommand("prove",
+                                 "Formal check (Yosys SAT, ABC) of a block's emitted RTL against a "
+                                 "plain hand-written reference");
   cmd->add_option("block", o.block, "cvu, bihiwe, leopard_qk or noc");
   cmd->add_option("--set", o.sets, "hardware parameter KEY=VALUE (repeatable); keep widths small")
       ->type_name("KEY=VALUE");
@@ -72,7 +72,7 @@ void register_prove_command(CLI::App& app) {
       ->type_name("DIR");
   cmd->add_option("--depth", o.options.depth, "time steps of a bounded check (default: per block)")
       ->check(CLI::Range(2, 255));
-  cmd->add_option("--timeout", o.options.timeout_s, "seconds per SAT call (0 = none)")
+  cmd->add_option("--timeout", o.options.timeout_s, "seconds per SAT / ABC call (0 = none)")
       ->check(CLI::NonNegativeNumber);
   cmd->add_flag("--json", o.json,
                 "last line of stdout: one JSON object (proved, seconds, property, ...)");

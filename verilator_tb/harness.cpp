@@ -23,6 +23,12 @@ void put_field(std::vector<uint32_t>& words, int lo, int width, uint64_t value) 
   }
 }
 
+namespace {
+thread_local int64_t g_cycle0_time = -1;  // waveform time of cycle 0 of the last reset harness
+}  // namespace
+
+int64_t trace_time_of_cycle(int64_t cycle) { return g_cycle0_time < 0 ? -1 : g_cycle0_time + 10 * cycle; }
+
 double ActivityRecord::rate(const PortToggles& port) const {
   if (cycles == 0 || port.width == 0) return 0;
   return static_cast<double>(port.toggles) / (static_cast<double>(cycles) * port.width);
@@ -91,6 +97,7 @@ void Harness::reset(int cycles) {
   }
   set(rst_, 1);
   cycle_ = 0;
+  g_cycle0_time = static_cast<int64_t>(time_);
 }
 
 void Harness::settle() {

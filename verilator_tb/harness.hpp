@@ -32,6 +32,11 @@ struct ActivityRecord {
   double rate(const PortToggles& port) const;
 };
 
+// Locating a reported mismatch in the waveform of the most recently reset harness of this thread:
+// the waveform time of cycle CYCLE's first settle() (the harness dumps twice per cycle, 5 time
+// units apart, clock low then high); -1 when no harness has been reset.
+int64_t trace_time_of_cycle(int64_t cycle);
+
 class Harness {
  public:
   // With ACTIVITY, input toggles are added to it as the test runs (it must outlive the harness).

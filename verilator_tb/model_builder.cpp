@@ -139,6 +139,8 @@ std::shared_ptr<Model> build_model(const GeneratedDesign& design, TraceKind trac
   fs::path dir = root / key;
   auto model = std::make_shared<Model>();
   model->dir_ = dir.string();
+  model->top_ = design.top;
+  model->ports_ = design.ports;
   {
     FileLock lock((root / (key + ".lock")).string());
     if (fs::exists(dir / "dut.so")) {

@@ -27,6 +27,9 @@ class Model {
   const std::string& dir() const { return dir_; }
   bool was_cached() const { return cached_; }
   double build_seconds() const { return build_seconds_; }
+  // The Verilated top module and its ports (for a gtkwave save file beside a waveform).
+  const std::string& top() const { return top_; }
+  const std::vector<TopPort>& ports() const { return ports_; }
 
  private:
   friend std::shared_ptr<Model> build_model(const GeneratedDesign&, TraceKind,
@@ -34,6 +37,8 @@ class Model {
   std::string dir_;
   bool cached_ = false;
   double build_seconds_ = 0;
+  std::string top_;
+  std::vector<TopPort> ports_;
   AccelgenCreateDut create_ = nullptr;
 };
 

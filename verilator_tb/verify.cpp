@@ -7,6 +7,7 @@
 #include "verilator_tb/bihiwe/bihiwe_tb.hpp"
 #include "verilator_tb/cvu/cvu_tb.hpp"
 #include "verilator_tb/cvu_array/cvu_array_tb.hpp"
+#include "verilator_tb/gtkw.hpp"
 #include "verilator_tb/leopard/leopard_qk_tb.hpp"
 #include "verilator_tb/leopard/leopard_tile_tb.hpp"
 #include "verilator_tb/leopard/leopard_vpu_tb.hpp"
@@ -18,8 +19,10 @@
 
 namespace accelgen::sim {
 
-VerifyResult run_testbench(const BlockInfo& block, const ParamSet& params, const Model& model,
-                           const VerifyOptions& options) {
+namespace {
+
+VerifyResult run_block_testbench(const BlockInfo& block, const ParamSet& params, const Model& model,
+                                 const VerifyOptions& options) {
   if (block.name == "systolic") return run_systolic_tb(params, model, options);
   if (block.name == "cvu") return run_cvu_tb(params, model, options);
   if (block.name == "cvu_array") return run_cvu_array_tb(params, model, options);
@@ -32,6 +35,17 @@ VerifyResult run_testbench(const BlockInfo& block, const ParamSet& params, const
   if (block.name == "planaria") return run_planaria_tb(params, model, options);
   if (block.name == "region_manager") return run_region_manager_tb(params, model, options);
   throw UserError(fmt::format("block '{}' has no testbench yet", block.name));
+}
+
+}  // namespace
+
+VerifyResult run_testbench(const BlockInfo& block, const ParamSet& params, const Model& model,
+                           const VerifyOptions& options) {
+  VerifyResult r = run_block_testbench(block, params, model, options);
+  // Verilator's waveform holds the top module's signals under TOP.<top>.
+  if (!options.trace_path.empty())
+    r.gtkw = write_gtkw(options.trace_path, "TOP." + model.top(), model.ports(), r.first_mismatch_time);
+  return r;
 }
 
 }  // namespace accelgen::sim

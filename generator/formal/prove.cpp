@@ -38,6 +38,28 @@ struct SatRun {
   std::string extra;        // more sat options (e.g. -set of a mode input for every step)
 };
 
+// One ABC combinational equivalence check (`&cec`, SAT sweeping) of the DUT unrolled for FRAMES
+// cycles from an arbitrary state (rst_ni high): the flip-flops are cut into inputs (state of frame
+// 1) and outputs (next state), FRAMES copies are chained, and CHECK (Verilog inside the unrolled
+// module, over f<k>_<input> and o<k>_<output>) drives `bad`. A counterexample is re-found by the
+// Yosys SAT run FALLBACK (same claim, plain reference) to write its waveform.
+struct AbcRun {
+  std::string name;
+  int frames = 1;
+  std::vector<std::pair<std::string, std::string>> frame1_constants;  // input, Verilog constant
+  std::string modules;  // reference modules CHECK instantiates
+  std::string check;
+  SatRun fallback;
+};
+
+// A fact the proof rests on that is checked by enumeration (no solver): name, holds, cases.
+struct Lemma {
+  std::string name;
+  bool holds = false;
+  int64_t cases = 0;
+  double seconds = 0;
+};
+
 // What a block's checker contributes: the miter source (reference + top) and the SAT calls.
 struct Plan {
   std::string property;
@@ -46,6 +68,8 @@ struct Plan {
   int depth = 0;
   std::string miter;  // Verilog: reference modules and module accelgen_prove_top
   std::vector<SatRun> runs;
+  std::vector<Lemma> lemmas;
+  std::vector<AbcRun> abc_runs;  // after RUNS
 };
 
 constexpr const char* kTop = "accelgen_prove_top";
@@ -84,6 +108,50 @@ std::string ext(const std::string& vec, int lo, int bits, int width, bool is_sig
   if (width == bits) return slice;
   const std::string fill = is_signed ? fmt::format("{}[{}]", vec, lo + bits - 1) : "1'b0";
   return fmt::format("{{{{{}{{{}}}}}, {}}}", width - bits, fill, slice);
+}
+
+// An exact sum of W-bit terms as a balanced tree of additions (the order of an exact sum is free;
+// a tree in the specification's NBVE order lets ABC's SAT sweeping match the DUT's adders).
+std::string balanced_sum(const std::vector<std::string>& terms, size_t lo, size_t hi) {
+  if (hi - lo == 1) return terms[lo];
+  const size_t mid = lo + (hi - lo) / 2;
+  return fmt::format("({} + {})", balanced_sum(terms, lo, mid), balanced_sum(terms, mid, hi));
+}
+
+// The specification's slice expansion of one mode's dot product (golden_model/README.md, "cvu"):
+// NBVE n = g*px*pw + j*pw + k computes S_n = sum_l slice_j(x_{gL+l}) * slice_k(w_{gL+l}), and
+// result = sum_n S_n * 2^(b(j+k)); slices are b bits, least significant first, only the top one
+// signed (when the operands are). Mode level I < 0: an illegal mode, result 0.
+std::string cvu_sliced_reference(const CvuParams& p, int i, int j, int bus, int W) {
+  std::string s = fmt::format(
+      "module accelgen_ref_cvu_sliced (\n  input logic [{0}:0] x_i,\n  input logic [{0}:0] w_i,\n"
+      "  output logic [{1}:0] dot_o\n);\n",
+      bus - 1, W - 1);
+  if (i < 0) return s + "  assign dot_o = '0;\nendmodule\n";
+  const int b = p.slice_bits, bx = b << i, bw = b << j, px = bx / b, pw = bw / b;
+  const int groups = p.max_bits * p.max_bits / (bx * bw);
+  const bool sg = p.is_signed;
+  std::vector<std::string> terms;
+  for (int g = 0; g < groups; ++g)
+    for (int xj = 0; xj < px; ++xj)
+      for (int wk = 0; wk < pw; ++wk)
+        for (int l = 0; l < p.lanes; ++l) {
+          const int e = g * p.lanes + l, xl = e * bx + xj * b, wl = e * bw + wk * b;
+          auto slice = [&](const char* v, int lo, bool top) {
+            const std::string sign = top && sg ? fmt::format("{}[{}]", v, lo + b - 1) : "1'b0";
+            return b == 1 ? fmt::format("{{{}, {}[{}]}}", sign, v, lo)
+                          : fmt::format("{{{}, {}[{}:{}]}}", sign, v, lo + b - 1, lo);
+          };
+          const std::string t = fmt::format("t{}", terms.size());
+          s += fmt::format("  wire signed [{}:0] {}_p = $signed({}) * $signed({});\n", 2 * b + 1, t,
+                           slice("x_i", xl, xj == px - 1), slice("w_i", wl, wk == pw - 1));
+          const std::string wide = W > 2 * b + 2 ? fmt::format("{{{{{}{{{}_p[{}]}}}}, {}_p}}",
+                                                               W - 2 * b - 2, t, 2 * b + 1, t)
+                                                 : fmt::format("{}_p[{}:0]", t, W - 1);
+          s += fmt::format("  wire [{}:0] {} = {} << {};\n", W - 1, t, wide, b * (xj + wk));
+          terms.push_back(t);
+        }
+  return s + fmt::format("  assign dot_o = {};\nendmodule\n", balanced_sum(terms, 0, terms.size()));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -177,15 +245,43 @@ Plan plan_cvu(const GeneratedDesign& d, const ParamSet& params) {
       "give 0",
       sg ? "signed" : "unsigned");
   plan.method =
-      "unbounded: steps 2..4 from reset, and step 4 from an arbitrary state once per mode of the "
-      "operation "
-      "started in step 1 (later steps' modes are free, so mode changes every cycle are covered); "
-      "any-state step 4 "
-      "stands for every cycle >= 4 of every run, since a 3-stage pipeline's outputs depend only on "
-      "the last 3 "
-      "cycles' inputs";
+      "unbounded: Yosys SAT, steps 2..4 from reset; and per mode of the operation started in step "
+      "1, "
+      "ABC's &cec on the DUT unrolled for 4 cycles from an arbitrary state (later steps' modes are "
+      "free, so mode changes every cycle are covered) against the specification's slice expansion "
+      "(golden_model/README.md: result = sum_n S_n 2^(b(j+k))), whose equality with the plain dot "
+      "product is the slice lemma, checked exhaustively per mode; the arbitrary-state step 4 "
+      "stands "
+      "for every cycle >= 4 of every run";
   plan.miter = ref + top;
   plan.runs = {{"from reset", 4, true, 1, ""}};
+  // The slice lemma: x*w = sum_{j<px, k<pw} slice_j(x) slice_k(w) 2^(b(j+k)) for every bx-bit x
+  // and bw-bit w, the top slices signed when the operands are. With it, and exact W-bit sums (the
+  // sums are taken mod 2^W, a ring homomorphism from the integers), the sliced reference below
+  // equals the plain dot product for every operand vector.
+  for (int i = 0; i < levels; ++i)
+    for (int j = 0; j < levels; ++j) {
+      const int bx = p.slice_bits << i, bw = p.slice_bits << j, b = p.slice_bits;
+      const auto t0 = std::chrono::steady_clock::now();
+      auto value = [&](int64_t bits, int lo, int width, bool top) {
+        int64_t v = (bits >> lo) & ((int64_t{1} << width) - 1);
+        if (top && sg && (v >> (width - 1))) v -= int64_t{1} << width;
+        return v;
+      };
+      Lemma lemma{fmt::format("slice lemma {}x{}", bx, bw), true, 0, 0};
+      for (int64_t x = 0; x < (int64_t{1} << bx); ++x)
+        for (int64_t w = 0; w < (int64_t{1} << bw); ++w) {
+          int64_t sum = 0;
+          for (int xj = 0; xj < bx / b; ++xj)
+            for (int wk = 0; wk < bw / b; ++wk)
+              sum += value(x, xj * b, b, xj == bx / b - 1) * value(w, wk * b, b, wk == bw / b - 1)
+                     << (b * (xj + wk));
+          lemma.holds &= sum == value(x, 0, bx, true) * value(w, 0, bw, true);
+          ++lemma.cases;
+        }
+      lemma.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      plan.lemmas.push_back(lemma);
+    }
   const int encodings = 1 << MB;
   for (int i = 0; i < encodings; ++i)
     for (int j = 0; j < encodings; ++j) {
@@ -195,8 +291,24 @@ Plan plan_cvu(const GeneratedDesign& d, const ParamSet& params) {
       const std::string name = legal
                                    ? fmt::format("mode {}x{}", p.slice_bits << i, p.slice_bits << j)
                                    : fmt::format("illegal mode {},{}", i, j);
-      plan.runs.push_back(
-          {name, 4, false, 3, fmt::format("-set-at 1 mode_x_i {} -set-at 1 mode_w_i {}", i, j)});
+      AbcRun run;
+      run.name = name;
+      run.frames = 4;
+      run.frame1_constants = {{"mode_x_i", fmt::format("{}'d{}", MB, i)},
+                              {"mode_w_i", fmt::format("{}'d{}", MB, j)}};
+      run.modules = cvu_sliced_reference(p, legal ? i : -1, j, BUS, W);
+      run.check = fmt::format(
+          "  logic [{0}:0] sdot;\n"
+          "  accelgen_ref_cvu_sliced u_ref (.x_i(f1_x_i), .w_i(f1_w_i), .dot_o(sdot));\n"
+          "  assign bad = o4_out_valid_o != f1_in_valid_i || (f1_in_valid_i && (o4_out_o != "
+          "sdot[{1}:0]{2}));\n",
+          W - 1, RB - 1,
+          W == RB ? ""
+                  : fmt::format(" || sdot != {{{{{}{{sdot[{}]}}}}, sdot[{}:0]}}", W - RB, RB - 1,
+                                RB - 1));
+      run.fallback = {name, 4, false, 3,
+                      fmt::format("-set-at 1 mode_x_i {} -set-at 1 mode_w_i {}", i, j)};
+      plan.abc_runs.push_back(run);
     }
   return plan;
 }
@@ -516,6 +628,64 @@ void write_text(const fs::path& path, const std::string& text) {
   if (!out) throw UserError(fmt::format("cannot write '{}'", path.string()));
 }
 
+// Verilog of module accelgen_unroll: RUN.frames chained copies of accelgen_comb (PORTS: Yosys JSON
+// of its ports) from a free state s1_*, clock 0, rst_ni 1, frame k's inputs f<k>_<name> (frame 1's
+// RUN.frame1_constants fixed), outputs o<k>_<name>; RUN.check drives the single output `bad`.
+std::string unrolled_miter(const nlohmann::json& ports, const AbcRun& run) {
+  struct Port {
+    std::string name;
+    int width;
+  };
+  std::vector<Port> inputs, outputs, state;  // state: flip-flop names (without .Q / .D)
+  for (const auto& [name, port] : ports.items()) {
+    const int width = static_cast<int>(port["bits"].size());
+    const bool in = port["direction"] == "input";
+    if (name.size() > 2 && name.rfind(".Q") == name.size() - 2)
+      state.push_back({name.substr(0, name.size() - 2), width});
+    else if (name.find('.') != std::string::npos)
+      continue;  // .D (read through the state list) and .CLK
+    else if (in && name != "clk_i" && name != "rst_ni")
+      inputs.push_back({name, width});
+    else if (!in)
+      outputs.push_back({name, width});
+  }
+  auto constant = [&](const std::string& name) -> const std::string* {
+    for (const auto& [input, value] : run.frame1_constants)
+      if (input == name) return &value;
+    return nullptr;
+  };
+  std::vector<std::string> decl;
+  std::string body;
+  for (int k = 1; k <= run.frames; ++k)
+    for (const auto& in : inputs) {
+      if (k == 1 && constant(in.name))
+        body += fmt::format("  wire {}f1_{} = {};\n", range(in.width), in.name, *constant(in.name));
+      else
+        decl.push_back(fmt::format("  input logic {}f{}_{}", range(in.width), k, in.name));
+    }
+  for (const auto& ff : state)
+    decl.push_back(fmt::format("  input logic {}s1_{}", range(ff.width), ff.name));
+  decl.push_back("  output logic bad");
+  for (int k = 1; k <= run.frames; ++k) {
+    std::vector<std::string> conns = {".clk_i(1'b0)", ".rst_ni(1'b1)"};
+    for (const auto& in : inputs) conns.push_back(fmt::format(".{0}(f{1}_{0})", in.name, k));
+    for (const auto& out : outputs) {
+      body += fmt::format("  logic {}o{}_{};\n", range(out.width), k, out.name);
+      conns.push_back(fmt::format(".{0}(o{1}_{0})", out.name, k));
+    }
+    for (const auto& ff : state) {
+      if (k < run.frames)
+        body += fmt::format("  logic {}s{}_{};\n", range(ff.width), k + 1, ff.name);
+      conns.push_back(fmt::format(".\\{0}.Q (s{1}_{0})", ff.name, k));
+      if (k < run.frames) conns.push_back(fmt::format(".\\{0}.D (s{1}_{0})", ff.name, k + 1));
+    }
+    body +=
+        fmt::format("  accelgen_comb u_frame{} (\n    {}\n  );\n", k, fmt::join(conns, ",\n    "));
+  }
+  return fmt::format("{}\nmodule accelgen_unroll (\n{}\n);\n{}{}endmodule\n", run.modules,
+                     fmt::join(decl, ",\n"), body, run.check);
+}
+
 }  // namespace
 
 const std::vector<std::string>& provable_blocks() {
@@ -527,6 +697,7 @@ nlohmann::json ProveResult::to_json(const nlohmann::json& params) const {
   nlohmann::json steps_json = nlohmann::json::array();
   for (const auto& s : steps)
     steps_json.push_back({{"name", s.name},
+                          {"engine", s.engine},
                           {"steps", s.steps},
                           {"proved", s.proved},
                           {"timed_out", s.timed_out},
@@ -577,8 +748,38 @@ ProveResult prove(const BlockInfo& block, const ParamSet& params, const ProveOpt
   const fs::path vcd = !o.vcd.empty() ? fs::absolute(o.vcd)
                        : keep         ? dir / "counterexample.vcd"
                               : fs::absolute(fmt::format("{}_counterexample.vcd", block.name));
-  for (size_t i = 0; i < plan.runs.size() && r.proved; ++i) {
-    const SatRun& run = plan.runs[i];
+  auto read_log = [](const fs::path& path) {
+    std::ifstream in(path);
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
+  };
+  auto yosys_failure = [&](const fs::path& ys, const ProcessResult& pr, const std::string& text) {
+    std::string first_error = "no proof result in its log";
+    std::istringstream lines(pr.output + "\n" + text);
+    for (std::string line; std::getline(lines, line);)
+      if (line.find("ERROR") != std::string::npos) {
+        first_error = line;
+        break;
+      }
+    return UserError(
+        fmt::format("Yosys failed on the {} proof ({}): {}", block.name, ys.string(), first_error));
+  };
+  auto run_yosys = [&](const std::string& stem, const std::string& script) {
+    const fs::path ys = dir / (stem + ".ys");
+    write_text(ys, script);
+    ProcessResult pr =
+        run_process({"yosys", "-q", "-l", (dir / (stem + ".log")).string(), "-s", ys.string()});
+    const std::string text = read_log(dir / (stem + ".log"));
+    if (pr.exit_code != 0) throw yosys_failure(ys, pr, text);
+    return text;
+  };
+  std::string read_all = "read_verilog -sv -formal";
+  for (const auto& f : files) read_all += " " + f;
+  int sat_calls = 0;
+  // One Yosys SAT call; a counterexample's waveform is copied to VCD.
+  auto run_sat = [&](const SatRun& run) {
+    const int i = sat_calls++;
     std::string sat = fmt::format(
         "sat -seq {} -prove-asserts -set-assumes -prove-skip {} -show-inputs", run.steps, run.skip);
     if (run.reset_first) {
@@ -592,12 +793,10 @@ ProveResult prove(const BlockInfo& block, const ParamSet& params, const ProveOpt
     const fs::path run_vcd = dir / fmt::format("sat{}.vcd", i);
     fs::remove(run_vcd, ec);
     sat += fmt::format(" -dump_vcd {}", run_vcd.string());
-    std::string script = "read_verilog -sv -formal";
-    for (const auto& f : files) script += " " + f;
-    script += fmt::format(
-        "\nhierarchy -check -top {}\nproc\nmemory\nflatten\nopt_clean\nasync2sync\ndffunmap\nopt "
+    const std::string script = fmt::format(
+        "{}\nhierarchy -check -top {}\nproc\nmemory\nflatten\nopt_clean\nasync2sync\ndffunmap\nopt "
         "-fast\n{}\n",
-        kTop, sat);
+        read_all, kTop, sat);
     const fs::path ys = dir / fmt::format("sat{}.ys", i);
     write_text(ys, script);
     const auto t0 = std::chrono::steady_clock::now();
@@ -605,11 +804,9 @@ ProveResult prove(const BlockInfo& block, const ParamSet& params, const ProveOpt
         {"yosys", "-q", "-l", (dir / fmt::format("sat{}.log", i)).string(), "-s", ys.string()});
     const double secs =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    std::ifstream logf(dir / fmt::format("sat{}.log", i));
-    std::stringstream log;
-    log << logf.rdbuf();
-    const std::string text = log.str();
-    SatStep step{run.name, run.steps, false, false, secs};
+    const std::string text = read_log(dir / fmt::format("sat{}.log", i));
+    SatStep step{run.name, fmt::format("yosys sat -seq {}", run.steps), run.steps, false, false,
+                 secs};
     if (text.find("SAT proof finished - no model found: SUCCESS!") != std::string::npos) {
       step.proved = true;
     } else if (text.find("SAT proof finished - model found: FAIL!") != std::string::npos) {
@@ -625,18 +822,80 @@ ProveResult prove(const BlockInfo& block, const ParamSet& params, const ProveOpt
       step.timed_out = true;
       r.proved = false;
     } else {
-      std::string first_error = "no proof result in its log";
-      std::istringstream lines(pr.output + "\n" + text);
-      for (std::string line; std::getline(lines, line);)
-        if (line.find("ERROR") != std::string::npos) {
-          first_error = line;
-          break;
-        }
-      throw UserError(fmt::format("Yosys failed on the {} proof ({}): {}", block.name,
-                                  (dir / ys.filename()).string(), first_error));
+      throw yosys_failure(ys, pr, text);
     }
     r.seconds += secs;
     r.steps.push_back(step);
+  };
+
+  for (const Lemma& lemma : plan.lemmas) {
+    r.steps.push_back({lemma.name, fmt::format("exhaustive, {} cases", lemma.cases), 0, lemma.holds,
+                       false, lemma.seconds});
+    r.seconds += lemma.seconds;
+    r.proved &= lemma.holds;
+  }
+  for (size_t i = 0; i < plan.runs.size() && r.proved; ++i) run_sat(plan.runs[i]);
+
+  if (!plan.abc_runs.empty() && r.proved) {
+    // The DUT with every flip-flop cut into a state input (<ff>.Q) and a next-state output
+    // (<ff>.D).
+    const auto t0 = std::chrono::steady_clock::now();
+    std::string dut_files;
+    for (const auto& f : design.files) dut_files += " " + (dir / f.name).string();
+    run_yosys("comb", fmt::format("read_verilog -sv{}\nhierarchy -check -top {}\nproc\nmemory\n"
+                                  "flatten\nopt_clean\nasync2sync\nopt -fast\ndffunmap\n"
+                                  "select -assert-none t:$dlatch t:$adlatch t:$dlatchsr t:$mem_v2\n"
+                                  "rename -enumerate -pattern accelgen_ff% t:$dff\n"
+                                  "expose -evert t:$dff\nselect -assert-none t:$dff t:$ff\n"
+                                  "rename {} accelgen_comb\nwrite_verilog -noattr {}\n"
+                                  "write_json {}\n",
+                                  dut_files, design.top, design.top, (dir / "comb.v").string(),
+                                  (dir / "comb.json").string()));
+    r.seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    const nlohmann::json ports =
+        nlohmann::json::parse(read_log(dir / "comb.json"))["modules"]["accelgen_comb"]["ports"];
+    for (size_t a = 0; a < plan.abc_runs.size() && r.proved; ++a) {
+      const AbcRun& run = plan.abc_runs[a];
+      const auto ta = std::chrono::steady_clock::now();
+      const std::string stem = fmt::format("abc{}", a);
+      write_text(dir / (stem + ".sv"), unrolled_miter(ports, run));
+      run_yosys(stem, fmt::format("read_verilog -sv {} {}\nhierarchy -check -top accelgen_unroll\n"
+                                  "proc\nflatten\nopt\ntechmap\nopt -fast\naigmap\nopt_clean\n"
+                                  "write_aiger -zinit {}\n",
+                                  (dir / "comb.v").string(), (dir / (stem + ".sv")).string(),
+                                  (dir / (stem + ".aig")).string()));
+      std::string cec = "&cec -m";
+      if (o.timeout_s > 0) cec += fmt::format(" -T {}", o.timeout_s);
+      ProcessResult pr = run_process(
+          {"yosys-abc", "-c",
+           fmt::format("read_aiger {}; &get; {}", (dir / (stem + ".aig")).string(), cec)});
+      write_text(dir / (stem + ".abc.log"), pr.output);
+      const double secs =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - ta).count();
+      SatStep step{
+          run.name, fmt::format("abc &cec, {} frames", run.frames), run.frames, false, false, secs};
+      r.seconds += secs;
+      if (pr.output.find("Networks are equivalent") != std::string::npos) {
+        step.proved = true;
+        r.steps.push_back(step);
+      } else if (pr.output.find("NOT EQUIVALENT") != std::string::npos) {
+        r.steps.push_back(step);
+        run_sat(run.fallback);  // the waveform
+        if (r.proved)
+          throw UserError(fmt::format(
+              "prove {}: ABC found the {} miter satisfiable, Yosys SAT found no counterexample "
+              "({})",
+              block.name, run.name, dir.string()));
+        r.proved = false;
+      } else if (pr.exit_code == 0) {
+        step.timed_out = true;
+        r.proved = false;
+        r.steps.push_back(step);
+      } else {
+        throw UserError(fmt::format("ABC failed on the {} proof ({}): {}", block.name,
+                                    (dir / (stem + ".abc.log")).string(), pr.output));
+      }
+    }
   }
   if (!keep) fs::remove_all(dir, ec);
   return r;

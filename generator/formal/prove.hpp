@@ -1,4 +1,5 @@
-// `accelgen prove`: formal checks of emitted RTL with Yosys's SAT solver against plain reference
+// `accelgen prove`: formal checks of emitted RTL with Yosys's SAT solver (and ABC's combinational
+// equivalence checker where SAT alone stalls on multipliers) against plain reference
 // models written here by hand from golden_model/README.md (never from the generator): the emitted
 // top module is treated as a black box seen through its ports, so a redesign of a block's internals
 // keeps the proof valid as long as the ports and the specification stay.
@@ -24,9 +25,10 @@ struct ProveOptions {
   int timeout_s = 0;     // per Yosys SAT call, 0 = none
 };
 
-struct SatStep {     // one Yosys `sat` call
-  std::string name;  // e.g. "from reset" / "from any state"
-  int steps = 0;     // -seq N
+struct SatStep {       // one solver call (or an enumerated lemma)
+  std::string name;    // e.g. "from reset" / "mode 8x8"
+  std::string engine;  // "yosys sat -seq N", "abc &cec, N frames" or "exhaustive, N cases"
+  int steps = 0;       // time steps (frames); 0 for a lemma
   bool proved = false;
   bool timed_out = false;
   double seconds = 0;

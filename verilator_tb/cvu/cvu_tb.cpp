@@ -158,16 +158,19 @@ VerifyResult run_cvu_tb(const ParamSet& params, const Model& model, const Verify
                                  ? fmt::format("{}b x {}b", p.width_of_level(op.mode_x), p.width_of_level(op.mode_w))
                                  : fmt::format("illegal mode ({}, {})", op.mode_x, op.mode_w);
     if (i >= seen.size()) {
-      res.report(fmt::format("operation {} ({}): expected at cycle {}, never produced", i, mode, want[i].cycle));
+      res.report(fmt::format("operation {} ({}): expected at cycle {}, never produced", i, mode, want[i].cycle),
+                 want[i].cycle);
       continue;
     }
     ++res.outputs_checked;
     if (seen[i].cycle != want[i].cycle)
-      res.report(fmt::format("operation {} ({}): expected at cycle {}, got at cycle {}", i, mode, want[i].cycle, seen[i].cycle));
+      res.report(fmt::format("operation {} ({}): expected at cycle {}, got at cycle {}", i, mode, want[i].cycle, seen[i].cycle),
+                 std::min<int64_t>(want[i].cycle, seen[i].cycle));
     if (seen[i].value != want[i].result)
       res.report(fmt::format("cycle {}: operation {} ({}): expected {}, got {}; golden NBVE sums {} shifts {}",
                          seen[i].cycle, i, mode, want[i].result, seen[i].value, fmt::join(want[i].nbve_sums, ","),
-                         fmt::join(want[i].nbve_shifts, ",")));
+                         fmt::join(want[i].nbve_shifts, ",")),
+                 seen[i].cycle);
   }
   if (seen.size() > want.size()) res.report(fmt::format("{} unexpected extra outputs", seen.size() - want.size()));
   res.details = {{"modes", modes_of(p, s).size()}, {"result_bits", rb}, {"latency", golden::kCvuLatency}};
