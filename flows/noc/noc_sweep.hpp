@@ -59,10 +59,11 @@ struct NocFig15Row {
 };
 
 // Saturation throughput of one configuration, two measurements:
-// - saturation (Dally & Towles): Bernoulli injection at offered loads 0.02, 0.04, ... flits/node/cycle
-//   (unbounded source queues); the highest accepted flit rate over the loads run, and the offered
-//   load at which it was reached. The scan stops once accepted falls 0.03 below offered (well past
-//   saturation, where accepted is flat or falls).
+// - saturation (Dally & Towles: the accepted traffic at which the network saturates): Bernoulli
+//   injection at offered loads on a 0.02 grid (unbounded source queues) from 0.06 below the
+//   backlogged rate; the highest accepted flit rate over the loads run, and the offered load at which
+//   it was reached. The scan stops once accepted falls 0.03 below offered (past saturation, where
+//   accepted is flat or falls).
 // - backlogged: every source always backlogged (injection 100 %, a queue of `source_queue` packets),
 //   accepted flits per node per cycle after the warm-up (offered load 1, far beyond saturation, where
 //   unfair arbitration can lower the accepted rate below the saturation throughput).
