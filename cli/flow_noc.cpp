@@ -48,14 +48,16 @@ void print_tables(const std::vector<flows::NocLatencyPoint>& curve, const std::v
     }
   }
   if (!sat.empty()) {
-    fmt::print("\nSaturation throughput: {}x{} {} traffic, every source backlogged (queue of {} packets), {} cycles "
-               "({} warm-up), golden model\n",
-               o.rows, o.cols, o.traffic, o.source_queue, o.cycles, o.warmup);
-    fmt::print("{:<6} {:>4} {:>6} {:>9} {:>18} {:>20} {:>12} {:>8}\n", "topo", "vcs", "flits", "vc depth",
-               "flits/node/cycle", "packets/node/cycle", "mean lat", "drained");
+    fmt::print("\nSaturation throughput: {}x{} {} traffic, {} cycles ({} warm-up), golden model. saturation: peak "
+               "accepted flits/node/cycle under Bernoulli injection at offered 0.02, 0.04, ... (at: that offered "
+               "load); backlogged: every source backlogged (queue of {} packets)\n",
+               o.rows, o.cols, o.traffic, o.cycles, o.warmup, o.source_queue);
+    fmt::print("{:<6} {:>4} {:>6} {:>9} {:>11} {:>6} {:>11} {:>12} {:>8}\n", "topo", "vcs", "flits", "vc depth",
+               "saturation", "at", "backlogged", "mean lat", "drained");
     for (const auto& r : sat)
-      fmt::print("{:<6} {:>4} {:>6} {:>9} {:>18.4f} {:>20.4f} {:>12.1f} {:>8}\n", r.topology, r.vcs, r.packet_flits,
-                 r.vc_depth, r.accepted_flits, r.accepted_packets, r.mean_latency, r.drained ? "yes" : "NO");
+      fmt::print("{:<6} {:>4} {:>6} {:>9} {:>11.4f} {:>6.2f} {:>11.4f} {:>12.1f} {:>8}\n", r.topology, r.vcs,
+                 r.packet_flits, r.vc_depth, r.saturation_flits, r.saturation_offered, r.accepted_flits,
+                 r.mean_latency, r.drained ? "yes" : "NO");
   }
   if (fig.empty()) return;
   fmt::print("\nPipeOrgan Fig. 15: {0}x{0} array, depth 2, 1-D allocation, {1} producer rounds per point, golden model\n",
@@ -125,8 +127,8 @@ void register_noc_flow(CLI::App& flow) {
   cmd->add_option("--rounds", c.o.rounds, "producer rounds per Fig. 15 point")->capture_default_str()->check(CLI::Range(1, 4096));
   cmd->add_option("--rtl-check", c.rtl_check, "also run Fig. 15 points of a SIZE x SIZE array on the RTL (0 = no)")
       ->capture_default_str()->check(CLI::Range(0, 16));
-  cmd->add_option("--vcs", c.o.vcs, "virtual channels per input, a list (1 with --packet-flits 1 = base router)")
-      ->delimiter(',')->check(CLI::Range(1, 4));
+  cmd->add_option("--vcs", c.o.vcs, "virtual channels per input, a list (1 with --packet-flits 1 = base router; AMP takes at most 7)")
+      ->delimiter(',')->check(CLI::Range(1, 8));
   cmd->add_option("--packet-flits", c.o.packet_flits, "flits per packet, a list")->delimiter(',')->check(CLI::Range(1, 64));
   cmd->add_option("--vc-depth", c.o.vc_depth, "flits per VC buffer (0 = --buffer-depth)")->capture_default_str()
       ->check(CLI::Range(0, 64));
@@ -165,7 +167,8 @@ void register_noc_flow(CLI::App& flow) {
                                 {"max_latency", p.max_latency}});
       for (const auto& r : sat)
         j["saturation"].push_back({{"topology", r.topology}, {"vcs", r.vcs}, {"packet_flits", r.packet_flits},
-                                   {"vc_depth", r.vc_depth}, {"accepted_flits", r.accepted_flits},
+                                   {"vc_depth", r.vc_depth}, {"saturation_flits", r.saturation_flits},
+                                   {"saturation_offered", r.saturation_offered}, {"accepted_flits", r.accepted_flits},
                                    {"accepted_packets", r.accepted_packets}, {"mean_latency", r.mean_latency},
                                    {"drained", r.drained}});
       for (const auto& r : fig)

@@ -56,7 +56,7 @@ BlockInfo noc_block_info() {
       .choice("routing", {"xy", "yx", "xy_yx"},
               "xy: columns first then rows; yx: rows first; xy_yx: xy from even sources, yx from odd "
               "ones (its channel dependency graph has a cycle, so the generator refuses it)")
-      .integer("vcs", 1, 1, 4,
+      .integer("vcs", 1, 1, 8,
                "virtual channels per router input (credit flow control, VC and switch allocation); 1 with "
                "packet_flits=1 is the base router")
       .integer("vc_depth", 0, 0, 64, "flits per virtual-channel buffer; 0 = buffer_depth")
@@ -93,6 +93,9 @@ BlockInfo noc_block_info() {
       throw UserError(fmt::format("vc_depth = {} applies to the VC router (vcs > 1 or packet_flits > 1); with vcs=1 "
                                   "and packet_flits=1 set buffer_depth instead",
                                   p.vc_depth));
+    if (const int ports = p.topology == "amp" ? 9 : 5; ports * p.vcs > 64)
+      throw UserError(fmt::format("vcs = {} gives {} input VCs per {} router ({} ports); at most 64 (vcs <= {})",
+                                  p.vcs, ports * p.vcs, p.topology, ports, 64 / ports));
     const NocStimulus st = NocStimulus::from(set);
     if (st.tile_flits != 0 && st.tile_flits % p.packet_flits != 0)
       throw UserError(fmt::format("tile_flits = {} is not a multiple of packet_flits = {} (a tile is sent as whole "

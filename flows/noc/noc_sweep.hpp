@@ -58,14 +58,24 @@ struct NocFig15Row {
   int64_t packets = 0;
 };
 
-// Saturation throughput: every source always backlogged (injection 100 %, a queue of
-// `source_queue` packets), accepted flits per node per cycle after the warm-up.
+// Saturation throughput of one configuration, two measurements:
+// - saturation (Dally & Towles: the accepted traffic at which the network saturates): Bernoulli
+//   injection at offered loads on a 0.02 grid (unbounded source queues) from 0.06 below the
+//   backlogged rate; the highest accepted flit rate over the loads run, and the offered load at which
+//   it was reached. The scan stops once accepted falls 0.03 below offered (past saturation, where
+//   accepted is flat or falls).
+// - backlogged: every source always backlogged (injection 100 %, a queue of `source_queue` packets),
+//   accepted flits per node per cycle after the warm-up (offered load 1, far beyond saturation, where
+//   unfair arbitration can lower the accepted rate below the saturation throughput).
 struct NocSaturationRow {
   std::string topology;
   int vcs = 1, packet_flits = 1, vc_depth = 0;
-  double accepted_flits = 0, accepted_packets = 0, mean_latency = 0;
+  double saturation_flits = 0, saturation_offered = 0;  // Bernoulli: peak accepted, at this offered load
+  double accepted_flits = 0, accepted_packets = 0, mean_latency = 0;  // backlogged
   bool drained = true;
 };
+// Whether the golden model and the generator take VCS virtual channels on TOPOLOGY (P * V <= 64).
+bool noc_vcs_fit(const std::string& topology, int vcs);
 
 std::vector<NocLatencyPoint> noc_latency_sweep(const NocSweepOptions& o);
 std::vector<NocSaturationRow> noc_saturation(const NocSweepOptions& o);

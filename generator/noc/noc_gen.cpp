@@ -329,7 +329,7 @@ void emit_round_robin(vlog::Scope& b, const std::string& cand, const std::string
 }
 
 struct VcWidths {
-  int pb, idb, cb, rb, fw, iw, pw, vb, kb, cw;  // + VC index, input-VC index, credit counter
+  int pb, idb, cb, rb, fw, iw, pw, vb, cw;  // + VC index, credit counter
 };
 
 VcWidths vc_widths(const NocParams& p, int ports) {
@@ -342,16 +342,15 @@ VcWidths vc_widths(const NocParams& p, int ports) {
   w.iw = w.pb + w.cb + w.rb + 2;
   w.pw = index_bits(ports);
   w.vb = index_bits(p.vcs);
-  w.kb = index_bits(ports * p.vcs);
   w.cw = static_cast<int>(std::bit_width(static_cast<unsigned>(p.vc_buffer())));
   return w;
 }
 
 std::string emit_vc_router(const std::string& name, const std::string& fifo, const NocParams& p, const NocNet& net,
                            const std::vector<std::string>& hdr) {
-  const int P = net.ports, V = p.vcs, D = p.vc_buffer(), K = P * V;
+  const int P = net.ports, V = p.vcs, D = p.vc_buffer();
   const VcWidths w = vc_widths(p, P);
-  const int tail_bit = w.fw - 2;
+  const int tail_bit = w.fw - 2, head_bit = w.fw - 1;
   vlog::Module m(name);
   m.header(hdr);
   m.input("clk_i", 1).input("rst_ni", 1)
@@ -460,95 +459,158 @@ std::string emit_vc_router(const std::string& name, const std::string& fifo, con
     }
     b.blank();
   }
-  // ---- Output VC state and VC allocation.
+  // ---- Output VC state and VC selection.
   for (int o = 0; o < P; ++o) {
     const int nvc = o == 0 ? 1 : V;
-    const std::string held = fmt::format("held{}_q", o), ok = fmt::format("ok{}", o), vareq = fmt::format("vareq{}", o);
-    b.comment(fmt::format("Output {} ({}): {} output VC(s), VC allocation (round robin over input VCs k = i*{} + v).",
-                          o, kPortNames[o], nvc, V));
-    b.vector(held, nvc).vector(ok, nvc).vector(vareq, K).logic(fmt::format("vaptr{}_q", o), w.kb)
-        .logic(fmt::format("vawin{}", o), w.kb).logic(fmt::format("vaw{}", o), w.vb).logic(fmt::format("vahit{}", o), 1);
+    const std::string held = fmt::format("held{}_q", o), ok = fmt::format("ok{}", o),
+                      sel = fmt::format("sel{}", o);
+    b.comment(
+        fmt::format("Output {} ({}): {} output VC(s); a winning head takes the selected VC: free, "
+                    "with a credit, "
+                    "the most credits (lowest on ties).",
+                    o, kPortNames[o], nvc));
+    b.vector(held, nvc).vector(ok, nvc).logic(sel, w.vb).logic(fmt::format("selok{}", o), 1);
     if (o != 0) {
-      b.vector(fmt::format("credok{}", o), V);
+      const std::string best = fmt::format("best{}", o);
+      b.vector(fmt::format("credok{}", o), V).logic(best, w.cw);
       for (int x = 0; x < V; ++x) b.logic(fmt::format("cred{}_{}_q", o, x), w.cw);
       for (int x = 0; x < V; ++x)
-        b.assign(fmt::format("credok{}[{}]", o, x), fmt::format("cred{}_{}_q != {}", o, x, lit(w.cw, 0)));
+        b.assign(fmt::format("credok{}[{}]", o, x),
+                 fmt::format("cred{}_{}_q != {}", o, x, lit(w.cw, 0)));
       b.assign(ok, fmt::format("~{} & credok{}", held, o));
+      auto& c = b.always_comb();
+      c.assign(sel, lit(w.vb, 0)).assign(best, lit(w.cw, 0));
+      for (int x = 0; x < V; ++x)
+        c.if_(fmt::format("{}[{}] && cred{}_{}_q > {}", ok, x, o, x, best), [&](vlog::Block& t) {
+          t.assign(sel, lit(w.vb, x)).assign(best, fmt::format("cred{}_{}_q", o, x));
+        });
     } else {
       b.assign(ok, "~" + held);
+      b.assign(sel, lit(w.vb, 0));
     }
-    std::string bits;
-    for (int k = K - 1; k >= 0; --k)
-      bits += fmt::format("{}ne{}_{} && !act{}_{}_q && req{}_{}[{}]", k == K - 1 ? "" : ", ", k / V, k % V, k / V, k % V,
-                          k / V, k % V, o);
-    b.assign(vareq, "{" + bits + "}");
-    b.assign(fmt::format("vahit{}", o), fmt::format("|{} && |{}", vareq, ok));
-    emit_round_robin(b, vareq, fmt::format("vaptr{}_q", o), fmt::format("vawin{}", o), K, w.kb);
-    auto& low = b.always_comb();
-    low.assign(fmt::format("vaw{}", o), lit(w.vb, 0));
-    for (int x = nvc - 1; x >= 0; --x)
-      low.if_(fmt::format("{}[{}]", ok, x), [&](vlog::Block& t) { t.assign(fmt::format("vaw{}", o), lit(w.vb, x)); });
+    b.assign(fmt::format("selok{}", o), "|" + ok);
     b.blank();
   }
-  // ---- Per input VC: grant, output VC, credit, eligibility.
-  b.comment("Per input VC: VC grant this cycle, its output VC, whether that VC has a credit.");
+  // ---- Per input VC: its output VC (held, or the one it would take) and eligibility.
+  b.comment(
+      "Per input VC: eligible when non-empty and active with a credit on its output VC, or idle (a "
+      "head) "
+      "with a selected VC at its output.");
   for (int in = 0; in < P; ++in) {
-    b.vector(fmt::format("elig{}", in), V);
+    b.vector(fmt::format("elig1_{}", in), V);
     for (int v = 0; v < V; ++v) {
-      const int k = in * V + v;
-      const std::string gnt = iv("gnt", in, v), eff = iv("eff", in, v), crv = iv("crv", in, v), cok = iv("cok", in, v);
-      const std::string vaw = iv("vaw_of", in, v);
-      b.logic(gnt, 1).logic(eff, w.vb).logic(vaw, w.vb).vector(crv, V).logic(cok, 1);
-      std::string g;
-      for (int o = 0; o < P; ++o)
-        g += fmt::format("{}(vahit{} && vawin{} == {} && req{}_{}[{}])", o ? " || " : "", o, o, lit(w.kb, k), in, v, o);
-      b.assign(gnt, g);
+      const std::string eff = iv("eff", in, v), crv = iv("crv", in, v), cok = iv("cok", in, v);
+      const std::string vaw = iv("vaw_of", in, v), sok = iv("sok", in, v),
+                        ovc = iv("ovc", in, v) + "_q";
+      b.logic(eff, w.vb).logic(vaw, w.vb).vector(crv, V).logic(cok, 1).logic(sok, 1);
       auto& c = b.always_comb();
-      c.assign(vaw, lit(w.vb, 0)).assign(crv, lit(V, 0));
+      c.assign(vaw, lit(w.vb, 0)).assign(crv, lit(V, 0)).assign(sok, "1'b0");
       for (int o = 0; o < P; ++o)
         c.if_(fmt::format("req{}_{}[{}]", in, v, o), [&](vlog::Block& t) {
-          t.assign(vaw, fmt::format("vaw{}", o));
+          t.assign(vaw, fmt::format("sel{}", o)).assign(sok, fmt::format("selok{}", o));
           t.assign(crv, o == 0 ? fmt::format("{{{}{{1'b1}}}}", V) : fmt::format("credok{}", o));
         });
-      b.assign(eff, fmt::format("act{0}_{1}_q ? ovc{0}_{1}_q : {2}", in, v, vaw));
+      b.assign(eff, fmt::format("act{0}_{1}_q ? {2} : {3}", in, v, ovc, vaw));
       auto& cc = b.always_comb();
       cc.assign(cok, crv + "[0]");
       for (int x = 1; x < V; ++x)
-        cc.if_(fmt::format("{} == {}", eff, lit(w.vb, x)), [&](vlog::Block& t) { t.assign(cok, fmt::format("{}[{}]", crv, x)); });
-      b.assign(fmt::format("elig{}[{}]", in, v), fmt::format("ne{0}_{1} && (act{0}_{1}_q || {2}) && {3}", in, v, gnt, cok));
+        cc.if_(fmt::format("{} == {}", ovc, lit(w.vb, x)),
+               [&](vlog::Block& t) { t.assign(cok, fmt::format("{}[{}]", crv, x)); });
+      b.assign(fmt::format("elig1_{}[{}]", in, v),
+               fmt::format("ne{0}_{1} && (act{0}_{1}_q ? {2} : {3})", in, v, cok, sok));
     }
   }
   b.blank();
-  // ---- Switch allocation, input stage.
+  // ---- Switch allocation: separable, input first, two iterations.
+  auto input_stage = [&](int it) {
+    for (int in = 0; in < P; ++in) {
+      const std::string pick = fmt::format("pick{}_{}", it, in),
+                        sareq = fmt::format("sareq{}_{}", it, in);
+      const std::string elig = fmt::format("elig{}_{}", it, in);
+      b.comment(fmt::format("Iteration {}, input {} ({}): one eligible VC (round robin).", it, in,
+                            kPortNames[in]));
+      b.logic(pick, w.vb).vector(sareq, P);
+      if (it == 1) b.logic(fmt::format("sain{}_q", in), w.vb);
+      if (it == 2) {
+        b.vector(elig, V);
+        for (int v = 0; v < V; ++v)
+          b.assign(fmt::format("{}[{}]", elig, v),
+                   fmt::format("elig1_{0}[{1}] && !mt1_{0} && ~|(req{0}_{1} & om1)", in, v));
+      }
+      if (it == 2 && V == 1)
+        b.assign(pick, lit(w.vb, 0));  // the pointer is shared with iteration 1
+      else
+        emit_round_robin(b, elig, fmt::format("sain{}_q", in), pick, V, w.vb);
+      auto& c = b.always_comb();
+      c.assign(sareq, fmt::format("|{} ? req{}_0 : {}", elig, in, lit(P, 0)));
+      for (int v = 1; v < V; ++v)
+        c.if_(fmt::format("{} == {}", pick, lit(w.vb, v)), [&](vlog::Block& t) {
+          t.assign(sareq, fmt::format("|{} ? req{}_{} : {}", elig, in, v, lit(P, 0)));
+        });
+    }
+  };
+  auto output_stage = [&](int it) {
+    for (int o = 0; o < P; ++o) {
+      const std::string cand = fmt::format("cand{}_{}", it, o),
+                        win = fmt::format("win{}_{}", it, o);
+      b.comment(fmt::format("Iteration {}, output {} ({}): round robin over the requesting inputs.",
+                            it, o, kPortNames[o]));
+      b.vector(cand, P).logic(win, w.pw).logic(fmt::format("fire{}_{}", it, o), 1);
+      std::string bits;
+      for (int in = P - 1; in >= 0; --in)
+        bits += fmt::format("{}sareq{}_{}[{}]", in == P - 1 ? "" : ", ", it, in, o);
+      b.assign(cand, "{" + bits + "}");
+      b.assign(fmt::format("fire{}_{}", it, o), "|" + cand);
+      emit_round_robin(b, cand, fmt::format("saout{}_q", o), win, P, w.pw);
+    }
+    for (int in = 0; in < P; ++in) {
+      std::string mt;
+      for (int o = 0; o < P; ++o)
+        mt += fmt::format("{}(fire{}_{} && win{}_{} == {})", o ? " || " : "", it, o, it, o,
+                          lit(w.pw, in));
+      b.logic(fmt::format("mt{}_{}", it, in), 1).assign(fmt::format("mt{}_{}", it, in), mt);
+    }
+  };
+  input_stage(1);
+  output_stage(1);
+  {
+    std::string om;
+    for (int o = P - 1; o >= 0; --o) om += fmt::format("{}fire1_{}", o == P - 1 ? "" : ", ", o);
+    b.comment(
+        "Outputs matched in iteration 1; iteration 2 matches the remaining inputs and outputs.");
+    b.vector("om1", P).assign("om1", "{" + om + "}");
+  }
+  input_stage(2);
+  output_stage(2);
+  b.blank();
+  // ---- The matched VC of each input.
   for (int in = 0; in < P; ++in) {
-    const std::string pick = fmt::format("pick{}", in), sareq = fmt::format("sareq{}", in), hs = fmt::format("hsel{}", in);
-    const std::string es = fmt::format("esel{}", in);
-    b.comment(fmt::format("Input {} ({}): switch allocation picks one eligible VC (round robin).", in, kPortNames[in]));
-    b.logic(fmt::format("sain{}_q", in), w.vb).logic(pick, w.vb).vector(sareq, P).logic(hs, w.fw).logic(es, w.vb)
-        .logic(fmt::format("moves{}", in), 1);
-    emit_round_robin(b, fmt::format("elig{}", in), fmt::format("sain{}_q", in), pick, V, w.vb);
+    const std::string pick = fmt::format("pick{}", in), hs = fmt::format("hsel{}", in),
+                      es = fmt::format("esel{}", in);
+    b.logic(pick, w.vb).logic(hs, w.fw).logic(es, w.vb).logic(fmt::format("moves{}", in), 1);
+    b.assign(fmt::format("moves{}", in), fmt::format("mt1_{0} || mt2_{0}", in));
+    b.assign(pick, fmt::format("mt1_{0} ? pick1_{0} : pick2_{0}", in));
     auto& c = b.always_comb();
-    c.assign(sareq, fmt::format("|elig{} ? req{}_0 : {}", in, in, lit(P, 0))).assign(hs, iv("head", in, 0)).assign(es, iv("eff", in, 0));
+    c.assign(hs, iv("head", in, 0)).assign(es, iv("eff", in, 0));
     for (int v = 1; v < V; ++v)
-      c.if_(fmt::format("{} == {}", pick, lit(w.vb, v)), [&](vlog::Block& t) {
-        t.assign(sareq, fmt::format("|elig{} ? req{}_{} : {}", in, in, v, lit(P, 0)));
-        t.assign(hs, iv("head", in, v)).assign(es, iv("eff", in, v));
-      });
+      c.if_(fmt::format("{} == {}", pick, lit(w.vb, v)),
+            [&](vlog::Block& t) { t.assign(hs, iv("head", in, v)).assign(es, iv("eff", in, v)); });
   }
   b.blank();
-  // ---- Switch allocation, output stage, and the outputs.
+  // ---- Outputs: the matched input's front flit, output VC state, credit counters, pointers.
   for (int o = 0; o < P; ++o) {
     const std::string s = kPortSuffix[o];
-    const std::string cand = fmt::format("cand{}", o), win = fmt::format("win{}", o), fire = fmt::format("fire{}", o);
+    const std::string win = fmt::format("win{}", o), fire = fmt::format("fire{}", o);
     const std::string data = fmt::format("data{}", o), ovc = fmt::format("outvc{}", o);
-    b.comment(fmt::format("Output {} ({}): round robin over the requesting inputs.", o, kPortNames[o]));
-    b.vector(cand, P).logic(fmt::format("saout{}_q", o), w.pw).logic(win, w.pw).logic(fire, 1).logic(data, w.fw)
+    b.comment(
+        fmt::format("Output {} ({}): the matched input of either iteration.", o, kPortNames[o]));
+    b.logic(fmt::format("saout{}_q", o), w.pw)
+        .logic(win, w.pw)
+        .logic(fire, 1)
+        .logic(data, w.fw)
         .logic(ovc, w.vb);
-    std::string bits;
-    for (int in = P - 1; in >= 0; --in) bits += fmt::format("{}sareq{}[{}]", in == P - 1 ? "" : ", ", in, o);
-    b.assign(cand, "{" + bits + "}");
-    b.assign(fire, "|" + cand);
-    emit_round_robin(b, cand, fmt::format("saout{}_q", o), win, P, w.pw);
+    b.assign(fire, fmt::format("fire1_{0} || fire2_{0}", o));
+    b.assign(win, fmt::format("fire1_{0} ? win1_{0} : win2_{0}", o));
     auto& mux = b.always_comb();
     mux.assign(data, "hsel0").assign(ovc, "esel0");
     for (int in = 1; in < P; ++in)
@@ -558,14 +620,13 @@ std::string emit_vc_router(const std::string& name, const std::string& fifo, con
     b.assign(fmt::format("out_{}_valid_o", s), fire);
     b.assign(fmt::format("out_{}_data_o", s), data);
     if (o) b.assign(fmt::format("out_{}_vc_o", s), ovc);
-    // Output VC state, credit counters and pointers.
     const int nvc = o == 0 ? 1 : V;
     auto& ff = b.always_ff();
-    ff.reset.assign(fmt::format("held{}_q", o), lit(nvc, 0)).assign(fmt::format("vaptr{}_q", o), lit(w.kb, 0))
+    ff.reset.assign(fmt::format("held{}_q", o), lit(nvc, 0))
         .assign(fmt::format("saout{}_q", o), lit(w.pw, 0));
     for (int x = 0; x < nvc; ++x) {
       const std::string sent = fmt::format("{} && {} == {}", fire, ovc, lit(w.vb, x));
-      ff.body.if_(fmt::format("vahit{} && vaw{} == {}", o, o, lit(w.vb, x)),
+      ff.body.if_(fmt::format("{} && {}[{}] && sel{} == {}", fire, data, head_bit, o, lit(w.vb, x)),
                   [&](vlog::Block& t) { t.assign(fmt::format("held{}_q[{}]", o, x), "1'b1"); });
       ff.body.if_(fmt::format("{} && {}[{}]", sent, data, tail_bit),
                   [&](vlog::Block& t) { t.assign(fmt::format("held{}_q[{}]", o, x), "1'b0"); });
@@ -577,30 +638,32 @@ std::string emit_vc_router(const std::string& name, const std::string& fifo, con
       ff.body.if_(fmt::format("!({}) && out_{}_credit_i[{}]", sent, s, x),
                   [&](vlog::Block& t) { t.assign(cr, fmt::format("{} + {}", cr, lit(w.cw, 1))); });
     }
-    ff.body.if_(fmt::format("vahit{}", o), [&](vlog::Block& t) { t.assign(fmt::format("vaptr{}_q", o), fmt::format("vawin{}", o)); });
     ff.body.if_(fire, [&](vlog::Block& t) { t.assign(fmt::format("saout{}_q", o), win); });
     b.blank();
   }
-  // ---- Moves, pops, credits upstream, input VC state.
-  b.comment("An input moves when an output fires with it as the winner; its picked VC pops.");
+  // ---- Pops, credits upstream, input VC state.
+  b.comment(
+      "A matched input pops its picked VC; a head makes the VC active on the selected VC, a tail "
+      "idles it.");
   for (int in = 0; in < P; ++in) {
-    std::string mv;
-    for (int o = 0; o < P; ++o) mv += fmt::format("{}(fire{} && win{} == {})", o ? " || " : "", o, o, lit(w.pw, in));
-    b.assign(fmt::format("moves{}", in), mv);
     for (int v = 0; v < V; ++v)
       b.assign(iv("pop", in, v), fmt::format("moves{} && pick{} == {}", in, in, lit(w.vb, v)));
     if (in) {
       std::string cr;
-      for (int v = V - 1; v >= 0; --v) cr += fmt::format("{}pop{}_{}", v == V - 1 ? "" : ", ", in, v);
+      for (int v = V - 1; v >= 0; --v)
+        cr += fmt::format("{}pop{}_{}", v == V - 1 ? "" : ", ", in, v);
       b.assign(fmt::format("in_{}_credit_o", kPortSuffix[in]), "{" + cr + "}");
     }
     auto& ff = b.always_ff();
     ff.reset.assign(fmt::format("sain{}_q", in), lit(w.vb, 0));
-    ff.body.if_(fmt::format("moves{}", in), [&](vlog::Block& t) { t.assign(fmt::format("sain{}_q", in), fmt::format("pick{}", in)); });
+    ff.body.if_(fmt::format("moves{}", in), [&](vlog::Block& t) {
+      t.assign(fmt::format("sain{}_q", in), fmt::format("pick{}", in));
+    });
     for (int v = 0; v < V; ++v) {
       const std::string act = iv("act", in, v) + "_q", ovc = iv("ovc", in, v) + "_q";
       ff.reset.assign(act, "1'b0").assign(ovc, lit(w.vb, 0));
-      ff.body.if_(iv("gnt", in, v), [&](vlog::Block& t) { t.assign(act, "1'b1").assign(ovc, iv("vaw_of", in, v)); });
+      ff.body.if_(fmt::format("{} && {}[{}]", iv("pop", in, v), iv("head", in, v), head_bit),
+                  [&](vlog::Block& t) { t.assign(act, "1'b1").assign(ovc, iv("vaw_of", in, v)); });
       ff.body.if_(fmt::format("{} && {}[{}]", iv("pop", in, v), iv("head", in, v), tail_bit),
                   [&](vlog::Block& t) { t.assign(act, "1'b0"); });
     }

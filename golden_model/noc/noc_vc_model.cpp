@@ -34,7 +34,6 @@ NocVcSim::NocVcSim(const NocParams& p)
   ovc_.assign(nvc, 0);
   held_.assign(nvc, 0);
   credit_.assign(nvc, D_);
-  va_ptr_.assign(np, 0);
   sa_out_.assign(np, 0);
   sa_in_.assign(np, 0);
   down_.assign(np, -1);
@@ -89,85 +88,86 @@ void NocVcSim::step(const std::vector<const NocVcFlit*>& offers) {
       }
     }
   }
-  uint64_t req[9];
   int route_of[64];
   for (int node = 0; node < N_; ++node) {
     const uint64_t busy = busy_[node];
     if (!busy) continue;
     const int nbase = node * P;
-    // 1. Route every non-empty input VC; idle ones request VC allocation at their output.
-    uint64_t outs = 0;
+    // 1. Route every non-empty input VC.
     for (uint64_t b = busy; b; b &= b - 1) {
       const int k = __builtin_ctzll(b);
-      const int f = node * P * V + k;
-      const int o = route_[static_cast<size_t>(node) * N_ + slot(f, 0).dst];
-      route_of[k] = o;
-      if (!active_[f]) {
-        if (!(outs & (1u << o))) req[o] = 0;
-        outs |= 1u << o;
-        req[o] |= uint64_t{1} << k;
-      }
+      route_of[k] = route_[static_cast<size_t>(node) * N_ + slot(node * P * V + k, 0).dst];
     }
-    // 2. VC allocation: one grant per output, lowest grantable VC, round robin over k.
-    for (uint64_t ob = outs; ob; ob &= ob - 1) {
-      const int o = __builtin_ctzll(ob);
-      const int obase = (nbase + o) * V;
-      int w = -1;
-      const int nvc = o == kLocal ? 1 : V;
-      for (int x = 0; x < nvc && w < 0; ++x)
-        if (!held_[obase + x] && (o == kLocal || credit_[obase + x] > 0)) w = x;
-      if (w < 0) continue;
-      const int k = round_robin(req[o], va_ptr_[nbase + o]);
-      va_ptr_[nbase + o] = k;
-      const int f = node * P * V + k;
-      active_[f] = 1;
-      ovc_[f] = static_cast<uint8_t>(w);
-      held_[obase + w] = 1;
-    }
-    // 3. Switch allocation, input stage: one eligible VC per input port.
-    uint32_t sa_req[9] = {0};
-    int picked[9];
-    for (int in = 0; in < P; ++in) {
-      const uint64_t vcs = (busy >> (in * V)) & ((uint64_t{1} << V) - 1);
-      if (!vcs) continue;
-      uint64_t elig = 0;
-      for (uint64_t b = vcs; b; b &= b - 1) {
-        const int v = __builtin_ctzll(b);
-        const int k = in * V + v, f = node * P * V + k;
-        if (!active_[f]) continue;
-        const int o = route_of[k];
-        if (o == kLocal || credit_[(nbase + o) * V + ovc_[f]] > 0) elig |= uint64_t{1} << v;
-      }
-      if (!elig) continue;
-      const int v = round_robin(elig, sa_in_[nbase + in]);
-      picked[in] = v;
-      sa_req[route_of[in * V + v]] |= 1u << in;
-    }
-    // 4. Output stage: one input per output; the winner's front flit moves.
+    // 2. VC selection: per output, the free VC with a credit that has the most credits (lowest on
+    // ties); the local output's one VC when free.
+    int sel[9];
     for (int o = 0; o < P; ++o) {
-      if (!sa_req[o]) continue;
-      const int in = round_robin(sa_req[o], sa_out_[nbase + o]);
-      const int v = picked[in];
-      sa_out_[nbase + o] = in;
-      sa_in_[nbase + in] = v;
-      const int f = fifo(node, in, v);
-      const NocVcFlit flit = slot(f, 0);
-      const int w = ovc_[f];
-      pop(f);
-      if (in != kLocal) credits_back_.push_back(up_[nbase + in] * V + v);
+      const int obase = (nbase + o) * V;
+      sel[o] = -1;
       if (o == kLocal) {
-        ejected_.push_back({flit.packet, flit.index, node});
-        if (flit.tail) --in_flight_;
-      } else {
-        const int obase = (nbase + o) * V;
-        --credit_[obase + w];
-        ++link_flits_[nbase + o];
-        pushes_.push_back({down_[nbase + o] * V + w, flit});
+        if (!held_[obase]) sel[o] = 0;
+        continue;
       }
-      // 5. A tail releases its output VC and idles its input VC.
-      if (flit.tail) {
-        held_[(nbase + o) * V + w] = 0;
-        active_[f] = 0;
+      for (int x = 0; x < V; ++x)
+        if (!held_[obase + x] && credit_[obase + x] > 0 &&
+            (sel[o] < 0 || credit_[obase + x] > credit_[obase + sel[o]]))
+          sel[o] = x;
+    }
+    // 3. Eligibility, from the state at the start of the cycle.
+    uint64_t elig = 0;
+    for (uint64_t b = busy; b; b &= b - 1) {
+      const int k = __builtin_ctzll(b), f = node * P * V + k, o = route_of[k];
+      const bool ok =
+          active_[f] ? o == kLocal || credit_[(nbase + o) * V + ovc_[f]] > 0 : sel[o] >= 0;
+      if (ok) elig |= uint64_t{1} << k;
+    }
+    // 4. Separable input-first switch allocation, two iterations over the unmatched ports.
+    uint32_t in_matched = 0, out_matched = 0;
+    for (int iter = 0; iter < 2 && elig; ++iter) {
+      uint32_t sa_req[9] = {0};
+      int picked[9];
+      for (int in = 0; in < P; ++in) {
+        if (in_matched >> in & 1) continue;
+        uint64_t cand = 0;
+        for (uint64_t b = (elig >> (in * V)) & ((uint64_t{1} << V) - 1); b; b &= b - 1) {
+          const int v = __builtin_ctzll(b);
+          if (!(out_matched >> route_of[in * V + v] & 1)) cand |= uint64_t{1} << v;
+        }
+        if (!cand) continue;
+        picked[in] = round_robin(cand, sa_in_[nbase + in]);
+        sa_req[route_of[in * V + picked[in]]] |= 1u << in;
+      }
+      for (int o = 0; o < P; ++o) {
+        if (!sa_req[o]) continue;
+        const int in = round_robin(sa_req[o], sa_out_[nbase + o]);
+        const int v = picked[in];
+        in_matched |= 1u << in;
+        out_matched |= 1u << o;
+        sa_out_[nbase + o] = in;
+        sa_in_[nbase + in] = v;
+        // 5. The move; an idle VC takes the selected output VC.
+        const int f = fifo(node, in, v);
+        if (!active_[f]) {
+          active_[f] = 1;
+          ovc_[f] = static_cast<uint8_t>(sel[o]);
+          held_[(nbase + o) * V + sel[o]] = 1;
+        }
+        const NocVcFlit flit = slot(f, 0);
+        const int w = ovc_[f];
+        pop(f);
+        if (in != kLocal) credits_back_.push_back(up_[nbase + in] * V + v);
+        if (o == kLocal) {
+          ejected_.push_back({flit.packet, flit.index, node});
+          if (flit.tail) --in_flight_;
+        } else {
+          --credit_[(nbase + o) * V + w];
+          ++link_flits_[nbase + o];
+          pushes_.push_back({down_[nbase + o] * V + w, flit});
+        }
+        if (flit.tail) {
+          held_[(nbase + o) * V + w] = 0;
+          active_[f] = 0;
+        }
       }
     }
   }

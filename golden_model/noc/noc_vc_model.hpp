@@ -1,7 +1,8 @@
 // Golden model of the `noc` VC/wormhole router (golden_model/README.md, "Virtual channels,
 // wormhole packets and credits"), written from that specification, never from the generator:
-// per-VC input FIFOs, credit counters, round-robin VC allocation and separable round-robin switch
-// allocation, cycle by cycle. It reports the injection and ejection cycle of every flit.
+// per-VC input FIFOs, credit counters, two-iteration separable round-robin switch allocation with
+// the output VC selected for the winning head, cycle by cycle. It reports the injection and
+// ejection cycle of every flit.
 #pragma once
 
 #include <cstdint>
@@ -56,8 +57,8 @@ class NocVcSim {
   // Output VCs, index (node * P + port) * V + vc (the local output uses vc 0 only).
   std::vector<uint8_t> held_;
   std::vector<int> credit_;
-  // Pointers: va_ptr_ and sa_out_ per node * P + output, sa_in_ per node * P + input.
-  std::vector<int> va_ptr_, sa_out_, sa_in_;
+  // Pointers: sa_out_ per node * P + output, sa_in_ per node * P + input.
+  std::vector<int> sa_out_, sa_in_;
   std::vector<int> down_;       // node * P + output -> node * P + input port it feeds, -1 none
   std::vector<int> up_;         // node * P + input -> node * P + output port feeding it, -1 none
   std::vector<uint8_t> route_;  // output port per node * nodes + destination

@@ -244,12 +244,43 @@ TEST(NocVcCosimMutation, AVcSharedByTwoPacketsIsCaught) {
   EXPECT_FALSE(r.passed());
 }
 
-TEST(NocVcCosimMutation, FixedPriorityVcAllocationIsCaught) {
-  // VC allocation always prefers the lowest input VC instead of round robin: with one VC per link
-  // it decides who goes first (the switch stage then sees one requester per output), so only the
-  // cycles can tell.
+TEST(NocVcCosimMutation, FixedPrioritySwitchAllocationIsCaught) {
+  // The first iteration's output stage always prefers the lowest input instead of round robin: with
+  // one VC per link it decides who goes first, so only the cycles can tell.
   VerifyResult r = run_case(kVcMutant, 9, "", [](GeneratedDesign& d) {
-    replace_all(d, R"(assign above_vawin(\d) = vareq\d & )", "assign above_vawin$1 = 5'd0 & ");
+    replace_all(d, R"(assign above_win1_(\d) = cand1_\d & )", "assign above_win1_$1 = 5'd0 & ");
+  });
+  EXPECT_GT(r.mismatches, 0);
+  EXPECT_FALSE(r.passed());
+}
+
+// Two VCs of one-flit packets (the configuration the saturation target is about), loaded beyond
+// saturation so that both switch-allocation iterations and the VC selection matter.
+const std::vector<std::string> kVc2 = {"rows=2",          "cols=3",           "vcs=2",      "vc_depth=2",
+                                       "flit_bits=4",     "traffic=uniform",  "injection_rate=90", "cycles=400"};
+
+TEST(NocVcCosim, TwoVcsOfOneFlitPacketsBeyondSaturation) {
+  VerifyResult r = run_case(kVc2, 21, "");
+  EXPECT_EQ(r.mismatches, 0);
+  EXPECT_EQ(r.rtl_cycles, r.golden_cycles);
+  EXPECT_GT(r.outputs_checked, 1000);
+  EXPECT_TRUE(r.passed());
+}
+
+TEST(NocVcCosimMutation, ASingleSwitchAllocationIterationIsCaught) {
+  // Iteration 2 never matches: inputs whose first pick lost stay idle although another of their VCs
+  // could use a free output.
+  VerifyResult r = run_case(kVc2, 21, "", [](GeneratedDesign& d) {
+    replace_all(d, R"(assign fire2_(\d) = \|cand2_\d;)", "assign fire2_$1 = 1'b0;");
+  });
+  EXPECT_GT(r.mismatches, 0);
+  EXPECT_FALSE(r.passed());
+}
+
+TEST(NocVcCosimMutation, LowestFreeVcInsteadOfMostCreditsIsCaught) {
+  // VC selection takes the lowest free VC with a credit instead of the one with the most credits.
+  VerifyResult r = run_case(kVc2, 21, "", [](GeneratedDesign& d) {
+    replace_all(d, R"(cred(\d)_(\d)_q > best\d\))", "best$1 == 2'd0)");
   });
   EXPECT_GT(r.mismatches, 0);
   EXPECT_FALSE(r.passed());

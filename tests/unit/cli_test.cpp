@@ -169,8 +169,9 @@ TEST_F(Cli, NocVcDeadlockAndBadTrafficAreRefused) {
                   "tile_flits = 6 is not a multiple of packet_flits = 4");
   expect_rejected({"verify", "noc", "--set", "packet_flits=2", "--set", "tile_flits=4"}, "applies to traffic=pipeorgan");
   expect_rejected({"verify", "noc", "--set", "vcs=9"}, "vcs");
+  expect_rejected({"verify", "noc", "--set", "topology=amp", "--set", "vcs=8"}, "at most 64 (vcs <= 7)");
   expect_rejected({"verify", "noc", "--set", "packet_flits=0"}, "packet_flits");
-  expect_rejected({"flow", "noc-sweep", "--vcs", "1,5"}, "--vcs");
+  expect_rejected({"flow", "noc-sweep", "--vcs", "1,9"}, "--vcs");
 }
 
 TEST_F(Cli, NocDeadlockingRoutingIsRefusedAndFlowRuns) {

@@ -230,7 +230,9 @@ TEST(NocVcGolden, BadTrafficParametersAreRefused) {
                 .find("applies to traffic=pipeorgan"),
             std::string::npos);
   EXPECT_NE(refused({"vc_depth=3"}).find("applies to the VC router"), std::string::npos);
-  EXPECT_NE(refused({"vcs=5"}), "");
+  EXPECT_NE(refused({"vcs=9"}), "");
+  EXPECT_NE(refused({"topology=amp", "vcs=8"}).find("at most 64 (vcs <= 7)"), std::string::npos);
+  EXPECT_EQ(refused({"vcs=8"}), "");
   EXPECT_EQ(
       refused({"vcs=2", "vc_depth=3", "packet_flits=4", "traffic=pipeorgan", "tile_flits=12"}), "");
 }

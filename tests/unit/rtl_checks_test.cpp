@@ -106,7 +106,7 @@ std::vector<Config> noc_scan() {
   out.push_back({"noc_amp_depth3_yx", {"topology=amp", "rows=6", "cols=5", "buffer_depth=3", "routing=yx"}});
   out.push_back({"noc_amp_express2_wide", {"topology=amp", "rows=4", "cols=4", "express_len=2", "flit_bits=200"}});
   out.push_back({"noc_amp_express5", {"topology=amp", "rows=12", "cols=9", "express_len=5"}});
-  // The VC/wormhole router: 1..4 VCs (3: not a power of two), one-slot and deep VC buffers,
+  // The VC/wormhole router: 1..8 VCs (3, 7: not a power of two), one-slot and deep VC buffers,
   // one-flit and long packets, 1-bit and wide payloads, yx routing, AMP express links, 8x8.
   out.push_back({"noc_vc_mesh_v2k4", {"rows=3", "cols=3", "vcs=2", "vc_depth=2", "packet_flits=4"}});
   out.push_back({"noc_vc_mesh_v1k2_flit1", {"rows=2", "cols=3", "vcs=1", "vc_depth=1", "packet_flits=2", "flit_bits=1"}});
@@ -116,6 +116,10 @@ std::vector<Config> noc_scan() {
                                         "packet_flits=3"}});
   out.push_back({"noc_vc_mesh_8x8_v2", {"rows=8", "cols=8", "vcs=2", "vc_depth=4"}});
   out.push_back({"noc_vc_amp_8x8_v4k8", {"topology=amp", "rows=8", "cols=8", "vcs=4", "vc_depth=8", "packet_flits=8"}});
+  // The largest VC counts: 8 on the mesh (the saturation benchmark's router), 7 on AMP (P * V <= 64).
+  out.push_back({"noc_vc_mesh_v8", {"rows=3", "cols=3", "vcs=8", "vc_depth=4"}});
+  out.push_back({"noc_vc_amp_v7", {"topology=amp", "rows=5", "cols=5", "express_len=2", "vcs=7", "vc_depth=3",
+                                   "packet_flits=2"}});
   return out;
 }
 

@@ -543,1055 +543,1349 @@ module noc_mesh_2x2_f8v2d2k3_router (
     end
   end
 
-  // Output 0 (local): 1 output VC(s), VC allocation (round robin over input VCs k = i*2 + v).
+  // Output 0 (local): 1 output VC(s); a winning head takes the selected VC: free, with a credit, the most credits (lowest on ties).
   logic [0:0] held0_q;
   logic [0:0] ok0;
-  logic [9:0] vareq0;
-  logic [3:0] vaptr0_q;
-  logic [3:0] vawin0;
-  logic vaw0;
-  logic vahit0;
+  logic sel0;
+  logic selok0;
   assign ok0 = ~held0_q;
-  assign vareq0 = {ne4_1 && !act4_1_q && req4_1[0], ne4_0 && !act4_0_q && req4_0[0], ne3_1 && !act3_1_q && req3_1[0], ne3_0 && !act3_0_q && req3_0[0], ne2_1 && !act2_1_q && req2_1[0], ne2_0 && !act2_0_q && req2_0[0], ne1_1 && !act1_1_q && req1_1[0], ne1_0 && !act1_0_q && req1_0[0], ne0_1 && !act0_1_q && req0_1[0], ne0_0 && !act0_0_q && req0_0[0]};
-  assign vahit0 = |vareq0 && |ok0;
-  logic [9:0] above_vawin0;
-  assign above_vawin0 = vareq0 & ~((10'd2 << vaptr0_q) - 10'd1);
-  always_comb begin
-    vawin0 = 4'd0;
-    if (vareq0[9]) begin
-      vawin0 = 4'd9;
-    end
-    if (vareq0[8]) begin
-      vawin0 = 4'd8;
-    end
-    if (vareq0[7]) begin
-      vawin0 = 4'd7;
-    end
-    if (vareq0[6]) begin
-      vawin0 = 4'd6;
-    end
-    if (vareq0[5]) begin
-      vawin0 = 4'd5;
-    end
-    if (vareq0[4]) begin
-      vawin0 = 4'd4;
-    end
-    if (vareq0[3]) begin
-      vawin0 = 4'd3;
-    end
-    if (vareq0[2]) begin
-      vawin0 = 4'd2;
-    end
-    if (vareq0[1]) begin
-      vawin0 = 4'd1;
-    end
-    if (vareq0[0]) begin
-      vawin0 = 4'd0;
-    end
-    if (above_vawin0[9]) begin
-      vawin0 = 4'd9;
-    end
-    if (above_vawin0[8]) begin
-      vawin0 = 4'd8;
-    end
-    if (above_vawin0[7]) begin
-      vawin0 = 4'd7;
-    end
-    if (above_vawin0[6]) begin
-      vawin0 = 4'd6;
-    end
-    if (above_vawin0[5]) begin
-      vawin0 = 4'd5;
-    end
-    if (above_vawin0[4]) begin
-      vawin0 = 4'd4;
-    end
-    if (above_vawin0[3]) begin
-      vawin0 = 4'd3;
-    end
-    if (above_vawin0[2]) begin
-      vawin0 = 4'd2;
-    end
-    if (above_vawin0[1]) begin
-      vawin0 = 4'd1;
-    end
-    if (above_vawin0[0]) begin
-      vawin0 = 4'd0;
-    end
-  end
-  always_comb begin
-    vaw0 = 1'b0;
-    if (ok0[0]) begin
-      vaw0 = 1'b0;
-    end
-  end
+  assign sel0 = 1'b0;
+  assign selok0 = |ok0;
 
-  // Output 1 (north): 2 output VC(s), VC allocation (round robin over input VCs k = i*2 + v).
+  // Output 1 (north): 2 output VC(s); a winning head takes the selected VC: free, with a credit, the most credits (lowest on ties).
   logic [1:0] held1_q;
   logic [1:0] ok1;
-  logic [9:0] vareq1;
-  logic [3:0] vaptr1_q;
-  logic [3:0] vawin1;
-  logic vaw1;
-  logic vahit1;
+  logic sel1;
+  logic selok1;
   logic [1:0] credok1;
+  logic [1:0] best1;
   logic [1:0] cred1_0_q;
   logic [1:0] cred1_1_q;
   assign credok1[0] = cred1_0_q != 2'd0;
   assign credok1[1] = cred1_1_q != 2'd0;
   assign ok1 = ~held1_q & credok1;
-  assign vareq1 = {ne4_1 && !act4_1_q && req4_1[1], ne4_0 && !act4_0_q && req4_0[1], ne3_1 && !act3_1_q && req3_1[1], ne3_0 && !act3_0_q && req3_0[1], ne2_1 && !act2_1_q && req2_1[1], ne2_0 && !act2_0_q && req2_0[1], ne1_1 && !act1_1_q && req1_1[1], ne1_0 && !act1_0_q && req1_0[1], ne0_1 && !act0_1_q && req0_1[1], ne0_0 && !act0_0_q && req0_0[1]};
-  assign vahit1 = |vareq1 && |ok1;
-  logic [9:0] above_vawin1;
-  assign above_vawin1 = vareq1 & ~((10'd2 << vaptr1_q) - 10'd1);
   always_comb begin
-    vawin1 = 4'd0;
-    if (vareq1[9]) begin
-      vawin1 = 4'd9;
+    sel1 = 1'b0;
+    best1 = 2'd0;
+    if (ok1[0] && cred1_0_q > best1) begin
+      sel1 = 1'b0;
+      best1 = cred1_0_q;
     end
-    if (vareq1[8]) begin
-      vawin1 = 4'd8;
-    end
-    if (vareq1[7]) begin
-      vawin1 = 4'd7;
-    end
-    if (vareq1[6]) begin
-      vawin1 = 4'd6;
-    end
-    if (vareq1[5]) begin
-      vawin1 = 4'd5;
-    end
-    if (vareq1[4]) begin
-      vawin1 = 4'd4;
-    end
-    if (vareq1[3]) begin
-      vawin1 = 4'd3;
-    end
-    if (vareq1[2]) begin
-      vawin1 = 4'd2;
-    end
-    if (vareq1[1]) begin
-      vawin1 = 4'd1;
-    end
-    if (vareq1[0]) begin
-      vawin1 = 4'd0;
-    end
-    if (above_vawin1[9]) begin
-      vawin1 = 4'd9;
-    end
-    if (above_vawin1[8]) begin
-      vawin1 = 4'd8;
-    end
-    if (above_vawin1[7]) begin
-      vawin1 = 4'd7;
-    end
-    if (above_vawin1[6]) begin
-      vawin1 = 4'd6;
-    end
-    if (above_vawin1[5]) begin
-      vawin1 = 4'd5;
-    end
-    if (above_vawin1[4]) begin
-      vawin1 = 4'd4;
-    end
-    if (above_vawin1[3]) begin
-      vawin1 = 4'd3;
-    end
-    if (above_vawin1[2]) begin
-      vawin1 = 4'd2;
-    end
-    if (above_vawin1[1]) begin
-      vawin1 = 4'd1;
-    end
-    if (above_vawin1[0]) begin
-      vawin1 = 4'd0;
+    if (ok1[1] && cred1_1_q > best1) begin
+      sel1 = 1'b1;
+      best1 = cred1_1_q;
     end
   end
-  always_comb begin
-    vaw1 = 1'b0;
-    if (ok1[1]) begin
-      vaw1 = 1'b1;
-    end
-    if (ok1[0]) begin
-      vaw1 = 1'b0;
-    end
-  end
+  assign selok1 = |ok1;
 
-  // Output 2 (east): 2 output VC(s), VC allocation (round robin over input VCs k = i*2 + v).
+  // Output 2 (east): 2 output VC(s); a winning head takes the selected VC: free, with a credit, the most credits (lowest on ties).
   logic [1:0] held2_q;
   logic [1:0] ok2;
-  logic [9:0] vareq2;
-  logic [3:0] vaptr2_q;
-  logic [3:0] vawin2;
-  logic vaw2;
-  logic vahit2;
+  logic sel2;
+  logic selok2;
   logic [1:0] credok2;
+  logic [1:0] best2;
   logic [1:0] cred2_0_q;
   logic [1:0] cred2_1_q;
   assign credok2[0] = cred2_0_q != 2'd0;
   assign credok2[1] = cred2_1_q != 2'd0;
   assign ok2 = ~held2_q & credok2;
-  assign vareq2 = {ne4_1 && !act4_1_q && req4_1[2], ne4_0 && !act4_0_q && req4_0[2], ne3_1 && !act3_1_q && req3_1[2], ne3_0 && !act3_0_q && req3_0[2], ne2_1 && !act2_1_q && req2_1[2], ne2_0 && !act2_0_q && req2_0[2], ne1_1 && !act1_1_q && req1_1[2], ne1_0 && !act1_0_q && req1_0[2], ne0_1 && !act0_1_q && req0_1[2], ne0_0 && !act0_0_q && req0_0[2]};
-  assign vahit2 = |vareq2 && |ok2;
-  logic [9:0] above_vawin2;
-  assign above_vawin2 = vareq2 & ~((10'd2 << vaptr2_q) - 10'd1);
   always_comb begin
-    vawin2 = 4'd0;
-    if (vareq2[9]) begin
-      vawin2 = 4'd9;
+    sel2 = 1'b0;
+    best2 = 2'd0;
+    if (ok2[0] && cred2_0_q > best2) begin
+      sel2 = 1'b0;
+      best2 = cred2_0_q;
     end
-    if (vareq2[8]) begin
-      vawin2 = 4'd8;
-    end
-    if (vareq2[7]) begin
-      vawin2 = 4'd7;
-    end
-    if (vareq2[6]) begin
-      vawin2 = 4'd6;
-    end
-    if (vareq2[5]) begin
-      vawin2 = 4'd5;
-    end
-    if (vareq2[4]) begin
-      vawin2 = 4'd4;
-    end
-    if (vareq2[3]) begin
-      vawin2 = 4'd3;
-    end
-    if (vareq2[2]) begin
-      vawin2 = 4'd2;
-    end
-    if (vareq2[1]) begin
-      vawin2 = 4'd1;
-    end
-    if (vareq2[0]) begin
-      vawin2 = 4'd0;
-    end
-    if (above_vawin2[9]) begin
-      vawin2 = 4'd9;
-    end
-    if (above_vawin2[8]) begin
-      vawin2 = 4'd8;
-    end
-    if (above_vawin2[7]) begin
-      vawin2 = 4'd7;
-    end
-    if (above_vawin2[6]) begin
-      vawin2 = 4'd6;
-    end
-    if (above_vawin2[5]) begin
-      vawin2 = 4'd5;
-    end
-    if (above_vawin2[4]) begin
-      vawin2 = 4'd4;
-    end
-    if (above_vawin2[3]) begin
-      vawin2 = 4'd3;
-    end
-    if (above_vawin2[2]) begin
-      vawin2 = 4'd2;
-    end
-    if (above_vawin2[1]) begin
-      vawin2 = 4'd1;
-    end
-    if (above_vawin2[0]) begin
-      vawin2 = 4'd0;
+    if (ok2[1] && cred2_1_q > best2) begin
+      sel2 = 1'b1;
+      best2 = cred2_1_q;
     end
   end
-  always_comb begin
-    vaw2 = 1'b0;
-    if (ok2[1]) begin
-      vaw2 = 1'b1;
-    end
-    if (ok2[0]) begin
-      vaw2 = 1'b0;
-    end
-  end
+  assign selok2 = |ok2;
 
-  // Output 3 (south): 2 output VC(s), VC allocation (round robin over input VCs k = i*2 + v).
+  // Output 3 (south): 2 output VC(s); a winning head takes the selected VC: free, with a credit, the most credits (lowest on ties).
   logic [1:0] held3_q;
   logic [1:0] ok3;
-  logic [9:0] vareq3;
-  logic [3:0] vaptr3_q;
-  logic [3:0] vawin3;
-  logic vaw3;
-  logic vahit3;
+  logic sel3;
+  logic selok3;
   logic [1:0] credok3;
+  logic [1:0] best3;
   logic [1:0] cred3_0_q;
   logic [1:0] cred3_1_q;
   assign credok3[0] = cred3_0_q != 2'd0;
   assign credok3[1] = cred3_1_q != 2'd0;
   assign ok3 = ~held3_q & credok3;
-  assign vareq3 = {ne4_1 && !act4_1_q && req4_1[3], ne4_0 && !act4_0_q && req4_0[3], ne3_1 && !act3_1_q && req3_1[3], ne3_0 && !act3_0_q && req3_0[3], ne2_1 && !act2_1_q && req2_1[3], ne2_0 && !act2_0_q && req2_0[3], ne1_1 && !act1_1_q && req1_1[3], ne1_0 && !act1_0_q && req1_0[3], ne0_1 && !act0_1_q && req0_1[3], ne0_0 && !act0_0_q && req0_0[3]};
-  assign vahit3 = |vareq3 && |ok3;
-  logic [9:0] above_vawin3;
-  assign above_vawin3 = vareq3 & ~((10'd2 << vaptr3_q) - 10'd1);
   always_comb begin
-    vawin3 = 4'd0;
-    if (vareq3[9]) begin
-      vawin3 = 4'd9;
+    sel3 = 1'b0;
+    best3 = 2'd0;
+    if (ok3[0] && cred3_0_q > best3) begin
+      sel3 = 1'b0;
+      best3 = cred3_0_q;
     end
-    if (vareq3[8]) begin
-      vawin3 = 4'd8;
-    end
-    if (vareq3[7]) begin
-      vawin3 = 4'd7;
-    end
-    if (vareq3[6]) begin
-      vawin3 = 4'd6;
-    end
-    if (vareq3[5]) begin
-      vawin3 = 4'd5;
-    end
-    if (vareq3[4]) begin
-      vawin3 = 4'd4;
-    end
-    if (vareq3[3]) begin
-      vawin3 = 4'd3;
-    end
-    if (vareq3[2]) begin
-      vawin3 = 4'd2;
-    end
-    if (vareq3[1]) begin
-      vawin3 = 4'd1;
-    end
-    if (vareq3[0]) begin
-      vawin3 = 4'd0;
-    end
-    if (above_vawin3[9]) begin
-      vawin3 = 4'd9;
-    end
-    if (above_vawin3[8]) begin
-      vawin3 = 4'd8;
-    end
-    if (above_vawin3[7]) begin
-      vawin3 = 4'd7;
-    end
-    if (above_vawin3[6]) begin
-      vawin3 = 4'd6;
-    end
-    if (above_vawin3[5]) begin
-      vawin3 = 4'd5;
-    end
-    if (above_vawin3[4]) begin
-      vawin3 = 4'd4;
-    end
-    if (above_vawin3[3]) begin
-      vawin3 = 4'd3;
-    end
-    if (above_vawin3[2]) begin
-      vawin3 = 4'd2;
-    end
-    if (above_vawin3[1]) begin
-      vawin3 = 4'd1;
-    end
-    if (above_vawin3[0]) begin
-      vawin3 = 4'd0;
+    if (ok3[1] && cred3_1_q > best3) begin
+      sel3 = 1'b1;
+      best3 = cred3_1_q;
     end
   end
-  always_comb begin
-    vaw3 = 1'b0;
-    if (ok3[1]) begin
-      vaw3 = 1'b1;
-    end
-    if (ok3[0]) begin
-      vaw3 = 1'b0;
-    end
-  end
+  assign selok3 = |ok3;
 
-  // Output 4 (west): 2 output VC(s), VC allocation (round robin over input VCs k = i*2 + v).
+  // Output 4 (west): 2 output VC(s); a winning head takes the selected VC: free, with a credit, the most credits (lowest on ties).
   logic [1:0] held4_q;
   logic [1:0] ok4;
-  logic [9:0] vareq4;
-  logic [3:0] vaptr4_q;
-  logic [3:0] vawin4;
-  logic vaw4;
-  logic vahit4;
+  logic sel4;
+  logic selok4;
   logic [1:0] credok4;
+  logic [1:0] best4;
   logic [1:0] cred4_0_q;
   logic [1:0] cred4_1_q;
   assign credok4[0] = cred4_0_q != 2'd0;
   assign credok4[1] = cred4_1_q != 2'd0;
   assign ok4 = ~held4_q & credok4;
-  assign vareq4 = {ne4_1 && !act4_1_q && req4_1[4], ne4_0 && !act4_0_q && req4_0[4], ne3_1 && !act3_1_q && req3_1[4], ne3_0 && !act3_0_q && req3_0[4], ne2_1 && !act2_1_q && req2_1[4], ne2_0 && !act2_0_q && req2_0[4], ne1_1 && !act1_1_q && req1_1[4], ne1_0 && !act1_0_q && req1_0[4], ne0_1 && !act0_1_q && req0_1[4], ne0_0 && !act0_0_q && req0_0[4]};
-  assign vahit4 = |vareq4 && |ok4;
-  logic [9:0] above_vawin4;
-  assign above_vawin4 = vareq4 & ~((10'd2 << vaptr4_q) - 10'd1);
   always_comb begin
-    vawin4 = 4'd0;
-    if (vareq4[9]) begin
-      vawin4 = 4'd9;
+    sel4 = 1'b0;
+    best4 = 2'd0;
+    if (ok4[0] && cred4_0_q > best4) begin
+      sel4 = 1'b0;
+      best4 = cred4_0_q;
     end
-    if (vareq4[8]) begin
-      vawin4 = 4'd8;
-    end
-    if (vareq4[7]) begin
-      vawin4 = 4'd7;
-    end
-    if (vareq4[6]) begin
-      vawin4 = 4'd6;
-    end
-    if (vareq4[5]) begin
-      vawin4 = 4'd5;
-    end
-    if (vareq4[4]) begin
-      vawin4 = 4'd4;
-    end
-    if (vareq4[3]) begin
-      vawin4 = 4'd3;
-    end
-    if (vareq4[2]) begin
-      vawin4 = 4'd2;
-    end
-    if (vareq4[1]) begin
-      vawin4 = 4'd1;
-    end
-    if (vareq4[0]) begin
-      vawin4 = 4'd0;
-    end
-    if (above_vawin4[9]) begin
-      vawin4 = 4'd9;
-    end
-    if (above_vawin4[8]) begin
-      vawin4 = 4'd8;
-    end
-    if (above_vawin4[7]) begin
-      vawin4 = 4'd7;
-    end
-    if (above_vawin4[6]) begin
-      vawin4 = 4'd6;
-    end
-    if (above_vawin4[5]) begin
-      vawin4 = 4'd5;
-    end
-    if (above_vawin4[4]) begin
-      vawin4 = 4'd4;
-    end
-    if (above_vawin4[3]) begin
-      vawin4 = 4'd3;
-    end
-    if (above_vawin4[2]) begin
-      vawin4 = 4'd2;
-    end
-    if (above_vawin4[1]) begin
-      vawin4 = 4'd1;
-    end
-    if (above_vawin4[0]) begin
-      vawin4 = 4'd0;
+    if (ok4[1] && cred4_1_q > best4) begin
+      sel4 = 1'b1;
+      best4 = cred4_1_q;
     end
   end
-  always_comb begin
-    vaw4 = 1'b0;
-    if (ok4[1]) begin
-      vaw4 = 1'b1;
-    end
-    if (ok4[0]) begin
-      vaw4 = 1'b0;
-    end
-  end
+  assign selok4 = |ok4;
 
-  // Per input VC: VC grant this cycle, its output VC, whether that VC has a credit.
-  logic [1:0] elig0;
-  logic gnt0_0;
+  // Per input VC: eligible when non-empty and active with a credit on its output VC, or idle (a head) with a selected VC at its output.
+  logic [1:0] elig1_0;
   logic eff0_0;
   logic vaw_of0_0;
   logic [1:0] crv0_0;
   logic cok0_0;
-  assign gnt0_0 = (vahit0 && vawin0 == 4'd0 && req0_0[0]) || (vahit1 && vawin1 == 4'd0 && req0_0[1]) || (vahit2 && vawin2 == 4'd0 && req0_0[2]) || (vahit3 && vawin3 == 4'd0 && req0_0[3]) || (vahit4 && vawin4 == 4'd0 && req0_0[4]);
+  logic sok0_0;
   always_comb begin
     vaw_of0_0 = 1'b0;
     crv0_0 = 2'd0;
+    sok0_0 = 1'b0;
     if (req0_0[0]) begin
-      vaw_of0_0 = vaw0;
+      vaw_of0_0 = sel0;
+      sok0_0 = selok0;
       crv0_0 = {2{1'b1}};
     end
     if (req0_0[1]) begin
-      vaw_of0_0 = vaw1;
+      vaw_of0_0 = sel1;
+      sok0_0 = selok1;
       crv0_0 = credok1;
     end
     if (req0_0[2]) begin
-      vaw_of0_0 = vaw2;
+      vaw_of0_0 = sel2;
+      sok0_0 = selok2;
       crv0_0 = credok2;
     end
     if (req0_0[3]) begin
-      vaw_of0_0 = vaw3;
+      vaw_of0_0 = sel3;
+      sok0_0 = selok3;
       crv0_0 = credok3;
     end
     if (req0_0[4]) begin
-      vaw_of0_0 = vaw4;
+      vaw_of0_0 = sel4;
+      sok0_0 = selok4;
       crv0_0 = credok4;
     end
   end
   assign eff0_0 = act0_0_q ? ovc0_0_q : vaw_of0_0;
   always_comb begin
     cok0_0 = crv0_0[0];
-    if (eff0_0 == 1'b1) begin
+    if (ovc0_0_q == 1'b1) begin
       cok0_0 = crv0_0[1];
     end
   end
-  assign elig0[0] = ne0_0 && (act0_0_q || gnt0_0) && cok0_0;
-  logic gnt0_1;
+  assign elig1_0[0] = ne0_0 && (act0_0_q ? cok0_0 : sok0_0);
   logic eff0_1;
   logic vaw_of0_1;
   logic [1:0] crv0_1;
   logic cok0_1;
-  assign gnt0_1 = (vahit0 && vawin0 == 4'd1 && req0_1[0]) || (vahit1 && vawin1 == 4'd1 && req0_1[1]) || (vahit2 && vawin2 == 4'd1 && req0_1[2]) || (vahit3 && vawin3 == 4'd1 && req0_1[3]) || (vahit4 && vawin4 == 4'd1 && req0_1[4]);
+  logic sok0_1;
   always_comb begin
     vaw_of0_1 = 1'b0;
     crv0_1 = 2'd0;
+    sok0_1 = 1'b0;
     if (req0_1[0]) begin
-      vaw_of0_1 = vaw0;
+      vaw_of0_1 = sel0;
+      sok0_1 = selok0;
       crv0_1 = {2{1'b1}};
     end
     if (req0_1[1]) begin
-      vaw_of0_1 = vaw1;
+      vaw_of0_1 = sel1;
+      sok0_1 = selok1;
       crv0_1 = credok1;
     end
     if (req0_1[2]) begin
-      vaw_of0_1 = vaw2;
+      vaw_of0_1 = sel2;
+      sok0_1 = selok2;
       crv0_1 = credok2;
     end
     if (req0_1[3]) begin
-      vaw_of0_1 = vaw3;
+      vaw_of0_1 = sel3;
+      sok0_1 = selok3;
       crv0_1 = credok3;
     end
     if (req0_1[4]) begin
-      vaw_of0_1 = vaw4;
+      vaw_of0_1 = sel4;
+      sok0_1 = selok4;
       crv0_1 = credok4;
     end
   end
   assign eff0_1 = act0_1_q ? ovc0_1_q : vaw_of0_1;
   always_comb begin
     cok0_1 = crv0_1[0];
-    if (eff0_1 == 1'b1) begin
+    if (ovc0_1_q == 1'b1) begin
       cok0_1 = crv0_1[1];
     end
   end
-  assign elig0[1] = ne0_1 && (act0_1_q || gnt0_1) && cok0_1;
-  logic [1:0] elig1;
-  logic gnt1_0;
+  assign elig1_0[1] = ne0_1 && (act0_1_q ? cok0_1 : sok0_1);
+  logic [1:0] elig1_1;
   logic eff1_0;
   logic vaw_of1_0;
   logic [1:0] crv1_0;
   logic cok1_0;
-  assign gnt1_0 = (vahit0 && vawin0 == 4'd2 && req1_0[0]) || (vahit1 && vawin1 == 4'd2 && req1_0[1]) || (vahit2 && vawin2 == 4'd2 && req1_0[2]) || (vahit3 && vawin3 == 4'd2 && req1_0[3]) || (vahit4 && vawin4 == 4'd2 && req1_0[4]);
+  logic sok1_0;
   always_comb begin
     vaw_of1_0 = 1'b0;
     crv1_0 = 2'd0;
+    sok1_0 = 1'b0;
     if (req1_0[0]) begin
-      vaw_of1_0 = vaw0;
+      vaw_of1_0 = sel0;
+      sok1_0 = selok0;
       crv1_0 = {2{1'b1}};
     end
     if (req1_0[1]) begin
-      vaw_of1_0 = vaw1;
+      vaw_of1_0 = sel1;
+      sok1_0 = selok1;
       crv1_0 = credok1;
     end
     if (req1_0[2]) begin
-      vaw_of1_0 = vaw2;
+      vaw_of1_0 = sel2;
+      sok1_0 = selok2;
       crv1_0 = credok2;
     end
     if (req1_0[3]) begin
-      vaw_of1_0 = vaw3;
+      vaw_of1_0 = sel3;
+      sok1_0 = selok3;
       crv1_0 = credok3;
     end
     if (req1_0[4]) begin
-      vaw_of1_0 = vaw4;
+      vaw_of1_0 = sel4;
+      sok1_0 = selok4;
       crv1_0 = credok4;
     end
   end
   assign eff1_0 = act1_0_q ? ovc1_0_q : vaw_of1_0;
   always_comb begin
     cok1_0 = crv1_0[0];
-    if (eff1_0 == 1'b1) begin
+    if (ovc1_0_q == 1'b1) begin
       cok1_0 = crv1_0[1];
     end
   end
-  assign elig1[0] = ne1_0 && (act1_0_q || gnt1_0) && cok1_0;
-  logic gnt1_1;
+  assign elig1_1[0] = ne1_0 && (act1_0_q ? cok1_0 : sok1_0);
   logic eff1_1;
   logic vaw_of1_1;
   logic [1:0] crv1_1;
   logic cok1_1;
-  assign gnt1_1 = (vahit0 && vawin0 == 4'd3 && req1_1[0]) || (vahit1 && vawin1 == 4'd3 && req1_1[1]) || (vahit2 && vawin2 == 4'd3 && req1_1[2]) || (vahit3 && vawin3 == 4'd3 && req1_1[3]) || (vahit4 && vawin4 == 4'd3 && req1_1[4]);
+  logic sok1_1;
   always_comb begin
     vaw_of1_1 = 1'b0;
     crv1_1 = 2'd0;
+    sok1_1 = 1'b0;
     if (req1_1[0]) begin
-      vaw_of1_1 = vaw0;
+      vaw_of1_1 = sel0;
+      sok1_1 = selok0;
       crv1_1 = {2{1'b1}};
     end
     if (req1_1[1]) begin
-      vaw_of1_1 = vaw1;
+      vaw_of1_1 = sel1;
+      sok1_1 = selok1;
       crv1_1 = credok1;
     end
     if (req1_1[2]) begin
-      vaw_of1_1 = vaw2;
+      vaw_of1_1 = sel2;
+      sok1_1 = selok2;
       crv1_1 = credok2;
     end
     if (req1_1[3]) begin
-      vaw_of1_1 = vaw3;
+      vaw_of1_1 = sel3;
+      sok1_1 = selok3;
       crv1_1 = credok3;
     end
     if (req1_1[4]) begin
-      vaw_of1_1 = vaw4;
+      vaw_of1_1 = sel4;
+      sok1_1 = selok4;
       crv1_1 = credok4;
     end
   end
   assign eff1_1 = act1_1_q ? ovc1_1_q : vaw_of1_1;
   always_comb begin
     cok1_1 = crv1_1[0];
-    if (eff1_1 == 1'b1) begin
+    if (ovc1_1_q == 1'b1) begin
       cok1_1 = crv1_1[1];
     end
   end
-  assign elig1[1] = ne1_1 && (act1_1_q || gnt1_1) && cok1_1;
-  logic [1:0] elig2;
-  logic gnt2_0;
+  assign elig1_1[1] = ne1_1 && (act1_1_q ? cok1_1 : sok1_1);
+  logic [1:0] elig1_2;
   logic eff2_0;
   logic vaw_of2_0;
   logic [1:0] crv2_0;
   logic cok2_0;
-  assign gnt2_0 = (vahit0 && vawin0 == 4'd4 && req2_0[0]) || (vahit1 && vawin1 == 4'd4 && req2_0[1]) || (vahit2 && vawin2 == 4'd4 && req2_0[2]) || (vahit3 && vawin3 == 4'd4 && req2_0[3]) || (vahit4 && vawin4 == 4'd4 && req2_0[4]);
+  logic sok2_0;
   always_comb begin
     vaw_of2_0 = 1'b0;
     crv2_0 = 2'd0;
+    sok2_0 = 1'b0;
     if (req2_0[0]) begin
-      vaw_of2_0 = vaw0;
+      vaw_of2_0 = sel0;
+      sok2_0 = selok0;
       crv2_0 = {2{1'b1}};
     end
     if (req2_0[1]) begin
-      vaw_of2_0 = vaw1;
+      vaw_of2_0 = sel1;
+      sok2_0 = selok1;
       crv2_0 = credok1;
     end
     if (req2_0[2]) begin
-      vaw_of2_0 = vaw2;
+      vaw_of2_0 = sel2;
+      sok2_0 = selok2;
       crv2_0 = credok2;
     end
     if (req2_0[3]) begin
-      vaw_of2_0 = vaw3;
+      vaw_of2_0 = sel3;
+      sok2_0 = selok3;
       crv2_0 = credok3;
     end
     if (req2_0[4]) begin
-      vaw_of2_0 = vaw4;
+      vaw_of2_0 = sel4;
+      sok2_0 = selok4;
       crv2_0 = credok4;
     end
   end
   assign eff2_0 = act2_0_q ? ovc2_0_q : vaw_of2_0;
   always_comb begin
     cok2_0 = crv2_0[0];
-    if (eff2_0 == 1'b1) begin
+    if (ovc2_0_q == 1'b1) begin
       cok2_0 = crv2_0[1];
     end
   end
-  assign elig2[0] = ne2_0 && (act2_0_q || gnt2_0) && cok2_0;
-  logic gnt2_1;
+  assign elig1_2[0] = ne2_0 && (act2_0_q ? cok2_0 : sok2_0);
   logic eff2_1;
   logic vaw_of2_1;
   logic [1:0] crv2_1;
   logic cok2_1;
-  assign gnt2_1 = (vahit0 && vawin0 == 4'd5 && req2_1[0]) || (vahit1 && vawin1 == 4'd5 && req2_1[1]) || (vahit2 && vawin2 == 4'd5 && req2_1[2]) || (vahit3 && vawin3 == 4'd5 && req2_1[3]) || (vahit4 && vawin4 == 4'd5 && req2_1[4]);
+  logic sok2_1;
   always_comb begin
     vaw_of2_1 = 1'b0;
     crv2_1 = 2'd0;
+    sok2_1 = 1'b0;
     if (req2_1[0]) begin
-      vaw_of2_1 = vaw0;
+      vaw_of2_1 = sel0;
+      sok2_1 = selok0;
       crv2_1 = {2{1'b1}};
     end
     if (req2_1[1]) begin
-      vaw_of2_1 = vaw1;
+      vaw_of2_1 = sel1;
+      sok2_1 = selok1;
       crv2_1 = credok1;
     end
     if (req2_1[2]) begin
-      vaw_of2_1 = vaw2;
+      vaw_of2_1 = sel2;
+      sok2_1 = selok2;
       crv2_1 = credok2;
     end
     if (req2_1[3]) begin
-      vaw_of2_1 = vaw3;
+      vaw_of2_1 = sel3;
+      sok2_1 = selok3;
       crv2_1 = credok3;
     end
     if (req2_1[4]) begin
-      vaw_of2_1 = vaw4;
+      vaw_of2_1 = sel4;
+      sok2_1 = selok4;
       crv2_1 = credok4;
     end
   end
   assign eff2_1 = act2_1_q ? ovc2_1_q : vaw_of2_1;
   always_comb begin
     cok2_1 = crv2_1[0];
-    if (eff2_1 == 1'b1) begin
+    if (ovc2_1_q == 1'b1) begin
       cok2_1 = crv2_1[1];
     end
   end
-  assign elig2[1] = ne2_1 && (act2_1_q || gnt2_1) && cok2_1;
-  logic [1:0] elig3;
-  logic gnt3_0;
+  assign elig1_2[1] = ne2_1 && (act2_1_q ? cok2_1 : sok2_1);
+  logic [1:0] elig1_3;
   logic eff3_0;
   logic vaw_of3_0;
   logic [1:0] crv3_0;
   logic cok3_0;
-  assign gnt3_0 = (vahit0 && vawin0 == 4'd6 && req3_0[0]) || (vahit1 && vawin1 == 4'd6 && req3_0[1]) || (vahit2 && vawin2 == 4'd6 && req3_0[2]) || (vahit3 && vawin3 == 4'd6 && req3_0[3]) || (vahit4 && vawin4 == 4'd6 && req3_0[4]);
+  logic sok3_0;
   always_comb begin
     vaw_of3_0 = 1'b0;
     crv3_0 = 2'd0;
+    sok3_0 = 1'b0;
     if (req3_0[0]) begin
-      vaw_of3_0 = vaw0;
+      vaw_of3_0 = sel0;
+      sok3_0 = selok0;
       crv3_0 = {2{1'b1}};
     end
     if (req3_0[1]) begin
-      vaw_of3_0 = vaw1;
+      vaw_of3_0 = sel1;
+      sok3_0 = selok1;
       crv3_0 = credok1;
     end
     if (req3_0[2]) begin
-      vaw_of3_0 = vaw2;
+      vaw_of3_0 = sel2;
+      sok3_0 = selok2;
       crv3_0 = credok2;
     end
     if (req3_0[3]) begin
-      vaw_of3_0 = vaw3;
+      vaw_of3_0 = sel3;
+      sok3_0 = selok3;
       crv3_0 = credok3;
     end
     if (req3_0[4]) begin
-      vaw_of3_0 = vaw4;
+      vaw_of3_0 = sel4;
+      sok3_0 = selok4;
       crv3_0 = credok4;
     end
   end
   assign eff3_0 = act3_0_q ? ovc3_0_q : vaw_of3_0;
   always_comb begin
     cok3_0 = crv3_0[0];
-    if (eff3_0 == 1'b1) begin
+    if (ovc3_0_q == 1'b1) begin
       cok3_0 = crv3_0[1];
     end
   end
-  assign elig3[0] = ne3_0 && (act3_0_q || gnt3_0) && cok3_0;
-  logic gnt3_1;
+  assign elig1_3[0] = ne3_0 && (act3_0_q ? cok3_0 : sok3_0);
   logic eff3_1;
   logic vaw_of3_1;
   logic [1:0] crv3_1;
   logic cok3_1;
-  assign gnt3_1 = (vahit0 && vawin0 == 4'd7 && req3_1[0]) || (vahit1 && vawin1 == 4'd7 && req3_1[1]) || (vahit2 && vawin2 == 4'd7 && req3_1[2]) || (vahit3 && vawin3 == 4'd7 && req3_1[3]) || (vahit4 && vawin4 == 4'd7 && req3_1[4]);
+  logic sok3_1;
   always_comb begin
     vaw_of3_1 = 1'b0;
     crv3_1 = 2'd0;
+    sok3_1 = 1'b0;
     if (req3_1[0]) begin
-      vaw_of3_1 = vaw0;
+      vaw_of3_1 = sel0;
+      sok3_1 = selok0;
       crv3_1 = {2{1'b1}};
     end
     if (req3_1[1]) begin
-      vaw_of3_1 = vaw1;
+      vaw_of3_1 = sel1;
+      sok3_1 = selok1;
       crv3_1 = credok1;
     end
     if (req3_1[2]) begin
-      vaw_of3_1 = vaw2;
+      vaw_of3_1 = sel2;
+      sok3_1 = selok2;
       crv3_1 = credok2;
     end
     if (req3_1[3]) begin
-      vaw_of3_1 = vaw3;
+      vaw_of3_1 = sel3;
+      sok3_1 = selok3;
       crv3_1 = credok3;
     end
     if (req3_1[4]) begin
-      vaw_of3_1 = vaw4;
+      vaw_of3_1 = sel4;
+      sok3_1 = selok4;
       crv3_1 = credok4;
     end
   end
   assign eff3_1 = act3_1_q ? ovc3_1_q : vaw_of3_1;
   always_comb begin
     cok3_1 = crv3_1[0];
-    if (eff3_1 == 1'b1) begin
+    if (ovc3_1_q == 1'b1) begin
       cok3_1 = crv3_1[1];
     end
   end
-  assign elig3[1] = ne3_1 && (act3_1_q || gnt3_1) && cok3_1;
-  logic [1:0] elig4;
-  logic gnt4_0;
+  assign elig1_3[1] = ne3_1 && (act3_1_q ? cok3_1 : sok3_1);
+  logic [1:0] elig1_4;
   logic eff4_0;
   logic vaw_of4_0;
   logic [1:0] crv4_0;
   logic cok4_0;
-  assign gnt4_0 = (vahit0 && vawin0 == 4'd8 && req4_0[0]) || (vahit1 && vawin1 == 4'd8 && req4_0[1]) || (vahit2 && vawin2 == 4'd8 && req4_0[2]) || (vahit3 && vawin3 == 4'd8 && req4_0[3]) || (vahit4 && vawin4 == 4'd8 && req4_0[4]);
+  logic sok4_0;
   always_comb begin
     vaw_of4_0 = 1'b0;
     crv4_0 = 2'd0;
+    sok4_0 = 1'b0;
     if (req4_0[0]) begin
-      vaw_of4_0 = vaw0;
+      vaw_of4_0 = sel0;
+      sok4_0 = selok0;
       crv4_0 = {2{1'b1}};
     end
     if (req4_0[1]) begin
-      vaw_of4_0 = vaw1;
+      vaw_of4_0 = sel1;
+      sok4_0 = selok1;
       crv4_0 = credok1;
     end
     if (req4_0[2]) begin
-      vaw_of4_0 = vaw2;
+      vaw_of4_0 = sel2;
+      sok4_0 = selok2;
       crv4_0 = credok2;
     end
     if (req4_0[3]) begin
-      vaw_of4_0 = vaw3;
+      vaw_of4_0 = sel3;
+      sok4_0 = selok3;
       crv4_0 = credok3;
     end
     if (req4_0[4]) begin
-      vaw_of4_0 = vaw4;
+      vaw_of4_0 = sel4;
+      sok4_0 = selok4;
       crv4_0 = credok4;
     end
   end
   assign eff4_0 = act4_0_q ? ovc4_0_q : vaw_of4_0;
   always_comb begin
     cok4_0 = crv4_0[0];
-    if (eff4_0 == 1'b1) begin
+    if (ovc4_0_q == 1'b1) begin
       cok4_0 = crv4_0[1];
     end
   end
-  assign elig4[0] = ne4_0 && (act4_0_q || gnt4_0) && cok4_0;
-  logic gnt4_1;
+  assign elig1_4[0] = ne4_0 && (act4_0_q ? cok4_0 : sok4_0);
   logic eff4_1;
   logic vaw_of4_1;
   logic [1:0] crv4_1;
   logic cok4_1;
-  assign gnt4_1 = (vahit0 && vawin0 == 4'd9 && req4_1[0]) || (vahit1 && vawin1 == 4'd9 && req4_1[1]) || (vahit2 && vawin2 == 4'd9 && req4_1[2]) || (vahit3 && vawin3 == 4'd9 && req4_1[3]) || (vahit4 && vawin4 == 4'd9 && req4_1[4]);
+  logic sok4_1;
   always_comb begin
     vaw_of4_1 = 1'b0;
     crv4_1 = 2'd0;
+    sok4_1 = 1'b0;
     if (req4_1[0]) begin
-      vaw_of4_1 = vaw0;
+      vaw_of4_1 = sel0;
+      sok4_1 = selok0;
       crv4_1 = {2{1'b1}};
     end
     if (req4_1[1]) begin
-      vaw_of4_1 = vaw1;
+      vaw_of4_1 = sel1;
+      sok4_1 = selok1;
       crv4_1 = credok1;
     end
     if (req4_1[2]) begin
-      vaw_of4_1 = vaw2;
+      vaw_of4_1 = sel2;
+      sok4_1 = selok2;
       crv4_1 = credok2;
     end
     if (req4_1[3]) begin
-      vaw_of4_1 = vaw3;
+      vaw_of4_1 = sel3;
+      sok4_1 = selok3;
       crv4_1 = credok3;
     end
     if (req4_1[4]) begin
-      vaw_of4_1 = vaw4;
+      vaw_of4_1 = sel4;
+      sok4_1 = selok4;
       crv4_1 = credok4;
     end
   end
   assign eff4_1 = act4_1_q ? ovc4_1_q : vaw_of4_1;
   always_comb begin
     cok4_1 = crv4_1[0];
-    if (eff4_1 == 1'b1) begin
+    if (ovc4_1_q == 1'b1) begin
       cok4_1 = crv4_1[1];
     end
   end
-  assign elig4[1] = ne4_1 && (act4_1_q || gnt4_1) && cok4_1;
+  assign elig1_4[1] = ne4_1 && (act4_1_q ? cok4_1 : sok4_1);
 
-  // Input 0 (local): switch allocation picks one eligible VC (round robin).
+  // Iteration 1, input 0 (local): one eligible VC (round robin).
+  logic pick1_0;
+  logic [4:0] sareq1_0;
   logic sain0_q;
-  logic pick0;
-  logic [4:0] sareq0;
-  logic [13:0] hsel0;
-  logic esel0;
-  logic moves0;
-  logic [1:0] above_pick0;
-  assign above_pick0 = elig0 & ~((2'd2 << sain0_q) - 2'd1);
+  logic [1:0] above_pick1_0;
+  assign above_pick1_0 = elig1_0 & ~((2'd2 << sain0_q) - 2'd1);
   always_comb begin
-    pick0 = 1'b0;
-    if (elig0[1]) begin
-      pick0 = 1'b1;
+    pick1_0 = 1'b0;
+    if (elig1_0[1]) begin
+      pick1_0 = 1'b1;
     end
-    if (elig0[0]) begin
-      pick0 = 1'b0;
+    if (elig1_0[0]) begin
+      pick1_0 = 1'b0;
     end
-    if (above_pick0[1]) begin
-      pick0 = 1'b1;
+    if (above_pick1_0[1]) begin
+      pick1_0 = 1'b1;
     end
-    if (above_pick0[0]) begin
-      pick0 = 1'b0;
+    if (above_pick1_0[0]) begin
+      pick1_0 = 1'b0;
     end
   end
   always_comb begin
-    sareq0 = |elig0 ? req0_0 : 5'd0;
+    sareq1_0 = |elig1_0 ? req0_0 : 5'd0;
+    if (pick1_0 == 1'b1) begin
+      sareq1_0 = |elig1_0 ? req0_1 : 5'd0;
+    end
+  end
+  // Iteration 1, input 1 (north): one eligible VC (round robin).
+  logic pick1_1;
+  logic [4:0] sareq1_1;
+  logic sain1_q;
+  logic [1:0] above_pick1_1;
+  assign above_pick1_1 = elig1_1 & ~((2'd2 << sain1_q) - 2'd1);
+  always_comb begin
+    pick1_1 = 1'b0;
+    if (elig1_1[1]) begin
+      pick1_1 = 1'b1;
+    end
+    if (elig1_1[0]) begin
+      pick1_1 = 1'b0;
+    end
+    if (above_pick1_1[1]) begin
+      pick1_1 = 1'b1;
+    end
+    if (above_pick1_1[0]) begin
+      pick1_1 = 1'b0;
+    end
+  end
+  always_comb begin
+    sareq1_1 = |elig1_1 ? req1_0 : 5'd0;
+    if (pick1_1 == 1'b1) begin
+      sareq1_1 = |elig1_1 ? req1_1 : 5'd0;
+    end
+  end
+  // Iteration 1, input 2 (east): one eligible VC (round robin).
+  logic pick1_2;
+  logic [4:0] sareq1_2;
+  logic sain2_q;
+  logic [1:0] above_pick1_2;
+  assign above_pick1_2 = elig1_2 & ~((2'd2 << sain2_q) - 2'd1);
+  always_comb begin
+    pick1_2 = 1'b0;
+    if (elig1_2[1]) begin
+      pick1_2 = 1'b1;
+    end
+    if (elig1_2[0]) begin
+      pick1_2 = 1'b0;
+    end
+    if (above_pick1_2[1]) begin
+      pick1_2 = 1'b1;
+    end
+    if (above_pick1_2[0]) begin
+      pick1_2 = 1'b0;
+    end
+  end
+  always_comb begin
+    sareq1_2 = |elig1_2 ? req2_0 : 5'd0;
+    if (pick1_2 == 1'b1) begin
+      sareq1_2 = |elig1_2 ? req2_1 : 5'd0;
+    end
+  end
+  // Iteration 1, input 3 (south): one eligible VC (round robin).
+  logic pick1_3;
+  logic [4:0] sareq1_3;
+  logic sain3_q;
+  logic [1:0] above_pick1_3;
+  assign above_pick1_3 = elig1_3 & ~((2'd2 << sain3_q) - 2'd1);
+  always_comb begin
+    pick1_3 = 1'b0;
+    if (elig1_3[1]) begin
+      pick1_3 = 1'b1;
+    end
+    if (elig1_3[0]) begin
+      pick1_3 = 1'b0;
+    end
+    if (above_pick1_3[1]) begin
+      pick1_3 = 1'b1;
+    end
+    if (above_pick1_3[0]) begin
+      pick1_3 = 1'b0;
+    end
+  end
+  always_comb begin
+    sareq1_3 = |elig1_3 ? req3_0 : 5'd0;
+    if (pick1_3 == 1'b1) begin
+      sareq1_3 = |elig1_3 ? req3_1 : 5'd0;
+    end
+  end
+  // Iteration 1, input 4 (west): one eligible VC (round robin).
+  logic pick1_4;
+  logic [4:0] sareq1_4;
+  logic sain4_q;
+  logic [1:0] above_pick1_4;
+  assign above_pick1_4 = elig1_4 & ~((2'd2 << sain4_q) - 2'd1);
+  always_comb begin
+    pick1_4 = 1'b0;
+    if (elig1_4[1]) begin
+      pick1_4 = 1'b1;
+    end
+    if (elig1_4[0]) begin
+      pick1_4 = 1'b0;
+    end
+    if (above_pick1_4[1]) begin
+      pick1_4 = 1'b1;
+    end
+    if (above_pick1_4[0]) begin
+      pick1_4 = 1'b0;
+    end
+  end
+  always_comb begin
+    sareq1_4 = |elig1_4 ? req4_0 : 5'd0;
+    if (pick1_4 == 1'b1) begin
+      sareq1_4 = |elig1_4 ? req4_1 : 5'd0;
+    end
+  end
+  // Iteration 1, output 0 (local): round robin over the requesting inputs.
+  logic [4:0] cand1_0;
+  logic [2:0] win1_0;
+  logic fire1_0;
+  assign cand1_0 = {sareq1_4[0], sareq1_3[0], sareq1_2[0], sareq1_1[0], sareq1_0[0]};
+  assign fire1_0 = |cand1_0;
+  logic [4:0] above_win1_0;
+  assign above_win1_0 = cand1_0 & ~((5'd2 << saout0_q) - 5'd1);
+  always_comb begin
+    win1_0 = 3'd0;
+    if (cand1_0[4]) begin
+      win1_0 = 3'd4;
+    end
+    if (cand1_0[3]) begin
+      win1_0 = 3'd3;
+    end
+    if (cand1_0[2]) begin
+      win1_0 = 3'd2;
+    end
+    if (cand1_0[1]) begin
+      win1_0 = 3'd1;
+    end
+    if (cand1_0[0]) begin
+      win1_0 = 3'd0;
+    end
+    if (above_win1_0[4]) begin
+      win1_0 = 3'd4;
+    end
+    if (above_win1_0[3]) begin
+      win1_0 = 3'd3;
+    end
+    if (above_win1_0[2]) begin
+      win1_0 = 3'd2;
+    end
+    if (above_win1_0[1]) begin
+      win1_0 = 3'd1;
+    end
+    if (above_win1_0[0]) begin
+      win1_0 = 3'd0;
+    end
+  end
+  // Iteration 1, output 1 (north): round robin over the requesting inputs.
+  logic [4:0] cand1_1;
+  logic [2:0] win1_1;
+  logic fire1_1;
+  assign cand1_1 = {sareq1_4[1], sareq1_3[1], sareq1_2[1], sareq1_1[1], sareq1_0[1]};
+  assign fire1_1 = |cand1_1;
+  logic [4:0] above_win1_1;
+  assign above_win1_1 = cand1_1 & ~((5'd2 << saout1_q) - 5'd1);
+  always_comb begin
+    win1_1 = 3'd0;
+    if (cand1_1[4]) begin
+      win1_1 = 3'd4;
+    end
+    if (cand1_1[3]) begin
+      win1_1 = 3'd3;
+    end
+    if (cand1_1[2]) begin
+      win1_1 = 3'd2;
+    end
+    if (cand1_1[1]) begin
+      win1_1 = 3'd1;
+    end
+    if (cand1_1[0]) begin
+      win1_1 = 3'd0;
+    end
+    if (above_win1_1[4]) begin
+      win1_1 = 3'd4;
+    end
+    if (above_win1_1[3]) begin
+      win1_1 = 3'd3;
+    end
+    if (above_win1_1[2]) begin
+      win1_1 = 3'd2;
+    end
+    if (above_win1_1[1]) begin
+      win1_1 = 3'd1;
+    end
+    if (above_win1_1[0]) begin
+      win1_1 = 3'd0;
+    end
+  end
+  // Iteration 1, output 2 (east): round robin over the requesting inputs.
+  logic [4:0] cand1_2;
+  logic [2:0] win1_2;
+  logic fire1_2;
+  assign cand1_2 = {sareq1_4[2], sareq1_3[2], sareq1_2[2], sareq1_1[2], sareq1_0[2]};
+  assign fire1_2 = |cand1_2;
+  logic [4:0] above_win1_2;
+  assign above_win1_2 = cand1_2 & ~((5'd2 << saout2_q) - 5'd1);
+  always_comb begin
+    win1_2 = 3'd0;
+    if (cand1_2[4]) begin
+      win1_2 = 3'd4;
+    end
+    if (cand1_2[3]) begin
+      win1_2 = 3'd3;
+    end
+    if (cand1_2[2]) begin
+      win1_2 = 3'd2;
+    end
+    if (cand1_2[1]) begin
+      win1_2 = 3'd1;
+    end
+    if (cand1_2[0]) begin
+      win1_2 = 3'd0;
+    end
+    if (above_win1_2[4]) begin
+      win1_2 = 3'd4;
+    end
+    if (above_win1_2[3]) begin
+      win1_2 = 3'd3;
+    end
+    if (above_win1_2[2]) begin
+      win1_2 = 3'd2;
+    end
+    if (above_win1_2[1]) begin
+      win1_2 = 3'd1;
+    end
+    if (above_win1_2[0]) begin
+      win1_2 = 3'd0;
+    end
+  end
+  // Iteration 1, output 3 (south): round robin over the requesting inputs.
+  logic [4:0] cand1_3;
+  logic [2:0] win1_3;
+  logic fire1_3;
+  assign cand1_3 = {sareq1_4[3], sareq1_3[3], sareq1_2[3], sareq1_1[3], sareq1_0[3]};
+  assign fire1_3 = |cand1_3;
+  logic [4:0] above_win1_3;
+  assign above_win1_3 = cand1_3 & ~((5'd2 << saout3_q) - 5'd1);
+  always_comb begin
+    win1_3 = 3'd0;
+    if (cand1_3[4]) begin
+      win1_3 = 3'd4;
+    end
+    if (cand1_3[3]) begin
+      win1_3 = 3'd3;
+    end
+    if (cand1_3[2]) begin
+      win1_3 = 3'd2;
+    end
+    if (cand1_3[1]) begin
+      win1_3 = 3'd1;
+    end
+    if (cand1_3[0]) begin
+      win1_3 = 3'd0;
+    end
+    if (above_win1_3[4]) begin
+      win1_3 = 3'd4;
+    end
+    if (above_win1_3[3]) begin
+      win1_3 = 3'd3;
+    end
+    if (above_win1_3[2]) begin
+      win1_3 = 3'd2;
+    end
+    if (above_win1_3[1]) begin
+      win1_3 = 3'd1;
+    end
+    if (above_win1_3[0]) begin
+      win1_3 = 3'd0;
+    end
+  end
+  // Iteration 1, output 4 (west): round robin over the requesting inputs.
+  logic [4:0] cand1_4;
+  logic [2:0] win1_4;
+  logic fire1_4;
+  assign cand1_4 = {sareq1_4[4], sareq1_3[4], sareq1_2[4], sareq1_1[4], sareq1_0[4]};
+  assign fire1_4 = |cand1_4;
+  logic [4:0] above_win1_4;
+  assign above_win1_4 = cand1_4 & ~((5'd2 << saout4_q) - 5'd1);
+  always_comb begin
+    win1_4 = 3'd0;
+    if (cand1_4[4]) begin
+      win1_4 = 3'd4;
+    end
+    if (cand1_4[3]) begin
+      win1_4 = 3'd3;
+    end
+    if (cand1_4[2]) begin
+      win1_4 = 3'd2;
+    end
+    if (cand1_4[1]) begin
+      win1_4 = 3'd1;
+    end
+    if (cand1_4[0]) begin
+      win1_4 = 3'd0;
+    end
+    if (above_win1_4[4]) begin
+      win1_4 = 3'd4;
+    end
+    if (above_win1_4[3]) begin
+      win1_4 = 3'd3;
+    end
+    if (above_win1_4[2]) begin
+      win1_4 = 3'd2;
+    end
+    if (above_win1_4[1]) begin
+      win1_4 = 3'd1;
+    end
+    if (above_win1_4[0]) begin
+      win1_4 = 3'd0;
+    end
+  end
+  logic mt1_0;
+  assign mt1_0 = (fire1_0 && win1_0 == 3'd0) || (fire1_1 && win1_1 == 3'd0) || (fire1_2 && win1_2 == 3'd0) || (fire1_3 && win1_3 == 3'd0) || (fire1_4 && win1_4 == 3'd0);
+  logic mt1_1;
+  assign mt1_1 = (fire1_0 && win1_0 == 3'd1) || (fire1_1 && win1_1 == 3'd1) || (fire1_2 && win1_2 == 3'd1) || (fire1_3 && win1_3 == 3'd1) || (fire1_4 && win1_4 == 3'd1);
+  logic mt1_2;
+  assign mt1_2 = (fire1_0 && win1_0 == 3'd2) || (fire1_1 && win1_1 == 3'd2) || (fire1_2 && win1_2 == 3'd2) || (fire1_3 && win1_3 == 3'd2) || (fire1_4 && win1_4 == 3'd2);
+  logic mt1_3;
+  assign mt1_3 = (fire1_0 && win1_0 == 3'd3) || (fire1_1 && win1_1 == 3'd3) || (fire1_2 && win1_2 == 3'd3) || (fire1_3 && win1_3 == 3'd3) || (fire1_4 && win1_4 == 3'd3);
+  logic mt1_4;
+  assign mt1_4 = (fire1_0 && win1_0 == 3'd4) || (fire1_1 && win1_1 == 3'd4) || (fire1_2 && win1_2 == 3'd4) || (fire1_3 && win1_3 == 3'd4) || (fire1_4 && win1_4 == 3'd4);
+  // Outputs matched in iteration 1; iteration 2 matches the remaining inputs and outputs.
+  logic [4:0] om1;
+  assign om1 = {fire1_4, fire1_3, fire1_2, fire1_1, fire1_0};
+  // Iteration 2, input 0 (local): one eligible VC (round robin).
+  logic pick2_0;
+  logic [4:0] sareq2_0;
+  logic [1:0] elig2_0;
+  assign elig2_0[0] = elig1_0[0] && !mt1_0 && ~|(req0_0 & om1);
+  assign elig2_0[1] = elig1_0[1] && !mt1_0 && ~|(req0_1 & om1);
+  logic [1:0] above_pick2_0;
+  assign above_pick2_0 = elig2_0 & ~((2'd2 << sain0_q) - 2'd1);
+  always_comb begin
+    pick2_0 = 1'b0;
+    if (elig2_0[1]) begin
+      pick2_0 = 1'b1;
+    end
+    if (elig2_0[0]) begin
+      pick2_0 = 1'b0;
+    end
+    if (above_pick2_0[1]) begin
+      pick2_0 = 1'b1;
+    end
+    if (above_pick2_0[0]) begin
+      pick2_0 = 1'b0;
+    end
+  end
+  always_comb begin
+    sareq2_0 = |elig2_0 ? req0_0 : 5'd0;
+    if (pick2_0 == 1'b1) begin
+      sareq2_0 = |elig2_0 ? req0_1 : 5'd0;
+    end
+  end
+  // Iteration 2, input 1 (north): one eligible VC (round robin).
+  logic pick2_1;
+  logic [4:0] sareq2_1;
+  logic [1:0] elig2_1;
+  assign elig2_1[0] = elig1_1[0] && !mt1_1 && ~|(req1_0 & om1);
+  assign elig2_1[1] = elig1_1[1] && !mt1_1 && ~|(req1_1 & om1);
+  logic [1:0] above_pick2_1;
+  assign above_pick2_1 = elig2_1 & ~((2'd2 << sain1_q) - 2'd1);
+  always_comb begin
+    pick2_1 = 1'b0;
+    if (elig2_1[1]) begin
+      pick2_1 = 1'b1;
+    end
+    if (elig2_1[0]) begin
+      pick2_1 = 1'b0;
+    end
+    if (above_pick2_1[1]) begin
+      pick2_1 = 1'b1;
+    end
+    if (above_pick2_1[0]) begin
+      pick2_1 = 1'b0;
+    end
+  end
+  always_comb begin
+    sareq2_1 = |elig2_1 ? req1_0 : 5'd0;
+    if (pick2_1 == 1'b1) begin
+      sareq2_1 = |elig2_1 ? req1_1 : 5'd0;
+    end
+  end
+  // Iteration 2, input 2 (east): one eligible VC (round robin).
+  logic pick2_2;
+  logic [4:0] sareq2_2;
+  logic [1:0] elig2_2;
+  assign elig2_2[0] = elig1_2[0] && !mt1_2 && ~|(req2_0 & om1);
+  assign elig2_2[1] = elig1_2[1] && !mt1_2 && ~|(req2_1 & om1);
+  logic [1:0] above_pick2_2;
+  assign above_pick2_2 = elig2_2 & ~((2'd2 << sain2_q) - 2'd1);
+  always_comb begin
+    pick2_2 = 1'b0;
+    if (elig2_2[1]) begin
+      pick2_2 = 1'b1;
+    end
+    if (elig2_2[0]) begin
+      pick2_2 = 1'b0;
+    end
+    if (above_pick2_2[1]) begin
+      pick2_2 = 1'b1;
+    end
+    if (above_pick2_2[0]) begin
+      pick2_2 = 1'b0;
+    end
+  end
+  always_comb begin
+    sareq2_2 = |elig2_2 ? req2_0 : 5'd0;
+    if (pick2_2 == 1'b1) begin
+      sareq2_2 = |elig2_2 ? req2_1 : 5'd0;
+    end
+  end
+  // Iteration 2, input 3 (south): one eligible VC (round robin).
+  logic pick2_3;
+  logic [4:0] sareq2_3;
+  logic [1:0] elig2_3;
+  assign elig2_3[0] = elig1_3[0] && !mt1_3 && ~|(req3_0 & om1);
+  assign elig2_3[1] = elig1_3[1] && !mt1_3 && ~|(req3_1 & om1);
+  logic [1:0] above_pick2_3;
+  assign above_pick2_3 = elig2_3 & ~((2'd2 << sain3_q) - 2'd1);
+  always_comb begin
+    pick2_3 = 1'b0;
+    if (elig2_3[1]) begin
+      pick2_3 = 1'b1;
+    end
+    if (elig2_3[0]) begin
+      pick2_3 = 1'b0;
+    end
+    if (above_pick2_3[1]) begin
+      pick2_3 = 1'b1;
+    end
+    if (above_pick2_3[0]) begin
+      pick2_3 = 1'b0;
+    end
+  end
+  always_comb begin
+    sareq2_3 = |elig2_3 ? req3_0 : 5'd0;
+    if (pick2_3 == 1'b1) begin
+      sareq2_3 = |elig2_3 ? req3_1 : 5'd0;
+    end
+  end
+  // Iteration 2, input 4 (west): one eligible VC (round robin).
+  logic pick2_4;
+  logic [4:0] sareq2_4;
+  logic [1:0] elig2_4;
+  assign elig2_4[0] = elig1_4[0] && !mt1_4 && ~|(req4_0 & om1);
+  assign elig2_4[1] = elig1_4[1] && !mt1_4 && ~|(req4_1 & om1);
+  logic [1:0] above_pick2_4;
+  assign above_pick2_4 = elig2_4 & ~((2'd2 << sain4_q) - 2'd1);
+  always_comb begin
+    pick2_4 = 1'b0;
+    if (elig2_4[1]) begin
+      pick2_4 = 1'b1;
+    end
+    if (elig2_4[0]) begin
+      pick2_4 = 1'b0;
+    end
+    if (above_pick2_4[1]) begin
+      pick2_4 = 1'b1;
+    end
+    if (above_pick2_4[0]) begin
+      pick2_4 = 1'b0;
+    end
+  end
+  always_comb begin
+    sareq2_4 = |elig2_4 ? req4_0 : 5'd0;
+    if (pick2_4 == 1'b1) begin
+      sareq2_4 = |elig2_4 ? req4_1 : 5'd0;
+    end
+  end
+  // Iteration 2, output 0 (local): round robin over the requesting inputs.
+  logic [4:0] cand2_0;
+  logic [2:0] win2_0;
+  logic fire2_0;
+  assign cand2_0 = {sareq2_4[0], sareq2_3[0], sareq2_2[0], sareq2_1[0], sareq2_0[0]};
+  assign fire2_0 = |cand2_0;
+  logic [4:0] above_win2_0;
+  assign above_win2_0 = cand2_0 & ~((5'd2 << saout0_q) - 5'd1);
+  always_comb begin
+    win2_0 = 3'd0;
+    if (cand2_0[4]) begin
+      win2_0 = 3'd4;
+    end
+    if (cand2_0[3]) begin
+      win2_0 = 3'd3;
+    end
+    if (cand2_0[2]) begin
+      win2_0 = 3'd2;
+    end
+    if (cand2_0[1]) begin
+      win2_0 = 3'd1;
+    end
+    if (cand2_0[0]) begin
+      win2_0 = 3'd0;
+    end
+    if (above_win2_0[4]) begin
+      win2_0 = 3'd4;
+    end
+    if (above_win2_0[3]) begin
+      win2_0 = 3'd3;
+    end
+    if (above_win2_0[2]) begin
+      win2_0 = 3'd2;
+    end
+    if (above_win2_0[1]) begin
+      win2_0 = 3'd1;
+    end
+    if (above_win2_0[0]) begin
+      win2_0 = 3'd0;
+    end
+  end
+  // Iteration 2, output 1 (north): round robin over the requesting inputs.
+  logic [4:0] cand2_1;
+  logic [2:0] win2_1;
+  logic fire2_1;
+  assign cand2_1 = {sareq2_4[1], sareq2_3[1], sareq2_2[1], sareq2_1[1], sareq2_0[1]};
+  assign fire2_1 = |cand2_1;
+  logic [4:0] above_win2_1;
+  assign above_win2_1 = cand2_1 & ~((5'd2 << saout1_q) - 5'd1);
+  always_comb begin
+    win2_1 = 3'd0;
+    if (cand2_1[4]) begin
+      win2_1 = 3'd4;
+    end
+    if (cand2_1[3]) begin
+      win2_1 = 3'd3;
+    end
+    if (cand2_1[2]) begin
+      win2_1 = 3'd2;
+    end
+    if (cand2_1[1]) begin
+      win2_1 = 3'd1;
+    end
+    if (cand2_1[0]) begin
+      win2_1 = 3'd0;
+    end
+    if (above_win2_1[4]) begin
+      win2_1 = 3'd4;
+    end
+    if (above_win2_1[3]) begin
+      win2_1 = 3'd3;
+    end
+    if (above_win2_1[2]) begin
+      win2_1 = 3'd2;
+    end
+    if (above_win2_1[1]) begin
+      win2_1 = 3'd1;
+    end
+    if (above_win2_1[0]) begin
+      win2_1 = 3'd0;
+    end
+  end
+  // Iteration 2, output 2 (east): round robin over the requesting inputs.
+  logic [4:0] cand2_2;
+  logic [2:0] win2_2;
+  logic fire2_2;
+  assign cand2_2 = {sareq2_4[2], sareq2_3[2], sareq2_2[2], sareq2_1[2], sareq2_0[2]};
+  assign fire2_2 = |cand2_2;
+  logic [4:0] above_win2_2;
+  assign above_win2_2 = cand2_2 & ~((5'd2 << saout2_q) - 5'd1);
+  always_comb begin
+    win2_2 = 3'd0;
+    if (cand2_2[4]) begin
+      win2_2 = 3'd4;
+    end
+    if (cand2_2[3]) begin
+      win2_2 = 3'd3;
+    end
+    if (cand2_2[2]) begin
+      win2_2 = 3'd2;
+    end
+    if (cand2_2[1]) begin
+      win2_2 = 3'd1;
+    end
+    if (cand2_2[0]) begin
+      win2_2 = 3'd0;
+    end
+    if (above_win2_2[4]) begin
+      win2_2 = 3'd4;
+    end
+    if (above_win2_2[3]) begin
+      win2_2 = 3'd3;
+    end
+    if (above_win2_2[2]) begin
+      win2_2 = 3'd2;
+    end
+    if (above_win2_2[1]) begin
+      win2_2 = 3'd1;
+    end
+    if (above_win2_2[0]) begin
+      win2_2 = 3'd0;
+    end
+  end
+  // Iteration 2, output 3 (south): round robin over the requesting inputs.
+  logic [4:0] cand2_3;
+  logic [2:0] win2_3;
+  logic fire2_3;
+  assign cand2_3 = {sareq2_4[3], sareq2_3[3], sareq2_2[3], sareq2_1[3], sareq2_0[3]};
+  assign fire2_3 = |cand2_3;
+  logic [4:0] above_win2_3;
+  assign above_win2_3 = cand2_3 & ~((5'd2 << saout3_q) - 5'd1);
+  always_comb begin
+    win2_3 = 3'd0;
+    if (cand2_3[4]) begin
+      win2_3 = 3'd4;
+    end
+    if (cand2_3[3]) begin
+      win2_3 = 3'd3;
+    end
+    if (cand2_3[2]) begin
+      win2_3 = 3'd2;
+    end
+    if (cand2_3[1]) begin
+      win2_3 = 3'd1;
+    end
+    if (cand2_3[0]) begin
+      win2_3 = 3'd0;
+    end
+    if (above_win2_3[4]) begin
+      win2_3 = 3'd4;
+    end
+    if (above_win2_3[3]) begin
+      win2_3 = 3'd3;
+    end
+    if (above_win2_3[2]) begin
+      win2_3 = 3'd2;
+    end
+    if (above_win2_3[1]) begin
+      win2_3 = 3'd1;
+    end
+    if (above_win2_3[0]) begin
+      win2_3 = 3'd0;
+    end
+  end
+  // Iteration 2, output 4 (west): round robin over the requesting inputs.
+  logic [4:0] cand2_4;
+  logic [2:0] win2_4;
+  logic fire2_4;
+  assign cand2_4 = {sareq2_4[4], sareq2_3[4], sareq2_2[4], sareq2_1[4], sareq2_0[4]};
+  assign fire2_4 = |cand2_4;
+  logic [4:0] above_win2_4;
+  assign above_win2_4 = cand2_4 & ~((5'd2 << saout4_q) - 5'd1);
+  always_comb begin
+    win2_4 = 3'd0;
+    if (cand2_4[4]) begin
+      win2_4 = 3'd4;
+    end
+    if (cand2_4[3]) begin
+      win2_4 = 3'd3;
+    end
+    if (cand2_4[2]) begin
+      win2_4 = 3'd2;
+    end
+    if (cand2_4[1]) begin
+      win2_4 = 3'd1;
+    end
+    if (cand2_4[0]) begin
+      win2_4 = 3'd0;
+    end
+    if (above_win2_4[4]) begin
+      win2_4 = 3'd4;
+    end
+    if (above_win2_4[3]) begin
+      win2_4 = 3'd3;
+    end
+    if (above_win2_4[2]) begin
+      win2_4 = 3'd2;
+    end
+    if (above_win2_4[1]) begin
+      win2_4 = 3'd1;
+    end
+    if (above_win2_4[0]) begin
+      win2_4 = 3'd0;
+    end
+  end
+  logic mt2_0;
+  assign mt2_0 = (fire2_0 && win2_0 == 3'd0) || (fire2_1 && win2_1 == 3'd0) || (fire2_2 && win2_2 == 3'd0) || (fire2_3 && win2_3 == 3'd0) || (fire2_4 && win2_4 == 3'd0);
+  logic mt2_1;
+  assign mt2_1 = (fire2_0 && win2_0 == 3'd1) || (fire2_1 && win2_1 == 3'd1) || (fire2_2 && win2_2 == 3'd1) || (fire2_3 && win2_3 == 3'd1) || (fire2_4 && win2_4 == 3'd1);
+  logic mt2_2;
+  assign mt2_2 = (fire2_0 && win2_0 == 3'd2) || (fire2_1 && win2_1 == 3'd2) || (fire2_2 && win2_2 == 3'd2) || (fire2_3 && win2_3 == 3'd2) || (fire2_4 && win2_4 == 3'd2);
+  logic mt2_3;
+  assign mt2_3 = (fire2_0 && win2_0 == 3'd3) || (fire2_1 && win2_1 == 3'd3) || (fire2_2 && win2_2 == 3'd3) || (fire2_3 && win2_3 == 3'd3) || (fire2_4 && win2_4 == 3'd3);
+  logic mt2_4;
+  assign mt2_4 = (fire2_0 && win2_0 == 3'd4) || (fire2_1 && win2_1 == 3'd4) || (fire2_2 && win2_2 == 3'd4) || (fire2_3 && win2_3 == 3'd4) || (fire2_4 && win2_4 == 3'd4);
+
+  logic pick0;
+  logic [13:0] hsel0;
+  logic esel0;
+  logic moves0;
+  assign moves0 = mt1_0 || mt2_0;
+  assign pick0 = mt1_0 ? pick1_0 : pick2_0;
+  always_comb begin
     hsel0 = head0_0;
     esel0 = eff0_0;
     if (pick0 == 1'b1) begin
-      sareq0 = |elig0 ? req0_1 : 5'd0;
       hsel0 = head0_1;
       esel0 = eff0_1;
     end
   end
-  // Input 1 (north): switch allocation picks one eligible VC (round robin).
-  logic sain1_q;
   logic pick1;
-  logic [4:0] sareq1;
   logic [13:0] hsel1;
   logic esel1;
   logic moves1;
-  logic [1:0] above_pick1;
-  assign above_pick1 = elig1 & ~((2'd2 << sain1_q) - 2'd1);
+  assign moves1 = mt1_1 || mt2_1;
+  assign pick1 = mt1_1 ? pick1_1 : pick2_1;
   always_comb begin
-    pick1 = 1'b0;
-    if (elig1[1]) begin
-      pick1 = 1'b1;
-    end
-    if (elig1[0]) begin
-      pick1 = 1'b0;
-    end
-    if (above_pick1[1]) begin
-      pick1 = 1'b1;
-    end
-    if (above_pick1[0]) begin
-      pick1 = 1'b0;
-    end
-  end
-  always_comb begin
-    sareq1 = |elig1 ? req1_0 : 5'd0;
     hsel1 = head1_0;
     esel1 = eff1_0;
     if (pick1 == 1'b1) begin
-      sareq1 = |elig1 ? req1_1 : 5'd0;
       hsel1 = head1_1;
       esel1 = eff1_1;
     end
   end
-  // Input 2 (east): switch allocation picks one eligible VC (round robin).
-  logic sain2_q;
   logic pick2;
-  logic [4:0] sareq2;
   logic [13:0] hsel2;
   logic esel2;
   logic moves2;
-  logic [1:0] above_pick2;
-  assign above_pick2 = elig2 & ~((2'd2 << sain2_q) - 2'd1);
+  assign moves2 = mt1_2 || mt2_2;
+  assign pick2 = mt1_2 ? pick1_2 : pick2_2;
   always_comb begin
-    pick2 = 1'b0;
-    if (elig2[1]) begin
-      pick2 = 1'b1;
-    end
-    if (elig2[0]) begin
-      pick2 = 1'b0;
-    end
-    if (above_pick2[1]) begin
-      pick2 = 1'b1;
-    end
-    if (above_pick2[0]) begin
-      pick2 = 1'b0;
-    end
-  end
-  always_comb begin
-    sareq2 = |elig2 ? req2_0 : 5'd0;
     hsel2 = head2_0;
     esel2 = eff2_0;
     if (pick2 == 1'b1) begin
-      sareq2 = |elig2 ? req2_1 : 5'd0;
       hsel2 = head2_1;
       esel2 = eff2_1;
     end
   end
-  // Input 3 (south): switch allocation picks one eligible VC (round robin).
-  logic sain3_q;
   logic pick3;
-  logic [4:0] sareq3;
   logic [13:0] hsel3;
   logic esel3;
   logic moves3;
-  logic [1:0] above_pick3;
-  assign above_pick3 = elig3 & ~((2'd2 << sain3_q) - 2'd1);
+  assign moves3 = mt1_3 || mt2_3;
+  assign pick3 = mt1_3 ? pick1_3 : pick2_3;
   always_comb begin
-    pick3 = 1'b0;
-    if (elig3[1]) begin
-      pick3 = 1'b1;
-    end
-    if (elig3[0]) begin
-      pick3 = 1'b0;
-    end
-    if (above_pick3[1]) begin
-      pick3 = 1'b1;
-    end
-    if (above_pick3[0]) begin
-      pick3 = 1'b0;
-    end
-  end
-  always_comb begin
-    sareq3 = |elig3 ? req3_0 : 5'd0;
     hsel3 = head3_0;
     esel3 = eff3_0;
     if (pick3 == 1'b1) begin
-      sareq3 = |elig3 ? req3_1 : 5'd0;
       hsel3 = head3_1;
       esel3 = eff3_1;
     end
   end
-  // Input 4 (west): switch allocation picks one eligible VC (round robin).
-  logic sain4_q;
   logic pick4;
-  logic [4:0] sareq4;
   logic [13:0] hsel4;
   logic esel4;
   logic moves4;
-  logic [1:0] above_pick4;
-  assign above_pick4 = elig4 & ~((2'd2 << sain4_q) - 2'd1);
+  assign moves4 = mt1_4 || mt2_4;
+  assign pick4 = mt1_4 ? pick1_4 : pick2_4;
   always_comb begin
-    pick4 = 1'b0;
-    if (elig4[1]) begin
-      pick4 = 1'b1;
-    end
-    if (elig4[0]) begin
-      pick4 = 1'b0;
-    end
-    if (above_pick4[1]) begin
-      pick4 = 1'b1;
-    end
-    if (above_pick4[0]) begin
-      pick4 = 1'b0;
-    end
-  end
-  always_comb begin
-    sareq4 = |elig4 ? req4_0 : 5'd0;
     hsel4 = head4_0;
     esel4 = eff4_0;
     if (pick4 == 1'b1) begin
-      sareq4 = |elig4 ? req4_1 : 5'd0;
       hsel4 = head4_1;
       esel4 = eff4_1;
     end
   end
 
-  // Output 0 (local): round robin over the requesting inputs.
-  logic [4:0] cand0;
+  // Output 0 (local): the matched input of either iteration.
   logic [2:0] saout0_q;
   logic [2:0] win0;
   logic fire0;
   logic [13:0] data0;
   logic outvc0;
-  assign cand0 = {sareq4[0], sareq3[0], sareq2[0], sareq1[0], sareq0[0]};
-  assign fire0 = |cand0;
-  logic [4:0] above_win0;
-  assign above_win0 = cand0 & ~((5'd2 << saout0_q) - 5'd1);
-  always_comb begin
-    win0 = 3'd0;
-    if (cand0[4]) begin
-      win0 = 3'd4;
-    end
-    if (cand0[3]) begin
-      win0 = 3'd3;
-    end
-    if (cand0[2]) begin
-      win0 = 3'd2;
-    end
-    if (cand0[1]) begin
-      win0 = 3'd1;
-    end
-    if (cand0[0]) begin
-      win0 = 3'd0;
-    end
-    if (above_win0[4]) begin
-      win0 = 3'd4;
-    end
-    if (above_win0[3]) begin
-      win0 = 3'd3;
-    end
-    if (above_win0[2]) begin
-      win0 = 3'd2;
-    end
-    if (above_win0[1]) begin
-      win0 = 3'd1;
-    end
-    if (above_win0[0]) begin
-      win0 = 3'd0;
-    end
-  end
+  assign fire0 = fire1_0 || fire2_0;
+  assign win0 = fire1_0 ? win1_0 : win2_0;
   always_comb begin
     data0 = hsel0;
     outvc0 = esel0;
@@ -1617,17 +1911,13 @@ module noc_mesh_2x2_f8v2d2k3_router (
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       held0_q <= 1'b0;
-      vaptr0_q <= 4'd0;
       saout0_q <= 3'd0;
     end else begin
-      if (vahit0 && vaw0 == 1'b0) begin
+      if (fire0 && data0[13] && sel0 == 1'b0) begin
         held0_q[0] <= 1'b1;
       end
       if (fire0 && outvc0 == 1'b0 && data0[12]) begin
         held0_q[0] <= 1'b0;
-      end
-      if (vahit0) begin
-        vaptr0_q <= vawin0;
       end
       if (fire0) begin
         saout0_q <= win0;
@@ -1635,50 +1925,14 @@ module noc_mesh_2x2_f8v2d2k3_router (
     end
   end
 
-  // Output 1 (north): round robin over the requesting inputs.
-  logic [4:0] cand1;
+  // Output 1 (north): the matched input of either iteration.
   logic [2:0] saout1_q;
   logic [2:0] win1;
   logic fire1;
   logic [13:0] data1;
   logic outvc1;
-  assign cand1 = {sareq4[1], sareq3[1], sareq2[1], sareq1[1], sareq0[1]};
-  assign fire1 = |cand1;
-  logic [4:0] above_win1;
-  assign above_win1 = cand1 & ~((5'd2 << saout1_q) - 5'd1);
-  always_comb begin
-    win1 = 3'd0;
-    if (cand1[4]) begin
-      win1 = 3'd4;
-    end
-    if (cand1[3]) begin
-      win1 = 3'd3;
-    end
-    if (cand1[2]) begin
-      win1 = 3'd2;
-    end
-    if (cand1[1]) begin
-      win1 = 3'd1;
-    end
-    if (cand1[0]) begin
-      win1 = 3'd0;
-    end
-    if (above_win1[4]) begin
-      win1 = 3'd4;
-    end
-    if (above_win1[3]) begin
-      win1 = 3'd3;
-    end
-    if (above_win1[2]) begin
-      win1 = 3'd2;
-    end
-    if (above_win1[1]) begin
-      win1 = 3'd1;
-    end
-    if (above_win1[0]) begin
-      win1 = 3'd0;
-    end
-  end
+  assign fire1 = fire1_1 || fire2_1;
+  assign win1 = fire1_1 ? win1_1 : win2_1;
   always_comb begin
     data1 = hsel0;
     outvc1 = esel0;
@@ -1705,12 +1959,11 @@ module noc_mesh_2x2_f8v2d2k3_router (
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       held1_q <= 2'd0;
-      vaptr1_q <= 4'd0;
       saout1_q <= 3'd0;
       cred1_0_q <= 2'd2;
       cred1_1_q <= 2'd2;
     end else begin
-      if (vahit1 && vaw1 == 1'b0) begin
+      if (fire1 && data1[13] && sel1 == 1'b0) begin
         held1_q[0] <= 1'b1;
       end
       if (fire1 && outvc1 == 1'b0 && data1[12]) begin
@@ -1722,7 +1975,7 @@ module noc_mesh_2x2_f8v2d2k3_router (
       if (!(fire1 && outvc1 == 1'b0) && out_n_credit_i[0]) begin
         cred1_0_q <= cred1_0_q + 2'd1;
       end
-      if (vahit1 && vaw1 == 1'b1) begin
+      if (fire1 && data1[13] && sel1 == 1'b1) begin
         held1_q[1] <= 1'b1;
       end
       if (fire1 && outvc1 == 1'b1 && data1[12]) begin
@@ -1734,59 +1987,20 @@ module noc_mesh_2x2_f8v2d2k3_router (
       if (!(fire1 && outvc1 == 1'b1) && out_n_credit_i[1]) begin
         cred1_1_q <= cred1_1_q + 2'd1;
       end
-      if (vahit1) begin
-        vaptr1_q <= vawin1;
-      end
       if (fire1) begin
         saout1_q <= win1;
       end
     end
   end
 
-  // Output 2 (east): round robin over the requesting inputs.
-  logic [4:0] cand2;
+  // Output 2 (east): the matched input of either iteration.
   logic [2:0] saout2_q;
   logic [2:0] win2;
   logic fire2;
   logic [13:0] data2;
   logic outvc2;
-  assign cand2 = {sareq4[2], sareq3[2], sareq2[2], sareq1[2], sareq0[2]};
-  assign fire2 = |cand2;
-  logic [4:0] above_win2;
-  assign above_win2 = cand2 & ~((5'd2 << saout2_q) - 5'd1);
-  always_comb begin
-    win2 = 3'd0;
-    if (cand2[4]) begin
-      win2 = 3'd4;
-    end
-    if (cand2[3]) begin
-      win2 = 3'd3;
-    end
-    if (cand2[2]) begin
-      win2 = 3'd2;
-    end
-    if (cand2[1]) begin
-      win2 = 3'd1;
-    end
-    if (cand2[0]) begin
-      win2 = 3'd0;
-    end
-    if (above_win2[4]) begin
-      win2 = 3'd4;
-    end
-    if (above_win2[3]) begin
-      win2 = 3'd3;
-    end
-    if (above_win2[2]) begin
-      win2 = 3'd2;
-    end
-    if (above_win2[1]) begin
-      win2 = 3'd1;
-    end
-    if (above_win2[0]) begin
-      win2 = 3'd0;
-    end
-  end
+  assign fire2 = fire1_2 || fire2_2;
+  assign win2 = fire1_2 ? win1_2 : win2_2;
   always_comb begin
     data2 = hsel0;
     outvc2 = esel0;
@@ -1813,12 +2027,11 @@ module noc_mesh_2x2_f8v2d2k3_router (
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       held2_q <= 2'd0;
-      vaptr2_q <= 4'd0;
       saout2_q <= 3'd0;
       cred2_0_q <= 2'd2;
       cred2_1_q <= 2'd2;
     end else begin
-      if (vahit2 && vaw2 == 1'b0) begin
+      if (fire2 && data2[13] && sel2 == 1'b0) begin
         held2_q[0] <= 1'b1;
       end
       if (fire2 && outvc2 == 1'b0 && data2[12]) begin
@@ -1830,7 +2043,7 @@ module noc_mesh_2x2_f8v2d2k3_router (
       if (!(fire2 && outvc2 == 1'b0) && out_e_credit_i[0]) begin
         cred2_0_q <= cred2_0_q + 2'd1;
       end
-      if (vahit2 && vaw2 == 1'b1) begin
+      if (fire2 && data2[13] && sel2 == 1'b1) begin
         held2_q[1] <= 1'b1;
       end
       if (fire2 && outvc2 == 1'b1 && data2[12]) begin
@@ -1842,59 +2055,20 @@ module noc_mesh_2x2_f8v2d2k3_router (
       if (!(fire2 && outvc2 == 1'b1) && out_e_credit_i[1]) begin
         cred2_1_q <= cred2_1_q + 2'd1;
       end
-      if (vahit2) begin
-        vaptr2_q <= vawin2;
-      end
       if (fire2) begin
         saout2_q <= win2;
       end
     end
   end
 
-  // Output 3 (south): round robin over the requesting inputs.
-  logic [4:0] cand3;
+  // Output 3 (south): the matched input of either iteration.
   logic [2:0] saout3_q;
   logic [2:0] win3;
   logic fire3;
   logic [13:0] data3;
   logic outvc3;
-  assign cand3 = {sareq4[3], sareq3[3], sareq2[3], sareq1[3], sareq0[3]};
-  assign fire3 = |cand3;
-  logic [4:0] above_win3;
-  assign above_win3 = cand3 & ~((5'd2 << saout3_q) - 5'd1);
-  always_comb begin
-    win3 = 3'd0;
-    if (cand3[4]) begin
-      win3 = 3'd4;
-    end
-    if (cand3[3]) begin
-      win3 = 3'd3;
-    end
-    if (cand3[2]) begin
-      win3 = 3'd2;
-    end
-    if (cand3[1]) begin
-      win3 = 3'd1;
-    end
-    if (cand3[0]) begin
-      win3 = 3'd0;
-    end
-    if (above_win3[4]) begin
-      win3 = 3'd4;
-    end
-    if (above_win3[3]) begin
-      win3 = 3'd3;
-    end
-    if (above_win3[2]) begin
-      win3 = 3'd2;
-    end
-    if (above_win3[1]) begin
-      win3 = 3'd1;
-    end
-    if (above_win3[0]) begin
-      win3 = 3'd0;
-    end
-  end
+  assign fire3 = fire1_3 || fire2_3;
+  assign win3 = fire1_3 ? win1_3 : win2_3;
   always_comb begin
     data3 = hsel0;
     outvc3 = esel0;
@@ -1921,12 +2095,11 @@ module noc_mesh_2x2_f8v2d2k3_router (
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       held3_q <= 2'd0;
-      vaptr3_q <= 4'd0;
       saout3_q <= 3'd0;
       cred3_0_q <= 2'd2;
       cred3_1_q <= 2'd2;
     end else begin
-      if (vahit3 && vaw3 == 1'b0) begin
+      if (fire3 && data3[13] && sel3 == 1'b0) begin
         held3_q[0] <= 1'b1;
       end
       if (fire3 && outvc3 == 1'b0 && data3[12]) begin
@@ -1938,7 +2111,7 @@ module noc_mesh_2x2_f8v2d2k3_router (
       if (!(fire3 && outvc3 == 1'b0) && out_s_credit_i[0]) begin
         cred3_0_q <= cred3_0_q + 2'd1;
       end
-      if (vahit3 && vaw3 == 1'b1) begin
+      if (fire3 && data3[13] && sel3 == 1'b1) begin
         held3_q[1] <= 1'b1;
       end
       if (fire3 && outvc3 == 1'b1 && data3[12]) begin
@@ -1950,59 +2123,20 @@ module noc_mesh_2x2_f8v2d2k3_router (
       if (!(fire3 && outvc3 == 1'b1) && out_s_credit_i[1]) begin
         cred3_1_q <= cred3_1_q + 2'd1;
       end
-      if (vahit3) begin
-        vaptr3_q <= vawin3;
-      end
       if (fire3) begin
         saout3_q <= win3;
       end
     end
   end
 
-  // Output 4 (west): round robin over the requesting inputs.
-  logic [4:0] cand4;
+  // Output 4 (west): the matched input of either iteration.
   logic [2:0] saout4_q;
   logic [2:0] win4;
   logic fire4;
   logic [13:0] data4;
   logic outvc4;
-  assign cand4 = {sareq4[4], sareq3[4], sareq2[4], sareq1[4], sareq0[4]};
-  assign fire4 = |cand4;
-  logic [4:0] above_win4;
-  assign above_win4 = cand4 & ~((5'd2 << saout4_q) - 5'd1);
-  always_comb begin
-    win4 = 3'd0;
-    if (cand4[4]) begin
-      win4 = 3'd4;
-    end
-    if (cand4[3]) begin
-      win4 = 3'd3;
-    end
-    if (cand4[2]) begin
-      win4 = 3'd2;
-    end
-    if (cand4[1]) begin
-      win4 = 3'd1;
-    end
-    if (cand4[0]) begin
-      win4 = 3'd0;
-    end
-    if (above_win4[4]) begin
-      win4 = 3'd4;
-    end
-    if (above_win4[3]) begin
-      win4 = 3'd3;
-    end
-    if (above_win4[2]) begin
-      win4 = 3'd2;
-    end
-    if (above_win4[1]) begin
-      win4 = 3'd1;
-    end
-    if (above_win4[0]) begin
-      win4 = 3'd0;
-    end
-  end
+  assign fire4 = fire1_4 || fire2_4;
+  assign win4 = fire1_4 ? win1_4 : win2_4;
   always_comb begin
     data4 = hsel0;
     outvc4 = esel0;
@@ -2029,12 +2163,11 @@ module noc_mesh_2x2_f8v2d2k3_router (
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       held4_q <= 2'd0;
-      vaptr4_q <= 4'd0;
       saout4_q <= 3'd0;
       cred4_0_q <= 2'd2;
       cred4_1_q <= 2'd2;
     end else begin
-      if (vahit4 && vaw4 == 1'b0) begin
+      if (fire4 && data4[13] && sel4 == 1'b0) begin
         held4_q[0] <= 1'b1;
       end
       if (fire4 && outvc4 == 1'b0 && data4[12]) begin
@@ -2046,7 +2179,7 @@ module noc_mesh_2x2_f8v2d2k3_router (
       if (!(fire4 && outvc4 == 1'b0) && out_w_credit_i[0]) begin
         cred4_0_q <= cred4_0_q + 2'd1;
       end
-      if (vahit4 && vaw4 == 1'b1) begin
+      if (fire4 && data4[13] && sel4 == 1'b1) begin
         held4_q[1] <= 1'b1;
       end
       if (fire4 && outvc4 == 1'b1 && data4[12]) begin
@@ -2058,17 +2191,13 @@ module noc_mesh_2x2_f8v2d2k3_router (
       if (!(fire4 && outvc4 == 1'b1) && out_w_credit_i[1]) begin
         cred4_1_q <= cred4_1_q + 2'd1;
       end
-      if (vahit4) begin
-        vaptr4_q <= vawin4;
-      end
       if (fire4) begin
         saout4_q <= win4;
       end
     end
   end
 
-  // An input moves when an output fires with it as the winner; its picked VC pops.
-  assign moves0 = (fire0 && win0 == 3'd0) || (fire1 && win1 == 3'd0) || (fire2 && win2 == 3'd0) || (fire3 && win3 == 3'd0) || (fire4 && win4 == 3'd0);
+  // A matched input pops its picked VC; a head makes the VC active on the selected VC, a tail idles it.
   assign pop0_0 = moves0 && pick0 == 1'b0;
   assign pop0_1 = moves0 && pick0 == 1'b1;
   always_ff @(posedge clk_i or negedge rst_ni) begin
@@ -2082,14 +2211,14 @@ module noc_mesh_2x2_f8v2d2k3_router (
       if (moves0) begin
         sain0_q <= pick0;
       end
-      if (gnt0_0) begin
+      if (pop0_0 && head0_0[13]) begin
         act0_0_q <= 1'b1;
         ovc0_0_q <= vaw_of0_0;
       end
       if (pop0_0 && head0_0[12]) begin
         act0_0_q <= 1'b0;
       end
-      if (gnt0_1) begin
+      if (pop0_1 && head0_1[13]) begin
         act0_1_q <= 1'b1;
         ovc0_1_q <= vaw_of0_1;
       end
@@ -2098,7 +2227,6 @@ module noc_mesh_2x2_f8v2d2k3_router (
       end
     end
   end
-  assign moves1 = (fire0 && win0 == 3'd1) || (fire1 && win1 == 3'd1) || (fire2 && win2 == 3'd1) || (fire3 && win3 == 3'd1) || (fire4 && win4 == 3'd1);
   assign pop1_0 = moves1 && pick1 == 1'b0;
   assign pop1_1 = moves1 && pick1 == 1'b1;
   assign in_n_credit_o = {pop1_1, pop1_0};
@@ -2113,14 +2241,14 @@ module noc_mesh_2x2_f8v2d2k3_router (
       if (moves1) begin
         sain1_q <= pick1;
       end
-      if (gnt1_0) begin
+      if (pop1_0 && head1_0[13]) begin
         act1_0_q <= 1'b1;
         ovc1_0_q <= vaw_of1_0;
       end
       if (pop1_0 && head1_0[12]) begin
         act1_0_q <= 1'b0;
       end
-      if (gnt1_1) begin
+      if (pop1_1 && head1_1[13]) begin
         act1_1_q <= 1'b1;
         ovc1_1_q <= vaw_of1_1;
       end
@@ -2129,7 +2257,6 @@ module noc_mesh_2x2_f8v2d2k3_router (
       end
     end
   end
-  assign moves2 = (fire0 && win0 == 3'd2) || (fire1 && win1 == 3'd2) || (fire2 && win2 == 3'd2) || (fire3 && win3 == 3'd2) || (fire4 && win4 == 3'd2);
   assign pop2_0 = moves2 && pick2 == 1'b0;
   assign pop2_1 = moves2 && pick2 == 1'b1;
   assign in_e_credit_o = {pop2_1, pop2_0};
@@ -2144,14 +2271,14 @@ module noc_mesh_2x2_f8v2d2k3_router (
       if (moves2) begin
         sain2_q <= pick2;
       end
-      if (gnt2_0) begin
+      if (pop2_0 && head2_0[13]) begin
         act2_0_q <= 1'b1;
         ovc2_0_q <= vaw_of2_0;
       end
       if (pop2_0 && head2_0[12]) begin
         act2_0_q <= 1'b0;
       end
-      if (gnt2_1) begin
+      if (pop2_1 && head2_1[13]) begin
         act2_1_q <= 1'b1;
         ovc2_1_q <= vaw_of2_1;
       end
@@ -2160,7 +2287,6 @@ module noc_mesh_2x2_f8v2d2k3_router (
       end
     end
   end
-  assign moves3 = (fire0 && win0 == 3'd3) || (fire1 && win1 == 3'd3) || (fire2 && win2 == 3'd3) || (fire3 && win3 == 3'd3) || (fire4 && win4 == 3'd3);
   assign pop3_0 = moves3 && pick3 == 1'b0;
   assign pop3_1 = moves3 && pick3 == 1'b1;
   assign in_s_credit_o = {pop3_1, pop3_0};
@@ -2175,14 +2301,14 @@ module noc_mesh_2x2_f8v2d2k3_router (
       if (moves3) begin
         sain3_q <= pick3;
       end
-      if (gnt3_0) begin
+      if (pop3_0 && head3_0[13]) begin
         act3_0_q <= 1'b1;
         ovc3_0_q <= vaw_of3_0;
       end
       if (pop3_0 && head3_0[12]) begin
         act3_0_q <= 1'b0;
       end
-      if (gnt3_1) begin
+      if (pop3_1 && head3_1[13]) begin
         act3_1_q <= 1'b1;
         ovc3_1_q <= vaw_of3_1;
       end
@@ -2191,7 +2317,6 @@ module noc_mesh_2x2_f8v2d2k3_router (
       end
     end
   end
-  assign moves4 = (fire0 && win0 == 3'd4) || (fire1 && win1 == 3'd4) || (fire2 && win2 == 3'd4) || (fire3 && win3 == 3'd4) || (fire4 && win4 == 3'd4);
   assign pop4_0 = moves4 && pick4 == 1'b0;
   assign pop4_1 = moves4 && pick4 == 1'b1;
   assign in_w_credit_o = {pop4_1, pop4_0};
@@ -2206,14 +2331,14 @@ module noc_mesh_2x2_f8v2d2k3_router (
       if (moves4) begin
         sain4_q <= pick4;
       end
-      if (gnt4_0) begin
+      if (pop4_0 && head4_0[13]) begin
         act4_0_q <= 1'b1;
         ovc4_0_q <= vaw_of4_0;
       end
       if (pop4_0 && head4_0[12]) begin
         act4_0_q <= 1'b0;
       end
-      if (gnt4_1) begin
+      if (pop4_1 && head4_1[13]) begin
         act4_1_q <= 1'b1;
         ovc4_1_q <= vaw_of4_1;
       end
