@@ -195,7 +195,8 @@ int64_t ProgramBuilder::CheckSpacing(const std::vector<int64_t>& counts,
       }
       const int64_t r = row_of(op.dst);
       CheckRow(op.dst.ns, r, op.mnemonic);
-      writes[NsId(op.dst.ns)][r] = slot + SlotsOf(op.mnemonic) - 1;  // a div writes in its last slot
+      writes[NsId(op.dst.ns)][r] =
+          slot + SlotsOf(op.mnemonic) - 1;  // a div writes in its last slot
     }
     // Odometer, innermost level fastest.
     int l = static_cast<int>(idx.size()) - 1;

@@ -68,7 +68,9 @@ inline constexpr int kMaxLoopLevels = 8;       // 3-bit loop id
 // instruction takes one slot.
 inline constexpr int kDivSlots = 34;
 // kDivSlots for ALU func 4 (div), 1 for every other opcode/func.
-constexpr int IssueSlots(Opcode op, int func) { return op == Opcode::kAlu && func == 4 ? kDivSlots : 1; }
+constexpr int IssueSlots(Opcode op, int func) {
+  return op == Opcode::kAlu && func == 4 ? kDivSlots : 1;
+}
 // Assembler spelling of namespace `id` (0..4); "" for an illegal id.
 std::string_view NamespaceName(int id);
 

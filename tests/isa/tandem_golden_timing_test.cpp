@@ -241,14 +241,16 @@ TEST(TandemTiming, ADivTakesThirtyFourSlots) {
   sim.Write(Namespace::kVmem1, 1, 0, 100);
   sim.Write(Namespace::kVmem1, 0, 1, 2);
   sim.Write(Namespace::kVmem1, 1, 1, -3);
-  RunText(sim, "iter.base_zext vmem1[1], 1\ndiv vmem2[0], vmem1[0], vmem1[1]\nadd obuf[0], vmem1[0], imm[0]\n");
+  RunText(sim,
+          "iter.base_zext vmem1[1], 1\ndiv vmem2[0], vmem1[0], vmem1[1]\nadd obuf[0], vmem1[0], "
+          "imm[0]\n");
   // iter F1; div F2 .. F35 (34 slots), W = 35 + 5 = 40; add F36, W41; done = max(37, 36 + 6) = 42.
   EXPECT_EQ(sim.Slots(), 36);
   EXPECT_EQ(sim.DoneCycle(), 42);
   ASSERT_EQ(sim.Commits().size(), 2u);
   EXPECT_EQ(sim.Commits()[0].cycle, 40);
   EXPECT_EQ(sim.Commits()[1].cycle, 41);
-  EXPECT_EQ(sim.Read(Namespace::kVmem2, 0, 0), -3);  // -7 / 2 toward zero
+  EXPECT_EQ(sim.Read(Namespace::kVmem2, 0, 0), -3);   // -7 / 2 toward zero
   EXPECT_EQ(sim.Read(Namespace::kVmem2, 1, 0), -33);  // 100 / -3
   // In a loop body: 3 iterations of one div issue 102 slots after set_iter (F1) and set_num_inst
   // (F2): the last div's last slot is F104, W109; done = max(105, 104 + 6) = 110.
