@@ -3,8 +3,9 @@
 # switching activity from a short co-simulation) on every block's default configuration.
 #   scripts/ppa_table.sh [OUT_DIR]     (default build/ppa; the table goes to OUT_DIR/ppa_table.md)
 # Environment: ACCELGEN (default build/accelgen), BLOCKS (default: every block), SYNTH_ARGS (extra
-# options for `accelgen synth`, e.g. --clock-ns 20). Blocks run one after another (about 30 min in
-# all on 2 busy cores); each block's JSON report and log stay in OUT_DIR.
+# options for `accelgen synth`, e.g. --clock-ns 20), BLOCK_TIMEOUT (seconds per block, default none:
+# a block that runs out gets a "timed out" row and the table goes on). Blocks run one after another;
+# each block's row, log and stdcell/ work directory stay in OUT_DIR; the total wall time is printed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=${1:-build/ppa}
@@ -13,6 +14,9 @@ blocks=${BLOCKS:-"systolic cvu cvu_array bihiwe leopard_qk leopard_vpu leopard_t
 [ -x "$accelgen" ] || { echo "ppa_table.sh: no $accelgen (build it first: scripts/setup.sh)" >&2; exit 2; }
 mkdir -p "$out"
 table="$out/ppa_table.md"
+start=$(date +%s)
+limit=()
+[ -n "${BLOCK_TIMEOUT:-}" ] && limit=(timeout "$BLOCK_TIMEOUT")
 {
   echo "| block | default configuration | area mm² | logic / memory mm² | flip-flops | critical path ns | fmax MHz | power mW at fmax | energy pJ per op at fmax | input toggle rate | time |"
   echo "|---|---|---|---|---|---|---|---|---|---|---|"
@@ -20,9 +24,14 @@ table="$out/ppa_table.md"
 for b in $blocks; do
   "$accelgen" generate "$b" -o "$out/$b" > /dev/null
   # shellcheck disable=SC2086
-  if "$accelgen" synth "$out/$b" --row ${SYNTH_ARGS:-} > "$out/$b.row" 2> "$out/$b.log"; then
+  rc=0
+  "${limit[@]}" "$accelgen" synth "$out/$b" --row ${SYNTH_ARGS:-} > "$out/$b.row" 2> "$out/$b.log" || rc=$?
+  if [ "$rc" -eq 0 ]; then
     cat "$out/$b.row" >> "$table.tmp"
     echo "ppa_table.sh: $b done" >&2
+  elif [ "$rc" -eq 124 ] && [ -n "${BLOCK_TIMEOUT:-}" ]; then
+    echo "| \`$b\` | timed out after $BLOCK_TIMEOUT s (see $out/$b/stdcell/) |||||||||" >> "$table.tmp"
+    echo "ppa_table.sh: $b TIMED OUT" >&2
   else
     echo "| \`$b\` | failed: $(tail -1 "$out/$b.log") |||||||||" >> "$table.tmp"
     echo "ppa_table.sh: $b FAILED (see $out/$b.log)" >&2
@@ -30,3 +39,4 @@ for b in $blocks; do
 done
 mv "$table.tmp" "$table"
 cat "$table"
+echo "ppa_table.sh: $(( $(date +%s) - start )) s in all" >&2

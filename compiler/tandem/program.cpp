@@ -15,6 +15,12 @@ using isa::tandem::Instruction;
 using isa::tandem::OperandValue;
 
 constexpr int kSpacing = 3;  // isa/README.md item 14
+
+// Issue slots of one body instruction (a div holds fetch for isa::tandem::kDivSlots).
+int SlotsOf(std::string_view mnemonic) {
+  const auto* def = FindByMnemonic(mnemonic);
+  return isa::tandem::IssueSlots(def->opcode, static_cast<int>(def->func));
+}
 constexpr int64_t kNever = -1'000'000;
 
 int NsId(Namespace ns) { return static_cast<int>(ns); }
@@ -173,7 +179,7 @@ int64_t ProgramBuilder::CheckSpacing(const std::vector<int64_t>& counts,
     return r;
   };
   while (true) {
-    for (size_t j = 0; j < body.size(); ++j, ++slot) {
+    for (size_t j = 0; j < body.size(); slot += SlotsOf(body[j].mnemonic), ++j) {
       const BodyOp& op = body[j];
       if (op.mnemonic == "nop") continue;
       const auto check_read = [&](const Operand& o) {
@@ -189,7 +195,8 @@ int64_t ProgramBuilder::CheckSpacing(const std::vector<int64_t>& counts,
       }
       const int64_t r = row_of(op.dst);
       CheckRow(op.dst.ns, r, op.mnemonic);
-      writes[NsId(op.dst.ns)][r] = slot;
+      writes[NsId(op.dst.ns)][r] =
+          slot + SlotsOf(op.mnemonic) - 1;  // a div writes in its last slot
     }
     // Odometer, innermost level fastest.
     int l = static_cast<int>(idx.size()) - 1;
@@ -287,7 +294,9 @@ void ProgramBuilder::Loop(const std::vector<int64_t>& counts, std::vector<BodyOp
   Emit("loop.set_num_inst", {{static_cast<int64_t>(words.size())}});
   CheckSpacing(counts, body, slot_, true);
   for (uint32_t w : words) EmitWord(w, "", true);
-  slot_ += total * static_cast<int64_t>(words.size());
+  int64_t body_slots = 0;
+  for (const BodyOp& op : body) body_slots += SlotsOf(op.mnemonic);
+  slot_ += total * body_slots;
 }
 
 void ProgramBuilder::Rows(std::string_view mnemonic, int64_t rows, Operand dst, Operand src1,

@@ -3,8 +3,8 @@
 // ("tandem"). The golden model implements that specification independently of this file. Every
 // decode constant (opcode, func, field position) is taken from the ISA table in isa/tandem/isa.hpp.
 //
-// Modules: <top>_alu (one lane), <top>_buffers (obuf/ibuf/vmem1/vmem2), <top>_code_repeater (F
-// stage: fetch and loop nests), <top>_dae (Data Access Engine), <top>_permute (permute engine) and
+// Modules: <top>_alu (one lane), <top>_div (one lane's iterative divider), <top>_buffers
+// (obuf/ibuf/vmem1/vmem2) of <top>_bank (one lane of one buffer), <top>_code_repeater (F stage: fetch and loop nests), <top>_dae (Data Access Engine), <top>_permute (permute engine) and
 // the top (D, A, R, E, W stages, iterator tables, IMM BUF, DATATYPE_CONFIG, engine sequencing).
 #include "generator/tandem/tandem_gen.hpp"
 
@@ -30,6 +30,7 @@ using vlog::slice;
 constexpr int kLevels = isa::kMaxLoopLevels;  // Code Repeater levels, DAE loops, permute dims
 constexpr int kFracBits = 9;                   // f = 32 - int bits, int bits 0..255: -223..32
 constexpr int kShiftBits = 11;                 // f1 + f2 - fd: -478..287
+static_assert(isa::kDivSlots >= 2 && isa::kDivSlots <= 63, "the div counters are 6 bits");
 
 // ---------------------------------------------------------------------------------------------
 // The ISA table, seen from the RTL.
@@ -234,6 +235,7 @@ std::string emit_alu(const std::string& name, const nlohmann::json& params) {
       .input("frac_dst_i", kFracBits, "fd = 32 - dst int bits (two's complement)")
       .input("frac_src1_i", kFracBits, "f1")
       .input("frac_src2_i", kFracBits, "f2")
+      .input("div_res_i", 32, "the lane's iterative divider's result (<top>_div), valid in div's last E cycle")
       .output("result_o", 32, "0 when the lane is not written")
       .output("we_o", 1, "the lane is written (cmov.* test passed; 1 for every other compute function)");
   auto& b = m.body();
@@ -317,11 +319,6 @@ std::string emit_alu(const std::string& name, const nlohmann::json& params) {
   b.assign("macc33", "{dst_i[31], dst_i} + {sat_out[31], sat_out}");
   b.assign("macc_sat", fmt::format("(macc33[32] == macc33[31]) ? macc33[31:0] : (macc33[32] ? {} : {})", hex32(0x80000000u),
                                    hex32(0x7fffffffu)));
-  b.comment("div: truncation toward zero in 33 bits (MIN / -1 = 2^31 saturates); x / 0 = x < 0 ? MIN : MAX.");
-  b.logic("quot33", 33).logic("div_res", 32);
-  b.assign("quot33", fmt::format("$signed({{{0}[31], {0}}}) / $signed({{{1}[31], {1}}})", a, c));
-  b.assign("div_res", fmt::format("({1} == 32'd0) ? ({0}[31] ? {2} : {3}) : ((quot33[32] == quot33[31]) ? quot33[31:0] : {3})",
-                                  a, c, hex32(0x80000000u), hex32(0x7fffffffu)));
   b.comment("floor/ceil: mask = 2^f1 - 1 (0 for f1 <= 0; f1 is at most 32). Both are exact in 34 bits,");
   b.comment("(src1 & ~mask) and ((src1 + mask) & ~mask), saturated to INT32 (floor of a negative value with");
   b.comment("f1 = 32 is INT32_MIN; ceil saturates at INT32_MAX).");
@@ -348,7 +345,7 @@ std::string emit_alu(const std::string& name, const nlohmann::json& params) {
                        {dec.func("sub"), [&](vlog::Block& x) { x.assign("res", "sub_sat"); }},
                        {dec.func("mul"), [&](vlog::Block& x) { x.assign("res", "sat_out"); }},
                        {dec.func("macc"), [&](vlog::Block& x) { x.assign("res", "macc_sat"); }},
-                       {dec.func("div"), [&](vlog::Block& x) { x.assign("res", "div_res"); }},
+                       {dec.func("div"), [&](vlog::Block& x) { x.assign("res", "div_res_i"); }},
                        {dec.func("max"), [&](vlog::Block& x) { x.assign("res", fmt::format("lt ? {} : {}", c, a)); }},
                        {dec.func("min"), [&](vlog::Block& x) { x.assign("res", fmt::format("lt ? {} : {}", a, c)); }},
                        {dec.func("rshift"), [&](vlog::Block& x) { x.assign("res", fmt::format("$signed({}) >>> {}[4:0]", a, c)); }},
@@ -405,17 +402,76 @@ std::string emit_alu(const std::string& name, const nlohmann::json& params) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// <top>_div: one lane's iterative divider (isa/README.md item 14, golden_model/README.md `tandem`
+// stage E): load (E cycle 0) takes the magnitudes and the result's sign, step (cycles 1..32) is
+// one restoring step, quotient bit 31 first; result_o (cycle 33) applies the sign and the
+// saturations of isa/README.md `div` from the registered state.
+
+std::string emit_div(const std::string& name, const nlohmann::json& params) {
+  vlog::Module m(name);
+  m.header(generated_header(name + ": one Tandem lane's iterative divider (kDivSlots = " + std::to_string(isa::kDivSlots) +
+                                " cycles in E).",
+                            "tandem", params));
+  m.input("clk_i", 1).input("rst_ni", 1)
+      .input("load_i", 1, "E cycle 0 of a div: take the operands")
+      .input("step_i", 1, "E cycles 1..32: one restoring step")
+      .input("a_i", 32, "dividend (src1)")
+      .input("b_i", 32, "divisor (src2)")
+      .output("result_o", 32, "quotient truncated toward zero, saturated; x / 0 = x < 0 ? MIN : MAX");
+  auto& b = m.body();
+  b.comment("quo_q holds the dividend's magnitude, shifted out from the top while quotient bits shift in.");
+  b.logic("rem_q", 32).logic("quo_q", 32).logic("dvs_q", 32).logic("neg_q", 1).logic("zero_q", 1).logic("aneg_q", 1);
+  b.logic("trial", 33).logic("q_neg", 32);
+  b.comment("Restoring step: remainder:next dividend bit minus the divisor (the remainder stays below the divisor).");
+  b.assign("trial", "{rem_q, quo_q[31]} - {1'b0, dvs_q}");
+  b.assign("q_neg", "32'd0 - quo_q");
+  b.comment("MIN / -1 is the only quotient of magnitude 2^31 with a positive sign: it saturates to MAX.");
+  b.assign("result_o", fmt::format("zero_q ? (aneg_q ? {0} : {1}) : (neg_q ? q_neg : (quo_q[31] ? {1} : quo_q))",
+                                   hex32(0x80000000u), hex32(0x7fffffffu)));
+  auto& ff = b.always_ff();
+  for (const char* r : {"rem_q", "quo_q", "dvs_q"}) ff.reset.assign(r, "32'd0");
+  for (const char* r : {"neg_q", "zero_q", "aneg_q"}) ff.reset.assign(r, "1'b0");
+  ff.body.if_(
+      "load_i",
+      [](vlog::Block& x) {
+        x.assign("rem_q", "32'd0").assign("quo_q", "a_i[31] ? (32'd0 - a_i) : a_i").assign("dvs_q", "b_i[31] ? (32'd0 - b_i) : b_i");
+        x.assign("neg_q", "a_i[31] ^ b_i[31]").assign("zero_q", "b_i == 32'd0").assign("aneg_q", "a_i[31]");
+      },
+      [](vlog::Block& x) {
+        x.if_("step_i", [](vlog::Block& y) {
+          y.if_(
+              "!trial[32]", [](vlog::Block& z) { z.assign("rem_q", "trial[31:0]").assign("quo_q", "{quo_q[30:0], 1'b1}"); },
+              [](vlog::Block& z) { z.assign("rem_q", "{rem_q[30:0], quo_q[31]}").assign("quo_q", "{quo_q[30:0], 1'b0}"); });
+        });
+      });
+  return m.emit();
+}
+
+// ---------------------------------------------------------------------------------------------
 // <top>_buffers: obuf, ibuf, vmem1, vmem2, each LANES banks of DEPTH words; one write port with a
 // lane mask, four combinational read ports (src1/engine, src2, dst-as-operand, host).
 
 const char* kBufNames[] = {"obuf", "ibuf", "vmem1", "vmem2"};
 constexpr int kReadPorts = 4;
 
-std::string emit_buffers(const std::string& name, const TandemParams& p, const Widths& w,
-                         const nlohmann::json& params) {
+// One bank (one lane of one buffer): DEPTH words, one write port, kReadPorts combinational read
+// ports; a module of its own so that synthesis elaborates and maps it once for every bank.
+std::string emit_bank(const std::string& name, const TandemParams& p, const Widths& w, const nlohmann::json& params) {
   vlog::Module m(name);
-  m.header(generated_header(fmt::format("{}: the four buffers (obuf, ibuf, vmem1, vmem2), {} banks of {} words each.", name,
-                                        w.L, p.interim_depth),
+  m.header(generated_header(fmt::format("{}: one buffer bank, {} words of 32 bits; reads 0 until written.", name,
+                                        p.interim_depth),
+                            "tandem", params));
+  m.input("clk_i", 1).input("rst_ni", 1).input("we_i", 1).input("waddr_i", w.AW).input("wdata_i", 32);
+  for (int r = 0; r < kReadPorts; ++r) m.input(fmt::format("rd{}_addr_i", r), w.AW).output(fmt::format("rd{}_data_o", r), 32);
+  auto& b = m.body();
+  const auto read = zeroed_memory(b, "bank", 32, p.interim_depth, "we_i", "waddr_i", "wdata_i");
+  for (int r = 0; r < kReadPorts; ++r) b.assign(fmt::format("rd{}_data_o", r), read(fmt::format("rd{}_addr_i", r)));
+  return m.emit();
+}
+
+std::string emit_buffers(const std::string& name, const std::string& bank, const Widths& w, const nlohmann::json& params) {
+  vlog::Module m(name);
+  m.header(generated_header(fmt::format("{}: the four buffers (obuf, ibuf, vmem1, vmem2), {} banks ({}) each.", name, w.L, bank),
                             "tandem", params));
   m.input("clk_i", 1).input("rst_ni", 1)
       .input("we_i", 1, "write the lanes of wmask_i at the end of the cycle")
@@ -433,10 +489,13 @@ std::string emit_buffers(const std::string& name, const TandemParams& p, const W
   b.comment("Bank l of each buffer reads 0 until written (all buffers are 0 after reset).");
   auto& lane = b.generate_for("g_lane", "l", w.L);
   for (int n = 0; n < 4; ++n) {
-    const auto read = zeroed_memory(lane, kBufNames[n], 32, p.interim_depth,
-                                    fmt::format("we_i && wns_i == {} && wmask_i[l]", lit(2, n)), "waddr_i", "wdata_i[l*32 +: 32]");
+    auto& inst = lane.instance(bank, fmt::format("u_{}", kBufNames[n]));
+    inst.connect("clk_i", "clk_i").connect("rst_ni", "rst_ni")
+        .connect("we_i", fmt::format("we_i && wns_i == {} && wmask_i[l]", lit(2, n)))
+        .connect("waddr_i", "waddr_i").connect("wdata_i", "wdata_i[l*32 +: 32]");
     for (int r = 0; r < kReadPorts; ++r)
-      lane.assign(fmt::format("rd{}_{}_v[l]", r, kBufNames[n]), read(fmt::format("rd{}_addr_i", r)));
+      inst.connect(fmt::format("rd{}_addr_i", r), fmt::format("rd{}_addr_i", r))
+          .connect(fmt::format("rd{}_data_o", r), fmt::format("rd{}_{}_v[l]", r, kBufNames[n]));
   }
   b.comment("Each port's row from the buffer its namespace selects.");
   auto& c = b.always_comb();
@@ -477,8 +536,8 @@ std::string emit_code_repeater(const std::string& name, const TandemParams& p, c
       .output("lvl_src2_o", 8 * kLevels)
       .output("idle_o", 1, "nothing left to fetch and no engine to wait for");
   auto& b = m.body();
-  const Decode dec(b, {isa::Opcode::kLoop, isa::Opcode::kTileLdSt, isa::Opcode::kPermutation},
-                   {"ld.start", "st.start", "perm.start", "loop.set_iter", "loop.set_index", "loop.set_num_inst"});
+  const Decode dec(b, {isa::Opcode::kLoop, isa::Opcode::kTileLdSt, isa::Opcode::kPermutation, isa::Opcode::kAlu},
+                   {"ld.start", "st.start", "perm.start", "loop.set_iter", "loop.set_index", "loop.set_num_inst", "div"});
   const int XW = w.XW;
   b.comment("Instruction memory (reads 0 until written).");
   const auto imem = zeroed_memory(b, "imem", 32, p.imem_depth, "imem_we_i", "imem_addr_i", "imem_wdata_i");
@@ -490,13 +549,16 @@ std::string emit_code_repeater(const std::string& name, const TandemParams& p, c
   b.logic("fetch_addr", XW).logic("word", 32).logic("can_fetch", 1);
   b.logic("is_loop", 1).logic("is_start", 1).logic("body_last", 1).logic("zero_count", 1);
   b.logic("level", 3).logic("imm16", 16);
+  b.comment(fmt::format("div_wait_q: cycles fetch still waits after a div (isa/README.md item 14: a div takes {} slots).",
+                        isa::kDivSlots));
+  b.logic("div_wait_q", 6);
 
   b.comment("While a nest runs, F fetches body instruction j; otherwise imem[pc].");
   b.assign("fetch_addr", fmt::format("nest_q ? (body_q + {{{}'d0, j_q}}) : pc_q", XW - 16));
   b.logic("imem_raddr", w.PW);
   b.assign("imem_raddr", slice("fetch_addr", 0, w.PW));
   b.assign("word", imem("imem_raddr"));
-  b.assign("can_fetch", "!stall_q && (nest_q || pc_q < len_q)");
+  b.assign("can_fetch", "!stall_q && div_wait_q == 6'd0 && (nest_q || pc_q < len_q)");
   b.assign("is_loop", dec.is_op("word", isa::Opcode::kLoop));
   b.assign("is_start", fmt::format("{} || {} || {}", dec.is("word", "ld.start"), dec.is("word", "st.start"),
                                    dec.is("word", "perm.start")));
@@ -518,7 +580,7 @@ std::string emit_code_repeater(const std::string& name, const TandemParams& p, c
   b.assign("slot_pc_o", slice("fetch_addr", 0, w.PW));
   b.assign("slot_idx_o", fmt::format("nest_q ? idx_q : {}", lit(16 * kLevels, 0)));
   b.assign("lvl_used_o", "used_q").assign("lvl_dst_o", "dst_q").assign("lvl_src1_o", "src1_q").assign("lvl_src2_o", "src2_q");
-  b.assign("idle_o", "!stall_q && !nest_q && !(pc_q < len_q)");
+  b.assign("idle_o", "!stall_q && div_wait_q == 6'd0 && !nest_q && !(pc_q < len_q)");
   if (w.PW < XW) {
     b.logic("unused_fetch", 1);
     b.assign("unused_fetch", fmt::format("^fetch_addr[{}:{}]", XW - 1, w.PW));
@@ -533,7 +595,7 @@ std::string emit_code_repeater(const std::string& name, const TandemParams& p, c
   auto& ff = b.always_ff();
   for (auto [reg, wd] : {std::pair{"pc_q", XW}, {"len_q", XW}, {"body_q", XW}, {"n_q", 16}, {"j_q", 16},
                          {"idx_q", 16 * kLevels}, {"dst_q", 8 * kLevels}, {"src1_q", 8 * kLevels}, {"src2_q", 8 * kLevels},
-                         {"depth_q", 4}, {"run_depth_q", 4}, {"cur_q", 3}})
+                         {"depth_q", 4}, {"run_depth_q", 4}, {"cur_q", 3}, {"div_wait_q", 6}})
     ff.reset.assign(reg, lit(wd, 0));
   ff.reset.assign("used_q", lit(kLevels, 0)).assign("stall_q", "1'b0").assign("nest_q", "1'b0").assign("closed_q", "1'b1");
   ff.reset.comment("loop counts reset to 1 (golden_model/README.md, tandem ports)");
@@ -543,8 +605,13 @@ std::string emit_code_repeater(const std::string& name, const TandemParams& p, c
       [&](vlog::Block& x) {
         x.assign("pc_q", lit(XW, 0)).assign("len_q", fmt::format("{}'(prog_len_i)", XW));
         x.assign("nest_q", "1'b0").assign("stall_q", "1'b0").assign("closed_q", "1'b1").assign("depth_q", "4'd0");
+        x.assign("div_wait_q", "6'd0");
       },
       [&](vlog::Block& x) {
+        x.if_(
+            fmt::format("can_fetch && {}", dec.is("word", "div")),
+            [](vlog::Block& y) { y.assign("div_wait_q", fmt::format("6'd{}", isa::kDivSlots - 1)); },
+            [](vlog::Block& y) { y.if_("div_wait_q != 6'd0", [](vlog::Block& z) { z.assign("div_wait_q", "div_wait_q - 6'd1"); }); });
         x.if_(
             "engine_done_i", [](vlog::Block& y) { y.assign("stall_q", "1'b0"); },
             [&](vlog::Block& y) {
@@ -948,7 +1015,7 @@ std::string emit_permute(const std::string& name, const Widths& w, const nlohman
 // The top: D, A, R, E, W stages around the code repeater, the buffers and the engines.
 
 struct Names {
-  std::string top, alu, buffers, cr, dae, perm;
+  std::string top, alu, div, bank, buffers, cr, dae, perm;
 };
 
 const char* kOperands[] = {"dst", "src1", "src2"};
@@ -984,7 +1051,7 @@ std::string emit_top(const Names& n, const TandemParams& p, const Widths& w, con
   auto& b = m.body();
   using isa::Opcode;
   std::vector<std::string_view> fns = mnemonics_of({Opcode::kIteratorConfig});
-  for (std::string_view mn : {"nop", "ld.start", "st.start", "perm.start"}) fns.push_back(mn);
+  for (std::string_view mn : {"nop", "ld.start", "st.start", "perm.start", "div"}) fns.push_back(mn);
   const Decode dec(b,
                    {Opcode::kAlu, Opcode::kCalculus, Opcode::kComparison, Opcode::kDatatypeCast, Opcode::kDatatypeConfig,
                     Opcode::kIteratorConfig, Opcode::kTileLdSt, Opcode::kPermutation, Opcode::kSync},
@@ -1120,7 +1187,12 @@ std::string emit_top(const Names& n, const TandemParams& p, const Widths& w, con
   broadcast(b, "imm2_row", "r_imm2_q", L);
 
   b.blank();
-  b.comment("E: every lane's ALU in one cycle.");
+  b.comment(fmt::format("E: every lane's ALU in one cycle; a div holds E for {} cycles on the lanes' iterative dividers", isa::kDivSlots));
+  b.comment("(div_cnt_q counts them; fetch waits meanwhile, so the stages behind it are empty).");
+  b.logic("e_is_div", 1).logic("div_cnt_q", 6).logic("div_last", 1).logic("e_hold", 1).logic("div_res_v", 32, L);
+  b.assign("e_is_div", "e_valid_q && " + dec.is("e_word_q", "div"));
+  b.assign("div_last", fmt::format("div_cnt_q == 6'd{}", isa::kDivSlots - 1));
+  b.assign("e_hold", "e_is_div && !div_last");
   b.logic("e_valid_q", 1).logic("e_word_q", 32).logic("e_pc_q", w.PW).logic("e_addr_q", AW);
   b.logic("e_src1_q", LW).logic("e_src2_q", LW).logic("e_dst_q", LW);
   b.logic("e_frac_dst_q", kFracBits).logic("e_frac_src1_q", kFracBits).logic("e_frac_src2_q", kFracBits);
@@ -1134,7 +1206,11 @@ std::string emit_top(const Names& n, const TandemParams& p, const Widths& w, con
         .connect("func_i", field("e_word_q", isa::kFuncField))
         .connect("src1_i", "e_src1_q[l*32 +: 32]").connect("src2_i", "e_src2_q[l*32 +: 32]").connect("dst_i", "e_dst_q[l*32 +: 32]")
         .connect("frac_dst_i", "e_frac_dst_q").connect("frac_src1_i", "e_frac_src1_q").connect("frac_src2_i", "e_frac_src2_q")
-        .connect("result_o", "alu_res_v[l]").connect("we_o", "alu_we_v[l]");
+        .connect("div_res_i", "div_res_v[l]").connect("result_o", "alu_res_v[l]").connect("we_o", "alu_we_v[l]");
+    lane.instance(n.div, "u_div")
+        .connect("clk_i", "clk_i").connect("rst_ni", "rst_ni")
+        .connect("load_i", "e_is_div && div_cnt_q == 6'd0").connect("step_i", "e_is_div && div_cnt_q != 6'd0 && !div_last")
+        .connect("a_i", "e_src1_q[l*32 +: 32]").connect("b_i", "e_src2_q[l*32 +: 32]").connect("result_o", "div_res_v[l]");
   }
   b.always_comb().for_("i", L, [](vlog::Block& x) {
     x.assign("alu_res[i*32 +: 32]", "alu_res_v[i]").assign("alu_we[i]", "alu_we_v[i]");
@@ -1162,7 +1238,8 @@ std::string emit_top(const Names& n, const TandemParams& p, const Widths& w, con
              {"r_valid_q", 1}, {"r_word_q", 32}, {"r_pc_q", w.PW}, {"r_addr_q", 3 * AW}, {"r_imm1_q", 32}, {"r_imm2_q", 32},
              {"r_frac_q", 3 * kFracBits}, {"e_valid_q", 1}, {"e_word_q", 32}, {"e_pc_q", w.PW}, {"e_addr_q", AW},
              {"e_frac_dst_q", kFracBits}, {"e_frac_src1_q", kFracBits}, {"e_frac_src2_q", kFracBits},
-             {"w_valid_q", 1}, {"w_word_q", 32}, {"w_pc_q", w.PW}, {"w_addr_q", AW}, {"w_mask_q", L}, {"w_compute_q", 1}})
+             {"w_valid_q", 1}, {"w_word_q", 32}, {"w_pc_q", w.PW}, {"w_addr_q", AW}, {"w_mask_q", L}, {"w_compute_q", 1},
+             {"div_cnt_q", 6}})
       ff.reset.assign(reg, L > 64 && reg == "w_mask_q" ? "'0" : lit(wd, 0));
     for (const char* reg : {"e_src1_q", "e_src2_q", "e_dst_q", "w_data_q"}) ff.reset.assign(reg, "'0");
     ff.body.if_("launch", [](vlog::Block& x) { x.assign("running_q", "1'b1"); },
@@ -1179,16 +1256,19 @@ std::string emit_top(const Names& n, const TandemParams& p, const Widths& w, con
     ff.body.comment("A -> R");
     ff.body.assign("r_valid_q", "a_valid_q").assign("r_word_q", "a_word_q").assign("r_pc_q", "a_pc_q").assign("r_addr_q", "a_addr");
     ff.body.assign("r_imm1_q", "a_imm1_q").assign("r_imm2_q", "a_imm2_q").assign("r_frac_q", "a_frac_q");
-    ff.body.comment("R -> E: operand data registered at the end of R");
-    ff.body.assign("e_valid_q", "r_valid_q").assign("e_word_q", "r_word_q").assign("e_pc_q", "r_pc_q");
-    ff.body.assign("e_addr_q", slice("r_addr_q", 0, AW));
-    ff.body.assign("e_src1_q", fmt::format("{} ? imm1_row : rd0_data", is_imm("r_word_q", 1)));
-    ff.body.assign("e_src2_q", fmt::format("{} ? imm2_row : rd1_data", is_imm("r_word_q", 2)));
-    ff.body.assign("e_dst_q", "rd2_data");
-    ff.body.assign("e_frac_dst_q", slice("r_frac_q", 0, kFracBits)).assign("e_frac_src1_q", slice("r_frac_q", kFracBits, kFracBits));
-    ff.body.assign("e_frac_src2_q", slice("r_frac_q", 2 * kFracBits, kFracBits));
-    ff.body.comment("E -> W");
-    ff.body.assign("w_valid_q", "e_valid_q").assign("w_word_q", "e_word_q").assign("w_pc_q", "e_pc_q").assign("w_addr_q", "e_addr_q");
+    ff.body.comment("R -> E: operand data registered at the end of R (R holds only bubbles while a div holds E)");
+    ff.body.if_("!e_hold", [&](vlog::Block& x) {
+      x.assign("e_valid_q", "r_valid_q").assign("e_word_q", "r_word_q").assign("e_pc_q", "r_pc_q");
+      x.assign("e_addr_q", slice("r_addr_q", 0, AW));
+      x.assign("e_src1_q", fmt::format("{} ? imm1_row : rd0_data", is_imm("r_word_q", 1)));
+      x.assign("e_src2_q", fmt::format("{} ? imm2_row : rd1_data", is_imm("r_word_q", 2)));
+      x.assign("e_dst_q", "rd2_data");
+      x.assign("e_frac_dst_q", slice("r_frac_q", 0, kFracBits)).assign("e_frac_src1_q", slice("r_frac_q", kFracBits, kFracBits));
+      x.assign("e_frac_src2_q", slice("r_frac_q", 2 * kFracBits, kFracBits));
+    });
+    ff.body.if_("e_is_div", [](vlog::Block& x) { x.assign("div_cnt_q", "div_last ? 6'd0 : div_cnt_q + 6'd1"); });
+    ff.body.comment("E -> W (a div reaches W after its last E cycle)");
+    ff.body.assign("w_valid_q", "e_valid_q && !e_hold").assign("w_word_q", "e_word_q").assign("w_pc_q", "e_pc_q").assign("w_addr_q", "e_addr_q");
     ff.body.assign("w_data_q", "alu_res").assign("w_mask_q", fmt::format("e_compute ? alu_we : {}", L > 64 ? "'0" : lit(L, 0)));
     ff.body.assign("w_compute_q", "e_compute");
   }
@@ -1297,13 +1377,17 @@ GeneratedDesign generate_tandem(const TandemParams& p, const nlohmann::json& par
   if (p.dram_bus_bits != 0) n.top += fmt::format("_b{}", p.dram_bus_bits);
   if (p.permute_width != 0) n.top += fmt::format("_p{}", p.permute_width);
   n.alu = n.top + "_alu";
+  n.div = n.top + "_div";
   n.buffers = n.top + "_buffers";
+  n.bank = n.top + "_bank";
   n.cr = n.top + "_code_repeater";
   n.dae = n.top + "_dae";
   n.perm = n.top + "_permute";
   d.top = n.top;
   d.files.push_back({n.alu + ".sv", emit_alu(n.alu, params_json)});
-  d.files.push_back({n.buffers + ".sv", emit_buffers(n.buffers, p, w, params_json)});
+  d.files.push_back({n.div + ".sv", emit_div(n.div, params_json)});
+  d.files.push_back({n.bank + ".sv", emit_bank(n.bank, p, w, params_json)});
+  d.files.push_back({n.buffers + ".sv", emit_buffers(n.buffers, n.bank, w, params_json)});
   d.files.push_back({n.cr + ".sv", emit_code_repeater(n.cr, p, w, params_json)});
   d.files.push_back({n.dae + ".sv", emit_dae(n.dae, p, w, params_json)});
   d.files.push_back({n.perm + ".sv", emit_permute(n.perm, w, params_json)});

@@ -142,15 +142,18 @@ const IteratorEntry& TandemSim::Iterator(Namespace ns, int index) const {
   return iterators_.at(static_cast<size_t>(ns)).at(static_cast<size_t>(index));
 }
 
-int64_t TandemSim::Issue() {
-  if (slots_ >= config_.max_slots) {
+int64_t TandemSim::Issue(const Op& op) {
+  const int n = isa::tandem::IssueSlots(op.opcode, op.func);
+  if (slots_ + n > config_.max_slots) {
     throw UserError(fmt::format(
         "tandem simulator: the program needs more than {} issue slots (config max_slots)",
         config_.max_slots));
   }
-  ++slots_;
-  last_f_ = next_f_++;
-  return last_f_;
+  slots_ += n;
+  const int64_t first = next_f_;
+  next_f_ += n;
+  last_f_ = next_f_ - 1;
+  return first;
 }
 
 void TandemSim::Run(std::span<const uint32_t> program) {
@@ -192,7 +195,7 @@ void TandemSim::Run(std::span<const uint32_t> program) {
   int pc = 0;
   while (pc < size) {
     const Op& op = program_[pc];
-    const int64_t cycle = Issue();
+    const int64_t cycle = Issue(op);
     if (op.opcode != Opcode::kLoop) {
       const int64_t beats = Execute(op, pc, cycle);
       // The engine runs after the start's W, one beat per cycle; fetch resumes when it is done.
@@ -269,7 +272,7 @@ void TandemSim::RunNest(int first_pc, int n) {
   index_.fill(0);
   active_levels_ = depth;
   while (true) {
-    for (int pc = first_pc; pc < first_pc + n; ++pc) Execute(program_[pc], pc, Issue());
+    for (int pc = first_pc; pc < first_pc + n; ++pc) Execute(program_[pc], pc, Issue(program_[pc]));
     int l = depth - 1;
     while (l >= 0 && ++index_[l] == levels_[l].count) index_[l--] = 0;
     if (l < 0) break;
@@ -777,11 +780,13 @@ void TandemSim::Compute(const Op& op, int pc, int64_t cycle) {
   ++compute_count_;
   // A cmov whose test fails in every lane still occupies the write port: the row counts as
   // written for the spacing rule (the rule is a property of the program, not of the data).
-  write_cycle_[dst_ns][dst_row] = cycle;
+  // A div writes as an instruction issued in its last slot (item 14).
+  const int64_t last_slot = cycle + isa::tandem::IssueSlots(op.opcode, func) - 1;
+  write_cycle_[dst_ns][dst_row] = last_slot;
   write_pc_[dst_ns][dst_row] = pc;
   if (!config_.record_commits) return;
   Commit& c = commits_.emplace_back();
-  c.cycle = cycle + 5;
+  c.cycle = last_slot + 5;
   c.pc = pc;
   c.ns = dst_ns;
   c.addr = static_cast<int>(dst_row);

@@ -124,7 +124,8 @@ class TandemSim {
   };
 
   // Takes one issue slot; returns its F cycle.
-  int64_t Issue();
+  // Occupies OP's issue slots (isa::tandem::IssueSlots); returns the F cycle of the first.
+  int64_t Issue(const Op& op);
   // Executes `op` (not a loop instruction) issued in F cycle `cycle`; returns the engine's beat
   // count for a start instruction, -1 otherwise.
   int64_t Execute(const Op& op, int pc, int64_t cycle);

@@ -63,6 +63,14 @@ inline constexpr int kNumNamespaces = 5;
 inline constexpr int kItersPerNamespace = 32;  // 5-bit iterator index
 inline constexpr int kImmSlots = 32;           // IMM BUF slots
 inline constexpr int kMaxLoopLevels = 8;       // 3-bit loop id
+// Issue slots of a `div` (isa/README.md item 14): the iterative divider holds fetch for this many
+// cycles (one to take magnitudes, 32 restoring steps, one to apply the sign); every other
+// instruction takes one slot.
+inline constexpr int kDivSlots = 34;
+// kDivSlots for ALU func 4 (div), 1 for every other opcode/func.
+constexpr int IssueSlots(Opcode op, int func) {
+  return op == Opcode::kAlu && func == 4 ? kDivSlots : 1;
+}
 // Assembler spelling of namespace `id` (0..4); "" for an illegal id.
 std::string_view NamespaceName(int id);
 

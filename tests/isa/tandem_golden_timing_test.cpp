@@ -201,6 +201,21 @@ TEST(TandemSpacing, AccumulatorRowsThatRotateWithTheInnerLoop) {
                "earlier"});
 }
 
+TEST(TandemSpacing, ADivWritesInItsLastSlot) {
+  // A div takes 34 slots (isa/README.md item 14): its write is dated at its last slot, F1 + 33
+  // = F34. The next instruction is in F35 (1 cycle after), a nop makes it F36 (2), two nops F37.
+  const std::string div = "div vmem2[0], vmem1[0], vmem1[0]";
+  ExpectError(Spaced("add obuf[0], vmem2[0], imm[0]", 0, div),
+              {"instruction 1: src1 reads vmem2 row 0, which instruction 0 writes only 1 cycle"});
+  ExpectError(Spaced("add obuf[0], vmem2[0], imm[0]", 1, div),
+              {"instruction 2: src1 reads vmem2 row 0, which instruction 0 writes only 2 cycles"});
+  ExpectRuns(Spaced("add obuf[0], vmem2[0], imm[0]", 2, div));
+  // As a reader a div is an ordinary instruction: it reads in its first slot.
+  ExpectError(Spaced("div obuf[0], vmem2[0], imm[0]", 1),
+              {"instruction 2: src1 reads vmem2 row 0, which instruction 0 writes only 2 cycles"});
+  ExpectRuns(Spaced("div obuf[0], vmem2[0], imm[0]", 2));
+}
+
 // --- cycle model (golden_model/README.md, tandem, Timing) ---
 
 TEST(TandemTiming, EmptyProgramIsDoneInCycleOne) {
@@ -218,6 +233,33 @@ TEST(TandemTiming, OneInstructionTakesSixCycles) {
   EXPECT_EQ(sim.DoneCycle(), 7);
   EXPECT_EQ(sim.Slots(), 1);
   EXPECT_TRUE(sim.Commits().empty());  // nop writes nothing
+}
+
+TEST(TandemTiming, ADivTakesThirtyFourSlots) {
+  TandemSim sim({2, 16, 256});
+  sim.Write(Namespace::kVmem1, 0, 0, -7);
+  sim.Write(Namespace::kVmem1, 1, 0, 100);
+  sim.Write(Namespace::kVmem1, 0, 1, 2);
+  sim.Write(Namespace::kVmem1, 1, 1, -3);
+  RunText(sim,
+          "iter.base_zext vmem1[1], 1\ndiv vmem2[0], vmem1[0], vmem1[1]\nadd obuf[0], vmem1[0], "
+          "imm[0]\n");
+  // iter F1; div F2 .. F35 (34 slots), W = 35 + 5 = 40; add F36, W41; done = max(37, 36 + 6) = 42.
+  EXPECT_EQ(sim.Slots(), 36);
+  EXPECT_EQ(sim.DoneCycle(), 42);
+  ASSERT_EQ(sim.Commits().size(), 2u);
+  EXPECT_EQ(sim.Commits()[0].cycle, 40);
+  EXPECT_EQ(sim.Commits()[1].cycle, 41);
+  EXPECT_EQ(sim.Read(Namespace::kVmem2, 0, 0), -3);   // -7 / 2 toward zero
+  EXPECT_EQ(sim.Read(Namespace::kVmem2, 1, 0), -33);  // 100 / -3
+  // In a loop body: 3 iterations of one div issue 102 slots after set_iter (F1) and set_num_inst
+  // (F2): the last div's last slot is F104, W109; done = max(105, 104 + 6) = 110.
+  TandemSim loop({2, 16, 256});
+  RunText(loop, "loop.set_iter 0, 3\nloop.set_num_inst 1\ndiv vmem2[0], vmem1[0], vmem1[0]\n");
+  EXPECT_EQ(loop.Slots(), 104);
+  EXPECT_EQ(loop.DoneCycle(), 110);
+  ASSERT_EQ(loop.Commits().size(), 3u);
+  for (int j = 0; j < 3; ++j) EXPECT_EQ(loop.Commits()[j].cycle, 3 + 34 * j + 33 + 5);
 }
 
 const char* kStraightLine = R"(

@@ -234,8 +234,28 @@ TEST_F(TandemSmoke, FixedPointMulDivAndCasts) {
   EXPECT_EQ(r.commits[3].data, (Row{3 << 15, -1, 1 << 15, 0}));
   // f1 = fd = 16: no shift, saturate to 8 bits.
   EXPECT_EQ(r.commits[4].data, (Row{127, -7, -128, 127}));
-  // Slots 0..5 (the dtype slot writes nothing): the cast is slot 5, W in cycle 11.
-  EXPECT_EQ(r.commits[4].cycle, 11);
+  // The div takes slots 0..33 (isa/README.md item 14), W in cycle 1 + 33 + 5 = 39; then slots
+  // 34..38 (the dtype slot writes nothing): the cast is slot 38, W in cycle 44.
+  EXPECT_EQ(r.commits[0].cycle, 39);
+  EXPECT_EQ(r.commits[1].cycle, 40);
+  EXPECT_EQ(r.commits[4].cycle, 44);
+}
+
+TEST_F(TandemSmoke, IterativeDividerSignsAndBackToBackDivs) {
+  write_row(kVmem1, 0, {kMin, -100, 100, kMin});
+  write_row(kVmem2, 0, {0, 7, -7, 1});
+  Result r = run(
+      "div obuf[0], vmem1[0], vmem2[0]\n"
+      "div ibuf[0], vmem2[0], vmem1[0]\n");
+  ASSERT_EQ(r.commits.size(), 2u);
+  // x < 0 over 0 is MIN; -100/7 = -14 and 100/-7 = -14 (toward zero); MIN/1 = MIN.
+  EXPECT_EQ(r.commits[0].data, (Row{kMin, -14, -14, kMin}));
+  // 0/MIN = 0; 7/-100 = 0; -7/100 = 0; 1/MIN = 0.
+  EXPECT_EQ(r.commits[1].data, (Row{0, 0, 0, 0}));
+  // Slots 0..33 and 34..67: W in cycles 39 and 73; done = 68 + 6 = 74 (the last slot is 67, F68).
+  EXPECT_EQ(r.commits[0].cycle, 39);
+  EXPECT_EQ(r.commits[1].cycle, 73);
+  EXPECT_EQ(r.done_cycle, 74);
 }
 
 TEST_F(TandemSmoke, FloorAndCeilSaturate) {

@@ -50,6 +50,7 @@ struct OpInfo {
   std::string mnemonic;
   bool src2 = false;
   bool reads_dst = false;  // macc accumulates into dst, cmov.* may keep it
+  int slots = 1;           // issue slots (isa::IssueSlots: a div holds fetch for kDivSlots)
 };
 
 // Every compute, calculus, comparison and cast instruction, from the ISA table.
@@ -61,7 +62,8 @@ const std::vector<OpInfo>& compute_ops() {
                            d.opcode == isa::Opcode::kComparison || d.opcode == isa::Opcode::kDatatypeCast;
       if (!compute || d.mnemonic == "nop") continue;
       const std::string m(d.mnemonic);
-      v.push_back({m, d.operands.size() == 3, m == "macc" || m == "cmov.t" || m == "cmov.f"});
+      v.push_back({m, d.operands.size() == 3, m == "macc" || m == "cmov.t" || m == "cmov.f",
+                   isa::IssueSlots(d.opcode, d.func)});
     }
     return v;
   }();
@@ -193,6 +195,7 @@ class Builder {
     while (conflicts(reads, history_, slot_)) emit("nop");
     record(c, {}, {}, history_, slot_);
     emit(compute_text(c));
+    slot_ += slots_of(c) - 1;
   }
 
   // The (min, max) of sum_l i_l * stride_l over a nest for operand position P (0 dst, 1 src1, 2 src2).
@@ -420,8 +423,11 @@ class Builder {
   void record(const Compute& c, const std::vector<Level>& levels, const std::vector<int64_t>& idx,
               std::vector<Access>& hist, int64_t slot) const {
     std::erase_if(hist, [slot](const Access& a) { return slot - a.slot >= 3; });
-    if (c.op) hist.push_back({slot, c.dst.ns, address(c.dst, 0, levels, idx)});
+    // A div writes as an instruction issued in its last slot (isa/README.md item 14).
+    if (c.op) hist.push_back({slot + slots_of(c) - 1, c.dst.ns, address(c.dst, 0, levels, idx)});
   }
+
+  static int slots_of(const Compute& c) { return c.op ? c.op->slots : 1; }
 
   // Walks the nest's dynamic instructions from SLOT: false on a spacing conflict.
   // Offsets rewritten inside the body take effect for the instructions after them (and stay
@@ -445,7 +451,7 @@ class Builder {
         } else if (b.sets_offset) {
           offset_[b.slot.ns][b.slot.idx] = b.value;
         }
-        ++slot;
+        slot += b.is_compute ? slots_of(b.c) : 1;
       }
       for (int l = static_cast<int>(levels.size()) - 1; l >= 0; --l) {
         if (++idx[l] < levels[l].count) break;

@@ -75,6 +75,8 @@ module tandem_l4_d16_i64 (
   localparam int unsigned FnStStart = 13;
   // isa: perm.start = opcode PERMUTATION func 3
   localparam int unsigned FnPermStart = 3;
+  // isa: div = opcode ALU func 4
+  localparam int unsigned FnDiv = 4;
   // The IMM namespace: an imm[k] operand is IMM slot k broadcast to every lane.
   localparam int unsigned NsImm = 4;
 
@@ -401,7 +403,16 @@ module tandem_l4_d16_i64 (
     end
   end
 
-  // E: every lane's ALU in one cycle.
+  // E: every lane's ALU in one cycle; a div holds E for 34 cycles on the lanes' iterative dividers
+  // (div_cnt_q counts them; fetch waits meanwhile, so the stages behind it are empty).
+  logic e_is_div;
+  logic [5:0] div_cnt_q;
+  logic div_last;
+  logic e_hold;
+  logic [31:0] div_res_v [4];
+  assign e_is_div = e_valid_q && (e_word_q[31:28] == 4'(OpAlu) && e_word_q[27:24] == 4'(FnDiv));
+  assign div_last = div_cnt_q == 6'd33;
+  assign e_hold = e_is_div && !div_last;
   logic e_valid_q;
   logic [31:0] e_word_q;
   logic [5:0] e_pc_q;
@@ -429,8 +440,18 @@ module tandem_l4_d16_i64 (
       .frac_dst_i  (e_frac_dst_q),
       .frac_src1_i (e_frac_src1_q),
       .frac_src2_i (e_frac_src2_q),
+      .div_res_i   (div_res_v[l]),
       .result_o    (alu_res_v[l]),
       .we_o        (alu_we_v[l])
+    );
+    tandem_l4_d16_i64_div u_div (
+      .clk_i    (clk_i),
+      .rst_ni   (rst_ni),
+      .load_i   (e_is_div && div_cnt_q == 6'd0),
+      .step_i   (e_is_div && div_cnt_q != 6'd0 && !div_last),
+      .a_i      (e_src1_q[l*32 +: 32]),
+      .b_i      (e_src2_q[l*32 +: 32]),
+      .result_o (div_res_v[l])
     );
   end
   always_comb begin
@@ -492,6 +513,7 @@ module tandem_l4_d16_i64 (
       w_addr_q <= 4'd0;
       w_mask_q <= 4'd0;
       w_compute_q <= 1'b0;
+      div_cnt_q <= 6'd0;
       e_src1_q <= '0;
       e_src2_q <= '0;
       e_dst_q <= '0;
@@ -527,19 +549,24 @@ module tandem_l4_d16_i64 (
       r_imm1_q <= a_imm1_q;
       r_imm2_q <= a_imm2_q;
       r_frac_q <= a_frac_q;
-      // R -> E: operand data registered at the end of R
-      e_valid_q <= r_valid_q;
-      e_word_q <= r_word_q;
-      e_pc_q <= r_pc_q;
-      e_addr_q <= r_addr_q[3:0];
-      e_src1_q <= (r_word_q[15:13] == 3'(NsImm)) ? imm1_row : rd0_data;
-      e_src2_q <= (r_word_q[7:5] == 3'(NsImm)) ? imm2_row : rd1_data;
-      e_dst_q <= rd2_data;
-      e_frac_dst_q <= r_frac_q[8:0];
-      e_frac_src1_q <= r_frac_q[17:9];
-      e_frac_src2_q <= r_frac_q[26:18];
-      // E -> W
-      w_valid_q <= e_valid_q;
+      // R -> E: operand data registered at the end of R (R holds only bubbles while a div holds E)
+      if (!e_hold) begin
+        e_valid_q <= r_valid_q;
+        e_word_q <= r_word_q;
+        e_pc_q <= r_pc_q;
+        e_addr_q <= r_addr_q[3:0];
+        e_src1_q <= (r_word_q[15:13] == 3'(NsImm)) ? imm1_row : rd0_data;
+        e_src2_q <= (r_word_q[7:5] == 3'(NsImm)) ? imm2_row : rd1_data;
+        e_dst_q <= rd2_data;
+        e_frac_dst_q <= r_frac_q[8:0];
+        e_frac_src1_q <= r_frac_q[17:9];
+        e_frac_src2_q <= r_frac_q[26:18];
+      end
+      if (e_is_div) begin
+        div_cnt_q <= div_last ? 6'd0 : div_cnt_q + 6'd1;
+      end
+      // E -> W (a div reaches W after its last E cycle)
+      w_valid_q <= e_valid_q && !e_hold;
       w_word_q <= e_word_q;
       w_pc_q <= e_pc_q;
       w_addr_q <= e_addr_q;

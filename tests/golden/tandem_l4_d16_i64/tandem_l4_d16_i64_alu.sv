@@ -12,6 +12,7 @@ module tandem_l4_d16_i64_alu (
   input  logic [8:0]  frac_dst_i,   // fd = 32 - dst int bits (two's complement)
   input  logic [8:0]  frac_src1_i,  // f1
   input  logic [8:0]  frac_src2_i,  // f2
+  input  logic [31:0] div_res_i,    // the lane's iterative divider's result (<top>_div), valid in div's last E cycle
   output logic [31:0] result_o,     // 0 when the lane is not written
   output logic        we_o          // the lane is written (cmov.* test passed; 1 for every other compute function)
 );
@@ -185,11 +186,6 @@ module tandem_l4_d16_i64_alu (
   logic [31:0] macc_sat;
   assign macc33 = {dst_i[31], dst_i} + {sat_out[31], sat_out};
   assign macc_sat = (macc33[32] == macc33[31]) ? macc33[31:0] : (macc33[32] ? 32'h80000000 : 32'h7fffffff);
-  // div: truncation toward zero in 33 bits (MIN / -1 = 2^31 saturates); x / 0 = x < 0 ? MIN : MAX.
-  logic [32:0] quot33;
-  logic [31:0] div_res;
-  assign quot33 = $signed({src1_i[31], src1_i}) / $signed({src2_i[31], src2_i});
-  assign div_res = (src2_i == 32'd0) ? (src1_i[31] ? 32'h80000000 : 32'h7fffffff) : ((quot33[32] == quot33[31]) ? quot33[31:0] : 32'h7fffffff);
   // floor/ceil: mask = 2^f1 - 1 (0 for f1 <= 0; f1 is at most 32). Both are exact in 34 bits,
   // (src1 & ~mask) and ((src1 + mask) & ~mask), saturated to INT32 (floor of a negative value with
   // f1 = 32 is INT32_MIN; ceil saturates at INT32_MAX).
@@ -229,7 +225,7 @@ module tandem_l4_d16_i64_alu (
             res = macc_sat;
           end
           4'(FnDiv): begin
-            res = div_res;
+            res = div_res_i;
           end
           4'(FnMax): begin
             res = lt ? src2_i : src1_i;

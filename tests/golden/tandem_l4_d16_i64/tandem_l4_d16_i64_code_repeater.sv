@@ -27,6 +27,7 @@ module tandem_l4_d16_i64_code_repeater (
   localparam int unsigned OpLoop = 7;
   localparam int unsigned OpTileLdSt = 5;
   localparam int unsigned OpPermutation = 8;
+  localparam int unsigned OpAlu = 0;
   // isa: ld.start = opcode TILE_LD_ST func 5
   localparam int unsigned FnLdStart = 5;
   // isa: st.start = opcode TILE_LD_ST func 13
@@ -39,6 +40,8 @@ module tandem_l4_d16_i64_code_repeater (
   localparam int unsigned FnLoopSetIndex = 0;
   // isa: loop.set_num_inst = opcode LOOP func 2
   localparam int unsigned FnLoopSetNumInst = 2;
+  // isa: div = opcode ALU func 4
+  localparam int unsigned FnDiv = 4;
   // Instruction memory (reads 0 until written).
   logic [31:0] imem_mem [64];
   logic [63:0] imem_written0;
@@ -83,12 +86,14 @@ module tandem_l4_d16_i64_code_repeater (
   logic zero_count;
   logic [2:0] level;
   logic [15:0] imm16;
+  // div_wait_q: cycles fetch still waits after a div (isa/README.md item 14: a div takes 34 slots).
+  logic [5:0] div_wait_q;
   // While a nest runs, F fetches body instruction j; otherwise imem[pc].
   assign fetch_addr = nest_q ? (body_q + {1'd0, j_q}) : pc_q;
   logic [5:0] imem_raddr;
   assign imem_raddr = fetch_addr[5:0];
   assign word = ((imem_written0[imem_raddr]) ? imem_mem[imem_raddr] : 32'd0);
-  assign can_fetch = !stall_q && (nest_q || pc_q < len_q);
+  assign can_fetch = !stall_q && div_wait_q == 6'd0 && (nest_q || pc_q < len_q);
   assign is_loop = word[31:28] == 4'(OpLoop);
   assign is_start = (word[31:28] == 4'(OpTileLdSt) && word[27:24] == 4'(FnLdStart)) || (word[31:28] == 4'(OpTileLdSt) && word[27:24] == 4'(FnStStart)) || (word[31:28] == 4'(OpPermutation) && word[27:24] == 4'(FnPermStart));
   assign level = word[23:21];
@@ -139,7 +144,7 @@ module tandem_l4_d16_i64_code_repeater (
   assign lvl_dst_o = dst_q;
   assign lvl_src1_o = src1_q;
   assign lvl_src2_o = src2_q;
-  assign idle_o = !stall_q && !nest_q && !(pc_q < len_q);
+  assign idle_o = !stall_q && div_wait_q == 6'd0 && !nest_q && !(pc_q < len_q);
   logic unused_fetch;
   assign unused_fetch = ^fetch_addr[16:6];
   always_ff @(posedge clk_i or negedge rst_ni) begin
@@ -156,6 +161,7 @@ module tandem_l4_d16_i64_code_repeater (
       depth_q <= 4'd0;
       run_depth_q <= 4'd0;
       cur_q <= 3'd0;
+      div_wait_q <= 6'd0;
       used_q <= 8'd0;
       stall_q <= 1'b0;
       nest_q <= 1'b0;
@@ -170,7 +176,15 @@ module tandem_l4_d16_i64_code_repeater (
         stall_q <= 1'b0;
         closed_q <= 1'b1;
         depth_q <= 4'd0;
+        div_wait_q <= 6'd0;
       end else begin
+        if (can_fetch && (word[31:28] == 4'(OpAlu) && word[27:24] == 4'(FnDiv))) begin
+          div_wait_q <= 6'd33;
+        end else begin
+          if (div_wait_q != 6'd0) begin
+            div_wait_q <= div_wait_q - 6'd1;
+          end
+        end
         if (engine_done_i) begin
           stall_q <= 1'b0;
         end else begin
