@@ -25,10 +25,10 @@ inline constexpr int kScalarMacAccBits = 32;  // the conventional scalar MAC's a
 
 struct DsePoint {
   int slice_bits = 0, lanes = 0, nbves = 0;
-  DseDesign cvu;                    // the whole block
-  double routing_area_um2 = 0;      // its two operand routers (element-packed bus -> NBVE lanes)
-  DseDesign dot;                    // conventional signed 8-bit dot product of L lanes
-  DseDesign scalar_mac;             // one conventional signed 8-bit MAC with its accumulator
+  DseDesign cvu;                // the whole block
+  double routing_area_um2 = 0;  // its two operand routers (element-packed bus -> NBVE lanes)
+  DseDesign dot;                // conventional signed 8-bit dot product of L lanes
+  DseDesign scalar_mac;         // one conventional signed 8-bit MAC with its accumulator
   // The metrics (on liberty area):
   // thesis's: CVU area per 8b x 8b MAC (area / L) against one scalar MAC unit;
   double area_per_mac_vs_scalar_mac() const { return cvu.area_um2 / lanes / scalar_mac.area_um2; }
@@ -36,7 +36,9 @@ struct DsePoint {
   double area_vs_dot_product() const { return cvu.area_um2 / dot.area_um2; }
   // both again with the operand routing moved to the array's feeder (stated assumption, README);
   double core_area_um2() const { return cvu.area_um2 - routing_area_um2; }
-  double core_area_per_mac_vs_scalar_mac() const { return core_area_um2() / lanes / scalar_mac.area_um2; }
+  double core_area_per_mac_vs_scalar_mac() const {
+    return core_area_um2() / lanes / scalar_mac.area_um2;
+  }
   double core_area_vs_dot_product() const { return core_area_um2() / dot.area_um2; }
   // power per 8b x 8b MAC at each design's fmax, against the scalar MAC (assumed activity).
   double power_per_mac_vs_scalar_mac() const { return cvu.power_mw / lanes / scalar_mac.power_mw; }
@@ -58,13 +60,15 @@ struct ModeThroughput {
 };
 
 // One M x K x N GEMM lowered onto the array in each listed mode; cycles from the golden model.
-std::vector<ModeThroughput> cvu_mode_throughput(const CvuArrayParams& p, int64_t M, int64_t K, int64_t N,
+std::vector<ModeThroughput> cvu_mode_throughput(const CvuArrayParams& p, int64_t M, int64_t K,
+                                                int64_t N,
                                                 const std::vector<std::pair<int, int>>& widths);
 
 // CSV of the DSE points; gnuplot data (one block per slice width) and a script that plots the area
 // ratio against L, one line per b.
 std::string dse_csv(const std::vector<DsePoint>& points);
 std::string dse_plot_data(const std::vector<DsePoint>& points);
-std::string dse_gnuplot(const std::vector<DsePoint>& points, const std::string& data_path, const std::string& png_path);
+std::string dse_gnuplot(const std::vector<DsePoint>& points, const std::string& data_path,
+                        const std::string& png_path);
 
 }  // namespace accelgen::flows

@@ -1,12 +1,12 @@
-// Generator for `cvu`: the Composable Vector Unit. Interface, arithmetic and timing are specified in
-// golden_model/README.md ("cvu"); the golden model implements that specification independently.
+// Generator for `cvu`: the Composable Vector Unit. Interface, arithmetic and timing are specified
+// in golden_model/README.md ("cvu"); the golden model implements that specification independently.
 //
-// Structure (golden_model/README.md, "Structure of the RTL"): NBVE n = J*P + K (P = B/b) always sits
-// at x-slice row J and w-slice column K. Two routers turn the element-packed buses into one b-bit
-// slice per NBVE lane; each NBVE ANDs its L slice pairs into unsigned partial-product bits (a signed
-// top slice inverts the bits of its MSB, Baugh-Wooley style) and sums them in one tree; the shifts
-// compose in two levels, w significance (mode_w only) then x significance (mode_x only), and the
-// sign corrections of all lanes and NBVEs fold into one constant per mode.
+// Structure (golden_model/README.md, "Structure of the RTL"): NBVE n = J*P + K (P = B/b) always
+// sits at x-slice row J and w-slice column K. Two routers turn the element-packed buses into one
+// b-bit slice per NBVE lane; each NBVE ANDs its L slice pairs into unsigned partial-product bits (a
+// signed top slice inverts the bits of its MSB, Baugh-Wooley style) and sums them in one tree; the
+// shifts compose in two levels, w significance (mode_w only) then x significance (mode_x only), and
+// the sign corrections of all lanes and NBVEs fold into one constant per mode.
 #include "generator/cvu/cvu_gen.hpp"
 
 #include <fmt/format.h>
@@ -51,12 +51,15 @@ int row_sum_bits(const CvuParams& p) {
   return static_cast<int>(std::bit_width(most));
 }
 
-// Partial-product bit (x bit i, w bit j) of a slice pair has weight -2^(i+j) when exactly one of the
-// two bits is the MSB of a signed top slice.
-bool negative_bit(int i, int j, int b, bool x_top, bool w_top) { return (i == b - 1 && x_top) != (j == b - 1 && w_top); }
+// Partial-product bit (x bit i, w bit j) of a slice pair has weight -2^(i+j) when exactly one of
+// the two bits is the MSB of a signed top slice.
+bool negative_bit(int i, int j, int b, bool x_top, bool w_top) {
+  return (i == b - 1 && x_top) != (j == b - 1 && w_top);
+}
 
 // The mode's sign correction, modulo 2^result_bits: each inverted partial-product bit contributes
-// ~v = 1 - v, so its true weight -2^s*v = 2^s*(~v) - 2^s; the -2^s of every lane and NBVE adds up here.
+// ~v = 1 - v, so its true weight -2^s*v = 2^s*(~v) - 2^s; the -2^s of every lane and NBVE adds up
+// here.
 uint64_t mode_constant(const CvuParams& p, int px, int pw) {
   if (!p.is_signed) return 0;
   const int b = p.slice_bits, P = slices_per_operand(p);
@@ -73,19 +76,24 @@ uint64_t mode_constant(const CvuParams& p, int px, int pw) {
 
 std::string mode_label(const CvuParams& p, int i, int k) {
   const int MB = p.mode_bits();
-  return fmt::format("{{{}, {}}}", lit(MB, static_cast<uint64_t>(i)), lit(MB, static_cast<uint64_t>(k)));
+  return fmt::format("{{{}, {}}}", lit(MB, static_cast<uint64_t>(i)),
+                     lit(MB, static_cast<uint64_t>(k)));
 }
 
 // Router of one operand: element-packed bus -> the b-bit slice each NBVE lane reads in this mode.
 // NBVE n = J*P + K, mode (px, pw): x slice j = J mod px, w slice k = K mod pw, group
 // g = J/px + (P/px)*(K/pw); lane l reads element g*L + l.
-std::string emit_router(const std::string& name, bool x_side, const CvuParams& p, const nlohmann::json& params) {
-  const int b = p.slice_bits, L = p.lanes, N = p.nbves(), P = slices_per_operand(p), MB = p.mode_bits();
+std::string emit_router(const std::string& name, bool x_side, const CvuParams& p,
+                        const nlohmann::json& params) {
+  const int b = p.slice_bits, L = p.lanes, N = p.nbves(), P = slices_per_operand(p),
+            MB = p.mode_bits();
   vlog::Module m(name);
-  m.header(generated_header(fmt::format("{}: {} operand router (element-packed bus -> one slice per NBVE lane).", name,
-                                        x_side ? "x" : "w"),
-                            "cvu", params));
-  m.input("mode_x_i", MB, "x width level").input("mode_w_i", MB, "w width level")
+  m.header(generated_header(
+      fmt::format("{}: {} operand router (element-packed bus -> one slice per NBVE lane).", name,
+                  x_side ? "x" : "w"),
+      "cvu", params));
+  m.input("mode_x_i", MB, "x width level")
+      .input("mode_w_i", MB, "w width level")
       .input("bus_i", p.bus_bits(), "element e in bits [e*width +: width]")
       .output("slices_o", N * L * b, "NBVE n lane l reads bits [(n*L + l)*b +: b]");
   auto& body = m.body();
@@ -95,50 +103,66 @@ std::string emit_router(const std::string& name, bool x_side, const CvuParams& p
   for (int i = 0; i < p.levels(); ++i)
     for (int k = 0; k < p.levels(); ++k) {
       const int bx = p.width_of_level(i), bw = p.width_of_level(k), px = bx / b, pw = bw / b;
-      const std::string group = fmt::format("((n / {}) / {} + {}*((n % {}) / {}))", P, px, P / px, P, pw);
-      const std::string offset = x_side ? fmt::format("((n / {}) % {})*{}", P, px, b) : fmt::format("((n % {}) % {})*{}", P, pw, b);
+      const std::string group =
+          fmt::format("((n / {}) / {} + {}*((n % {}) / {}))", P, px, P / px, P, pw);
+      const std::string offset = x_side ? fmt::format("((n / {}) % {})*{}", P, px, b)
+                                        : fmt::format("((n % {}) % {})*{}", P, pw, b);
       const int width = x_side ? bx : bw;
-      route.push_back({mode_label(p, i, k), [=](vlog::Block& c) {
-        c.comment(fmt::format("{}b x {}b", bx, bw));
-        c.for_("l", L, [&](vlog::Block& f) {
-          f.assign(slice("lane_slices", fmt::format("l*{}", b), b),
+      route.push_back(
+          {mode_label(p, i, k), [=](vlog::Block& c) {
+             c.comment(fmt::format("{}b x {}b", bx, bw));
+             c.for_("l", L, [&](vlog::Block& f) {
+               f.assign(
+                   slice("lane_slices", fmt::format("l*{}", b), b),
                    slice("bus_i", fmt::format("({}*{} + l)*{} + {}", group, L, width, offset), b));
-        });
-      }});
+             });
+           }});
     }
   auto& rc = gen.always_comb();
   rc.assign("lane_slices", lit(L * b, 0));
-  rc.case_("{mode_x_i, mode_w_i}", route, [](vlog::Block& d) { d.comment("illegal mode: all-zero slices"); });
+  rc.case_("{mode_x_i, mode_w_i}", route,
+           [](vlog::Block& d) { d.comment("illegal mode: all-zero slices"); });
   gen.assign(slice("slices_o", fmt::format("n*{}", L * b), L * b), "lane_slices");
   return m.emit();
 }
 
-// One NBVE: L unsigned b x b AND arrays whose partial-product bits are all summed in one tree, registered.
+// One NBVE: L unsigned b x b AND arrays whose partial-product bits are all summed in one tree,
+// registered.
 std::string emit_nbve(const std::string& name, const CvuParams& p, const nlohmann::json& params) {
   const int b = p.slice_bits, L = p.lanes, S = cvu_nbve_sum_bits(p);
   vlog::Module m(name);
-  m.header(generated_header(name + ": narrow-bitwidth vector engine (L slice multipliers, one adder tree).", "cvu", params));
+  m.header(generated_header(
+      name + ": narrow-bitwidth vector engine (L slice multipliers, one adder tree).", "cvu",
+      params));
   m.input("clk_i", 1)
       .input("x_i", L * b, "lane l's x slice in bits [l*b +: b]", /*ranged=*/true)
       .input("w_i", L * b, "lane l's w slice in bits [l*b +: b]", /*ranged=*/true)
       .input("x_top_i", 1, "x slices are signed top slices: their MSB weighs -2^(b-1)")
       .input("w_top_i", 1, "w slices are signed top slices")
-      .output("sum_o", S, "registered sum of the partial-product bits (unsigned; sign corrections are outside)");
+      .output(
+          "sum_o", S,
+          "registered sum of the partial-product bits (unsigned; sign corrections are outside)");
   auto& body = m.body();
   body.logic("sum", S).logic("sum_q", S);
-  body.comment("A bit of negative weight enters inverted (Baugh-Wooley); the CVU adds the -2^s of each once per mode.");
+  body.comment(
+      "A bit of negative weight enters inverted (Baugh-Wooley); the CVU adds the -2^s of each once "
+      "per mode.");
   std::vector<std::string> terms;
   for (int l = 0; l < L; ++l)
     for (int i = 0; i < b; ++i)
       for (int j = 0; j < b; ++j) {
         const bool xi = i == b - 1, wj = j == b - 1;
         std::string bit = fmt::format("(x_i[{}] & w_i[{}])", l * b + i, l * b + j);
-        if (xi && wj) bit = fmt::format("({} ^ x_top_i ^ w_top_i)", bit);
-        else if (xi) bit = fmt::format("({} ^ x_top_i)", bit);
-        else if (wj) bit = fmt::format("({} ^ w_top_i)", bit);
+        if (xi && wj)
+          bit = fmt::format("({} ^ x_top_i ^ w_top_i)", bit);
+        else if (xi)
+          bit = fmt::format("({} ^ x_top_i)", bit);
+        else if (wj)
+          bit = fmt::format("({} ^ w_top_i)", bit);
         const int hi = S - 1 - (i + j);
         std::string term = i + j > 0 ? fmt::format("{}, {}", bit, lit(i + j, 0)) : bit;
-        terms.push_back(hi > 0 ? fmt::format("{{{}, {}}}", lit(hi, 0), term) : fmt::format("{{{}}}", term));
+        terms.push_back(hi > 0 ? fmt::format("{{{}, {}}}", lit(hi, 0), term)
+                               : fmt::format("{{{}}}", term));
       }
   std::string sum;
   for (size_t t = 0; t < terms.size(); ++t) sum += (t ? "\n      + " : "") + terms[t];
@@ -148,17 +172,21 @@ std::string emit_nbve(const std::string& name, const CvuParams& p, const nlohman
   return m.emit();
 }
 
-std::string emit_top(const std::string& name, const std::string& router_x, const std::string& router_w,
-                     const std::string& nbve, const CvuParams& p, const nlohmann::json& params,
-                     std::vector<TopPort>* ports) {
-  const int b = p.slice_bits, L = p.lanes, N = p.nbves(), P = slices_per_operand(p), MB = p.mode_bits(),
-            BUS = p.bus_bits();
+std::string emit_top(const std::string& name, const std::string& router_x,
+                     const std::string& router_w, const std::string& nbve, const CvuParams& p,
+                     const nlohmann::json& params, std::vector<TopPort>* ports) {
+  const int b = p.slice_bits, L = p.lanes, N = p.nbves(), P = slices_per_operand(p),
+            MB = p.mode_bits(), BUS = p.bus_bits();
   // Everything after the NBVEs is taken modulo 2^result_bits (the result fits, so that is exact).
   const int RB = p.result_bits(), S = cvu_nbve_sum_bits(p), T = std::min(row_sum_bits(p), RB);
   vlog::Module m(name);
-  m.header(generated_header(fmt::format("{}: composable vector unit, {} NBVEs of {} lanes, {}-bit slices, up to {}-bit operands.",
-                              name, N, L, b, p.max_bits), "cvu", params));
-  m.input("clk_i", 1).input("rst_ni", 1)
+  m.header(generated_header(
+      fmt::format(
+          "{}: composable vector unit, {} NBVEs of {} lanes, {}-bit slices, up to {}-bit operands.",
+          name, N, L, b, p.max_bits),
+      "cvu", params));
+  m.input("clk_i", 1)
+      .input("rst_ni", 1)
       .input("in_valid_i", 1, "start an operation this cycle")
       .input("mode_x_i", MB, "x width level: bx = slice_bits << mode_x_i")
       .input("mode_w_i", MB, "w width level: bw = slice_bits << mode_w_i")
@@ -176,20 +204,35 @@ std::string emit_top(const std::string& name, const std::string& router_x, const
   body.comment("Stage 3: the result.");
   body.logic("v3_q", 1).logic("result_q", RB).logic("result", RB);
   auto& ff = body.always_ff();
-  for (auto [reg, w] : {std::pair{"v1_q", 1}, {"mx1_q", MB}, {"mw1_q", MB}, {"v2_q", 1}, {"mx2_q", MB}, {"mw2_q", MB},
+  for (auto [reg, w] : {std::pair{"v1_q", 1},
+                        {"mx1_q", MB},
+                        {"mw1_q", MB},
+                        {"v2_q", 1},
+                        {"mx2_q", MB},
+                        {"mw2_q", MB},
                         {"v3_q", 1}})
     ff.reset.assign(reg, lit(w, 0));
   ff.body.assign("v1_q", "in_valid_i").assign("mx1_q", "mode_x_i").assign("mw1_q", "mode_w_i");
-  ff.body.assign("v2_q", "v1_q").assign("mx2_q", "mx1_q").assign("mw2_q", "mw1_q").assign("v3_q", "v2_q");
+  ff.body.assign("v2_q", "v1_q")
+      .assign("mx2_q", "mx1_q")
+      .assign("mw2_q", "mw1_q")
+      .assign("v3_q", "v2_q");
   body.always_ff_noreset().assign("x1_q", "x_i").assign("w1_q", "w_i").assign("result_q", "result");
   body.blank();
 
   body.logic("x_slices", N * L * b).logic("w_slices", N * L * b).logic("shifted_w", N * T);
-  body.instance(router_x, "u_route_x").connect("mode_x_i", "mx1_q").connect("mode_w_i", "mw1_q")
-      .connect("bus_i", "x1_q").connect("slices_o", "x_slices");
-  body.instance(router_w, "u_route_w").connect("mode_x_i", "mx1_q").connect("mode_w_i", "mw1_q")
-      .connect("bus_i", "w1_q").connect("slices_o", "w_slices");
-  body.comment(fmt::format("NBVE n = J*{0} + K (J = n / {0}, K = n % {0}): x slice J mod px, w slice K mod pw.", P));
+  body.instance(router_x, "u_route_x")
+      .connect("mode_x_i", "mx1_q")
+      .connect("mode_w_i", "mw1_q")
+      .connect("bus_i", "x1_q")
+      .connect("slices_o", "x_slices");
+  body.instance(router_w, "u_route_w")
+      .connect("mode_x_i", "mx1_q")
+      .connect("mode_w_i", "mw1_q")
+      .connect("bus_i", "w1_q")
+      .connect("slices_o", "w_slices");
+  body.comment(fmt::format(
+      "NBVE n = J*{0} + K (J = n / {0}, K = n % {0}): x slice J mod px, w slice K mod pw.", P));
   auto& gen = body.generate_for("g_nbve", "n", N);
   gen.logic("x_top", 1).logic("w_top", 1).logic("sum", S).logic("shifted", T);
   std::vector<vlog::Block::CaseItem> x_top, w_top, w_shift;
@@ -197,14 +240,19 @@ std::string emit_top(const std::string& name, const std::string& router_x, const
     const int pp = p.width_of_level(i) / b;
     const std::string label = lit(MB, static_cast<uint64_t>(i));
     x_top.push_back({label, [=](vlog::Block& c) {
-      c.assign("x_top", p.is_signed ? fmt::format("(n / {}) % {} == {}", P, pp, pp - 1) : "1'b0");
-    }});
+                       c.assign("x_top", p.is_signed
+                                             ? fmt::format("(n / {}) % {} == {}", P, pp, pp - 1)
+                                             : "1'b0");
+                     }});
     w_top.push_back({label, [=](vlog::Block& c) {
-      c.assign("w_top", p.is_signed ? fmt::format("(n % {}) % {} == {}", P, pp, pp - 1) : "1'b0");
-    }});
+                       c.assign("w_top", p.is_signed
+                                             ? fmt::format("(n % {}) % {} == {}", P, pp, pp - 1)
+                                             : "1'b0");
+                     }});
     w_shift.push_back({label, [=](vlog::Block& c) {
-      c.assign("shifted", fmt::format("{} << ({}*((n % {}) % {}))", resize_unsigned("sum", S, T), b, P, pp));
-    }});
+                         c.assign("shifted", fmt::format("{} << ({}*((n % {}) % {}))",
+                                                         resize_unsigned("sum", S, T), b, P, pp));
+                       }});
   }
   auto& tc = gen.always_comb();
   tc.assign("x_top", "1'b0").assign("w_top", "1'b0");
@@ -214,7 +262,8 @@ std::string emit_top(const std::string& name, const std::string& router_x, const
       .connect("clk_i", "clk_i")
       .connect("x_i", slice("x_slices", fmt::format("n*{}", L * b), L * b))
       .connect("w_i", slice("w_slices", fmt::format("n*{}", L * b), L * b))
-      .connect("x_top_i", "x_top").connect("w_top_i", "w_top")
+      .connect("x_top_i", "x_top")
+      .connect("w_top_i", "w_top")
       .connect("sum_o", "sum");
   if (S > T) {  // only the low result_bits of a sum matter
     gen.logic("unused_sum_hi", S - T);
@@ -227,7 +276,9 @@ std::string emit_top(const std::string& name, const std::string& router_x, const
   gen.assign(slice("shifted_w", fmt::format("n*{}", T), T), "shifted");
   body.blank();
 
-  body.comment("Level 2: x significance of each row (a function of mode_x only), then one sum with the mode's");
+  body.comment(
+      "Level 2: x significance of each row (a function of mode_x only), then one sum with the "
+      "mode's");
   body.comment("sign-correction constant.");
   body.logic("shifted_x", P * RB).logic("correction", RB);
   auto& rows = body.generate_for("g_row", "r", P);
@@ -239,10 +290,11 @@ std::string emit_top(const std::string& name, const std::string& router_x, const
   std::vector<vlog::Block::CaseItem> x_shift;
   for (int i = 0; i < p.levels(); ++i) {
     const int px = p.width_of_level(i) / b;
-    x_shift.push_back({lit(MB, static_cast<uint64_t>(i)), [=](vlog::Block& c) {
-      c.assign("row_shifted", fmt::format("{} << ({}*(r % {}))",
-                                          resize_unsigned("row_sum", T, RB), b, px));
-    }});
+    x_shift.push_back(
+        {lit(MB, static_cast<uint64_t>(i)), [=](vlog::Block& c) {
+           c.assign("row_shifted",
+                    fmt::format("{} << ({}*(r % {}))", resize_unsigned("row_sum", T, RB), b, px));
+         }});
   }
   auto& xc = rows.always_comb();
   xc.assign("row_shifted", lit(RB, 0));
@@ -252,7 +304,8 @@ std::string emit_top(const std::string& name, const std::string& router_x, const
   for (int i = 0; i < p.levels(); ++i)
     for (int k = 0; k < p.levels(); ++k) {
       const uint64_t c = mode_constant(p, p.width_of_level(i) / b, p.width_of_level(k) / b);
-      constants.push_back({mode_label(p, i, k), [=](vlog::Block& blk) { blk.assign("correction", lit(RB, c)); }});
+      constants.push_back(
+          {mode_label(p, i, k), [=](vlog::Block& blk) { blk.assign("correction", lit(RB, c)); }});
     }
   auto& cc = body.always_comb();
   cc.assign("correction", lit(RB, 0));
@@ -266,18 +319,23 @@ std::string emit_top(const std::string& name, const std::string& router_x, const
 
 }  // namespace
 
-int cvu_nbve_sum_bits(const CvuParams& p) { return static_cast<int>(std::bit_width(nbve_max_sum(p))); }
+int cvu_nbve_sum_bits(const CvuParams& p) {
+  return static_cast<int>(std::bit_width(nbve_max_sum(p)));
+}
 
 GeneratedDesign generate_cvu(const CvuParams& p, const nlohmann::json& params_json) {
   GeneratedDesign d;
   d.block = "cvu";
   d.params = params_json;
-  d.top = fmt::format("cvu_b{}_B{}_L{}_{}", p.slice_bits, p.max_bits, p.lanes, p.is_signed ? "s" : "u");
-  const std::string nbve = d.top + "_nbve", router_x = d.top + "_route_x", router_w = d.top + "_route_w";
+  d.top =
+      fmt::format("cvu_b{}_B{}_L{}_{}", p.slice_bits, p.max_bits, p.lanes, p.is_signed ? "s" : "u");
+  const std::string nbve = d.top + "_nbve", router_x = d.top + "_route_x",
+                    router_w = d.top + "_route_w";
   d.files.push_back({router_x + ".sv", emit_router(router_x, true, p, params_json)});
   d.files.push_back({router_w + ".sv", emit_router(router_w, false, p, params_json)});
   d.files.push_back({nbve + ".sv", emit_nbve(nbve, p, params_json)});
-  d.files.push_back({d.top + ".sv", emit_top(d.top, router_x, router_w, nbve, p, params_json, &d.ports)});
+  d.files.push_back(
+      {d.top + ".sv", emit_top(d.top, router_x, router_w, nbve, p, params_json, &d.ports)});
   return d;
 }
 
