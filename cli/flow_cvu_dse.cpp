@@ -29,7 +29,8 @@ void write_file(const std::filesystem::path& p, const std::string& text) {
 
 void run(const DseArgs& a) {
   for (int b : a.slices)
-    if (b != 1 && b != 2 && b != 4) throw UserError(fmt::format("--slices: {} is not 1, 2 or 4", b));
+    if (b != 1 && b != 2 && b != 4)
+      throw UserError(fmt::format("--slices: {} is not 1, 2 or 4", b));
   for (int L : a.lanes)
     if (L < 1 || L > 64) throw UserError(fmt::format("--lanes: {} is not in 1..64", L));
   auto progress = [](const std::string& m) { fmt::print(stderr, "accelgen: {}\n", m); };
@@ -37,19 +38,61 @@ void run(const DseArgs& a) {
 
   if (!a.skip_synth) {
     auto points = flows::run_cvu_dse(a.slices, a.lanes, progress);
-    fmt::print("CVU (B = 8, signed) vs a conventional 8-bit dot-product unit with the same L lanes\n");
-    fmt::print("(same 8b x 8b throughput: L MACs per cycle; Yosys synth -flatten, stat -tech cmos, ltp -noff)\n\n");
-    fmt::print("{:>2} {:>3} {:>6} {:>12} {:>12} {:>11} {:>7} {:>9}\n", "b", "L", "NBVEs", "CVU trans.", "conv. trans.",
-               "CVU/conv.", "depth", "conv.depth");
+    const auto& mac = points.front().scalar_mac;
+    fmt::print(
+        "CVU (B = 8, signed) on OSU 0.18 um standard cells (Yosys + OpenSTA; area includes "
+        "flip-flops)\n");
+    fmt::print(
+        "thesis metric: CVU area / L per 8b x 8b MAC against one scalar 8-bit MAC ({}-bit "
+        "accumulator) "
+        "of {:.0f} um^2\n",
+        flows::kScalarMacAccBits, mac.area_um2);
+    fmt::print(
+        "like for like: CVU area against a conventional 8-bit dot product of L lanes (same 8b x 8b "
+        "throughput)\n");
+    fmt::print(
+        "core: the same without the two operand routers (routing in the array's feeder)\n\n");
+    fmt::print("{:>2} {:>3} {:>5} {:>10} {:>9} {:>10} {:>9} {:>9} {:>9} {:>9} {:>7} {:>7}\n", "b",
+               "L", "NBVEs", "CVU um^2", "routing", "dot um^2", "/MAC:MAC", "vs dot", "core/MAC",
+               "core/dot", "CVU ns", "dot ns");
     for (const auto& p : points)
-      fmt::print("{:>2} {:>3} {:>6} {:>12} {:>12} {:>10.2f}x {:>7} {:>9}\n", p.slice_bits, p.lanes, p.nbves, p.transistors,
-                 p.baseline_transistors, p.area_ratio(), p.longest_path, p.baseline_longest_path);
+      fmt::print(
+          "{:>2} {:>3} {:>5} {:>10.0f} {:>9.0f} {:>10.0f} {:>8.2f}x {:>8.2f}x {:>8.2f}x {:>8.2f}x "
+          "{:>7.2f} {:>7.2f}\n",
+          p.slice_bits, p.lanes, p.nbves, p.cvu.area_um2, p.routing_area_um2, p.dot.area_um2,
+          p.area_per_mac_vs_scalar_mac(), p.area_vs_dot_product(),
+          p.core_area_per_mac_vs_scalar_mac(), p.core_area_vs_dot_product(), p.cvu.critical_path_ns,
+          p.dot.critical_path_ns);
+    auto design_json = [](const flows::DseDesign& d) {
+      return nlohmann::json{
+          {"area_um2", d.area_um2},     {"cells", d.cells},
+          {"flip_flops", d.flip_flops}, {"critical_path_ns", d.critical_path_ns},
+          {"power_mw", d.power_mw},     {"energy_pj_per_cycle", d.energy_pj_per_cycle()}};
+    };
     nlohmann::json pts = nlohmann::json::array();
-    for (const auto& p : points)
-      pts.push_back({{"slice_bits", p.slice_bits}, {"lanes", p.lanes}, {"nbves", p.nbves}, {"transistors", p.transistors},
-                     {"cells", p.cells}, {"flip_flops", p.flip_flops}, {"longest_path", p.longest_path},
-                     {"baseline_transistors", p.baseline_transistors},
-                     {"baseline_longest_path", p.baseline_longest_path}, {"area_ratio", p.area_ratio()}});
+    for (const auto& p : points) {
+      nlohmann::json per_mode = nlohmann::json::object();
+      for (int bx : {2, 4, 8})
+        for (int bw : {2, 4, 8})
+          if (bx >= p.slice_bits && bw >= p.slice_bits)
+            per_mode[fmt::format("{}x{}", bx, bw)] = p.macs_per_cycle_per_mm2(bx, bw);
+      pts.push_back(
+          {{"slice_bits", p.slice_bits},
+           {"lanes", p.lanes},
+           {"nbves", p.nbves},
+           {"cvu", design_json(p.cvu)},
+           {"routing_area_um2", p.routing_area_um2},
+           {"dot_product", design_json(p.dot)},
+           {"scalar_mac", design_json(p.scalar_mac)},
+           {"area_per_mac_vs_scalar_mac", p.area_per_mac_vs_scalar_mac()},
+           {"area_vs_dot_product", p.area_vs_dot_product()},
+           {"core_area_per_mac_vs_scalar_mac", p.core_area_per_mac_vs_scalar_mac()},
+           {"core_area_vs_dot_product", p.core_area_vs_dot_product()},
+           {"power_per_mac_vs_scalar_mac", p.power_per_mac_vs_scalar_mac()},
+           {"macs_per_cycle_per_mm2", per_mode},
+           {"dot_product_macs_per_cycle_per_mm2", double(p.lanes) / (p.dot.area_um2 * 1e-6)}});
+    }
+    out["input_activity"] = flows::kDseActivity;
     out["dse"] = pts;
     if (!a.out_dir.empty()) {
       std::filesystem::create_directories(a.out_dir);
@@ -63,7 +106,8 @@ void run(const DseArgs& a) {
       if (!find_program("gnuplot").empty() && run_process({"gnuplot", gp.string()}).exit_code == 0)
         fmt::print("\nwrote {}, {} and {}\n", csv.string(), gp.string(), png.string());
       else
-        fmt::print("\nwrote {} and {} (install gnuplot-nox to render the plot)\n", csv.string(), gp.string());
+        fmt::print("\nwrote {} and {} (install gnuplot-nox to render the plot)\n", csv.string(),
+                   gp.string());
     }
   }
 
@@ -75,14 +119,20 @@ void run(const DseArgs& a) {
   arr.wbuf_depth = 64;
   const int64_t M = 64, K = 1024, N = 8;
   auto rows = flows::cvu_mode_throughput(arr, M, K, N, {{8, 8}, {8, 4}, {4, 4}, {8, 2}, {2, 2}});
-  fmt::print("\nOne {}x{}x{} GEMM on a 2x2 array of 16-lane CVUs (b = 2), cycles from the golden model:\n", M, K, N);
+  fmt::print(
+      "\nOne {}x{}x{} GEMM on a 2x2 array of 16-lane CVUs (b = 2), cycles from the golden model:\n",
+      M, K, N);
   fmt::print("{:>6} {:>3} {:>11} {:>8} {:>8}\n", "mode", "G", "operations", "cycles", "speedup");
   nlohmann::json modes = nlohmann::json::array();
   for (const auto& r : rows) {
-    fmt::print("{:>6} {:>3} {:>11} {:>8} {:>7.2f}x\n", fmt::format("{}x{}", r.bx, r.bw), r.groups, r.operations,
-               r.cycles, r.speedup);
-    modes.push_back({{"bx", r.bx}, {"bw", r.bw}, {"groups", r.groups}, {"operations", r.operations},
-                     {"cycles", r.cycles}, {"speedup", r.speedup}});
+    fmt::print("{:>6} {:>3} {:>11} {:>8} {:>7.2f}x\n", fmt::format("{}x{}", r.bx, r.bw), r.groups,
+               r.operations, r.cycles, r.speedup);
+    modes.push_back({{"bx", r.bx},
+                     {"bw", r.bw},
+                     {"groups", r.groups},
+                     {"operations", r.operations},
+                     {"cycles", r.cycles},
+                     {"speedup", r.speedup}});
   }
   out["modes"] = modes;
   if (a.json) fmt::print("{}\n", out.dump());
@@ -92,13 +142,18 @@ void run(const DseArgs& a) {
 
 void register_cvu_dse_flow(CLI::App& flow) {
   static DseArgs args;
-  auto* cmd = flow.add_subcommand("cvu-dse", "CVU area vs a conventional 8-bit unit over slice width b and lanes L "
-                                             "(Yosys), and per-mode GEMM throughput");
-  cmd->add_option("--slices", args.slices, "slice widths b to sweep")->delimiter(',')->capture_default_str();
+  auto* cmd = flow.add_subcommand(
+      "cvu-dse",
+      "CVU standard-cell area per MAC vs a scalar 8-bit MAC and vs a "
+      "conventional dot product over slice width b and lanes L, and per-mode GEMM throughput");
+  cmd->add_option("--slices", args.slices, "slice widths b to sweep")
+      ->delimiter(',')
+      ->capture_default_str();
   cmd->add_option("--lanes", args.lanes, "lanes L to sweep")->delimiter(',')->capture_default_str();
   cmd->add_option("-o,--out", args.out_dir, "write cvu_dse.csv, cvu_dse.gp and cvu_dse.png here");
   cmd->add_flag("--json", args.json, "last line of stdout: one JSON object with every number");
-  cmd->add_flag("--throughput-only", args.skip_synth, "skip the synthesis sweep (minutes) and print the mode table");
+  cmd->add_flag("--throughput-only", args.skip_synth,
+                "skip the synthesis sweep (minutes) and print the mode table");
   cmd->callback([] { run(args); });
 }
 

@@ -12,6 +12,7 @@
 #include "compiler/cvu_array/gemm_lowering.hpp"
 #include "generator/cvu/dot_baseline_gen.hpp"
 #include "generator/eda/eda.hpp"
+#include "generator/eda/stdcell.hpp"
 #include "golden_model/cvu_array/cvu_array_model.hpp"
 
 namespace accelgen::flows {
@@ -20,12 +21,22 @@ namespace fs = std::filesystem;
 
 namespace {
 
-SynthResult synth_in_temp(const GeneratedDesign& d) {
-  const fs::path dir = fs::temp_directory_path() / fmt::format("accelgen_dse_{}_{}", d.top, getpid());
+// Standard-cell synthesis, STA and power of D in a temporary directory (hierarchical: each module
+// once, so the routers' share is read from the per-module areas).
+StdCellResult synth_in_temp(const GeneratedDesign& d) {
+  const fs::path dir =
+      fs::temp_directory_path() / fmt::format("accelgen_dse_{}_{}", d.top, getpid());
   write_design(d, dir.string());
-  SynthResult r = synth_design(read_design_dir(dir.string()));
+  StdCellOptions o;
+  o.default_activity = kDseActivity;
+  o.activity_source = "assumed";
+  StdCellResult r = stdcell_ppa(read_design_dir(dir.string()), o);
   fs::remove_all(dir);
   return r;
+}
+
+DseDesign figures(const StdCellResult& r) {
+  return {r.area_um2, r.cells, r.flip_flops, r.critical_path_ns, r.power_mw};
 }
 
 }  // namespace
@@ -33,32 +44,43 @@ SynthResult synth_in_temp(const GeneratedDesign& d) {
 std::vector<DsePoint> run_cvu_dse(const std::vector<int>& slices, const std::vector<int>& lanes,
                                   const std::function<void(const std::string&)>& progress) {
   const BlockInfo& cvu = find_block("cvu");
-  std::map<int, SynthResult> baselines;
+  progress(fmt::format("synthesizing the conventional scalar 8-bit MAC ({}-bit accumulator)",
+                       kScalarMacAccBits));
+  const DseDesign mac = figures(synth_in_temp(generate_scalar_mac(8, kScalarMacAccBits)));
+  std::map<int, DseDesign> dots;
   std::vector<DsePoint> points;
   for (int L : lanes) {
     progress(fmt::format("synthesizing the conventional 8-bit dot-product unit, L = {}", L));
-    baselines[L] = synth_in_temp(generate_dot_baseline(L, 8));
+    dots[L] = figures(synth_in_temp(generate_dot_baseline(L, 8)));
     for (int b : slices) {
       progress(fmt::format("synthesizing the CVU, b = {}, L = {}", b, L));
-      ParamSet ps = resolve_params(cvu, "", {fmt::format("slice_bits={}", b), "max_bits=8", fmt::format("lanes={}", L)}, false);
-      SynthResult r = synth_in_temp(generate_design(cvu, ps));
+      ParamSet ps = resolve_params(
+          cvu, "", {fmt::format("slice_bits={}", b), "max_bits=8", fmt::format("lanes={}", L)},
+          false);
+      const GeneratedDesign d = generate_design(cvu, ps);
+      const StdCellResult r = synth_in_temp(d);
       DsePoint pt;
       pt.slice_bits = b;
       pt.lanes = L;
       pt.nbves = (8 / b) * (8 / b);
-      pt.transistors = r.transistors;
-      pt.cells = r.cells;
-      pt.flip_flops = r.flip_flops;
-      pt.longest_path = r.longest_path;
-      pt.baseline_transistors = baselines[L].transistors;
-      pt.baseline_longest_path = baselines[L].longest_path;
+      pt.cvu = figures(r);
+      for (const char* router : {"_route_x", "_route_w"}) {
+        auto it = r.module_area_um2.find(d.top + router);
+        if (it == r.module_area_um2.end())
+          throw UserError(fmt::format("the synthesis report of '{}' has no module '{}{}'", d.top,
+                                      d.top, router));
+        pt.routing_area_um2 += it->second;
+      }
+      pt.dot = dots[L];
+      pt.scalar_mac = mac;
       points.push_back(pt);
     }
   }
   return points;
 }
 
-std::vector<ModeThroughput> cvu_mode_throughput(const CvuArrayParams& p, int64_t M, int64_t K, int64_t N,
+std::vector<ModeThroughput> cvu_mode_throughput(const CvuArrayParams& p, int64_t M, int64_t K,
+                                                int64_t N,
                                                 const std::vector<std::pair<int, int>>& widths) {
   std::vector<ModeThroughput> rows;
   int64_t reference = 0;
@@ -68,13 +90,19 @@ std::vector<ModeThroughput> cvu_mode_throughput(const CvuArrayParams& p, int64_t
       if (p.cvu.width_of_level(i) == bx) mx = i;
       if (p.cvu.width_of_level(i) == bw) mw = i;
     }
-    if (mx < 0 || mw < 0) throw UserError(fmt::format("{}b x {}b is not a mode of this CVU", bx, bw));
+    if (mx < 0 || mw < 0)
+      throw UserError(fmt::format("{}b x {}b is not a mode of this CVU", bx, bw));
     // Zero operands: only the schedule matters here.
-    compiler::CvuGemm g{mx, mw, M, K, N, std::vector<int64_t>(M * K, 0), std::vector<int64_t>(K * N, 0)};
+    compiler::CvuGemm g{
+        mx, mw, M, K, N, std::vector<int64_t>(M * K, 0), std::vector<int64_t>(K * N, 0)};
     compiler::CvuArrayProgram prog = compiler::lower_gemms(p, {g});
     auto out = golden::predict_cvu_array(p, prog.writes, prog.ops);
-    ModeThroughput row{bx, bw, p.cvu.groups(bx, bw), static_cast<int64_t>(prog.ops.size()),
-                       out.empty() ? 0 : out.back().cycle + 1, 0};
+    ModeThroughput row{bx,
+                       bw,
+                       p.cvu.groups(bx, bw),
+                       static_cast<int64_t>(prog.ops.size()),
+                       out.empty() ? 0 : out.back().cycle + 1,
+                       0};
     if (rows.empty()) reference = row.cycles;
     row.speedup = double(reference) / double(row.cycles);
     rows.push_back(row);
@@ -83,11 +111,23 @@ std::vector<ModeThroughput> cvu_mode_throughput(const CvuArrayParams& p, int64_t
 }
 
 std::string dse_csv(const std::vector<DsePoint>& points) {
-  std::string csv = "slice_bits,lanes,nbves,transistors,cells,flip_flops,longest_path,baseline_transistors,"
-                    "baseline_longest_path,area_ratio\n";
+  std::string csv =
+      "slice_bits,lanes,nbves,cvu_area_um2,routing_area_um2,cvu_flip_flops,cvu_critical_path_ns,"
+      "cvu_power_mw,"
+      "dot_area_um2,dot_critical_path_ns,dot_power_mw,scalar_mac_area_um2,scalar_mac_power_mw,"
+      "area_per_mac_vs_scalar_mac,area_vs_dot_product,core_area_per_mac_vs_scalar_mac,core_area_vs_"
+      "dot_product,"
+      "power_per_mac_vs_scalar_mac\n";
   for (const auto& p : points)
-    csv += fmt::format("{},{},{},{},{},{},{},{},{},{:.4f}\n", p.slice_bits, p.lanes, p.nbves, p.transistors, p.cells,
-                       p.flip_flops, p.longest_path, p.baseline_transistors, p.baseline_longest_path, p.area_ratio());
+    csv += fmt::format(
+        "{},{},{},{:.1f},{:.1f},{},{:.3f},{:.3f},{:.1f},{:.3f},{:.3f},{:.1f},{:.3f},{:.4f},{:.4f},{"
+        ":.4f},{:.4f},{:.4f}\n",
+        p.slice_bits, p.lanes, p.nbves, p.cvu.area_um2, p.routing_area_um2, p.cvu.flip_flops,
+        p.cvu.critical_path_ns, p.cvu.power_mw, p.dot.area_um2, p.dot.critical_path_ns,
+        p.dot.power_mw, p.scalar_mac.area_um2, p.scalar_mac.power_mw,
+        p.area_per_mac_vs_scalar_mac(), p.area_vs_dot_product(),
+        p.core_area_per_mac_vs_scalar_mac(), p.core_area_vs_dot_product(),
+        p.power_per_mac_vs_scalar_mac());
   return csv;
 }
 
@@ -106,32 +146,36 @@ std::vector<int> slice_widths(const std::vector<DsePoint>& points) {
 std::string dse_plot_data(const std::vector<DsePoint>& points) {
   std::string data;
   for (int b : slice_widths(points)) {
-    data += fmt::format("# b = {}: lanes area_ratio\n", b);
+    data += fmt::format("# b = {}: lanes area_per_mac_vs_scalar_mac area_vs_dot_product\n", b);
     for (const auto& p : points)
-      if (p.slice_bits == b) data += fmt::format("{} {:.4f}\n", p.lanes, p.area_ratio());
+      if (p.slice_bits == b)
+        data += fmt::format("{} {:.4f} {:.4f}\n", p.lanes, p.area_per_mac_vs_scalar_mac(),
+                            p.area_vs_dot_product());
     data += "\n\n";  // gnuplot: next index
   }
   return data;
 }
 
-std::string dse_gnuplot(const std::vector<DsePoint>& points, const std::string& data_path, const std::string& png_path) {
+std::string dse_gnuplot(const std::vector<DsePoint>& points, const std::string& data_path,
+                        const std::string& png_path) {
   std::string titles;
   for (int b : slice_widths(points)) titles += fmt::format("{}b={}", titles.empty() ? "" : " ", b);
-  return fmt::format(R"(# accelgen cvu-dse: CVU area relative to a conventional 8-bit dot-product unit of the same lanes.
+  return fmt::format(
+      R"(# accelgen cvu-dse: CVU area per 8b x 8b MAC relative to one conventional scalar 8-bit MAC (thesis Fig. 3.4 metric).
 set terminal pngcairo size 800,500 noenhanced
 set output '{1}'
-set title 'CVU (B = 8) area / conventional 8-bit unit area (Yosys stat -tech cmos)'
+set title 'CVU (B = 8) area per 8b x 8b MAC / scalar 8-bit MAC area (OSU 0.18 um cells)'
 set xlabel 'lanes per NBVE (L)'
-set ylabel 'transistor ratio (1 = conventional)'
+set ylabel 'area ratio (1 = scalar MAC)'
 set logscale xy 2
-set yrange [0.5:*]
+set yrange [0.25:*]
 set key top right
 set grid
 titles = "{2}"
 plot for [i=0:{3}] '{0}' index i using 1:2 with linespoints lw 2 title word(titles, i + 1), \
-     1 with lines dashtype 2 lc rgb 'gray' title 'conventional'
+     1 with lines dashtype 2 lc rgb 'gray' title 'scalar MAC'
 )",
-                     data_path, png_path, titles, slice_widths(points).size() - 1);
+      data_path, png_path, titles, slice_widths(points).size() - 1);
 }
 
 }  // namespace accelgen::flows

@@ -12,14 +12,44 @@
 
 namespace accelgen::flows {
 
-struct DsePoint {
-  int slice_bits = 0, lanes = 0, nbves = 0;
-  int64_t transistors = 0, cells = 0, flip_flops = 0, longest_path = 0;
-  int64_t baseline_transistors = 0, baseline_longest_path = 0;  // conventional unit with L lanes
-  double area_ratio() const { return double(transistors) / double(baseline_transistors); }  // CVU / conventional
+// Standard-cell figures of one synthesized design (OSU 0.18 um liberty area, flip-flops included).
+struct DseDesign {
+  double area_um2 = 0;
+  int64_t cells = 0, flip_flops = 0;
+  double critical_path_ns = 0, power_mw = 0;  // power at fmax, input activity kDseActivity
+  double energy_pj_per_cycle() const { return power_mw * critical_path_ns; }
 };
 
-// Synthesizes every (b, L) point with Yosys (B = 8, signed), reporting progress line by line.
+inline constexpr double kDseActivity = 0.1;  // assumed input toggle rate, the same for every design
+inline constexpr int kScalarMacAccBits = 32;  // the conventional scalar MAC's accumulator
+
+struct DsePoint {
+  int slice_bits = 0, lanes = 0, nbves = 0;
+  DseDesign cvu;                // the whole block
+  double routing_area_um2 = 0;  // its two operand routers (element-packed bus -> NBVE lanes)
+  DseDesign dot;                // conventional signed 8-bit dot product of L lanes
+  DseDesign scalar_mac;         // one conventional signed 8-bit MAC with its accumulator
+  // The metrics (on liberty area):
+  // thesis's: CVU area per 8b x 8b MAC (area / L) against one scalar MAC unit;
+  double area_per_mac_vs_scalar_mac() const { return cvu.area_um2 / lanes / scalar_mac.area_um2; }
+  // like for like: against the dot product of the same 8b x 8b throughput (L MACs per cycle);
+  double area_vs_dot_product() const { return cvu.area_um2 / dot.area_um2; }
+  // both again with the operand routing moved to the array's feeder (stated assumption, README);
+  double core_area_um2() const { return cvu.area_um2 - routing_area_um2; }
+  double core_area_per_mac_vs_scalar_mac() const {
+    return core_area_um2() / lanes / scalar_mac.area_um2;
+  }
+  double core_area_vs_dot_product() const { return core_area_um2() / dot.area_um2; }
+  // power per 8b x 8b MAC at each design's fmax, against the scalar MAC (assumed activity).
+  double power_per_mac_vs_scalar_mac() const { return cvu.power_mw / lanes / scalar_mac.power_mw; }
+  // per-mode throughput per area: MACs per cycle per mm^2 in mode (bx, bw), G*L MACs per cycle.
+  double macs_per_cycle_per_mm2(int bx, int bw) const {
+    return double(64 / (bx * bw) * lanes) / (cvu.area_um2 * 1e-6);
+  }
+};
+
+// Synthesizes every (b, L) point (B = 8, signed) and its references on standard cells, reporting
+// progress line by line.
 std::vector<DsePoint> run_cvu_dse(const std::vector<int>& slices, const std::vector<int>& lanes,
                                   const std::function<void(const std::string&)>& progress);
 
@@ -30,13 +60,15 @@ struct ModeThroughput {
 };
 
 // One M x K x N GEMM lowered onto the array in each listed mode; cycles from the golden model.
-std::vector<ModeThroughput> cvu_mode_throughput(const CvuArrayParams& p, int64_t M, int64_t K, int64_t N,
+std::vector<ModeThroughput> cvu_mode_throughput(const CvuArrayParams& p, int64_t M, int64_t K,
+                                                int64_t N,
                                                 const std::vector<std::pair<int, int>>& widths);
 
 // CSV of the DSE points; gnuplot data (one block per slice width) and a script that plots the area
 // ratio against L, one line per b.
 std::string dse_csv(const std::vector<DsePoint>& points);
 std::string dse_plot_data(const std::vector<DsePoint>& points);
-std::string dse_gnuplot(const std::vector<DsePoint>& points, const std::string& data_path, const std::string& png_path);
+std::string dse_gnuplot(const std::vector<DsePoint>& points, const std::string& data_path,
+                        const std::string& png_path);
 
 }  // namespace accelgen::flows

@@ -1,9 +1,17 @@
-// Generator for `cvu`: the Composable Vector Unit. Interface, arithmetic and timing are specified in
-// golden_model/README.md ("cvu"); the golden model implements that specification independently.
+// Generator for `cvu`: the Composable Vector Unit. Interface, arithmetic and timing are specified
+// in golden_model/README.md ("cvu"); the golden model implements that specification independently.
+//
+// Structure (golden_model/README.md, "Structure of the RTL"): NBVE n = J*P + K (P = B/b) always
+// sits at x-slice row J and w-slice column K. Two routers turn the element-packed buses into one
+// b-bit slice per NBVE lane; each NBVE ANDs its L slice pairs into unsigned partial-product bits (a
+// signed top slice inverts the bits of its MSB, Baugh-Wooley style) and sums them in one tree; the
+// shifts compose in two levels, w significance (mode_w only) then x significance (mode_x only), and
+// the sign corrections of all lanes and NBVEs fold into one constant per mode.
 #include "generator/cvu/cvu_gen.hpp"
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <bit>
 
 #include "generator/rtl_util.hpp"
@@ -16,46 +24,169 @@ namespace {
 using vlog::lit;
 using vlog::slice;
 
-int product_bits(const CvuParams& p) { return 2 * p.slice_bits + 2; }
+int slices_per_operand(const CvuParams& p) { return p.max_bits / p.slice_bits; }  // P
 
-// One NBVE: L signed (b+1)x(b+1) slice multipliers and a balanced adder tree, registered.
-std::string emit_nbve(const std::string& name, const CvuParams& p, const nlohmann::json& params) {
-  const int b = p.slice_bits, L = p.lanes, P = product_bits(p), S = cvu_nbve_sum_bits(p);
+// Zero-extends (or truncates, modulo 2^TO) a FROM-bit unsigned expression to TO bits.
+std::string resize_unsigned(const std::string& expr, int from, int to) {
+  if (from >= to) return from == to ? expr : slice(expr, 0, to);
+  return fmt::format("{{{}, {}}}", lit(to - from, 0), expr);
+}
+
+// Largest value of one NBVE's unsigned sum: every partial-product bit set in every lane.
+uint64_t nbve_max_sum(const CvuParams& p) {
+  const uint64_t m = (uint64_t{1} << p.slice_bits) - 1;
+  return m * m * static_cast<uint64_t>(p.lanes);
+}
+
+// Width of a level-1 sum (one x-slice row J: P NBVE sums shifted by b*(K mod pw)), every mode.
+int row_sum_bits(const CvuParams& p) {
+  const int P = slices_per_operand(p);
+  uint64_t most = 0;
+  for (int level = 0; level < p.levels(); ++level) {
+    const int pw = p.width_of_level(level) / p.slice_bits;
+    uint64_t total = 0;
+    for (int k = 0; k < P; ++k) total += nbve_max_sum(p) << (p.slice_bits * (k % pw));
+    most = std::max(most, total);
+  }
+  return static_cast<int>(std::bit_width(most));
+}
+
+// Partial-product bit (x bit i, w bit j) of a slice pair has weight -2^(i+j) when exactly one of
+// the two bits is the MSB of a signed top slice.
+bool negative_bit(int i, int j, int b, bool x_top, bool w_top) {
+  return (i == b - 1 && x_top) != (j == b - 1 && w_top);
+}
+
+// The mode's sign correction, modulo 2^result_bits: each inverted partial-product bit contributes
+// ~v = 1 - v, so its true weight -2^s*v = 2^s*(~v) - 2^s; the -2^s of every lane and NBVE adds up
+// here.
+uint64_t mode_constant(const CvuParams& p, int px, int pw) {
+  if (!p.is_signed) return 0;
+  const int b = p.slice_bits, P = slices_per_operand(p);
+  int64_t c = 0;
+  for (int J = 0; J < P; ++J)
+    for (int K = 0; K < P; ++K)
+      for (int i = 0; i < b; ++i)
+        for (int j = 0; j < b; ++j)
+          if (negative_bit(i, j, b, J % px == px - 1, K % pw == pw - 1))
+            c -= int64_t{p.lanes} << (i + j + b * (J % px + K % pw));
+  const int RB = p.result_bits();
+  return static_cast<uint64_t>(c) & (RB >= 64 ? ~uint64_t{0} : (uint64_t{1} << RB) - 1);
+}
+
+std::string mode_label(const CvuParams& p, int i, int k) {
+  const int MB = p.mode_bits();
+  return fmt::format("{{{}, {}}}", lit(MB, static_cast<uint64_t>(i)),
+                     lit(MB, static_cast<uint64_t>(k)));
+}
+
+// Router of one operand: element-packed bus -> the b-bit slice each NBVE lane reads in this mode.
+// NBVE n = J*P + K, mode (px, pw): x slice j = J mod px, w slice k = K mod pw, group
+// g = J/px + (P/px)*(K/pw); lane l reads element g*L + l.
+std::string emit_router(const std::string& name, bool x_side, const CvuParams& p,
+                        const nlohmann::json& params) {
+  const int b = p.slice_bits, L = p.lanes, N = p.nbves(), P = slices_per_operand(p),
+            MB = p.mode_bits();
   vlog::Module m(name);
-  m.header(generated_header(name + ": narrow-bitwidth vector engine (L slice multipliers + adder tree).", "cvu", params));
-  m.input("clk_i", 1).input("rst_ni", 1)
+  m.header(generated_header(
+      fmt::format("{}: {} operand router (element-packed bus -> one slice per NBVE lane).", name,
+                  x_side ? "x" : "w"),
+      "cvu", params));
+  m.input("mode_x_i", MB, "x width level")
+      .input("mode_w_i", MB, "w width level")
+      .input("bus_i", p.bus_bits(), "element e in bits [e*width +: width]")
+      .output("slices_o", N * L * b, "NBVE n lane l reads bits [(n*L + l)*b +: b]");
+  auto& body = m.body();
+  auto& gen = body.generate_for("g_nbve", "n", N);
+  gen.vector("lane_slices", L * b);
+  std::vector<vlog::Block::CaseItem> route;
+  for (int i = 0; i < p.levels(); ++i)
+    for (int k = 0; k < p.levels(); ++k) {
+      const int bx = p.width_of_level(i), bw = p.width_of_level(k), px = bx / b, pw = bw / b;
+      const std::string group =
+          fmt::format("((n / {}) / {} + {}*((n % {}) / {}))", P, px, P / px, P, pw);
+      const std::string offset = x_side ? fmt::format("((n / {}) % {})*{}", P, px, b)
+                                        : fmt::format("((n % {}) % {})*{}", P, pw, b);
+      const int width = x_side ? bx : bw;
+      route.push_back(
+          {mode_label(p, i, k), [=](vlog::Block& c) {
+             c.comment(fmt::format("{}b x {}b", bx, bw));
+             c.for_("l", L, [&](vlog::Block& f) {
+               f.assign(
+                   slice("lane_slices", fmt::format("l*{}", b), b),
+                   slice("bus_i", fmt::format("({}*{} + l)*{} + {}", group, L, width, offset), b));
+             });
+           }});
+    }
+  auto& rc = gen.always_comb();
+  rc.assign("lane_slices", lit(L * b, 0));
+  rc.case_("{mode_x_i, mode_w_i}", route,
+           [](vlog::Block& d) { d.comment("illegal mode: all-zero slices"); });
+  gen.assign(slice("slices_o", fmt::format("n*{}", L * b), L * b), "lane_slices");
+  return m.emit();
+}
+
+// One NBVE: L unsigned b x b AND arrays whose partial-product bits are all summed in one tree,
+// registered.
+std::string emit_nbve(const std::string& name, const CvuParams& p, const nlohmann::json& params) {
+  const int b = p.slice_bits, L = p.lanes, S = cvu_nbve_sum_bits(p);
+  vlog::Module m(name);
+  m.header(generated_header(
+      name + ": narrow-bitwidth vector engine (L slice multipliers, one adder tree).", "cvu",
+      params));
+  m.input("clk_i", 1)
       .input("x_i", L * b, "lane l's x slice in bits [l*b +: b]", /*ranged=*/true)
       .input("w_i", L * b, "lane l's w slice in bits [l*b +: b]", /*ranged=*/true)
-      .input("x_top_i", 1, "x slices are the signed top slices of their operands")
-      .input("w_top_i", 1, "w slices are the signed top slices of their operands")
-      .output("sum_o", S, "registered sum of the L slice products");
+      .input("x_top_i", 1, "x slices are signed top slices: their MSB weighs -2^(b-1)")
+      .input("w_top_i", 1, "w slices are signed top slices")
+      .output(
+          "sum_o", S,
+          "registered sum of the partial-product bits (unsigned; sign corrections are outside)");
   auto& body = m.body();
-  body.logic("product", L * P).logic("sum_q", S);
-  body.comment("Each slice gets a sign bit: its MSB if it is a signed top slice, else 0.");
-  auto& lane = body.generate_for("g_lane", "l", L);
-  lane.logic("x_ext", b + 1).logic("w_ext", b + 1).logic("lane_product", P);
-  lane.assign("x_ext", fmt::format("{{x_top_i & x_i[l*{} + {}], {}}}", b, b - 1, slice("x_i", fmt::format("l*{}", b), b)));
-  lane.assign("w_ext", fmt::format("{{w_top_i & w_i[l*{} + {}], {}}}", b, b - 1, slice("w_i", fmt::format("l*{}", b), b)));
-  lane.assign("lane_product", "$signed(x_ext) * $signed(w_ext)");
-  lane.assign(slice("product", fmt::format("l*{}", P), P), "lane_product");
+  body.logic("sum", S).logic("sum_q", S);
+  body.comment(
+      "A bit of negative weight enters inverted (Baugh-Wooley); the CVU adds the -2^s of each once "
+      "per mode.");
   std::vector<std::string> terms;
-  for (int l = 0; l < L; ++l) terms.push_back(vlog::sign_extend_slice("product", l * P, P, S));
-  const std::string total = adder_tree(body, "tree", terms, S);
-  auto& ff = body.always_ff();
-  ff.reset.assign("sum_q", lit(S, 0));
-  ff.body.assign("sum_q", total);
+  for (int l = 0; l < L; ++l)
+    for (int i = 0; i < b; ++i)
+      for (int j = 0; j < b; ++j) {
+        const bool xi = i == b - 1, wj = j == b - 1;
+        std::string bit = fmt::format("(x_i[{}] & w_i[{}])", l * b + i, l * b + j);
+        if (xi && wj)
+          bit = fmt::format("({} ^ x_top_i ^ w_top_i)", bit);
+        else if (xi)
+          bit = fmt::format("({} ^ x_top_i)", bit);
+        else if (wj)
+          bit = fmt::format("({} ^ w_top_i)", bit);
+        const int hi = S - 1 - (i + j);
+        std::string term = i + j > 0 ? fmt::format("{}, {}", bit, lit(i + j, 0)) : bit;
+        terms.push_back(hi > 0 ? fmt::format("{{{}, {}}}", lit(hi, 0), term)
+                               : fmt::format("{{{}}}", term));
+      }
+  std::string sum;
+  for (size_t t = 0; t < terms.size(); ++t) sum += (t ? "\n      + " : "") + terms[t];
+  body.assign("sum", sum);
+  body.always_ff_noreset().assign("sum_q", "sum");
   body.assign("sum_o", "sum_q");
   return m.emit();
 }
 
-std::string emit_top(const std::string& name, const std::string& nbve, const CvuParams& p,
+std::string emit_top(const std::string& name, const std::string& router_x,
+                     const std::string& router_w, const std::string& nbve, const CvuParams& p,
                      const nlohmann::json& params, std::vector<TopPort>* ports) {
-  const int b = p.slice_bits, L = p.lanes, N = p.nbves(), MB = p.mode_bits(), BUS = p.bus_bits();
-  const int RB = p.result_bits(), S = cvu_nbve_sum_bits(p);
+  const int b = p.slice_bits, L = p.lanes, N = p.nbves(), P = slices_per_operand(p),
+            MB = p.mode_bits(), BUS = p.bus_bits();
+  // Everything after the NBVEs is taken modulo 2^result_bits (the result fits, so that is exact).
+  const int RB = p.result_bits(), S = cvu_nbve_sum_bits(p), T = std::min(row_sum_bits(p), RB);
   vlog::Module m(name);
-  m.header(generated_header(fmt::format("{}: composable vector unit, {} NBVEs of {} lanes, {}-bit slices, up to {}-bit operands.",
-                              name, N, L, b, p.max_bits), "cvu", params));
-  m.input("clk_i", 1).input("rst_ni", 1)
+  m.header(generated_header(
+      fmt::format(
+          "{}: composable vector unit, {} NBVEs of {} lanes, {}-bit slices, up to {}-bit operands.",
+          name, N, L, b, p.max_bits),
+      "cvu", params));
+  m.input("clk_i", 1)
+      .input("rst_ni", 1)
       .input("in_valid_i", 1, "start an operation this cycle")
       .input("mode_x_i", MB, "x width level: bx = slice_bits << mode_x_i")
       .input("mode_w_i", MB, "w width level: bw = slice_bits << mode_w_i")
@@ -66,73 +197,122 @@ std::string emit_top(const std::string& name, const std::string& nbve, const Cvu
   *ports = top_ports(m);
   auto& body = m.body();
 
-  body.comment("Stage 1: operand and mode registers.");
+  body.comment("Stage 1: operand registers (data: no reset) and the control, which is reset.");
   body.logic("v1_q", 1).logic("mx1_q", MB).logic("mw1_q", MB).logic("x1_q", BUS).logic("w1_q", BUS);
   body.comment("Stage 2 (NBVE sums registered inside the NBVEs): the mode follows its operands.");
   body.logic("v2_q", 1).logic("mx2_q", MB).logic("mw2_q", MB);
   body.comment("Stage 3: the result.");
-  body.logic("v3_q", 1).logic("result_q", RB);
-  body.logic("shifted_all", N * RB);
+  body.logic("v3_q", 1).logic("result_q", RB).logic("result", RB);
   auto& ff = body.always_ff();
-  for (auto [reg, w] : {std::pair{"v1_q", 1}, {"mx1_q", MB}, {"mw1_q", MB}, {"x1_q", BUS}, {"w1_q", BUS}, {"v2_q", 1},
-                        {"mx2_q", MB}, {"mw2_q", MB}, {"v3_q", 1}, {"result_q", RB}})
+  for (auto [reg, w] : {std::pair{"v1_q", 1},
+                        {"mx1_q", MB},
+                        {"mw1_q", MB},
+                        {"v2_q", 1},
+                        {"mx2_q", MB},
+                        {"mw2_q", MB},
+                        {"v3_q", 1}})
     ff.reset.assign(reg, lit(w, 0));
   ff.body.assign("v1_q", "in_valid_i").assign("mx1_q", "mode_x_i").assign("mw1_q", "mode_w_i");
-  ff.body.assign("x1_q", "x_i").assign("w1_q", "w_i");
-  ff.body.assign("v2_q", "v1_q").assign("mx2_q", "mx1_q").assign("mw2_q", "mw1_q");
-  ff.body.assign("v3_q", "v2_q");
+  ff.body.assign("v2_q", "v1_q")
+      .assign("mx2_q", "mx1_q")
+      .assign("mw2_q", "mw1_q")
+      .assign("v3_q", "v2_q");
+  body.always_ff_noreset().assign("x1_q", "x_i").assign("w1_q", "w_i").assign("result_q", "result");
   body.blank();
 
-  body.comment("Per NBVE n and mode (px = bx/b, pw = bw/b slices): group g = n / (px*pw), x slice");
-  body.comment("j = (n % (px*pw)) / pw, w slice k = n % pw; lane l takes element g*L + l; shift b*(j+k).");
+  body.logic("x_slices", N * L * b).logic("w_slices", N * L * b).logic("shifted_w", N * T);
+  body.instance(router_x, "u_route_x")
+      .connect("mode_x_i", "mx1_q")
+      .connect("mode_w_i", "mw1_q")
+      .connect("bus_i", "x1_q")
+      .connect("slices_o", "x_slices");
+  body.instance(router_w, "u_route_w")
+      .connect("mode_x_i", "mx1_q")
+      .connect("mode_w_i", "mw1_q")
+      .connect("bus_i", "w1_q")
+      .connect("slices_o", "w_slices");
+  body.comment(fmt::format(
+      "NBVE n = J*{0} + K (J = n / {0}, K = n % {0}): x slice J mod px, w slice K mod pw.", P));
   auto& gen = body.generate_for("g_nbve", "n", N);
-  gen.vector("x_slices", L * b).vector("w_slices", L * b).logic("x_top", 1).logic("w_top", 1);
-  gen.logic("sum", S).logic("shifted", RB);
-  std::vector<vlog::Block::CaseItem> route, shift;
+  gen.logic("x_top", 1).logic("w_top", 1).logic("sum", S).logic("shifted", T);
+  std::vector<vlog::Block::CaseItem> x_top, w_top, w_shift;
   for (int i = 0; i < p.levels(); ++i) {
-    for (int k = 0; k < p.levels(); ++k) {
-      const int bx = p.width_of_level(i), bw = p.width_of_level(k);
-      const int px = bx / b, pw = bw / b, pp = px * pw, G = p.groups(bx, bw);
-      const std::string label = fmt::format("{{{}, {}}}", lit(MB, static_cast<uint64_t>(i)), lit(MB, static_cast<uint64_t>(k)));
-      const std::string j_expr = fmt::format("((n % {}) / {})", pp, pw), k_expr = fmt::format("(n % {})", pw);
-      route.push_back({label, [=](vlog::Block& c) {
-        c.comment(fmt::format("{}b x {}b: G = {}, {} elements", bx, bw, G, G * L));
-        c.for_("l", L, [&](vlog::Block& f) {
-          f.assign(slice("x_slices", fmt::format("l*{}", b), b),
-                   slice("x1_q", fmt::format("(n / {})*{} + {}*{} + l*{}", pp, L * bx, j_expr, b, bx), b));
-          f.assign(slice("w_slices", fmt::format("l*{}", b), b),
-                   slice("w1_q", fmt::format("(n / {})*{} + {}*{} + l*{}", pp, L * bw, k_expr, b, bw), b));
-        });
-        c.assign("x_top", p.is_signed ? fmt::format("{} == {}", j_expr, px - 1) : "1'b0");
-        c.assign("w_top", p.is_signed ? fmt::format("{} == {}", k_expr, pw - 1) : "1'b0");
-      }});
-      shift.push_back({label, [=](vlog::Block& c) {
-        c.assign("shifted", fmt::format("{} << ({}*({} + {}))", vlog::resize_signed("sum", S, RB), b, j_expr, k_expr));
-      }});
-    }
+    const int pp = p.width_of_level(i) / b;
+    const std::string label = lit(MB, static_cast<uint64_t>(i));
+    x_top.push_back({label, [=](vlog::Block& c) {
+                       c.assign("x_top", p.is_signed
+                                             ? fmt::format("(n / {}) % {} == {}", P, pp, pp - 1)
+                                             : "1'b0");
+                     }});
+    w_top.push_back({label, [=](vlog::Block& c) {
+                       c.assign("w_top", p.is_signed
+                                             ? fmt::format("(n % {}) % {} == {}", P, pp, pp - 1)
+                                             : "1'b0");
+                     }});
+    w_shift.push_back({label, [=](vlog::Block& c) {
+                         c.assign("shifted", fmt::format("{} << ({}*((n % {}) % {}))",
+                                                         resize_unsigned("sum", S, T), b, P, pp));
+                       }});
   }
-  auto& rc = gen.always_comb();
-  rc.assign("x_slices", lit(L * b, 0)).assign("w_slices", lit(L * b, 0)).assign("x_top", "1'b0").assign("w_top", "1'b0");
-  rc.case_("{mx1_q, mw1_q}", route, [](vlog::Block& d) { d.comment("illegal mode: all-zero operands, result 0"); });
+  auto& tc = gen.always_comb();
+  tc.assign("x_top", "1'b0").assign("w_top", "1'b0");
+  tc.case_("mx1_q", x_top, [](vlog::Block& d) { d.comment("illegal mode: the slices are 0"); });
+  tc.case_("mw1_q", w_top, [](vlog::Block& d) { d.comment("illegal mode: the slices are 0"); });
   gen.instance(nbve, "u_nbve")
-      .connect("clk_i", "clk_i").connect("rst_ni", "rst_ni")
-      .connect("x_i", "x_slices").connect("w_i", "w_slices")
-      .connect("x_top_i", "x_top").connect("w_top_i", "w_top")
+      .connect("clk_i", "clk_i")
+      .connect("x_i", slice("x_slices", fmt::format("n*{}", L * b), L * b))
+      .connect("w_i", slice("w_slices", fmt::format("n*{}", L * b), L * b))
+      .connect("x_top_i", "x_top")
+      .connect("w_top_i", "w_top")
       .connect("sum_o", "sum");
-  auto& sc = gen.always_comb();
-  sc.assign("shifted", lit(RB, 0));
-  sc.case_("{mx2_q, mw2_q}", shift, [](vlog::Block& d) { d.comment("illegal mode: the NBVE sums are 0"); });
-  gen.assign(slice("shifted_all", fmt::format("n*{}", RB), RB), "shifted");
-  if (S > RB) {  // only the low result_bits of a sum matter: the result is taken modulo 2^result_bits
-    gen.logic("unused_sum_hi", S - RB);
-    gen.assign("unused_sum_hi", slice("sum", RB, S - RB));
+  if (S > T) {  // only the low result_bits of a sum matter
+    gen.logic("unused_sum_hi", S - T);
+    gen.assign("unused_sum_hi", slice("sum", T, S - T));
   }
+  body.comment("Level 1: w significance within each x-slice row (a function of mode_w only).");
+  auto& sc = gen.always_comb();
+  sc.assign("shifted", lit(T, 0));
+  sc.case_("mw2_q", w_shift, [](vlog::Block& d) { d.comment("illegal mode: 0"); });
+  gen.assign(slice("shifted_w", fmt::format("n*{}", T), T), "shifted");
   body.blank();
 
-  body.comment("Global adder tree over the shifted NBVE sums.");
-  std::vector<std::string> terms;
-  for (int n = 0; n < N; ++n) terms.push_back(slice("shifted_all", n * RB, RB));
-  ff.body.assign("result_q", adder_tree(body, "global", terms, RB));
+  body.comment(
+      "Level 2: x significance of each row (a function of mode_x only), then one sum with the "
+      "mode's");
+  body.comment("sign-correction constant.");
+  body.logic("shifted_x", P * RB).logic("correction", RB);
+  auto& rows = body.generate_for("g_row", "r", P);
+  std::string row_sum;
+  for (int k = 0; k < P; ++k)
+    row_sum += (k ? " + " : "") + slice("shifted_w", fmt::format("(r*{} + {})*{}", P, k, T), T);
+  rows.logic("row_sum", T).logic("row_shifted", RB);
+  rows.assign("row_sum", row_sum);
+  std::vector<vlog::Block::CaseItem> x_shift;
+  for (int i = 0; i < p.levels(); ++i) {
+    const int px = p.width_of_level(i) / b;
+    x_shift.push_back(
+        {lit(MB, static_cast<uint64_t>(i)), [=](vlog::Block& c) {
+           c.assign("row_shifted",
+                    fmt::format("{} << ({}*(r % {}))", resize_unsigned("row_sum", T, RB), b, px));
+         }});
+  }
+  auto& xc = rows.always_comb();
+  xc.assign("row_shifted", lit(RB, 0));
+  xc.case_("mx2_q", x_shift, [](vlog::Block& d) { d.comment("illegal mode: 0"); });
+  rows.assign(slice("shifted_x", fmt::format("r*{}", RB), RB), "row_shifted");
+  std::vector<vlog::Block::CaseItem> constants;
+  for (int i = 0; i < p.levels(); ++i)
+    for (int k = 0; k < p.levels(); ++k) {
+      const uint64_t c = mode_constant(p, p.width_of_level(i) / b, p.width_of_level(k) / b);
+      constants.push_back(
+          {mode_label(p, i, k), [=](vlog::Block& blk) { blk.assign("correction", lit(RB, c)); }});
+    }
+  auto& cc = body.always_comb();
+  cc.assign("correction", lit(RB, 0));
+  cc.case_("{mx2_q, mw2_q}", constants, [](vlog::Block& d) { d.comment("illegal mode: 0"); });
+  std::string total = "correction";
+  for (int r = 0; r < P; ++r) total += " + " + slice("shifted_x", r * RB, RB);
+  body.assign("result", total);
   body.assign("out_valid_o", "v3_q").assign("out_o", "result_q");
   return m.emit();
 }
@@ -140,19 +320,22 @@ std::string emit_top(const std::string& name, const std::string& nbve, const Cvu
 }  // namespace
 
 int cvu_nbve_sum_bits(const CvuParams& p) {
-  const uint64_t max_product = ((uint64_t{1} << p.slice_bits) - 1) * ((uint64_t{1} << p.slice_bits) - 1);
-  const int exact = static_cast<int>(std::bit_width(max_product * static_cast<uint64_t>(p.lanes))) + 1;
-  return std::max(exact, product_bits(p));
+  return static_cast<int>(std::bit_width(nbve_max_sum(p)));
 }
 
 GeneratedDesign generate_cvu(const CvuParams& p, const nlohmann::json& params_json) {
   GeneratedDesign d;
   d.block = "cvu";
   d.params = params_json;
-  d.top = fmt::format("cvu_b{}_B{}_L{}_{}", p.slice_bits, p.max_bits, p.lanes, p.is_signed ? "s" : "u");
-  const std::string nbve = d.top + "_nbve";
+  d.top =
+      fmt::format("cvu_b{}_B{}_L{}_{}", p.slice_bits, p.max_bits, p.lanes, p.is_signed ? "s" : "u");
+  const std::string nbve = d.top + "_nbve", router_x = d.top + "_route_x",
+                    router_w = d.top + "_route_w";
+  d.files.push_back({router_x + ".sv", emit_router(router_x, true, p, params_json)});
+  d.files.push_back({router_w + ".sv", emit_router(router_w, false, p, params_json)});
   d.files.push_back({nbve + ".sv", emit_nbve(nbve, p, params_json)});
-  d.files.push_back({d.top + ".sv", emit_top(d.top, nbve, p, params_json, &d.ports)});
+  d.files.push_back(
+      {d.top + ".sv", emit_top(d.top, router_x, router_w, nbve, p, params_json, &d.ports)});
   return d;
 }
 

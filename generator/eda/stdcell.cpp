@@ -205,6 +205,15 @@ std::map<std::string, int64_t> parse_cell_counts(const std::string& stat) {
   return counts;
 }
 
+// "Chip area for module '\\name': 123.0" lines of `stat -liberty`: one instance of each module.
+std::map<std::string, double> parse_module_areas(const std::string& stat) {
+  std::map<std::string, double> areas;
+  static const std::regex area_re(R"(Chip area for module '\\?([^']+)': ([0-9.eE+-]+))");
+  for (auto it = std::sregex_iterator(stat.begin(), stat.end(), area_re); it != std::sregex_iterator(); ++it)
+    areas[(*it)[1].str()] = std::stod((*it)[2].str());
+  return areas;
+}
+
 constexpr const char* kBufferCell = "BUFX2";
 constexpr const char* kTieLowCell = "accelgen_tielo";
 
@@ -260,6 +269,7 @@ nlohmann::json StdCellResult::to_json() const {
           {"cells", cells},
           {"flip_flops", flip_flops},
           {"cell_counts", cell_counts},
+          {"module_area_um2", module_area_um2},
           {"area_um2", area_um2},
           {"logic_area_um2", logic_area_um2},
           {"flip_flop_area_um2", flip_flop_area_um2},
@@ -344,7 +354,9 @@ StdCellResult stdcell_ppa(const DesignDir& design, const StdCellOptions& o) {
   r.yosys_seconds = seconds_since(t0);
   r.netlist = net.string();
 
-  r.cell_counts = parse_cell_counts(read_text(stat_path.string()));
+  const std::string stat_text = read_text(stat_path.string());
+  r.cell_counts = parse_cell_counts(stat_text);
+  r.module_area_um2 = parse_module_areas(stat_text);
   if (r.cell_counts.empty()) throw UserError(fmt::format("could not read Yosys statistics in '{}'", stat_path.string()));
   for (const auto& [name, count] : r.cell_counts) {
     if (name == kTieLowCell) continue;

@@ -61,6 +61,8 @@ struct StdCellResult {
   double memory_area_um2 = 0;      // SRAM macros
   double area_um2 = 0;             // logic + memory
   std::map<std::string, int64_t> cell_counts;
+  // Standard-cell area of one instance of each module of the hierarchy (not flattened runs only).
+  std::map<std::string, double> module_area_um2;
   std::vector<SramMacro> memories;
 
   double logic_path_ns = 0;     // worst register/port to register/port path, setup included

@@ -15,7 +15,7 @@ module cvu_b2_B4_L1_s (
   output logic [7:0] out_o         // signed dot product
 );
 
-  // Stage 1: operand and mode registers.
+  // Stage 1: operand registers (data: no reset) and the control, which is reset.
   logic v1_q;
   logic mx1_q;
   logic mw1_q;
@@ -28,127 +28,150 @@ module cvu_b2_B4_L1_s (
   // Stage 3: the result.
   logic v3_q;
   logic [7:0] result_q;
-  logic [31:0] shifted_all;
+  logic [7:0] result;
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       v1_q <= 1'b0;
       mx1_q <= 1'b0;
       mw1_q <= 1'b0;
-      x1_q <= 8'd0;
-      w1_q <= 8'd0;
       v2_q <= 1'b0;
       mx2_q <= 1'b0;
       mw2_q <= 1'b0;
       v3_q <= 1'b0;
-      result_q <= 8'd0;
     end else begin
       v1_q <= in_valid_i;
       mx1_q <= mode_x_i;
       mw1_q <= mode_w_i;
-      x1_q <= x_i;
-      w1_q <= w_i;
       v2_q <= v1_q;
       mx2_q <= mx1_q;
       mw2_q <= mw1_q;
       v3_q <= v2_q;
-      result_q <= global_l2[7:0];
     end
   end
+  always_ff @(posedge clk_i) begin
+    x1_q <= x_i;
+    w1_q <= w_i;
+    result_q <= result;
+  end
 
-  // Per NBVE n and mode (px = bx/b, pw = bw/b slices): group g = n / (px*pw), x slice
-  // j = (n % (px*pw)) / pw, w slice k = n % pw; lane l takes element g*L + l; shift b*(j+k).
+  logic [7:0] x_slices;
+  logic [7:0] w_slices;
+  logic [23:0] shifted_w;
+  cvu_b2_B4_L1_s_route_x u_route_x (
+    .mode_x_i (mx1_q),
+    .mode_w_i (mw1_q),
+    .bus_i    (x1_q),
+    .slices_o (x_slices)
+  );
+  cvu_b2_B4_L1_s_route_w u_route_w (
+    .mode_x_i (mx1_q),
+    .mode_w_i (mw1_q),
+    .bus_i    (w1_q),
+    .slices_o (w_slices)
+  );
+  // NBVE n = J*2 + K (J = n / 2, K = n % 2): x slice J mod px, w slice K mod pw.
   for (genvar n = 0; n < 4; n++) begin : g_nbve
-    logic [1:0] x_slices;
-    logic [1:0] w_slices;
     logic x_top;
     logic w_top;
-    logic [5:0] sum;
-    logic [7:0] shifted;
+    logic [3:0] sum;
+    logic [5:0] shifted;
     always_comb begin
-      x_slices = 2'd0;
-      w_slices = 2'd0;
       x_top = 1'b0;
       w_top = 1'b0;
-      unique case ({mx1_q, mw1_q})
-        {1'b0, 1'b0}: begin
-          // 2b x 2b: G = 4, 4 elements
-          for (int unsigned l = 0; l < 1; l++) begin
-            x_slices[l*2 +: 2] = x1_q[(n / 1)*2 + ((n % 1) / 1)*2 + l*2 +: 2];
-            w_slices[l*2 +: 2] = w1_q[(n / 1)*2 + (n % 1)*2 + l*2 +: 2];
-          end
-          x_top = ((n % 1) / 1) == 0;
-          w_top = (n % 1) == 0;
+      unique case (mx1_q)
+        1'b0: begin
+          x_top = (n / 2) % 1 == 0;
         end
-        {1'b0, 1'b1}: begin
-          // 2b x 4b: G = 2, 2 elements
-          for (int unsigned l = 0; l < 1; l++) begin
-            x_slices[l*2 +: 2] = x1_q[(n / 2)*2 + ((n % 2) / 2)*2 + l*2 +: 2];
-            w_slices[l*2 +: 2] = w1_q[(n / 2)*4 + (n % 2)*2 + l*4 +: 2];
-          end
-          x_top = ((n % 2) / 2) == 0;
-          w_top = (n % 2) == 1;
-        end
-        {1'b1, 1'b0}: begin
-          // 4b x 2b: G = 2, 2 elements
-          for (int unsigned l = 0; l < 1; l++) begin
-            x_slices[l*2 +: 2] = x1_q[(n / 2)*4 + ((n % 2) / 1)*2 + l*4 +: 2];
-            w_slices[l*2 +: 2] = w1_q[(n / 2)*2 + (n % 1)*2 + l*2 +: 2];
-          end
-          x_top = ((n % 2) / 1) == 1;
-          w_top = (n % 1) == 0;
-        end
-        {1'b1, 1'b1}: begin
-          // 4b x 4b: G = 1, 1 elements
-          for (int unsigned l = 0; l < 1; l++) begin
-            x_slices[l*2 +: 2] = x1_q[(n / 4)*4 + ((n % 4) / 2)*2 + l*4 +: 2];
-            w_slices[l*2 +: 2] = w1_q[(n / 4)*4 + (n % 2)*2 + l*4 +: 2];
-          end
-          x_top = ((n % 4) / 2) == 1;
-          w_top = (n % 2) == 1;
+        1'b1: begin
+          x_top = (n / 2) % 2 == 1;
         end
         default: begin
-          // illegal mode: all-zero operands, result 0
+          // illegal mode: the slices are 0
+        end
+      endcase
+      unique case (mw1_q)
+        1'b0: begin
+          w_top = (n % 2) % 1 == 0;
+        end
+        1'b1: begin
+          w_top = (n % 2) % 2 == 1;
+        end
+        default: begin
+          // illegal mode: the slices are 0
         end
       endcase
     end
     cvu_b2_B4_L1_s_nbve u_nbve (
       .clk_i   (clk_i),
-      .rst_ni  (rst_ni),
-      .x_i     (x_slices),
-      .w_i     (w_slices),
+      .x_i     (x_slices[n*2 +: 2]),
+      .w_i     (w_slices[n*2 +: 2]),
       .x_top_i (x_top),
       .w_top_i (w_top),
       .sum_o   (sum)
     );
     always_comb begin
-      shifted = 8'd0;
-      unique case ({mx2_q, mw2_q})
-        {1'b0, 1'b0}: begin
-          shifted = {{2{sum[5]}}, sum} << (2*(((n % 1) / 1) + (n % 1)));
+      shifted = 6'd0;
+      unique case (mw2_q)
+        1'b0: begin
+          shifted = {2'd0, sum} << (2*((n % 2) % 1));
         end
-        {1'b0, 1'b1}: begin
-          shifted = {{2{sum[5]}}, sum} << (2*(((n % 2) / 2) + (n % 2)));
-        end
-        {1'b1, 1'b0}: begin
-          shifted = {{2{sum[5]}}, sum} << (2*(((n % 2) / 1) + (n % 1)));
-        end
-        {1'b1, 1'b1}: begin
-          shifted = {{2{sum[5]}}, sum} << (2*(((n % 4) / 2) + (n % 2)));
+        1'b1: begin
+          shifted = {2'd0, sum} << (2*((n % 2) % 2));
         end
         default: begin
-          // illegal mode: the NBVE sums are 0
+          // illegal mode: 0
         end
       endcase
     end
-    assign shifted_all[n*8 +: 8] = shifted;
+    assign shifted_w[n*6 +: 6] = shifted;
   end
+  // Level 1: w significance within each x-slice row (a function of mode_w only).
 
-  // Global adder tree over the shifted NBVE sums.
-  logic [15:0] global_l1;
-  assign global_l1[7:0] = shifted_all[7:0] + shifted_all[15:8];
-  assign global_l1[15:8] = shifted_all[23:16] + shifted_all[31:24];
-  logic [7:0] global_l2;
-  assign global_l2[7:0] = global_l1[7:0] + global_l1[15:8];
+  // Level 2: x significance of each row (a function of mode_x only), then one sum with the mode's
+  // sign-correction constant.
+  logic [15:0] shifted_x;
+  logic [7:0] correction;
+  for (genvar r = 0; r < 2; r++) begin : g_row
+    logic [5:0] row_sum;
+    logic [7:0] row_shifted;
+    assign row_sum = shifted_w[(r*2 + 0)*6 +: 6] + shifted_w[(r*2 + 1)*6 +: 6];
+    always_comb begin
+      row_shifted = 8'd0;
+      unique case (mx2_q)
+        1'b0: begin
+          row_shifted = {2'd0, row_sum} << (2*(r % 1));
+        end
+        1'b1: begin
+          row_shifted = {2'd0, row_sum} << (2*(r % 2));
+        end
+        default: begin
+          // illegal mode: 0
+        end
+      endcase
+    end
+    assign shifted_x[r*8 +: 8] = row_shifted;
+  end
+  always_comb begin
+    correction = 8'd0;
+    unique case ({mx2_q, mw2_q})
+      {1'b0, 1'b0}: begin
+        correction = 8'd240;
+      end
+      {1'b0, 1'b1}: begin
+        correction = 8'd212;
+      end
+      {1'b1, 1'b0}: begin
+        correction = 8'd212;
+      end
+      {1'b1, 1'b1}: begin
+        correction = 8'd144;
+      end
+      default: begin
+        // illegal mode: 0
+      end
+    endcase
+  end
+  assign result = correction + shifted_x[7:0] + shifted_x[15:8];
   assign out_valid_o = v3_q;
   assign out_o = result_q;
 

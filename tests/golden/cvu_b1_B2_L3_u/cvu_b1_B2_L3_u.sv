@@ -15,7 +15,7 @@ module cvu_b1_B2_L3_u (
   output logic [5:0]  out_o         // signed dot product
 );
 
-  // Stage 1: operand and mode registers.
+  // Stage 1: operand registers (data: no reset) and the control, which is reset.
   logic v1_q;
   logic mx1_q;
   logic mw1_q;
@@ -28,127 +28,150 @@ module cvu_b1_B2_L3_u (
   // Stage 3: the result.
   logic v3_q;
   logic [5:0] result_q;
-  logic [23:0] shifted_all;
+  logic [5:0] result;
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       v1_q <= 1'b0;
       mx1_q <= 1'b0;
       mw1_q <= 1'b0;
-      x1_q <= 12'd0;
-      w1_q <= 12'd0;
       v2_q <= 1'b0;
       mx2_q <= 1'b0;
       mw2_q <= 1'b0;
       v3_q <= 1'b0;
-      result_q <= 6'd0;
     end else begin
       v1_q <= in_valid_i;
       mx1_q <= mode_x_i;
       mw1_q <= mode_w_i;
-      x1_q <= x_i;
-      w1_q <= w_i;
       v2_q <= v1_q;
       mx2_q <= mx1_q;
       mw2_q <= mw1_q;
       v3_q <= v2_q;
-      result_q <= global_l2[5:0];
     end
   end
+  always_ff @(posedge clk_i) begin
+    x1_q <= x_i;
+    w1_q <= w_i;
+    result_q <= result;
+  end
 
-  // Per NBVE n and mode (px = bx/b, pw = bw/b slices): group g = n / (px*pw), x slice
-  // j = (n % (px*pw)) / pw, w slice k = n % pw; lane l takes element g*L + l; shift b*(j+k).
+  logic [11:0] x_slices;
+  logic [11:0] w_slices;
+  logic [15:0] shifted_w;
+  cvu_b1_B2_L3_u_route_x u_route_x (
+    .mode_x_i (mx1_q),
+    .mode_w_i (mw1_q),
+    .bus_i    (x1_q),
+    .slices_o (x_slices)
+  );
+  cvu_b1_B2_L3_u_route_w u_route_w (
+    .mode_x_i (mx1_q),
+    .mode_w_i (mw1_q),
+    .bus_i    (w1_q),
+    .slices_o (w_slices)
+  );
+  // NBVE n = J*2 + K (J = n / 2, K = n % 2): x slice J mod px, w slice K mod pw.
   for (genvar n = 0; n < 4; n++) begin : g_nbve
-    logic [2:0] x_slices;
-    logic [2:0] w_slices;
     logic x_top;
     logic w_top;
-    logic [3:0] sum;
-    logic [5:0] shifted;
+    logic [1:0] sum;
+    logic [3:0] shifted;
     always_comb begin
-      x_slices = 3'd0;
-      w_slices = 3'd0;
       x_top = 1'b0;
       w_top = 1'b0;
-      unique case ({mx1_q, mw1_q})
-        {1'b0, 1'b0}: begin
-          // 1b x 1b: G = 4, 12 elements
-          for (int unsigned l = 0; l < 3; l++) begin
-            x_slices[l*1 +: 1] = x1_q[(n / 1)*3 + ((n % 1) / 1)*1 + l*1 +: 1];
-            w_slices[l*1 +: 1] = w1_q[(n / 1)*3 + (n % 1)*1 + l*1 +: 1];
-          end
+      unique case (mx1_q)
+        1'b0: begin
           x_top = 1'b0;
+        end
+        1'b1: begin
+          x_top = 1'b0;
+        end
+        default: begin
+          // illegal mode: the slices are 0
+        end
+      endcase
+      unique case (mw1_q)
+        1'b0: begin
           w_top = 1'b0;
         end
-        {1'b0, 1'b1}: begin
-          // 1b x 2b: G = 2, 6 elements
-          for (int unsigned l = 0; l < 3; l++) begin
-            x_slices[l*1 +: 1] = x1_q[(n / 2)*3 + ((n % 2) / 2)*1 + l*1 +: 1];
-            w_slices[l*1 +: 1] = w1_q[(n / 2)*6 + (n % 2)*1 + l*2 +: 1];
-          end
-          x_top = 1'b0;
-          w_top = 1'b0;
-        end
-        {1'b1, 1'b0}: begin
-          // 2b x 1b: G = 2, 6 elements
-          for (int unsigned l = 0; l < 3; l++) begin
-            x_slices[l*1 +: 1] = x1_q[(n / 2)*6 + ((n % 2) / 1)*1 + l*2 +: 1];
-            w_slices[l*1 +: 1] = w1_q[(n / 2)*3 + (n % 1)*1 + l*1 +: 1];
-          end
-          x_top = 1'b0;
-          w_top = 1'b0;
-        end
-        {1'b1, 1'b1}: begin
-          // 2b x 2b: G = 1, 3 elements
-          for (int unsigned l = 0; l < 3; l++) begin
-            x_slices[l*1 +: 1] = x1_q[(n / 4)*6 + ((n % 4) / 2)*1 + l*2 +: 1];
-            w_slices[l*1 +: 1] = w1_q[(n / 4)*6 + (n % 2)*1 + l*2 +: 1];
-          end
-          x_top = 1'b0;
+        1'b1: begin
           w_top = 1'b0;
         end
         default: begin
-          // illegal mode: all-zero operands, result 0
+          // illegal mode: the slices are 0
         end
       endcase
     end
     cvu_b1_B2_L3_u_nbve u_nbve (
       .clk_i   (clk_i),
-      .rst_ni  (rst_ni),
-      .x_i     (x_slices),
-      .w_i     (w_slices),
+      .x_i     (x_slices[n*3 +: 3]),
+      .w_i     (w_slices[n*3 +: 3]),
       .x_top_i (x_top),
       .w_top_i (w_top),
       .sum_o   (sum)
     );
     always_comb begin
-      shifted = 6'd0;
-      unique case ({mx2_q, mw2_q})
-        {1'b0, 1'b0}: begin
-          shifted = {{2{sum[3]}}, sum} << (1*(((n % 1) / 1) + (n % 1)));
+      shifted = 4'd0;
+      unique case (mw2_q)
+        1'b0: begin
+          shifted = {2'd0, sum} << (1*((n % 2) % 1));
         end
-        {1'b0, 1'b1}: begin
-          shifted = {{2{sum[3]}}, sum} << (1*(((n % 2) / 2) + (n % 2)));
-        end
-        {1'b1, 1'b0}: begin
-          shifted = {{2{sum[3]}}, sum} << (1*(((n % 2) / 1) + (n % 1)));
-        end
-        {1'b1, 1'b1}: begin
-          shifted = {{2{sum[3]}}, sum} << (1*(((n % 4) / 2) + (n % 2)));
+        1'b1: begin
+          shifted = {2'd0, sum} << (1*((n % 2) % 2));
         end
         default: begin
-          // illegal mode: the NBVE sums are 0
+          // illegal mode: 0
         end
       endcase
     end
-    assign shifted_all[n*6 +: 6] = shifted;
+    assign shifted_w[n*4 +: 4] = shifted;
   end
+  // Level 1: w significance within each x-slice row (a function of mode_w only).
 
-  // Global adder tree over the shifted NBVE sums.
-  logic [11:0] global_l1;
-  assign global_l1[5:0] = shifted_all[5:0] + shifted_all[11:6];
-  assign global_l1[11:6] = shifted_all[17:12] + shifted_all[23:18];
-  logic [5:0] global_l2;
-  assign global_l2[5:0] = global_l1[5:0] + global_l1[11:6];
+  // Level 2: x significance of each row (a function of mode_x only), then one sum with the mode's
+  // sign-correction constant.
+  logic [11:0] shifted_x;
+  logic [5:0] correction;
+  for (genvar r = 0; r < 2; r++) begin : g_row
+    logic [3:0] row_sum;
+    logic [5:0] row_shifted;
+    assign row_sum = shifted_w[(r*2 + 0)*4 +: 4] + shifted_w[(r*2 + 1)*4 +: 4];
+    always_comb begin
+      row_shifted = 6'd0;
+      unique case (mx2_q)
+        1'b0: begin
+          row_shifted = {2'd0, row_sum} << (1*(r % 1));
+        end
+        1'b1: begin
+          row_shifted = {2'd0, row_sum} << (1*(r % 2));
+        end
+        default: begin
+          // illegal mode: 0
+        end
+      endcase
+    end
+    assign shifted_x[r*6 +: 6] = row_shifted;
+  end
+  always_comb begin
+    correction = 6'd0;
+    unique case ({mx2_q, mw2_q})
+      {1'b0, 1'b0}: begin
+        correction = 6'd0;
+      end
+      {1'b0, 1'b1}: begin
+        correction = 6'd0;
+      end
+      {1'b1, 1'b0}: begin
+        correction = 6'd0;
+      end
+      {1'b1, 1'b1}: begin
+        correction = 6'd0;
+      end
+      default: begin
+        // illegal mode: 0
+      end
+    endcase
+  end
+  assign result = correction + shifted_x[5:0] + shifted_x[11:6];
   assign out_valid_o = v3_q;
   assign out_o = result_q;
 
