@@ -35,6 +35,18 @@ std::vector<LayerSteps> steps_of(const ConfigTable& t) {
   return out;
 }
 
+// One workload on both designs (the same tasks, subarrays and seed), counting scheduler events.
+std::pair<RunResult, RunResult> run_both(const std::vector<TaskModel>& models,
+                                         const std::vector<Task>& tasks, int subarrays,
+                                         std::uint64_t seed, int64_t& events) {
+  SchedOptions so;
+  so.subarrays = subarrays;
+  so.seed = seed;
+  std::pair<RunResult, RunResult> r{run_planaria(models, tasks, so), run_prema(models, tasks, so)};
+  events += r.first.events + r.second.events;
+  return r;
+}
+
 }  // namespace
 
 const std::vector<std::string>& thesis_models() {
@@ -154,12 +166,7 @@ SchedReport run_sched_flow(const SchedOptionsFlow& o, bool progress) {
         for (int w = 0; w < o.workloads; ++w) {
           const auto tasks = poisson_tasks(o.tasks, mean_cycles, static_cast<int>(models.size()),
                                            o.seed * 1000003 + w);
-          SchedOptions so;
-          so.subarrays = o.array.subarrays;
-          so.seed = o.seed + w;
-          const RunResult a = run_planaria(models, tasks, so);
-          const RunResult b = run_prema(models, tasks, so);
-          rep.events += a.events + b.events;
+          const auto [a, b] = run_both(models, tasks, o.array.subarrays, o.seed + w, rep.events);
           p.planaria_sla += a.sla_met;
           p.prema_sla += b.sla_met;
           p.planaria_qos += a.qos_fraction;
@@ -217,12 +224,7 @@ WorkloadReport run_workload_flow(const WorkloadFile& w, const SchedOptionsFlow& 
   const double cycles_per_ms = o.array.freq_mhz * 1e3;
   for (int run = 0; run < o.workloads; ++run) {
     const std::vector<Task> tasks = workload_tasks(w, o.array.freq_mhz, o.seed + run);
-    SchedOptions so;
-    so.subarrays = o.array.subarrays;
-    so.seed = o.seed + run;
-    const RunResult a = run_planaria(models, tasks, so);
-    const RunResult b = run_prema(models, tasks, so);
-    rep.events += a.events + b.events;
+    const auto [a, b] = run_both(models, tasks, o.array.subarrays, o.seed + run, rep.events);
     rep.planaria_sla += a.sla_met;
     rep.prema_sla += b.sla_met;
     rep.planaria_fairness += a.fairness;
@@ -253,8 +255,7 @@ WorkloadReport run_workload_flow(const WorkloadFile& w, const SchedOptionsFlow& 
     for (double* v : {&r.planaria_met, &r.prema_met, &r.planaria_latency_ms, &r.prema_latency_ms,
                       &r.planaria_sla, &r.prema_sla})
       *v /= runs;
-  for (double* v :
-       {&rep.planaria_sla, &rep.prema_sla, &rep.planaria_fairness, &rep.prema_fairness})
+  for (double* v : {&rep.planaria_sla, &rep.prema_sla, &rep.planaria_fairness, &rep.prema_fairness})
     *v /= runs;
   return rep;
 }
