@@ -117,35 +117,32 @@ void replace_all(GeneratedDesign& d, const std::string& pattern, const std::stri
   ASSERT_TRUE(changed) << "mutation pattern not found: " << pattern;
 }
 
+// Runs `config` with every match of `pattern` in the emitted RTL replaced by `with`; the
+// co-simulation must report it.
+void expect_caught(const std::vector<std::string>& config, std::uint64_t seed, const std::string& pattern,
+                   const std::string& with) {
+  VerifyResult r = run_case(config, seed, "", [&](GeneratedDesign& d) { replace_all(d, pattern, with); });
+  EXPECT_GT(r.mismatches, 0);
+  EXPECT_FALSE(r.passed());
+}
+
 // Small (cheap to Verilate) but with express links, contention and full buffers.
 const std::vector<std::string> kMutant = {"rows=3", "cols=3", "topology=amp", "express_len=2", "buffer_depth=2",
                                           "traffic=uniform", "injection_rate=60", "cycles=300"};
 
 TEST(NocCosimMutation, IgnoredBackPressureIsCaught) {
   // A FIFO that always claims room overwrites flits: drops must be reported.
-  VerifyResult r = run_case(kMutant, 7, "", [](GeneratedDesign& d) {
-    replace_all(d, R"(assign ready_o = cnt_q != 2'd2;)", "assign ready_o = 1'b1;");
-  });
-  EXPECT_GT(r.mismatches, 0);
-  EXPECT_FALSE(r.passed());
+  expect_caught(kMutant, 7, R"(assign ready_o = cnt_q != 2'd2;)", "assign ready_o = 1'b1;");
 }
 
 TEST(NocCosimMutation, FixedPriorityInsteadOfRoundRobinIsCaught) {
   // Values and routes stay right; only who goes first changes, so only the cycles can tell.
-  VerifyResult r = run_case(kMutant, 7, "", [](GeneratedDesign& d) {
-    replace_all(d, R"(assign (above\d) = (cand\d) & )", "assign $1 = 9'd0 & $2 & ");
-  });
-  EXPECT_GT(r.mismatches, 0);
-  EXPECT_FALSE(r.passed());
+  expect_caught(kMutant, 7, R"(assign (above\d) = (cand\d) & )", "assign $1 = 9'd0 & $2 & ");
 }
 
 TEST(NocCosimMutation, LateExpressRoutingIsCaught) {
   // Express links taken one hop later than specified: every packet still arrives, later.
-  VerifyResult r = run_case(kMutant, 7, "", [](GeneratedDesign& d) {
-    replace_all(d, R"(- my_row_i >= 2'd2)", "- my_row_i > 2'd2");
-  });
-  EXPECT_GT(r.mismatches, 0);
-  EXPECT_FALSE(r.passed());
+  expect_caught(kMutant, 7, R"(- my_row_i >= 2'd2)", "- my_row_i > 2'd2");
 }
 
 TEST(NocCosimMutation, CorruptedSourceIdIsCaught) {
@@ -227,31 +224,19 @@ const std::vector<std::string> kVcMutant = {"rows=2",          "cols=3",        
 
 TEST(NocVcCosimMutation, ALostCreditIsCaught) {
   // Output E (2) of every router loses the credits of VC 0 that come back: the link runs dry.
-  VerifyResult r = run_case(kVcMutant, 9, "", [](GeneratedDesign& d) {
-    replace_all(d, R"(cred2_0_q <= cred2_0_q \+ 2'd1;)", "cred2_0_q <= cred2_0_q;");
-  });
-  EXPECT_GT(r.mismatches, 0);
-  EXPECT_FALSE(r.passed());
+  expect_caught(kVcMutant, 9, R"(cred2_0_q <= cred2_0_q \+ 2'd1;)", "cred2_0_q <= cred2_0_q;");
 }
 
 TEST(NocVcCosimMutation, AVcSharedByTwoPacketsIsCaught) {
   // VC allocation ignores whether the output VC is held: a second packet is granted a VC that
   // still carries another packet, and their flits interleave in one buffer.
-  VerifyResult r = run_case(kVcMutant, 9, "", [](GeneratedDesign& d) {
-    replace_all(d, R"(assign ok(\d) = ~held\d_q & )", "assign ok$1 = ");
-  });
-  EXPECT_GT(r.mismatches, 0);
-  EXPECT_FALSE(r.passed());
+  expect_caught(kVcMutant, 9, R"(assign ok(\d) = ~held\d_q & )", "assign ok$1 = ");
 }
 
 TEST(NocVcCosimMutation, FixedPrioritySwitchAllocationIsCaught) {
   // The first iteration's output stage always prefers the lowest input instead of round robin: with
   // one VC per link it decides who goes first, so only the cycles can tell.
-  VerifyResult r = run_case(kVcMutant, 9, "", [](GeneratedDesign& d) {
-    replace_all(d, R"(assign above_win1_(\d) = cand1_\d & )", "assign above_win1_$1 = 5'd0 & ");
-  });
-  EXPECT_GT(r.mismatches, 0);
-  EXPECT_FALSE(r.passed());
+  expect_caught(kVcMutant, 9, R"(assign above_win1_(\d) = cand1_\d & )", "assign above_win1_$1 = 5'd0 & ");
 }
 
 // Two VCs of one-flit packets (the configuration the saturation target is about), loaded beyond
@@ -270,20 +255,12 @@ TEST(NocVcCosim, TwoVcsOfOneFlitPacketsBeyondSaturation) {
 TEST(NocVcCosimMutation, ASingleSwitchAllocationIterationIsCaught) {
   // Iteration 2 never matches: inputs whose first pick lost stay idle although another of their VCs
   // could use a free output.
-  VerifyResult r = run_case(kVc2, 21, "", [](GeneratedDesign& d) {
-    replace_all(d, R"(assign fire2_(\d) = \|cand2_\d;)", "assign fire2_$1 = 1'b0;");
-  });
-  EXPECT_GT(r.mismatches, 0);
-  EXPECT_FALSE(r.passed());
+  expect_caught(kVc2, 21, R"(assign fire2_(\d) = \|cand2_\d;)", "assign fire2_$1 = 1'b0;");
 }
 
 TEST(NocVcCosimMutation, LowestFreeVcInsteadOfMostCreditsIsCaught) {
   // VC selection takes the lowest free VC with a credit instead of the one with the most credits.
-  VerifyResult r = run_case(kVc2, 21, "", [](GeneratedDesign& d) {
-    replace_all(d, R"(cred(\d)_(\d)_q > best\d\))", "best$1 == 2'd0)");
-  });
-  EXPECT_GT(r.mismatches, 0);
-  EXPECT_FALSE(r.passed());
+  expect_caught(kVc2, 21, R"(cred(\d)_(\d)_q > best\d\))", "best$1 == 2'd0)");
 }
 
 TEST(NocCosimTrace, WritesAnFstWaveform) {
