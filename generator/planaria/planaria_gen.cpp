@@ -25,9 +25,7 @@ using vlog::slice;
 // Verilator emits code per instance: flattened, the thesis size (16,384 PEs) is ~150 MB of C++.
 // From 1,024 PEs on, the subarray is Verilated once and instanced (README, "planaria"); smaller
 // arrays stay flat (and their RTL carries no hier_block marker).
-bool hierarchical(const PlanariaParams& p) {
-  return p.subarrays * p.sub_rows * p.sub_cols >= 1024;
-}
+bool hierarchical(const PlanariaParams& p) { return p.subarrays * p.sub_rows * p.sub_cols >= 1024; }
 
 int log2_exact(int v) { return std::countr_zero(static_cast<unsigned>(v)); }
 // Bits of the weight-row field of a weight address (at least one).
@@ -44,6 +42,17 @@ void delay_line(vlog::Scope& scope, const std::string& name, int width, const st
       .connect("rst_ni", "rst_ni")
       .connect("d_i", d)
       .connect("q_o", q);
+}
+
+// A reset shift register of `len` words of `width` bits that takes `d` in at word 0 each cycle:
+// word k holds `d` from k + 1 cycles ago. Returns the register's name for the taps.
+std::string shift_register(vlog::Scope& b, const std::string& q, int len, int width,
+                           const std::string& d) {
+  b.logic(q, len * width);
+  auto& ff = b.always_ff();
+  ff.reset.assign(q, lit(len * width, 0));
+  ff.body.assign(q, len == 1 ? d : fmt::format("{{{}, {}}}", slice(q, 0, (len - 1) * width), d));
+  return q;
 }
 
 // The omni-directional PE (Fig. 5.8): activation from the west or the east, partial sum from the
@@ -141,13 +150,8 @@ std::string emit_subarray(const std::string& name, const std::string& pe, const 
       "Skew of crossbar vectors: row r waits 1 + h_r cycles, h_r = r (psum_dir 0) or R-1-r (1).");
   b.comment("Ring vectors arrive skewed already.");
   for (int r = 0; r < R; ++r) {
-    const int len = std::max(r + 1, R - r);
-    const std::string q = fmt::format("skew{}_q", r);
-    b.logic(q, len * in);
-    auto& ff = b.always_ff();
-    ff.reset.assign(q, lit(len * in, 0));
-    const std::string x = slice("x_xbar_i", r * in, in);
-    ff.body.assign(q, len == 1 ? x : fmt::format("{{{}, {}}}", slice(q, 0, (len - 1) * in), x));
+    const std::string q = shift_register(b, fmt::format("skew{}_q", r), std::max(r + 1, R - r), in,
+                                         slice("x_xbar_i", r * in, in));
     b.assign(
         slice("edge_x", r * in, in),
         fmt::format("act_from_ring_i ? {} : (psum_dir_i ? {} : {})", slice("x_ring_i", r * in, in),
@@ -207,13 +211,8 @@ std::string emit_subarray(const std::string& name, const std::string& pe, const 
 
   b.comment("De-skew: column c waits C - k_c cycles, k_c = c (act_dir 0) or C-1-c (1).");
   for (int c = 0; c < C; ++c) {
-    const int len = std::max(c + 1, C - c);
-    const std::string q = fmt::format("deskew{}_q", c);
-    b.logic(q, len * acc);
-    auto& ff = b.always_ff();
-    ff.reset.assign(q, lit(len * acc, 0));
-    const std::string d = slice("psum_edge_o", c * acc, acc);
-    ff.body.assign(q, len == 1 ? d : fmt::format("{{{}, {}}}", slice(q, 0, (len - 1) * acc), d));
+    const std::string q = shift_register(b, fmt::format("deskew{}_q", c), std::max(c + 1, C - c),
+                                         acc, slice("psum_edge_o", c * acc, acc));
     b.assign(slice("y_o", c * acc, acc), fmt::format("act_dir_i ? {} : {}", slice(q, c * acc, acc),
                                                      slice(q, (C - 1 - c) * acc, acc)));
   }
