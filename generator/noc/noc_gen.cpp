@@ -346,6 +346,14 @@ VcWidths vc_widths(const NocParams& p, int ports) {
   return w;
 }
 
+// Verilator emits code per router instance: flattened, the 8x8 mesh with 8 VCs is 136 C++ files
+// that did not compile within an hour on the shared machine. From 256 input VCs in the network
+// (nodes x ports x vcs) on, the router is Verilated once and instanced (README, "Virtual channels
+// and wormhole packets"); smaller networks stay flat (and their RTL carries no hier_block marker).
+bool vc_hierarchical(const NocParams& p, const NocNet& net) {
+  return net.nodes() * net.ports * p.vcs >= 256;
+}
+
 std::string emit_vc_router(const std::string& name, const std::string& fifo, const NocParams& p, const NocNet& net,
                            const std::vector<std::string>& hdr) {
   const int P = net.ports, V = p.vcs, D = p.vc_buffer();
@@ -375,6 +383,12 @@ std::string emit_vc_router(const std::string& name, const std::string& fifo, con
     if (port) m.input(fmt::format("out_{}_credit_i", s), V, "credits returned by the downstream input", true);
   }
   auto& b = m.body();
+  if (vc_hierarchical(p, net)) {
+    b.comment(
+        "Verilated on its own and instanced, not flattened into the top (--hierarchical, large "
+        "networks).");
+    b.comment("verilator hier_block");
+  }
   const int dst_col_lo = w.pb + w.idb, dst_row_lo = dst_col_lo + w.cb;
   const bool yx = p.routing == "yx";
   auto iv = [](const char* what, int i, int v) { return fmt::format("{}{}_{}", what, i, v); };
@@ -763,6 +777,7 @@ GeneratedDesign generate_vc_noc(const NocParams& p, const NocNet& net, const nlo
                                                 hdr(fmt::format("{}: {} network of {}x{} VC routers.", d.top, p.topology,
                                                                 p.rows, p.cols)),
                                                 &d.ports)});
+  d.verilate_hierarchical = vc_hierarchical(p, net);
   return d;
 }
 

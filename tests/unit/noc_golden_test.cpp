@@ -4,10 +4,12 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <sstream>
+
 #include "common/block_info.hpp"
 #include "common/error.hpp"
-#include "generator/design.hpp"
 #include "flows/noc/noc_sweep.hpp"
+#include "generator/design.hpp"
 #include "generator/noc/noc_gen.hpp"
 #include "golden_model/noc/noc_model.hpp"
 #include "golden_model/noc/noc_traffic.hpp"
@@ -250,6 +252,68 @@ TEST(NocDeadlockCheck, VcGranularityGraph) {
   } catch (const UserError& e) {
     EXPECT_NE(std::string(e.what()).find(".vc"), std::string::npos) << e.what();
   }
+}
+
+// Large VC networks Verilate the router once (hierarchical Verilation) instead of flattening every
+// instance: from 256 input VCs (nodes x ports x vcs) on, the router carries the `verilator
+// hier_block` marker and nothing else changes.
+TEST(NocVcGenerator, LargeNetworksVerilateTheRouterHierarchically) {
+  const BlockInfo& info = find_block("noc");
+  auto gen = [&](int rows, int cols, int vcs, const std::string& topology = "mesh") {
+    return generate_design(
+        info, resolve_params(info, "",
+                             {fmt::format("rows={}", rows), fmt::format("cols={}", cols),
+                              fmt::format("vcs={}", vcs), "vc_depth=4", "topology=" + topology},
+                             false));
+  };
+  const std::string marker = "// verilator hier_block";
+  auto marked = [&](const GeneratedDesign& d) {
+    int n = 0;
+    for (const auto& f : d.files)
+      for (size_t at = f.contents.find(marker); at != std::string::npos;
+           at = f.contents.find(marker, at + 1)) {
+        EXPECT_NE(f.name.find("_router.sv"), std::string::npos) << f.name;
+        ++n;
+      }
+    return n;
+  };
+  // 4x3 mesh, 4 VCs: 12 routers x 5 ports x 4 = 240 input VCs, flat; 4x4: 16 x 5 x 4 = 320.
+  const GeneratedDesign flat = gen(4, 3, 4), hier = gen(4, 4, 4);
+  EXPECT_FALSE(flat.verilate_hierarchical);
+  EXPECT_EQ(marked(flat), 0);
+  EXPECT_TRUE(hier.verilate_hierarchical);
+  EXPECT_EQ(marked(hier), 1);
+  // 3x3 AMP with 2 VCs (9 x 9 x 2 = 162) stays flat, 4x3 AMP with 4 VCs (12 x 9 x 4 = 432) does
+  // not; nor does the 8x8 mesh with 8 VCs (2,560); the base router (no VCs) is never hierarchical.
+  EXPECT_FALSE(gen(3, 3, 2, "amp").verilate_hierarchical);
+  EXPECT_TRUE(gen(4, 3, 4, "amp").verilate_hierarchical);
+  EXPECT_TRUE(gen(8, 8, 8).verilate_hierarchical);
+  EXPECT_FALSE(generate_design(info, resolve_params(info, "", {"rows=16", "cols=16"}, false))
+                   .verilate_hierarchical);
+  // Both mesh routers have the same field widths (2-bit row and column, 4-bit source): without the
+  // marker, its comment and the header, the hierarchical router is the flat one, line for line.
+  auto router_body = [](const GeneratedDesign& d) {
+    for (const auto& f : d.files) {
+      if (f.name.find("_router.sv") == std::string::npos) continue;
+      std::string out;
+      std::istringstream in(f.contents);
+      bool body = false;
+      for (std::string line; std::getline(in, line);) {
+        if (line.rfind("module ", 0) == 0) body = true;
+        if (!body || line.find("verilator hier_block") != std::string::npos ||
+            line.find("Verilated on its own") != std::string::npos)
+          continue;
+        for (size_t at = line.find(d.top); at != std::string::npos; at = line.find(d.top))
+          line.replace(at, d.top.size(), "TOP");
+        out += line + "\n";
+      }
+      return out;
+    }
+    return std::string();
+  };
+  const std::string a = router_body(flat), b = router_body(hier);
+  EXPECT_GT(a.size(), 10000u);
+  EXPECT_EQ(a, b);
 }
 
 TEST(NocSweepFlow, Fig15OnAnEightByEightArray) {
