@@ -4,7 +4,7 @@
 # vcs = 1 (wormhole), 2, 4 and 8; every router of the mesh is one instance of the same module
 # (synthesized once, all five ports kept), so area per router = total area / 4.
 #   scripts/noc_router_area.sh [OUT_DIR]    (default build/noc_area; the table goes to OUT_DIR/noc_router_area.md)
-# Environment: ACCELGEN (default build/accelgen), VCS (default "1 2 4"). The rows run in parallel;
+# Environment: ACCELGEN (default build/accelgen), VCS (default "1 2 4 8"). The rows run in parallel;
 # about 5 min per row on 2 busy cores.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -30,7 +30,7 @@ PY
 # The rows run in parallel (one Yosys each).
 slugs="base"
 row base "base router (one FIFO of 4 per input)" --set buffer_depth=4 &
-for v in ${VCS:-1 2 4}; do
+for v in ${VCS:-1 2 4 8}; do
   slugs="$slugs vc$v"
   if [ "$v" = 1 ]; then
     row "vc$v" "VC router, 1 VC of 4 (wormhole)" --set vcs=1 --set vc_depth=4 --set packet_flits=4 &
