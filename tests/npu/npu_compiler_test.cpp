@@ -11,6 +11,7 @@
 
 #include "common/error.hpp"
 #include "compiler/graph/builder.hpp"
+#include "compiler/graph/zoo/zoo.hpp"
 #include "compiler/npu/lower.hpp"
 #include "golden_model/tandem/tandem_sim.hpp"
 
@@ -387,6 +388,60 @@ TEST(NpuEndToEnd, TilingDoesNotChangeTheResult) {
   const E2E four = RunBlock(7, 4, SmallNpu(), 8, 4);
   EXPECT_EQ(one.npu, four.npu);
   EXPECT_EQ(one.sim.Passes().size(), 2u);  // no DAE setup block for a single tile
+}
+
+// Compiles and runs `g` and compares with the integer reference; returns the passes run.
+size_t ExpectBitExact(const graph::Graph& g, const golden::npu::NpuConfig& cfg, int tile_m,
+                      uint64_t seed) {
+  const QModel q = quantize(g, random_float_model(g, seed));
+  const NpuProgram p = compile(q, cfg, {tile_m});
+  golden::npu::NpuSim sim(cfg);
+  const std::vector<int8_t> out = run_on_golden(p, sim);
+  const std::vector<int32_t> ref = IntegerReference(q);
+  EXPECT_EQ(out.size(), ref.size());
+  int64_t mismatches = 0, nonzero = 0;
+  for (size_t i = 0; i < std::min(out.size(), ref.size()); ++i) {
+    mismatches += int32_t{out[i]} != ref[i];
+    nonzero += ref[i] != 0;
+  }
+  EXPECT_EQ(mismatches, 0) << g.name();
+  EXPECT_GT(nonzero, static_cast<int64_t>(ref.size() / 8)) << g.name();
+  return sim.Passes().size();
+}
+
+TEST(NpuEndToEnd, ResnetBlockAtTheThesisArrayAndLanes) {
+  // Table 4.4's point: 32x32 array, 32 lanes, 512-row buffers, 6144 weight rows; C = 32, 4x4.
+  golden::npu::NpuConfig cfg;
+  EXPECT_EQ(ExpectBitExact(resnet_basic_block(32, 4, 4), cfg, 4, 11), 1u + 1u + 4u);
+}
+
+TEST(NpuEndToEnd, ZooResnet18BasicBlockAtReducedResolution) {
+  // ResNet-18's layer1.0 (64 channels; 8x8 pixels at a 32x32 input) from the model zoo, on a 64x64
+  // array with 64 lanes, conv2 in 8 tiles of one image row.
+  const graph::Graph net = graph::build_zoo_model("resnet18", {.resolution = 32});
+  const graph::Graph g = graph::subgraph(net, {"layer1.0.conv1", "layer1.0.conv2", "layer1.0.add"});
+  golden::npu::NpuConfig cfg;
+  cfg.rows = cfg.cols = cfg.lanes = 64;
+  cfg.depth = 2048;
+  cfg.wbuf_depth = 2 * 9 * 64;
+  EXPECT_EQ(ExpectBitExact(g, cfg, 8, 5), 1u + 1u + 8u);
+  // At the thesis's 32x32 array its 64 channels are refused, naming the layer.
+  ExpectUserError([&] { compile(quantize(g, random_float_model(g, 5)), golden::npu::NpuConfig{}); },
+                  "layer 'layer1.0.conv1': 64 input and 64 output channels exceed the 32x32");
+  // The whole network stops at its first layer (stride 2).
+  ExpectUserError([&] { quantize(net, random_float_model(net, 5)); }, "layer 'conv1' (conv)");
+}
+
+TEST(NpuEndToEnd, ChainsOfThreeConvolutionsAndNoResidual) {
+  graph::Builder b("chain");
+  std::string x = b.input("x", {1, 6, 3, 5});
+  x = b.conv("a", x, 7, 3);
+  x = b.conv("b", x, 5, 1, {.bias = true, .batch_norm = false});
+  b.conv("c", x, 8, 3, {.activation = ""});  // no ReLU: clamps at -128
+  const graph::Graph g = b.take();
+  // Three blocks: the im2col regions alternate between the two halves of ibuf.
+  EXPECT_EQ(ExpectBitExact(g, SmallNpu(), 0, 2), 3u);
+  EXPECT_EQ(ExpectBitExact(g, SmallNpu(), 5, 3), 2u + 1u + 3u);
 }
 
 TEST(NpuEndToEnd, AnEarlyReleaseInTheCompiledProgramIsCaught) {
