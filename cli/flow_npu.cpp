@@ -18,15 +18,17 @@ void run(const NpuCli& c) {
   const flows::NpuFlowResult r = flows::run_npu_flow(c.o);
   const flows::Table t = flows::npu_block_table(r);
   if (!c.csv.empty()) flows::write_file_atomic(c.csv, t.csv());
+  const std::string what =
+      c.o.model.empty()
+          ? fmt::format("{} (C = {}, {}x{} pixels)", c.o.workload, c.o.channels, c.o.size, c.o.size)
+          : fmt::format("{} {} at resolution {}", c.o.model, c.o.block, c.o.resolution);
   fmt::print(
-      "NPU-Tandem, {} (C = {}, {}x{} pixels) on a {}x{} array + {} Tandem lanes, {} rows per "
-      "buffer;\n"
+      "NPU-Tandem, {} on a {}x{} array + {} Tandem lanes, {} rows per buffer;\n"
       "compiled by compiler/npu, run on the cycle-exact `npu` golden model (no RTL), seed {}\n"
       "busy = cycles in which the GEMM unit works on a tile (first vector .. last output) or "
       "Tandem runs\n"
       "a pass (take .. done); idle = block start, dispatch and block done\n\n",
-      c.o.workload, c.o.channels, c.o.size, c.o.size, c.o.rows, c.o.cols, c.o.lanes, c.o.depth,
-      c.o.seed);
+      what, c.o.rows, c.o.cols, c.o.lanes, c.o.depth, c.o.seed);
   fmt::print("{}", t.text());
   const auto& s = r.total;
   const auto pct = [&](int64_t v) {
@@ -49,6 +51,13 @@ void register_npu_flow(CLI::App& flow) {
       "npu",
       "A workload compiled for NPU-Tandem on the npu golden model: GEMM vs non-GEMM runtime split");
   cmd->add_option("--workload", c.o.workload, "resnet_block (conv-BN-ReLU, conv-BN, add, ReLU)");
+  cmd->add_option("--model", c.o.model,
+                  "a zoo model to take the layers of --block from (e.g. resnet18)");
+  cmd->add_option("--block", c.o.block,
+                  "with --model: the layers whose names start with BLOCK. (e.g. layer1.0)");
+  cmd->add_option("--resolution", c.o.resolution,
+                  "with --model: input resolution (0 = the published one)")
+      ->check(CLI::Range(0, 4096));
   cmd->add_option("--channels", c.o.channels, "channels C of the block")->check(CLI::Range(1, 128));
   cmd->add_option("--size", c.o.size, "H = W of the block's input")->check(CLI::Range(1, 64));
   cmd->add_option("--rows", c.o.rows, "array rows")->check(CLI::Range(1, 128));

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "common/error.hpp"
+#include "compiler/graph/zoo/zoo.hpp"
 #include "compiler/npu/lower.hpp"
 
 namespace accelgen::flows {
@@ -55,11 +56,35 @@ RuntimeSplit runtime_split(const golden::npu::NpuSim& sim, int64_t from, int64_t
   return s;
 }
 
-NpuFlowResult run_npu_flow(const NpuFlowOptions& o) {
-  if (o.workload != "resnet_block") {
-    throw UserError(fmt::format("flow npu: unknown workload '{}' (resnet_block)", o.workload));
+namespace {
+
+graph::Graph Workload(const NpuFlowOptions& o) {
+  if (o.model.empty()) {
+    if (o.workload != "resnet_block") {
+      throw UserError(
+          fmt::format("flow npu: unknown workload '{}' (resnet_block, or --model with "
+                      "--block)",
+                      o.workload));
+    }
+    return compiler::npu::resnet_basic_block(o.channels, o.size, o.size);
   }
-  const graph::Graph g = compiler::npu::resnet_basic_block(o.channels, o.size, o.size);
+  const graph::Graph net = graph::build_zoo_model(o.model, {.resolution = o.resolution});
+  std::vector<std::string> keep;
+  for (const auto& n : net.nodes())
+    if (!o.block.empty() && n.name.rfind(o.block + ".", 0) == 0) keep.push_back(n.name);
+  if (keep.empty()) {
+    throw UserError(
+        fmt::format("flow npu: model '{}' has no layer named '{}.*' (--block)", o.model, o.block));
+  }
+  graph::Graph g = graph::subgraph(net, keep);
+  g.set_name(fmt::format("{}.{}", o.model, o.block));
+  return g;
+}
+
+}  // namespace
+
+NpuFlowResult run_npu_flow(const NpuFlowOptions& o) {
+  const graph::Graph g = Workload(o);
   const compiler::npu::QModel q =
       compiler::npu::quantize(g, compiler::npu::random_float_model(g, o.seed));
   golden::npu::NpuConfig cfg;
@@ -67,7 +92,6 @@ NpuFlowResult run_npu_flow(const NpuFlowOptions& o) {
   cfg.cols = o.cols;
   cfg.lanes = o.lanes;
   cfg.depth = o.depth;
-  cfg.wbuf_depth = 2 * 9 * o.rows;
   cfg.dram_words = 1 << 20;
   const compiler::npu::NpuProgram p = compiler::npu::compile(q, cfg, {o.tile_m});
   golden::npu::NpuSim sim(cfg);
@@ -127,7 +151,7 @@ Table npu_block_table(const NpuFlowResult& r) {
 
 nlohmann::json npu_flow_json(const NpuFlowOptions& o, const NpuFlowResult& r) {
   const auto& s = r.total;
-  return {{"workload", o.workload},
+  return {{"workload", o.model.empty() ? o.workload : o.model + "." + o.block},
           {"channels", o.channels},
           {"size", o.size},
           {"rows", o.rows},

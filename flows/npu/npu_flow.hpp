@@ -18,6 +18,10 @@ namespace accelgen::flows {
 struct NpuFlowOptions {
   std::string workload = "resnet_block";
   int channels = 8, size = 4;  // the block's C and H = W
+  // Instead of the workload: the layers of zoo model `model` whose names start with `block` + "."
+  // (e.g. resnet18, layer1.0), at input resolution `resolution` (0 = the published one).
+  std::string model, block;
+  int resolution = 0;
   int rows = 8, cols = 8, lanes = 8;
   int depth = 512;    // Output BUF half / Interim BUF / input scratchpad rows
   int tile_m = 0;     // output pixels per tile of the last convolution (0 = whole)

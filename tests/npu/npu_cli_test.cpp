@@ -45,7 +45,26 @@ TEST(NpuCli, JsonAndCsv) {
   std::filesystem::remove(csv);
 }
 
+TEST(NpuCli, ZooBlock) {
+  const ProcessResult r = run({"flow", "npu", "--model", "resnet18", "--block", "layer1.0",
+                               "--resolution", "32", "--rows", "64", "--cols", "64", "--lanes",
+                               "64", "--depth", "2048", "--tile-m", "8", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  std::string out = r.output;
+  while (!out.empty() && out.back() == '\n') out.pop_back();
+  const auto j = nlohmann::json::parse(out.substr(out.rfind('\n') + 1));
+  EXPECT_EQ(j["workload"], "resnet18.layer1.0");
+  EXPECT_EQ(j["macs"], 2 * 64 * 64 * 9 * 64);  // two 3x3 convolutions, 64 -> 64, 8x8 pixels
+  EXPECT_EQ(j["blocks"][2]["block"], "layer1.0.conv2");
+  EXPECT_EQ(j["blocks"][2]["tiles"], 8);
+}
+
 TEST(NpuCli, UnmappableLayersExitTwoNamingTheLayer) {
+  expect_rejected({"flow", "npu", "--model", "resnet18", "--block", "layer2.0", "--resolution",
+                   "32", "--rows", "64", "--cols", "64", "--lanes", "64", "--depth", "2048"},
+                  "layer 'layer2.0.downsample' (conv)");
+  expect_rejected({"flow", "npu", "--model", "resnet18", "--block", "layer9"},
+                  "no layer named 'layer9.*'");
   expect_rejected({"flow", "npu", "--size", "16"}, "layer 'conv1': its im2col needs");
   expect_rejected({"flow", "npu", "--channels", "16"}, "layer 'conv1': 16 input and 16 output");
   expect_rejected({"flow", "npu", "--tile-m", "3"}, "layer 'conv2': tile_m 3");
