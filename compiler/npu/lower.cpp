@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <string_view>
 
 #include "common/error.hpp"
 #include "compiler/tandem/program.hpp"
@@ -103,7 +104,7 @@ NpuProgram compile(const QModel& q, const golden::npu::NpuConfig& config,
   for (const QLayer* c : convs) region_rows = std::max(region_rows, c->k * c->k * M);
   const int regions = n > 1 ? 2 : 1;
   for (const QLayer* c : convs) {
-    if (regions * region_rows > D) {
+    if (regions * region_rows > D && c->k * c->k * M == region_rows) {
       throw UserError(fmt::format(
           "npu compiler: {}: its im2col needs {} input-scratchpad rows ({} K blocks x {} "
           "pixels{}), "
@@ -183,83 +184,89 @@ NpuProgram compile(const QModel& q, const golden::npu::NpuConfig& config,
 
   const Operand acc = Operand::Buf(Namespace::kVmem1, 0);
   for (int i = 0; i < n; ++i) {
-    const QLayer& c = *convs[i];
-    const bool final = i + 1 == n;
-    const int tile = final ? mt : M;
-    const int tiles = M / tile;
-    const int kblocks = c.k * c.k;
-    if (final && tiles > 1) {
-      // The DAE walks one tile per pass: base loops set once, before the block (they persist).
-      ProgramBuilder setup(L, D);
-      EmitBaseLoop(setup, "st", kBufVmem1, tiles, int64_t{tile} * p.out_c);
-      if (add) EmitBaseLoop(setup, "ld", kBufVmem2, tiles, int64_t{tile} * q.input.c);
+    try {
+      const QLayer& c = *convs[i];
+      const bool final = i + 1 == n;
+      const int tile = final ? mt : M;
+      const int tiles = M / tile;
+      const int kblocks = c.k * c.k;
+      if (final && tiles > 1) {
+        // The DAE walks one tile per pass: base loops set once, before the block (they persist).
+        ProgramBuilder setup(L, D);
+        EmitBaseLoop(setup, "st", kBufVmem1, tiles, int64_t{tile} * p.out_c);
+        if (add) EmitBaseLoop(setup, "ld", kBufVmem2, tiles, int64_t{tile} * q.input.c);
+        NpuBlock b;
+        b.tandem = setup.words();
+        b.name = c.name + ".dae_setup";
+        p.blocks.push_back(std::move(b));
+      }
+      ProgramBuilder pb(L, D);
+      pb.ForgetState();  // the region runs once per tile: it configures everything it uses
+      pb.Load(Namespace::kVmem1, TileWalk{bias_addr[i], {{c.cout, 1}}, D - 1, c.cout, 5}, "bias");
+      pb.Loop({tile},
+              {BodyOp{"add", Operand::Buf(Namespace::kVmem1, 0, {1}),
+                      Operand::Buf(Namespace::kObuf, 0, {1}),
+                      Operand::Buf(Namespace::kVmem1, D - 1, {0}), MixRole::kCore}},
+              "accumulators + bias");
+      pb.Emit("sync.tandem.end.buf", {{i % 32}},
+              "release the Output BUF: the line above was its last consumer");
+      emit_requant(pb, Namespace::kVmem1, tile, c.rq, false, true, c.relu);
+      if (!final) {
+        const QLayer& next = *convs[i + 1];
+        const int nk = next.k * next.k;
+        const int ntile = i + 2 == n ? mt : M;
+        pb.Rows("move", nk * M, Operand::Buf(Namespace::kIbuf, in_base(i + 1)), Operand::Imm(0), {},
+                MixRole::kExtra, "zero the next layer's im2col (its padding)");
+        for (int t = 0; t < M / ntile; ++t) {
+          const int h0 = t * (ntile / W), h1 = (t + 1) * (ntile / W);
+          for (int kb = 0; kb < nk; ++kb) {
+            const int di = kb / next.k - next.pad, dj = kb % next.k - next.pad;
+            const int hs = std::max(h0, -di), he = std::min(h1, H - di);
+            const int ws = std::max(0, -dj), we = std::min(W, W - dj);
+            if (hs >= he || ws >= we) continue;
+            pb.Loop({he - hs, we - ws},
+                    {BodyOp{"move",
+                            Operand::Buf(Namespace::kIbuf,
+                                         im2col_row(in_base(i + 1), nk, ntile, hs, ws, kb), {W, 1}),
+                            Operand::Buf(Namespace::kVmem1, (hs + di) * W + ws + dj, {W, 1}),
+                            {},
+                            MixRole::kExtra}},
+                    fmt::format("im2col of '{}': K block {}, tile {}", next.name, kb, t));
+          }
+        }
+      } else {
+        if (add) {
+          const bool conv_first = add->inputs[0] == c.name;
+          pb.Load(Namespace::kVmem2, TileWalk{x_addr, {{tile * q.input.c, 1}}, 0, q.input.c, 3},
+                  fmt::format("residual '{}' tile", q.input.name));
+          emit_requant(pb, Namespace::kVmem1, tile, conv_first ? add->ra : add->rb, true, false,
+                       false);
+          emit_requant(pb, Namespace::kVmem2, tile, conv_first ? add->rb : add->ra, true, false,
+                       false);
+          pb.Rows("add", tile, acc, acc, Operand::Buf(Namespace::kVmem2, 0), MixRole::kCore,
+                  "residual add");
+          if (add->relu) {
+            pb.Rows("relu", tile, acc, acc, {}, MixRole::kCore, "ReLU");
+          } else {
+            pb.Rows("max", tile, acc, acc, Operand::Imm(-128), MixRole::kCore, "clamp to INT8");
+          }
+          pb.Rows("min", tile, acc, acc, Operand::Imm(127), MixRole::kCore, "clamp to INT8");
+        }
+        pb.Store(Namespace::kVmem1, TileWalk{p.out_base, {{tile * p.out_c, 1}}, 0, p.out_c, 3},
+                 "output tile");
+      }
       NpuBlock b;
-      b.tandem = setup.words();
-      b.name = c.name + ".dae_setup";
+      b.gemm = GemmDesc{tile, tiles, kblocks, 1, in_base(i), w_base[i]};
+      b.tandem = pb.words();
+      b.name = c.name;
       p.blocks.push_back(std::move(b));
+      p.layers.push_back(LayerPlan{c.name, static_cast<int>(p.blocks.size()) - 1, tiles, kblocks,
+                                   tile, int64_t{M} * c.cout * c.cin * kblocks});
+    } catch (const UserError& e) {
+      // The Tandem program builder's own limits (loop counts, iterators, rows) name no layer.
+      if (std::string_view(e.what()).rfind("npu compiler:", 0) == 0) throw;
+      throw UserError(fmt::format("npu compiler: {}: {}", Layer(*convs[i]), e.what()));
     }
-    ProgramBuilder pb(L, D);
-    pb.ForgetState();  // the region runs once per tile: it configures everything it uses
-    pb.Load(Namespace::kVmem1, TileWalk{bias_addr[i], {{c.cout, 1}}, D - 1, c.cout, 5}, "bias");
-    pb.Loop({tile},
-            {BodyOp{"add", Operand::Buf(Namespace::kVmem1, 0, {1}),
-                    Operand::Buf(Namespace::kObuf, 0, {1}),
-                    Operand::Buf(Namespace::kVmem1, D - 1, {0}), MixRole::kCore}},
-            "accumulators + bias");
-    pb.Emit("sync.tandem.end.buf", {{i % 32}},
-            "release the Output BUF: the line above was its last consumer");
-    emit_requant(pb, Namespace::kVmem1, tile, c.rq, false, true, c.relu);
-    if (!final) {
-      const QLayer& next = *convs[i + 1];
-      const int nk = next.k * next.k;
-      const int ntile = i + 2 == n ? mt : M;
-      pb.Rows("move", nk * M, Operand::Buf(Namespace::kIbuf, in_base(i + 1)), Operand::Imm(0), {},
-              MixRole::kExtra, "zero the next layer's im2col (its padding)");
-      for (int t = 0; t < M / ntile; ++t) {
-        const int h0 = t * (ntile / W), h1 = (t + 1) * (ntile / W);
-        for (int kb = 0; kb < nk; ++kb) {
-          const int di = kb / next.k - next.pad, dj = kb % next.k - next.pad;
-          const int hs = std::max(h0, -di), he = std::min(h1, H - di);
-          const int ws = std::max(0, -dj), we = std::min(W, W - dj);
-          if (hs >= he || ws >= we) continue;
-          pb.Loop({he - hs, we - ws},
-                  {BodyOp{"move",
-                          Operand::Buf(Namespace::kIbuf,
-                                       im2col_row(in_base(i + 1), nk, ntile, hs, ws, kb), {W, 1}),
-                          Operand::Buf(Namespace::kVmem1, (hs + di) * W + ws + dj, {W, 1}),
-                          {},
-                          MixRole::kExtra}},
-                  fmt::format("im2col of '{}': K block {}, tile {}", next.name, kb, t));
-        }
-      }
-    } else {
-      if (add) {
-        const bool conv_first = add->inputs[0] == c.name;
-        pb.Load(Namespace::kVmem2, TileWalk{x_addr, {{tile * q.input.c, 1}}, 0, q.input.c, 3},
-                fmt::format("residual '{}' tile", q.input.name));
-        emit_requant(pb, Namespace::kVmem1, tile, conv_first ? add->ra : add->rb, true, false,
-                     false);
-        emit_requant(pb, Namespace::kVmem2, tile, conv_first ? add->rb : add->ra, true, false,
-                     false);
-        pb.Rows("add", tile, acc, acc, Operand::Buf(Namespace::kVmem2, 0), MixRole::kCore,
-                "residual add");
-        if (add->relu) {
-          pb.Rows("relu", tile, acc, acc, {}, MixRole::kCore, "ReLU");
-        } else {
-          pb.Rows("max", tile, acc, acc, Operand::Imm(-128), MixRole::kCore, "clamp to INT8");
-        }
-        pb.Rows("min", tile, acc, acc, Operand::Imm(127), MixRole::kCore, "clamp to INT8");
-      }
-      pb.Store(Namespace::kVmem1, TileWalk{p.out_base, {{tile * p.out_c, 1}}, 0, p.out_c, 3},
-               "output tile");
-    }
-    NpuBlock b;
-    b.gemm = GemmDesc{tile, tiles, kblocks, 1, in_base(i), w_base[i]};
-    b.tandem = pb.words();
-    b.name = c.name;
-    p.blocks.push_back(std::move(b));
-    p.layers.push_back(LayerPlan{c.name, static_cast<int>(p.blocks.size()) - 1, tiles, kblocks,
-                                 tile, int64_t{M} * c.cout * c.cin * kblocks});
   }
   if (add)
     p.layers.push_back(LayerPlan{add->name, static_cast<int>(p.blocks.size()) - 1, 1, 0, 0, 0});
