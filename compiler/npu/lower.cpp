@@ -22,17 +22,24 @@ using tandem::TileWalk;
 namespace {
 
 constexpr int kBufVmem1 = 0, kBufVmem2 = 1;  // TILE_LD_ST buffer codes
-constexpr int kBaseLevel = 7;                // the DAE base loop that walks the tiles
 
-// Base loop `kBaseLevel` of one DAE configuration: `count` tiles `stride` words apart.
-void EmitBaseLoop(ProgramBuilder& pb, const char* dir, int buf, int count, int64_t stride) {
-  const auto bits = static_cast<uint32_t>(static_cast<int32_t>(stride));
-  pb.Emit(fmt::format("{}.base_iter", dir), {{buf}, {kBaseLevel}, {count}});
-  pb.Emit(fmt::format("{}.base_stride", dir), {{0}, {buf}, {kBaseLevel}, {bits & 0xffffu}});
-  pb.Emit(fmt::format("{}.base_stride", dir), {{1}, {buf}, {kBaseLevel}, {bits >> 16}});
+// The DAE base loops that walk the tiles of a block, tile t = mt * n_blocks + nb: level 6 runs
+// over the M tiles (`m_stride` words apart), level 7 over the N blocks (`n_stride` apart).
+void EmitBaseLoops(ProgramBuilder& pb, const char* dir, int buf, int m_tiles, int64_t m_stride,
+                   int n_blocks, int64_t n_stride) {
+  const std::pair<int, int64_t> levels[2] = {{m_tiles, m_stride}, {n_blocks, n_stride}};
+  for (int l = 0; l < 2; ++l) {
+    const auto [count, stride] = levels[l];
+    const auto bits = static_cast<uint32_t>(static_cast<int32_t>(stride));
+    pb.Emit(fmt::format("{}.base_iter", dir), {{buf}, {6 + l}, {count}});
+    pb.Emit(fmt::format("{}.base_stride", dir), {{0}, {buf}, {6 + l}, {bits & 0xffffu}});
+    pb.Emit(fmt::format("{}.base_stride", dir), {{1}, {buf}, {6 + l}, {bits >> 16}});
+  }
 }
 
 std::string Layer(const QLayer& l) { return fmt::format("layer '{}'", l.name); }
+
+int CeilDiv(int a, int b) { return (a + b - 1) / b; }
 
 }  // namespace
 
@@ -58,11 +65,11 @@ NpuProgram compile(const QModel& q, const golden::npu::NpuConfig& config,
                         "convolutions, each reading the previous one",
                         Layer(l), l.inputs.at(0)));
       }
-      if (l.cin > R || l.cout > C) {
+      if (l.cout > C && l.cout % C != 0) {
         throw UserError(fmt::format(
-            "npu compiler: {}: {} input and {} output channels exceed the {}x{} array (channel "
-            "blocking is not mapped)",
-            Layer(l), l.cin, l.cout, R, C));
+            "npu compiler: {}: {} output channels in N blocks of the array's {} columns must be a "
+            "multiple of {}",
+            Layer(l), l.cout, C, C));
       }
       convs.push_back(&l);
       prev = l.name;
@@ -82,8 +89,12 @@ NpuProgram compile(const QModel& q, const golden::npu::NpuConfig& config,
   const QLayer& last = *convs.back();
   const int n = static_cast<int>(convs.size());
 
-  // Tiling: earlier convolutions run as one tile (their Tandem region writes the next im2col);
-  // the last one in tiles of tile_m output pixels, stored to DRAM.
+  // Channel blocking: input channels in groups of R (K blocks kernel offset x group, group
+  // fastest), output channels in N blocks of C. A layer hands its output to the next one directly
+  // (its Tandem region writes the next im2col into ibuf) when it is one tile of one N block whose
+  // channels fit one input group of the next; otherwise through DRAM and an im2col block.
+  std::vector<int> g_in(n), g_out(n), kblocks(n), tile(n), m_tiles(n);
+  std::vector<bool> direct(n, false);
   const int mt = options.tile_m == 0 ? M : options.tile_m;
   if (mt < 1 || mt % W != 0 || M % mt != 0) {
     throw UserError(
@@ -92,33 +103,43 @@ NpuProgram compile(const QModel& q, const golden::npu::NpuConfig& config,
                     Layer(last), mt, W, M));
   }
   for (int i = 0; i < n; ++i) {
-    const int rows_needed = i + 1 < n ? M : mt;
-    if (rows_needed + 1 > D) {
+    const QLayer& c = *convs[i];
+    g_in[i] = CeilDiv(c.cin, R);
+    g_out[i] = CeilDiv(c.cout, C);
+    kblocks[i] = c.k * c.k * g_in[i];
+    tile[i] = i + 1 < n ? M : mt;
+    m_tiles[i] = M / tile[i];
+    if (tile[i] + 1 > D) {
       throw UserError(fmt::format(
           "npu compiler: {}: a tile of {} output pixels does not fit an Output BUF half and the "
           "Interim BUF ({} rows, one kept for the bias)",
-          Layer(*convs[i]), rows_needed, D));
+          Layer(c), tile[i], D));
     }
   }
+  bool any_direct = false;
+  for (int i = 0; i + 1 < n; ++i) {
+    direct[i] = g_out[i] == 1 && CeilDiv(convs[i]->cout, R) == 1;
+    any_direct = any_direct || direct[i];
+  }
   int region_rows = 0;
-  for (const QLayer* c : convs) region_rows = std::max(region_rows, c->k * c->k * M);
-  const int regions = n > 1 ? 2 : 1;
-  for (const QLayer* c : convs) {
-    if (regions * region_rows > D && c->k * c->k * M == region_rows) {
+  for (int i = 0; i < n; ++i) region_rows = std::max(region_rows, kblocks[i] * M);
+  const int regions = any_direct ? 2 : 1;
+  for (int i = 0; i < n; ++i) {
+    if (regions * region_rows > D && kblocks[i] * M == region_rows) {
       throw UserError(fmt::format(
           "npu compiler: {}: its im2col needs {} input-scratchpad rows ({} K blocks x {} "
-          "pixels{}), "
-          "the NPU has {}",
-          Layer(*c), regions * c->k * c->k * M, c->k * c->k, M,
+          "pixels{}), the NPU has {}",
+          Layer(*convs[i]), regions * region_rows, kblocks[i], M,
           regions > 1 ? ", twice: one layer reads while the previous one writes" : "", D));
     }
   }
-  const auto in_base = [&](int i) { return (i % 2) * region_rows; };
+  std::vector<int> in_base(n, 0);
+  for (int i = 0; i + 1 < n; ++i) in_base[i + 1] = direct[i] && in_base[i] == 0 ? region_rows : 0;
   std::vector<int> w_base(n);
   int w_rows = 0;
   for (int i = 0; i < n; ++i) {
     w_base[i] = w_rows;
-    w_rows += convs[i]->k * convs[i]->k * R;
+    w_rows += kblocks[i] * R * g_out[i];
   }
   if (w_rows > config.wbuf_depth) {
     throw UserError(
@@ -126,8 +147,9 @@ NpuProgram compile(const QModel& q, const golden::npu::NpuConfig& config,
                     "NPU has {}",
                     Layer(last), w_rows, config.wbuf_depth));
   }
-  // DRAM: every bias (INT32), the input (HWC, INT8 per word), the output (HWC).
-  std::vector<int64_t> bias_addr(n);
+  // DRAM: every bias (INT32), the input (HWC, one INT8 per word), the activations handed over
+  // through DRAM (HWC), the output (HWC).
+  std::vector<int64_t> bias_addr(n), act_addr(n, -1);
   int64_t top = 0;
   for (int i = 0; i < n; ++i) {
     bias_addr[i] = top;
@@ -135,8 +157,13 @@ NpuProgram compile(const QModel& q, const golden::npu::NpuConfig& config,
   }
   const int64_t x_addr = top;
   top += int64_t{q.input.c} * M;
+  for (int i = 0; i + 1 < n; ++i) {
+    if (direct[i]) continue;
+    act_addr[i] = top;
+    top += int64_t{convs[i]->cout} * M;
+  }
   p.out_base = top;
-  p.out_c = add ? add->out.c : last.cout;
+  p.out_c = last.cout;
   p.out_h = H;
   p.out_w = W;
   top += int64_t{p.out_c} * M;
@@ -150,51 +177,85 @@ NpuProgram compile(const QModel& q, const golden::npu::NpuConfig& config,
   // Host preloads: weights, biases and input in DRAM, the first im2col in the input scratchpad.
   for (int i = 0; i < n; ++i) {
     const QLayer& c = *convs[i];
-    for (int kb = 0; kb < c.k * c.k; ++kb)
-      for (int r = 0; r < R; ++r) {
-        NpuProgram::RowWrite row{w_base[i] + kb * R + r, std::vector<int32_t>(C, 0)};
-        for (int o = 0; o < c.cout && r < c.cin; ++o)
-          row.lanes[o] = c.w[(o * c.cin + r) * c.k * c.k + kb];
-        p.wbuf.push_back(std::move(row));
-      }
+    const int kk = c.k * c.k;
+    for (int nb = 0; nb < g_out[i]; ++nb)
+      for (int kb = 0; kb < kblocks[i]; ++kb)
+        for (int r = 0; r < R; ++r) {
+          NpuProgram::RowWrite row{w_base[i] + (nb * kblocks[i] + kb) * R + r,
+                                   std::vector<int32_t>(C, 0)};
+          const int ci = (kb % g_in[i]) * R + r, offset = kb / g_in[i];
+          for (int col = 0; col < C && ci < c.cin; ++col) {
+            const int o = nb * C + col;
+            if (o < c.cout) row.lanes[col] = c.w[(o * c.cin + ci) * kk + offset];
+          }
+          p.wbuf.push_back(std::move(row));
+        }
     for (int o = 0; o < c.cout; ++o) p.dram.push_back({bias_addr[i] + o, c.bias[o]});
   }
   for (int pix = 0; pix < M; ++pix)
     for (int ch = 0; ch < q.input.c; ++ch)
       p.dram.push_back({x_addr + int64_t{pix} * q.input.c + ch, q.x[ch * M + pix]});
-  // im2col row of output pixel (h, w) and K block kb for a layer tiled by `tile` pixels.
-  const auto im2col_row = [&](int base, int kblocks, int tile, int h, int w, int kb) {
+  // im2col row of output pixel (h, w) and K block kb of layer i.
+  const auto im2col_row = [&](int i, int h, int w, int kb) {
     const int pix = h * W + w;
-    return base + ((pix / tile) * kblocks + kb) * tile + pix % tile;
+    return in_base[i] + ((pix / tile[i]) * kblocks[i] + kb) * tile[i] + pix % tile[i];
   };
   {
     const QLayer& c = *convs[0];
-    const int tile = n == 1 ? mt : M;
     for (int h = 0; h < H; ++h)
       for (int w = 0; w < W; ++w)
-        for (int kb = 0; kb < c.k * c.k; ++kb) {
-          NpuProgram::RowWrite row{im2col_row(in_base(0), c.k * c.k, tile, h, w, kb),
-                                   std::vector<int32_t>(L, 0)};
-          const int ih = h + kb / c.k - c.pad, iw = w + kb % c.k - c.pad;
+        for (int kb = 0; kb < kblocks[0]; ++kb) {
+          NpuProgram::RowWrite row{im2col_row(0, h, w, kb), std::vector<int32_t>(L, 0)};
+          const int offset = kb / g_in[0], g = kb % g_in[0];
+          const int ih = h + offset / c.k - c.pad, iw = w + offset % c.k - c.pad;
           if (ih >= 0 && ih < H && iw >= 0 && iw < W)
-            for (int ch = 0; ch < c.cin; ++ch) row.lanes[ch] = q.x[(ch * H + ih) * W + iw];
+            for (int r = 0; r < R && g * R + r < c.cin; ++r)
+              row.lanes[r] = q.x[((g * R + r) * H + ih) * W + iw];
           p.ibuf.push_back(std::move(row));
         }
   }
+  // Moves of input group g of layer j's im2col from vmem1 (HxW rows, a channel per lane).
+  const auto emit_im2col = [&](ProgramBuilder& pb, int j, int g) {
+    const QLayer& next = *convs[j];
+    for (int t = 0; t < m_tiles[j]; ++t) {
+      const int h0 = t * (tile[j] / W), h1 = (t + 1) * (tile[j] / W);
+      for (int off = 0; off < next.k * next.k; ++off) {
+        const int di = off / next.k - next.pad, dj = off % next.k - next.pad;
+        const int hs = std::max(h0, -di), he = std::min(h1, H - di);
+        const int ws = std::max(0, -dj), we = std::min(W, W - dj);
+        if (hs >= he || ws >= we) continue;
+        const int kb = off * g_in[j] + g;
+        pb.Loop({he - hs, we - ws},
+                {BodyOp{"move",
+                        Operand::Buf(Namespace::kIbuf, im2col_row(j, hs, ws, kb), {W, 1}),
+                        Operand::Buf(Namespace::kVmem1, (hs + di) * W + ws + dj, {W, 1}),
+                        {},
+                        MixRole::kExtra}},
+                fmt::format("im2col of '{}': K block {}, tile {}", next.name, kb, t));
+      }
+    }
+  };
+  const auto zero_im2col = [&](ProgramBuilder& pb, int j) {
+    pb.Rows("move", kblocks[j] * M, Operand::Buf(Namespace::kIbuf, in_base[j]), Operand::Imm(0), {},
+            MixRole::kExtra, "zero the next layer's im2col (its padding)");
+  };
 
   const Operand acc = Operand::Buf(Namespace::kVmem1, 0);
   for (int i = 0; i < n; ++i) {
     try {
       const QLayer& c = *convs[i];
       const bool final = i + 1 == n;
-      const int tile = final ? mt : M;
-      const int tiles = M / tile;
-      const int kblocks = c.k * c.k;
-      if (final && tiles > 1) {
+      const int tiles = m_tiles[i] * g_out[i];
+      const int cn = std::min(C, c.cout);  // output channels per N block
+      if (tiles > 1) {
         // The DAE walks one tile per pass: base loops set once, before the block (they persist).
         ProgramBuilder setup(L, D);
-        EmitBaseLoop(setup, "st", kBufVmem1, tiles, int64_t{tile} * p.out_c);
-        if (add) EmitBaseLoop(setup, "ld", kBufVmem2, tiles, int64_t{tile} * q.input.c);
+        EmitBaseLoops(setup, "ld", kBufVmem1, m_tiles[i], 0, g_out[i], cn);  // bias
+        EmitBaseLoops(setup, "st", kBufVmem1, m_tiles[i], int64_t{tile[i]} * c.cout, g_out[i], cn);
+        if (final && add) {
+          EmitBaseLoops(setup, "ld", kBufVmem2, m_tiles[i], int64_t{tile[i]} * q.input.c, g_out[i],
+                        cn);
+        }
         NpuBlock b;
         b.tandem = setup.words();
         b.name = c.name + ".dae_setup";
@@ -202,74 +263,82 @@ NpuProgram compile(const QModel& q, const golden::npu::NpuConfig& config,
       }
       ProgramBuilder pb(L, D);
       pb.ForgetState();  // the region runs once per tile: it configures everything it uses
-      pb.Load(Namespace::kVmem1, TileWalk{bias_addr[i], {{c.cout, 1}}, D - 1, c.cout, 5}, "bias");
-      pb.Loop({tile},
+      if (tiles == 1) {
+        // One pass: the DAE configurations it uses walk no tiles (earlier blocks may have set
+        // base loops; writing them here resets their indices).
+        EmitBaseLoops(pb, "ld", kBufVmem1, 1, 0, 1, 0);
+        if (final || !direct[i]) EmitBaseLoops(pb, "st", kBufVmem1, 1, 0, 1, 0);
+        if (final && add) EmitBaseLoops(pb, "ld", kBufVmem2, 1, 0, 1, 0);
+      }
+      pb.Load(Namespace::kVmem1, TileWalk{bias_addr[i], {{cn, 1}}, D - 1, cn, 5}, "bias");
+      pb.Loop({tile[i]},
               {BodyOp{"add", Operand::Buf(Namespace::kVmem1, 0, {1}),
                       Operand::Buf(Namespace::kObuf, 0, {1}),
                       Operand::Buf(Namespace::kVmem1, D - 1, {0}), MixRole::kCore}},
               "accumulators + bias");
       pb.Emit("sync.tandem.end.buf", {{i % 32}},
               "release the Output BUF: the line above was its last consumer");
-      emit_requant(pb, Namespace::kVmem1, tile, c.rq, false, true, c.relu);
-      if (!final) {
-        const QLayer& next = *convs[i + 1];
-        const int nk = next.k * next.k;
-        const int ntile = i + 2 == n ? mt : M;
-        pb.Rows("move", nk * M, Operand::Buf(Namespace::kIbuf, in_base(i + 1)), Operand::Imm(0), {},
-                MixRole::kExtra, "zero the next layer's im2col (its padding)");
-        for (int t = 0; t < M / ntile; ++t) {
-          const int h0 = t * (ntile / W), h1 = (t + 1) * (ntile / W);
-          for (int kb = 0; kb < nk; ++kb) {
-            const int di = kb / next.k - next.pad, dj = kb % next.k - next.pad;
-            const int hs = std::max(h0, -di), he = std::min(h1, H - di);
-            const int ws = std::max(0, -dj), we = std::min(W, W - dj);
-            if (hs >= he || ws >= we) continue;
-            pb.Loop({he - hs, we - ws},
-                    {BodyOp{"move",
-                            Operand::Buf(Namespace::kIbuf,
-                                         im2col_row(in_base(i + 1), nk, ntile, hs, ws, kb), {W, 1}),
-                            Operand::Buf(Namespace::kVmem1, (hs + di) * W + ws + dj, {W, 1}),
-                            {},
-                            MixRole::kExtra}},
-                    fmt::format("im2col of '{}': K block {}, tile {}", next.name, kb, t));
-          }
-        }
+      emit_requant(pb, Namespace::kVmem1, tile[i], c.rq, false, true, c.relu);
+      const int64_t store_addr = final ? p.out_base : act_addr[i];
+      if (!final && direct[i]) {
+        zero_im2col(pb, i + 1);
+        emit_im2col(pb, i + 1, 0);
       } else {
-        if (add) {
+        if (final && add) {
           const bool conv_first = add->inputs[0] == c.name;
-          pb.Load(Namespace::kVmem2, TileWalk{x_addr, {{tile * q.input.c, 1}}, 0, q.input.c, 3},
+          pb.Load(Namespace::kVmem2, TileWalk{x_addr, {{tile[i], q.input.c}, {cn, 1}}, 0, cn, 3},
                   fmt::format("residual '{}' tile", q.input.name));
-          emit_requant(pb, Namespace::kVmem1, tile, conv_first ? add->ra : add->rb, true, false,
+          emit_requant(pb, Namespace::kVmem1, tile[i], conv_first ? add->ra : add->rb, true, false,
                        false);
-          emit_requant(pb, Namespace::kVmem2, tile, conv_first ? add->rb : add->ra, true, false,
+          emit_requant(pb, Namespace::kVmem2, tile[i], conv_first ? add->rb : add->ra, true, false,
                        false);
-          pb.Rows("add", tile, acc, acc, Operand::Buf(Namespace::kVmem2, 0), MixRole::kCore,
+          pb.Rows("add", tile[i], acc, acc, Operand::Buf(Namespace::kVmem2, 0), MixRole::kCore,
                   "residual add");
           if (add->relu) {
-            pb.Rows("relu", tile, acc, acc, {}, MixRole::kCore, "ReLU");
+            pb.Rows("relu", tile[i], acc, acc, {}, MixRole::kCore, "ReLU");
           } else {
-            pb.Rows("max", tile, acc, acc, Operand::Imm(-128), MixRole::kCore, "clamp to INT8");
+            pb.Rows("max", tile[i], acc, acc, Operand::Imm(-128), MixRole::kCore, "clamp to INT8");
           }
-          pb.Rows("min", tile, acc, acc, Operand::Imm(127), MixRole::kCore, "clamp to INT8");
+          pb.Rows("min", tile[i], acc, acc, Operand::Imm(127), MixRole::kCore, "clamp to INT8");
         }
-        pb.Store(Namespace::kVmem1, TileWalk{p.out_base, {{tile * p.out_c, 1}}, 0, p.out_c, 3},
-                 "output tile");
+        pb.Store(Namespace::kVmem1, TileWalk{store_addr, {{tile[i], c.cout}, {cn, 1}}, 0, cn, 3},
+                 final ? "output tile" : "activation tile, handed to the next layer through DRAM");
       }
       NpuBlock b;
-      b.gemm = GemmDesc{tile, tiles, kblocks, 1, in_base(i), w_base[i]};
+      b.gemm = GemmDesc{tile[i], m_tiles[i], kblocks[i], g_out[i], in_base[i], w_base[i]};
       b.tandem = pb.words();
       b.name = c.name;
       p.blocks.push_back(std::move(b));
-      p.layers.push_back(LayerPlan{c.name, static_cast<int>(p.blocks.size()) - 1, tiles, kblocks,
-                                   tile, int64_t{M} * c.cout * c.cin * kblocks});
+      p.layers.push_back(LayerPlan{c.name, static_cast<int>(p.blocks.size()) - 1, tiles, kblocks[i],
+                                   tile[i], int64_t{M} * c.cout * c.cin * c.k * c.k});
+      if (!final && !direct[i]) {
+        // One Tandem pass loads the activation group by group and writes the next im2col.
+        const QLayer& next = *convs[i + 1];
+        ProgramBuilder ib(L, D);
+        ib.ForgetState();
+        EmitBaseLoops(ib, "ld", kBufVmem1, 1, 0, 1, 0);
+        zero_im2col(ib, i + 1);
+        for (int g = 0; g < g_in[i + 1]; ++g) {
+          const int cg = std::min(R, next.cin - g * R);
+          ib.Load(Namespace::kVmem1,
+                  TileWalk{act_addr[i] + g * R, {{M, c.cout}, {cg, 1}}, 0, cg, 3},
+                  fmt::format("input group {} of '{}'", g, next.name));
+          emit_im2col(ib, i + 1, g);
+        }
+        NpuBlock im;
+        im.tandem = ib.words();
+        im.name = next.name + ".im2col";
+        p.blocks.push_back(std::move(im));
+      }
     } catch (const UserError& e) {
       // The Tandem program builder's own limits (loop counts, iterators, rows) name no layer.
       if (std::string_view(e.what()).rfind("npu compiler:", 0) == 0) throw;
       throw UserError(fmt::format("npu compiler: {}: {}", Layer(*convs[i]), e.what()));
     }
   }
-  if (add)
+  if (add) {
     p.layers.push_back(LayerPlan{add->name, static_cast<int>(p.blocks.size()) - 1, 1, 0, 0, 0});
+  }
   return p;
 }
 

@@ -47,8 +47,8 @@ struct NpuProgram {
 
 // Compiles `q` for `config`. UserError naming the layer for a layer the compiler cannot map:
 // an unsupported dataflow (the compiler maps a chain of convolutions, the last one optionally
-// followed by an add of the network input), channels beyond the array, or tiles and im2col
-// buffers that do not fit the scratchpads.
+// followed by an add of the network input), output channels that do not fill their last N block of
+// `cols`, or tiles and im2col buffers that do not fit the scratchpads.
 NpuProgram compile(const QModel& q, const golden::npu::NpuConfig& config,
                    const CompileOptions& options = {});
 

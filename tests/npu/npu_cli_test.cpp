@@ -66,7 +66,7 @@ TEST(NpuCli, UnmappableLayersExitTwoNamingTheLayer) {
   expect_rejected({"flow", "npu", "--model", "resnet18", "--block", "layer9"},
                   "no layer named 'layer9.*'");
   expect_rejected({"flow", "npu", "--size", "16"}, "layer 'conv1': its im2col needs");
-  expect_rejected({"flow", "npu", "--channels", "16"}, "layer 'conv1': 16 input and 16 output");
+  expect_rejected({"flow", "npu", "--channels", "12"}, "layer 'conv1': 12 output channels");
   expect_rejected({"flow", "npu", "--tile-m", "3"}, "layer 'conv2': tile_m 3");
   expect_rejected({"flow", "npu", "--workload", "bert_layer"}, "unknown workload 'bert_layer'");
 }
