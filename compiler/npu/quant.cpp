@@ -60,13 +60,18 @@ FloatModel random_float_model(const Graph& g, uint64_t seed) {
       f.input.resize(static_cast<size_t>(size));
       for (auto& v : f.input) v = uniform(-1, 1);
     }
-    if (n.op != OpKind::kConv) continue;
+    if (n.op != OpKind::kConv && n.op != OpKind::kGemm) continue;
     FloatConv c;
     int64_t fan_in = 1, size = 1;
     for (const auto& wt : n.weights) {
       if (wt.name != "weight") continue;
       for (size_t i = 0; i < wt.shape.size(); ++i) size *= wt.shape[i];
-      for (size_t i = 1; i < wt.shape.size(); ++i) fan_in *= wt.shape[i];
+      // conv [K][C][R][S]: fan-in C*R*S; fully connected [in][out]: fan-in `in`.
+      if (n.op == OpKind::kGemm) {
+        fan_in = wt.shape.at(0);
+      } else {
+        for (size_t i = 1; i < wt.shape.size(); ++i) fan_in *= wt.shape[i];
+      }
     }
     const double a = std::sqrt(3.0 / static_cast<double>(fan_in));
     c.w.resize(static_cast<size_t>(size));
@@ -140,19 +145,26 @@ QModel quantize(const Graph& g, const FloatModel& f) {
       if (!q.input.name.empty()) {
         throw UserError(fmt::format("npu compiler: {}: the network has more than one input", what));
       }
-      if (n.shape.size() != 4 || n.shape[0] != 1) {
-        throw UserError(fmt::format("npu compiler: {}: the input must be 1xCxHxW, not {}", what,
-                                    graph::shape_string(n.shape)));
+      const bool rows = n.shape.size() == 2;  // [N, F]: N vectors of F features
+      if (!(n.shape.size() == 4 && n.shape[0] == 1) && !rows) {
+        throw UserError(fmt::format("npu compiler: {}: the input must be 1xCxHxW or NxF, not {}",
+                                    what, graph::shape_string(n.shape)));
       }
-      q.input = {n.name, static_cast<int>(n.shape[1]), static_cast<int>(n.shape[2]),
-                 static_cast<int>(n.shape[3]), ScaleOf(f.input)};
-      if (f.input.size() != static_cast<size_t>(q.input.c) * q.input.h * q.input.w) {
+      // Internally every tensor is C x H x W; N x F is F channels of N x 1 pixels.
+      q.input = {n.name, static_cast<int>(n.shape[1]), static_cast<int>(n.shape[rows ? 0 : 2]),
+                 static_cast<int>(rows ? 1 : n.shape[3]), ScaleOf(f.input)};
+      const size_t size = static_cast<size_t>(q.input.c) * q.input.h * q.input.w;
+      if (f.input.size() != size) {
         throw UserError(
             fmt::format("npu compiler: {}: the float input has {} values", what, f.input.size()));
       }
-      q.x.resize(f.input.size());
-      for (size_t i = 0; i < f.input.size(); ++i) q.x[i] = QuantizeValue(f.input[i], q.input.scale);
-      act[n.name] = f.input;
+      const size_t pixels = size / static_cast<size_t>(q.input.c);
+      std::vector<float> chw(size);
+      for (size_t i = 0; i < size; ++i)
+        chw[i] = rows ? f.input[(i % pixels) * q.input.c + i / pixels] : f.input[i];
+      q.x.resize(size);
+      for (size_t i = 0; i < size; ++i) q.x[i] = QuantizeValue(chw[i], q.input.scale);
+      act[n.name] = std::move(chw);
       continue;
     }
     if (n.activation != "" && n.activation != "relu") {
@@ -165,12 +177,19 @@ QModel quantize(const Graph& g, const FloatModel& f) {
     l.name = n.name;
     l.inputs = n.inputs;
     l.relu = n.activation == "relu";
-    if (n.op == OpKind::kConv) {
+    if (n.op == OpKind::kConv || n.op == OpKind::kGemm) {
       const auto& a = n.attrs;
-      const int64_t k = a.kernel[0];
-      if (a.groups != 1 || a.stride != std::array<int64_t, 2>{1, 1} ||
-          a.dilation != std::array<int64_t, 2>{1, 1} || a.kernel[1] != k || k % 2 == 0 ||
-          a.pads != std::array<int64_t, 4>{(k - 1) / 2, (k - 1) / 2, (k - 1) / 2, (k - 1) / 2}) {
+      const bool dense = n.op == OpKind::kGemm;  // a 1x1 convolution over N x 1 pixels
+      const int64_t k = dense ? 1 : a.kernel[0];
+      if (dense && (g.node(n.inputs.at(0)).shape.size() != 2 || a.axis != 1)) {
+        throw UserError(fmt::format(
+            "npu compiler: {}: only fully connected layers on N x F inputs (axis 1) are mapped",
+            what));
+      }
+      if (!dense &&
+          (a.groups != 1 || a.stride != std::array<int64_t, 2>{1, 1} ||
+           a.dilation != std::array<int64_t, 2>{1, 1} || a.kernel[1] != k || k % 2 == 0 ||
+           a.pads != std::array<int64_t, 4>{(k - 1) / 2, (k - 1) / 2, (k - 1) / 2, (k - 1) / 2})) {
         throw UserError(fmt::format(
             "npu compiler: {}: only convolutions with groups 1, stride 1, dilation 1 and an odd "
             "square kernel with 'same' padding are mapped",
@@ -226,7 +245,7 @@ QModel quantize(const Graph& g, const FloatModel& f) {
     } else {
       throw UserError(
           fmt::format("npu compiler: {}: operator not supported by the NPU compiler "
-                      "(it maps convolutions, adds and ReLU)",
+                      "(it maps convolutions, fully connected layers, adds and ReLU)",
                       what));
     }
     q.layers.push_back(std::move(l));

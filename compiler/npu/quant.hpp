@@ -30,16 +30,18 @@ struct Requant {
 };
 
 // Float parameters of a convolution: weights [K][C][R][S] and the folded per-output-channel affine
-// y = scale[k] * conv + shift[k] (bias and batch norm folded together).
+// y = scale[k] * conv + shift[k] (bias and batch norm folded together). A fully connected layer is
+// a 1x1 convolution: weights [out][in] (transposed from the graph's [in][out] shape).
 struct FloatConv {
   std::vector<float> w;
   std::vector<float> scale, shift;
 };
 struct FloatModel {
-  std::vector<float> input;  // the network input, CHW
+  std::vector<float> input;  // the network input, CHW (or N x F, row-major)
   std::map<std::string, FloatConv> convs;
 };
-// Deterministic float parameters for every convolution of `g` and an input in [-1, 1].
+// Deterministic float parameters for every convolution and fully connected layer of `g` and an
+// input in [-1, 1].
 FloatModel random_float_model(const graph::Graph& g, uint64_t seed);
 
 struct QTensor {
@@ -73,8 +75,9 @@ struct QModel {
 // Quantizes `g` with the float parameters: scales from the float activations of f.input
 // (max |value| / 127 per tensor, weights after folding). UserError naming the layer for an
 // operator or attribute outside the supported set (input 1xCxHxW; convolution with groups 1,
-// stride 1, dilation 1, square kernel, "same" padding, fused ReLU or none; two-input add with
-// ReLU or none) or a scale the requantizer cannot represent.
+// stride 1, dilation 1, square kernel, "same" padding, fused ReLU or none; fully connected on an
+// N x F input (axis 1), mapped as a 1x1 convolution over N x 1 pixels; two-input add with ReLU or
+// none) or a scale the requantizer cannot represent. The input may be 1xCxHxW or NxF.
 QModel quantize(const graph::Graph& g, const FloatModel& f);
 
 // A reduced ResNet basic block (conv-BN-ReLU, conv-BN, add of the input, ReLU) on a 1xCxHxW input.

@@ -466,6 +466,37 @@ TEST(NpuEndToEnd, ChannelBlocking) {
   EXPECT_EQ(ExpectBitExact(b.take(), SmallNpu(), 4, 4), 1u + 2u + 1u + 1u + 1u + 3u);
 }
 
+TEST(NpuEndToEnd, FullyConnectedResidualMlp) {
+  // x [12 vectors, 8 features] -> fc 24 + ReLU -> fc 8 -> + x -> ReLU: GEMMs of 12 x 8 x 24 and
+  // 12 x 24 x 8 on the 8x8 array (24 outputs = 3 N blocks, 24 inputs = 3 K groups).
+  {  // 10 outputs would need two N blocks of 8, the second one partial: refused
+    graph::Builder b("mlp");
+    const std::string x = b.input("x", {12, 10});
+    std::string y = b.fc("fc1", x, 24, "relu");
+    y = b.fc("fc2", y, 10);
+    b.add("add", {y, x}, "relu");
+    const graph::Graph g = b.take();
+    ExpectUserError([&] { compile(quantize(g, random_float_model(g, 1)), SmallNpu()); },
+                    "layer 'fc2': 10 output channels");
+  }
+  graph::Builder c("mlp8");
+  const std::string x8 = c.input("x", {12, 8});
+  std::string z = c.fc("fc1", x8, 24, "relu");
+  z = c.fc("fc2", z, 8);
+  c.add("add", {z, x8}, "relu");
+  const graph::Graph g = c.take();
+  // fc1: DAE setup + 3 N blocks, its im2col block; fc2 in 3 tiles of 4 vectors (+ DAE setup).
+  EXPECT_EQ(ExpectBitExact(g, SmallNpu(), 4, 12), 1u + 3u + 1u + 1u + 3u);
+  // The float input is N x F row-major; the quantized one C x H x W (features x vectors).
+  const FloatModel f = random_float_model(g, 12);
+  const QModel q = quantize(g, f);
+  EXPECT_EQ(q.input.c, 8);
+  EXPECT_EQ(q.input.h, 12);
+  EXPECT_EQ(q.input.w, 1);
+  EXPECT_EQ(q.x[1 * 12 + 5],
+            std::clamp<long long>(std::llround(f.input[5 * 8 + 1] / q.input.scale), -127, 127));
+}
+
 TEST(NpuEndToEnd, AnEarlyReleaseInTheCompiledProgramIsCaught) {
   const auto g = resnet_basic_block(8, 4, 4);
   const QModel q = quantize(g, random_float_model(g, 3));
