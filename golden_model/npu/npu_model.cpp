@@ -119,8 +119,8 @@ void NpuSim::WriteWbuf(int lane, int row, int32_t value) {
 
 void NpuSim::Own(int64_t cycle, int half, HalfState s) { own_.push_back({cycle, half, s}); }
 
-NpuSim::Region NpuSim::CheckRegion(const NpuBlock& block, int b) const {
-  Region region;
+void NpuSim::CheckRegion(const NpuBlock& block, int b) const {
+  int release = -1;  // index of the BUF sync; -1: released at the end of the pass
   const int n = static_cast<int>(block.tandem.size());
   std::vector<isa::tandem::Instruction> instrs;
   instrs.reserve(block.tandem.size());
@@ -149,11 +149,11 @@ NpuSim::Region NpuSim::CheckRegion(const NpuBlock& block, int b) const {
                         "owns no Output BUF to release",
                         BlockName(block, b), i));
       }
-      if (region.release >= 0) {
+      if (release >= 0) {
         throw UserError(
             fmt::format("npu {}: Tandem instructions {} and {} both release the Output "
                         "BUF",
-                        BlockName(block, b), region.release, i));
+                        BlockName(block, b), release, i));
       }
       if (i <= body_end) {
         throw UserError(
@@ -161,26 +161,25 @@ NpuSim::Region NpuSim::CheckRegion(const NpuBlock& block, int b) const {
                         "a loop body (the body's earlier instructions would run after it)",
                         BlockName(block, b), i));
       }
-      region.release = i;
+      release = i;
     }
   }
   // Ownership: nothing after the release (or anywhere, in a block that owns no half) may touch
   // obuf.
-  const int first = block.gemm ? (region.release >= 0 ? region.release + 1 : n) : 0;
+  const int first = block.gemm ? (release >= 0 ? release + 1 : n) : 0;
   for (int i = first; i < n; ++i) {
     if (TouchesObuf(instrs[i])) {
       throw UserError(
           block.gemm ? fmt::format(
                            "npu {}: Tandem instruction {} ('{}') touches obuf after the Output BUF "
                            "was released at instruction {}",
-                           BlockName(block, b), i, instrs[i].def->mnemonic, region.release)
+                           BlockName(block, b), i, instrs[i].def->mnemonic, release)
                      : fmt::format(
                            "npu {}: Tandem instruction {} ('{}') touches obuf in a block that owns "
                            "no Output BUF half",
                            BlockName(block, b), i, instrs[i].def->mnemonic));
     }
   }
-  return region;
 }
 
 int64_t NpuSim::GemmTile(const GemmDesc& g, int t, int64_t start, int64_t earliest) {

@@ -118,10 +118,8 @@ class NpuSim {
   const NpuConfig& Config() const { return config_; }
 
  private:
-  struct Region {
-    int release = -1;  // index of the BUF sync, -1 = release at the end of the pass
-  };
-  Region CheckRegion(const NpuBlock& block, int b) const;
+  // The static ownership checks of a block's Tandem region (throws UserError).
+  void CheckRegion(const NpuBlock& block, int b) const;
   // GEMM tile t of the block; the first vector is accepted no earlier than `earliest`.
   // Returns the cycle from which the half is READY.
   int64_t GemmTile(const GemmDesc& g, int t, int64_t start, int64_t earliest);

@@ -88,6 +88,7 @@ TEST(NpuGolden, TwoTilesCyclesAndValues) {
     EXPECT_EQ(sim.Fsm()[i].state, fsm[i].second);
   }
   EXPECT_EQ(sim.ReadObuf(1, 1, 1), -12);  // tile 1 row 1: x = (0, 3) -> (9, -12)
+  EXPECT_EQ(sim.GemmVectorCycles(), 4);
 }
 
 TEST(NpuGolden, EarlyReleaseLetsTileTwoStartBeforeThePassEnds) {
