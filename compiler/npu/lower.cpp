@@ -50,7 +50,8 @@ NpuProgram compile(const QModel& q, const golden::npu::NpuConfig& config,
   const int R = config.rows, C = config.cols, L = config.lanes, D = config.depth;
   const int H = q.input.h, W = q.input.w, M = H * W;
   // The mapped dataflow: conv_0 -> conv_1 -> ... -> conv_n-1 [-> add(conv_n-1, input)].
-  std::vector<const QLayer*> convs;
+  // A depthwise convolution runs on Tandem, fused into the block of the convolution before it.
+  std::vector<const QLayer*> convs, dw;
   const QLayer* add = nullptr;
   std::string prev = q.input.name;
   for (const QLayer& l : q.layers) {
@@ -72,6 +73,16 @@ NpuProgram compile(const QModel& q, const golden::npu::NpuConfig& config,
             Layer(l), l.cout, C, C));
       }
       convs.push_back(&l);
+      dw.push_back(nullptr);
+      prev = l.name;
+    } else if (l.kind == QLayer::Kind::kDepthwise) {
+      if (convs.empty() || prev != convs.back()->name || l.inputs.at(0) != prev) {
+        throw UserError(
+            fmt::format("npu compiler: {}: a depthwise convolution is mapped only "
+                        "right after a convolution, fused into its block",
+                        Layer(l)));
+      }
+      dw.back() = &l;
       prev = l.name;
     } else {
       const bool ok = !convs.empty() && ((l.inputs[0] == prev && l.inputs[1] == q.input.name) ||
@@ -121,6 +132,15 @@ NpuProgram compile(const QModel& q, const golden::npu::NpuConfig& config,
     direct[i] = g_out[i] == 1 && CeilDiv(convs[i]->cout, R) == 1;
     any_direct = any_direct || direct[i];
   }
+  for (int i = 0; i < n; ++i) {
+    if (dw[i] != nullptr && (i + 1 == n || !direct[i] || M + dw[i]->k * dw[i]->k + 1 > D)) {
+      throw UserError(fmt::format(
+          "npu compiler: {}: runs on Tandem in the block of '{}', which must hand its output "
+          "directly to a following convolution (one tile, channels within one N block and one K "
+          "group) and leave {} Interim BUF rows for the depthwise weights and bias",
+          Layer(*dw[i]), convs[i]->name, dw[i]->k * dw[i]->k + 1));
+    }
+  }
   int region_rows = 0;
   for (int i = 0; i < n; ++i) region_rows = std::max(region_rows, kblocks[i] * M);
   const int regions = any_direct ? 2 : 1;
@@ -154,6 +174,15 @@ NpuProgram compile(const QModel& q, const golden::npu::NpuConfig& config,
   for (int i = 0; i < n; ++i) {
     bias_addr[i] = top;
     top += convs[i]->cout;
+  }
+  std::vector<int64_t> dw_addr(n, -1);  // depthwise weights [offset][channel], then the bias
+  for (int i = 0; i < n; ++i) {
+    if (dw[i] == nullptr) continue;
+    const QLayer& d = *dw[i];
+    dw_addr[i] = top;
+    for (int off = 0; off < d.k * d.k; ++off)
+      for (int ch = 0; ch < d.cout; ++ch) p.dram.push_back({top++, d.w[ch * d.k * d.k + off]});
+    for (int ch = 0; ch < d.cout; ++ch) p.dram.push_back({top++, d.bias[ch]});
   }
   const int64_t x_addr = top;
   top += int64_t{q.input.c} * M;
@@ -215,7 +244,7 @@ NpuProgram compile(const QModel& q, const golden::npu::NpuConfig& config,
         }
   }
   // Moves of input group g of layer j's im2col from vmem1 (HxW rows, a channel per lane).
-  const auto emit_im2col = [&](ProgramBuilder& pb, int j, int g) {
+  const auto emit_im2col = [&](ProgramBuilder& pb, int j, int g, Namespace src) {
     const QLayer& next = *convs[j];
     for (int t = 0; t < m_tiles[j]; ++t) {
       const int h0 = t * (tile[j] / W), h1 = (t + 1) * (tile[j] / W);
@@ -228,7 +257,7 @@ NpuProgram compile(const QModel& q, const golden::npu::NpuConfig& config,
         pb.Loop({he - hs, we - ws},
                 {BodyOp{"move",
                         Operand::Buf(Namespace::kIbuf, im2col_row(j, hs, ws, kb), {W, 1}),
-                        Operand::Buf(Namespace::kVmem1, (hs + di) * W + ws + dj, {W, 1}),
+                        Operand::Buf(src, (hs + di) * W + ws + dj, {W, 1}),
                         {},
                         MixRole::kExtra}},
                 fmt::format("im2col of '{}': K block {}, tile {}", next.name, kb, t));
@@ -268,7 +297,7 @@ NpuProgram compile(const QModel& q, const golden::npu::NpuConfig& config,
         // base loops; writing them here resets their indices).
         EmitBaseLoops(pb, "ld", kBufVmem1, 1, 0, 1, 0);
         if (final || !direct[i]) EmitBaseLoops(pb, "st", kBufVmem1, 1, 0, 1, 0);
-        if (final && add) EmitBaseLoops(pb, "ld", kBufVmem2, 1, 0, 1, 0);
+        if ((final && add) || dw[i]) EmitBaseLoops(pb, "ld", kBufVmem2, 1, 0, 1, 0);
       }
       pb.Load(Namespace::kVmem1, TileWalk{bias_addr[i], {{cn, 1}}, D - 1, cn, 5}, "bias");
       pb.Loop({tile[i]},
@@ -278,11 +307,44 @@ NpuProgram compile(const QModel& q, const golden::npu::NpuConfig& config,
               "accumulators + bias");
       pb.Emit("sync.tandem.end.buf", {{i % 32}},
               "release the Output BUF: the line above was its last consumer");
-      emit_requant(pb, Namespace::kVmem1, tile[i], c.rq, false, true, c.relu);
+      emit_requant(pb, Namespace::kVmem1, tile[i], c.rq, false, true, c.relu, c.hi);
+      Namespace act = Namespace::kVmem1;  // where the block's output rows are
+      if (dw[i] != nullptr) {
+        // The depthwise convolution on Tandem: a channel per lane, its weights one row per kernel
+        // offset, accumulated with macc over the valid pixels of each offset.
+        const QLayer& d = *dw[i];
+        const int kk = d.k * d.k, wrow = D - 1 - kk;
+        pb.Load(Namespace::kVmem2, TileWalk{dw_addr[i], {{kk * d.cout, 1}}, wrow, d.cout, 3},
+                fmt::format("'{}' weights", d.name));
+        pb.Load(Namespace::kVmem2,
+                TileWalk{dw_addr[i] + kk * d.cout, {{d.cout, 1}}, D - 1, d.cout, 5},
+                fmt::format("'{}' bias", d.name));
+        pb.IntegerDtype();
+        pb.Loop({M},
+                {BodyOp{"move",
+                        Operand::Buf(Namespace::kVmem2, 0, {1}),
+                        Operand::Buf(Namespace::kVmem2, D - 1, {0}),
+                        {},
+                        MixRole::kCore}},
+                "depthwise accumulators = bias");
+        for (int off = 0; off < kk; ++off) {
+          const int di = off / d.k - d.pad, dj = off % d.k - d.pad;
+          const int hs = std::max(0, -di), he = std::min(H, H - di);
+          const int ws = std::max(0, -dj), we = std::min(W, W - dj);
+          if (hs >= he || ws >= we) continue;
+          pb.Loop({he - hs, we - ws},
+                  {BodyOp{"macc", Operand::Buf(Namespace::kVmem2, hs * W + ws, {W, 1}),
+                          Operand::Buf(Namespace::kVmem1, (hs + di) * W + ws + dj, {W, 1}),
+                          Operand::Buf(Namespace::kVmem2, wrow + off, {0, 0}), MixRole::kCore}},
+                  fmt::format("'{}': kernel offset {}", d.name, off));
+        }
+        emit_requant(pb, Namespace::kVmem2, M, d.rq, false, true, d.relu, d.hi);
+        act = Namespace::kVmem2;
+      }
       const int64_t store_addr = final ? p.out_base : act_addr[i];
       if (!final && direct[i]) {
         zero_im2col(pb, i + 1);
-        emit_im2col(pb, i + 1, 0);
+        emit_im2col(pb, i + 1, 0, act);
       } else {
         if (final && add) {
           const bool conv_first = add->inputs[0] == c.name;
@@ -299,7 +361,7 @@ NpuProgram compile(const QModel& q, const golden::npu::NpuConfig& config,
           } else {
             pb.Rows("max", tile[i], acc, acc, Operand::Imm(-128), MixRole::kCore, "clamp to INT8");
           }
-          pb.Rows("min", tile[i], acc, acc, Operand::Imm(127), MixRole::kCore, "clamp to INT8");
+          pb.Rows("min", tile[i], acc, acc, Operand::Imm(add->hi), MixRole::kCore, "clamp");
         }
         pb.Store(Namespace::kVmem1, TileWalk{store_addr, {{tile[i], c.cout}, {cn, 1}}, 0, cn, 3},
                  final ? "output tile" : "activation tile, handed to the next layer through DRAM");
@@ -311,6 +373,10 @@ NpuProgram compile(const QModel& q, const golden::npu::NpuConfig& config,
       p.blocks.push_back(std::move(b));
       p.layers.push_back(LayerPlan{c.name, static_cast<int>(p.blocks.size()) - 1, tiles, kblocks[i],
                                    tile[i], int64_t{M} * c.cout * c.cin * c.k * c.k});
+      if (dw[i] != nullptr) {
+        p.layers.push_back(LayerPlan{dw[i]->name, static_cast<int>(p.blocks.size()) - 1, 1, 0, M,
+                                     int64_t{M} * dw[i]->cout * dw[i]->k * dw[i]->k});
+      }
       if (!final && !direct[i]) {
         // One Tandem pass loads the activation group by group and writes the next im2col.
         const QLayer& next = *convs[i + 1];
@@ -323,7 +389,7 @@ NpuProgram compile(const QModel& q, const golden::npu::NpuConfig& config,
           ib.Load(Namespace::kVmem1,
                   TileWalk{act_addr[i] + g * R, {{M, c.cout}, {cg, 1}}, 0, cg, 3},
                   fmt::format("input group {} of '{}'", g, next.name));
-          emit_im2col(ib, i + 1, g);
+          emit_im2col(ib, i + 1, g, Namespace::kVmem1);
         }
         NpuBlock im;
         im.tandem = ib.words();
@@ -343,7 +409,7 @@ NpuProgram compile(const QModel& q, const golden::npu::NpuConfig& config,
 }
 
 void emit_requant(tandem::ProgramBuilder& pb, Namespace ns, int rows, const Requant& rq,
-                  bool shift8, bool clamp, bool relu) {
+                  bool shift8, bool clamp, bool relu, int hi) {
   const Operand d = Operand::Buf(ns, 0);
   if (shift8) pb.Rows("lshift", rows, d, d, Operand::Imm(8), MixRole::kCore, "x << 8");
   pb.Dtype(32, 32, 1);  // fractional bits 0, 0, 31: mul = floor(src1 * src2 / 2^31)
@@ -359,7 +425,7 @@ void emit_requant(tandem::ProgramBuilder& pb, Namespace ns, int rows, const Requ
   } else {
     pb.Rows("max", rows, d, d, Operand::Imm(-128), MixRole::kCore, "clamp to INT8");
   }
-  pb.Rows("min", rows, d, d, Operand::Imm(127), MixRole::kCore, "clamp to INT8");
+  pb.Rows("min", rows, d, d, Operand::Imm(hi), MixRole::kCore, "clamp to INT8 (ReLU6: the 6)");
 }
 
 std::vector<int8_t> run_on_golden(const NpuProgram& p, golden::npu::NpuSim& sim) {

@@ -54,9 +54,9 @@ NpuProgram compile(const QModel& q, const golden::npu::NpuConfig& config,
 
 // Appends the requantization of rows 0 .. rows-1 of `ns`, in place (quant.hpp, Requant): x << 8
 // first when `shift8`, then floor(x * m / 2^31), + 2^(s-1) saturating, >> s; clamped to
-// [-128, 127] ([0, 127] with `relu`) when `clamp`.
+// [-128, hi] ([0, hi] with `relu`) when `clamp`.
 void emit_requant(tandem::ProgramBuilder& pb, isa::tandem::Namespace ns, int rows,
-                  const Requant& rq, bool shift8, bool clamp, bool relu);
+                  const Requant& rq, bool shift8, bool clamp, bool relu, int hi = 127);
 
 // Host side: loads the program's scratchpad and DRAM contents, runs it, reads the output (CHW).
 std::vector<int8_t> run_on_golden(const NpuProgram& p, golden::npu::NpuSim& sim);

@@ -110,22 +110,26 @@ int8_t QuantizeValue(double v, double scale) {
 }
 
 // The float activation of a convolution (calibration only).
-std::vector<float> FloatConvForward(const std::vector<float>& x, const QLayer& l, int h, int w,
-                                    const FloatConv& f) {
+std::vector<float> FloatConvForward(const std::vector<float>& x, const QLayer& l, bool relu6, int h,
+                                    int w, const FloatConv& f) {
   std::vector<float> y(static_cast<size_t>(l.cout) * h * w);
   for (int k = 0; k < l.cout; ++k)
     for (int oh = 0; oh < h; ++oh)
       for (int ow = 0; ow < w; ++ow) {
         double sum = 0;
-        for (int c = 0; c < l.cin; ++c)
+        const bool dw = l.kind == QLayer::Kind::kDepthwise;
+        for (int c = dw ? k : 0; c < (dw ? k + 1 : l.cin); ++c)
           for (int i = 0; i < l.k; ++i)
             for (int j = 0; j < l.k; ++j) {
               const int ih = oh + i - l.pad, iw = ow + j - l.pad;
               if (ih < 0 || ih >= h || iw < 0 || iw >= w) continue;
-              sum += double{f.w[((k * l.cin + c) * l.k + i) * l.k + j]} * x[(c * h + ih) * w + iw];
+              const int wc = dw ? 0 : c, wcin = dw ? 1 : l.cin;
+              sum += double{f.w[((k * wcin + wc) * l.k + i) * l.k + j]} * x[(c * h + ih) * w + iw];
             }
-        const double v = f.scale[k] * sum + f.shift[k];
-        y[(k * h + oh) * w + ow] = static_cast<float>(l.relu ? std::max(v, 0.0) : v);
+        double v = f.scale[k] * sum + f.shift[k];
+        if (l.relu) v = std::max(v, 0.0);
+        if (relu6) v = std::min(v, 6.0);
+        y[(k * h + oh) * w + ow] = static_cast<float>(v);
       }
   return y;
 }
@@ -167,16 +171,17 @@ QModel quantize(const Graph& g, const FloatModel& f) {
       act[n.name] = std::move(chw);
       continue;
     }
-    if (n.activation != "" && n.activation != "relu") {
+    if (n.activation != "" && n.activation != "relu" && n.activation != "relu6") {
       throw UserError(
-          fmt::format("npu compiler: {}: fused activation '{}' is not supported (ReLU "
-                      "or none)",
+          fmt::format("npu compiler: {}: fused activation '{}' is not supported (ReLU, "
+                      "ReLU6 or none)",
                       what, n.activation));
     }
     QLayer l;
     l.name = n.name;
     l.inputs = n.inputs;
-    l.relu = n.activation == "relu";
+    l.relu = n.activation == "relu" || n.activation == "relu6";
+    const bool relu6 = n.activation == "relu6";
     if (n.op == OpKind::kConv || n.op == OpKind::kGemm) {
       const auto& a = n.attrs;
       const bool dense = n.op == OpKind::kGemm;  // a 1x1 convolution over N x 1 pixels
@@ -186,22 +191,23 @@ QModel quantize(const Graph& g, const FloatModel& f) {
             "npu compiler: {}: only fully connected layers on N x F inputs (axis 1) are mapped",
             what));
       }
+      const QTensor& in = q.tensor(n.inputs.at(0));
+      const bool depthwise = !dense && a.groups > 1 && a.groups == in.c && a.out_channels == in.c;
       if (!dense &&
-          (a.groups != 1 || a.stride != std::array<int64_t, 2>{1, 1} ||
+          ((a.groups != 1 && !depthwise) || a.stride != std::array<int64_t, 2>{1, 1} ||
            a.dilation != std::array<int64_t, 2>{1, 1} || a.kernel[1] != k || k % 2 == 0 ||
            a.pads != std::array<int64_t, 4>{(k - 1) / 2, (k - 1) / 2, (k - 1) / 2, (k - 1) / 2})) {
         throw UserError(fmt::format(
-            "npu compiler: {}: only convolutions with groups 1, stride 1, dilation 1 and an odd "
-            "square kernel with 'same' padding are mapped",
+            "npu compiler: {}: only convolutions with groups 1 or depthwise, stride 1, dilation "
+            "1 and an odd square kernel with 'same' padding are mapped",
             what));
       }
-      const QTensor& in = q.tensor(n.inputs.at(0));
       const auto it = f.convs.find(n.name);
       if (it == f.convs.end()) {
         throw UserError(fmt::format("npu compiler: {}: no float parameters", what));
       }
       const FloatConv& fc = it->second;
-      l.kind = QLayer::Kind::kConv;
+      l.kind = depthwise ? QLayer::Kind::kDepthwise : QLayer::Kind::kConv;
       l.cin = in.c;
       l.cout = static_cast<int>(a.out_channels);
       l.k = static_cast<int>(k);
@@ -222,8 +228,9 @@ QModel quantize(const Graph& g, const FloatModel& f) {
         }
         l.bias[c] = static_cast<int32_t>(b);
       }
-      std::vector<float> y = FloatConvForward(act.at(in.name), l, in.h, in.w, fc);
+      std::vector<float> y = FloatConvForward(act.at(in.name), l, relu6, in.h, in.w, fc);
       l.out = {n.name, l.cout, in.h, in.w, ScaleOf(y)};
+      if (relu6) l.hi = static_cast<int>(std::min<long long>(127, std::llround(6 / l.out.scale)));
       l.rq = Requant::FromScale(sacc / l.out.scale, "npu compiler: " + what);
       act[n.name] = std::move(y);
     } else if (n.op == OpKind::kAdd && n.inputs.size() == 2) {
@@ -234,19 +241,23 @@ QModel quantize(const Graph& g, const FloatModel& f) {
       }
       std::vector<float> y(act.at(a.name).size());
       for (size_t i = 0; i < y.size(); ++i) {
-        const float v = act.at(a.name)[i] + act.at(b.name)[i];
-        y[i] = l.relu ? std::max(v, 0.0f) : v;
+        float v = act.at(a.name)[i] + act.at(b.name)[i];
+        if (l.relu) v = std::max(v, 0.0f);
+        if (relu6) v = std::min(v, 6.0f);
+        y[i] = v;
       }
       l.kind = QLayer::Kind::kAdd;
       l.out = {n.name, a.c, a.h, a.w, ScaleOf(y)};
       l.ra = Requant::FromScale(a.scale / (l.out.scale * 256), "npu compiler: " + what);
       l.rb = Requant::FromScale(b.scale / (l.out.scale * 256), "npu compiler: " + what);
+      if (relu6) l.hi = static_cast<int>(std::min<long long>(127, std::llround(6 / l.out.scale)));
       act[n.name] = std::move(y);
     } else {
-      throw UserError(
-          fmt::format("npu compiler: {}: operator not supported by the NPU compiler "
-                      "(it maps convolutions, fully connected layers, adds and ReLU)",
-                      what));
+      throw UserError(fmt::format(
+          "npu compiler: {}: operator not supported by the NPU compiler "
+          "(it maps convolutions, depthwise convolutions, fully connected layers, adds, ReLU "
+          "and ReLU6)",
+          what));
     }
     q.layers.push_back(std::move(l));
   }
@@ -260,6 +271,16 @@ graph::Graph resnet_basic_block(int64_t channels, int64_t h, int64_t w) {
   std::string y = b.conv("conv1", x, channels, 3);
   y = b.conv("conv2", y, channels, 3, {.activation = ""});
   b.add("add", {y, x}, "relu");
+  return b.take();
+}
+
+graph::Graph mobilenet_v2_block(int64_t channels, int64_t expanded, int64_t h, int64_t w) {
+  graph::Builder b("mbv2_block");
+  const std::string x = b.input("x", {1, channels, h, w});
+  std::string y = b.conv("expand", x, expanded, 1, {.activation = "relu6"});
+  y = b.dwconv("depthwise", y, 3, {.activation = "relu6"});
+  y = b.conv("project", y, channels, 1, {.activation = ""});
+  b.add("add", {y, x});
   return b.take();
 }
 

@@ -49,16 +49,19 @@ struct QTensor {
   int c = 0, h = 0, w = 0;
   double scale = 1.0;  // real value = scale * int8 value
 };
-// One layer. kConv: out = clamp(r(sat32(conv(in) + bias)), lo, 127). kAdd: out =
-// clamp(sat32(ra(a << 8) + rb(b << 8)), lo, 127). lo = 0 with a fused ReLU, -128 otherwise.
+// One layer. kConv: out = clamp(r(sat32(conv(in) + bias)), lo, hi); kDepthwise: the same with
+// one input channel per output channel; kAdd: out = clamp(sat32(ra(a << 8) + rb(b << 8)), lo, hi).
+// lo = 0 with a fused ReLU or ReLU6, -128 otherwise; hi = min(127, round(6 / out scale)) with
+// ReLU6, 127 otherwise.
 struct QLayer {
-  enum class Kind { kConv, kAdd };
+  enum class Kind { kConv, kDepthwise, kAdd };
   Kind kind = Kind::kConv;
   std::string name;
   std::vector<std::string> inputs;  // producer tensors (the network input's name for it)
   QTensor out;
-  bool relu = false;
-  // kConv: weights [cout][cin][k][k], stride 1, padding (k - 1) / 2.
+  bool relu = false;  // ReLU or ReLU6
+  int hi = 127;
+  // kConv: weights [cout][cin][k][k], kDepthwise: [c][1][k][k]; stride 1, padding (k - 1) / 2.
   int cin = 0, cout = 0, k = 1, pad = 0;
   std::vector<int8_t> w;
   std::vector<int32_t> bias;
@@ -74,13 +77,17 @@ struct QModel {
 
 // Quantizes `g` with the float parameters: scales from the float activations of f.input
 // (max |value| / 127 per tensor, weights after folding). UserError naming the layer for an
-// operator or attribute outside the supported set (input 1xCxHxW; convolution with groups 1,
-// stride 1, dilation 1, square kernel, "same" padding, fused ReLU or none; fully connected on an
+// operator or attribute outside the supported set (input 1xCxHxW; convolution with groups 1 or
+// depthwise, stride 1, dilation 1, square kernel, "same" padding, fused ReLU, ReLU6 or none; fully
+// connected on an
 // N x F input (axis 1), mapped as a 1x1 convolution over N x 1 pixels; two-input add with ReLU or
 // none) or a scale the requantizer cannot represent. The input may be 1xCxHxW or NxF.
 QModel quantize(const graph::Graph& g, const FloatModel& f);
 
 // A reduced ResNet basic block (conv-BN-ReLU, conv-BN, add of the input, ReLU) on a 1xCxHxW input.
 graph::Graph resnet_basic_block(int64_t channels, int64_t h, int64_t w);
+// A reduced MobileNet-v2 inverted residual (1x1 expansion to `expanded` channels with BN and
+// ReLU6, 3x3 depthwise with BN and ReLU6, 1x1 projection with BN, add of the input).
+graph::Graph mobilenet_v2_block(int64_t channels, int64_t expanded, int64_t h, int64_t w);
 
 }  // namespace accelgen::compiler::npu

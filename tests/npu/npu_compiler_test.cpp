@@ -215,14 +215,28 @@ std::vector<int32_t> IntegerReference(const QModel& q) {
                                                x[(c * H + ih) * W + iw]);
                 }
             const int32_t v = Sat32(int64_t{static_cast<int32_t>(acc)} + l.bias[k]);
-            y[(k * H + h) * W + w] = std::clamp(R(v, l.rq), l.relu ? 0 : -128, 127);
+            y[(k * H + h) * W + w] = std::clamp(R(v, l.rq), l.relu ? 0 : -128, l.hi);
+          }
+    } else if (l.kind == QLayer::Kind::kDepthwise) {
+      const auto& x = t.at(l.inputs[0]);
+      for (int c = 0; c < l.cout; ++c)
+        for (int h = 0; h < H; ++h)
+          for (int w = 0; w < W; ++w) {
+            int64_t sum = l.bias[c];
+            for (int i = 0; i < l.k; ++i)
+              for (int j = 0; j < l.k; ++j) {
+                const int ih = h + i - l.pad, iw = w + j - l.pad;
+                if (ih < 0 || ih >= H || iw < 0 || iw >= W) continue;
+                sum += l.w[(c * l.k + i) * l.k + j] * x[(c * H + ih) * W + iw];
+              }
+            y[(c * H + h) * W + w] = std::clamp(R(Sat32(sum), l.rq), l.relu ? 0 : -128, l.hi);
           }
     } else {
       const auto& a = t.at(l.inputs[0]);
       const auto& b = t.at(l.inputs[1]);
       for (size_t i = 0; i < y.size(); ++i) {
         const int64_t sum = int64_t{R(a[i] * 256, l.ra)} + R(b[i] * 256, l.rb);
-        y[i] = std::clamp<int32_t>(Sat32(sum), l.relu ? 0 : -128, 127);
+        y[i] = std::clamp<int32_t>(Sat32(sum), l.relu ? 0 : -128, l.hi);
       }
     }
     t[l.out.name] = y;
@@ -495,6 +509,23 @@ TEST(NpuEndToEnd, FullyConnectedResidualMlp) {
   EXPECT_EQ(q.input.w, 1);
   EXPECT_EQ(q.x[1 * 12 + 5],
             std::clamp<long long>(std::llround(f.input[5 * 8 + 1] / q.input.scale), -127, 127));
+}
+
+TEST(NpuEndToEnd, MobilenetV2InvertedResidualWithDepthwiseOnTandem) {
+  // 1x1 expansion 4 -> 8 (ReLU6) with the 3x3 depthwise (ReLU6) fused into its block on Tandem,
+  // then the 1x1 projection 8 -> 4 and the residual add, on the 8x8 array.
+  const graph::Graph g = mobilenet_v2_block(4, 8, 4, 4);
+  EXPECT_EQ(ExpectBitExact(g, SmallNpu(), 4, 21), 1u + 1u + 4u);
+  EXPECT_EQ(ExpectBitExact(g, SmallNpu(), 0, 22), 1u + 1u);
+  const QModel q = quantize(g, random_float_model(g, 21));
+  EXPECT_EQ(q.layers[1].kind, QLayer::Kind::kDepthwise);
+  // ReLU6's bound min(127, round(6 / scale)) is 127 here: calibrated on the same input, the
+  // scale already maps the largest activation (<= 6) to 127.
+  EXPECT_EQ(q.layers[0].hi, 127);
+  // Expanded to 16 channels the expansion no longer hands over directly (16 > 8 rows): refused.
+  const graph::Graph wide = mobilenet_v2_block(4, 16, 4, 4);
+  ExpectUserError([&] { compile(quantize(wide, random_float_model(wide, 1)), SmallNpu()); },
+                  "layer 'depthwise': runs on Tandem in the block of 'expand'");
 }
 
 TEST(NpuEndToEnd, AnEarlyReleaseInTheCompiledProgramIsCaught) {
