@@ -50,7 +50,9 @@ void register_npu_flow(CLI::App& flow) {
   auto* cmd = flow.add_subcommand(
       "npu",
       "A workload compiled for NPU-Tandem on the npu golden model: GEMM vs non-GEMM runtime split");
-  cmd->add_option("--workload", c.o.workload, "resnet_block (conv-BN-ReLU, conv-BN, add, ReLU)");
+  cmd->add_option("--workload", c.o.workload,
+                  "resnet_block (conv-BN-ReLU, conv-BN, add, ReLU) or mbv2_block (1x1 expansion to "
+                  "2C with ReLU6, 3x3 depthwise on Tandem with ReLU6, 1x1 projection, add)");
   cmd->add_option("--model", c.o.model,
                   "a zoo model to take the layers of --block from (e.g. resnet18)");
   cmd->add_option("--block", c.o.block,

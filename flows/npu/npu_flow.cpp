@@ -60,10 +60,13 @@ namespace {
 
 graph::Graph Workload(const NpuFlowOptions& o) {
   if (o.model.empty()) {
+    if (o.workload == "mbv2_block") {
+      return compiler::npu::mobilenet_v2_block(o.channels, 2 * o.channels, o.size, o.size);
+    }
     if (o.workload != "resnet_block") {
       throw UserError(
-          fmt::format("flow npu: unknown workload '{}' (resnet_block, or --model with "
-                      "--block)",
+          fmt::format("flow npu: unknown workload '{}' (resnet_block, mbv2_block, or "
+                      "--model with --block)",
                       o.workload));
     }
     return compiler::npu::resnet_basic_block(o.channels, o.size, o.size);

@@ -45,6 +45,17 @@ TEST(NpuCli, JsonAndCsv) {
   std::filesystem::remove(csv);
 }
 
+TEST(NpuCli, MobilenetBlock) {
+  const ProcessResult r =
+      run({"flow", "npu", "--workload", "mbv2_block", "--channels", "4", "--tile-m", "4"});
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("project.dae_setup"), std::string::npos) << r.output;
+  // expand 4 -> 8 (16 pixels), depthwise 3x3 on 8 channels, project 8 -> 4.
+  EXPECT_NE(r.output.find(std::to_string(16 * 4 * 8 + 16 * 8 * 9 + 16 * 8 * 4) + " MACs"),
+            std::string::npos)
+      << r.output;
+}
+
 TEST(NpuCli, ZooBlock) {
   const ProcessResult r = run({"flow", "npu", "--model", "resnet18", "--block", "layer1.0",
                                "--resolution", "32", "--rows", "64", "--cols", "64", "--lanes",
