@@ -7,6 +7,7 @@
 #include "cli/flow_nn_baton.hpp"  // NN-Baton (issue 16)
 #include "cli/flow_pipeorgan.hpp"  // PipeOrgan flow (issue 14)
 #include "cli/flow_tandem_ops.hpp"
+#include "cli/flow_npu.hpp"  // NPU-Tandem flow (issue 13)
 #include "cli/flow_cocco.hpp"
 #include "cli/model_command.hpp"
 #include "cli/run_tasm.hpp"
@@ -211,6 +212,7 @@ void register_commands(CLI::App& app) {
   register_tandem_ops_flow(*g_flow_cmd);
   register_planaria_flows(*g_flow_cmd);
   register_cocco_flow(*g_flow_cmd);
+  register_npu_flow(*g_flow_cmd);  // NPU-Tandem flow (issue 13)
 
   register_model_command(app);
   register_run_tasm_command(app);

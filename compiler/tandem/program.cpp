@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstdint>
 
 #include "common/error.hpp"
 #include "isa/tandem/asm.hpp"
@@ -22,6 +23,8 @@ int SlotsOf(std::string_view mnemonic) {
   return isa::tandem::IssueSlots(def->opcode, static_cast<int>(def->func));
 }
 constexpr int64_t kNever = -1'000'000;
+// A shadow value no configuration can hold (ForgetState).
+constexpr int64_t kUnknown = INT64_MIN;
 
 int NsId(Namespace ns) { return static_cast<int>(ns); }
 
@@ -38,6 +41,18 @@ void CheckWord32(int64_t v, std::string_view what) {
 ProgramBuilder::ProgramBuilder(int lanes, int depth) : lanes_(lanes), depth_(depth) {
   if (lanes < 1 || depth < 1) throw UserError("Tandem program: lanes and depth must be positive");
   for (auto& v : last_write_) v.assign(depth, kNever);
+}
+
+void ProgramBuilder::ForgetState() {
+  for (auto& table : iters_)
+    for (auto& e : table) e = {kUnknown, kUnknown};
+  imm_.fill(kUnknown);
+  dtype_ = {-1, -1, -1};
+  for (auto& cfg : dae_) {
+    cfg.base_addr = cfg.tile_addr = kUnknown;
+    cfg.count.fill(-1);
+    cfg.stride.fill(kUnknown);
+  }
 }
 
 void ProgramBuilder::Comment(std::string_view text) { lines_.push_back({-1, std::string(text)}); }
@@ -336,7 +351,7 @@ void ProgramBuilder::Transfer(bool store, Namespace buf, const TileWalk& walk,
     for (int half = 0; half < 2; ++half) {
       const uint32_t o = half ? old_bits >> 16 : old_bits & 0xffffu;
       const uint32_t n = half ? bits >> 16 : bits & 0xffffu;
-      if (o == n) continue;
+      if (shadow != kUnknown && o == n) continue;
       std::vector<OperandValue> ops{{half}, {b}};
       ops.insert(ops.end(), mid.begin(), mid.end());
       ops.push_back({n});

@@ -103,6 +103,12 @@ class ProgramBuilder {
                int64_t src_base, const std::vector<std::pair<int64_t, int64_t>>& src_dims,
                std::string_view comment);
 
+  // Forgets what the program has configured so far: every iterator entry, IMM slot, datatype and
+  // DAE field is emitted again at its next use. A region that the NPU re-executes once per tile
+  // (golden_model/README.md, `npu`) starts with this, so each pass sets everything it uses itself
+  // and runs the same whatever the previous pass left behind.
+  void ForgetState();
+
   const std::vector<uint32_t>& words() const { return words_; }
   std::string Tasm() const;
   // Compute instructions per role, by mnemonic, as the templates tagged them (each loop body
@@ -149,7 +155,7 @@ class ProgramBuilder {
     int64_t offset = 0, stride = 0;
   };
   std::array<std::array<Entry, isa::tandem::kItersPerNamespace>, 4> iters_{};
-  std::array<int32_t, isa::tandem::kImmSlots> imm_{};
+  std::array<int64_t, isa::tandem::kImmSlots> imm_{};
   std::array<bool, isa::tandem::kImmSlots> imm_pinned_{};
   std::array<std::array<bool, isa::tandem::kItersPerNamespace>, 4> pinned_{};
   std::array<int, 4> next_victim_{};

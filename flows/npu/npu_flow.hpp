@@ -1,0 +1,60 @@
+// `accelgen flow npu`: a workload compiled by the NPU compiler (compiler/npu) and run on the
+// cycle-exact `npu` golden model, reported as a runtime split between the GEMM unit and Tandem
+// (busy cycles, overlap) per NPU block and in total. Reduced sizes only: this is the golden model,
+// not the RTL (no `npu` RTL exists yet).
+#pragma once
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "flows/common/table.hpp"
+#include "golden_model/npu/npu_model.hpp"
+
+namespace accelgen::flows {
+
+struct NpuFlowOptions {
+  std::string workload = "resnet_block";
+  int channels = 8, size = 4;  // the block's C and H = W
+  // Instead of the workload: the layers of zoo model `model` whose names start with `block` + "."
+  // (e.g. resnet18, layer1.0), at input resolution `resolution` (0 = the published one).
+  std::string model, block;
+  int resolution = 0;
+  int rows = 8, cols = 8, lanes = 8;
+  int depth = 512;    // Output BUF half / Interim BUF / input scratchpad rows
+  int tile_m = 0;     // output pixels per tile of the last convolution (0 = whole)
+  uint64_t seed = 1;  // the float parameters' seed
+};
+
+// Cycles in [from, to) covered by GEMM tiles, by Tandem passes, by both.
+struct RuntimeSplit {
+  int64_t cycles = 0;  // to - from
+  int64_t gemm = 0, tandem = 0, overlap = 0;
+  int64_t GemmOnly() const { return gemm - overlap; }
+  int64_t TandemOnly() const { return tandem - overlap; }
+  int64_t Idle() const { return cycles - gemm - tandem + overlap; }
+};
+RuntimeSplit runtime_split(const golden::npu::NpuSim& sim, int64_t from, int64_t to);
+
+struct NpuFlowBlock {
+  std::string name;
+  bool gemm = false;
+  int tiles = 1, k_blocks = 0, tandem_words = 0;
+  int64_t start = 0, end = 0;  // BLOCK_START cycle, cycle after BLOCK_DONE
+  RuntimeSplit split;
+};
+
+struct NpuFlowResult {
+  std::vector<NpuFlowBlock> blocks;
+  RuntimeSplit total;
+  int64_t macs = 0, outputs = 0;
+  int64_t output_checksum = 0;  // sum of the INT8 outputs (a fingerprint)
+};
+
+NpuFlowResult run_npu_flow(const NpuFlowOptions& o);
+Table npu_block_table(const NpuFlowResult& r);
+nlohmann::json npu_flow_json(const NpuFlowOptions& o, const NpuFlowResult& r);
+
+}  // namespace accelgen::flows

@@ -1,0 +1,86 @@
+// `accelgen flow npu` end to end: --json (last stdout line, documented keys), --csv, and layers
+// the compiler cannot map (one line on stderr naming the layer, exit status 2).
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <nlohmann/json.hpp>
+
+#include "common/process.hpp"
+
+namespace accelgen {
+namespace {
+
+ProcessResult run(std::vector<std::string> args) {
+  args.insert(args.begin(), ACCELGEN_BINARY);
+  return run_process(args);
+}
+
+void expect_rejected(const std::vector<std::string>& args, const std::string& fragment) {
+  const ProcessResult r = run(args);
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_EQ(std::count(r.output.begin(), r.output.end(), '\n'), 1) << r.output;
+  EXPECT_NE(r.output.find(fragment), std::string::npos) << r.output;
+}
+
+TEST(NpuCli, JsonAndCsv) {
+  const std::string csv = std::filesystem::temp_directory_path() /
+                          ("accelgen_npu_cli_" + std::to_string(getpid()) + ".csv");
+  const ProcessResult r = run({"flow", "npu", "--tile-m", "4", "--json", "--csv", csv});
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  std::string out = r.output;
+  while (!out.empty() && out.back() == '\n') out.pop_back();
+  const auto j = nlohmann::json::parse(out.substr(out.rfind('\n') + 1));
+  for (const char* key :
+       {"cycles", "gemm_busy", "tandem_busy", "overlap", "non_gemm_only_share", "blocks"})
+    EXPECT_TRUE(j.contains(key)) << key;
+  EXPECT_EQ(j["blocks"].size(), 4u);
+  EXPECT_EQ(j["blocks"][3]["cycles"], j["cycles"]);
+  std::ifstream f(csv);
+  const std::string text((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(text.rfind("block,regions,tiles", 0), 0u) << text;
+  std::filesystem::remove(csv);
+}
+
+TEST(NpuCli, MobilenetBlock) {
+  const ProcessResult r =
+      run({"flow", "npu", "--workload", "mbv2_block", "--channels", "4", "--tile-m", "4"});
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("project.dae_setup"), std::string::npos) << r.output;
+  // expand 4 -> 8 (16 pixels), depthwise 3x3 on 8 channels, project 8 -> 4.
+  EXPECT_NE(r.output.find(std::to_string(16 * 4 * 8 + 16 * 8 * 9 + 16 * 8 * 4) + " MACs"),
+            std::string::npos)
+      << r.output;
+}
+
+TEST(NpuCli, ZooBlock) {
+  const ProcessResult r = run({"flow", "npu", "--model", "resnet18", "--block", "layer1.0",
+                               "--resolution", "32", "--rows", "64", "--cols", "64", "--lanes",
+                               "64", "--depth", "2048", "--tile-m", "8", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  std::string out = r.output;
+  while (!out.empty() && out.back() == '\n') out.pop_back();
+  const auto j = nlohmann::json::parse(out.substr(out.rfind('\n') + 1));
+  EXPECT_EQ(j["workload"], "resnet18.layer1.0");
+  EXPECT_EQ(j["macs"], 2 * 64 * 64 * 9 * 64);  // two 3x3 convolutions, 64 -> 64, 8x8 pixels
+  EXPECT_EQ(j["blocks"][2]["block"], "layer1.0.conv2");
+  EXPECT_EQ(j["blocks"][2]["tiles"], 8);
+}
+
+TEST(NpuCli, UnmappableLayersExitTwoNamingTheLayer) {
+  expect_rejected({"flow", "npu", "--model", "resnet18", "--block", "layer2.0", "--resolution",
+                   "32", "--rows", "64", "--cols", "64", "--lanes", "64", "--depth", "2048"},
+                  "layer 'layer2.0.downsample' (conv)");
+  expect_rejected({"flow", "npu", "--model", "resnet18", "--block", "layer9"},
+                  "no layer named 'layer9.*'");
+  expect_rejected({"flow", "npu", "--size", "16"}, "layer 'conv1': its im2col needs");
+  expect_rejected({"flow", "npu", "--channels", "12"}, "layer 'conv1': 12 output channels");
+  expect_rejected({"flow", "npu", "--tile-m", "3"}, "layer 'conv2': tile_m 3");
+  expect_rejected({"flow", "npu", "--workload", "bert_layer"}, "unknown workload 'bert_layer'");
+}
+
+}  // namespace
+}  // namespace accelgen
