@@ -480,25 +480,24 @@ TEST(NpuEndToEnd, ChannelBlocking) {
   EXPECT_EQ(ExpectBitExact(b.take(), SmallNpu(), 4, 4), 1u + 2u + 1u + 1u + 1u + 3u);
 }
 
+// x [12 vectors, F features] -> fc 24 + ReLU -> fc F -> + x -> ReLU.
+graph::Graph ResidualMlp(int64_t features) {
+  graph::Builder b("mlp");
+  const std::string x = b.input("x", {12, features});
+  std::string y = b.fc("fc1", x, 24, "relu");
+  y = b.fc("fc2", y, features);
+  b.add("add", {y, x}, "relu");
+  return b.take();
+}
+
 TEST(NpuEndToEnd, FullyConnectedResidualMlp) {
-  // x [12 vectors, 8 features] -> fc 24 + ReLU -> fc 8 -> + x -> ReLU: GEMMs of 12 x 8 x 24 and
-  // 12 x 24 x 8 on the 8x8 array (24 outputs = 3 N blocks, 24 inputs = 3 K groups).
-  {  // 10 outputs would need two N blocks of 8, the second one partial: refused
-    graph::Builder b("mlp");
-    const std::string x = b.input("x", {12, 10});
-    std::string y = b.fc("fc1", x, 24, "relu");
-    y = b.fc("fc2", y, 10);
-    b.add("add", {y, x}, "relu");
-    const graph::Graph g = b.take();
-    ExpectUserError([&] { compile(quantize(g, random_float_model(g, 1)), SmallNpu()); },
-                    "layer 'fc2': 10 output channels");
-  }
-  graph::Builder c("mlp8");
-  const std::string x8 = c.input("x", {12, 8});
-  std::string z = c.fc("fc1", x8, 24, "relu");
-  z = c.fc("fc2", z, 8);
-  c.add("add", {z, x8}, "relu");
-  const graph::Graph g = c.take();
+  // 10 outputs would need two N blocks of 8, the second one partial: refused.
+  const graph::Graph ten = ResidualMlp(10);
+  ExpectUserError([&] { compile(quantize(ten, random_float_model(ten, 1)), SmallNpu()); },
+                  "layer 'fc2': 10 output channels");
+  // F = 8: GEMMs of 12 x 8 x 24 and 12 x 24 x 8 on the 8x8 array (24 outputs = 3 N blocks, 24
+  // inputs = 3 K groups).
+  const graph::Graph g = ResidualMlp(8);
   // fc1: DAE setup + 3 N blocks, its im2col block; fc2 in 3 tiles of 4 vectors (+ DAE setup).
   EXPECT_EQ(ExpectBitExact(g, SmallNpu(), 4, 12), 1u + 3u + 1u + 1u + 3u);
   // The float input is N x F row-major; the quantized one C x H x W (features x vectors).
