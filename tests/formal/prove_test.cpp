@@ -80,6 +80,21 @@ TEST(FormalCvu, B4SliceTwoOneLaneEveryModeProves) {
   EXPECT_EQ(r.steps.back().name, "mode 4x4");
 }
 
+// B = 8 in ctest: b = 2, one lane, all 9 modes and the 7 illegal encodings (about 20 s of CPU).
+TEST(FormalCvu, B8SliceTwoOneLaneEveryModeProves) {
+  const ProveResult r = run("cvu", {"slice_bits=2", "max_bits=8", "lanes=1"});
+  expect_proved(r);
+  EXPECT_FALSE(r.bounded);
+  ASSERT_EQ(r.steps.size(), 9u + 1u + 16u);
+  // 8x8: one element, every pair of 8-bit operands; 2x2: G = 16 elements of 16 pairs.
+  EXPECT_EQ(r.steps[0].engine, "exhaustive, 256 cases");
+  EXPECT_EQ(r.steps[8].engine, "exhaustive, 65536 cases");
+  EXPECT_EQ(r.steps[9].engine, "yosys sat -seq 4");
+  for (size_t i = 10; i < r.steps.size(); ++i) EXPECT_EQ(r.steps[i].engine, "abc &cec, 4 frames");
+  EXPECT_EQ(r.steps[10].name, "mode 2x2");
+  EXPECT_EQ(r.steps.back().name, "illegal mode 3,3");
+}
+
 // The widths: B = 8 with b = 2 and L = 4 lanes, all 9 modes and the 7 illegal encodings
 // (minutes on the shared 2-core machine; README, "Formal proofs").
 TEST(FormalCvu, B8SliceTwoFourLanesEveryModeProves) {
