@@ -212,10 +212,9 @@ Plan plan_cvu(const GeneratedDesign& d, const ParamSet& params) {
       "are free, so mode changes every cycle are covered) against the specification's "
       "Baugh-Wooley form (golden_model/README.md: per NBVE the unsigned sum of its partial-product "
       "bits, negative-weight bits inverted, shifted by b(j+k), plus one correction constant), "
-      "whose "
-      "equality with the plain dot product is the Baugh-Wooley lemma, checked exhaustively per "
-      "element on the form's own bit list; the arbitrary-state step 4 stands for every cycle >= 4 "
-      "of every run";
+      "whose equality with the plain dot product is the Baugh-Wooley lemma, checked exhaustively "
+      "per element on the form's own bit list; the arbitrary-state step 4 stands for every cycle "
+      ">= 4 of every run";
   plan.miter = ref + top;
   plan.runs = {{"from reset", 4, true, 1, ""}};
   // One Baugh-Wooley form per legal mode; its lemma (checked on the form's bit list) ties the
