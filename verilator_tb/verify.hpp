@@ -46,7 +46,8 @@ struct VerifyResult {
   void report(std::string what, int64_t cycle = -1) {
     if (cycle >= 0) {
       const int64_t time = trace_time_of_cycle(cycle);
-      if (first_mismatch_cycle < 0 || time < first_mismatch_time) {
+      if (first_mismatch_cycle < 0 || time < first_mismatch_time ||
+          (time == first_mismatch_time && cycle < first_mismatch_cycle)) {  // no waveform times
         first_mismatch_cycle = cycle;
         first_mismatch_time = time;
       }

@@ -40,6 +40,21 @@ TEST(CvuCosimMutation, WrongShiftIsCaught) {
   EXPECT_GT(r.mismatches, 0);
 }
 
+// Testbenches report per output, not in time order: the marker goes to the earliest cycle named.
+TEST(VerifyResultReport, MarksTheEarliestCycleNotTheFirstReported) {
+  VerifyResult r;
+  r.report("cycle 7: late output");
+  EXPECT_EQ(r.first_mismatch_cycle, -1) << "no cycle named yet";
+  r.report("cycle 7: late output", 7);
+  r.report("cycle 3: early output", 3);
+  r.report("cycle 5: another", 5);
+  r.report("end state");
+  EXPECT_EQ(r.first_mismatch_cycle, 3);
+  EXPECT_EQ(r.first_mismatch_time, trace_time_of_cycle(3));
+  EXPECT_EQ(r.mismatches, 5);
+  EXPECT_EQ(r.first_mismatches.size(), 5u);
+}
+
 // --trace writes a gtkwave save file beside the waveform: every port of the top module, grouped as
 // inputs and outputs, under the names the waveform has, and a marker at the first mismatch
 // (checked against the waveform itself by expect_gtkw_marks_first_mismatch).
