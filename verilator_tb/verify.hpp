@@ -35,17 +35,22 @@ struct VerifyResult {
   nlohmann::json details = nlohmann::json::object();  // block-specific numbers
 
   bool passed() const { return mismatches == 0 && (!cycle_exact || rtl_cycles == golden_cycles); }
-  // The first reported mismatch's cycle (after reset) and its time in the waveform; -1 when the
-  // testbench did not say which cycle it was about.
+  // The first mismatch in time: the earliest waveform time any reported mismatch is about, and
+  // its cycle (after the reset before it); -1 when no report named a cycle.
   int64_t first_mismatch_cycle = -1;
   int64_t first_mismatch_time = -1;
   std::string gtkw;  // the gtkwave save file written beside the waveform ("" without one)
   // Counts a mismatch and keeps the first few descriptions for the report. CYCLE: the cycle after
-  // reset the mismatch is about (-1 = not given); the first one marks the gtkwave save file.
+  // the last reset that the mismatch is about (-1 = not given); the earliest one in time marks
+  // the gtkwave save file (testbenches report in their own order, often per output).
   void report(std::string what, int64_t cycle = -1) {
-    if (mismatches == 0 && cycle >= 0) {
-      first_mismatch_cycle = cycle;
-      first_mismatch_time = trace_time_of_cycle(cycle);
+    if (cycle >= 0) {
+      const int64_t time = trace_time_of_cycle(cycle);
+      if (first_mismatch_cycle < 0 || time < first_mismatch_time ||
+          (time == first_mismatch_time && cycle < first_mismatch_cycle)) {  // no waveform times
+        first_mismatch_cycle = cycle;
+        first_mismatch_time = time;
+      }
     }
     ++mismatches;
     if (first_mismatches.size() < kReportedMismatches) first_mismatches.push_back(std::move(what));

@@ -21,6 +21,7 @@
 #include "common/process.hpp"
 #include "generator/design.hpp"
 #include "generator/eda/eda.hpp"
+#include "generator/formal/cvu_bw.hpp"
 #include "generator/formal/mutations.hpp"
 
 namespace accelgen::formal {
@@ -110,50 +111,6 @@ std::string ext(const std::string& vec, int lo, int bits, int width, bool is_sig
   return fmt::format("{{{{{}{{{}}}}}, {}}}", width - bits, fill, slice);
 }
 
-// An exact sum of W-bit terms as a balanced tree of additions (the order of an exact sum is free;
-// a tree in the specification's NBVE order lets ABC's SAT sweeping match the DUT's adders).
-std::string balanced_sum(const std::vector<std::string>& terms, size_t lo, size_t hi) {
-  if (hi - lo == 1) return terms[lo];
-  const size_t mid = lo + (hi - lo) / 2;
-  return fmt::format("({} + {})", balanced_sum(terms, lo, mid), balanced_sum(terms, mid, hi));
-}
-
-// The specification's slice expansion of one mode's dot product (golden_model/README.md, "cvu"):
-// NBVE n = g*px*pw + j*pw + k computes S_n = sum_l slice_j(x_{gL+l}) * slice_k(w_{gL+l}), and
-// result = sum_n S_n * 2^(b(j+k)); slices are b bits, least significant first, only the top one
-// signed (when the operands are). Mode level I < 0: an illegal mode, result 0.
-std::string cvu_sliced_reference(const CvuParams& p, int i, int j, int bus, int W) {
-  std::string s = fmt::format(
-      "module accelgen_ref_cvu_sliced (\n  input logic [{0}:0] x_i,\n  input logic [{0}:0] w_i,\n"
-      "  output logic [{1}:0] dot_o\n);\n",
-      bus - 1, W - 1);
-  if (i < 0) return s + "  assign dot_o = '0;\nendmodule\n";
-  const int b = p.slice_bits, bx = b << i, bw = b << j, px = bx / b, pw = bw / b;
-  const int groups = p.max_bits * p.max_bits / (bx * bw);
-  const bool sg = p.is_signed;
-  std::vector<std::string> terms;
-  for (int g = 0; g < groups; ++g)
-    for (int xj = 0; xj < px; ++xj)
-      for (int wk = 0; wk < pw; ++wk)
-        for (int l = 0; l < p.lanes; ++l) {
-          const int e = g * p.lanes + l, xl = e * bx + xj * b, wl = e * bw + wk * b;
-          auto slice = [&](const char* v, int lo, bool top) {
-            const std::string sign = top && sg ? fmt::format("{}[{}]", v, lo + b - 1) : "1'b0";
-            return b == 1 ? fmt::format("{{{}, {}[{}]}}", sign, v, lo)
-                          : fmt::format("{{{}, {}[{}:{}]}}", sign, v, lo + b - 1, lo);
-          };
-          const std::string t = fmt::format("t{}", terms.size());
-          s += fmt::format("  wire signed [{}:0] {}_p = $signed({}) * $signed({});\n", 2 * b + 1, t,
-                           slice("x_i", xl, xj == px - 1), slice("w_i", wl, wk == pw - 1));
-          const std::string wide = W > 2 * b + 2 ? fmt::format("{{{{{}{{{}_p[{}]}}}}, {}_p}}",
-                                                               W - 2 * b - 2, t, 2 * b + 1, t)
-                                                 : fmt::format("{}_p[{}:0]", t, W - 1);
-          s += fmt::format("  wire [{}:0] {} = {} << {};\n", W - 1, t, wide, b * (xj + wk));
-          terms.push_back(t);
-        }
-  return s + fmt::format("  assign dot_o = {};\nendmodule\n", balanced_sum(terms, 0, terms.size()));
-}
-
 // ---------------------------------------------------------------------------------------------
 // cvu: out_o = plain dot product of the G*L elements of the mode, 3 cycles after in_valid_i.
 Plan plan_cvu(const GeneratedDesign& d, const ParamSet& params) {
@@ -163,6 +120,11 @@ Plan plan_cvu(const GeneratedDesign& d, const ParamSet& params) {
   if (BUS != p.lanes * p.max_bits * p.max_bits / p.slice_bits)
     throw UserError(fmt::format("cvu: x_i is {} bits, the specification says L*B^2/b = {}", BUS,
                                 p.lanes * p.max_bits * p.max_bits / p.slice_bits));
+  if (p.max_bits > 8)
+    throw UserError(fmt::format(
+        "prove cvu: max_bits={} is too wide; the lemma enumerates all 2^(2*max_bits) operand "
+        "pairs of the widest mode (max_bits <= 8)",
+        p.max_bits));
   const int levels = p.levels();
   // Exact width of any mode's result: the largest |x|*|w| times the element count, plus sign.
   int64_t largest = 0;
@@ -246,48 +208,32 @@ Plan plan_cvu(const GeneratedDesign& d, const ParamSet& params) {
       sg ? "signed" : "unsigned");
   plan.method =
       "unbounded: Yosys SAT, steps 2..4 from reset; and per mode of the operation started in step "
-      "1, "
-      "ABC's &cec on the DUT unrolled for 4 cycles from an arbitrary state (later steps' modes are "
-      "free, so mode changes every cycle are covered) against the specification's slice expansion "
-      "(golden_model/README.md: result = sum_n S_n 2^(b(j+k))), whose equality with the plain dot "
-      "product is the slice lemma, checked exhaustively per mode; the arbitrary-state step 4 "
-      "stands "
-      "for every cycle >= 4 of every run";
+      "1, ABC's &cec on the DUT unrolled for 4 cycles from an arbitrary state (later steps' modes "
+      "are free, so mode changes every cycle are covered) against the specification's "
+      "Baugh-Wooley form (golden_model/README.md: per NBVE the unsigned sum of its partial-product "
+      "bits, negative-weight bits inverted, shifted by b(j+k), plus one correction constant), "
+      "whose equality with the plain dot product is the Baugh-Wooley lemma, checked exhaustively "
+      "per element on the form's own bit list; the arbitrary-state step 4 stands for every cycle "
+      ">= 4 of every run";
   plan.miter = ref + top;
   plan.runs = {{"from reset", 4, true, 1, ""}};
-  // The slice lemma: x*w = sum_{j<px, k<pw} slice_j(x) slice_k(w) 2^(b(j+k)) for every bx-bit x
-  // and bw-bit w, the top slices signed when the operands are. With it, and exact W-bit sums (the
-  // sums are taken mod 2^W, a ring homomorphism from the integers), the sliced reference below
-  // equals the plain dot product for every operand vector.
+  // One Baugh-Wooley form per legal mode; its lemma (checked on the form's bit list) ties the
+  // reference ABC compares the DUT against to the plain dot product.
+  std::map<std::pair<int, int>, BwForm> forms;
   for (int i = 0; i < levels; ++i)
     for (int j = 0; j < levels; ++j) {
-      const int bx = p.slice_bits << i, bw = p.slice_bits << j, b = p.slice_bits;
+      forms[{i, j}] = cvu_bw_form(p, i, j, W);
       const auto t0 = std::chrono::steady_clock::now();
-      auto value = [&](int64_t bits, int lo, int width, bool top) {
-        int64_t v = (bits >> lo) & ((int64_t{1} << width) - 1);
-        if (top && sg && (v >> (width - 1))) v -= int64_t{1} << width;
-        return v;
-      };
-      Lemma lemma{fmt::format("slice lemma {}x{}", bx, bw), true, 0, 0};
-      for (int64_t x = 0; x < (int64_t{1} << bx); ++x)
-        for (int64_t w = 0; w < (int64_t{1} << bw); ++w) {
-          int64_t sum = 0;
-          for (int xj = 0; xj < bx / b; ++xj)
-            for (int wk = 0; wk < bw / b; ++wk)
-              sum += value(x, xj * b, b, xj == bx / b - 1) * value(w, wk * b, b, wk == bw / b - 1)
-                     << (b * (xj + wk));
-          lemma.holds &= sum == value(x, 0, bx, true) * value(w, 0, bw, true);
-          ++lemma.cases;
-        }
-      lemma.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-      plan.lemmas.push_back(lemma);
+      const BwLemma lemma = cvu_bw_lemma(forms[{i, j}], sg, W);
+      plan.lemmas.push_back(
+          {fmt::format("Baugh-Wooley lemma {}x{}", p.slice_bits << i, p.slice_bits << j),
+           lemma.holds, lemma.cases,
+           std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count()});
     }
   const int encodings = 1 << MB;
   for (int i = 0; i < encodings; ++i)
     for (int j = 0; j < encodings; ++j) {
       const bool legal = i < levels && j < levels;
-      if (!legal && (i != encodings - 1 || j != 0))
-        continue;  // one illegal encoding stands for all
       const std::string name = legal
                                    ? fmt::format("mode {}x{}", p.slice_bits << i, p.slice_bits << j)
                                    : fmt::format("illegal mode {},{}", i, j);
@@ -296,10 +242,10 @@ Plan plan_cvu(const GeneratedDesign& d, const ParamSet& params) {
       run.frames = 4;
       run.frame1_constants = {{"mode_x_i", fmt::format("{}'d{}", MB, i)},
                               {"mode_w_i", fmt::format("{}'d{}", MB, j)}};
-      run.modules = cvu_sliced_reference(p, legal ? i : -1, j, BUS, W);
+      run.modules = cvu_bw_reference(legal ? &forms.at({i, j}) : nullptr, BUS, W);
       run.check = fmt::format(
           "  logic [{0}:0] sdot;\n"
-          "  accelgen_ref_cvu_sliced u_ref (.x_i(f1_x_i), .w_i(f1_w_i), .dot_o(sdot));\n"
+          "  accelgen_ref_cvu_bw u_ref (.x_i(f1_x_i), .w_i(f1_w_i), .dot_o(sdot));\n"
           "  assign bad = o4_out_valid_o != f1_in_valid_i || (f1_in_valid_i && (o4_out_o != "
           "sdot[{1}:0]{2}));\n",
           W - 1, RB - 1,
@@ -838,7 +784,8 @@ ProveResult prove(const BlockInfo& block, const ParamSet& params, const ProveOpt
 
   if (!plan.abc_runs.empty() && r.proved) {
     // The DUT with every flip-flop cut into a state input (<ff>.Q) and a next-state output
-    // (<ff>.D).
+    // (<ff>.D). Undefined constants left in a run's gates (Yosys reads a `unique case` without a
+    // match as x) become free inputs (setundef -anyseq): the proof holds for any value of them.
     const auto t0 = std::chrono::steady_clock::now();
     std::string dut_files;
     for (const auto& f : design.files) dut_files += " " + (dir / f.name).string();
@@ -861,7 +808,7 @@ ProveResult prove(const BlockInfo& block, const ParamSet& params, const ProveOpt
       write_text(dir / (stem + ".sv"), unrolled_miter(ports, run));
       run_yosys(stem, fmt::format("read_verilog -sv {} {}\nhierarchy -check -top accelgen_unroll\n"
                                   "proc\nflatten\nopt\ntechmap\nopt -fast\naigmap\nopt_clean\n"
-                                  "write_aiger -zinit {}\n",
+                                  "setundef -anyseq\nwrite_aiger -zinit {}\n",
                                   (dir / "comb.v").string(), (dir / (stem + ".sv")).string(),
                                   (dir / (stem + ".aig")).string()));
       std::string cec = "&cec -m";

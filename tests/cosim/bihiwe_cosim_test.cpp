@@ -2,6 +2,7 @@
 // vector pair through n = 2, m = 1, B = 4; the thesis's n = 8, m = 32 with vectors inside one
 // batch, exactly one batch and across several; ADC saturation; driver gaps; plus a mutation.
 #include "tests/cosim/cosim_case.hpp"
+#include "tests/cosim/gtkw_check.hpp"
 
 namespace accelgen::sim {
 namespace {
@@ -31,9 +32,12 @@ TEST(BihiweCosimAdc, SaturationMatchesAndActuallyClips) {
 }
 
 TEST(BihiweCosimMutation, WrongProductSignIsCaught) {
-  VerifyResult r = run_cosim("bihiwe", {"lanes=2", "acc_cycles=2"}, 46, "", 0,
+  const std::string vcd = traced_vcd("bihiwe_wrong_product_sign");
+  VerifyResult r = run_cosim("bihiwe", {"lanes=2", "acc_cycles=2"}, 46, vcd, 0,
                              mutation("x_el[7] ^ w_el[7]", "x_el[7] | w_el[7]"));
   EXPECT_GT(r.mismatches, 0);
+  expect_gtkw_marks_first_mismatch(r, vcd);  // --trace's save file marks the first mismatch
+  remove_trace(vcd);
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 // non-square, unsigned, narrow accumulators; column results and cycles against the golden model,
 // reassembled outputs against direct references; plus a mutation.
 #include "tests/cosim/cosim_case.hpp"
+#include "tests/cosim/gtkw_check.hpp"
 
 namespace accelgen::sim {
 namespace {
@@ -26,9 +27,12 @@ INSTANTIATE_TEST_SUITE_P(
 
 TEST(CvuArrayCosimMutation, LostPartialSumIsCaught) {
   // Drop the partial sum from above: only the bottom row would count.
-  VerifyResult r = run_cosim("cvu_array", {"rows=2", "cols=1", "lanes=1"}, 56, "", 4,
+  const std::string vcd = traced_vcd("cvu_array_lost_partial_sum");
+  VerifyResult r = run_cosim("cvu_array", {"rows=2", "cols=1", "lanes=1"}, 56, vcd, 4,
                              mutation("psum_q <= psum_i + ", "psum_q <= 0 + "));
   EXPECT_GT(r.mismatches, 0);
+  expect_gtkw_marks_first_mismatch(r, vcd);  // --trace's save file marks the first mismatch
+  remove_trace(vcd);
 }
 
 }  // namespace

@@ -4,12 +4,10 @@
 // changing every cycle, unsigned and other slice widths, driver gaps; plus a mutation.
 #include <unistd.h>
 
-#include <fstream>
-#include <map>
 #include <set>
-#include <sstream>
 
 #include "tests/cosim/cosim_case.hpp"
+#include "tests/cosim/gtkw_check.hpp"
 
 namespace accelgen::sim {
 namespace {
@@ -42,104 +40,45 @@ TEST(CvuCosimMutation, WrongShiftIsCaught) {
   EXPECT_GT(r.mismatches, 0);
 }
 
+// Testbenches report per output, not in time order: the marker goes to the earliest cycle named.
+TEST(VerifyResultReport, MarksTheEarliestCycleNotTheFirstReported) {
+  VerifyResult r;
+  r.report("cycle 7: late output");
+  EXPECT_EQ(r.first_mismatch_cycle, -1) << "no cycle named yet";
+  r.report("cycle 7: late output", 7);
+  r.report("cycle 3: early output", 3);
+  r.report("cycle 5: another", 5);
+  r.report("end state");
+  EXPECT_EQ(r.first_mismatch_cycle, 3);
+  EXPECT_EQ(r.first_mismatch_time, trace_time_of_cycle(3));
+  EXPECT_EQ(r.mismatches, 5);
+  EXPECT_EQ(r.first_mismatches.size(), 5u);
+}
+
 // --trace writes a gtkwave save file beside the waveform: every port of the top module, grouped as
-// inputs and outputs, under the names the waveform has, and a marker at the first mismatch. The
-// marker is checked against the waveform itself: at that time the clock is low and exactly
-// first_mismatch_cycle rising edges have happened since reset was released, and the first
-// mismatch the testbench reports is about that cycle.
+// inputs and outputs, under the names the waveform has, and a marker at the first mismatch
+// (checked against the waveform itself by expect_gtkw_marks_first_mismatch).
 TEST(CvuCosimMutation, TraceSaveFileGroupsThePortsAndMarksTheFirstMismatch) {
-  namespace fs = std::filesystem;
-  const fs::path dir = fs::temp_directory_path() / ("accelgen_gtkw_" + std::to_string(::getpid()));
-  fs::create_directories(dir);
-  const std::string vcd = (dir / "wrong_shift.vcd").string();
+  const std::string vcd = traced_vcd("cvu_wrong_shift");
   VerifyResult r = run_cosim("cvu", {"lanes=1", "max_bits=4"}, 9, vcd, 0, mutation("<< (2*(", "<< (1*("));
   ASSERT_GT(r.mismatches, 0);
-  ASSERT_EQ(r.gtkw, (dir / "wrong_shift.gtkw").string());
-  ASSERT_GE(r.first_mismatch_cycle, 0);
+  std::filesystem::path gtkw(vcd);
+  ASSERT_EQ(r.gtkw, gtkw.replace_extension(".gtkw").string());
   EXPECT_EQ(r.first_mismatches[0].rfind("cycle " + std::to_string(r.first_mismatch_cycle) + ":", 0), 0u)
       << r.first_mismatches[0];
+  expect_gtkw_marks_first_mismatch(r, vcd);
 
-  // The waveform's signals as gtkwave names them: scope path, name, [msb:lsb] for vectors.
-  std::ifstream vin(vcd);
-  std::set<std::string> names;
-  std::map<std::string, std::string> id_of;  // full name without range -> VCD id
-  std::vector<std::string> scope;
-  std::string line;
-  std::vector<std::string> changes;
-  bool header = true;
-  while (std::getline(vin, line)) {
-    std::istringstream in(line);
-    std::string tok;
-    in >> tok;
-    if (header && tok == "$scope") {
-      std::string kind, name;
-      in >> kind >> name;
-      scope.push_back(name);
-    } else if (header && tok == "$upscope") {
-      scope.pop_back();
-    } else if (header && tok == "$var") {
-      std::string kind, width, id, ref, range;
-      in >> kind >> width >> id >> ref >> range;
-      std::string full;
-      for (const auto& sc : scope) full += sc + ".";
-      full += ref;
-      id_of[full] = id;
-      names.insert(range.rfind("[", 0) == 0 ? full + range : full);
-    } else if (tok == "$enddefinitions") {
-      header = false;
-    } else if (!header) {
-      changes.push_back(line);
-    }
-  }
-  // The save file: signal lines, groups, the marker.
-  std::ifstream gin(r.gtkw);
-  std::vector<std::string> signals, groups;
-  int64_t marker = -2;
-  while (std::getline(gin, line)) {
-    if (line.empty() || line[0] == '@' || line[0] == '[') continue;
-    if (line[0] == '*') {
-      std::istringstream in(line);
-      std::string zoom;
-      in >> zoom >> marker;
-    } else if (line[0] == '-') {
-      groups.push_back(line.substr(1));
-    } else {
-      signals.push_back(line);
-    }
-  }
-  EXPECT_EQ(groups, (std::vector<std::string>{"Inputs", "Inputs", "Outputs", "Outputs"}));
+  const GtkwFile g = read_gtkw(r.gtkw);
+  EXPECT_EQ(g.groups, (std::vector<std::string>{"Inputs", "Inputs", "Outputs", "Outputs"}));
   const std::string top = "TOP.cvu_b2_B4_L1_s.";
   const std::vector<std::string> expected = {top + "clk_i",       top + "rst_ni",     top + "in_valid_i",
                                              top + "mode_x_i",    top + "mode_w_i",   top + "x_i[7:0]",
                                              top + "w_i[7:0]",    top + "out_valid_o", top + "out_o[7:0]"};
-  EXPECT_EQ(signals, expected);
-  for (const auto& sig : signals) EXPECT_TRUE(names.count(sig)) << sig << " is not in the waveform";
-
-  // Replay the clock and reset up to the marker.
-  ASSERT_EQ(marker, r.first_mismatch_time);
-  const std::string clk = id_of.at(top + "clk_i"), rst = id_of.at(top + "rst_ni");
-  int64_t time = 0, edges = 0;
-  char clk_v = 'x', rst_v = 'x';
-  bool marker_seen = false;
-  for (const auto& c : changes) {
-    if (c.empty()) continue;
-    if (c[0] == '#') {
-      time = std::stoll(c.substr(1));
-      if (time >= marker) {
-        marker_seen = time == marker;
-        break;
-      }
-      continue;
-    }
-    if (c.substr(1) == clk) {
-      if (c[0] == '1' && clk_v == '0' && rst_v == '1') ++edges;
-      clk_v = c[0];
-    }
-    if (c.substr(1) == rst) rst_v = c[0];
-  }
-  EXPECT_TRUE(marker_seen) << "a dump at the marker's time";
-  EXPECT_EQ(edges, r.first_mismatch_cycle);
-  fs::remove_all(dir);
+  EXPECT_EQ(g.signals, expected);
+  const VcdFile v = read_vcd(vcd);
+  const std::set<std::string> names(v.names.begin(), v.names.end());
+  for (const auto& sig : g.signals) EXPECT_TRUE(names.count(sig)) << sig << " is not in the waveform";
+  remove_trace(vcd);
 }
 
 }  // namespace

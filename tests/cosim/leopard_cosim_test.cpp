@@ -7,6 +7,7 @@
 //
 // Waveforms: ACCELGEN_TRACE_DIR=/some/dir ctest -R LeopardQkCosim writes one FST per test.
 #include "tests/cosim/cosim_case.hpp"
+#include "tests/cosim/gtkw_check.hpp"
 
 namespace accelgen::sim {
 namespace {
@@ -101,11 +102,14 @@ TEST(LeopardQkCosim, ThesisFigure63OnTheRtl) {
 
 TEST(LeopardQkCosimMutation, PruningEqualScoresIsCaught) {
   // 0% pruning sets Th to the smallest score: with <= that score would be pruned.
-  VerifyResult r = run_case(with_prune(kMutationConfig, "0"), 1, 5, "", [](GeneratedDesign& d) {
+  const std::string vcd = traced_vcd("leopard_qk_pruning_equal");
+  VerifyResult r = run_case(with_prune(kMutationConfig, "0"), 1, 5, vcd, [](GeneratedDesign& d) {
     replace_in(d, "$signed(bound) < $signed(th_i)", "$signed(bound) <= $signed(th_i)");
   });
   EXPECT_GT(r.mismatches, 0);
   EXPECT_FALSE(r.passed());
+  expect_gtkw_marks_first_mismatch(r, vcd);  // --trace's save file marks the first mismatch
+  remove_trace(vcd);
 }
 
 TEST(LeopardQkCosimMutation, TooSmallMarginIsCaught) {
@@ -207,18 +211,24 @@ TEST(LeopardTileCosimMutation, MissingStallRuleIsCaught) {
 
 TEST(LeopardTileCosimMutation, BrokenMergerIsCaught) {
   // Unit 0 is never granted: its kept scores never reach the V-PU and its rows never end.
-  VerifyResult r = run_block("leopard_tile", {"taps=2", "n_dpu=4", "seq_len=16", "prune=0"}, 4, 6, "",
+  const std::string vcd = traced_vcd("leopard_tile_broken_merger");
+  VerifyResult r = run_block("leopard_tile", {"taps=2", "n_dpu=4", "seq_len=16", "prune=0"}, 4, 6, vcd,
                              [](GeneratedDesign& d) {
                                replace_in(d, "if (cand[0]) begin", "if (1'b0) begin");
                              });
   EXPECT_GT(r.mismatches, 0);
+  expect_gtkw_marks_first_mismatch(r, vcd);  // --trace's save file marks the first mismatch
+  remove_trace(vcd);
 }
 
 TEST(LeopardVpuCosimMutation, WrongSoftmaxEntryIsCaught) {
   // Entry 0 weights the row maximum of every row with a kept score.
-  VerifyResult r = run_block("leopard_vpu", {"taps=2", "n_dpu=2", "seq_len=6", "exp_shift=0"}, 1, 8, "",
+  const std::string vcd = traced_vcd("leopard_vpu_softmax_entry");
+  VerifyResult r = run_block("leopard_vpu", {"taps=2", "n_dpu=2", "seq_len=6", "exp_shift=0"}, 1, 8, vcd,
                              [](GeneratedDesign& d) { replace_in(d, "= 16'd65535;", "= 16'd65534;"); });
   EXPECT_GT(r.mismatches, 0);
+  expect_gtkw_marks_first_mismatch(r, vcd);  // --trace's save file marks the first mismatch
+  remove_trace(vcd);
 }
 
 TEST(LeopardVpuCosimMutation, SingleRowBufferIsCaught) {

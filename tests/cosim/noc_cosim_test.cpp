@@ -13,6 +13,7 @@
 
 #include "common/block_info.hpp"
 #include "generator/design.hpp"
+#include "tests/cosim/gtkw_check.hpp"
 #include "verilator_tb/model_builder.hpp"
 #include "verilator_tb/verify.hpp"
 
@@ -147,10 +148,13 @@ TEST(NocCosimMutation, LateExpressRoutingIsCaught) {
 
 TEST(NocCosimMutation, CorruptedSourceIdIsCaught) {
   // The network stamps node 0's id on node 1's packets.
-  VerifyResult r = run_case({"rows=2", "cols=2", "traffic=uniform", "injection_rate=30", "cycles=200"}, 7, "",
+  const std::string vcd = traced_vcd("noc_corrupted_source");
+  VerifyResult r = run_case({"rows=2", "cols=2", "traffic=uniform", "injection_rate=30", "cycles=200"}, 7, vcd,
                             [](GeneratedDesign& d) { replace_all(d, R"(2'd1, inj_data_i\[)", "2'd0, inj_data_i["); });
   EXPECT_GT(r.mismatches, 0);
   EXPECT_FALSE(r.passed());
+  expect_gtkw_marks_first_mismatch(r, vcd);  // --trace's save file marks the first mismatch
+  remove_trace(vcd);
 }
 
 // The VC/wormhole router (vcs > 1 or packet_flits > 1): every traffic kind with multi-flit

@@ -6,6 +6,7 @@
 #include <cstdlib>
 
 #include "tests/cosim/cosim_case.hpp"
+#include "tests/cosim/gtkw_check.hpp"
 
 namespace accelgen::sim {
 namespace {
@@ -75,9 +76,12 @@ TEST(PlanariaCosimMutation, DroppedActivationRingRegisterIsCaught) {
 
 TEST(PlanariaCosimMutation, IgnoredCrossbarSelectIsCaught) {
   // The activation crossbar always reads buffer 0: multicast shapes still work, the others not.
-  VerifyResult r = run_cosim("planaria", small({"fission=8x4x1"}), 5, "", 1,
+  const std::string vcd = traced_vcd("planaria_crossbar_select");
+  VerifyResult r = run_cosim("planaria", small({"fission=8x4x1"}), 5, vcd, 1,
                              mutation("x_sel == 2'd1 ?", "1'b0 ?"));
   EXPECT_GT(r.mismatches, 0);
+  expect_gtkw_marks_first_mismatch(r, vcd);  // --trace's save file marks the first mismatch
+  remove_trace(vcd);
 }
 
 TEST(PlanariaCosimMutation, ConfigurationTakingEffectBeforeTheTileBoundaryIsCaught) {

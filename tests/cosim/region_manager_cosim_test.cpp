@@ -8,6 +8,7 @@
 
 #include "common/error.hpp"
 #include "tests/cosim/cosim_case.hpp"
+#include "tests/cosim/gtkw_check.hpp"
 #include "verilator_tb/region_manager/region_manager_tb.hpp"
 
 namespace accelgen::sim {
@@ -36,10 +37,13 @@ INSTANTIATE_TEST_SUITE_P(Scan, RegionManagerCosim,
                          [](const auto& info) { return info.param.name; });
 
 TEST(RegionManagerCosimMutation, OffByOneInTheBoundCheckIsCaught) {
+  const std::string vcd = traced_vcd("region_manager_bound_check");
   const VerifyResult r =
-      run_cosim("region_manager", {"regions=5", "addr_bits=4", "capacity_words=11"}, 4, "", 0,
+      run_cosim("region_manager", {"regions=5", "addr_bits=4", "capacity_words=11"}, 4, vcd, 0,
                 mutation("cmd_arg_i <= rel_last", "cmd_arg_i < rel_last"));
   EXPECT_GT(r.mismatches, 0);
+  expect_gtkw_marks_first_mismatch(r, vcd);  // --trace's save file marks the first mismatch
+  remove_trace(vcd);
 }
 
 TEST(RegionManagerCosimMutation, OverCapacityCheckOffByOneIsCaught) {

@@ -3,6 +3,7 @@
 // that are not multiples of the array, driver stalls, and exhaustive products. Every output
 // vector's value and cycle must match; whole GEMMs are reassembled and checked too.
 #include "tests/cosim/cosim_case.hpp"
+#include "tests/cosim/gtkw_check.hpp"
 
 namespace accelgen::sim {
 namespace {
@@ -34,10 +35,13 @@ INSTANTIATE_TEST_SUITE_P(
 
 // The checker must be able to fail: break the RTL on purpose and expect it to be caught.
 TEST(SystolicCosimMutation, WrongArithmeticIsCaught) {
-  VerifyResult r = run_cosim("systolic", {"rows=3", "cols=2"}, 5, "", 0,
+  const std::string vcd = traced_vcd("systolic_wrong_arithmetic");
+  VerifyResult r = run_cosim("systolic", {"rows=3", "cols=2"}, 5, vcd, 0,
                              mutation("assign psum_d = psum_i + ", "assign psum_d = psum_i - "));
   EXPECT_GT(r.mismatches, 0);
   EXPECT_FALSE(r.passed());
+  expect_gtkw_marks_first_mismatch(r, vcd);  // --trace's save file marks the first mismatch
+  remove_trace(vcd);
 }
 
 TEST(SystolicCosimMutation, WrongTimingIsCaught) {

@@ -13,6 +13,7 @@
 #include "isa/tandem/asm.hpp"
 #include "isa/tandem/isa.hpp"
 #include "tests/cosim/cosim_case.hpp"
+#include "tests/cosim/gtkw_check.hpp"
 #include "verilator_tb/tandem/tandem_tb.hpp"
 
 namespace accelgen::sim {
@@ -314,10 +315,13 @@ TEST(TandemRunProgram, EmptyAndFullInstructionMemory) {
 // Mutations: each breaks one thing in the emitted RTL; the family that exercises it must see it,
 // in the instruction or state it concerns.
 TEST(TandemCosimMutation, AddThatSaturatesOneBelowMaxIsCaught) {
-  const VerifyResult r = run_cosim("tandem", with(kL4, "program=sweep"), 31, "", 0,
+  const std::string vcd = traced_vcd("tandem_add_saturation");
+  const VerifyResult r = run_cosim("tandem", with(kL4, "program=sweep"), 31, vcd, 0,
                                    mutation("sum33[32] ? 32'h80000000 : 32'h7fffffff", "sum33[32] ? 32'h80000000 : 32'h7ffffffe"));
   EXPECT_GT(r.mismatches, 0);
   EXPECT_TRUE(mentions(r, "(add ")) << "seed 31" << report_of(r);
+  expect_gtkw_marks_first_mismatch(r, vcd);  // --trace's save file marks the first mismatch
+  remove_trace(vcd);
 }
 
 TEST(TandemCosimMutation, LoopLevelOneEndingAnIterationEarlyIsCaught) {

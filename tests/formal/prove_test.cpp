@@ -10,11 +10,15 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <nlohmann/json.hpp>
+#include <tuple>
 
 #include "common/block_info.hpp"
+#include "common/cvu_params.hpp"
 #include "common/error.hpp"
 #include "common/process.hpp"
+#include "generator/formal/cvu_bw.hpp"
 #include "generator/formal/mutations.hpp"
 
 namespace accelgen::formal {
@@ -64,27 +68,44 @@ TEST(FormalCvu, B4SliceTwoOneLaneEveryModeProves) {
   const ProveResult r = run("cvu", {"slice_bits=2", "max_bits=4", "lanes=1"});
   expect_proved(r);
   EXPECT_FALSE(r.bounded);
-  // Slice lemmas of modes 2x2, 2x4, 4x2, 4x4 (2^(bx+bw) cases each), the reset run, then one ABC
-  // check per mode (b = 2, B = 4: mode inputs are 1 bit, no illegal encoding).
+  // Baugh-Wooley lemmas of modes 2x2, 2x4, 4x2, 4x4 (G*L elements, 2^(bx+bw) cases each), the
+  // reset run, then one ABC check per mode (b = 2, B = 4: mode inputs are 1 bit, no illegal
+  // encoding).
   ASSERT_EQ(r.steps.size(), 4u + 1u + 4u);
   const std::vector<std::string> engines = {
-      "exhaustive, 16 cases",  "exhaustive, 64 cases", "exhaustive, 64 cases",
-      "exhaustive, 256 cases", "yosys sat -seq 4",     "abc &cec, 4 frames",
-      "abc &cec, 4 frames",    "abc &cec, 4 frames",   "abc &cec, 4 frames"};
+      "exhaustive, 64 cases",  "exhaustive, 128 cases", "exhaustive, 128 cases",
+      "exhaustive, 256 cases", "yosys sat -seq 4",      "abc &cec, 4 frames",
+      "abc &cec, 4 frames",    "abc &cec, 4 frames",    "abc &cec, 4 frames"};
   for (size_t i = 0; i < engines.size(); ++i) EXPECT_EQ(r.steps[i].engine, engines[i]) << i;
   EXPECT_EQ(r.steps.back().name, "mode 4x4");
 }
 
-// The widths: B = 8 with b = 2 and L = 4 lanes, all 9 modes and the illegal encoding
-// (measured 7 min 23 s wall, 1 min 47 s CPU on the shared 2-core machine; README, "Formal proofs").
+// B = 8 in ctest: b = 2, one lane, all 9 modes and the 7 illegal encodings (about 20 s of CPU).
+TEST(FormalCvu, B8SliceTwoOneLaneEveryModeProves) {
+  const ProveResult r = run("cvu", {"slice_bits=2", "max_bits=8", "lanes=1"});
+  expect_proved(r);
+  EXPECT_FALSE(r.bounded);
+  ASSERT_EQ(r.steps.size(), 9u + 1u + 16u);
+  // 8x8: one element, every pair of 8-bit operands; 2x2: G = 16 elements of 16 pairs.
+  EXPECT_EQ(r.steps[0].engine, "exhaustive, 256 cases");
+  EXPECT_EQ(r.steps[8].engine, "exhaustive, 65536 cases");
+  EXPECT_EQ(r.steps[9].engine, "yosys sat -seq 4");
+  for (size_t i = 10; i < r.steps.size(); ++i) EXPECT_EQ(r.steps[i].engine, "abc &cec, 4 frames");
+  EXPECT_EQ(r.steps[10].name, "mode 2x2");
+  EXPECT_EQ(r.steps.back().name, "illegal mode 3,3");
+}
+
+// The widths: B = 8 with b = 2 and L = 4 lanes, all 9 modes and the 7 illegal encodings
+// (minutes on the shared 2-core machine; README, "Formal proofs").
 TEST(FormalCvu, B8SliceTwoFourLanesEveryModeProves) {
   if (std::getenv("ACCELGEN_SLOW_TESTS") == nullptr)
     GTEST_SKIP() << "minutes: set ACCELGEN_SLOW_TESTS=1 to run";
   const ProveResult r = run("cvu", {"slice_bits=2", "max_bits=8", "lanes=4"});
   expect_proved(r);
-  ASSERT_EQ(r.steps.size(), 9u + 1u + 10u);
-  EXPECT_EQ(r.steps[8].engine, "exhaustive, 65536 cases") << "8x8: every pair of 8-bit operands";
-  EXPECT_EQ(r.steps.back().name, "illegal mode 3,0");
+  ASSERT_EQ(r.steps.size(), 9u + 1u + 16u);
+  // 8x8: G*L = 4 elements, every pair of 8-bit operands each.
+  EXPECT_EQ(r.steps[8].engine, "exhaustive, 262144 cases");
+  EXPECT_EQ(r.steps.back().name, "illegal mode 3,3");
 }
 
 TEST(FormalCvu, B2SliceOneTwoLanesUnsignedProves) {
@@ -102,6 +123,96 @@ TEST(FormalCvu, WrongShiftAtB8GivesACounterexample) {
   if (std::getenv("ACCELGEN_SLOW_TESTS") == nullptr)
     GTEST_SKIP() << "minutes: set ACCELGEN_SLOW_TESTS=1 to run";
   expect_counterexample("cvu", {"slice_bits=2", "max_bits=8", "lanes=4"}, "WrongShift");
+}
+
+// --- cvu: the Baugh-Wooley lemma, the link between the intermediate reference and the plain
+// dot product, holds for the specification's form and fails for every kind of broken form ------
+TEST(FormalCvuBw, SmallestSignedFormByHand) {
+  // b = 1, B = 2, L = 1, mode 2x2: one element, x = -2 x1 + x0, w = -2 w1 + w0, so
+  // x*w = x0 w0 - 2 x0 w1 - 2 x1 w0 + 4 x1 w1; the two bits of weight -2 enter inverted and the
+  // correction is -(2 + 2) mod 2^W.
+  const CvuParams p = CvuParams::from(
+      resolve_params(find_block("cvu"), "", {"slice_bits=1", "max_bits=2", "lanes=1"}, false));
+  const BwForm f = cvu_bw_form(p, 1, 1, 6);
+  ASSERT_EQ(f.elements, 1);
+  // P = 2: four NBVEs (J, K); in mode 2x2 NBVE (J, K) takes x bit J, w bit K.
+  ASSERT_EQ(f.nbves.size(), 4u);
+  std::vector<std::tuple<int, int, bool, int>> bits;  // x bit, w bit, inverted, total shift
+  for (const auto& n : f.nbves)
+    for (const auto& b : n.bits)
+      bits.emplace_back(b.x_bit, b.w_bit, b.inverted, n.x_shift + n.w_shift + b.shift);
+  EXPECT_EQ(bits, (std::vector<std::tuple<int, int, bool, int>>{
+                      {0, 0, false, 0}, {0, 1, true, 1}, {1, 0, true, 1}, {1, 1, false, 2}}));
+  EXPECT_EQ(f.correction, 64u - 4u);
+  const BwLemma l = cvu_bw_lemma(f, true, 6);
+  EXPECT_TRUE(l.holds);
+  EXPECT_EQ(l.cases, 16);
+}
+
+TEST(FormalCvuBw, EveryModeOfSeveralUnitsHolds) {
+  for (const auto& sets : std::vector<std::vector<std::string>>{
+           {"slice_bits=1", "max_bits=4", "lanes=2"},
+           {"slice_bits=2", "max_bits=8", "lanes=3"},
+           {"slice_bits=1", "max_bits=8", "lanes=1", "signed=false"},
+           {"slice_bits=2", "max_bits=4", "lanes=1", "signed=false"}}) {
+    const CvuParams p = CvuParams::from(resolve_params(find_block("cvu"), "", sets, false));
+    for (int i = 0; i < p.levels(); ++i)
+      for (int j = 0; j < p.levels(); ++j) {
+        const BwForm f = cvu_bw_form(p, i, j, 24);
+        EXPECT_EQ(f.elements, p.groups(f.bx, f.bw) * p.lanes);
+        const BwLemma l = cvu_bw_lemma(f, p.is_signed, 24);
+        EXPECT_TRUE(l.holds) << sets[0] << " " << sets[1] << " mode " << i << "," << j;
+        EXPECT_EQ(l.cases, int64_t{f.elements} << (f.bx + f.bw));
+      }
+  }
+}
+
+TEST(FormalCvuBw, BrokenFormsFail) {
+  const CvuParams p = CvuParams::from(
+      resolve_params(find_block("cvu"), "", {"slice_bits=2", "max_bits=4", "lanes=2"}, false));
+  const BwForm good = cvu_bw_form(p, 1, 0, 12);  // 4x2
+  ASSERT_TRUE(cvu_bw_lemma(good, true, 12).holds);
+  auto fails = [&](const std::function<void(BwForm&)>& edit, const char* what) {
+    BwForm f = good;
+    edit(f);
+    EXPECT_FALSE(cvu_bw_lemma(f, true, 12).holds) << what;
+  };
+  int inverted_bit = 0;  // index in NBVE 2 (x top slice, w top slice) of a negative-weight bit
+  while (!good.nbves[2].bits[inverted_bit].inverted) ++inverted_bit;
+  fails([&](BwForm& f) { f.nbves[2].bits[inverted_bit].inverted = false; }, "sign not inverted");
+  fails([](BwForm& f) { f.nbves[3].bits[0].inverted = true; }, "positive bit inverted");
+  fails([](BwForm& f) { f.nbves[1].bits.pop_back(); }, "a partial-product bit missing");
+  fails([](BwForm& f) { f.nbves[1].bits.push_back(f.nbves[1].bits.front()); }, "a bit twice");
+  fails([](BwForm& f) { f.correction += 1; }, "correction off by one");
+  fails([](BwForm& f) { f.nbves[3].w_shift += 2; }, "wrong NBVE shift");
+  fails([](BwForm& f) { f.nbves[0].bits[0].w_bit += 2; }, "a bit reading another element's w");
+  fails([](BwForm& f) { f.nbves[0].bits[0].x_bit += 4 * 4; }, "a bit reading a later element");
+  fails([](BwForm& f) { f.nbves[0].bits[1].shift += 1; }, "wrong bit weight");
+}
+
+TEST(FormalCvuBw, ReferenceIsPrintedFromTheForm) {
+  const CvuParams p = CvuParams::from(
+      resolve_params(find_block("cvu"), "", {"slice_bits=1", "max_bits=2", "lanes=1"}, false));
+  const BwForm f = cvu_bw_form(p, 1, 1, 6);
+  // By hand: one NBVE sum per bit here (L = 1, b = 1), the negative-weight ones inverted, NBVE
+  // (J, K) shifted by b*K within row J, row J by b*J, the correction 64 - 4 added once.
+  EXPECT_EQ(cvu_bw_reference(&f, 2, 6),
+            "module accelgen_ref_cvu_bw (\n"
+            "  input logic [1:0] x_i,\n"
+            "  input logic [1:0] w_i,\n"
+            "  output logic [5:0] dot_o\n"
+            ");\n"
+            "  wire [0:0] s0 = {(x_i[0] & w_i[0])};\n"
+            "  wire [0:0] s1 = {~(x_i[0] & w_i[1])};\n"
+            "  wire [0:0] s2 = {~(x_i[1] & w_i[0])};\n"
+            "  wire [0:0] s3 = {(x_i[1] & w_i[1])};\n"
+            "  wire [1:0] r0 = {1'd0, s0} + {s1, 1'd0};\n"
+            "  wire [1:0] r1 = {1'd0, s2} + {s3, 1'd0};\n"
+            "  assign dot_o = 6'd60\n"
+            "      + {4'd0, r0}\n"
+            "      + {3'd0, r1, 1'd0};\n"
+            "endmodule\n");
+  EXPECT_NE(cvu_bw_reference(nullptr, 2, 6).find("assign dot_o = '0;"), std::string::npos);
 }
 
 // --- bihiwe: sign-magnitude partitions equal the plain MAC ---------------------------------------

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 
 #include "golden_model/arith.hpp"
@@ -118,18 +119,20 @@ VerifyResult run_bihiwe_tb(const ParamSet& params, const Model& model, const Ver
     conversions += static_cast<int64_t>(want[i].conversions.size());
     for (const auto& c : want[i].conversions) saturated += c.saturated;
     if (i >= seen.size()) {
-      res.report(fmt::format("dot product {}: expected at cycle {}, never produced", i, want[i].cycle));
+      res.report(fmt::format("dot product {}: expected at cycle {}, never produced", i, want[i].cycle), want[i].cycle);
       continue;
     }
     ++res.outputs_checked;
     if (seen[i].cycle != want[i].cycle)
-      res.report(fmt::format("dot product {}: expected at cycle {}, got at cycle {}", i, want[i].cycle, seen[i].cycle));
+      res.report(fmt::format("dot product {}: expected at cycle {}, got at cycle {}", i, want[i].cycle, seen[i].cycle),
+                 std::min<int64_t>(want[i].cycle, seen[i].cycle));
     if (seen[i].value != want[i].result) {
       const auto& c = want[i].conversions.front();
       res.report(fmt::format("cycle {}: dot product {}: expected {}, got {}; golden first conversion (cycle {}): "
                          "pos {} neg {} value {}",
                          seen[i].cycle, i, want[i].result, seen[i].value, c.cycle, fmt::join(c.pos, ","),
-                         fmt::join(c.neg, ","), fmt::join(c.value, ",")));
+                         fmt::join(c.neg, ","), fmt::join(c.value, ",")),
+                 seen[i].cycle);
     }
   }
   if (seen.size() > want.size()) res.report(fmt::format("{} unexpected extra outputs", seen.size() - want.size()));

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 
 #include "common/cvu_array_params.hpp"
@@ -178,15 +179,17 @@ VerifyResult run_cvu_array_tb(const ParamSet& params, const Model& model, const 
                                           p.cvu.width_of_level(job.gemm.mode_x), p.cvu.width_of_level(job.gemm.mode_w),
                                           ref.m, ref.n0);
     if (i >= seen.size()) {
-      res.report(fmt::format("{}: expected at cycle {}, never produced", where, want[i].cycle));
+      res.report(fmt::format("{}: expected at cycle {}, never produced", where, want[i].cycle), want[i].cycle);
       continue;
     }
     ++res.outputs_checked;
     if (seen[i].cycle != want[i].cycle)
-      res.report(fmt::format("{}: expected at cycle {}, got at cycle {}", where, want[i].cycle, seen[i].cycle));
+      res.report(fmt::format("{}: expected at cycle {}, got at cycle {}", where, want[i].cycle, seen[i].cycle),
+                 std::min<int64_t>(want[i].cycle, seen[i].cycle));
     if (seen[i].y != want[i].y)
       res.report(fmt::format("cycle {}: {}: expected [{}], got [{}]", seen[i].cycle, where, fmt::join(want[i].y, ", "),
-                         fmt::join(seen[i].y, ", ")));
+                         fmt::join(seen[i].y, ", ")),
+                 seen[i].cycle);
     for (int c = 0; c < p.cols && ref.n0 + c < job.gemm.N; ++c)
       assembled[ref.gemm][ref.m * job.gemm.N + ref.n0 + c] = seen[i].y[c];
   }

@@ -14,7 +14,6 @@ namespace accelgen::sim {
 namespace {
 
 constexpr int64_t kDefaultQVectors = 10;
-constexpr size_t kReportedMismatches = 5;
 
 const std::vector<std::string> kPatterns = {"random", "min", "max", "extremes", "sparse"};
 const std::vector<std::string> kTargets = {"0", "50", "90", "100", "random"};
@@ -225,16 +224,14 @@ VerifyResult run_leopard_qk_tb(const ParamSet& params, const Model& model, const
   res.sim_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   res.rtl_cycles = last_busy + 1;
 
-  auto report = [&](std::string text) {
-    ++res.mismatches;
-    if (res.first_mismatches.size() < kReportedMismatches) res.first_mismatches.push_back(std::move(text));
-  };
-  if (h.error()) report("the simulation raised a Verilog error ($stop/$error/assertion)");
+  if (h.error()) res.report("the simulation raised a Verilog error ($stop/$error/assertion)");
   for (size_t i = 0; i < wl.qs.size(); ++i) {
     if (i >= handshakes.size()) {
-      report(fmt::format("Q vector {}: expected accepted at cycle {}, never accepted", i, pred.rows[i].accepted));
+      res.report(fmt::format("Q vector {}: expected accepted at cycle {}, never accepted", i, pred.rows[i].accepted),
+                 pred.rows[i].accepted);
     } else if (handshakes[i] != pred.rows[i].accepted) {
-      report(fmt::format("Q vector {}: expected accepted at cycle {}, got {}", i, pred.rows[i].accepted, handshakes[i]));
+      res.report(fmt::format("Q vector {}: expected accepted at cycle {}, got {}", i, pred.rows[i].accepted, handshakes[i]),
+                 std::min<int64_t>(pred.rows[i].accepted, handshakes[i]));
     }
   }
 
@@ -262,7 +259,7 @@ VerifyResult run_leopard_qk_tb(const ParamSet& params, const Model& model, const
           const bool want_done = c == e.s.cycles, want_pruned = want_done && e.s.pruned;
           const int64_t want_p = e.s.p[c - 1], want_m = e.s.m[c - 1];
           if (at >= seen[n].size()) {
-            report(fmt::format("{}: expected busy in cycle {} (bit-serial cycle {}), unit idle", where, cyc, c));
+            res.report(fmt::format("{}: expected busy in cycle {} (bit-serial cycle {}), unit idle", where, cyc, c), cyc);
             break;
           }
           const CycleRecord& g = seen[n][at];
@@ -276,14 +273,15 @@ VerifyResult run_leopard_qk_tb(const ParamSet& params, const Model& model, const
           if (g.done != want_done) diff += fmt::format(" done {} vs {}", want_done, g.done);
           if (g.pruned != want_pruned) diff += fmt::format(" pruned {} vs {}", want_pruned, g.pruned);
           if (!diff.empty()) {
-            report(fmt::format("cycle {}: {} bit-serial cycle {} (expected vs got):{}", cyc, where, c, diff));
+            res.report(fmt::format("cycle {}: {} bit-serial cycle {} (expected vs got):{}", cyc, where, c, diff),
+                       std::min<int64_t>(cyc, g.cycle));
             break;
           }
         }
         if (at > seen[n].size()) break;
       }
     }
-    if (seen[n].size() > at) report(fmt::format("unit {}: {} unexpected busy cycles", n, seen[n].size() - at));
+    if (seen[n].size() > at) res.report(fmt::format("unit {}: {} unexpected busy cycles", n, seen[n].size() - at));
   }
 
   nlohmann::json targets = nlohmann::json::object();

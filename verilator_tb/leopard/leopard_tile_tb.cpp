@@ -15,7 +15,6 @@ namespace accelgen::sim {
 namespace {
 
 constexpr int64_t kDefaultQVectors = 10;
-constexpr size_t kReportedMismatches = 5;
 
 int64_t signed_of(uint64_t v, int bits) {
   if (bits < 64) v &= (uint64_t{1} << bits) - 1;
@@ -127,56 +126,58 @@ VerifyResult run_leopard_tile_tb(const ParamSet& params, const Model& model, con
   res.sim_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   res.rtl_cycles = rows.empty() ? 0 : rows.back().cycle + 1;
 
-  auto report = [&](std::string text) {
-    ++res.mismatches;
-    if (res.first_mismatches.size() < kReportedMismatches) res.first_mismatches.push_back(std::move(text));
-  };
-  if (h.error()) report("the simulation raised a Verilog error ($stop/$error/assertion)");
+  if (h.error()) res.report("the simulation raised a Verilog error ($stop/$error/assertion)");
   for (size_t i = 0; i < pred.qk.size(); ++i) {
     if (i >= handshakes.size()) {
-      report(fmt::format("Q vector {}: expected accepted in cycle {}, never accepted", i, pred.qk[i].accepted));
+      res.report(fmt::format("Q vector {}: expected accepted in cycle {}, never accepted", i, pred.qk[i].accepted),
+                 pred.qk[i].accepted);
       break;
     }
     if (handshakes[i] != pred.qk[i].accepted)
-      report(fmt::format("Q vector {}: expected accepted in cycle {}, got {}", i, pred.qk[i].accepted, handshakes[i]));
+      res.report(fmt::format("Q vector {}: expected accepted in cycle {}, got {}", i, pred.qk[i].accepted, handshakes[i]),
+                 std::min<int64_t>(pred.qk[i].accepted, handshakes[i]));
   }
   for (size_t i = 0; i < pred.beats.size(); ++i) {
     const auto& w = pred.beats[i];
     if (i >= beats.size()) {
-      report(fmt::format("beat {} (row {}): expected in cycle {}, never sent", i, w.row, w.cycle));
+      res.report(fmt::format("beat {} (row {}): expected in cycle {}, never sent", i, w.row, w.cycle), w.cycle);
       break;
     }
     const auto& g = beats[i];
     const bool same = g.cycle == w.cycle && g.keep == w.keep &&
                       (!w.keep || (g.score == w.entry.score && g.dpu == w.entry.dpu && g.idx == w.entry.idx));
     if (!same)
-      report(fmt::format("beat {} (row {}): expected cycle {} {} score {} unit {} idx {}; got cycle {} {} score {} unit {} idx {}",
+      res.report(fmt::format("beat {} (row {}): expected cycle {} {} score {} unit {} idx {}; got cycle {} {} score {} unit {} idx {}",
                          i, w.row, w.cycle, w.keep ? "kept" : "end", w.entry.score, w.entry.dpu, w.entry.idx, g.cycle,
-                         g.keep ? "kept" : "end", g.score, g.dpu, g.idx));
+                         g.keep ? "kept" : "end", g.score, g.dpu, g.idx),
+                 std::min<int64_t>(w.cycle, g.cycle));
   }
-  if (beats.size() > pred.beats.size()) report(fmt::format("{} unexpected extra beats", beats.size() - pred.beats.size()));
+  if (beats.size() > pred.beats.size()) res.report(fmt::format("{} unexpected extra beats", beats.size() - pred.beats.size()));
   int64_t kept = 0;
   for (size_t r = 0; r < pred.rows.size(); ++r) {
     const auto& want = pred.rows[r];
     kept += want.count;
     const std::string where = fmt::format("row {} (prune {}, {} kept)", r, wl.prune_target[r], want.count);
     if (r >= rows.size()) {
-      report(fmt::format("{}: expected in cycle {}, never produced", where, want.cycle));
+      res.report(fmt::format("{}: expected in cycle {}, never produced", where, want.cycle), want.cycle);
       continue;
     }
     const SeenRow& got = rows[r];
     ++res.outputs_checked;
-    if (got.cycle != want.cycle) report(fmt::format("{}: expected in cycle {}, got in cycle {}", where, want.cycle, got.cycle));
+    if (got.cycle != want.cycle) res.report(fmt::format("{}: expected in cycle {}, got in cycle {}", where, want.cycle, got.cycle),
+                                            std::min<int64_t>(want.cycle, got.cycle));
     if (got.sum != want.sum || got.count != want.count)
-      report(fmt::format("cycle {}: {} sum/count: expected {}/{}, got {}/{}", got.cycle, where, want.sum, want.count, got.sum,
-                         got.count));
+      res.report(fmt::format("cycle {}: {} sum/count: expected {}/{}, got {}/{}", got.cycle, where, want.sum, want.count, got.sum,
+                         got.count),
+                 got.cycle);
     for (int t = 0; t < D; ++t)
       if (got.att[t] != want.att[t]) {
-        report(fmt::format("cycle {}: {} lane {}: expected {}, got {}", got.cycle, where, t, want.att[t], got.att[t]));
+        res.report(fmt::format("cycle {}: {} lane {}: expected {}, got {}", got.cycle, where, t, want.att[t], got.att[t]),
+                   got.cycle);
         break;
       }
   }
-  if (mac_cycles != pred.mac_cycles) report(fmt::format("MAC-busy cycles: expected {}, got {}", pred.mac_cycles, mac_cycles));
+  if (mac_cycles != pred.mac_cycles) res.report(fmt::format("MAC-busy cycles: expected {}, got {}", pred.mac_cycles, mac_cycles));
   // Q vectors the stall rule held back (later than both their arrival and the idle QK-PU).
   int64_t stalled = 0;
   for (size_t i = 2; i < pred.qk.size(); ++i) {

@@ -14,7 +14,6 @@ namespace accelgen::sim {
 namespace {
 
 constexpr int64_t kDefaultRows = 12;
-constexpr size_t kReportedMismatches = 5;
 const std::vector<std::string> kPrune = {"0", "50", "90", "100"};
 const std::vector<std::string> kOperands = {"random", "min", "max"};
 
@@ -158,18 +157,15 @@ VerifyResult run_leopard_vpu_tb(const ParamSet& params, const Model& model, cons
   res.rtl_cycles = seen.empty() ? 0 : seen.back().cycle + 1;
   res.transactions = static_cast<int64_t>(wl.rows.size());
 
-  auto report = [&](std::string text) {
-    ++res.mismatches;
-    if (res.first_mismatches.size() < kReportedMismatches) res.first_mismatches.push_back(std::move(text));
-  };
-  if (h.error()) report("the simulation raised a Verilog error ($stop/$error/assertion)");
+  if (h.error()) res.report("the simulation raised a Verilog error ($stop/$error/assertion)");
   for (size_t i = 0; i < pred.beat_cycles.size(); ++i) {
     if (i >= handshakes.size()) {
-      report(fmt::format("beat {}: expected accepted in cycle {}, never accepted", i, pred.beat_cycles[i]));
+      res.report(fmt::format("beat {}: expected accepted in cycle {}, never accepted", i, pred.beat_cycles[i]), pred.beat_cycles[i]);
       break;
     }
     if (handshakes[i] != pred.beat_cycles[i])
-      report(fmt::format("beat {}: expected accepted in cycle {}, got {}", i, pred.beat_cycles[i], handshakes[i]));
+      res.report(fmt::format("beat {}: expected accepted in cycle {}, got {}", i, pred.beat_cycles[i], handshakes[i]),
+                 std::min<int64_t>(pred.beat_cycles[i], handshakes[i]));
   }
   int64_t kept = 0;
   for (size_t r = 0; r < pred.rows.size(); ++r) {
@@ -177,21 +173,25 @@ VerifyResult run_leopard_vpu_tb(const ParamSet& params, const Model& model, cons
     kept += want.count;
     const std::string where = fmt::format("row {} (prune {}%, {} kept)", r, wl.prune[r], want.count);
     if (r >= seen.size()) {
-      report(fmt::format("{}: expected in cycle {}, never produced", where, want.cycle));
+      res.report(fmt::format("{}: expected in cycle {}, never produced", where, want.cycle), want.cycle);
       continue;
     }
     const Observed& got = seen[r];
     ++res.outputs_checked;
-    if (got.cycle != want.cycle) report(fmt::format("{}: expected in cycle {}, got in cycle {}", where, want.cycle, got.cycle));
-    if (got.sum != want.sum) report(fmt::format("cycle {}: {} softmax sum: expected {}, got {}", got.cycle, where, want.sum, got.sum));
-    if (got.count != want.count) report(fmt::format("cycle {}: {} count: expected {}, got {}", got.cycle, where, want.count, got.count));
+    if (got.cycle != want.cycle) res.report(fmt::format("{}: expected in cycle {}, got in cycle {}", where, want.cycle, got.cycle),
+                                            std::min<int64_t>(want.cycle, got.cycle));
+    if (got.sum != want.sum) res.report(fmt::format("cycle {}: {} softmax sum: expected {}, got {}", got.cycle, where, want.sum, got.sum),
+                                        got.cycle);
+    if (got.count != want.count) res.report(fmt::format("cycle {}: {} count: expected {}, got {}", got.cycle, where, want.count, got.count),
+                                            got.cycle);
     for (int t = 0; t < p.taps; ++t)
       if (got.att[t] != want.att[t]) {
-        report(fmt::format("cycle {}: {} lane {}: expected {}, got {}", got.cycle, where, t, want.att[t], got.att[t]));
+        res.report(fmt::format("cycle {}: {} lane {}: expected {}, got {}", got.cycle, where, t, want.att[t], got.att[t]),
+                   got.cycle);
         break;
       }
   }
-  if (mac_cycles != pred.mac_cycles) report(fmt::format("MAC-busy cycles: expected {}, got {}", pred.mac_cycles, mac_cycles));
+  if (mac_cycles != pred.mac_cycles) res.report(fmt::format("MAC-busy cycles: expected {}, got {}", pred.mac_cycles, mac_cycles));
   res.details = {{"rows", wl.rows.size()},
                  {"kept_scores", kept},
                  {"mac_cycles", mac_cycles},

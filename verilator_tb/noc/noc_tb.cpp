@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <bit>
 #include <chrono>
 #include <deque>
@@ -22,7 +23,6 @@ namespace accelgen::sim {
 
 namespace {
 
-constexpr size_t kReportedMismatches = 8;
 constexpr int64_t kStallLimit = 20000;  // cycles without any delivery while packets are in flight
 
 
@@ -69,10 +69,6 @@ VerifyResult run_noc_vc_tb(const NocParams& p, const NocStimulus& s, const Model
   int64_t next_id = 0, delivered = 0, flits = 0, latency_sum = 0, max_latency = 0, last_rtl = -1, last_golden = -1;
   int64_t stall = 0;
   bool stop = false;
-  auto report = [&](std::string text) {
-    ++res.mismatches;
-    if (res.first_mismatches.size() < kReportedMismatches) res.first_mismatches.push_back(std::move(text));
-  };
   auto flow_name = [&](int src, int dst) { return fmt::format("({},{})->({},{})", src / C, src % C, dst / C, dst % C); };
   std::vector<std::pair<int, int>> fresh;
   std::vector<const golden::NocFlitEvent*> expect(N);
@@ -131,9 +127,9 @@ VerifyResult run_noc_vc_tb(const NocParams& p, const NocStimulus& s, const Model
     for (int n = 0; n < N; ++n) {
       const bool rtl = offers[n] && get_field(ready_w, n, 1);
       if (rtl != static_cast<bool>(golden_inj[n])) {
-        report(fmt::format("cycle {}: node ({},{}) injection handshake of packet {} flit {}: golden {}, RTL {}", t, n / C,
+        res.report(fmt::format("cycle {}: node ({},{}) injection handshake of packet {} flit {}: golden {}, RTL {}", t, n / C,
                            n % C, offers[n]->packet, offers[n]->index, golden_inj[n] ? "accepts" : "refuses",
-                           rtl ? "accepts" : "refuses"));
+                           rtl ? "accepts" : "refuses"), t);
         stop = true;
       }
     }
@@ -162,19 +158,19 @@ VerifyResult run_noc_vc_tb(const NocParams& p, const NocStimulus& s, const Model
                            get_field(ejd_w, lo + FW - 1, 1), get_field(ejd_w, lo + FW - 2, 1));
       };
       if (!expect[n]) {
-        report(fmt::format("cycle {}: node ({},{}) ejects a flit the golden model does not ({})", t, n / C, n % C, got()));
+        res.report(fmt::format("cycle {}: node ({},{}) ejects a flit the golden model does not ({})", t, n / C, n % C, got()), t);
         continue;
       }
       const golden::NocFlitEvent& e = *expect[n];
       VcPending& pk = pending.at(e.packet);
       if (e.index != pk.ejected)
-        report(fmt::format("golden model: packet {} flit {} ejected after {} flits (out of order)", e.packet, e.index,
+        res.report(fmt::format("golden model: packet {} flit {} ejected after {} flits (out of order)", e.packet, e.index,
                            pk.ejected));
       ++pk.ejected;
       const std::string what = fmt::format("packet {} {} flit {} of {}", e.packet, flow_name(pk.src, pk.dst), e.index, K);
       if (!rv) {
         pk.clean = false;
-        report(fmt::format("cycle {}: node ({},{}) expected to eject {}, RTL ejects nothing", t, n / C, n % C, what));
+        res.report(fmt::format("cycle {}: node ({},{}) expected to eject {}, RTL ejects nothing", t, n / C, n % C, what), t);
       } else {
         bool ok = static_cast<int>(get_field(ejd_w, lo + PB, IDB)) == pk.src &&
                   static_cast<int>(get_field(ejd_w, lo + PB + IDB, CB)) == pk.dst % C &&
@@ -188,8 +184,8 @@ VerifyResult run_noc_vc_tb(const NocParams& p, const NocStimulus& s, const Model
           if (t < s.cycles) ++window_flits;
         } else {
           pk.clean = false;
-          report(fmt::format("cycle {}: node ({},{}) expected {}, RTL ejects {} (or another payload)", t, n / C, n % C,
-                             what, got()));
+          res.report(fmt::format("cycle {}: node ({},{}) expected {}, RTL ejects {} (or another payload)", t, n / C, n % C,
+                             what, got()), t);
         }
       }
       if (e.index == K - 1) {
@@ -202,19 +198,19 @@ VerifyResult run_noc_vc_tb(const NocParams& p, const NocStimulus& s, const Model
     }
     stall = any || pending.empty() ? 0 : stall + 1;
     if (stall > kStallLimit) {
-      report(fmt::format("cycle {}: no delivery for {} cycles with {} packets outstanding: deadlock", t, kStallLimit,
-                         pending.size()));
+      res.report(fmt::format("cycle {}: no delivery for {} cycles with {} packets outstanding: deadlock", t, kStallLimit,
+                         pending.size()), t);
       stop = true;
     }
     if (h.error()) {
-      report("the simulation raised a Verilog error ($stop/$error/assertion)");
+      res.report("the simulation raised a Verilog error ($stop/$error/assertion)");
       stop = true;
     }
     h.tick();
   }
   res.sim_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   for (const auto& [id, pk] : pending)
-    report(fmt::format("packet {} {} created in cycle {}: not delivered ({} of {} flits)", id, flow_name(pk.src, pk.dst),
+    res.report(fmt::format("packet {} {} created in cycle {}: not delivered ({} of {} flits)", id, flow_name(pk.src, pk.dst),
                        pk.created, pk.ejected, K));
   res.transactions = next_id;
   res.rtl_cycles = last_rtl + 1;
@@ -274,10 +270,6 @@ VerifyResult run_base_tb(const NocParams& p, const Model& model, const VerifyOpt
   int64_t next_id = 0, delivered = 0, latency_sum = 0, max_latency = 0, last_rtl = -1, last_golden = -1;
   int64_t stall = 0;
   bool stop = false;
-  auto report = [&](std::string text) {
-    ++res.mismatches;
-    if (res.first_mismatches.size() < kReportedMismatches) res.first_mismatches.push_back(std::move(text));
-  };
   auto flow_name = [&](int src, int dst) {
     return fmt::format("({},{})->({},{})", src / C, src % C, dst / C, dst % C);
   };
@@ -334,9 +326,9 @@ VerifyResult run_base_tb(const NocParams& p, const Model& model, const VerifyOpt
       const bool rtl = offers[n] && get_field(ready_w, n, 1);
       const bool gold = golden_inj[n] >= 0;
       if (rtl != gold) {
-        report(fmt::format("cycle {}: node ({},{}) injection handshake: golden {}, RTL {} (packet {} {})", t, n / C, n % C,
+        res.report(fmt::format("cycle {}: node ({},{}) injection handshake: golden {}, RTL {} (packet {} {})", t, n / C, n % C,
                            gold ? "accepts" : "refuses", rtl ? "accepts" : "refuses", offers[n]->id,
-                           flow_name(offers[n]->src, offers[n]->dst)));
+                           flow_name(offers[n]->src, offers[n]->dst)), t);
         stop = true;  // the two sides now hold different packets: later comparisons would be noise
       }
     }
@@ -362,14 +354,14 @@ VerifyResult run_base_tb(const NocParams& p, const Model& model, const VerifyOpt
         const int src = static_cast<int>(get_field(ejd_w, lo + PB, IDB));
         const int dst = static_cast<int>(get_field(ejd_w, lo + PB + IDB + CB, RB) * C + get_field(ejd_w, lo + PB + IDB, CB));
         if (dst != n || src >= N) {
-          report(fmt::format("cycle {}: node ({},{}) ejects a flit with src {} and dst ({},{}): misrouted or corrupted header",
-                             t, n / C, n % C, src, dst / C, dst % C));
+          res.report(fmt::format("cycle {}: node ({},{}) ejects a flit with src {} and dst ({},{}): misrouted or corrupted header",
+                             t, n / C, n % C, src, dst / C, dst % C), t);
           continue;
         }
         auto& q = flows[{src, n}];
         if (q.empty()) {
-          report(fmt::format("cycle {}: node ({},{}) ejects an unexpected flit of flow {} (duplicate or never injected)", t,
-                             n / C, n % C, flow_name(src, n)));
+          res.report(fmt::format("cycle {}: node ({},{}) ejects an unexpected flit of flow {} (duplicate or never injected)", t,
+                             n / C, n % C, flow_name(src, n)), t);
           continue;
         }
         auto matches = [&](int64_t id) {
@@ -382,9 +374,9 @@ VerifyResult run_base_tb(const NocParams& p, const Model& model, const VerifyOpt
         if (!matches(id)) {
           bool later = false;
           for (size_t k = 1; k < q.size() && !later; ++k) later = matches(q[k]);
-          report(fmt::format("cycle {}: flow {} packet {}: {}", t, flow_name(src, n), id,
+          res.report(fmt::format("cycle {}: flow {} packet {}: {}", t, flow_name(src, n), id,
                              later ? "delivered out of order (a later packet of the flow arrived first)"
-                                   : "payload corrupted"));
+                                   : "payload corrupted"), t);
         }
         q.pop_front();
         Pending& pk = pending.at(id);
@@ -414,26 +406,28 @@ VerifyResult run_base_tb(const NocParams& p, const Model& model, const VerifyOpt
       Pending& pk = it->second;
       if (pk.golden_eject >= 0 && pk.rtl_eject >= 0) {
         if (pk.golden_eject != pk.rtl_eject && !pk.reported)
-          report(fmt::format("packet {} {} created in cycle {}: expected at cycle {}, delivered at cycle {}", id,
-                             flow_name(pk.src, pk.dst), pk.created, pk.golden_eject, pk.rtl_eject));
+          res.report(fmt::format("packet {} {} created in cycle {}: expected at cycle {}, delivered at cycle {}", id,
+                             flow_name(pk.src, pk.dst), pk.created, pk.golden_eject, pk.rtl_eject),
+                     std::min<int64_t>(pk.golden_eject, pk.rtl_eject));
         pending.erase(it);
       } else if (!pk.reported) {
         pk.reported = true;
-        report(pk.golden_eject >= 0
+        res.report(pk.golden_eject >= 0
                    ? fmt::format("packet {} {} created in cycle {}: expected at cycle {}, not delivered then", id,
                                  flow_name(pk.src, pk.dst), pk.created, pk.golden_eject)
                    : fmt::format("packet {} {} created in cycle {}: delivered at cycle {}, golden model expects it later",
-                                 id, flow_name(pk.src, pk.dst), pk.created, pk.rtl_eject));
+                                 id, flow_name(pk.src, pk.dst), pk.created, pk.rtl_eject),
+                   pk.golden_eject >= 0 ? pk.golden_eject : pk.rtl_eject);
       }
     }
     stall = any_eject || pending.empty() ? 0 : stall + 1;
     if (stall > kStallLimit) {
-      report(fmt::format("cycle {}: no delivery for {} cycles with {} packets outstanding: deadlock", t, kStallLimit,
-                         pending.size()));
+      res.report(fmt::format("cycle {}: no delivery for {} cycles with {} packets outstanding: deadlock", t, kStallLimit,
+                         pending.size()), t);
       stop = true;
     }
     if (h.error()) {
-      report("the simulation raised a Verilog error ($stop/$error/assertion)");
+      res.report("the simulation raised a Verilog error ($stop/$error/assertion)");
       stop = true;
     }
     h.tick();
@@ -441,7 +435,7 @@ VerifyResult run_base_tb(const NocParams& p, const Model& model, const VerifyOpt
   res.sim_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   for (const auto& [id, pk] : pending)
     if (!pk.reported)
-      report(fmt::format("packet {} {} created in cycle {}: never delivered (golden: {})", id, flow_name(pk.src, pk.dst),
+      res.report(fmt::format("packet {} {} created in cycle {}: never delivered (golden: {})", id, flow_name(pk.src, pk.dst),
                          pk.created, pk.golden_eject >= 0 ? fmt::format("cycle {}", pk.golden_eject) : "not delivered"));
   res.transactions = next_id;
   res.rtl_cycles = last_rtl + 1;

@@ -294,18 +294,21 @@ VerifyResult run_planaria_tb(const ParamSet& params, const Model& model,
         want.group, want.m, want.lane);
     if (o >= seen.size()) {
       res.report(fmt::format("{}: expected at cycle {}, never produced (stopped at cycle {})",
-                             where, want.cycle, h.cycle()));
+                             where, want.cycle, h.cycle()),
+                 want.cycle);
       continue;
     }
     const Observed& got = seen[o];
     ++res.outputs_checked;
     if (got.cycle != want.cycle || got.lane != want.lane)
       res.report(fmt::format("{}: expected at cycle {} on lane {}, got cycle {} lane {}", where,
-                             want.cycle, want.lane, got.cycle, got.lane));
+                             want.cycle, want.lane, got.cycle, got.lane),
+                 std::min<int64_t>(want.cycle, got.cycle));
     for (int c = 0; c < p.sub_cols; ++c)
       if (got.y[c] != want.y[c]) {
         res.report(fmt::format("cycle {}: {} col {}: expected {}, got {}", got.cycle, where, c,
-                               want.y[c], got.y[c]));
+                               want.y[c], got.y[c]),
+                   got.cycle);
         break;
       }
     const int64_t n_base = ref.n0 + int64_t{want.group} * p.sub_cols;

@@ -252,7 +252,8 @@ VerifyResult run_region_manager_commands(const RegionManagerParams& p, const Mod
     wrapped += !w.error && c.op == RegionOp::kTranslate && w.addr < static_cast<int64_t>(c.arg);
     if (i >= seen.size()) {
       res.report(fmt::format("command {} ({} id {} arg {}): expected a response at cycle {}, none",
-                             i, kOps[static_cast<int>(c.op)], c.id, c.arg, w.cycle));
+                             i, kOps[static_cast<int>(c.op)], c.id, c.arg, w.cycle),
+                 w.cycle);
       continue;
     }
     ++res.outputs_checked;
@@ -263,7 +264,8 @@ VerifyResult run_region_manager_commands(const RegionManagerParams& p, const Mod
           "command {} ({} id {} arg {}): expected cycle {} error {} addr {} used {} live {}; got "
           "cycle {} error {} addr {} used {} live {}",
           i, kOps[static_cast<int>(c.op)], c.id, c.arg, w.cycle, w.error, w.addr, w.used, w.live,
-          g.cycle, g.error, g.addr, g.used, g.live));
+          g.cycle, g.error, g.addr, g.used, g.live),
+          std::min<int64_t>(w.cycle, g.cycle));
   }
   if (seen.size() > want.size())
     res.report(fmt::format("{} unexpected extra responses", seen.size() - want.size()));

@@ -186,16 +186,19 @@ VerifyResult run_systolic_tb(const ParamSet& params, const Model& model, const V
       const std::string where = fmt::format("gemm {} ({}x{}x{}, {}) tile k0={} n0={} row m={}", ref.gemm, g.M, g.K,
                                             g.N, g.pattern, ref.k0, ref.n0, m);
       if (out >= seen.size()) {
-        res.report(fmt::format("{}: expected at cycle {}, never produced (stopped at cycle {})", where, want.cycle, h.cycle()));
+        res.report(fmt::format("{}: expected at cycle {}, never produced (stopped at cycle {})", where, want.cycle, h.cycle()),
+                   want.cycle);
         continue;
       }
       const Observed& got = seen[out];
       ++res.outputs_checked;
       if (got.cycle != want.cycle)
-        res.report(fmt::format("{}: expected at cycle {}, got at cycle {}", where, want.cycle, got.cycle));
+        res.report(fmt::format("{}: expected at cycle {}, got at cycle {}", where, want.cycle, got.cycle),
+                   std::min<int64_t>(want.cycle, got.cycle));
       for (int64_t c = 0; c < p.cols; ++c) {
         if (got.y[c] != want.y[c]) {
-          res.report(fmt::format("cycle {}: {} col {}: expected {}, got {}", got.cycle, where, c, want.y[c], got.y[c]));
+          res.report(fmt::format("cycle {}: {} col {}: expected {}, got {}", got.cycle, where, c, want.y[c], got.y[c]),
+                     got.cycle);
           break;
         }
       }

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cctype>
 #include <chrono>
 #include <cstdlib>
@@ -328,20 +329,24 @@ void compare_tandem(const TandemRun& run, const TandemShape& shape, std::span<co
 
   // Commits, in order; only the first difference is described (one slip shifts all the rest).
   const size_t n = std::max(want.commits.size(), got.commits.size());
-  int64_t bad = 0;
+  int64_t bad = 0, first_cycle = -1;
   std::string first;
   for (size_t k = 0; k < n; ++k) {
     if (k >= got.commits.size()) {
-      if (first.empty())
+      if (first.empty()) {
+        first_cycle = want.commits[k].cycle;
         first = fmt::format("commit #{} pc {} ({}): expected {}, never produced", k, want.commits[k].pc,
                             disasm(program, want.commits[k].pc), commit_text(want.commits[k]));
+      }
       ++bad;
       continue;
     }
     if (k >= want.commits.size()) {
-      if (first.empty())
+      if (first.empty()) {
+        first_cycle = got.commits[k].cycle;
         first = fmt::format("cycle {}: commit #{} pc {} ({}): expected no more commits, got {}", got.commits[k].cycle, k,
                             got.commits[k].pc, disasm(program, got.commits[k].pc), commit_text(got.commits[k]));
+      }
       ++bad;
       continue;
     }
@@ -351,6 +356,7 @@ void compare_tandem(const TandemRun& run, const TandemShape& shape, std::span<co
     if (w.cycle == g.cycle && w.pc == g.pc && w.ns == g.ns && w.addr == g.addr && w.written == g.written && w.data == g.data)
       continue;
     if (first.empty()) {
+      first_cycle = std::min<int64_t>(w.cycle, g.cycle);
       first = fmt::format("cycle {}: commit #{} pc {} ({}): expected {}, got pc {} {}", w.cycle, k, w.pc,
                           disasm(program, w.pc), commit_text(w), g.pc, commit_text(g));
       const std::string lanes = lane_diff(w, g);
@@ -359,13 +365,14 @@ void compare_tandem(const TandemRun& run, const TandemShape& shape, std::span<co
     ++bad;
   }
   if (bad > 0) {
-    res.report(fmt::format("{}: {} ({} of {} commits differ)", label, first, bad, n));
+    res.report(fmt::format("{}: {} ({} of {} commits differ)", label, first, bad, n), first_cycle);
     res.mismatches += bad - 1;
   }
 
   // Sync events.
   const size_t ns = std::max(want.syncs.size(), got.syncs.size());
   bad = 0;
+  first_cycle = -1;
   first.clear();
   for (size_t k = 0; k < ns; ++k) {
     const bool have_w = k < want.syncs.size(), have_g = k < got.syncs.size();
@@ -379,20 +386,24 @@ void compare_tandem(const TandemRun& run, const TandemShape& shape, std::span<co
       const auto fmt_sync = [](const gt::SyncEvent& s) {
         return fmt::format("cycle {} func {} group {}", s.cycle, s.func, s.group);
       };
+      first_cycle = have_w && have_g ? std::min<int64_t>(want.syncs[k].cycle, got.syncs[k].cycle)
+                    : have_w        ? want.syncs[k].cycle
+                                    : got.syncs[k].cycle;
       first = fmt::format("sync #{}: expected {}, got {}", k, have_w ? fmt_sync(want.syncs[k]) : "none",
                           have_g ? fmt_sync(got.syncs[k]) : "none");
     }
     ++bad;
   }
   if (bad > 0) {
-    res.report(fmt::format("{}: {} ({} of {} sync events differ)", label, first, bad, ns));
+    res.report(fmt::format("{}: {} ({} of {} sync events differ)", label, first, bad, ns), first_cycle);
     res.mismatches += bad - 1;
   }
 
   // Done cycle.
   ++res.outputs_checked;
   if (want.done_cycle != got.done_cycle)
-    res.report(fmt::format("{}: done in cycle {} expected, cycle {} got", label, want.done_cycle, got.done_cycle));
+    res.report(fmt::format("{}: done in cycle {} expected, cycle {} got", label, want.done_cycle, got.done_cycle),
+               got.done_cycle < 0 ? want.done_cycle : std::min<int64_t>(want.done_cycle, got.done_cycle));
 
   // Final buffers and DRAM, word by word (counted apart from the outputs: they are state).
   const int64_t words = static_cast<int64_t>(want.final_state.dram.size()) +
