@@ -25,6 +25,7 @@ struct SynthCli {
   bool row = false;
   bool generic = false;
   bool flatten = false;
+  bool abc_fast = false;
   double clock_ns = 0;
   std::string liberty, sta;
   std::string activity = "sim";
@@ -105,6 +106,7 @@ void run_synth(const SynthCli& o) {
   so.sta = resolve_sta(o.sta);
   so.clock_ns = o.clock_ns;
   so.flatten = o.flatten;
+  so.abc_fast = o.abc_fast;
   so.macro_min_bits = o.macro_min_bits;
   measure_activity(d, o, so);
   StdCellResult r = stdcell_ppa(d, so);
@@ -190,6 +192,8 @@ void register_synth_command(CLI::App& app) {
   synth->add_flag("--generic", o.generic,
                   "the old generic estimate instead (synth -flatten; stat -tech cmos; ltp -noff): no library, no STA");
   synth->add_flag("--flatten", o.flatten, "flatten before synthesis (default: every module synthesized once)");
+  synth->add_flag("--abc-fast", o.abc_fast,
+                  "map with ABC's fast script (strash; dretime; map) instead of its default one: large designs");
   synth->add_option("--liberty", o.liberty, "liberty file (default $ACCELGEN_LIBERTY or the OSU 0.18 um library)")
       ->type_name("FILE.lib");
   synth->add_option("--sta", o.sta, "OpenSTA binary (default $ACCELGEN_STA or 'sta')")->type_name("PROGRAM");

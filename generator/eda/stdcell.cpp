@@ -342,7 +342,7 @@ StdCellResult stdcell_ppa(const DesignDir& design, const StdCellOptions& o) {
   const fs::path stat_path = work / "stat.txt";
   const fs::path net = work / "netlist.v";
   script += fmt::format(
-      "synth -top {0}{1};\ndfflibmap -liberty {2};\nabc -liberty {2};\nopt_clean -purge;\n"
+      "synth -top {0}{1};\ndfflibmap -liberty {2};\nabc{8} -liberty {2};\nopt_clean -purge;\n"
       // Constant pins crash OpenSTA 2019-11's activity propagation in report_power (constant 0
       // always; constant 1 on the 4x4 NoC) and the library has no tie cell: one zero-area tie-low
       // and one tie-high black box per module drive them (timing sees no path through them).
@@ -352,7 +352,7 @@ StdCellResult stdcell_ppa(const DesignDir& design, const StdCellOptions& o) {
       "splitnets;\nopt_clean -purge;\ninsbuf -buf {5} A Y;\nopt_clean -purge;\n"
       "tee -q -o {3} stat -liberty {2} -top {0};\nwrite_verilog -noattr -noexpr {4};\n",
       design.top, o.flatten ? " -flatten" : "", r.liberty, stat_path.string(), net.string(), kBufferCell, kTieLowCell,
-      kTieHighCell);
+      kTieHighCell, o.abc_fast ? " -fast" : "");
   run_yosys(work / "synth.ys", script, fmt::format("standard-cell synthesis of '{}'", design.dir));
   r.yosys_seconds = seconds_since(t0);
   r.netlist = net.string();
