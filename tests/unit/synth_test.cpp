@@ -184,6 +184,30 @@ TEST_F(Synth, AbcFastScriptMapsTheSameFlipFlops) {
   EXPECT_GT(fast.critical_path_ns, 0);
 }
 
+TEST_F(Synth, BufferingShortensAHighFanOutPath) {
+  // One registered enable selects 256 register bits: unbuffered, a single gate drives them all.
+  const fs::path f = tmp_ / "fan.v";
+  std::ofstream(f) << R"(module fan(input clk_i, input rst_ni, input en_i, input [255:0] d_i, output reg [255:0] q_o);
+  reg en_q;
+  always @(posedge clk_i or negedge rst_ni) if (!rst_ni) en_q <= 1'b0; else en_q <= en_i;
+  always @(posedge clk_i or negedge rst_ni) if (!rst_ni) q_o <= 256'd0; else if (en_q) q_o <= d_i;
+endmodule
+)";
+  DesignDir d;
+  d.dir = tmp_.string();
+  d.block = "handwritten";
+  d.top = "fan";
+  d.files = {f.string()};
+  const StdCellResult plain = stdcell_ppa(d, options("plain"));
+  StdCellOptions buffered_options = options("buffered");
+  buffered_options.buffer = true;
+  const StdCellResult buffered = stdcell_ppa(d, buffered_options);
+  EXPECT_NE(slurp(fs::path(buffered_options.work_dir) / "synth.ys").find("-constr"), std::string::npos);
+  EXPECT_EQ(buffered.flip_flops, plain.flip_flops);
+  EXPECT_GT(buffered.cells, plain.cells);  // the buffer tree
+  EXPECT_LT(buffered.critical_path_ns, plain.critical_path_ns / 2);
+}
+
 TEST_F(Synth, InputActivityReachesThePowerReport) {
   const DesignDir d = generate("systolic", {"rows=1", "cols=1", "in_bits=4", "acc_bits=8"});
   StdCellOptions quiet = options("quiet");
