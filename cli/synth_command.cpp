@@ -195,9 +195,11 @@ void register_synth_command(CLI::App& app) {
                   "the old generic estimate instead (synth -flatten; stat -tech cmos; ltp -noff): no library, no STA");
   synth->add_flag("--flatten", o.flatten, "flatten before synthesis (default: every module synthesized once)");
   synth->add_flag("--abc-fast", o.abc_fast,
-                  "map with ABC's fast script (strash; dretime; map) instead of its default one: large designs");
+                  "map with ABC's fast script (strash; dretime; map) instead of its default one: "
+                  "large designs");
   synth->add_flag("--buffer", o.buffer,
-                  "map against the clock (or 10 ns) with ABC's buffering and gate sizing (abc -constr -D): fan-out trees "
+                  "map against the clock (or 10 ns) with ABC's buffering and gate sizing (abc "
+                  "-constr -D): fan-out trees "
                   "inside each module");
   synth->add_option("--liberty", o.liberty, "liberty file (default $ACCELGEN_LIBERTY or the OSU 0.18 um library)")
       ->type_name("FILE.lib");

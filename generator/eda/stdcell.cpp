@@ -215,7 +215,8 @@ std::map<std::string, double> parse_module_areas(const std::string& stat) {
 }
 
 constexpr const char* kBufferCell = "BUFX2";
-constexpr double kBufferInputPf = 0.013;  // BUFX2's input pin in osu018_stdcells.lib, about 0.013 pF
+constexpr double kBufferInputPf =
+    0.013;  // BUFX2's input pin in osu018_stdcells.lib, about 0.013 pF
 constexpr const char* kTieLowCell = "accelgen_tielo";
 constexpr const char* kTieHighCell = "accelgen_tiehi";
 
@@ -343,8 +344,10 @@ StdCellResult stdcell_ppa(const DesignDir& design, const StdCellOptions& o) {
   std::string abc_options = o.abc_fast ? " -fast" : "";
   if (o.buffer) {
     const fs::path constr = work / "abc.constr";
-    write_text(constr, fmt::format("set_driving_cell {}\nset_load {}\n", kBufferCell, kBufferInputPf));
-    abc_options += fmt::format(" -constr {} -D {:.0f}", constr.string(), (o.clock_ns > 0 ? o.clock_ns : 10.0) * 1e3);
+    write_text(constr,
+               fmt::format("set_driving_cell {}\nset_load {}\n", kBufferCell, kBufferInputPf));
+    abc_options += fmt::format(" -constr {} -D {:.0f}", constr.string(),
+                               (o.clock_ns > 0 ? o.clock_ns : 10.0) * 1e3);
   }
   const fs::path stat_path = work / "stat.txt";
   const fs::path net = work / "netlist.v";
@@ -354,12 +357,12 @@ StdCellResult stdcell_ppa(const DesignDir& design, const StdCellOptions& o) {
       // always; constant 1 on the 4x4 NoC) and the library has no tie cell: one zero-area tie-low
       // and one tie-high black box per module drive them (timing sees no path through them).
       "hilomap -singleton -hicell {7} Y -locell {6} Y;\n"
-      // OpenSTA's Verilog reader takes no concatenation on the left of an assign: split the nets and
-      // turn the remaining wire-to-wire assigns into buffers.
+      // OpenSTA's Verilog reader takes no concatenation on the left of an assign: split the nets
+      // and turn the remaining wire-to-wire assigns into buffers.
       "splitnets;\nopt_clean -purge;\ninsbuf -buf {5} A Y;\nopt_clean -purge;\n"
       "tee -q -o {3} stat -liberty {2} -top {0};\nwrite_verilog -noattr -noexpr {4};\n",
-      design.top, o.flatten ? " -flatten" : "", r.liberty, stat_path.string(), net.string(), kBufferCell, kTieLowCell,
-      kTieHighCell, abc_options);
+      design.top, o.flatten ? " -flatten" : "", r.liberty, stat_path.string(), net.string(),
+      kBufferCell, kTieLowCell, kTieHighCell, abc_options);
   run_yosys(work / "synth.ys", script, fmt::format("standard-cell synthesis of '{}'", design.dir));
   r.yosys_seconds = seconds_since(t0);
   r.netlist = net.string();

@@ -122,7 +122,8 @@ TEST_F(Synth, SmallSystolicMapsWithFlipFlopsPriced) {
   double area = 0, ff_area = 0;
   int64_t cells = 0, ffs = 0;
   for (const auto& [cell, n] : counts) {
-    if (cell == "accelgen_tielo" || cell == "accelgen_tiehi") continue;  // zero-area tie black boxes (stdcell.cpp)
+    if (cell == "accelgen_tielo" || cell == "accelgen_tiehi")
+      continue;  // zero-area tie black boxes (stdcell.cpp)
     ASSERT_TRUE(lib.area.count(cell)) << "netlist instance of unknown cell " << cell;
     area += lib.area.at(cell) * n;
     cells += n;
@@ -176,7 +177,8 @@ TEST_F(Synth, AbcFastScriptMapsTheSameFlipFlops) {
   StdCellOptions fast_options = options("fast");
   fast_options.abc_fast = true;
   const StdCellResult fast = stdcell_ppa(d, fast_options);
-  EXPECT_NE(slurp(fs::path(fast_options.work_dir) / "synth.ys").find("abc -fast -liberty"), std::string::npos);
+  EXPECT_NE(slurp(fs::path(fast_options.work_dir) / "synth.ys").find("abc -fast -liberty"),
+            std::string::npos);
   // Flip-flops are mapped by dfflibmap before ABC: the script changes only the combinational cells.
   EXPECT_EQ(fast.flip_flops, full.flip_flops);
   EXPECT_DOUBLE_EQ(fast.flip_flop_area_um2, full.flip_flop_area_um2);
@@ -187,7 +189,8 @@ TEST_F(Synth, AbcFastScriptMapsTheSameFlipFlops) {
 TEST_F(Synth, BufferingShortensAHighFanOutPath) {
   // One registered enable selects 256 register bits: unbuffered, a single gate drives them all.
   const fs::path f = tmp_ / "fan.v";
-  std::ofstream(f) << R"(module fan(input clk_i, input rst_ni, input en_i, input [255:0] d_i, output reg [255:0] q_o);
+  std::ofstream(f)
+      << R"(module fan(input clk_i, input rst_ni, input en_i, input [255:0] d_i, output reg [255:0] q_o);
   reg en_q;
   always @(posedge clk_i or negedge rst_ni) if (!rst_ni) en_q <= 1'b0; else en_q <= en_i;
   always @(posedge clk_i or negedge rst_ni) if (!rst_ni) q_o <= 256'd0; else if (en_q) q_o <= d_i;
@@ -202,7 +205,8 @@ endmodule
   StdCellOptions buffered_options = options("buffered");
   buffered_options.buffer = true;
   const StdCellResult buffered = stdcell_ppa(d, buffered_options);
-  EXPECT_NE(slurp(fs::path(buffered_options.work_dir) / "synth.ys").find("-constr"), std::string::npos);
+  EXPECT_NE(slurp(fs::path(buffered_options.work_dir) / "synth.ys").find("-constr"),
+            std::string::npos);
   EXPECT_EQ(buffered.flip_flops, plain.flip_flops);
   EXPECT_GT(buffered.cells, plain.cells);  // the buffer tree
   EXPECT_LT(buffered.critical_path_ns, plain.critical_path_ns / 2);
