@@ -25,6 +25,8 @@ struct SynthCli {
   bool row = false;
   bool generic = false;
   bool flatten = false;
+  bool abc_fast = false;
+  bool buffer = false;
   double clock_ns = 0;
   std::string liberty, sta;
   std::string activity = "sim";
@@ -105,6 +107,8 @@ void run_synth(const SynthCli& o) {
   so.sta = resolve_sta(o.sta);
   so.clock_ns = o.clock_ns;
   so.flatten = o.flatten;
+  so.abc_fast = o.abc_fast;
+  so.buffer = o.buffer;
   so.macro_min_bits = o.macro_min_bits;
   measure_activity(d, o, so);
   StdCellResult r = stdcell_ppa(d, so);
@@ -190,6 +194,13 @@ void register_synth_command(CLI::App& app) {
   synth->add_flag("--generic", o.generic,
                   "the old generic estimate instead (synth -flatten; stat -tech cmos; ltp -noff): no library, no STA");
   synth->add_flag("--flatten", o.flatten, "flatten before synthesis (default: every module synthesized once)");
+  synth->add_flag("--abc-fast", o.abc_fast,
+                  "map with ABC's fast script (strash; dretime; map) instead of its default one: "
+                  "large designs");
+  synth->add_flag("--buffer", o.buffer,
+                  "map against the clock (or 10 ns) with ABC's buffering and gate sizing (abc "
+                  "-constr -D): fan-out trees "
+                  "inside each module");
   synth->add_option("--liberty", o.liberty, "liberty file (default $ACCELGEN_LIBERTY or the OSU 0.18 um library)")
       ->type_name("FILE.lib");
   synth->add_option("--sta", o.sta, "OpenSTA binary (default $ACCELGEN_STA or 'sta')")->type_name("PROGRAM");

@@ -215,7 +215,10 @@ std::map<std::string, double> parse_module_areas(const std::string& stat) {
 }
 
 constexpr const char* kBufferCell = "BUFX2";
+constexpr double kBufferInputPf =
+    0.013;  // BUFX2's input pin in osu018_stdcells.lib, about 0.013 pF
 constexpr const char* kTieLowCell = "accelgen_tielo";
+constexpr const char* kTieHighCell = "accelgen_tiehi";
 
 std::string tcl_port(const std::string& name) { return fmt::format("[get_ports {{{}}}]", name); }
 
@@ -338,18 +341,28 @@ StdCellResult stdcell_ppa(const DesignDir& design, const StdCellOptions& o) {
   }
   script = read_and_elaborate(design, bb);
   if (!shapes.empty()) script += fmt::format("techmap -map {} t:$mem_v2;\n", (work / "macros_map.v").string());
+  std::string abc_options = o.abc_fast ? " -fast" : "";
+  if (o.buffer) {
+    const fs::path constr = work / "abc.constr";
+    write_text(constr,
+               fmt::format("set_driving_cell {}\nset_load {}\n", kBufferCell, kBufferInputPf));
+    abc_options += fmt::format(" -constr {} -D {:.0f}", constr.string(),
+                               (o.clock_ns > 0 ? o.clock_ns : 10.0) * 1e3);
+  }
   const fs::path stat_path = work / "stat.txt";
   const fs::path net = work / "netlist.v";
   script += fmt::format(
-      "synth -top {0}{1};\ndfflibmap -liberty {2};\nabc -liberty {2};\nopt_clean -purge;\n"
-      // Constant-0 pins crash OpenSTA 2019-11's power analysis and the library has no tie cell:
-      // one zero-area tie-low black box per module drives them (timing sees no path through it).
-      "hilomap -singleton -locell {6} Y;\n"
-      // OpenSTA's Verilog reader takes no concatenation on the left of an assign: split the nets and
-      // turn the remaining wire-to-wire assigns into buffers.
+      "synth -top {0}{1};\ndfflibmap -liberty {2};\nabc{8} -liberty {2};\nopt_clean -purge;\n"
+      // Constant pins crash OpenSTA 2019-11's activity propagation in report_power (constant 0
+      // always; constant 1 on the 4x4 NoC) and the library has no tie cell: one zero-area tie-low
+      // and one tie-high black box per module drive them (timing sees no path through them).
+      "hilomap -singleton -hicell {7} Y -locell {6} Y;\n"
+      // OpenSTA's Verilog reader takes no concatenation on the left of an assign: split the nets
+      // and turn the remaining wire-to-wire assigns into buffers.
       "splitnets;\nopt_clean -purge;\ninsbuf -buf {5} A Y;\nopt_clean -purge;\n"
       "tee -q -o {3} stat -liberty {2} -top {0};\nwrite_verilog -noattr -noexpr {4};\n",
-      design.top, o.flatten ? " -flatten" : "", r.liberty, stat_path.string(), net.string(), kBufferCell, kTieLowCell);
+      design.top, o.flatten ? " -flatten" : "", r.liberty, stat_path.string(), net.string(),
+      kBufferCell, kTieLowCell, kTieHighCell, abc_options);
   run_yosys(work / "synth.ys", script, fmt::format("standard-cell synthesis of '{}'", design.dir));
   r.yosys_seconds = seconds_since(t0);
   r.netlist = net.string();
@@ -359,7 +372,7 @@ StdCellResult stdcell_ppa(const DesignDir& design, const StdCellOptions& o) {
   r.module_area_um2 = parse_module_areas(stat_text);
   if (r.cell_counts.empty()) throw UserError(fmt::format("could not read Yosys statistics in '{}'", stat_path.string()));
   for (const auto& [name, count] : r.cell_counts) {
-    if (name == kTieLowCell) continue;
+    if (name == kTieLowCell || name == kTieHighCell) continue;
     auto it = lib.find(name);
     if (it == lib.end()) {
       bool macro = false;

@@ -30,6 +30,14 @@ struct StdCellOptions {
   std::string sta;       // "" = resolve_sta("")
   double clock_ns = 0;   // target clock period; 0 = none (power is still reported at fmax)
   bool flatten = false;  // flatten before synthesis (default: each module synthesized once)
+  // ABC's fast mapping script (`abc -fast`: strash; dretime; map) instead of its default one
+  // (fraig, scorr, dc2, dch, nf); for designs whose modules take too long to map otherwise.
+  bool abc_fast = false;
+  // ABC maps against a delay target with buffering and gate sizing (`abc -constr -D`: buffer;
+  // upsize; dnsize): high fan-out nets inside a module get buffer trees. Module ports are driven
+  // by a BUFX2 and load one BUFX2 input, so nets that fan out across module boundaries are
+  // buffered only on the inside.
+  bool buffer = false;
   int64_t macro_min_bits = 1024;  // memories with at least this many bits become SRAM macros; 0 = none
   // Switching activity of input ports (bit flips per bit per cycle, 0..1), by port name; ports not
   // listed get default_activity.

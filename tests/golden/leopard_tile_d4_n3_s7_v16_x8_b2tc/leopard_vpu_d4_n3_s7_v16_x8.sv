@@ -612,33 +612,24 @@ module leopard_vpu_d4_n3_s7_v16_x8 (
   assign lut[8191:8176] = 16'd1;
   assign weight = 16'(lut >> {lut_idx, 4'd0});
 
-  // MAC lanes: acc[t] += weight * V[t]; the first score of a row starts from zero.
-  logic [139:0] acc_q;
+  // MAC lanes (<top>_lane): acc[t] += weight * V[t]; the first score of a row starts from zero.
+  logic [139:0] acc;
   logic [18:0] z_q;
   logic out_valid_q;
   logic [2:0] cnt_out_q;
   logic first_entry;
   assign first_entry = k_q == 3'd0;
   for (genvar t = 0; t < 4; t++) begin : g_lane
-    logic [15:0] v_t;
-    logic [32:0] prod;
-    logic [34:0] acc_d;
-    assign v_t = vrow[t*16 +: 16];
-    assign prod = $signed({17'd0, weight}) * $signed({{17{v_t[15]}}, v_t});
-    assign acc_d = (first_entry ? 35'd0 : acc_q[t*35 +: 35]) + {{2{prod[32]}}, prod};
-    always_ff @(posedge clk_i or negedge rst_ni) begin
-      if (!rst_ni) begin
-        acc_q[t*35 +: 35] <= 35'd0;
-      end else begin
-        if (mac) begin
-          acc_q[t*35 +: 35] <= acc_d;
-        end else begin
-          if (row_end) begin
-            acc_q[t*35 +: 35] <= 35'd0;
-          end
-        end
-      end
-    end
+    leopard_vpu_d4_n3_s7_v16_x8_lane u_lane (
+      .clk_i     (clk_i),
+      .rst_ni    (rst_ni),
+      .mac_i     (mac),
+      .row_end_i (row_end),
+      .first_i   (first_entry),
+      .weight_i  (weight),
+      .v_i       (vrow[t*16 +: 16]),
+      .acc_o     (acc[t*35 +: 35])
+    );
   end
 
   always_comb begin
@@ -705,7 +696,7 @@ module leopard_vpu_d4_n3_s7_v16_x8 (
   end
 
   assign o_valid_o = out_valid_q;
-  assign o_att_o = acc_q;
+  assign o_att_o = acc;
   assign o_sum_o = z_q;
   assign o_count_o = cnt_out_q;
   assign mac_o = mac;
