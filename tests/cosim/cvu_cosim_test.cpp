@@ -42,6 +42,13 @@ TEST(CvuCosimMutation, WrongShiftIsCaught) {
   EXPECT_GT(r.mismatches, 0);
 }
 
+TEST(CvuCosimMutation, UncomplementedClassCountIsCaught) {
+  // L = 3 counts a negatable class's bits as one 2-bit number (C = 3 lanes); forgetting to
+  // complement the count of a negative class must be caught.
+  VerifyResult r = run_cosim("cvu", {"lanes=3"}, 10, "", 0, mutation("^ {2{x_top_i}}", "^ {2{1'b0}}"));
+  EXPECT_GT(r.mismatches, 0);
+}
+
 // --trace writes a gtkwave save file beside the waveform: every port of the top module, grouped as
 // inputs and outputs, under the names the waveform has, and a marker at the first mismatch. The
 // marker is checked against the waveform itself: at that time the clock is low and exactly

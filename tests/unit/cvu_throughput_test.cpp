@@ -24,8 +24,9 @@ TEST(CvuModeThroughput, SpeedupEqualsGroupsUpToFill) {
   }
 }
 
-// The three metrics of `flow cvu-dse`, on hand-picked areas: a 16-lane CVU of 480,000 um^2 with
-// 120,000 um^2 of routers, a 300,000 um^2 dot product and a 30,000 um^2 scalar MAC.
+// The three metrics of `flow cvu-dse`, on hand-picked areas: a 16-lane `cvu` block of 480,000 um^2
+// with 120,000 um^2 of routers (so a 360,000 um^2 core, the CVU the metrics are about), a 300,000
+// um^2 dot product and a 30,000 um^2 scalar MAC.
 TEST(CvuDseMetrics, RatiosFromHandPickedAreas) {
   DsePoint p;
   p.slice_bits = 2;
@@ -36,13 +37,14 @@ TEST(CvuDseMetrics, RatiosFromHandPickedAreas) {
   p.scalar_mac.area_um2 = 30000;
   p.cvu.power_mw = 32;
   p.scalar_mac.power_mw = 4;
-  EXPECT_DOUBLE_EQ(p.area_per_mac_vs_scalar_mac(), 1.0);        // 480000 / 16 / 30000
-  EXPECT_DOUBLE_EQ(p.area_vs_dot_product(), 1.6);               // 480000 / 300000
-  EXPECT_DOUBLE_EQ(p.core_area_per_mac_vs_scalar_mac(), 0.75);  // 360000 / 16 / 30000
-  EXPECT_DOUBLE_EQ(p.core_area_vs_dot_product(), 1.2);
+  EXPECT_DOUBLE_EQ(p.core_area_um2(), 360000);
+  EXPECT_DOUBLE_EQ(p.area_per_mac_vs_scalar_mac(), 0.75);        // 360000 / 16 / 30000
+  EXPECT_DOUBLE_EQ(p.area_vs_dot_product(), 1.2);                // 360000 / 300000
+  EXPECT_DOUBLE_EQ(p.block_area_per_mac_vs_scalar_mac(), 1.0);   // 480000 / 16 / 30000
+  EXPECT_DOUBLE_EQ(p.block_area_vs_dot_product(), 1.6);          // 480000 / 300000
   EXPECT_DOUBLE_EQ(p.power_per_mac_vs_scalar_mac(), 0.5);        // 32 / 16 / 4
-  EXPECT_DOUBLE_EQ(p.macs_per_cycle_per_mm2(8, 8), 16 / 0.48);   // G = 1
-  EXPECT_DOUBLE_EQ(p.macs_per_cycle_per_mm2(2, 2), 256 / 0.48);  // G = 16
+  EXPECT_DOUBLE_EQ(p.macs_per_cycle_per_mm2(8, 8), 16 / 0.36);   // G = 1
+  EXPECT_DOUBLE_EQ(p.macs_per_cycle_per_mm2(2, 2), 256 / 0.36);  // G = 16
 }
 
 }  // namespace
