@@ -32,12 +32,9 @@ struct Synthesized {
 
 nlohmann::json to_json(const Synthesized& s) {
   const DseDesign& d = s.figures;
-  return {{"area_um2", d.area_um2},
-          {"cells", d.cells},
-          {"flip_flops", d.flip_flops},
-          {"critical_path_ns", d.critical_path_ns},
-          {"power_mw", d.power_mw},
-          {"module_area_um2", s.module_area_um2}};
+  return {{"area_um2", d.area_um2},     {"cells", d.cells},
+          {"flip_flops", d.flip_flops}, {"critical_path_ns", d.critical_path_ns},
+          {"power_mw", d.power_mw},     {"module_area_um2", s.module_area_um2}};
 }
 
 Synthesized from_json(const nlohmann::json& j) {
@@ -62,9 +59,9 @@ Synthesized synthesize(const GeneratedDesign& d, const std::string& cache_dir) {
     pieces.push_back(f.contents);
   }
   std::vector<std::string_view> views(pieces.begin(), pieces.end());
-  const fs::path cached =
-      cache_dir.empty() ? fs::path()
-                        : fs::path(cache_dir) / fmt::format("{}-{}.json", d.top, stable_hash(views));
+  const fs::path cached = cache_dir.empty() ? fs::path()
+                                            : fs::path(cache_dir) / fmt::format("{}-{}.json", d.top,
+                                                                                stable_hash(views));
   if (!cached.empty() && fs::exists(cached)) {
     std::ifstream in(cached);
     std::stringstream text;

@@ -39,7 +39,8 @@ bool negative_bit(int i, int j, int b, bool x_top, bool w_top) {
   return (i == b - 1 && x_top) != (j == b - 1 && w_top);
 }
 
-// A bit class (i, j) of a signed CVU can be negative in some mode exactly when i or j is a slice MSB.
+// A bit class (i, j) of a signed CVU can be negative in some mode exactly when i or j is a slice
+// MSB.
 bool negatable_class(const CvuParams& p, int i, int j) {
   return p.is_signed && (i == p.slice_bits - 1 || j == p.slice_bits - 1);
 }
@@ -180,7 +181,8 @@ std::string emit_nbve(const std::string& name, const CvuParams& p, const nlohman
       const std::string neg = xi && wj ? "x_top_i ^ w_top_i" : xi ? "x_top_i" : "w_top_i";
       body.comment(fmt::format("bits of weight 2^{}: negative when {}", i + j, neg));
       if (C > 1) {
-        const std::string cnt = fmt::format("count_{}_{}", i, j), cls = fmt::format("class_{}_{}", i, j);
+        const std::string cnt = fmt::format("count_{}_{}", i, j),
+                          cls = fmt::format("class_{}_{}", i, j);
         body.logic(cnt, k).logic(cls, k);
         std::string count;
         for (int l = 0; l < C; ++l)
@@ -200,6 +202,21 @@ std::string emit_nbve(const std::string& name, const CvuParams& p, const nlohman
   return m.emit();
 }
 
+// The ports of the block and of its core, which differ only in the operand buses' layout.
+void add_ports(vlog::Module& m, const CvuParams& p, const std::string& x_doc,
+               const std::string& w_doc) {
+  const int MB = p.mode_bits();
+  m.input("clk_i", 1)
+      .input("rst_ni", 1)
+      .input("in_valid_i", 1, "start an operation this cycle")
+      .input("mode_x_i", MB, "x width level: bx = slice_bits << mode_x_i")
+      .input("mode_w_i", MB, "w width level: bw = slice_bits << mode_w_i")
+      .input("x_i", p.bus_bits(), x_doc)
+      .input("w_i", p.bus_bits(), w_doc)
+      .output("out_valid_o", 1, "result of the operation started 3 cycles ago")
+      .output("out_o", p.result_bits(), "signed dot product");
+}
+
 // The CVU proper: slice-major operand buses (one b-bit slice per NBVE lane, the format of the
 // thesis's NBVEs, which receive bit-sliced sub-vectors), registered, then the NBVEs and the
 // two-level shift-add. cvu_array instantiates it behind routers shared along a row.
@@ -216,15 +233,8 @@ std::string emit_core(const std::string& name, const std::string& nbve, const Cv
           "operands, slice-major operand buses.",
           name, N, L, b, p.max_bits),
       "cvu", params));
-  m.input("clk_i", 1)
-      .input("rst_ni", 1)
-      .input("in_valid_i", 1, "start an operation this cycle")
-      .input("mode_x_i", MB, "x width level: bx = slice_bits << mode_x_i")
-      .input("mode_w_i", MB, "w width level: bw = slice_bits << mode_w_i")
-      .input("x_i", BUS, "NBVE n lane l's x slice in bits [(n*L + l)*b +: b]")
-      .input("w_i", BUS, "NBVE n lane l's w slice in bits [(n*L + l)*b +: b]")
-      .output("out_valid_o", 1, "result of the operation started 3 cycles ago")
-      .output("out_o", RB, "signed dot product");
+  add_ports(m, p, "NBVE n lane l's x slice in bits [(n*L + l)*b +: b]",
+            "NBVE n lane l's w slice in bits [(n*L + l)*b +: b]");
   auto& body = m.body();
 
   body.comment("Stage 1: operand registers (data: no reset) and the control, which is reset.");
@@ -338,26 +348,18 @@ std::string emit_core(const std::string& name, const std::string& nbve, const Cv
 // The `cvu` block: the element-packed buses of the specification, routed to the core's slices.
 std::string emit_top(const std::string& name, const CvuModules& mods, const CvuParams& p,
                      const nlohmann::json& params, std::vector<TopPort>* ports) {
-  const int MB = p.mode_bits(), BUS = p.bus_bits(), RB = p.result_bits();
+  const int BUS = p.bus_bits();
   vlog::Module m(name);
   m.header(generated_header(
       fmt::format("{}: composable vector unit (element-packed buses routed to the core's slices).",
                   name),
       "cvu", params));
-  m.input("clk_i", 1)
-      .input("rst_ni", 1)
-      .input("in_valid_i", 1, "start an operation this cycle")
-      .input("mode_x_i", MB, "x width level: bx = slice_bits << mode_x_i")
-      .input("mode_w_i", MB, "w width level: bw = slice_bits << mode_w_i")
-      .input("x_i", BUS, "element e in bits [e*bx +: bx]")
-      .input("w_i", BUS, "element e in bits [e*bw +: bw]")
-      .output("out_valid_o", 1, "result of the operation started 3 cycles ago")
-      .output("out_o", RB, "signed dot product");
+  add_ports(m, p, "element e in bits [e*bx +: bx]", "element e in bits [e*bw +: bw]");
   *ports = top_ports(m);
   auto& body = m.body();
   body.logic("x_slices", BUS).logic("w_slices", BUS);
-  for (const auto& [router, bus, out] : {std::tuple{mods.route_x, "x_i", "x_slices"},
-                                         std::tuple{mods.route_w, "w_i", "w_slices"}})
+  for (const auto& [router, bus, out] :
+       {std::tuple{mods.route_x, "x_i", "x_slices"}, std::tuple{mods.route_w, "w_i", "w_slices"}})
     body.instance(router, router == mods.route_x ? "u_route_x" : "u_route_w")
         .connect("mode_x_i", "mode_x_i")
         .connect("mode_w_i", "mode_w_i")

@@ -60,8 +60,8 @@ GeneratedDesign generate_dot_baseline(int lanes, int bits) {
       for (int j = 0; j < bits; ++j) {
         const bool negative = (i == bits - 1) != (j == bits - 1);
         if (negative) constant -= int64_t{1} << (i + j);
-        std::string bit = fmt::format("{}(x_q[{}] & w_q[{}])", negative ? "~" : "", l * bits + i,
-                                      l * bits + j);
+        std::string bit =
+            fmt::format("{}(x_q[{}] & w_q[{}])", negative ? "~" : "", l * bits + i, l * bits + j);
         if (i + j > 0) bit = fmt::format("{}, {}", bit, vlog::lit(i + j, 0));
         const int hi = S - 1 - (i + j);
         total += fmt::format("\n      + {{{}{}}}", hi > 0 ? vlog::lit(hi, 0) + ", " : "", bit);

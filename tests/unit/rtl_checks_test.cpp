@@ -4,8 +4,8 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
-#include <cstdlib>
 #include <bit>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <tuple>
@@ -393,7 +393,8 @@ TEST(CvuDseReferenceArithmetic, DotProductEqualsSumOfSignedProducts) {
     const int S = 2 * bits + static_cast<int>(std::bit_width(static_cast<unsigned>(lanes)));
     std::string products;
     for (int l = 0; l < lanes; ++l)
-      products += fmt::format(" + {0}'($signed(x_i[{1}+:{2}]) * $signed(w_i[{1}+:{2}]))", S, l * bits, bits);
+      products += fmt::format(" + {0}'($signed(x_i[{1}+:{2}]) * $signed(w_i[{1}+:{2}]))", S,
+                              l * bits, bits);
     const std::string miter = fmt::format(
         "module miter(input clk_i, input [{0}:0] x_i, input [{0}:0] w_i, output [{1}:0] dut_o,\n"
         "             output [{1}:0] ref_o);\n"
@@ -414,7 +415,6 @@ TEST(CvuDseReferenceArithmetic, DotProductEqualsSumOfSignedProducts) {
     fs::remove_all(dir);
   }
 }
-
 
 }  // namespace
 }  // namespace accelgen
