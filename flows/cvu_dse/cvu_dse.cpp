@@ -52,16 +52,7 @@ Synthesized from_json(const nlohmann::json& j) {
 // and reused when that hash comes again (the 16-lane dot product alone takes ABC tens of minutes
 // on a loaded 2-core machine).
 Synthesized synthesize(const GeneratedDesign& d, const std::string& cache_dir) {
-  std::vector<std::string> pieces = {resolve_liberty(""), fmt::format("{}", kDseActivity),
-                                     "cvu-dse v1"};
-  for (const auto& f : d.files) {
-    pieces.push_back(f.name);
-    pieces.push_back(f.contents);
-  }
-  std::vector<std::string_view> views(pieces.begin(), pieces.end());
-  const fs::path cached = cache_dir.empty() ? fs::path()
-                                            : fs::path(cache_dir) / fmt::format("{}-{}.json", d.top,
-                                                                                stable_hash(views));
+  const fs::path cached = cache_dir.empty() ? fs::path() : fs::path(cache_dir) / dse_cache_file(d);
   if (!cached.empty() && fs::exists(cached)) {
     std::ifstream in(cached);
     std::stringstream text;
@@ -95,10 +86,28 @@ Synthesized synthesize(const GeneratedDesign& d, const std::string& cache_dir) {
 
 }  // namespace
 
+std::string dse_cache_file(const GeneratedDesign& d) {
+  std::vector<std::string> pieces = {resolve_liberty(""), fmt::format("{}", kDseActivity),
+                                     "cvu-dse v1"};
+  for (const auto& f : d.files) {
+    pieces.push_back(f.name);
+    pieces.push_back(f.contents);
+  }
+  std::vector<std::string_view> views(pieces.begin(), pieces.end());
+  return fmt::format("{}-{}.json", d.top, stable_hash(views));
+}
+
+GeneratedDesign dse_cvu_design(int slice_bits, int lanes) {
+  const BlockInfo& cvu = find_block("cvu");
+  return generate_design(cvu, resolve_params(cvu, "",
+                                             {fmt::format("slice_bits={}", slice_bits),
+                                              "max_bits=8", fmt::format("lanes={}", lanes)},
+                                             false));
+}
+
 std::vector<DsePoint> run_cvu_dse(const std::vector<int>& slices, const std::vector<int>& lanes,
                                   const std::function<void(const std::string&)>& progress,
                                   const std::string& cache_dir) {
-  const BlockInfo& cvu = find_block("cvu");
   progress(fmt::format("synthesizing the conventional scalar 8-bit MAC ({}-bit accumulator)",
                        kScalarMacAccBits));
   const DseDesign mac = synthesize(generate_scalar_mac(8, kScalarMacAccBits), cache_dir).figures;
@@ -106,10 +115,7 @@ std::vector<DsePoint> run_cvu_dse(const std::vector<int>& slices, const std::vec
   for (int L : lanes) {
     for (int b : slices) {
       progress(fmt::format("synthesizing the CVU, b = {}, L = {}", b, L));
-      ParamSet ps = resolve_params(
-          cvu, "", {fmt::format("slice_bits={}", b), "max_bits=8", fmt::format("lanes={}", L)},
-          false);
-      const GeneratedDesign d = generate_design(cvu, ps);
+      const GeneratedDesign d = dse_cvu_design(b, L);
       const Synthesized r = synthesize(d, cache_dir);
       DsePoint pt;
       pt.slice_bits = b;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "common/cvu_array_params.hpp"
+#include "generator/design.hpp"
 
 namespace accelgen::flows {
 
@@ -59,6 +60,11 @@ struct DsePoint {
 std::vector<DsePoint> run_cvu_dse(const std::vector<int>& slices, const std::vector<int>& lanes,
                                   const std::function<void(const std::string&)>& progress,
                                   const std::string& cache_dir);
+
+// The CVU the sweep synthesizes at (b, L) (B = 8, signed), and the name of a design's cache entry
+// (a JSON object with area_um2, cells, flip_flops, critical_path_ns, power_mw, module_area_um2).
+GeneratedDesign dse_cvu_design(int slice_bits, int lanes);
+std::string dse_cache_file(const GeneratedDesign& d);
 
 struct ModeThroughput {
   int bx = 0, bw = 0, groups = 0;

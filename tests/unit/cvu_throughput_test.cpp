@@ -1,8 +1,14 @@
 // Issue 3's throughput check: one GEMM on the BPVeC core runs G times faster in a mode with G NBVE
 // groups, up to pipeline fill and weight loading.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
+#include <filesystem>
+#include <fstream>
+
+#include "common/error.hpp"
 #include "flows/cvu_dse/cvu_dse.hpp"
+#include "generator/cvu/dot_baseline_gen.hpp"
 
 namespace accelgen::flows {
 namespace {
@@ -45,6 +51,43 @@ TEST(CvuDseMetrics, RatiosFromHandPickedAreas) {
   EXPECT_DOUBLE_EQ(p.power_per_mac_vs_scalar_mac(), 0.5);        // 32 / 16 / 4
   EXPECT_DOUBLE_EQ(p.macs_per_cycle_per_mm2(8, 8), 16 / 0.36);   // G = 1
   EXPECT_DOUBLE_EQ(p.macs_per_cycle_per_mm2(2, 2), 256 / 0.36);  // G = 16
+}
+
+// The flow reads a design's result from its cache entry instead of synthesizing it (no Yosys runs
+// here: every entry is written by the test with hand-picked numbers), takes the routers' area from
+// the entry's per-module areas, and rejects an entry that lacks them.
+TEST(CvuDseCache, ReusesEntriesAndReadsTheRouters) {
+  namespace fs = std::filesystem;
+  const fs::path dir =
+      fs::temp_directory_path() / ("accelgen_dse_cache_" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  auto put = [&](const GeneratedDesign& d, double area, const nlohmann::json& modules) {
+    std::ofstream(dir / dse_cache_file(d))
+        << nlohmann::json{{"area_um2", area}, {"cells", 10},
+                          {"flip_flops", 2},  {"critical_path_ns", 5.0},
+                          {"power_mw", 1.0},  {"module_area_um2", modules}}
+               .dump();
+  };
+  const GeneratedDesign cvu = dse_cvu_design(2, 1);
+  put(generate_scalar_mac(8, kScalarMacAccBits), 20000, nlohmann::json::object());
+  put(generate_dot_baseline(1, 8), 16000, nlohmann::json::object());
+  put(cvu, 64000,
+      {{cvu.top + "_route_x", 3000}, {cvu.top + "_route_w", 5000}, {cvu.top + "_core", 56000}});
+  std::vector<std::string> steps;
+  const auto points = run_cvu_dse(
+      {2}, {1}, [&](const std::string& m) { steps.push_back(m); }, dir.string());
+  ASSERT_EQ(points.size(), 1u);
+  EXPECT_EQ(steps.size(), 3u);
+  EXPECT_DOUBLE_EQ(points[0].routing_area_um2, 8000);
+  EXPECT_DOUBLE_EQ(points[0].core_area_um2(), 56000);
+  EXPECT_DOUBLE_EQ(points[0].area_per_mac_vs_scalar_mac(), 2.8);  // 56000 / 1 / 20000
+  EXPECT_DOUBLE_EQ(points[0].area_vs_dot_product(), 3.5);         // 56000 / 16000
+  EXPECT_DOUBLE_EQ(points[0].block_area_vs_dot_product(), 4.0);   // 64000 / 16000
+  put(cvu, 64000, {{cvu.top + "_core", 56000}});                  // no routers in the report
+  EXPECT_THROW(run_cvu_dse(
+                   {2}, {1}, [](const std::string&) {}, dir.string()),
+               UserError);
+  fs::remove_all(dir);
 }
 
 }  // namespace
