@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 
@@ -15,8 +16,10 @@ namespace {
 
 struct DseArgs {
   std::vector<int> slices = {1, 2, 4};
-  std::vector<int> lanes = {1, 2, 4, 8, 16};
+  std::vector<int> lanes = {1, 4, 16};
   std::string out_dir;
+  std::string cache_dir;  // "" = the default below
+  bool no_cache = false;
   bool json = false;
   bool skip_synth = false;
 };
@@ -37,32 +40,42 @@ void run(const DseArgs& a) {
   nlohmann::json out = nlohmann::json::object();
 
   if (!a.skip_synth) {
-    auto points = flows::run_cvu_dse(a.slices, a.lanes, progress);
+    std::string cache = a.cache_dir;
+    if (cache.empty() && !a.no_cache) {
+      const char* xdg = std::getenv("XDG_CACHE_HOME");
+      const char* home = std::getenv("HOME");
+      if (xdg && *xdg)
+        cache = (std::filesystem::path(xdg) / "accelgen" / "cvu_dse").string();
+      else if (home && *home)
+        cache = (std::filesystem::path(home) / ".cache" / "accelgen" / "cvu_dse").string();
+    }
+    if (a.no_cache) cache.clear();
+    auto points = flows::run_cvu_dse(a.slices, a.lanes, progress, cache);
     const auto& mac = points.front().scalar_mac;
     fmt::print(
         "CVU (B = 8, signed) on OSU 0.18 um standard cells (Yosys + OpenSTA; area includes "
         "flip-flops)\n");
     fmt::print(
-        "thesis metric: CVU area / L per 8b x 8b MAC against one scalar 8-bit MAC ({}-bit "
-        "accumulator) "
-        "of {:.0f} um^2\n",
+        "CVU = the core cvu_array instantiates (slice-major operands; routers in the feeder); "
+        "block = the `cvu` block with its two routers\n");
+    fmt::print(
+        "thesis metric (/MAC): CVU area / L per 8b x 8b MAC against one scalar 8-bit MAC ({}-bit "
+        "accumulator) of {:.0f} um^2\n",
         flows::kScalarMacAccBits, mac.area_um2);
     fmt::print(
-        "like for like: CVU area against a conventional 8-bit dot product of L lanes (same 8b x 8b "
-        "throughput)\n");
-    fmt::print(
-        "core: the same without the two operand routers (routing in the array's feeder)\n\n");
-    fmt::print("{:>2} {:>3} {:>5} {:>10} {:>9} {:>10} {:>9} {:>9} {:>9} {:>9} {:>7} {:>7}\n", "b",
-               "L", "NBVEs", "CVU um^2", "routing", "dot um^2", "/MAC:MAC", "vs dot", "core/MAC",
-               "core/dot", "CVU ns", "dot ns");
+        "like for like (vs dot): CVU area against a conventional 8-bit dot product of L lanes "
+        "(same 8b x 8b throughput)\n\n");
+    fmt::print("{:>2} {:>3} {:>5} {:>10} {:>10} {:>10} {:>8} {:>8} {:>10} {:>10} {:>7} {:>7}\n",
+               "b", "L", "NBVEs", "CVU um^2", "block um^2", "dot um^2", "/MAC", "vs dot",
+               "block/MAC", "block/dot", "CVU ns", "dot ns");
     for (const auto& p : points)
       fmt::print(
-          "{:>2} {:>3} {:>5} {:>10.0f} {:>9.0f} {:>10.0f} {:>8.2f}x {:>8.2f}x {:>8.2f}x {:>8.2f}x "
+          "{:>2} {:>3} {:>5} {:>10.0f} {:>10.0f} {:>10.0f} {:>7.2f}x {:>7.2f}x {:>9.2f}x {:>9.2f}x "
           "{:>7.2f} {:>7.2f}\n",
-          p.slice_bits, p.lanes, p.nbves, p.cvu.area_um2, p.routing_area_um2, p.dot.area_um2,
+          p.slice_bits, p.lanes, p.nbves, p.core_area_um2(), p.cvu.area_um2, p.dot.area_um2,
           p.area_per_mac_vs_scalar_mac(), p.area_vs_dot_product(),
-          p.core_area_per_mac_vs_scalar_mac(), p.core_area_vs_dot_product(), p.cvu.critical_path_ns,
-          p.dot.critical_path_ns);
+          p.block_area_per_mac_vs_scalar_mac(), p.block_area_vs_dot_product(),
+          p.cvu.critical_path_ns, p.dot.critical_path_ns);
     auto design_json = [](const flows::DseDesign& d) {
       return nlohmann::json{
           {"area_um2", d.area_um2},     {"cells", d.cells},
@@ -80,14 +93,15 @@ void run(const DseArgs& a) {
           {{"slice_bits", p.slice_bits},
            {"lanes", p.lanes},
            {"nbves", p.nbves},
-           {"cvu", design_json(p.cvu)},
+           {"cvu_block", design_json(p.cvu)},
+           {"core_area_um2", p.core_area_um2()},
            {"routing_area_um2", p.routing_area_um2},
            {"dot_product", design_json(p.dot)},
            {"scalar_mac", design_json(p.scalar_mac)},
            {"area_per_mac_vs_scalar_mac", p.area_per_mac_vs_scalar_mac()},
            {"area_vs_dot_product", p.area_vs_dot_product()},
-           {"core_area_per_mac_vs_scalar_mac", p.core_area_per_mac_vs_scalar_mac()},
-           {"core_area_vs_dot_product", p.core_area_vs_dot_product()},
+           {"block_area_per_mac_vs_scalar_mac", p.block_area_per_mac_vs_scalar_mac()},
+           {"block_area_vs_dot_product", p.block_area_vs_dot_product()},
            {"power_per_mac_vs_scalar_mac", p.power_per_mac_vs_scalar_mac()},
            {"macs_per_cycle_per_mm2", per_mode},
            {"dot_product_macs_per_cycle_per_mm2", double(p.lanes) / (p.dot.area_um2 * 1e-6)}});
@@ -151,6 +165,10 @@ void register_cvu_dse_flow(CLI::App& flow) {
       ->capture_default_str();
   cmd->add_option("--lanes", args.lanes, "lanes L to sweep")->delimiter(',')->capture_default_str();
   cmd->add_option("-o,--out", args.out_dir, "write cvu_dse.csv, cvu_dse.gp and cvu_dse.png here");
+  cmd->add_option("--cache-dir", args.cache_dir,
+                  "keep each design's synthesis result here, keyed by a hash of its RTL "
+                  "(default $XDG_CACHE_HOME/accelgen/cvu_dse or ~/.cache/accelgen/cvu_dse)");
+  cmd->add_flag("--no-cache", args.no_cache, "synthesize every design again");
   cmd->add_flag("--json", args.json, "last line of stdout: one JSON object with every number");
   cmd->add_flag("--throughput-only", args.skip_synth,
                 "skip the synthesis sweep (minutes) and print the mode table");

@@ -5,10 +5,13 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <map>
+#include <sstream>
 
 #include "common/block_info.hpp"
 #include "common/error.hpp"
+#include "common/hash.hpp"
 #include "compiler/cvu_array/gemm_lowering.hpp"
 #include "generator/cvu/dot_baseline_gen.hpp"
 #include "generator/eda/eda.hpp"
@@ -21,49 +24,104 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// What the flow keeps of one synthesis: the figures and the per-module areas.
+struct Synthesized {
+  DseDesign figures;
+  std::map<std::string, double> module_area_um2;
+};
+
+nlohmann::json to_json(const Synthesized& s) {
+  const DseDesign& d = s.figures;
+  return {{"area_um2", d.area_um2},     {"cells", d.cells},
+          {"flip_flops", d.flip_flops}, {"critical_path_ns", d.critical_path_ns},
+          {"power_mw", d.power_mw},     {"module_area_um2", s.module_area_um2}};
+}
+
+Synthesized from_json(const nlohmann::json& j) {
+  Synthesized s;
+  s.figures = {j.at("area_um2").get<double>(), j.at("cells").get<int64_t>(),
+               j.at("flip_flops").get<int64_t>(), j.at("critical_path_ns").get<double>(),
+               j.at("power_mw").get<double>()};
+  s.module_area_um2 = j.at("module_area_um2").get<std::map<std::string, double>>();
+  return s;
+}
+
 // Standard-cell synthesis, STA and power of D in a temporary directory (hierarchical: each module
-// once, so the routers' share is read from the per-module areas).
-StdCellResult synth_in_temp(const GeneratedDesign& d) {
+// once, so the routers' share is read from the per-module areas). With a cache directory, a result
+// is stored under a hash of the design's files, the liberty file's path and the flow's settings,
+// and reused when that hash comes again (the 16-lane dot product alone takes ABC tens of minutes
+// on a loaded 2-core machine).
+Synthesized synthesize(const GeneratedDesign& d, const std::string& cache_dir) {
+  const fs::path cached = cache_dir.empty() ? fs::path() : fs::path(cache_dir) / dse_cache_file(d);
+  if (!cached.empty() && fs::exists(cached)) {
+    std::ifstream in(cached);
+    std::stringstream text;
+    text << in.rdbuf();
+    try {
+      return from_json(nlohmann::json::parse(text.str()));
+    } catch (const std::exception&) {
+      // An unreadable entry is recomputed and rewritten.
+    }
+  }
   const fs::path dir =
       fs::temp_directory_path() / fmt::format("accelgen_dse_{}_{}", d.top, getpid());
   write_design(d, dir.string());
   StdCellOptions o;
   o.default_activity = kDseActivity;
   o.activity_source = "assumed";
-  StdCellResult r = stdcell_ppa(read_design_dir(dir.string()), o);
+  const StdCellResult r = stdcell_ppa(read_design_dir(dir.string()), o);
   fs::remove_all(dir);
-  return r;
-}
-
-DseDesign figures(const StdCellResult& r) {
-  return {r.area_um2, r.cells, r.flip_flops, r.critical_path_ns, r.power_mw};
+  Synthesized s{{r.area_um2, r.cells, r.flip_flops, r.critical_path_ns, r.power_mw},
+                r.module_area_um2};
+  if (!cached.empty()) {
+    std::error_code ec;
+    fs::create_directories(cached.parent_path(), ec);
+    const fs::path tmp = cached.string() + fmt::format(".{}", getpid());
+    std::ofstream(tmp) << to_json(s).dump(1) << "\n";
+    fs::rename(tmp, cached, ec);
+    if (ec) throw UserError(fmt::format("cannot write the cache entry '{}'", cached.string()));
+  }
+  return s;
 }
 
 }  // namespace
 
-std::vector<DsePoint> run_cvu_dse(const std::vector<int>& slices, const std::vector<int>& lanes,
-                                  const std::function<void(const std::string&)>& progress) {
+std::string dse_cache_file(const GeneratedDesign& d) {
+  std::vector<std::string> pieces = {resolve_liberty(""), fmt::format("{}", kDseActivity),
+                                     "cvu-dse v1"};
+  for (const auto& f : d.files) {
+    pieces.push_back(f.name);
+    pieces.push_back(f.contents);
+  }
+  std::vector<std::string_view> views(pieces.begin(), pieces.end());
+  return fmt::format("{}-{}.json", d.top, stable_hash(views));
+}
+
+GeneratedDesign dse_cvu_design(int slice_bits, int lanes) {
   const BlockInfo& cvu = find_block("cvu");
+  return generate_design(cvu, resolve_params(cvu, "",
+                                             {fmt::format("slice_bits={}", slice_bits),
+                                              "max_bits=8", fmt::format("lanes={}", lanes)},
+                                             false));
+}
+
+std::vector<DsePoint> run_cvu_dse(const std::vector<int>& slices, const std::vector<int>& lanes,
+                                  const std::function<void(const std::string&)>& progress,
+                                  const std::string& cache_dir) {
   progress(fmt::format("synthesizing the conventional scalar 8-bit MAC ({}-bit accumulator)",
                        kScalarMacAccBits));
-  const DseDesign mac = figures(synth_in_temp(generate_scalar_mac(8, kScalarMacAccBits)));
-  std::map<int, DseDesign> dots;
+  const DseDesign mac = synthesize(generate_scalar_mac(8, kScalarMacAccBits), cache_dir).figures;
   std::vector<DsePoint> points;
   for (int L : lanes) {
-    progress(fmt::format("synthesizing the conventional 8-bit dot-product unit, L = {}", L));
-    dots[L] = figures(synth_in_temp(generate_dot_baseline(L, 8)));
     for (int b : slices) {
       progress(fmt::format("synthesizing the CVU, b = {}, L = {}", b, L));
-      ParamSet ps = resolve_params(
-          cvu, "", {fmt::format("slice_bits={}", b), "max_bits=8", fmt::format("lanes={}", L)},
-          false);
-      const GeneratedDesign d = generate_design(cvu, ps);
-      const StdCellResult r = synth_in_temp(d);
+      const GeneratedDesign d = dse_cvu_design(b, L);
+      const Synthesized r = synthesize(d, cache_dir);
       DsePoint pt;
       pt.slice_bits = b;
       pt.lanes = L;
       pt.nbves = (8 / b) * (8 / b);
-      pt.cvu = figures(r);
+      pt.cvu = r.figures;
       for (const char* router : {"_route_x", "_route_w"}) {
         auto it = r.module_area_um2.find(d.top + router);
         if (it == r.module_area_um2.end())
@@ -71,10 +129,13 @@ std::vector<DsePoint> run_cvu_dse(const std::vector<int>& slices, const std::vec
                                       d.top, router));
         pt.routing_area_um2 += it->second;
       }
-      pt.dot = dots[L];
       pt.scalar_mac = mac;
       points.push_back(pt);
     }
+    progress(fmt::format("synthesizing the conventional 8-bit dot-product unit, L = {}", L));
+    const DseDesign dot = synthesize(generate_dot_baseline(L, 8), cache_dir).figures;
+    for (auto& pt : points)
+      if (pt.lanes == L) pt.dot = dot;
   }
   return points;
 }
@@ -115,18 +176,18 @@ std::string dse_csv(const std::vector<DsePoint>& points) {
       "slice_bits,lanes,nbves,cvu_area_um2,routing_area_um2,cvu_flip_flops,cvu_critical_path_ns,"
       "cvu_power_mw,"
       "dot_area_um2,dot_critical_path_ns,dot_power_mw,scalar_mac_area_um2,scalar_mac_power_mw,"
-      "area_per_mac_vs_scalar_mac,area_vs_dot_product,core_area_per_mac_vs_scalar_mac,core_area_vs_"
-      "dot_product,"
+      "core_area_um2,area_per_mac_vs_scalar_mac,area_vs_dot_product,block_area_per_mac_vs_scalar_"
+      "mac,block_area_vs_dot_product,"
       "power_per_mac_vs_scalar_mac\n";
   for (const auto& p : points)
     csv += fmt::format(
-        "{},{},{},{:.1f},{:.1f},{},{:.3f},{:.3f},{:.1f},{:.3f},{:.3f},{:.1f},{:.3f},{:.4f},{:.4f},{"
-        ":.4f},{:.4f},{:.4f}\n",
+        "{},{},{},{:.1f},{:.1f},{},{:.3f},{:.3f},{:.1f},{:.3f},{:.3f},{:.1f},{:.3f},{:.1f},{:.4f},{"
+        ":.4f},{:.4f},{:.4f},{:.4f}\n",
         p.slice_bits, p.lanes, p.nbves, p.cvu.area_um2, p.routing_area_um2, p.cvu.flip_flops,
         p.cvu.critical_path_ns, p.cvu.power_mw, p.dot.area_um2, p.dot.critical_path_ns,
-        p.dot.power_mw, p.scalar_mac.area_um2, p.scalar_mac.power_mw,
+        p.dot.power_mw, p.scalar_mac.area_um2, p.scalar_mac.power_mw, p.core_area_um2(),
         p.area_per_mac_vs_scalar_mac(), p.area_vs_dot_product(),
-        p.core_area_per_mac_vs_scalar_mac(), p.core_area_vs_dot_product(),
+        p.block_area_per_mac_vs_scalar_mac(), p.block_area_vs_dot_product(),
         p.power_per_mac_vs_scalar_mac());
   return csv;
 }

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "common/cvu_array_params.hpp"
+#include "generator/design.hpp"
 
 namespace accelgen::flows {
 
@@ -25,33 +26,45 @@ inline constexpr int kScalarMacAccBits = 32;  // the conventional scalar MAC's a
 
 struct DsePoint {
   int slice_bits = 0, lanes = 0, nbves = 0;
-  DseDesign cvu;                // the whole block
-  double routing_area_um2 = 0;  // its two operand routers (element-packed bus -> NBVE lanes)
+  DseDesign cvu;                // the whole `cvu` block: its core and its two operand routers
+  double routing_area_um2 = 0;  // the two routers (element-packed bus -> slice-major bus)
   DseDesign dot;                // conventional signed 8-bit dot product of L lanes
   DseDesign scalar_mac;         // one conventional signed 8-bit MAC with its accumulator
-  // The metrics (on liberty area):
-  // thesis's: CVU area per 8b x 8b MAC (area / L) against one scalar MAC unit;
-  double area_per_mac_vs_scalar_mac() const { return cvu.area_um2 / lanes / scalar_mac.area_um2; }
-  // like for like: against the dot product of the same 8b x 8b throughput (L MACs per cycle);
-  double area_vs_dot_product() const { return cvu.area_um2 / dot.area_um2; }
-  // both again with the operand routing moved to the array's feeder (stated assumption, README);
+  // The CVU as cvu_array instantiates it: the core, whose operands arrive as NBVE slices from the
+  // array's feeder (one x router per row, one w router at each scratchpad's read port).
   double core_area_um2() const { return cvu.area_um2 - routing_area_um2; }
-  double core_area_per_mac_vs_scalar_mac() const {
+  // The metrics (on liberty area), of the core:
+  // thesis's: CVU area per 8b x 8b MAC (area / L) against one scalar MAC unit;
+  double area_per_mac_vs_scalar_mac() const {
     return core_area_um2() / lanes / scalar_mac.area_um2;
   }
-  double core_area_vs_dot_product() const { return core_area_um2() / dot.area_um2; }
-  // power per 8b x 8b MAC at each design's fmax, against the scalar MAC (assumed activity).
+  // like for like: against the dot product of the same 8b x 8b throughput (L MACs per cycle);
+  double area_vs_dot_product() const { return core_area_um2() / dot.area_um2; }
+  // both again for the whole block with its own routers;
+  double block_area_per_mac_vs_scalar_mac() const {
+    return cvu.area_um2 / lanes / scalar_mac.area_um2;
+  }
+  double block_area_vs_dot_product() const { return cvu.area_um2 / dot.area_um2; }
+  // power per 8b x 8b MAC of the whole block at its fmax, against the scalar MAC's (assumed
+  // activity, so a trend only).
   double power_per_mac_vs_scalar_mac() const { return cvu.power_mw / lanes / scalar_mac.power_mw; }
-  // per-mode throughput per area: MACs per cycle per mm^2 in mode (bx, bw), G*L MACs per cycle.
+  // per-mode throughput per area of the core: G*L MACs per cycle per mm^2 in mode (bx, bw).
   double macs_per_cycle_per_mm2(int bx, int bw) const {
-    return double(64 / (bx * bw) * lanes) / (cvu.area_um2 * 1e-6);
+    return double(64 / (bx * bw) * lanes) / (core_area_um2() * 1e-6);
   }
 };
 
 // Synthesizes every (b, L) point (B = 8, signed) and its references on standard cells, reporting
-// progress line by line.
+// progress line by line; results are cached in CACHE_DIR ("" = no cache) under a hash of each
+// design's RTL.
 std::vector<DsePoint> run_cvu_dse(const std::vector<int>& slices, const std::vector<int>& lanes,
-                                  const std::function<void(const std::string&)>& progress);
+                                  const std::function<void(const std::string&)>& progress,
+                                  const std::string& cache_dir);
+
+// The CVU the sweep synthesizes at (b, L) (B = 8, signed), and the name of a design's cache entry
+// (a JSON object with area_um2, cells, flip_flops, critical_path_ns, power_mw, module_area_um2).
+GeneratedDesign dse_cvu_design(int slice_bits, int lanes);
+std::string dse_cache_file(const GeneratedDesign& d);
 
 struct ModeThroughput {
   int bx = 0, bw = 0, groups = 0;

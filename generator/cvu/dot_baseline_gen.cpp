@@ -29,6 +29,11 @@ GeneratedDesign finish(vlog::Module& m, const std::string& block, nlohmann::json
 
 }  // namespace
 
+// The L products as one Baugh-Wooley array: every partial-product bit x[i]&w[j] of every lane in
+// one sum, a bit of negative weight (exactly one of i, j the sign bit) inverted and its -2^(i+j)
+// added once as a constant. Measured with the cvu-dse flow's mapping (OSU 0.18 um, L = 16): 241,350
+// um^2 against 284,962 for the same sum written as L `$signed` products; the scalar MAC below keeps
+// `$signed`, which maps smaller there (25,479 against 29,176 um^2 for its Baugh-Wooley form).
 GeneratedDesign generate_dot_baseline(int lanes, int bits) {
   const int S = 2 * bits + static_cast<int>(std::bit_width(static_cast<unsigned>(lanes)));
   vlog::Module m(fmt::format("dot_baseline_L{}_i{}", lanes, bits));
@@ -48,9 +53,20 @@ GeneratedDesign generate_dot_baseline(int lanes, int bits) {
       .logic("sum_q", S)
       .logic("out_q", S);
   b.logic("valid_q", 3);
+  int64_t constant = 0;
   std::string total;
   for (int l = 0; l < lanes; ++l)
-    total += (l ? "\n      + " : "") + product("x_q", "w_q", l, bits, S);
+    for (int i = 0; i < bits; ++i)
+      for (int j = 0; j < bits; ++j) {
+        const bool negative = (i == bits - 1) != (j == bits - 1);
+        if (negative) constant -= int64_t{1} << (i + j);
+        std::string bit =
+            fmt::format("{}(x_q[{}] & w_q[{}])", negative ? "~" : "", l * bits + i, l * bits + j);
+        if (i + j > 0) bit = fmt::format("{}, {}", bit, vlog::lit(i + j, 0));
+        const int hi = S - 1 - (i + j);
+        total += fmt::format("\n      + {{{}{}}}", hi > 0 ? vlog::lit(hi, 0) + ", " : "", bit);
+      }
+  total = vlog::lit(S, static_cast<uint64_t>(constant) & ((uint64_t{1} << S) - 1)) + total;
   b.assign("sum", total);
   auto& ff = b.always_ff();
   ff.reset.assign("valid_q", vlog::lit(3, 0));

@@ -16,28 +16,33 @@ namespace {
 using vlog::lit;
 using vlog::slice;
 
-// One array cell: a CVU, its private weight scratchpad, and the column's partial-sum register.
-std::string emit_pe(const std::string& name, const std::string& cvu, const CvuArrayParams& p,
+// One array cell: a CVU core, its private weight scratchpad with the w router on its read port,
+// and the column's partial-sum register. The activation slices come routed from the row.
+std::string emit_pe(const std::string& name, const CvuModules& cvu, const CvuArrayParams& p,
                     const nlohmann::json& params) {
   const int BUS = p.cvu.bus_bits(), MB = p.cvu.mode_bits(), AW = p.addr_bits();
   const int RB = p.cvu.result_bits(), PB = p.psum_bits();
   vlog::Module m(name);
-  m.header(generated_header(name + ": CVU + private weight scratchpad + column partial-sum register.", "cvu_array", params));
+  m.header(generated_header(name + ": CVU core + private weight scratchpad + column partial-sum register.", "cvu_array", params));
   m.input("clk_i", 1).input("rst_ni", 1)
       .input("in_valid_i", 1).input("mode_x_i", MB).input("mode_w_i", MB)
       .input("addr_i", AW, "scratchpad word holding this operation's weights")
-      .input("x_i", BUS, "activation vector shared along the row")
+      .input("x_i", BUS, "activation slices shared along the row (routed once per row)")
       .input("we_i", 1, "scratchpad write").input("waddr_i", AW).input("wdata_i", BUS)
       .input("psum_i", PB, "partial sum from the CVU above")
       .output("psum_o", PB, "partial sum to the CVU below");
   auto& b = m.body();
-  b.logic("wbuf_q", BUS, p.wbuf_depth).logic("cvu_out", RB).logic("psum_q", PB).logic("unused_out_valid", 1);
+  b.logic("wbuf_q", BUS, p.wbuf_depth).logic("w_slices", BUS).logic("cvu_out", RB).logic("psum_q", PB)
+      .logic("unused_out_valid", 1);
   auto& mem = b.always_ff_noreset();
   mem.if_("we_i", [](vlog::Block& t) { t.assign("wbuf_q[waddr_i]", "wdata_i"); });
-  b.instance(cvu, "u_cvu")
+  b.instance(cvu.route_w, "u_route_w")
+      .connect("mode_x_i", "mode_x_i").connect("mode_w_i", "mode_w_i")
+      .connect("bus_i", "wbuf_q[addr_i]").connect("slices_o", "w_slices");
+  b.instance(cvu.core, "u_cvu")
       .connect("clk_i", "clk_i").connect("rst_ni", "rst_ni")
       .connect("in_valid_i", "in_valid_i").connect("mode_x_i", "mode_x_i").connect("mode_w_i", "mode_w_i")
-      .connect("x_i", "x_i").connect("w_i", "wbuf_q[addr_i]")
+      .connect("x_i", "x_i").connect("w_i", "w_slices")
       .connect("out_valid_o", "unused_out_valid").connect("out_o", "cvu_out");
   auto& ff = b.always_ff();
   ff.reset.assign("psum_q", lit(PB, 0));
@@ -46,7 +51,8 @@ std::string emit_pe(const std::string& name, const std::string& cvu, const CvuAr
   return m.emit();
 }
 
-std::string emit_top(const std::string& name, const std::string& pe, const CvuArrayParams& p,
+std::string emit_top(const std::string& name, const std::string& pe, const std::string& route_x,
+                     const CvuArrayParams& p,
                      const nlohmann::json& params, std::vector<TopPort>* ports) {
   const int R = p.rows, C = p.cols, BUS = p.cvu.bus_bits(), MB = p.cvu.mode_bits(), AW = p.addr_bits();
   const int PB = p.psum_bits(), ACC = p.acc_bits, RW = p.row_bits(), CW = p.col_bits();
@@ -77,6 +83,13 @@ std::string emit_top(const std::string& name, const std::string& pe, const CvuAr
       .connect("d_i", fmt::format("{{in_valid_i, in_mode_x_i, in_mode_w_i, in_addr_i, {}}}",
                                   slice("x_i", fmt::format("r*{}", BUS), BUS)))
       .connect("q_o", "op");
+  row.logic("x_slices", BUS);
+  row.comment("One x router per row: the element-packed activation vector to the cores' slices.");
+  row.instance(route_x, "u_route_x")
+      .connect("mode_x_i", slice("op", BUS + AW + MB, MB))
+      .connect("mode_w_i", slice("op", BUS + AW, MB))
+      .connect("bus_i", slice("op", 0, BUS))
+      .connect("slices_o", "x_slices");
   auto& col = row.generate_for("g_col", "c", C);
   col.logic("we", 1);
   col.assign("we", fmt::format("w_valid_i && w_row_i == {}'(r) && w_col_i == {}'(c)", RW, CW));
@@ -86,7 +99,7 @@ std::string emit_top(const std::string& name, const std::string& pe, const CvuAr
       .connect("mode_x_i", slice("op", BUS + AW + MB, MB))
       .connect("mode_w_i", slice("op", BUS + AW, MB))
       .connect("addr_i", slice("op", BUS, AW))
-      .connect("x_i", slice("op", 0, BUS))
+      .connect("x_i", "x_slices")
       .connect("we_i", "we").connect("waddr_i", "w_addr_i").connect("wdata_i", "w_data_i")
       .connect("psum_i", slice("psum_link", fmt::format("(r*{}+c)*{}", C, PB), PB))
       .connect("psum_o", slice("psum_link", fmt::format("((r+1)*{}+c)*{}", C, PB), PB));
@@ -119,7 +132,9 @@ GeneratedDesign generate_cvu_array(const CvuArrayParams& p, const nlohmann::json
   nlohmann::json cvu_json = {{"slice_bits", p.cvu.slice_bits}, {"max_bits", p.cvu.max_bits},
                              {"lanes", p.cvu.lanes}, {"signed", p.cvu.is_signed}};
   GeneratedDesign d = generate_cvu(p.cvu, cvu_json);  // the CVU modules, unchanged
-  const std::string cvu = d.top;
+  const CvuModules cvu = cvu_modules(p.cvu);
+  // The array instantiates the core and the routers; the `cvu` block's own top is not needed.
+  std::erase_if(d.files, [&](const GeneratedFile& f) { return f.name == cvu.top + ".sv"; });
   d.block = "cvu_array";
   d.params = params_json;
   d.ports.clear();
@@ -128,7 +143,7 @@ GeneratedDesign generate_cvu_array(const CvuArrayParams& p, const nlohmann::json
   const std::string pe = d.top + "_pe";
   d.files.insert(d.files.begin(), {"accelgen_delay_line.sv", rtl_template("accelgen_delay_line")});
   d.files.push_back({pe + ".sv", emit_pe(pe, cvu, p, params_json)});
-  d.files.push_back({d.top + ".sv", emit_top(d.top, pe, p, params_json, &d.ports)});
+  d.files.push_back({d.top + ".sv", emit_top(d.top, pe, cvu.route_x, p, params_json, &d.ports)});
   return d;
 }
 

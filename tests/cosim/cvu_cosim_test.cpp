@@ -55,6 +55,13 @@ TEST(VerifyResultReport, MarksTheEarliestCycleNotTheFirstReported) {
   EXPECT_EQ(r.first_mismatches.size(), 5u);
 }
 
+TEST(CvuCosimMutation, UncomplementedClassCountIsCaught) {
+  // L = 3 counts a negatable class's bits as one 2-bit number (C = 3 lanes); forgetting to
+  // complement the count of a negative class must be caught.
+  VerifyResult r = run_cosim("cvu", {"lanes=3"}, 10, "", 0, mutation("^ {2{x_top_i}}", "^ {2{1'b0}}"));
+  EXPECT_GT(r.mismatches, 0);
+}
+
 // --trace writes a gtkwave save file beside the waveform: every port of the top module, grouped as
 // inputs and outputs, under the names the waveform has, and a marker at the first mismatch
 // (checked against the waveform itself by expect_gtkw_marks_first_mismatch).

@@ -4,8 +4,10 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <bit>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <tuple>
 
 #include "common/block_info.hpp"
@@ -378,6 +380,41 @@ INSTANTIATE_TEST_SUITE_P(Designs, CvuDseReference, ::testing::Values(0, 1, 3, 16
                            return info.param == 0 ? std::string("scalar_mac")
                                                   : fmt::format("dot_L{}", info.param);
                          });
+
+// The dot product's Baugh-Wooley array equals the plain sum of signed products (written here with
+// `$signed`, independently of the generator), at every step from zero-initialized registers: a
+// Yosys SAT proof over all operand values.
+TEST(CvuDseReferenceArithmetic, DotProductEqualsSumOfSignedProducts) {
+  for (auto [lanes, bits] : {std::pair{1, 4}, {2, 3}}) {
+    GeneratedDesign g = generate_dot_baseline(lanes, bits);
+    const fs::path dir =
+        fs::temp_directory_path() / fmt::format("{}_sat_{}", g.top, static_cast<int>(getpid()));
+    write_design(g, dir.string());
+    const int S = 2 * bits + static_cast<int>(std::bit_width(static_cast<unsigned>(lanes)));
+    std::string products;
+    for (int l = 0; l < lanes; ++l)
+      products += fmt::format(" + {0}'($signed(x_i[{1}+:{2}]) * $signed(w_i[{1}+:{2}]))", S,
+                              l * bits, bits);
+    const std::string miter = fmt::format(
+        "module miter(input clk_i, input [{0}:0] x_i, input [{0}:0] w_i, output [{1}:0] dut_o,\n"
+        "             output [{1}:0] ref_o);\n"
+        "  logic unused_valid;\n"
+        "  {2} u_dut(.clk_i(clk_i), .rst_ni(1'b1), .in_valid_i(1'b0), .x_i(x_i), .w_i(w_i),\n"
+        "            .out_valid_o(unused_valid), .out_o(dut_o));\n"
+        "  logic [{1}:0] r1, r2, r3;\n"
+        "  always_ff @(posedge clk_i) begin r1 <= {1}'d0{3}; r2 <= r1; r3 <= r2; end\n"
+        "  assign ref_o = r3;\nendmodule\n",
+        lanes * bits - 1, S - 1, g.top, products);
+    std::ofstream(dir / "miter.sv") << miter;
+    ProcessResult r = run_process(
+        {"yosys", "-q", "-p",
+         fmt::format("read_verilog -sv {} {}; hierarchy -top miter; proc; flatten; opt -fast; "
+                     "sat -seq 4 -set-init-zero -prove dut_o ref_o -verify",
+                     (dir / (g.top + ".sv")).string(), (dir / "miter.sv").string())});
+    EXPECT_EQ(r.exit_code, 0) << lanes << " lanes of " << bits << " bits\n" << r.output;
+    fs::remove_all(dir);
+  }
+}
 
 }  // namespace
 }  // namespace accelgen

@@ -36,6 +36,14 @@ module cvu_array_2x1_b2_B4_L1_s_a64_d2 (
       .d_i    ({in_valid_i, in_mode_x_i, in_mode_w_i, in_addr_i, x_i[r*8 +: 8]}),
       .q_o    (op)
     );
+    logic [7:0] x_slices;
+    // One x router per row: the element-packed activation vector to the cores' slices.
+    cvu_b2_B4_L1_s_route_x u_route_x (
+      .mode_x_i (op[10]),
+      .mode_w_i (op[9]),
+      .bus_i    (op[7:0]),
+      .slices_o (x_slices)
+    );
     for (genvar c = 0; c < 1; c++) begin : g_col
       logic we;
       assign we = w_valid_i && w_row_i == 1'(r) && w_col_i == 1'(c);
@@ -46,7 +54,7 @@ module cvu_array_2x1_b2_B4_L1_s_a64_d2 (
         .mode_x_i   (op[10]),
         .mode_w_i   (op[9]),
         .addr_i     (op[8]),
-        .x_i        (op[7:0]),
+        .x_i        (x_slices),
         .we_i       (we),
         .waddr_i    (w_addr_i),
         .wdata_i    (w_data_i),

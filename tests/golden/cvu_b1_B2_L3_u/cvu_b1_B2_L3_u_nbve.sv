@@ -5,19 +5,16 @@
 // Interface and timing: golden_model/README.md, section "cvu".
 module cvu_b1_B2_L3_u_nbve (
   input  logic       clk_i,
-  input  logic [2:0] x_i,      // lane l's x slice in bits [l*b +: b]
-  input  logic [2:0] w_i,      // lane l's w slice in bits [l*b +: b]
-  input  logic       x_top_i,  // x slices are signed top slices: their MSB weighs -2^(b-1)
-  input  logic       w_top_i,  // w slices are signed top slices
-  output logic [1:0] sum_o     // registered sum of the partial-product bits (unsigned; sign corrections are outside)
+  input  logic [2:0] x_i,    // lane l's x slice in bits [l*b +: b]
+  input  logic [2:0] w_i,    // lane l's w slice in bits [l*b +: b]
+  output logic [1:0] sum_o   // registered sum (unsigned; the constants of negated classes are added outside)
 );
 
   logic [1:0] sum;
   logic [1:0] sum_q;
-  // A bit of negative weight enters inverted (Baugh-Wooley); the CVU adds the -2^s of each once per mode.
-  assign sum = {1'b0, ((x_i[0] & w_i[0]) ^ x_top_i ^ w_top_i)}
-      + {1'b0, ((x_i[1] & w_i[1]) ^ x_top_i ^ w_top_i)}
-      + {1'b0, ((x_i[2] & w_i[2]) ^ x_top_i ^ w_top_i)};
+  assign sum = {1'b0, (x_i[0] & w_i[0])}
+      + {1'b0, (x_i[1] & w_i[1])}
+      + {1'b0, (x_i[2] & w_i[2])};
   always_ff @(posedge clk_i) begin
     sum_q <= sum;
   end

@@ -9,19 +9,21 @@ module cvu_b2_B4_L2_s_nbve (
   input  logic [3:0] w_i,      // lane l's w slice in bits [l*b +: b]
   input  logic       x_top_i,  // x slices are signed top slices: their MSB weighs -2^(b-1)
   input  logic       w_top_i,  // w slices are signed top slices
-  output logic [4:0] sum_o     // registered sum of the partial-product bits (unsigned; sign corrections are outside)
+  output logic [4:0] sum_o     // registered sum (unsigned; the constants of negated classes are added outside)
 );
 
   logic [4:0] sum;
   logic [4:0] sum_q;
-  // A bit of negative weight enters inverted (Baugh-Wooley); the CVU adds the -2^s of each once per mode.
+  // bits of weight 2^1: negative when w_top_i
+  // bits of weight 2^1: negative when x_top_i
+  // bits of weight 2^2: negative when x_top_i ^ w_top_i
   assign sum = {4'd0, (x_i[0] & w_i[0])}
-      + {3'd0, ((x_i[0] & w_i[1]) ^ w_top_i), 1'b0}
-      + {3'd0, ((x_i[1] & w_i[0]) ^ x_top_i), 1'b0}
-      + {2'd0, ((x_i[1] & w_i[1]) ^ x_top_i ^ w_top_i), 2'd0}
       + {4'd0, (x_i[2] & w_i[2])}
+      + {3'd0, ((x_i[0] & w_i[1]) ^ w_top_i), 1'b0}
       + {3'd0, ((x_i[2] & w_i[3]) ^ w_top_i), 1'b0}
+      + {3'd0, ((x_i[1] & w_i[0]) ^ x_top_i), 1'b0}
       + {3'd0, ((x_i[3] & w_i[2]) ^ x_top_i), 1'b0}
+      + {2'd0, ((x_i[1] & w_i[1]) ^ x_top_i ^ w_top_i), 2'd0}
       + {2'd0, ((x_i[3] & w_i[3]) ^ x_top_i ^ w_top_i), 2'd0};
   always_ff @(posedge clk_i) begin
     sum_q <= sum;
