@@ -5,7 +5,7 @@
 #include <filesystem>
 
 #include "common/error.hpp"
-#include "common/process.hpp"
+#include "flows/common/plot.hpp"
 #include "flows/common/table.hpp"
 #include "flows/nn_baton/flow.hpp"
 
@@ -150,11 +150,8 @@ void run_explore(NnBatonCli& c) {
     flows::write_file_atomic((fs::path(c.out_dir) / gp).string(),
                              nb::explore_gnuplot(r, c.e, csv, png));
     fmt::print("\nwrote {}/{} and {}\n", c.out_dir, csv, gp);
-    if (!find_program("gnuplot").empty()) {
-      const ProcessResult p = run_process({"gnuplot", gp}, c.out_dir);
-      if (p.exit_code != 0) throw UserError(fmt::format("gnuplot failed: {}", one_line(p.output)));
+    if (flows::render_gnuplot((fs::path(c.out_dir) / gp).string()))
       fmt::print("wrote {}/{}\n", c.out_dir, png);
-    }
   }
   if (c.json) fmt::print("{}\n", nb::explore_json(r, c.e).dump());
 }

@@ -2,6 +2,11 @@
 
 #include <fmt/format.h>
 
+#include <filesystem>
+#include <system_error>
+
+#include "common/error.hpp"
+#include "flows/common/plot.hpp"
 #include "flows/npu/npu_flow.hpp"
 
 namespace accelgen {
@@ -12,6 +17,7 @@ struct NpuCli {
   flows::NpuFlowOptions o;
   bool json = false;
   std::string csv;
+  std::string out;  // plot directory
 };
 
 void run(const NpuCli& c) {
@@ -40,6 +46,16 @@ void run(const NpuCli& c) {
       s.cycles, pct(s.GemmOnly()), pct(s.TandemOnly()), pct(s.overlap), pct(s.Idle()), r.macs,
       r.outputs);
   if (!c.csv.empty()) fmt::print("csv: {}\n", c.csv);
+  if (!c.out.empty()) {
+    std::error_code ec;
+    std::filesystem::create_directories(c.out, ec);
+    if (ec) throw UserError(fmt::format("cannot create '{}': {}", one_line(c.out), ec.message()));
+    const std::string gp = (std::filesystem::path(c.out) / "npu_runtime.gp").string();
+    flows::write_file_atomic(gp, flows::npu_runtime_gnuplot(r, "NPU-Tandem: " + what, "npu_runtime.png"));
+    fmt::print("plot: {}{}\n", gp,
+               flows::render_gnuplot(gp) ? fmt::format(" -> {}/npu_runtime.png", c.out)
+                                         : " (install gnuplot to render it)");
+  }
   if (c.json) fmt::print("{}\n", flows::npu_flow_json(c.o, r).dump());
 }
 
@@ -75,6 +91,8 @@ void register_npu_flow(CLI::App& flow) {
   cmd->add_flag("--json", c.json,
                 "last line of stdout: one JSON object with the totals and every block");
   cmd->add_option("--csv", c.csv, "also write the block table as CSV")->type_name("FILE");
+  cmd->add_option("-o,--out", c.out, "write npu_runtime.gp and its PNG (cycles per block, stacked) here")
+      ->type_name("DIR");
   cmd->callback([] { run(c); });
 }
 

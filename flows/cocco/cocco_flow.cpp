@@ -8,8 +8,8 @@
 #include <fstream>
 
 #include "common/error.hpp"
-#include "common/process.hpp"
 #include "compiler/graph/model_source.hpp"
+#include "flows/common/plot.hpp"
 #include "flows/common/table.hpp"
 
 namespace accelgen::flows::cocco {
@@ -275,11 +275,8 @@ std::vector<std::string> write_cocco_trace(const CoccoFlowResult& r, const std::
           "with lines lw 2 title m\n",
           r.model, methods));
   written.push_back(gp.string());
-  if (find_program("gnuplot").empty() || methods.empty()) return written;
-  ProcessResult pr = run_process({"gnuplot", gp.filename().string()}, dir);
-  if (pr.exit_code != 0)
-    throw UserError(fmt::format("gnuplot failed on {}: {}", gp.string(), one_line(pr.output)));
-  written.push_back((fs::path(dir) / "cocco_trace.png").string());
+  if (!methods.empty() && render_gnuplot(gp.string()))
+    written.push_back((fs::path(dir) / "cocco_trace.png").string());
   return written;
 }
 

@@ -8,7 +8,7 @@
 #include "common/block_info.hpp"
 #include "common/error.hpp"
 #include "common/noc_params.hpp"
-#include "common/process.hpp"
+#include "flows/common/plot.hpp"
 #include "golden_model/noc/noc_model.hpp"
 #include "golden_model/noc/noc_traffic.hpp"
 
@@ -248,13 +248,11 @@ std::vector<std::string> write_noc_sweep(const std::string& dir, const std::vect
       o.fig15_size);
   written.push_back(gp_lat.string());
   written.push_back(gp_fig.string());
-  if (find_program("gnuplot").empty()) return written;  // the CSVs and scripts are the result
   std::vector<std::pair<fs::path, const char*>> plots;
   if (!fig15.empty()) plots.push_back({gp_fig, "noc_fig15.png"});
   if (!curve.empty()) plots.insert(plots.begin(), {gp_lat, "noc_latency.png"});
   for (const auto& [gp, png] : plots) {
-    ProcessResult r = run_process({"gnuplot", gp.filename().string()}, dir);
-    if (r.exit_code != 0) throw UserError(fmt::format("gnuplot failed on {}: {}", gp.string(), r.output));
+    if (!render_gnuplot(gp.string())) break;  // no gnuplot: the CSVs and scripts are the result
     written.push_back((fs::path(dir) / png).string());
   }
   return written;

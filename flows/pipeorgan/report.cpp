@@ -7,7 +7,7 @@
 #include <fstream>
 
 #include "common/error.hpp"
-#include "common/process.hpp"
+#include "flows/common/plot.hpp"
 #include "flows/pipeorgan/pipeorgan.hpp"
 
 namespace accelgen::flows::pipeorgan {
@@ -198,12 +198,9 @@ std::vector<std::string> write_plots(const std::string& dir, const FlowResult& r
                   common));
   written.push_back(g13.string());
   written.push_back(g14.string());
-  if (find_program("gnuplot").empty()) return written;
   for (const auto& [gp, png] :
        {std::pair{g13, "pipeorgan_fig13.png"}, std::pair{g14, "pipeorgan_fig14.png"}}) {
-    ProcessResult pr = run_process({"gnuplot", gp.filename().string()}, dir);
-    if (pr.exit_code != 0)
-      throw UserError(fmt::format("gnuplot failed on {}: {}", gp.string(), pr.output));
+    if (!render_gnuplot(gp.string())) break;  // no gnuplot: the CSV and scripts are the result
     written.push_back((fs::path(dir) / png).string());
   }
   return written;

@@ -45,6 +45,18 @@ TEST(NpuCli, JsonAndCsv) {
   std::filesystem::remove(csv);
 }
 
+TEST(NpuCli, PlotScriptAndPng) {
+  const std::filesystem::path dir = std::filesystem::temp_directory_path() /
+                                    ("accelgen_npu_plot_" + std::to_string(getpid()));
+  const ProcessResult r = run({"flow", "npu", "--tile-m", "4", "-o", dir.string()});
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_TRUE(std::filesystem::exists(dir / "npu_runtime.gp")) << r.output;
+  if (!find_program("gnuplot").empty()) {
+    EXPECT_GT(std::filesystem::file_size(dir / "npu_runtime.png"), 1000u) << r.output;
+  }
+  std::filesystem::remove_all(dir);
+}
+
 TEST(NpuCli, MobilenetBlock) {
   const ProcessResult r =
       run({"flow", "npu", "--workload", "mbv2_block", "--channels", "4", "--tile-m", "4"});

@@ -3,6 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include <iomanip>
+#include <sstream>
+
 #include "isa/tandem/asm.hpp"
 
 namespace accelgen::flows {
@@ -54,6 +57,29 @@ TEST(NpuFlow, BlocksAddUpToTheTotal) {
   EXPECT_GT(r.blocks[2].split.overlap, 0);  // conv2's tiles overlap with Tandem passes
   EXPECT_EQ(r.macs, 2 * 16 * 8 * 8 * 9);
   EXPECT_EQ(npu_block_table(r).size(), 4u);
+}
+
+TEST(NpuFlow, PlotDataStacksEachBlocksCycles) {
+  NpuFlowOptions o;
+  o.tile_m = 4;
+  const NpuFlowResult r = run_npu_flow(o);
+  const std::string gp = npu_runtime_gnuplot(r, "t", "p.png");
+  const size_t begin = gp.find("$blocks << EOD\n"), end = gp.find("EOD\n", begin + 15);
+  ASSERT_NE(begin, std::string::npos);
+  ASSERT_NE(end, std::string::npos);
+  std::istringstream data(gp.substr(begin + 15, end - begin - 15));
+  std::string name;
+  int64_t gemm_only = 0, both = 0, tandem_only = 0, idle = 0;
+  size_t n = 0;
+  // The four stacked series of a block add up to its cycles, whatever the split.
+  while (data >> std::quoted(name) >> gemm_only >> both >> tandem_only >> idle) {
+    ASSERT_LT(n, r.blocks.size());
+    EXPECT_EQ(name, r.blocks[n].name);
+    EXPECT_EQ(gemm_only + both + tandem_only + idle, r.blocks[n].split.cycles) << name;
+    ++n;
+  }
+  EXPECT_EQ(n, r.blocks.size());
+  EXPECT_NE(gp.find("set output 'p.png'"), std::string::npos);
 }
 
 }  // namespace
