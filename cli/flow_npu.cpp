@@ -3,9 +3,7 @@
 #include <fmt/format.h>
 
 #include <filesystem>
-#include <system_error>
 
-#include "common/error.hpp"
 #include "flows/common/plot.hpp"
 #include "flows/npu/npu_flow.hpp"
 
@@ -21,6 +19,7 @@ struct NpuCli {
 };
 
 void run(const NpuCli& c) {
+  if (!c.out.empty()) flows::create_output_dir(c.out);  // a bad DIR fails before the run
   const flows::NpuFlowResult r = flows::run_npu_flow(c.o);
   const flows::Table t = flows::npu_block_table(r);
   if (!c.csv.empty()) flows::write_file_atomic(c.csv, t.csv());
@@ -47,11 +46,9 @@ void run(const NpuCli& c) {
       r.outputs);
   if (!c.csv.empty()) fmt::print("csv: {}\n", c.csv);
   if (!c.out.empty()) {
-    std::error_code ec;
-    std::filesystem::create_directories(c.out, ec);
-    if (ec) throw UserError(fmt::format("cannot create '{}': {}", one_line(c.out), ec.message()));
     const std::string gp = (std::filesystem::path(c.out) / "npu_runtime.gp").string();
-    flows::write_file_atomic(gp, flows::npu_runtime_gnuplot(r, "NPU-Tandem: " + what, "npu_runtime.png"));
+    flows::write_file_atomic(
+        gp, flows::npu_runtime_gnuplot(r, "NPU-Tandem: " + what, "npu_runtime.png"));
     fmt::print("plot: {}{}\n", gp,
                flows::render_gnuplot(gp) ? fmt::format(" -> {}/npu_runtime.png", c.out)
                                          : " (install gnuplot to render it)");
@@ -91,7 +88,8 @@ void register_npu_flow(CLI::App& flow) {
   cmd->add_flag("--json", c.json,
                 "last line of stdout: one JSON object with the totals and every block");
   cmd->add_option("--csv", c.csv, "also write the block table as CSV")->type_name("FILE");
-  cmd->add_option("-o,--out", c.out, "write npu_runtime.gp and its PNG (cycles per block, stacked) here")
+  cmd->add_option("-o,--out", c.out,
+                  "write npu_runtime.gp and its PNG (cycles per block, stacked) here")
       ->type_name("DIR");
   cmd->callback([] { run(c); });
 }

@@ -253,9 +253,7 @@ std::string cocco_trace_csv(const CoccoFlowResult& r) {
 }
 
 std::vector<std::string> write_cocco_trace(const CoccoFlowResult& r, const std::string& dir) {
-  std::error_code ec;
-  fs::create_directories(dir, ec);
-  if (ec) throw UserError(fmt::format("cannot create '{}': {}", one_line(dir), ec.message()));
+  create_output_dir(dir);
   std::vector<std::string> written;
   const fs::path csv = fs::path(dir) / "cocco_trace.csv";
   write_file_atomic(csv.string(), cocco_trace_csv(r));

@@ -107,6 +107,12 @@ nlohmann::json Table::json() const {
   return out;
 }
 
+void create_output_dir(const std::string& dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) throw UserError(fmt::format("cannot create '{}': {}", one_line(dir), ec.message()));
+}
+
 void write_file_atomic(const std::string& path, const std::string& content) {
   namespace fs = std::filesystem;
   const std::string shown = one_line(path);

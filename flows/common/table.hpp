@@ -48,4 +48,7 @@ class Table {
 // never sees half a file. UserError when the file cannot be written.
 void write_file_atomic(const std::string& path, const std::string& content);
 
+// Creates DIR (and its parents) for a flow's output files; UserError naming it when that fails.
+void create_output_dir(const std::string& dir);
+
 }  // namespace accelgen::flows

@@ -152,21 +152,25 @@ Table npu_block_table(const NpuFlowResult& r) {
   return t;
 }
 
-std::string npu_runtime_gnuplot(const NpuFlowResult& r, const std::string& title, const std::string& png) {
+std::string npu_runtime_gnuplot(const NpuFlowResult& r, const std::string& title,
+                                const std::string& png) {
   std::string data;
   for (const auto& b : r.blocks) {
     const RuntimeSplit& s = b.split;
-    data += fmt::format("\"{}\" {} {} {} {}\n", b.name, s.GemmOnly(), s.overlap, s.TandemOnly(), s.Idle());
+    data += fmt::format("\"{}\" {} {} {} {}\n", b.name, s.GemmOnly(), s.overlap, s.TandemOnly(),
+                        s.Idle());
   }
   return fmt::format(
-      "# accelgen flow npu: cycles of each NPU block, GEMM only / both units / Tandem only / idle.\n"
+      "# accelgen flow npu: cycles of each NPU block, GEMM only / both units / Tandem only / "
+      "idle.\n"
       "$blocks << EOD\n{}EOD\n"
       "set terminal pngcairo size 900,500 noenhanced\nset output '{}'\n"
       "set title '{}'\nset ylabel 'cycles'\nset style data histograms\n"
       "set style histogram rowstacked\nset style fill solid 0.8 border -1\nset boxwidth 0.7\n"
       "set key outside right\nset xtics rotate by -30\nset grid ytics\n"
       "plot $blocks using 2:xtic(1) title 'GEMM only', '' using 3 title 'both', "
-      "'' using 4 title 'Tandem only (non-GEMM)', '' using 5 title 'idle (start, dispatch, done)'\n",
+      "'' using 4 title 'Tandem only (non-GEMM)', '' using 5 title 'idle (start, dispatch, "
+      "done)'\n",
       data, png, title);
 }
 

@@ -58,6 +58,7 @@ Table npu_block_table(const NpuFlowResult& r);
 nlohmann::json npu_flow_json(const NpuFlowOptions& o, const NpuFlowResult& r);
 // gnuplot script (data inline) of each block's cycles stacked as GEMM only / both / Tandem only /
 // idle, written to PNG (a file name relative to the script's directory).
-std::string npu_runtime_gnuplot(const NpuFlowResult& r, const std::string& title, const std::string& png);
+std::string npu_runtime_gnuplot(const NpuFlowResult& r, const std::string& title,
+                                const std::string& png);
 
 }  // namespace accelgen::flows

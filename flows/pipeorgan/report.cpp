@@ -6,8 +6,8 @@
 #include <filesystem>
 #include <fstream>
 
-#include "common/error.hpp"
 #include "flows/common/plot.hpp"
+#include "flows/common/table.hpp"
 #include "flows/pipeorgan/pipeorgan.hpp"
 
 namespace accelgen::flows::pipeorgan {
@@ -158,9 +158,7 @@ nlohmann::json flow_json(const FlowResult& r, const TechTable& tech, const Arch&
 
 std::vector<std::string> write_plots(const std::string& dir, const FlowResult& r) {
   namespace fs = std::filesystem;
-  std::error_code ec;
-  fs::create_directories(dir, ec);
-  if (ec) throw UserError(fmt::format("cannot create '{}': {}", dir, ec.message()));
+  create_output_dir(dir);
   std::string csv = "model,speedup_vs_tangram,speedup_vs_simba,dram_vs_tangram,dram_vs_simba\n";
   for (const auto& m : r.models)
     csv += fmt::format("{},{:.4f},{:.4f},{:.4f},{:.4f}\n", m.name, m.speedup_vs_tangram,

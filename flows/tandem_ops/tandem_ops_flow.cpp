@@ -10,6 +10,7 @@
 #include "common/error.hpp"
 #include "compiler/tandem/catalog.hpp"
 #include "compiler/tandem/golden_run.hpp"
+#include "flows/common/table.hpp"
 
 namespace accelgen::flows {
 
@@ -105,9 +106,7 @@ TandemOpsResult run_tandem_ops_flow(const TandemOpsOptions& o) {
 
 std::vector<EmittedProgram> emit_tandem_ops(const TandemOpsOptions& o, const std::string& dir) {
   namespace fs = std::filesystem;
-  std::error_code ec;
-  fs::create_directories(dir, ec);
-  if (ec) throw UserError(fmt::format("cannot create directory '{}'", dir));
+  create_output_dir(dir);
   std::vector<EmittedProgram> out;
   for (const auto& c : ct::OperatorCatalog({o.lanes, o.depth, o.dram_bus_words, o.permute_width},
                                            ct::CatalogSize::kBench, o.seed)) {
