@@ -8,6 +8,7 @@
 
 #include "common/error.hpp"
 #include "common/process.hpp"
+#include "flows/common/table.hpp"
 #include "flows/cvu_dse/cvu_dse.hpp"
 
 namespace accelgen {
@@ -38,6 +39,7 @@ void run(const DseArgs& a) {
     if (L < 1 || L > 64) throw UserError(fmt::format("--lanes: {} is not in 1..64", L));
   auto progress = [](const std::string& m) { fmt::print(stderr, "accelgen: {}\n", m); };
   nlohmann::json out = nlohmann::json::object();
+  if (!a.out_dir.empty()) flows::create_output_dir(a.out_dir);  // fail before the synthesis sweep
 
   if (!a.skip_synth) {
     std::string cache = a.cache_dir;
@@ -109,7 +111,7 @@ void run(const DseArgs& a) {
     out["input_activity"] = flows::kDseActivity;
     out["dse"] = pts;
     if (!a.out_dir.empty()) {
-      std::filesystem::create_directories(a.out_dir);
+      flows::create_output_dir(a.out_dir);
       const auto csv = std::filesystem::path(a.out_dir) / "cvu_dse.csv";
       const auto gp = std::filesystem::path(a.out_dir) / "cvu_dse.gp";
       const auto dat = std::filesystem::path(a.out_dir) / "cvu_dse.dat";

@@ -105,6 +105,7 @@ void run_map(NnBatonCli& c) {
 }
 
 void run_explore(NnBatonCli& c) {
+  if (!c.out_dir.empty()) flows::create_output_dir(c.out_dir);  // fail before the sweep
   const nb::Tech tech = nb::load_tech(c.tech);
   if (!c.models.empty()) c.e.models = c.models;
   c.e.resolution = c.resolution;
@@ -143,7 +144,7 @@ void run_explore(NnBatonCli& c) {
     fmt::print("best for {}: {}\n", c.e.models[i],
                fmt_design(r.designs[static_cast<size_t>(r.best_per_model[i])].hw));
   if (!c.out_dir.empty()) {
-    fs::create_directories(c.out_dir);
+    flows::create_output_dir(c.out_dir);
     const std::string csv = "nn_baton_explore.csv", gp = "nn_baton_explore.gp",
                       png = "nn_baton_explore.png";
     flows::write_file_atomic((fs::path(c.out_dir) / csv).string(), nb::explore_csv(r));

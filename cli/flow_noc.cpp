@@ -10,6 +10,7 @@
 #include "cli/commands.hpp"
 #include "common/block_info.hpp"
 #include "common/error.hpp"
+#include "flows/common/table.hpp"
 #include "flows/noc/noc_sweep.hpp"
 #include "generator/design.hpp"
 #include "verilator_tb/model_builder.hpp"
@@ -146,6 +147,7 @@ void register_noc_flow(CLI::App& flow) {
   cmd->add_flag("--json", c.json, "last line of stdout: one JSON object with every number");
   cmd->callback([] {
     if (c.o.warmup >= c.o.cycles) throw UserError(fmt::format("--warmup {} must be below --cycles {}", c.o.warmup, c.o.cycles));
+    flows::create_output_dir(c.out_dir);  // a bad -o fails before the sweep, not after it
     std::vector<flows::NocLatencyPoint> curve;
     if (!c.no_curves) curve = flows::noc_latency_sweep(c.o);
     std::vector<flows::NocSaturationRow> sat;

@@ -234,6 +234,7 @@ void run_sched(SchedCli& c) {
     run_workload(c);
     return;
   }
+  if (!c.out_dir.empty()) flows::create_output_dir(c.out_dir);  // fail before the simulation
   const pl::SchedReport rep = pl::run_sched_flow(c.o, /*progress=*/true);
   flows::Table sum({{"mix"},
                     {"qos"},
@@ -296,7 +297,7 @@ void run_sched(SchedCli& c) {
     fmt::print("csv: {}\n", c.csv);
   }
   if (!c.out_dir.empty()) {
-    std::filesystem::create_directories(c.out_dir);
+    flows::create_output_dir(c.out_dir);
     flows::write_file_atomic((std::filesystem::path(c.out_dir) / "planaria_sched.csv").string(),
                              curve.csv());
     write_plot(c.out_dir, "planaria_sched.csv");

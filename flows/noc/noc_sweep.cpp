@@ -9,6 +9,7 @@
 #include "common/error.hpp"
 #include "common/noc_params.hpp"
 #include "flows/common/plot.hpp"
+#include "flows/common/table.hpp"
 #include "golden_model/noc/noc_model.hpp"
 #include "golden_model/noc/noc_traffic.hpp"
 
@@ -178,7 +179,7 @@ std::vector<NocFig15Row> noc_fig15(const NocSweepOptions& o, int size) {
 std::vector<std::string> write_noc_sweep(const std::string& dir, const std::vector<NocLatencyPoint>& curve,
                                          const std::vector<NocFig15Row>& fig15, const NocSweepOptions& o,
                                          const std::vector<NocSaturationRow>& saturation) {
-  fs::create_directories(dir);
+  create_output_dir(dir);
   std::vector<std::string> written;
   const fs::path lat = fs::path(dir) / "noc_latency.csv";
   {

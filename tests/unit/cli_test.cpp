@@ -501,5 +501,19 @@ TEST_F(Cli, RegionManagerBadParameters) {
   expect_rejected({"verify", "region_manager", "--set", "stream=bogus"}, "'stream' = 'bogus'");
 }
 
+// A flow's -o that cannot be a directory fails at once, in one line, before the (long) run prints
+// anything: noc-sweep, nn-baton explore, planaria-sched and cvu-dse create it first.
+TEST_F(Cli, FlowOutputDirectoryThatCannotBeCreatedFailsFirst) {
+  const fs::path file = tmp_ / "a_file";
+  std::ofstream(file) << "x";
+  const std::string bad = (file / "out").string();
+  expect_rejected({"flow", "noc-sweep", "--no-fig15", "--cycles", "3000", "--warmup", "100", "--rates", "10", "-o", bad},
+                  "cannot create");
+  expect_rejected({"flow", "nn-baton", "explore", "--model", "resnet50", "--macs", "1024", "--area-mm2", "10", "-o", bad},
+                  "cannot create");
+  expect_rejected({"flow", "planaria-sched", "--mix", "B", "--qos", "S", "--rates", "20", "-o", bad}, "cannot create");
+  expect_rejected({"flow", "cvu-dse", "--throughput-only", "-o", bad}, "cannot create");
+}
+
 }  // namespace
 }  // namespace accelgen
