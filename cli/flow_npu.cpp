@@ -67,13 +67,9 @@ void run_analytic(const NpuCli& c) {
     if (c.json) fmt::print("{}\n", nlohmann::json{{"sweep", t.json()}}.dump());
     return;
   }
-  Progress(fmt::format("measuring the Tandem operators on {} lanes", c.a.lanes));
   flows::TandemCosts costs(c.a.lanes, c.a.depth);
   std::vector<flows::AnalyticResult> rs;
-  for (const auto& m : models) {
-    Progress(m);
-    rs.push_back(flows::analyze_model(m, c.a, costs));
-  }
+  for (const auto& m : models) rs.push_back(flows::analyze_model(m, c.a, costs));
   const flows::Table t = flows::analytic_summary_table(rs);
   if (!c.csv.empty()) flows::write_file_atomic(c.csv, t.csv());
   fmt::print(
@@ -84,6 +80,7 @@ void run_analytic(const NpuCli& c) {
   if (c.blocks) {
     for (const auto& r : rs)
       fmt::print("{}:\n{}\n", r.model, flows::analytic_block_table(r).text());
+    fmt::print("{}\n", flows::analytic_op_table(rs).text());
   }
   fmt::print("{}", t.text());
   if (!c.csv.empty()) fmt::print("csv: {}\n", c.csv);
@@ -178,7 +175,8 @@ void register_npu_flow(CLI::App& flow) {
                   "--analytic at array n x n with n lanes for each n given (thesis Fig. 4.21: "
                   "8 16 32 64 128); all six networks unless --model")
       ->check(CLI::Range(1, 128));
-  cmd->add_flag("--blocks", c.blocks, "with --analytic: also print every NPU block");
+  cmd->add_flag("--blocks", c.blocks,
+                "with --analytic: also print every NPU block and Tandem's work by operator");
   cmd->add_option("--seq-len", c.a.seq_len, "--analytic: BERT sequence length")
       ->check(CLI::Range(1, 4096));
   cmd->add_option("--pcie-gbps", c.a.cpu.pcie_gbps, "baselines: PCIe GB/s per direction")

@@ -153,6 +153,8 @@ TandemCosts::TandemCosts(int lanes, int depth) : lanes_(lanes), depth_(depth) {
   for (const auto& c : ct::OperatorCatalog(t, ct::CatalogSize::kBench, 1)) {
     const ct::Throughput th = ct::MeasureThroughput(c.compiled, c.inputs);
     per_element_[c.op] = th.cycles_per_element;
+    // Without the DAE's time: the operator fused into a block whose data is already on chip.
+    per_element_[c.op + ".compute"] = th.compute_cycles_per_element;
     // The CPU baselines' work per element: the template's primitives per element (ideal cycles
     // per element x lanes).
     per_element_[c.op + ".ops"] = th.ideal_cycles_per_element * lanes;
@@ -162,8 +164,9 @@ TandemCosts::TandemCosts(int lanes, int depth) : lanes_(lanes), depth_(depth) {
 namespace {
 
 // A windowed operator ("DepthwiseConv" or "MaxPool") measured on planes of 16 x 16 with the
-// layer's kernel, stride and padding: cycles per output element.
-double MeasureWindowed(int lanes, int depth, const std::string& op, int k, int s, int p) {
+// layer's kernel, stride and padding: cycles per output element, in total and without the DAE.
+std::pair<double, double> MeasureWindowed(int lanes, int depth, const std::string& op, int k, int s,
+                                          int p) {
   const ct::TandemTarget t{lanes, depth, 0, 0};
   const std::vector<int64_t> nchw = {1, 2 * lanes, 16, 16};
   const ct::Window w{k, k, s, s, p, p};
@@ -180,7 +183,8 @@ double MeasureWindowed(int lanes, int depth, const std::string& op, int k, int s
     inputs.push_back(std::move(v));
   }
   const ct::GoldenRun run = ct::RunOnGolden(c, inputs);
-  return static_cast<double>(run.cycles) / static_cast<double>(c.outputs.at(0).Elements());
+  const auto out = static_cast<double>(c.outputs.at(0).Elements());
+  return {static_cast<double>(run.cycles) / out, static_cast<double>(ct::ComputeCycles(run)) / out};
 }
 
 }  // namespace
@@ -223,7 +227,9 @@ TandemCosts::Epilogue TandemCosts::GemmEpilogue(int m) {
 std::string TandemCosts::Windowed(const std::string& op, int k, int s, int p) {
   const std::string key = fmt::format("{} k{} s{} p{}", op, k, s, p);
   if (!per_element_.count(key)) {
-    per_element_[key] = MeasureWindowed(lanes_, depth_, op, k, s, p);
+    const auto [total, compute] = MeasureWindowed(lanes_, depth_, op, k, s, p);
+    per_element_[key] = total;
+    per_element_[key + ".compute"] = compute;
     // CPU work per output element: k^2 multiply-adds (depthwise) or comparisons (pooling).
     per_element_[key + ".ops"] = static_cast<double>(k) * k;
   }
@@ -261,6 +267,7 @@ struct NonGemm {
   // A reduction along the feature axis (Softmax, LayerNorm): it needs whole rows, so it fuses
   // into a GEMM block only when the GEMM has one N block.
   bool row_reduction = false;
+  int extra_inputs = 0;  // operands beyond the one the block already holds (a binary op's other)
 };
 
 struct Group {
@@ -288,7 +295,7 @@ void Activation(const std::string& act, int64_t elements, bool on_gemm, TandemCo
     work.push_back({"Gelu", elements, ops("Gelu"), false, false, act});
   } else if (act == "swish" || act == "hard_swish") {
     work.push_back({"Gelu", elements, ops("Gelu"), false, false, act + " (sigmoid)"});
-    work.push_back({"Mul", elements, ops("Mul"), false, false, act + " (x *)"});
+    work.push_back({"Mul", elements, ops("Mul"), false, false, act + " (x *)"});  // x on chip
   } else {
     throw UserError(fmt::format(
         "flow npu --analytic: layer '{}': activation '{}' has no Tandem cost", layer, act));
@@ -414,14 +421,15 @@ AnalyticResult analyze_model(const std::string& model, const AnalyticOptions& o,
       }
       case OpKind::kAdd:
       case OpKind::kSub:
-        work.push_back({"Add", out, ops("Add"), true, false, "add"});
+        work.push_back({"Add", out, ops("Add"), true, false, "add", false, 1});
         Activation(n.activation, out, false, costs, work, n.name);
         break;
       case OpKind::kMul:
       case OpKind::kDiv:
       case OpKind::kElementwise:
       case OpKind::kBatchNorm:
-        work.push_back({"Mul", out, ops("Mul"), n.op == OpKind::kBatchNorm, false, "mul"});
+        work.push_back({"Mul", out, ops("Mul"), n.op == OpKind::kBatchNorm, false, "mul", false,
+                        n.op == OpKind::kBatchNorm ? 0 : 1});
         Activation(n.activation, out, false, costs, work, n.name);
         break;
       case OpKind::kActivation:
@@ -497,15 +505,29 @@ AnalyticResult analyze_model(const std::string& model, const AnalyticOptions& o,
     ab.name = gr.name;
     ab.ops = gr.ops;
     ab.macs = gr.macs;
-    double extra = 0;  // Tandem cycles of the fused operators beyond the epilogue
-    for (const auto& w : gr.work)
-      if (!w.key.empty()) extra += costs.Cycles(w.key, w.elements);
+    // Tandem cycles of the operators beyond the GEMM epilogue. The first one of a non-GEMM
+    // group costs its whole measured program (DAE load, compute, store); every other one works on
+    // data the block already holds on chip: its compute cycles, plus a lanes-wide line per cycle
+    // for each extra operand it loads.
+    double extra = 0;
+    bool first = !gr.gemm;
+    for (const auto& w : gr.work) {
+      if (w.key.empty()) continue;
+      const double c =
+          first ? costs.Cycles(w.key, w.elements)
+                : costs.Cycles(w.key + ".compute", w.elements) +
+                      w.extra_inputs * std::ceil(static_cast<double>(w.elements) / costs.Lanes());
+      first = false;
+      extra += c;
+      res.tandem_by_op[w.key.substr(0, w.key.find(' '))] += c;
+    }
     if (gr.gemm) {
       const int T = gr.gemm->Tiles();
       const auto epi = costs.GemmEpilogue(gr.gemm->m);
       b.pass_cycles = {epi.pass + static_cast<int64_t>(std::ceil(extra / T))};
       b.release_offset = {epi.release};
       b.dispatch_words = epi.words;
+      res.tandem_by_op["GEMM epilogue"] += static_cast<double>(epi.pass) * T;
       ab.tiles = T;
       ab.k_blocks = gr.gemm->k_blocks;
       ab.m = gr.gemm->m;
@@ -619,6 +641,25 @@ Table analytic_summary_table(const std::vector<AnalyticResult>& rs) {
   return t;
 }
 
+Table analytic_op_table(const std::vector<AnalyticResult>& rs) {
+  Table t({{"model"},
+           {"op", "Tandem operator"},
+           {"cycles", "cycles"},
+           {"share_pct", "% of Tandem work", 1}});
+  for (const auto& r : rs) {
+    double total = 0;
+    for (const auto& [op, c] : r.tandem_by_op) total += c;
+    std::vector<std::pair<std::string, double>> ops(r.tandem_by_op.begin(), r.tandem_by_op.end());
+    std::stable_sort(ops.begin(), ops.end(),
+                     [](const auto& a, const auto& b) { return a.second > b.second; });
+    for (const auto& [op, c] : ops) {
+      t.add({r.model, op, static_cast<int64_t>(std::llround(c)),
+             total > 0 ? 100.0 * c / total : 0.0});
+    }
+  }
+  return t;
+}
+
 Table analytic_block_table(const AnalyticResult& r) {
   Table t({{"block"},
            {"ops"},
@@ -665,6 +706,7 @@ nlohmann::json analytic_json(const std::vector<AnalyticResult>& rs) {
                       {"non_gemm_share2", r.NonGemmShare2()},
                       {"speedup1", r.Speedup1()},
                       {"speedup2", r.Speedup2()},
+                      {"tandem_by_op", r.tandem_by_op},
                       {"blocks", analytic_block_table(r).json()}});
   }
   nlohmann::json cpu;
@@ -723,14 +765,13 @@ std::vector<SweepPoint> analytic_sweep(const std::vector<std::string>& models,
     if (n < 1 || n > 128) throw UserError(fmt::format("flow npu: sweep size {} not in 1..128", n));
     AnalyticOptions o = base;
     o.rows = o.cols = o.lanes = n;
-    if (progress)
-      progress(fmt::format("size {}: measuring the Tandem operators on {} lanes", n, n));
     TandemCosts costs(n, o.depth);
     for (const auto& m : models) {
-      if (progress) progress(fmt::format("size {}: {}", n, m));
       const AnalyticResult r = analyze_model(m, o, costs);
       pts.push_back({m, n, r.total, r.npu_ns, r.Speedup1(), r.Speedup2()});
     }
+    // After each size, so that an error (at the first size) stays the only line on stderr.
+    if (progress) progress(fmt::format("size {} done ({} models)", n, models.size()));
   }
   return pts;
 }

@@ -1,7 +1,7 @@
 // `accelgen flow npu --analytic`: an analytical cycle model of NPU-Tandem for whole networks at the
 // thesis's sizes (the compiler maps reduced blocks only), with the thesis's two baselines.
 //
-// The model has two layers (flows/README.md "NPU analytical model" documents both):
+// The model has two layers (README.md, "NPU-Tandem", documents both and the baselines):
 //  1. `schedule`: the block / tile / pass timing of the `npu` specification (golden_model/README.md
 //     `npu`) in closed form: GEMM tiles by the systolic tile-latency rules (weight beats, vectors,
 //     output R + C + 1 later, bank reuse), Tandem passes as given durations with their Output BUF
@@ -109,6 +109,9 @@ struct AnalyticResult {
   int64_t gemm_alone = 0;  // Σ blocks' GEMM alone (cycles)
   double npu_ns = 0, baseline1_ns = 0, baseline2_ns = 0;
   double cpu1_ns = 0, cpu2_ns = 0;  // non-GEMM (CPU + PCIe + dedicated units) in each baseline
+  // Tandem's work by operator (cycles; "GEMM epilogue" = bias, requantization, clamp, store of
+  // every GEMM tile), summed over the blocks' passes.
+  std::map<std::string, double> tandem_by_op;
   double NonGemmShare1() const { return baseline1_ns > 0 ? cpu1_ns / baseline1_ns : 0; }
   double NonGemmShare2() const { return baseline2_ns > 0 ? cpu2_ns / baseline2_ns : 0; }
   double Speedup1() const { return npu_ns > 0 ? baseline1_ns / npu_ns : 0; }
@@ -153,6 +156,8 @@ AnalyticResult analyze_model(const std::string& model, const AnalyticOptions& o,
 
 Table analytic_summary_table(const std::vector<AnalyticResult>& rs);
 Table analytic_block_table(const AnalyticResult& r);
+// Tandem's work by operator for every model: one row per model and operator.
+Table analytic_op_table(const std::vector<AnalyticResult>& rs);
 nlohmann::json analytic_json(const std::vector<AnalyticResult>& rs);
 std::string analytic_gnuplot(const std::vector<AnalyticResult>& rs, const std::string& png);
 
