@@ -268,6 +268,9 @@ struct NonGemm {
   // into a GEMM block only when the GEMM has one N block.
   bool row_reduction = false;
   int extra_inputs = 0;  // operands beyond the one the block already holds (a binary op's other)
+  // Work of the permute engine (Transpose; Upsample and Pad priced as one): its measured program
+  // is engine time, which fusion does not remove, so it always costs the whole program.
+  bool permute = false;
 };
 
 struct Group {
@@ -448,7 +451,7 @@ AnalyticResult analyze_model(const std::string& model, const AnalyticOptions& o,
       case OpKind::kTranspose:
       case OpKind::kUpsample:
       case OpKind::kPad:
-        work.push_back({"Transpose", out, 1, false, false, to_string(n.op)});
+        work.push_back({"Transpose", out, 1, false, false, to_string(n.op), false, 0, true});
         break;
       default:
         throw UserError(fmt::format("flow npu --analytic: layer '{}' ({}) has no NPU mapping",
@@ -514,9 +517,10 @@ AnalyticResult analyze_model(const std::string& model, const AnalyticOptions& o,
     for (const auto& w : gr.work) {
       if (w.key.empty()) continue;
       const double c =
-          first ? costs.Cycles(w.key, w.elements)
-                : costs.Cycles(w.key + ".compute", w.elements) +
-                      w.extra_inputs * std::ceil(static_cast<double>(w.elements) / costs.Lanes());
+          first || w.permute
+              ? costs.Cycles(w.key, w.elements)
+              : costs.Cycles(w.key + ".compute", w.elements) +
+                    w.extra_inputs * std::ceil(static_cast<double>(w.elements) / costs.Lanes());
       first = false;
       extra += c;
       res.tandem_by_op[w.key.substr(0, w.key.find(' '))] += c;
