@@ -319,10 +319,16 @@ double PcieNs(double bytes, const CpuFallback& c) {
 
 AnalyticResult analyze_model(const std::string& model, const AnalyticOptions& o,
                              TandemCosts& costs) {
+  AnalyticResult r = analyze_graph(graph::build_zoo_model(model, {.seq_len = o.seq_len}), o, costs);
+  r.model = model;
+  return r;
+}
+
+AnalyticResult analyze_graph(const graph::Graph& g, const AnalyticOptions& o, TandemCosts& costs) {
   if (o.rows < 1 || o.cols < 1 || o.rows > o.lanes || o.cols > o.lanes) {
     throw UserError("flow npu --analytic: rows and cols must be 1..lanes");
   }
-  const graph::Graph g = graph::build_zoo_model(model, {.seq_len = o.seq_len});
+  if (costs.Lanes() != o.lanes) throw std::logic_error("npu analytic: costs for other lanes");
   const auto consumers = g.consumers();
   const int mmax = o.depth - 1;  // compiler/npu: one Interim BUF row kept for the bias
   std::vector<Group> groups;
@@ -496,10 +502,10 @@ AnalyticResult analyze_model(const std::string& model, const AnalyticOptions& o,
   }
 
   AnalyticResult res;
-  res.model = model;
+  res.model = g.name();
   res.options = o;
   const double ns_per_cycle = 1.0 / o.ghz;
-  std::vector<SchedBlock> npu, alone;
+  std::vector<SchedBlock> npu;
   for (const Group& gr : groups) {
     SchedBlock b;
     b.name = gr.name;
@@ -547,12 +553,13 @@ AnalyticResult analyze_model(const std::string& model, const AnalyticOptions& o,
     a.release_offset = {0};
     a.dispatch_words = gr.gemm ? 9 + 1 : 0;
     npu.push_back(std::move(b));
-    if (gr.gemm) alone.push_back(std::move(a));
-    // Baselines: the GEMM alone, then the non-GEMM work on the CPU (and dedicated units).
-    const double gemm_ns =
-        gr.gemm ? static_cast<double>(schedule({alone.back()}, o.rows, o.cols).done) * ns_per_cycle
-                : 0.0;
-    ab.gemm_alone = gr.gemm ? schedule({alone.back()}, o.rows, o.cols).done : 0;
+    // Baselines: the GEMM alone (BLOCK_START .. BLOCK_DONE), then the non-GEMM work on the CPU
+    // (and dedicated units).
+    if (gr.gemm) {
+      const auto [start, end] = schedule({a}, o.rows, o.cols).starts.at(0);
+      ab.gemm_alone = end - start;
+    }
+    const double gemm_ns = static_cast<double>(ab.gemm_alone) * ns_per_cycle;
     // (1) everything on the CPU: the accumulators (INT32) or the group's input (INT8) over PCIe,
     // the result back (INT8).
     double cpu1 = 0;

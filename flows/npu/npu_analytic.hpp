@@ -26,6 +26,7 @@
 #include <utility>
 #include <vector>
 
+#include "compiler/graph/graph.hpp"
 #include "compiler/npu/lower.hpp"
 #include "flows/common/table.hpp"
 #include "flows/npu/npu_flow.hpp"
@@ -153,6 +154,8 @@ class TandemCosts {
 // the layer for an operator the NPU model cannot place.
 AnalyticResult analyze_model(const std::string& model, const AnalyticOptions& o,
                              TandemCosts& costs);
+// The same for any graph (o.seq_len unused); the result's model is the graph's name.
+AnalyticResult analyze_graph(const graph::Graph& g, const AnalyticOptions& o, TandemCosts& costs);
 
 Table analytic_summary_table(const std::vector<AnalyticResult>& rs);
 Table analytic_block_table(const AnalyticResult& r);

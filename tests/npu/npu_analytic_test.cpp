@@ -158,6 +158,42 @@ TEST(NpuAnalytic, ThesisSizeBookkeeping) {
   EXPECT_GT(s.baseline1_ns, r.baseline1_ns);
 }
 
+TEST(NpuAnalytic, OneConvolutionByHand) {
+  // 1x1 convolution 32 -> 32 channels + ReLU on 16 x 16 pixels, Table 4.4 NPU: one GEMM block of
+  // one tile (M = 256 rows, one K block, one N block).
+  graph::Builder b("one_conv");
+  b.conv("conv", b.input("x", {1, 32, 16, 16}), 32, 1);
+  const graph::Graph g = b.take();
+  AnalyticOptions o;
+  TandemCosts costs(o.lanes, o.depth);
+  const AnalyticResult r = analyze_graph(g, o, costs);
+  ASSERT_EQ(r.blocks.size(), 1u);
+  EXPECT_EQ(r.blocks[0].tiles, 1);
+  EXPECT_EQ(r.blocks[0].m, 256);
+  EXPECT_EQ(r.blocks[0].macs, 256 * 32 * 32);
+  // GEMM alone: BLOCK_START 1, 10 dispatch words, run from 12: weight beats 12..43, vectors
+  // 44..299, last output 299 + 65 = 364, READY 365 = BLOCK_DONE, block = cycles 1..365.
+  EXPECT_EQ(r.gemm_alone, 365);
+  // NPU-Tandem: the epilogue's words and pass instead: run from 2 + words, READY 353 later.
+  const auto epi = costs.GemmEpilogue(256);
+  EXPECT_EQ(r.total.cycles, 2 + epi.words + 353 + epi.pass + 1);
+  EXPECT_EQ(r.total.gemm, 256 + 65);  // first vector .. last output
+  EXPECT_EQ(r.total.tandem, epi.pass);
+  EXPECT_EQ(r.total.overlap, 0);
+  // Baseline (1): the 8,192 INT32 accumulators to the host and the INT8 result back, then the
+  // requantization (a Cast) and the ReLU as two ONNX Runtime operators (CpuFallback defaults).
+  const double e = 8192;
+  const double pcie = (5e3 + 4 * e / 7.88) + (5e3 + e / 7.88);
+  const double cpu = (1e4 + 8 * e / 20 + costs.PerElement("Cast.ops") * e / 100) +
+                     (1e4 + 8 * e / 20 + costs.PerElement("Relu.ops") * e / 100);
+  EXPECT_NEAR(r.cpu1_ns, pcie + cpu, 1e-6);
+  EXPECT_NEAR(r.baseline1_ns, 365 + pcie + cpu, 1e-6);
+  // Baseline (2): scale & shift and ReLU on the GEMM output path, nothing else.
+  EXPECT_EQ(r.cpu2_ns, 0.0);
+  EXPECT_EQ(r.baseline2_ns, 365.0);
+  EXPECT_NEAR(r.Speedup1(), (365 + pcie + cpu) / static_cast<double>(r.total.cycles), 1e-12);
+}
+
 TEST(NpuAnalytic, UnmappableLayersAreUserErrors) {
   AnalyticOptions o;
   TandemCosts costs(o.lanes, o.depth);
