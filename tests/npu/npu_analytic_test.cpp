@@ -9,6 +9,7 @@
 
 #include "common/error.hpp"
 #include "compiler/graph/builder.hpp"
+#include "compiler/graph/zoo/zoo.hpp"
 #include "compiler/npu/quant.hpp"
 
 namespace accelgen::flows {
@@ -110,6 +111,18 @@ TEST(NpuAnalytic, EqualsTheGoldenModelOnResnetBasicBlocks) {
   ExpectExact(compiler::npu::resnet_basic_block(16, 4, 4), Small(8, 8, 8), 8, 3);
   ExpectExact(compiler::npu::resnet_basic_block(8, 6, 3), Small(4, 8, 8), 3, 4);
   ExpectExact(compiler::npu::resnet_basic_block(4, 4, 4), Small(4, 4, 4), 4, 5);
+}
+
+TEST(NpuAnalytic, EqualsTheGoldenModelOnTheZoosResnet18BlockAtTable44) {
+  // ResNet-18 layer1.0 (64 channels) at a 16 x 16 input (4 x 4 pixels) on the Table 4.4 NPU
+  // (32 x 32 array, 32 lanes, 512 rows): 2 K groups x 2 N blocks, conv2 in 4 tiles.
+  const graph::Graph net = graph::build_zoo_model("resnet18", {.resolution = 16});
+  std::vector<std::string> keep;
+  for (const auto& n : net.nodes())
+    if (n.name.rfind("layer1.0.", 0) == 0) keep.push_back(n.name);
+  graph::Graph g = graph::subgraph(net, keep);
+  g.set_name("resnet18.layer1.0");
+  ExpectExact(g, Small(32, 32, 32), 4, 10);
 }
 
 TEST(NpuAnalytic, EqualsTheGoldenModelOnMobilenetV2InvertedResiduals) {
