@@ -83,6 +83,14 @@ void run_analytic(const NpuCli& c) {
     fmt::print("{}\n", flows::analytic_op_table(rs).text());
   }
   fmt::print("{}", t.text());
+  if (rs.size() > 1) {
+    const flows::AnalyticMeans m = flows::analytic_means(rs);
+    fmt::print(
+        "mean over the {} models: non-GEMM share of baseline (1) {:.1f} %, of (2) {:.1f} %; "
+        "speedup vs (1) {:.2f}x, vs (2) {:.2f}x\n(thesis, six networks: 82 %, 68 %; 4.0x, "
+        "2.9x)\n",
+        rs.size(), 100 * m.non_gemm_share1, 100 * m.non_gemm_share2, m.speedup1, m.speedup2);
+  }
   if (!c.csv.empty()) fmt::print("csv: {}\n", c.csv);
   if (!c.out.empty()) Plot(c.out, "npu_analytic", flows::analytic_gnuplot(rs, "npu_analytic.png"));
   if (c.json) fmt::print("{}\n", flows::analytic_json(rs).dump());

@@ -631,25 +631,25 @@ Table analytic_summary_table(const std::vector<AnalyticResult>& rs) {
            {"non_gemm2_pct", "(2) non-GEMM %", 1},
            {"speedup1", "vs (1)", 2},
            {"speedup2", "vs (2)", 2}});
-  double s1 = 0, s2 = 0, n1 = 0, n2 = 0;
   for (const auto& r : rs) {
     const auto& s = r.total;
     t.add({r.model, s.cycles, r.npu_ns * 1e-6, Pct(s.GemmOnly(), s.cycles),
            Pct(s.overlap, s.cycles), Pct(s.TandemOnly(), s.cycles), Pct(s.Idle(), s.cycles),
            r.baseline1_ns * 1e-6, r.baseline2_ns * 1e-6, 100.0 * r.NonGemmShare1(),
            100.0 * r.NonGemmShare2(), r.Speedup1(), r.Speedup2()});
-    s1 += r.Speedup1();
-    s2 += r.Speedup2();
-    n1 += r.NonGemmShare1();
-    n2 += r.NonGemmShare2();
-  }
-  if (rs.size() > 1) {
-    const double n = static_cast<double>(rs.size());
-    // The thesis's "on average": arithmetic means over the models.
-    t.add({std::string("mean"), int64_t{0}, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 100.0 * n1 / n,
-           100.0 * n2 / n, s1 / n, s2 / n});
   }
   return t;
+}
+
+AnalyticMeans analytic_means(const std::vector<AnalyticResult>& rs) {
+  AnalyticMeans m;
+  for (const auto& r : rs) {
+    m.non_gemm_share1 += r.NonGemmShare1() / static_cast<double>(rs.size());
+    m.non_gemm_share2 += r.NonGemmShare2() / static_cast<double>(rs.size());
+    m.speedup1 += r.Speedup1() / static_cast<double>(rs.size());
+    m.speedup2 += r.Speedup2() / static_cast<double>(rs.size());
+  }
+  return m;
 }
 
 Table analytic_op_table(const std::vector<AnalyticResult>& rs) {
@@ -696,6 +696,7 @@ Table analytic_block_table(const AnalyticResult& r) {
 }
 
 nlohmann::json analytic_json(const std::vector<AnalyticResult>& rs) {
+  const AnalyticMeans means = analytic_means(rs);
   nlohmann::json models = nlohmann::json::array();
   for (const auto& r : rs) {
     const auto& o = r.options;
@@ -734,6 +735,11 @@ nlohmann::json analytic_json(const std::vector<AnalyticResult>& rs) {
            "programs)"},
           {"cpu_fallback", cpu},
           {"summary", analytic_summary_table(rs).json()},
+          {"mean",
+           {{"non_gemm_share1", means.non_gemm_share1},
+            {"non_gemm_share2", means.non_gemm_share2},
+            {"speedup1", means.speedup1},
+            {"speedup2", means.speedup2}}},
           {"models", models}};
 }
 

@@ -158,6 +158,11 @@ AnalyticResult analyze_model(const std::string& model, const AnalyticOptions& o,
 AnalyticResult analyze_graph(const graph::Graph& g, const AnalyticOptions& o, TandemCosts& costs);
 
 Table analytic_summary_table(const std::vector<AnalyticResult>& rs);
+// Arithmetic means over the models (the thesis's "on average").
+struct AnalyticMeans {
+  double non_gemm_share1 = 0, non_gemm_share2 = 0, speedup1 = 0, speedup2 = 0;
+};
+AnalyticMeans analytic_means(const std::vector<AnalyticResult>& rs);
 Table analytic_block_table(const AnalyticResult& r);
 // Tandem's work by operator for every model: one row per model and operator.
 Table analytic_op_table(const std::vector<AnalyticResult>& rs);
