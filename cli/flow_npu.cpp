@@ -36,6 +36,11 @@ void Plot(const std::string& dir, const std::string& name, const std::string& sc
 }
 
 void run_analytic(const NpuCli& c) {
+  if (!c.o.block.empty()) {
+    throw UserError(
+        "flow npu: --block selects layers for the golden-model run; --analytic takes the whole "
+        "--model");
+  }
   if (!c.out.empty()) flows::create_output_dir(c.out);
   std::vector<std::string> models;
   if (c.zoo || (!c.sweep.empty() && c.o.model.empty())) {

@@ -144,6 +144,8 @@ TEST(NpuCli, AnalyticSweep) {
 
 TEST(NpuCli, AnalyticErrorsExitTwo) {
   expect_rejected({"flow", "npu", "--analytic"}, "--model NAME");
+  expect_rejected({"flow", "npu", "--analytic", "--model", "resnet18", "--block", "layer1.0"},
+                  "--analytic takes the whole --model");
   expect_rejected({"flow", "npu", "--analytic", "--model", "gnmt"}, "(lstm) has no NPU mapping");
   expect_rejected({"flow", "npu", "--analytic", "--model", "nosuch"}, "nosuch");
   expect_rejected({"flow", "npu", "--analytic", "--model", "vgg16", "--rows", "64"},
