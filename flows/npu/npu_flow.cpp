@@ -12,8 +12,6 @@ namespace accelgen::flows {
 
 namespace {
 
-using Intervals = std::vector<std::pair<int64_t, int64_t>>;  // inclusive [first, last]
-
 // The cycles of [from, to) inside the union of `iv`, as a sorted list of disjoint half-open runs.
 Intervals Clip(Intervals iv, int64_t from, int64_t to) {
   Intervals out;
@@ -40,8 +38,13 @@ int64_t Length(const Intervals& iv) {
 }  // namespace
 
 RuntimeSplit runtime_split(const golden::npu::NpuSim& sim, int64_t from, int64_t to) {
-  const Intervals g = Clip(sim.GemmIntervals(), from, to);
-  const Intervals t = Clip(sim.TandemIntervals(), from, to);
+  return runtime_split(sim.GemmIntervals(), sim.TandemIntervals(), from, to);
+}
+
+RuntimeSplit runtime_split(const Intervals& gemm, const Intervals& tandem, int64_t from,
+                           int64_t to) {
+  const Intervals g = Clip(gemm, from, to);
+  const Intervals t = Clip(tandem, from, to);
   RuntimeSplit s;
   s.cycles = to - from;
   s.gemm = Length(g);

@@ -37,6 +37,10 @@ struct RuntimeSplit {
   int64_t Idle() const { return cycles - gemm - tandem + overlap; }
 };
 RuntimeSplit runtime_split(const golden::npu::NpuSim& sim, int64_t from, int64_t to);
+// The same from busy intervals [first, last] (any order, may overlap).
+using Intervals = std::vector<std::pair<int64_t, int64_t>>;
+RuntimeSplit runtime_split(const Intervals& gemm, const Intervals& tandem, int64_t from,
+                           int64_t to);
 
 struct NpuFlowBlock {
   std::string name;

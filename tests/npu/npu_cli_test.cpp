@@ -46,8 +46,8 @@ TEST(NpuCli, JsonAndCsv) {
 }
 
 TEST(NpuCli, PlotScriptAndPng) {
-  const std::filesystem::path dir = std::filesystem::temp_directory_path() /
-                                    ("accelgen_npu_plot_" + std::to_string(getpid()));
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("accelgen_npu_plot_" + std::to_string(getpid()));
   const ProcessResult r = run({"flow", "npu", "--tile-m", "4", "-o", dir.string()});
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_TRUE(std::filesystem::exists(dir / "npu_runtime.gp")) << r.output;
@@ -92,6 +92,64 @@ TEST(NpuCli, UnmappableLayersExitTwoNamingTheLayer) {
   expect_rejected({"flow", "npu", "--channels", "12"}, "layer 'conv1': 12 output channels");
   expect_rejected({"flow", "npu", "--tile-m", "3"}, "layer 'conv2': tile_m 3");
   expect_rejected({"flow", "npu", "--workload", "bert_layer"}, "unknown workload 'bert_layer'");
+}
+
+nlohmann::json last_json_line(std::string out) {
+  while (!out.empty() && out.back() == '\n') out.pop_back();
+  return nlohmann::json::parse(out.substr(out.rfind('\n') + 1));
+}
+
+TEST(NpuCli, AnalyticZooJsonCsvAndPlot) {
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("accelgen_npu_zoo_" + std::to_string(getpid()));
+  const std::string csv = (dir / "zoo.csv").string();
+  std::filesystem::create_directories(dir);
+  const ProcessResult r = run({"flow", "npu", "--zoo", "--json", "--csv", csv, "-o", dir.string()});
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const auto j = last_json_line(r.output);
+  ASSERT_EQ(j["models"].size(), 6u);
+  ASSERT_EQ(j["summary"].size(), 6u);
+  double mean = 0;
+  for (const auto& m : j["models"]) mean += m["speedup2"].get<double>() / 6;
+  EXPECT_NEAR(j["mean"]["speedup2"].get<double>(), mean, 1e-9);
+  for (const auto& m : j["models"]) {
+    EXPECT_EQ(m["rows"], 32);
+    EXPECT_EQ(m["lanes"], 32);
+    // Speedups are the baselines' runtimes over NPU-Tandem's.
+    EXPECT_NEAR(m["speedup1"].get<double>(),
+                m["baseline1_ns"].get<double>() / m["npu_ns"].get<double>(), 1e-9);
+    EXPECT_GT(m["non_gemm_share1"].get<double>(), 0.0);
+    EXPECT_LT(m["non_gemm_share1"].get<double>(), 1.0);
+  }
+  EXPECT_EQ(j["models"][0]["model"], "vgg16");
+  std::ifstream f(csv);
+  const std::string text((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(text.rfind("model,npu_cycles", 0), 0u) << text;
+  EXPECT_TRUE(std::filesystem::exists(dir / "npu_analytic.gp"));
+  std::filesystem::remove_all(dir);
+}
+
+TEST(NpuCli, AnalyticSweep) {
+  const ProcessResult r =
+      run({"flow", "npu", "--sweep", "8", "32", "--model", "resnet50", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("flow npu: size 8 done"), std::string::npos) << r.output;  // progress
+  const auto j = last_json_line(r.output)["sweep"];
+  ASSERT_EQ(j.size(), 2u);
+  EXPECT_EQ(j[0]["size"], 8);
+  EXPECT_EQ(j[1]["size"], 32);
+  // A 16x larger array (and 4x the lanes) finishes ResNet-50 in fewer cycles.
+  EXPECT_LT(j[1]["cycles"].get<int64_t>(), j[0]["cycles"].get<int64_t>());
+}
+
+TEST(NpuCli, AnalyticErrorsExitTwo) {
+  expect_rejected({"flow", "npu", "--analytic"}, "--model NAME");
+  expect_rejected({"flow", "npu", "--analytic", "--model", "resnet18", "--block", "layer1.0"},
+                  "--analytic takes the whole --model");
+  expect_rejected({"flow", "npu", "--analytic", "--model", "gnmt"}, "(lstm) has no NPU mapping");
+  expect_rejected({"flow", "npu", "--analytic", "--model", "nosuch"}, "nosuch");
+  expect_rejected({"flow", "npu", "--analytic", "--model", "vgg16", "--rows", "64"},
+                  "rows and cols must be 1..lanes");
 }
 
 }  // namespace
