@@ -320,6 +320,7 @@ HierSta prepare_hier_sta(const HierStaSetup& setup) {
         "set din [delete_from_list [all_inputs] [get_ports {2}]]\n"
         "set dout [all_outputs]\n"
         "set corner [sta::cmd_corner]\n"
+        "set accelgen_ok 1\n"
         "foreach p [all_inputs] {{\n"
         "  set n [get_nets -quiet [get_full_name $p]]\n"
         "  if {{$n == \"\"}} {{ continue }}\n"
@@ -331,7 +332,7 @@ HierSta prepare_hier_sta(const HierStaSetup& setup) {
         "  if {{$n == \"\"}} {{ continue }}\n"
         "  foreach q [get_pins -quiet -of_objects $n] {{\n"
         "    if {{[get_property $q direction] == \"input\"}} {{ puts \"ACCELGEN_FEEDBACK "
-        "[get_full_name $o]\"; break }}\n"
+        "[get_full_name $o]\"; set accelgen_ok 0; break }}\n"
         "  }}\n"
         "}}\n"
         // Internal register-to-register paths: no input or output constraints yet.
@@ -346,8 +347,11 @@ HierSta prepare_hier_sta(const HierStaSetup& setup) {
         "  foreach pe [find_timing_paths -from $din -to $dout -path_delay max -group_count 1] {{\n"
         "    puts \"ACCELGEN_COMB [get_full_name [get_property $pe startpoint]] [get_full_name "
         "[get_property $pe endpoint]]\"\n"
+        "    set accelgen_ok 0\n"
         "  }}\n"
         "}}\n"
+        // Not abstracted: no characterization.
+        "if {{!$accelgen_ok}} {{ exit }}\n"
         "foreach s {{{3}}} {{\n"
         "  if {{[llength $din] == 0}} {{ break }}\n"
         "  set_input_transition $s $din\n"
@@ -431,11 +435,11 @@ HierSta prepare_hier_sta(const HierStaSetup& setup) {
     (void)internal_found;
     if (!comb && !feedback.empty())
       hm.reason = fmt::format("output {} also feeds the module's own logic", feedback);
-    double internal_w = 0, switching_w = 0, leakage_w = 0;
-    if (!parse_sta_power_total(r.output, &internal_w, &switching_w, &leakage_w))
-      throw UserError(fmt::format("could not read OpenSTA's power report in '{}'",
-                                  (work / (name + ".log")).string()));
     if (hm.reason.empty()) {
+      double internal_w = 0, switching_w = 0, leakage_w = 0;
+      if (!parse_sta_power_total(r.output, &internal_w, &switching_w, &leakage_w))
+        throw UserError(fmt::format("could not read OpenSTA's power report in '{}'",
+                                    (work / (name + ".log")).string()));
       for (auto& [pin, t] : pins) {
         const bool input = !t.rise_tran.empty() ? false : true;
         const size_t want = input ? kNumSlews : kNumLoads;
