@@ -124,7 +124,7 @@ bool finite_value(const std::string& text, double* v) {
   } catch (const std::exception&) {
     return false;
   }
-  return std::abs(*v) < 1e6;
+  return std::abs(*v) < 1e20;  // OpenSTA reports 1e30 where there is no path
 }
 
 std::string bus_type_name(const Port& p) { return fmt::format("accelgen_bus_{}_{}", p.msb, p.lsb); }
