@@ -226,14 +226,13 @@ void register_synth_command(CLI::App& app) {
   synth
       ->add_option("--sta-mode", o.sta_mode,
                    "static timing and power: flat (OpenSTA on the whole netlist), hier (extracted "
-                   "timing models "
-                   "of repeated modules, timed once each), auto (hier from 2 M standard cells on)")
+                   "timing models of repeated modules, timed once each), auto (hier from 2 M "
+                   "standard cells on)")
       ->check(CLI::IsMember({"flat", "hier", "auto"}));
   synth
       ->add_option("--activity-set", o.activity_sets,
                    "KEY=VALUE: a parameter of the activity co-simulation's configuration that "
-                   "differs from the "
-                   "design's (e.g. smaller Planaria subarrays); repeatable")
+                   "differs from the design's (e.g. smaller Planaria subarrays); repeatable")
       ->type_name("KEY=VALUE");
   synth->callback([] { run_synth(o); });
 }

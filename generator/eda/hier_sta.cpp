@@ -389,7 +389,6 @@ HierSta prepare_hier_sta(const HierStaSetup& setup) {
     std::istringstream lines(r.output);
     bool comb = false;
     std::string feedback;
-    bool internal_found = false;
     for (std::string line; std::getline(lines, line);) {
       std::istringstream f(line);
       std::string tag, pin, a, b, c, d;
@@ -409,7 +408,6 @@ HierSta prepare_hier_sta(const HierStaSetup& setup) {
           hm.internal_path_ns = setup.period_ns - va;
           hm.internal_start = a;
           hm.internal_end = b;
-          internal_found = true;
         }
       } else if (tag == "ACCELGEN_IN") {
         PinTiming& t = pins[pin];
@@ -432,7 +430,6 @@ HierSta prepare_hier_sta(const HierStaSetup& setup) {
         t.fall_tran.push_back(vd);
       }
     }
-    (void)internal_found;
     if (!comb && !feedback.empty())
       hm.reason = fmt::format("output {} also feeds the module's own logic", feedback);
     if (hm.reason.empty()) {
