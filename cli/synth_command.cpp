@@ -188,7 +188,8 @@ OpsPerCycle peak_ops_per_cycle(const std::string& block, const nlohmann::json& p
   if (block == "noc") return {d(param(p, "rows") * param(p, "cols")), "router-cycle"};
   if (block == "region_manager") return {1.0, "command"};
   if (block == "tandem") return {1, "instruction"};
-  if (block == "planaria") return {d(param(p, "subarrays") * param(p, "sub_rows") * param(p, "sub_cols")), "MAC"};
+  if (block == "planaria")
+    return {d(param(p, "subarrays") * param(p, "sub_rows") * param(p, "sub_cols")), "MAC"};
   return {0, "cycle"};
 }
 
