@@ -33,6 +33,8 @@ struct SynthCli {
   int64_t sim_transactions = 4;
   uint64_t seed = 1;
   int64_t macro_min_bits = 1024;
+  std::string sta_mode = "auto";
+  std::vector<std::string> activity_sets;
 };
 
 int64_t param(const nlohmann::json& p, const char* key) {
@@ -60,8 +62,11 @@ void print_generic(const DesignDir& d, const SynthResult& s, bool json) {
 void measure_activity(const DesignDir& d, const SynthCli& o, StdCellOptions& so) {
   if (o.activity == "sim") {
     const BlockInfo& info = find_block(d.block);
-    ParamSet params = resolve_params(info, (std::filesystem::path(d.dir) / "manifest.json").string(), {},
-                                     /*allow_stimulus=*/true);
+    // The design's configuration, with --activity-set overrides (a smaller array of the same
+    // interface when Verilating the design's own would take too long).
+    ParamSet params =
+        resolve_params(info, (std::filesystem::path(d.dir) / "manifest.json").string(),
+                       o.activity_sets, /*allow_stimulus=*/true);
     GeneratedDesign design = generate_design(info, params);
     auto progress = [](const std::string& msg) { fmt::print(stderr, "accelgen: {}\n", msg); };
     auto model = sim::build_model(design, sim::TraceKind::kNone, progress);
@@ -73,10 +78,13 @@ void measure_activity(const DesignDir& d, const SynthCli& o, StdCellOptions& so)
                                   "run 'accelgen verify' on this configuration", vr.mismatches));
     if (record.cycles == 0) throw UserError("the co-simulation recorded no clock cycles");
     for (const auto& p : record.ports) so.input_activity.push_back({p.name, p.width, record.rate(p)});
-    so.activity_source = fmt::format("co-simulation: {} cycles of 'accelgen verify' (seed {}, {} transactions)",
-                                     record.cycles, o.seed, vr.transactions);
+    so.activity_source = fmt::format(
+        "co-simulation: {} cycles of 'accelgen verify' (seed {}, {} transactions{})", record.cycles,
+        o.seed, vr.transactions,
+        o.activity_sets.empty() ? "" : fmt::format(", with {}", fmt::join(o.activity_sets, " ")));
     return;
   }
+  if (!o.activity_sets.empty()) throw UserError("--activity-set needs --activity sim");
   try {
     size_t used = 0;
     const double rate = std::stod(o.activity, &used);
@@ -110,6 +118,7 @@ void run_synth(const SynthCli& o) {
   so.abc_fast = o.abc_fast;
   so.buffer = o.buffer;
   so.macro_min_bits = o.macro_min_bits;
+  so.sta_mode = o.sta_mode;
   measure_activity(d, o, so);
   StdCellResult r = stdcell_ppa(d, so);
   const OpsPerCycle ops = peak_ops_per_cycle(d.block, d.params);
@@ -179,6 +188,8 @@ OpsPerCycle peak_ops_per_cycle(const std::string& block, const nlohmann::json& p
   if (block == "noc") return {d(param(p, "rows") * param(p, "cols")), "router-cycle"};
   if (block == "region_manager") return {1.0, "command"};
   if (block == "tandem") return {1, "instruction"};
+  if (block == "planaria")
+    return {d(param(p, "subarrays") * param(p, "sub_rows") * param(p, "sub_cols")), "MAC"};
   return {0, "cycle"};
 }
 
@@ -213,6 +224,17 @@ void register_synth_command(CLI::App& app) {
   synth->add_option("--macro-min-bits", o.macro_min_bits,
                     "memories of at least this many bits become SRAM macros (0: none, all flip-flops)")
       ->check(CLI::NonNegativeNumber);
+  synth
+      ->add_option("--sta-mode", o.sta_mode,
+                   "static timing and power: flat (OpenSTA on the whole netlist), hier (extracted "
+                   "timing models of repeated modules, timed once each), auto (hier from 2 M "
+                   "standard cells on)")
+      ->check(CLI::IsMember({"flat", "hier", "auto"}));
+  synth
+      ->add_option("--activity-set", o.activity_sets,
+                   "KEY=VALUE: a parameter of the activity co-simulation's configuration that "
+                   "differs from the design's (e.g. smaller Planaria subarrays); repeatable")
+      ->type_name("KEY=VALUE");
   synth->callback([] { run_synth(o); });
 }
 

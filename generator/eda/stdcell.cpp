@@ -12,25 +12,13 @@
 
 #include "common/error.hpp"
 #include "common/process.hpp"
+#include "generator/eda/hier_sta.hpp"
 
 namespace accelgen {
 
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string read_text(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw UserError(fmt::format("cannot read '{}'", path));
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-void write_text(const fs::path& path, const std::string& text) {
-  std::ofstream out(path);
-  if (!out || !(out << text)) throw UserError(fmt::format("cannot write '{}'", path.string()));
-}
 
 // The first line of LOG that mentions an error, or FALLBACK.
 std::string first_error(const std::string& log, const std::string& fallback) {
@@ -297,6 +285,8 @@ nlohmann::json StdCellResult::to_json() const {
           {"power_at_clock_mw", power_at_clock_mw},
           {"activity_source", activity_source},
           {"mean_input_activity", mean_input_activity},
+          {"sta_method", sta_method},
+          {"hier", hier},
           {"netlist", netlist},
           {"yosys_seconds", yosys_seconds},
           {"sta_seconds", sta_seconds}};
@@ -307,6 +297,8 @@ StdCellResult stdcell_ppa(const DesignDir& design, const StdCellOptions& o) {
   r.liberty = resolve_liberty(o.liberty);
   const std::string sta = resolve_sta(o.sta);
   if (o.clock_ns < 0) throw UserError("--clock-ns must be positive");
+  if (o.sta_mode != "flat" && o.sta_mode != "hier" && o.sta_mode != "auto")
+    throw UserError(fmt::format("--sta-mode must be flat, hier or auto, not '{}'", o.sta_mode));
   const auto lib = read_liberty_cells(r.liberty);
   const fs::path work = fs::absolute(o.work_dir.empty() ? fs::path(design.dir) / "stdcell" : fs::path(o.work_dir));
   std::error_code ec;
@@ -410,7 +402,7 @@ StdCellResult stdcell_ppa(const DesignDir& design, const StdCellOptions& o) {
   // OpenSTA: timing at the target (or a 10 ns reference) and power at the same period.
   const double period = o.clock_ns > 0 ? o.clock_ns : 10.0;
   std::string tcl = fmt::format(
-      "read_liberty {{{}}}\nread_verilog {{{}}}\nlink_design {}\n"
+      "link_design {}\n"
       "create_clock -name clk -period {} [get_ports clk_i]\n"
       "set_input_delay 0 -clock clk [delete_from_list [all_inputs] [get_ports clk_i]]\n"
       "set_output_delay 0 -clock clk [all_outputs]\n"
@@ -418,7 +410,7 @@ StdCellResult stdcell_ppa(const DesignDir& design, const StdCellOptions& o) {
       "report_checks -path_delay max -digits 4\n"
       "set_power_activity -input -activity {} -duty 0.5\n"
       "set_power_activity -input_ports [get_ports rst_ni] -activity 0 -duty 1\n",
-      r.liberty, net.string(), design.top, period, o.default_activity);
+      design.top, period, o.default_activity);
   double weighted = 0, bits = 0;
   for (const auto& a : o.input_activity) {
     if (a.rate < 0 || a.rate > 1) throw UserError(fmt::format("activity of port '{}' must lie in [0, 1]", a.port));
@@ -428,6 +420,17 @@ StdCellResult stdcell_ppa(const DesignDir& design, const StdCellOptions& o) {
   }
   r.mean_input_activity = bits > 0 ? weighted / bits : o.default_activity;
   tcl += "report_power -digits 6\nexit\n";
+  const bool hier = o.sta_mode == "hier" || (o.sta_mode == "auto" && r.cells >= kHierStaMinCells);
+  r.sta_method = hier ? "hier" : "flat";
+  HierSta h;
+  if (hier) {
+    // Repeated modules become extracted timing models; the top is timed with them linked.
+    h = prepare_hier_sta(
+        {sta, r.liberty, net.string(), design.top, work.string(), period, r.mean_input_activity});
+    tcl = h.top_tcl_prefix + tcl;
+  } else {
+    tcl = fmt::format("read_liberty {{{}}}\nread_verilog {{{}}}\n", r.liberty, net.string()) + tcl;
+  }
   write_text(work / "sta.tcl", tcl);
   const auto t1 = std::chrono::steady_clock::now();
   ProcessResult s = run_process({sta, "-no_splash", "-exit", (work / "sta.tcl").string()});
@@ -442,12 +445,23 @@ StdCellResult stdcell_ppa(const DesignDir& design, const StdCellOptions& o) {
   if (std::regex_search(s.output, m, start_re)) r.start_point = m[1].str();
   if (std::regex_search(s.output, m, end_re)) r.end_point = m[1].str();
   if (std::regex_search(s.output, m, slack_re)) r.logic_path_ns = period - std::stod(m[1].str());
-  static const std::regex total_re(R"(\nTotal\s+([0-9.eE+-]+)\s+([0-9.eE+-]+)\s+([0-9.eE+-]+)\s+([0-9.eE+-]+))");
-  if (!std::regex_search(s.output, m, total_re))
-    throw UserError(fmt::format("could not read OpenSTA's power report in '{}'", (work / "sta.log").string()));
-  const double internal_w = std::stod(m[1].str()), switching_w = std::stod(m[2].str()), leakage_w = std::stod(m[3].str());
+  double internal_w = 0, switching_w = 0, leakage_w = 0;
+  if (!parse_sta_power_total(s.output, &internal_w, &switching_w, &leakage_w))
+    throw UserError(
+        fmt::format("could not read OpenSTA's power report in '{}'", (work / "sta.log").string()));
   r.logic_dynamic_pj_per_cycle = (internal_w + switching_w) * period * 1e3;  // W * ns = nJ; * 1e3 = pJ
   r.logic_leakage_mw = leakage_w * 1e3;
+  if (hier) {
+    // The abstracted modules' own paths and power, over all their instances.
+    if (h.internal_path_ns > r.logic_path_ns) {
+      r.logic_path_ns = h.internal_path_ns;
+      r.start_point = h.internal_start;
+      r.end_point = h.internal_end;
+    }
+    r.logic_dynamic_pj_per_cycle += h.dynamic_pj_per_cycle;
+    r.logic_leakage_mw += h.leakage_mw;
+    r.hier = h.to_json();
+  }
 
   r.critical_path_ns = std::max(r.logic_path_ns, r.memory_access_ns);
   if (r.critical_path_ns <= 0)

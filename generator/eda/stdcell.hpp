@@ -50,7 +50,15 @@ struct StdCellOptions {
   double default_activity = 0.1;
   std::string activity_source = "assumed";  // how input_activity was obtained, for the report
   std::string work_dir;                     // where the netlist and scripts go ("" = DIR/stdcell)
+  // Static timing and power: "flat" (OpenSTA on the whole netlist), "hier" (extracted timing
+  // models of repeated modules, generator/eda/hier_sta.hpp), "auto" (hier from
+  // kHierStaMinCells standard cells on).
+  std::string sta_mode = "auto";
 };
+
+// From this many standard cells over the hierarchy on, "auto" times hierarchically: OpenSTA 2019-11
+// holds about 3 KB per cell of a flattened netlist (Tandem's 1.68 M cells: 5.2 GB).
+inline constexpr int64_t kHierStaMinCells = 2'000'000;
 
 struct SramMacro {
   std::string cell;  // black-box module name in the netlist
@@ -93,6 +101,8 @@ struct StdCellResult {
   std::string activity_source;
   double mean_input_activity = 0;
 
+  std::string sta_method;  // "flat" or "hier"
+  nlohmann::json hier;     // the hierarchical run's modules (hier only)
   std::string netlist;  // mapped Verilog netlist (path)
   double yosys_seconds = 0, sta_seconds = 0;
   nlohmann::json to_json() const;

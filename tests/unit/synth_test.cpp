@@ -254,6 +254,97 @@ TEST_F(Synth, MemoriesBecomeMacrosPricedByTheSramModel) {
   EXPECT_GT(f.logic_area_um2, m.logic_area_um2 + 2 * 256 * 96.0);
 }
 
+// Hierarchical static timing (generator/eda/hier_sta.hpp): the same mapped netlist timed flat and
+// with extracted models of its repeated modules. Flat OpenSTA is the independent reference: areas
+// and counts come from the same Yosys run (equal), leakage is a sum over cells (equal), and the
+// critical path agrees up to the models' table interpolation and the flat run's slew merging
+// (a gate's output slew is the worst over all its inputs; a model's table sees one input's).
+void expect_hier_matches_flat(const StdCellResult& f, const StdCellResult& h,
+                              double path_tolerance) {
+  EXPECT_EQ(f.sta_method, "flat");
+  EXPECT_EQ(h.sta_method, "hier");
+  EXPECT_EQ(h.cells, f.cells);
+  EXPECT_EQ(h.flip_flops, f.flip_flops);
+  EXPECT_DOUBLE_EQ(h.area_um2, f.area_um2);
+  EXPECT_NEAR(h.logic_leakage_mw, f.logic_leakage_mw, 1e-4 * f.logic_leakage_mw);
+  EXPECT_NEAR(h.critical_path_ns, f.critical_path_ns, path_tolerance * f.critical_path_ns);
+  EXPECT_GT(h.logic_dynamic_pj_per_cycle, 0);
+}
+
+const nlohmann::json& hier_module(const StdCellResult& r, const std::string& name) {
+  for (const auto& m : r.hier.at("modules"))
+    if (m.at("module") == name) return m;
+  ADD_FAILURE() << "no module " << name;
+  static const nlohmann::json none;
+  return none;
+}
+
+TEST_F(Synth, HierStaMatchesFlatOnARegisteredChain) {
+  // Three instances of a leaf whose inputs go through logic into registers and whose outputs are
+  // registers, chained through logic in the top: every boundary path crosses a model.
+  const fs::path f = tmp_ / "chain.v";
+  std::ofstream(f)
+      << R"(module leaf(input clk_i, input rst_ni, input [7:0] a_i, input [7:0] b_i, output reg [7:0] q_o);
+  reg [7:0] s_q;
+  always @(posedge clk_i or negedge rst_ni)
+    if (!rst_ni) begin s_q <= 8'd0; q_o <= 8'd0; end else begin s_q <= a_i ^ b_i; q_o <= a_i * b_i + s_q * s_q; end
+endmodule
+module chain(input clk_i, input rst_ni, input [7:0] a_i, input [7:0] b_i, output reg [7:0] q_o);
+  wire [7:0] q0, q1, q2;
+  leaf u0(.clk_i(clk_i), .rst_ni(rst_ni), .a_i(a_i), .b_i(b_i), .q_o(q0));
+  leaf u1(.clk_i(clk_i), .rst_ni(rst_ni), .a_i(q0 + b_i), .b_i(q0), .q_o(q1));
+  leaf u2(.clk_i(clk_i), .rst_ni(rst_ni), .a_i(q1 ^ q0), .b_i(q1 - a_i), .q_o(q2));
+  always @(posedge clk_i or negedge rst_ni) if (!rst_ni) q_o <= 8'd0; else q_o <= q2 + q1;
+endmodule
+)";
+  DesignDir d;
+  d.dir = tmp_.string();
+  d.block = "handwritten";
+  d.top = "chain";
+  d.files = {f.string()};
+  StdCellOptions flat = options("flat");
+  flat.sta_mode = "flat";
+  StdCellOptions hier = options("hier");
+  hier.sta_mode = "hier";
+  const StdCellResult fr = stdcell_ppa(d, flat), hr = stdcell_ppa(d, hier);
+  expect_hier_matches_flat(fr, hr, 0.02);
+  const nlohmann::json& leaf = hier_module(hr, "leaf");
+  EXPECT_TRUE(leaf.at("abstracted"));
+  EXPECT_EQ(leaf.at("instances"), 3);
+  const std::string model = slurp(leaf.at("model").get<std::string>());
+  EXPECT_NE(model.find("timing_type : setup_rising"), std::string::npos);
+  EXPECT_NE(model.find("timing_type : rising_edge"), std::string::npos);
+  // The leaf's own worst path (s_q * s_q into q_o) is a candidate for the critical path.
+  EXPECT_GT(leaf.at("internal_path_ns").get<double>(), 0);
+  EXPECT_GE(hr.critical_path_ns, leaf.at("internal_path_ns").get<double>());
+}
+
+TEST_F(Synth, HierStaMatchesFlatOnASmallPlanaria) {
+  const DesignDir d = generate("planaria", {"sub_rows=2", "sub_cols=2", "subarrays=2", "pods=1"});
+  StdCellOptions flat = options("flat");
+  flat.sta_mode = "flat";
+  StdCellOptions hier = options("hier");
+  hier.sta_mode = "hier";
+  const StdCellResult fr = stdcell_ppa(d, flat), hr = stdcell_ppa(d, hier);
+  expect_hier_matches_flat(fr, hr, 0.03);
+  const std::string top = d.top;
+  const nlohmann::json& pe = hier_module(hr, top + "_pe");
+  EXPECT_TRUE(pe.at("abstracted"));
+  EXPECT_EQ(pe.at("instances"), 2 * 2 * 2);
+  // The subarray's edge multiplexers (psum_dir_i selects which PE row leaves) are combinational
+  // input-to-output paths: it stays a netlist in the top's run, with PE models inside.
+  const nlohmann::json& sub = hier_module(hr, top + "_subarray");
+  EXPECT_FALSE(sub.at("abstracted"));
+  EXPECT_NE(sub.at("reason").get<std::string>().find("combinational path"), std::string::npos);
+}
+
+TEST_F(Synth, UnknownStaModeIsAUserError) {
+  const DesignDir d = generate("systolic", {"rows=1", "cols=1", "in_bits=4", "acc_bits=8"});
+  StdCellOptions o = options("bad");
+  o.sta_mode = "deep";
+  EXPECT_THROW(stdcell_ppa(d, o), UserError);
+}
+
 // OpenSTA 2019-11 crashed in report_power's activity propagation on the 4x4 NoC, whose routers'
 // coordinate pins are tied to constants; the flow drives every constant pin from a tie black box.
 TEST_F(Synth, NocMeshWithConstantPinsGetsPower) {
