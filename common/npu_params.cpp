@@ -17,15 +17,17 @@ NpuParams NpuParams::from(const ParamSet& set) {
   p.max_blocks = static_cast<int>(set.integer("max_blocks"));
   p.dram_bus_bits = static_cast<int>(set.integer("dram_bus_bits"));
   if (p.rows > p.lanes || p.cols > p.lanes) {
-    throw UserError(fmt::format(
-        "the array ({}x{}) must fit the Tandem lanes ({}): rows and cols at most lanes (an output row is "
-        "one Output BUF row, an input vector one ibuf row)",
-        p.rows, p.cols, p.lanes));
+    throw UserError(
+        fmt::format("the array ({}x{}) must fit the Tandem lanes ({}): rows and cols at most lanes "
+                    "(an output row is "
+                    "one Output BUF row, an input vector one ibuf row)",
+                    p.rows, p.cols, p.lanes));
   }
   const int b = p.dram_bus_bits;
   if (b != 0 && (b < 32 || (b & (b - 1)) != 0)) {
     throw UserError(fmt::format(
-        "parameter 'dram_bus_bits' = {} must be 0 (a lanes-wide line) or a power of two 32..4096", b));
+        "parameter 'dram_bus_bits' = {} must be 0 (a lanes-wide line) or a power of two 32..4096",
+        b));
   }
   return p;
 }
@@ -45,26 +47,36 @@ BlockInfo npu_block_info() {
   BlockInfo b;
   b.name = "npu";
   b.description =
-      "NPU-Tandem: systolic GEMM unit and Tandem processor sharing a double-buffered Output BUF (fluid "
+      "NPU-Tandem: systolic GEMM unit and Tandem processor sharing a double-buffered Output BUF "
+      "(fluid "
       "ownership), block FSM, compiled programs";
   b.schema.integer("rows", 32, 1, 128, "systolic array rows (reduction elements per tile)")
       .integer("cols", 32, 1, 128, "systolic array columns (outputs per row; <= lanes)")
       .integer("lanes", 32, 1, 128, "Tandem SIMD lanes (>= rows, cols)")
-      .integer("depth", 512, 8, 4096, "rows of each Output BUF half, the input scratchpad (ibuf), vmem1 and vmem2")
-      .integer("wbuf_depth", 6144, 1, 65536, "rows of the weight scratchpad (cols INT8 weights each)")
-      .integer("imem_depth", 1024, 16, 65536, "Tandem instruction words (all blocks' Tandem regions)")
+      .integer("depth", 512, 8, 4096,
+               "rows of each Output BUF half, the input scratchpad (ibuf), vmem1 and vmem2")
+      .integer("wbuf_depth", 6144, 1, 65536,
+               "rows of the weight scratchpad (cols INT8 weights each)")
+      .integer("imem_depth", 1024, 16, 65536,
+               "Tandem instruction words (all blocks' Tandem regions)")
       .integer("max_blocks", 64, 1, 4096, "entries of the block table")
       .integer("dram_bus_bits", 0, 0, 4096,
-               "shared DRAM interface: 0 = a lanes-wide line (32 x largest power of two <= lanes), else a power of two "
+               "shared DRAM interface: 0 = a lanes-wide line (32 x largest power of two <= lanes), "
+               "else a power of two "
                ">= 32");
   b.check = [](const ParamSet& set) { NpuParams::from(set); };
-  b.schema.choice("workload", {"resnet_block", "mbv2_block"},
-                  "verify: the compiled workload (ResNet basic block; MobileNet-v2 inverted residual)", R::kStimulus)
-      .integer("channels", 8, 1, 256, "verify: the block's channels C (mbv2_block: C -> 2C -> C)", R::kStimulus)
-      .integer("size", 4, 1, 64, "verify: the input's height = width", R::kStimulus)
-      .integer("tile_m", 0, 0, 4096, "verify: output pixels per GEMM tile of the last convolution (0 = whole image)",
+  b.schema
+      .choice("workload", {"resnet_block", "mbv2_block"},
+              "verify: the compiled workload (ResNet basic block; MobileNet-v2 inverted residual)",
+              R::kStimulus)
+      .integer("channels", 8, 1, 256, "verify: the block's channels C (mbv2_block: C -> 2C -> C)",
                R::kStimulus)
-      .integer("dram_words", 65536, 16, 16777216, "verify: 32-bit words of the DRAM model", R::kStimulus);
+      .integer("size", 4, 1, 64, "verify: the input's height = width", R::kStimulus)
+      .integer("tile_m", 0, 0, 4096,
+               "verify: output pixels per GEMM tile of the last convolution (0 = whole image)",
+               R::kStimulus)
+      .integer("dram_words", 65536, 16, 16777216, "verify: 32-bit words of the DRAM model",
+               R::kStimulus);
   return b;
 }
 

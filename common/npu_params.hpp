@@ -12,11 +12,12 @@ namespace accelgen {
 struct NpuParams {
   int rows = 32, cols = 32;  // the systolic array (INT8 operands, INT32 accumulators)
   int lanes = 32;            // Tandem lanes (>= rows, cols)
-  int depth = 512;           // rows of each Output BUF half, ibuf (GEMM input scratchpad), vmem1, vmem2
-  int wbuf_depth = 6144;     // rows of the weight scratchpad (cols INT8 elements each)
-  int imem_depth = 1024;     // Tandem instruction words (every block's Tandem region)
-  int max_blocks = 64;       // entries of the block table
-  int dram_bus_bits = 0;     // the shared DRAM interface (Tandem's dram_bus_bits; 0 = a lanes-wide line)
+  int depth = 512;  // rows of each Output BUF half, ibuf (GEMM input scratchpad), vmem1, vmem2
+  int wbuf_depth = 6144;  // rows of the weight scratchpad (cols INT8 elements each)
+  int imem_depth = 1024;  // Tandem instruction words (every block's Tandem region)
+  int max_blocks = 64;    // entries of the block table
+  int dram_bus_bits =
+      0;  // the shared DRAM interface (Tandem's dram_bus_bits; 0 = a lanes-wide line)
 
   static NpuParams from(const ParamSet& set);
 };

@@ -19,7 +19,8 @@ using isa::tandem::Namespace;
 // Cycles the RTL may run past the golden done cycle before the testbench gives up.
 constexpr int64_t kTimeoutSlack = 2000;
 constexpr uint32_t kPoison = 0xdeadbeefu;
-constexpr int kDescFields = 10;  // 16-bit fields of a block-table entry after bits 0 (GEMM) and 1 (last)
+constexpr int kDescFields =
+    10;  // 16-bit fields of a block-table entry after bits 0 (GEMM) and 1 (last)
 
 struct GemmRow {
   int64_t cycle;
@@ -36,48 +37,66 @@ struct RtlRun {
   std::vector<int> fsm, halves;  // per cycle from 0: FSM state, half states (2 bits per half)
   int64_t done = -1;
   std::vector<int32_t> dram;
-  std::vector<std::vector<int32_t>> buffers;  // ibuf, vmem1, vmem2, Output BUF half 0, half 1: [row * lanes + lane]
+  std::vector<std::vector<int32_t>>
+      buffers;  // ibuf, vmem1, vmem2, Output BUF half 0, half 1: [row * lanes + lane]
 };
 
 // A block-table entry: bit 0 GEMM region, bit 1 last block, then words, m, m_tiles, k_blocks,
 // n_blocks, in_base, w_base, tiles, base, len (16 bits each).
-std::vector<uint32_t> descriptor(const gn::NpuBlock& blk, bool last, int base, const std::string& name) {
+std::vector<uint32_t> descriptor(const gn::NpuBlock& blk, bool last, int base,
+                                 const std::string& name) {
   const gn::GemmDesc g = blk.gemm.value_or(gn::GemmDesc{});
-  const int64_t fields[kDescFields] = {gn::DispatchWords(blk), g.m,      g.m_tiles, g.k_blocks, g.n_blocks,
-                                       g.in_base,              g.w_base, blk.tiles, base,       static_cast<int64_t>(blk.tandem.size())};
+  const int64_t fields[kDescFields] = {gn::DispatchWords(blk),
+                                       g.m,
+                                       g.m_tiles,
+                                       g.k_blocks,
+                                       g.n_blocks,
+                                       g.in_base,
+                                       g.w_base,
+                                       blk.tiles,
+                                       base,
+                                       static_cast<int64_t>(blk.tandem.size())};
   std::vector<uint32_t> words((2 + 16 * kDescFields + 31) / 32, 0);
   put_field(words, 0, 1, blk.gemm ? 1 : 0);
   put_field(words, 1, 1, last ? 1 : 0);
   for (int f = 0; f < kDescFields; ++f) {
     if (fields[f] < 0 || fields[f] > 0xffff)
-      throw UserError(fmt::format("npu {}: block-table field {} = {} does not fit 16 bits", name, f, fields[f]));
+      throw UserError(fmt::format("npu {}: block-table field {} = {} does not fit 16 bits", name, f,
+                                  fields[f]));
     put_field(words, 2 + 16 * f, 16, static_cast<uint64_t>(fields[f]));
   }
   return words;
 }
 
-RtlRun run_rtl(const Model& model, const NpuParams& p, const gn::NpuConfig& cfg, const compiler::npu::NpuProgram& prog,
-               const std::vector<gn::NpuBlock>& blocks, int64_t timeout, const std::string& trace_path, double* seconds) {
+RtlRun run_rtl(const Model& model, const NpuParams& p, const gn::NpuConfig& cfg,
+               const compiler::npu::NpuProgram& prog, const std::vector<gn::NpuBlock>& blocks,
+               int64_t timeout, const std::string& trace_path, double* seconds) {
   RtlRun out;
   Harness h(model.create(trace_path));
   const int L = p.lanes, C = p.cols;
   const auto pt = [&](const char* n) { return h.port(n); };
-  const int imem_we = pt("imem_we_i"), imem_addr = pt("imem_addr_i"), imem_wdata = pt("imem_wdata_i");
+  const int imem_we = pt("imem_we_i"), imem_addr = pt("imem_addr_i"),
+            imem_wdata = pt("imem_wdata_i");
   const int host_we = pt("host_we_i"), host_ns = pt("host_ns_i"), host_addr = pt("host_addr_i"),
-            host_wdata = pt("host_wdata_i"), host_sel = pt("host_obuf_sel_i"), host_rdata = pt("host_rdata_o");
-  const int wbuf_we = pt("wbuf_we_i"), wbuf_addr = pt("wbuf_addr_i"), wbuf_wdata = pt("wbuf_wdata_i");
+            host_wdata = pt("host_wdata_i"), host_sel = pt("host_obuf_sel_i"),
+            host_rdata = pt("host_rdata_o");
+  const int wbuf_we = pt("wbuf_we_i"), wbuf_addr = pt("wbuf_addr_i"),
+            wbuf_wdata = pt("wbuf_wdata_i");
   const int blk_we = pt("blk_we_i"), blk_addr = pt("blk_addr_i"), blk_wdata = pt("blk_wdata_i");
-  const int start = pt("start_i"), done = pt("done_o"), fsm = pt("fsm_state_o"), halves = pt("half_state_o");
-  const int g_valid = pt("gemm_out_valid_o"), g_half = pt("gemm_out_half_o"), g_addr = pt("gemm_out_addr_o"),
-            g_data = pt("gemm_out_data_o");
-  const int c_valid = pt("commit_valid_o"), c_pc = pt("commit_pc_o"), c_ns = pt("commit_ns_o"), c_addr = pt("commit_addr_o"),
-            c_mask = pt("commit_mask_o"), c_data = pt("commit_data_o");
+  const int start = pt("start_i"), done = pt("done_o"), fsm = pt("fsm_state_o"),
+            halves = pt("half_state_o");
+  const int g_valid = pt("gemm_out_valid_o"), g_half = pt("gemm_out_half_o"),
+            g_addr = pt("gemm_out_addr_o"), g_data = pt("gemm_out_data_o");
+  const int c_valid = pt("commit_valid_o"), c_pc = pt("commit_pc_o"), c_ns = pt("commit_ns_o"),
+            c_addr = pt("commit_addr_o"), c_mask = pt("commit_mask_o"),
+            c_data = pt("commit_data_o");
   const int s_valid = pt("sync_valid_o"), s_func = pt("sync_func_o"), s_group = pt("sync_group_o");
-  const int m_valid = pt("mem_valid_o"), m_we = pt("mem_we_o"), m_addr = pt("mem_addr_o"), m_wdata = pt("mem_wdata_o"),
-            m_wmask = pt("mem_wmask_o"), m_rdata = pt("mem_rdata_i");
+  const int m_valid = pt("mem_valid_o"), m_we = pt("mem_we_o"), m_addr = pt("mem_addr_o"),
+            m_wdata = pt("mem_wdata_o"), m_wmask = pt("mem_wmask_o"), m_rdata = pt("mem_rdata_i");
   if (h.width(c_mask) != L || h.width(g_data) != 32 * C)
-    throw std::logic_error(fmt::format("npu model has {} lanes and {} columns, the testbench expects {} and {}",
-                                       h.width(c_mask), h.width(g_data) / 32, L, C));
+    throw std::logic_error(
+        fmt::format("npu model has {} lanes and {} columns, the testbench expects {} and {}",
+                    h.width(c_mask), h.width(g_data) / 32, L, C));
   const auto W = static_cast<size_t>(h.width(m_wmask));
 
   for (int port : {imem_we, host_we, wbuf_we, blk_we, start, host_sel}) h.set(port, 0);
@@ -95,8 +114,10 @@ RtlRun run_rtl(const Model& model, const NpuParams& p, const gn::NpuConfig& cfg,
   for (size_t b = 0; b < blocks.size(); ++b) {
     const auto& blk = blocks[b];
     if (base + static_cast<int64_t>(blk.tandem.size()) > p.imem_depth)
-      throw UserError(fmt::format("npu: the program's Tandem regions need more than imem_depth = {} words", p.imem_depth));
-    for (size_t i = 0; i < blk.tandem.size(); ++i) write(imem_we, {{imem_addr, base + i}, {imem_wdata, blk.tandem[i]}});
+      throw UserError(fmt::format(
+          "npu: the program's Tandem regions need more than imem_depth = {} words", p.imem_depth));
+    for (size_t i = 0; i < blk.tandem.size(); ++i)
+      write(imem_we, {{imem_addr, base + i}, {imem_wdata, blk.tandem[i]}});
     h.set_wide(blk_wdata, descriptor(blk, b + 1 == blocks.size(), base, blk.name));
     write(blk_we, {{blk_addr, b}});
     base += static_cast<int>(blk.tandem.size());
@@ -104,7 +125,8 @@ RtlRun run_rtl(const Model& model, const NpuParams& p, const gn::NpuConfig& cfg,
   std::vector<uint32_t> row(static_cast<size_t>(L)), wrow((8 * C + 31) / 32), data;
   for (const auto& r : prog.wbuf) {
     std::fill(wrow.begin(), wrow.end(), 0);
-    for (size_t c = 0; c < r.lanes.size(); ++c) put_field(wrow, 8 * static_cast<int>(c), 8, static_cast<uint32_t>(r.lanes[c]) & 0xffu);
+    for (size_t c = 0; c < r.lanes.size(); ++c)
+      put_field(wrow, 8 * static_cast<int>(c), 8, static_cast<uint32_t>(r.lanes[c]) & 0xffu);
     h.set_wide(wbuf_wdata, wrow);
     write(wbuf_we, {{wbuf_addr, static_cast<uint64_t>(r.row)}});
   }
@@ -140,20 +162,29 @@ RtlRun run_rtl(const Model& model, const NpuParams& p, const gn::NpuConfig& cfg,
       out.gemm.push_back(std::move(g));
     }
     if (h.get(c_valid)) {
-      gt::Commit cm{c, static_cast<int>(h.get(c_pc)), static_cast<int>(h.get(c_ns)), static_cast<int>(h.get(c_addr)), {}, {}};
+      gt::Commit cm{c,
+                    static_cast<int>(h.get(c_pc)),
+                    static_cast<int>(h.get(c_ns)),
+                    static_cast<int>(h.get(c_addr)),
+                    {},
+                    {}};
       h.get_wide(c_mask, data);
-      for (int l = 0; l < L; ++l) cm.written.push_back(static_cast<uint8_t>((data[l / 32] >> (l % 32)) & 1u));
+      for (int l = 0; l < L; ++l)
+        cm.written.push_back(static_cast<uint8_t>((data[l / 32] >> (l % 32)) & 1u));
       h.get_wide(c_data, data);
       for (int l = 0; l < L; ++l) cm.data.push_back(static_cast<int32_t>(data[l]));
       out.commits.push_back(std::move(cm));
     }
-    if (h.get(s_valid)) out.syncs.push_back({c, static_cast<int>(h.get(s_func)), static_cast<int>(h.get(s_group))});
+    if (h.get(s_valid))
+      out.syncs.push_back({c, static_cast<int>(h.get(s_func)), static_cast<int>(h.get(s_group))});
     if (h.get(m_valid)) {
       // One aligned line of W words: a write stores the words of mem_wmask_o at the end of the
       // cycle; a read returns the line in the next cycle (poison otherwise, and outside the DRAM).
       const auto addr = static_cast<int64_t>(h.get(m_addr));
       if (addr % static_cast<int64_t>(W) != 0 || addr >= cfg.dram_words) {
-        out.error = fmt::format("cycle {}: DRAM request to word {}, not a {}-word line start inside the DRAM", c, addr, W);
+        out.error = fmt::format(
+            "cycle {}: DRAM request to word {}, not a {}-word line start inside the DRAM", c, addr,
+            W);
         break;
       }
       if (h.get(m_we)) {
@@ -164,7 +195,8 @@ RtlRun run_rtl(const Model& model, const NpuParams& p, const gn::NpuConfig& cfg,
             out.dram[static_cast<size_t>(addr) + j] = static_cast<int32_t>(line[j]);
       } else {
         for (size_t j = 0; j < W; ++j)
-          if (addr + static_cast<int64_t>(j) < cfg.dram_words) rdata[j] = static_cast<uint32_t>(out.dram[static_cast<size_t>(addr) + j]);
+          if (addr + static_cast<int64_t>(j) < cfg.dram_words)
+            rdata[j] = static_cast<uint32_t>(out.dram[static_cast<size_t>(addr) + j]);
       }
     }
     if (h.get(done)) {
@@ -187,7 +219,8 @@ RtlRun run_rtl(const Model& model, const NpuParams& p, const gn::NpuConfig& cfg,
       h.set(host_addr, r);
       h.settle();
       h.get_wide(host_rdata, data);
-      for (int l = 0; l < L; ++l) buf[static_cast<size_t>(r) * L + l] = static_cast<int32_t>(data[l]);
+      for (int l = 0; l < L; ++l)
+        buf[static_cast<size_t>(r) * L + l] = static_cast<int32_t>(data[l]);
     }
     out.buffers.push_back(std::move(buf));
   }
@@ -200,13 +233,18 @@ template <typename Event, typename Get>
 std::vector<int> per_cycle(const std::vector<Event>& events, int64_t n, int initial, Get get) {
   std::vector<int> s(static_cast<size_t>(std::max<int64_t>(n, 0)), initial);
   for (const auto& e : events)
-    for (int64_t c = std::max<int64_t>(e.cycle, 0); c < n; ++c) s[static_cast<size_t>(c)] = get(e, s[static_cast<size_t>(c)]);
+    for (int64_t c = std::max<int64_t>(e.cycle, 0); c < n; ++c)
+      s[static_cast<size_t>(c)] = get(e, s[static_cast<size_t>(c)]);
   return s;
 }
 
-std::string fsm_name(int s) { return s >= 0 && s <= 6 ? gn::FsmStateName(static_cast<gn::FsmState>(s)) : "?"; }
+std::string fsm_name(int s) {
+  return s >= 0 && s <= 6 ? gn::FsmStateName(static_cast<gn::FsmState>(s)) : "?";
+}
 std::string halves_name(int s) {
-  const auto n = [](int v) { return v <= 2 ? gn::HalfStateName(static_cast<gn::HalfState>(v)) : "?"; };
+  const auto n = [](int v) {
+    return v <= 2 ? gn::HalfStateName(static_cast<gn::HalfState>(v)) : "?";
+  };
   return fmt::format("half 0 {}, half 1 {}", n(s & 3), n((s >> 2) & 3));
 }
 
@@ -224,24 +262,27 @@ golden::npu::NpuConfig npu_config(const NpuParams& p, int64_t dram_words) {
   return c;
 }
 
-void run_npu_program(const Model& model, const NpuParams& params, const compiler::npu::NpuProgram& program,
-                     VerifyResult& res, const std::string& trace_path, const std::vector<gn::NpuBlock>* rtl_blocks) {
+void run_npu_program(const Model& model, const NpuParams& params,
+                     const compiler::npu::NpuProgram& program, VerifyResult& res,
+                     const std::string& trace_path, const std::vector<gn::NpuBlock>* rtl_blocks) {
   const gn::NpuConfig& cfg = program.config;
   if (static_cast<int>(program.blocks.size()) > params.max_blocks)
-    throw UserError(fmt::format("npu: the program has {} blocks, the block table holds {} (max_blocks)", program.blocks.size(),
-                                params.max_blocks));
+    throw UserError(
+        fmt::format("npu: the program has {} blocks, the block table holds {} (max_blocks)",
+                    program.blocks.size(), params.max_blocks));
   gn::NpuSim sim(cfg);
   const std::vector<int8_t> out = compiler::npu::run_on_golden(program, sim);
   const int64_t n = sim.DoneCycle() + 1;
-  RtlRun rtl = run_rtl(model, params, cfg, program, rtl_blocks ? *rtl_blocks : program.blocks, sim.DoneCycle() + kTimeoutSlack,
-                       trace_path, &res.sim_seconds);
+  RtlRun rtl = run_rtl(model, params, cfg, program, rtl_blocks ? *rtl_blocks : program.blocks,
+                       sim.DoneCycle() + kTimeoutSlack, trace_path, &res.sim_seconds);
   res.transactions += 1;
   res.golden_cycles += sim.DoneCycle();
   res.rtl_cycles += rtl.done >= 0 ? rtl.done : static_cast<int64_t>(rtl.fsm.size());
   if (!rtl.error.empty()) res.report("npu: " + rtl.error, static_cast<int64_t>(rtl.fsm.size()) - 1);
 
   // Every cycle: the FSM state and both halves' owners.
-  const auto fsm = per_cycle(sim.Fsm(), n, 0, [](const gn::FsmEvent& e, int) { return static_cast<int>(e.state); });
+  const auto fsm = per_cycle(sim.Fsm(), n, 0,
+                             [](const gn::FsmEvent& e, int) { return static_cast<int>(e.state); });
   const auto own = per_cycle(sim.Ownership(), n, 0, [](const gn::OwnEvent& e, int s) {
     return (s & ~(3 << (2 * e.half))) | (static_cast<int>(e.state) << (2 * e.half));
   });
@@ -249,19 +290,24 @@ void run_npu_program(const Model& model, const NpuParams& params, const compiler
   for (int64_t c = 0; c < n && c < static_cast<int64_t>(rtl.fsm.size()); ++c) {
     const auto i = static_cast<size_t>(c);
     if (fsm[i] != rtl.fsm[i] && fsm_bad++ == 0)
-      res.report(fmt::format("cycle {}: FSM expected {} got {}", c, fsm_name(fsm[i]), fsm_name(rtl.fsm[i])), c);
+      res.report(fmt::format("cycle {}: FSM expected {} got {}", c, fsm_name(fsm[i]),
+                             fsm_name(rtl.fsm[i])),
+                 c);
     if (own[i] != rtl.halves[i] && own_bad++ == 0)
-      res.report(fmt::format("cycle {}: Output BUF expected {} got {}", c, halves_name(own[i]), halves_name(rtl.halves[i])), c);
+      res.report(fmt::format("cycle {}: Output BUF expected {} got {}", c, halves_name(own[i]),
+                             halves_name(rtl.halves[i])),
+                 c);
     res.outputs_checked += 2;
   }
   if (fsm_bad > 1) res.report(fmt::format("FSM state differs in {} more cycles", fsm_bad - 1));
-  if (own_bad > 1) res.report(fmt::format("Output BUF ownership differs in {} more cycles", own_bad - 1));
+  if (own_bad > 1)
+    res.report(fmt::format("Output BUF ownership differs in {} more cycles", own_bad - 1));
   if (rtl.done != sim.DoneCycle())
-    res.report(fmt::format("done cycle: expected {} got {}", sim.DoneCycle(), rtl.done), std::min(rtl.done < 0 ? n : rtl.done, sim.DoneCycle()));
+    res.report(fmt::format("done cycle: expected {} got {}", sim.DoneCycle(), rtl.done),
+               std::min(rtl.done < 0 ? n : rtl.done, sim.DoneCycle()));
 
   // GEMM output rows, in order (only the first difference is described: one slip shifts the rest).
   const auto& gg = sim.GemmOut();
-  bool gemm_ok = gg.size() == rtl.gemm.size();
   for (size_t i = 0; i < std::min(gg.size(), rtl.gemm.size()); ++i) {
     const auto& w = gg[i];
     const auto& g = rtl.gemm[i];
@@ -269,13 +315,14 @@ void run_npu_program(const Model& model, const NpuParams& params, const compiler
     if (w.cycle != g.cycle || w.half != g.half || w.addr != g.addr || w.data != g.data) {
       size_t col = 0;
       while (col < w.data.size() && col < g.data.size() && w.data[col] == g.data[col]) ++col;
-      res.report(fmt::format("GEMM output {}: expected cycle {} half {} row {}, got cycle {} half {} row {}{}", i, w.cycle, w.half,
-                             w.addr, g.cycle, g.half, g.addr,
-                             col < w.data.size() && col < g.data.size()
-                                 ? fmt::format(" (column {}: expected {} got {})", col, w.data[col], g.data[col])
-                                 : ""),
-                 std::min(w.cycle, g.cycle));
-      gemm_ok = false;
+      res.report(
+          fmt::format(
+              "GEMM output {}: expected cycle {} half {} row {}, got cycle {} half {} row {}{}", i,
+              w.cycle, w.half, w.addr, g.cycle, g.half, g.addr,
+              col < w.data.size() && col < g.data.size()
+                  ? fmt::format(" (column {}: expected {} got {})", col, w.data[col], g.data[col])
+                  : ""),
+          std::min(w.cycle, g.cycle));
       break;
     }
   }
@@ -288,15 +335,20 @@ void run_npu_program(const Model& model, const NpuParams& params, const compiler
     const auto& w = gc[i];
     const auto& g = rtl.commits[i];
     ++res.outputs_checked;
-    if (w.cycle != g.cycle || w.pc != g.pc || w.ns != g.ns || w.addr != g.addr || w.written != g.written || w.data != g.data) {
+    if (w.cycle != g.cycle || w.pc != g.pc || w.ns != g.ns || w.addr != g.addr ||
+        w.written != g.written || w.data != g.data) {
       size_t l = 0;
-      while (l < w.data.size() && l < g.data.size() && w.data[l] == g.data[l] && w.written[l] == g.written[l]) ++l;
-      res.report(fmt::format("Tandem commit {}: expected cycle {} pc {} ns {} row {}, got cycle {} pc {} ns {} row {}{}", i,
-                             w.cycle, w.pc, w.ns, w.addr, g.cycle, g.pc, g.ns, g.addr,
-                             l < w.data.size() && l < g.data.size()
-                                 ? fmt::format(" (lane {}: expected {} got {})", l, w.data[l], g.data[l])
-                                 : ""),
-                 std::min(w.cycle, g.cycle));
+      while (l < w.data.size() && l < g.data.size() && w.data[l] == g.data[l] &&
+             w.written[l] == g.written[l])
+        ++l;
+      res.report(
+          fmt::format("Tandem commit {}: expected cycle {} pc {} ns {} row {}, got cycle {} pc {} "
+                      "ns {} row {}{}",
+                      i, w.cycle, w.pc, w.ns, w.addr, g.cycle, g.pc, g.ns, g.addr,
+                      l < w.data.size() && l < g.data.size()
+                          ? fmt::format(" (lane {}: expected {} got {})", l, w.data[l], g.data[l])
+                          : ""),
+          std::min(w.cycle, g.cycle));
       break;
     }
   }
@@ -305,57 +357,71 @@ void run_npu_program(const Model& model, const NpuParams& params, const compiler
   const auto& gs = sim.Syncs();
   for (size_t i = 0; i < std::min(gs.size(), rtl.syncs.size()); ++i) {
     ++res.outputs_checked;
-    if (gs[i].cycle != rtl.syncs[i].cycle || gs[i].func != rtl.syncs[i].func || gs[i].group != rtl.syncs[i].group) {
-      res.report(fmt::format("sync {}: expected cycle {} func {} group {}, got cycle {} func {} group {}", i, gs[i].cycle,
-                             gs[i].func, gs[i].group, rtl.syncs[i].cycle, rtl.syncs[i].func, rtl.syncs[i].group),
-                 std::min(gs[i].cycle, rtl.syncs[i].cycle));
+    if (gs[i].cycle != rtl.syncs[i].cycle || gs[i].func != rtl.syncs[i].func ||
+        gs[i].group != rtl.syncs[i].group) {
+      res.report(
+          fmt::format("sync {}: expected cycle {} func {} group {}, got cycle {} func {} group {}",
+                      i, gs[i].cycle, gs[i].func, gs[i].group, rtl.syncs[i].cycle,
+                      rtl.syncs[i].func, rtl.syncs[i].group),
+          std::min(gs[i].cycle, rtl.syncs[i].cycle));
       break;
     }
   }
-  if (gs.size() != rtl.syncs.size()) res.report(fmt::format("syncs: expected {} got {}", gs.size(), rtl.syncs.size()));
+  if (gs.size() != rtl.syncs.size())
+    res.report(fmt::format("syncs: expected {} got {}", gs.size(), rtl.syncs.size()));
 
   // Final state: DRAM (the network output among it) and the buffers.
   int64_t dram_bad = 0;
   for (int64_t a = 0; a < cfg.dram_words; ++a) {
     const int32_t want = sim.Tandem().ReadDram(a), got = rtl.dram[static_cast<size_t>(a)];
-    if (want != got && dram_bad++ == 0) res.report(fmt::format("final DRAM word {}: expected {} got {}", a, want, got));
+    if (want != got && dram_bad++ == 0)
+      res.report(fmt::format("final DRAM word {}: expected {} got {}", a, want, got));
   }
   int64_t out_bad = 0;
   for (int hh = 0; hh < program.out_h; ++hh)
     for (int ww = 0; ww < program.out_w; ++ww)
       for (int ch = 0; ch < program.out_c; ++ch) {
-        const int64_t a = program.out_base + (int64_t{hh} * program.out_w + ww) * program.out_c + ch;
+        const int64_t a =
+            program.out_base + (int64_t{hh} * program.out_w + ww) * program.out_c + ch;
         ++res.outputs_checked;
-        if (static_cast<int8_t>(rtl.dram[static_cast<size_t>(a)]) != out[(ch * program.out_h + hh) * program.out_w + ww]) ++out_bad;
+        if (static_cast<int8_t>(rtl.dram[static_cast<size_t>(a)]) !=
+            out[(ch * program.out_h + hh) * program.out_w + ww])
+          ++out_bad;
       }
-  if (out_bad > 0) res.report(fmt::format("{} of the network's {} output values differ", out_bad, out.size()));
+  if (out_bad > 0)
+    res.report(fmt::format("{} of the network's {} output values differ", out_bad, out.size()));
   const char* names[] = {"ibuf", "vmem1", "vmem2", "Output BUF half 0", "Output BUF half 1"};
   for (int k = 0; k < 5; ++k) {
     int64_t bad = 0;
     std::string first;
     for (int r = 0; r < params.depth; ++r)
       for (int l = 0; l < params.lanes; ++l) {
-        const int32_t want = k < 3 ? sim.Tandem().Read(static_cast<Namespace>(k + 1), l, r) : sim.ReadObuf(k - 3, l, r);
-        const int32_t got = rtl.buffers[static_cast<size_t>(k)][static_cast<size_t>(r) * params.lanes + l];
-        if (want != got && bad++ == 0) first = fmt::format("row {} lane {}: expected {} got {}", r, l, want, got);
+        const int32_t want = k < 3 ? sim.Tandem().Read(static_cast<Namespace>(k + 1), l, r)
+                                   : sim.ReadObuf(k - 3, l, r);
+        const int32_t got =
+            rtl.buffers[static_cast<size_t>(k)][static_cast<size_t>(r) * params.lanes + l];
+        if (want != got && bad++ == 0)
+          first = fmt::format("row {} lane {}: expected {} got {}", r, l, want, got);
       }
-    if (bad > 0) res.report(fmt::format("final {}: {} words differ, first {}", names[k], bad, first));
+    if (bad > 0)
+      res.report(fmt::format("final {}: {} words differ, first {}", names[k], bad, first));
   }
   res.details["gemm_rows"] = static_cast<int64_t>(gg.size());
   res.details["tandem_commits"] = static_cast<int64_t>(gc.size());
   res.details["ownership_changes"] = static_cast<int64_t>(sim.Ownership().size());
   res.details["blocks"] = static_cast<int64_t>(program.blocks.size());
   res.details["outputs"] = static_cast<int64_t>(out.size());
-  (void)gemm_ok;
 }
 
 compiler::npu::NpuProgram compile_npu_workload(const ParamSet& params, uint64_t seed) {
   const NpuParams p = NpuParams::from(params);
   const NpuStimulus s = NpuStimulus::from(params);
-  const graph::Graph g = s.workload == "mbv2_block"
-                             ? compiler::npu::mobilenet_v2_block(s.channels, 2 * s.channels, s.size, s.size)
-                             : compiler::npu::resnet_basic_block(s.channels, s.size, s.size);
-  const compiler::npu::QModel q = compiler::npu::quantize(g, compiler::npu::random_float_model(g, seed));
+  const graph::Graph g =
+      s.workload == "mbv2_block"
+          ? compiler::npu::mobilenet_v2_block(s.channels, 2 * s.channels, s.size, s.size)
+          : compiler::npu::resnet_basic_block(s.channels, s.size, s.size);
+  const compiler::npu::QModel q =
+      compiler::npu::quantize(g, compiler::npu::random_float_model(g, seed));
   return compiler::npu::compile(q, npu_config(p, s.dram_words), {s.tile_m});
 }
 

@@ -25,8 +25,9 @@ golden::npu::NpuConfig npu_config(const NpuParams& p, int64_t dram_words);
 // Runs PROGRAM on the golden model and on MODEL and compares into RES. RTL_BLOCKS, when given,
 // replaces the blocks the RTL runs (a deliberately broken program: the golden model still runs
 // PROGRAM's own blocks, so the harness must see the difference).
-void run_npu_program(const Model& model, const NpuParams& params, const compiler::npu::NpuProgram& program,
-                     VerifyResult& res, const std::string& trace_path = "",
+void run_npu_program(const Model& model, const NpuParams& params,
+                     const compiler::npu::NpuProgram& program, VerifyResult& res,
+                     const std::string& trace_path = "",
                      const std::vector<golden::npu::NpuBlock>* rtl_blocks = nullptr);
 
 // `accelgen verify npu`: the `workload` stimulus key compiled with the seed's float parameters.
