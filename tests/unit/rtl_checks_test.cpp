@@ -328,7 +328,7 @@ std::vector<Config> npu_scan(bool large) {
   std::vector<Config> out;
   const auto add = [&](std::vector<std::string> sets) {
     std::string name = sets.empty() ? "npu_table_4_4" : "npu";
-    for (const auto& s : sets) name += "_" + s.substr(0, s.find('=')).substr(0, 1) + s.substr(s.find('=') + 1);
+    for (const auto& s : sets) name += fmt::format("_{}{}", s[0], s.substr(s.find('=') + 1));
     out.push_back({name, std::move(sets), "npu"});
   };
   if (large) {
