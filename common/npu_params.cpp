@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "common/error.hpp"
 
 namespace accelgen {
@@ -42,6 +44,11 @@ NpuStimulus NpuStimulus::from(const ParamSet& set) {
   return s;
 }
 
+int NpuStimulus::channels_for(int cols) const {
+  if (channels != 0) return channels;
+  return workload == "mbv2_block" ? std::max(1, cols / 2) : cols;
+}
+
 BlockInfo npu_block_info() {
   using R = ParamRole;
   BlockInfo b;
@@ -69,7 +76,9 @@ BlockInfo npu_block_info() {
       .choice("workload", {"resnet_block", "mbv2_block"},
               "verify: the compiled workload (ResNet basic block; MobileNet-v2 inverted residual)",
               R::kStimulus)
-      .integer("channels", 8, 1, 256, "verify: the block's channels C (mbv2_block: C -> 2C -> C)",
+      .integer("channels", 0, 0, 256,
+               "verify: the block's channels C (mbv2_block: C -> 2C -> C); 0 = one N block: cols "
+               "(mbv2_block: cols / 2)",
                R::kStimulus)
       .integer("size", 4, 1, 64, "verify: the input's height = width", R::kStimulus)
       .integer("tile_m", 0, 0, 4096,

@@ -25,9 +25,12 @@ struct NpuParams {
 // What `accelgen verify npu` runs: a workload compiled by compiler/npu.
 struct NpuStimulus {
   std::string workload;  // resnet_block | mbv2_block
-  int channels = 8;      // the block's C (mbv2_block: input channels; expansion 2C)
-  int size = 4;          // H = W
-  int tile_m = 0;        // output pixels per GEMM tile of the last convolution (0 = whole image)
+  int channels =
+      0;  // the block's C (mbv2_block: input channels; expansion 2C); 0: see channels_for
+  // C for an array of COLS columns: `channels`, or one N block (cols; mbv2_block: cols / 2).
+  int channels_for(int cols) const;
+  int size = 4;    // H = W
+  int tile_m = 0;  // output pixels per GEMM tile of the last convolution (0 = whole image)
   int64_t dram_words = 65536;
 
   static NpuStimulus from(const ParamSet& set);

@@ -41,6 +41,10 @@ VerifyResult run_block_testbench(const BlockInfo& block, const ParamSet& params,
 
 }  // namespace
 
+void check_stimulus(const BlockInfo& block, const ParamSet& params, uint64_t seed) {
+  if (block.name == "npu") compile_npu_workload(params, seed);
+}
+
 VerifyResult run_testbench(const BlockInfo& block, const ParamSet& params, const Model& model,
                            const VerifyOptions& options) {
   VerifyResult r = run_block_testbench(block, params, model, options);

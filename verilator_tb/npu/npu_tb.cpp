@@ -418,8 +418,9 @@ compiler::npu::NpuProgram compile_npu_workload(const ParamSet& params, uint64_t 
   const NpuStimulus s = NpuStimulus::from(params);
   const graph::Graph g =
       s.workload == "mbv2_block"
-          ? compiler::npu::mobilenet_v2_block(s.channels, 2 * s.channels, s.size, s.size)
-          : compiler::npu::resnet_basic_block(s.channels, s.size, s.size);
+          ? compiler::npu::mobilenet_v2_block(s.channels_for(p.cols), 2 * s.channels_for(p.cols),
+                                              s.size, s.size)
+          : compiler::npu::resnet_basic_block(s.channels_for(p.cols), s.size, s.size);
   const compiler::npu::QModel q =
       compiler::npu::quantize(g, compiler::npu::random_float_model(g, seed));
   return compiler::npu::compile(q, npu_config(p, s.dram_words), {s.tile_m});
