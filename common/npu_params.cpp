@@ -21,17 +21,20 @@ NpuParams NpuParams::from(const ParamSet& set) {
   if (p.rows > p.lanes || p.cols > p.lanes) {
     throw UserError(
         fmt::format("the array ({}x{}) must fit the Tandem lanes ({}): rows and cols at most lanes "
-                    "(an output row is "
-                    "one Output BUF row, an input vector one ibuf row)",
+                    "(an output row is one Output BUF row, an input vector one ibuf row)",
                     p.rows, p.cols, p.lanes));
   }
-  const int b = p.dram_bus_bits;
-  if (b != 0 && (b < 32 || (b & (b - 1)) != 0)) {
-    throw UserError(fmt::format(
-        "parameter 'dram_bus_bits' = {} must be 0 (a lanes-wide line) or a power of two 32..4096",
-        b));
-  }
+  p.tandem().check();  // the Tandem inside has its own rules (the DRAM bus a power of two)
   return p;
+}
+
+TandemParams NpuParams::tandem() const {
+  TandemParams t;
+  t.lanes = lanes;
+  t.interim_depth = depth;
+  t.imem_depth = imem_depth;
+  t.dram_bus_bits = dram_bus_bits;
+  return t;
 }
 
 NpuStimulus NpuStimulus::from(const ParamSet& set) {

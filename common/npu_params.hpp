@@ -6,6 +6,7 @@
 #include <string>
 
 #include "common/block_info.hpp"
+#include "common/tandem_params.hpp"
 
 namespace accelgen {
 
@@ -19,6 +20,7 @@ struct NpuParams {
   int dram_bus_bits =
       0;  // the shared DRAM interface (Tandem's dram_bus_bits; 0 = a lanes-wide line)
 
+  TandemParams tandem() const;  // the Tandem processor inside (permute engine at its default)
   static NpuParams from(const ParamSet& set);
 };
 

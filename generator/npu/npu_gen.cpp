@@ -493,12 +493,7 @@ GeneratedDesign generate_npu(const NpuParams& p, const nlohmann::json& params_js
   sp.in_bits = 8;
   sp.acc_bits = 32;
   const GeneratedDesign array = generate_systolic(sp, params_json);
-  TandemParams tp;
-  tp.lanes = p.lanes;
-  tp.interim_depth = p.depth;
-  tp.imem_depth = p.imem_depth;
-  tp.dram_bus_bits = p.dram_bus_bits;
-  tp.check();
+  const TandemParams tp = p.tandem();
   const TandemNpuOptions npu{d.top + "_tandem"};
   const GeneratedDesign tandem = generate_tandem(tp, params_json, &npu);
   d.files = array.files;
