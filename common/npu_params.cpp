@@ -76,8 +76,9 @@ BlockInfo npu_block_info() {
                ">= 32");
   b.check = [](const ParamSet& set) { NpuParams::from(set); };
   b.schema
-      .choice("workload", {"resnet_block", "mbv2_block"},
-              "verify: the compiled workload (ResNet basic block; MobileNet-v2 inverted residual)",
+      .choice("workload", {"resnet_block", "mbv2_block", "random"},
+              "verify: the compiled workload (ResNet basic block; MobileNet-v2 inverted residual; "
+              "random: seeded GEMM and Tandem-only blocks of random shapes on random scratchpads)",
               R::kStimulus)
       .integer("channels", 0, 0, 256,
                "verify: the block's channels C (mbv2_block: C -> 2C -> C); 0 = one N block: cols "

@@ -26,7 +26,7 @@ struct NpuParams {
 
 // What `accelgen verify npu` runs: a workload compiled by compiler/npu.
 struct NpuStimulus {
-  std::string workload;  // resnet_block | mbv2_block
+  std::string workload;  // resnet_block | mbv2_block | random
   int channels =
       0;  // the block's C (mbv2_block: input channels; expansion 2C); 0: see channels_for
   // C for an array of COLS columns: `channels`, or one N block (cols; mbv2_block: cols / 2).

@@ -57,14 +57,20 @@ INSTANTIATE_TEST_SUITE_P(
     // The ResNet basic block (conv-BN-ReLU-conv-BN-add-ReLU) at C = 4 in one tile per convolution,
     // in 4 tiles (double buffering: GEMM tile t + 2 waits for pass t's release), in 2 tiles; at
     // C = 8 (2 K groups and 2 N blocks per convolution, hand-over through DRAM); the MobileNet-v2
-    // inverted residual 2 -> 4 -> 2 with the depthwise convolution on Tandem, whole and in 4 tiles.
+    // inverted residual 2 -> 4 -> 2 with the depthwise convolution on Tandem, whole and in 4 tiles;
+    // seeded random programs (GEMM blocks of random M, tiles, K and N blocks and bases, with and
+    // without a BUF release, Tandem-only blocks of several passes).
     ::testing::Values(CosimCase{"resnet_c4", with(kNpu4, {"channels=4"}), 1},
                       CosimCase{"resnet_c4_tiles4", with(kNpu4, {"channels=4", "tile_m=4"}), 2},
                       CosimCase{"resnet_c4_tiles2", with(kNpu4, {"channels=4", "tile_m=8"}), 3},
                       CosimCase{"resnet_c8", with(kNpu4, {"channels=8"}), 4},
                       CosimCase{"mbv2_c2", with(kNpu4, {"workload=mbv2_block", "channels=2"}), 5},
                       CosimCase{"mbv2_c2_tiles4",
-                                with(kNpu4, {"workload=mbv2_block", "channels=2", "tile_m=4"}), 6}),
+                                with(kNpu4, {"workload=mbv2_block", "channels=2", "tile_m=4"}), 6},
+                      CosimCase{"random_7", with(kNpu4, {"workload=random"}), 7},
+                      CosimCase{"random_8", with(kNpu4, {"workload=random"}), 8},
+                      CosimCase{"random_9", with(kNpu4, {"workload=random"}), 9},
+                      CosimCase{"random_10", with(kNpu4, {"workload=random"}), 10}),
     [](const auto& info) { return info.param.name; });
 
 bool mentions(const VerifyResult& r, const std::string& what) {

@@ -4,9 +4,11 @@
 
 #include <algorithm>
 #include <chrono>
+#include <random>
 
 #include "common/error.hpp"
 #include "compiler/npu/quant.hpp"
+#include "compiler/tandem/program.hpp"
 
 namespace accelgen::sim {
 
@@ -248,6 +250,79 @@ std::string halves_name(int s) {
   return fmt::format("half 0 {}, half 1 {}", n(s & 3), n((s >> 2) & 3));
 }
 
+// `workload=random`: 2..4 blocks (at most max_blocks) of seeded shapes on random scratchpads. A
+// GEMM block (M 1..4, 1..3 M tiles, 1..3 K blocks, 1..2 N blocks, random bases) adds each tile's
+// Output BUF rows into vmem1, releases the half (in two of three blocks; else at the pass's end),
+// then idles 0..12 nops and takes a max into vmem2 after the release; a Tandem-only block (1..3
+// passes) adds an IMM value to vmem2 rows. No DRAM traffic.
+compiler::npu::NpuProgram random_program(const NpuParams& p, const gn::NpuConfig& cfg,
+                                         uint64_t seed) {
+  using compiler::tandem::Operand;
+  std::mt19937_64 rng(seed * 0x9e3779b97f4a7c15ull + 13);
+  const auto draw = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };
+  compiler::npu::NpuProgram prog;
+  prog.config = cfg;
+  const int R = p.rows, C = p.cols, L = p.lanes;
+  for (int r = 0; r < p.depth; ++r) {
+    compiler::npu::NpuProgram::RowWrite w{r, std::vector<int32_t>(static_cast<size_t>(L))};
+    for (auto& v : w.lanes) v = draw(-300, 300);  // the array reads the low 8 bits
+    prog.ibuf.push_back(std::move(w));
+  }
+  for (int r = 0; r < p.wbuf_depth; ++r) {
+    compiler::npu::NpuProgram::RowWrite w{r, std::vector<int32_t>(static_cast<size_t>(C))};
+    for (auto& v : w.lanes) v = draw(-128, 127);
+    prog.wbuf.push_back(std::move(w));
+  }
+  const int blocks = std::min(p.max_blocks, draw(2, 4));
+  for (int b = 0; b < blocks; ++b) {
+    gn::NpuBlock blk;
+    blk.name = fmt::format("random {}", b);
+    compiler::tandem::ProgramBuilder pb(L, p.depth);
+    if (draw(0, 3) > 0) {
+      gn::GemmDesc g{draw(1, 4), draw(1, 3), draw(1, 3), draw(1, 2), draw(0, 3), draw(0, 5)};
+      // Shrink the shape until it fits the scratchpads.
+      while (g.in_base + g.m_tiles * g.k_blocks * g.m > p.depth &&
+             (g.m_tiles > 1 || g.k_blocks > 1 || g.m > 1 || g.in_base > 0)) {
+        if (g.in_base > 0)
+          g.in_base = 0;
+        else if (g.m_tiles > 1)
+          --g.m_tiles;
+        else if (g.k_blocks > 1)
+          --g.k_blocks;
+        else
+          --g.m;
+      }
+      while (g.w_base + g.n_blocks * g.k_blocks * R > p.wbuf_depth &&
+             (g.w_base > 0 || g.n_blocks > 1 || g.k_blocks > 1)) {
+        if (g.w_base > 0)
+          g.w_base = 0;
+        else if (g.n_blocks > 1)
+          --g.n_blocks;
+        else
+          --g.k_blocks;
+      }
+      if (g.in_base + g.m_tiles * g.k_blocks * g.m > p.depth ||
+          g.n_blocks * g.k_blocks * R > p.wbuf_depth)
+        throw UserError(
+            fmt::format("npu: workload=random needs depth >= 1 and wbuf_depth >= rows ({})", R));
+      blk.gemm = g;
+      pb.Rows("add", g.m, Operand::Buf(Namespace::kVmem1, 0), Operand::Buf(Namespace::kVmem1, 0),
+              Operand::Buf(Namespace::kObuf, 0));
+      if (draw(0, 2) > 0) pb.Emit("sync.tandem.end.buf", {{0}});
+      for (int i = draw(0, 12); i > 0; --i) pb.Emit("nop", {});
+      pb.Rows("max", g.m, Operand::Buf(Namespace::kVmem2, 0), Operand::Buf(Namespace::kVmem1, 0),
+              Operand::Imm(draw(-1000, 1000)));
+    } else {
+      blk.tiles = draw(1, 3);
+      pb.Rows("add", draw(1, std::min(4, p.depth)), Operand::Buf(Namespace::kVmem2, 0),
+              Operand::Buf(Namespace::kVmem2, 0), Operand::Imm(draw(-50, 50)));
+    }
+    blk.tandem = pb.words();
+    prog.blocks.push_back(std::move(blk));
+  }
+  return prog;
+}
+
 }  // namespace
 
 golden::npu::NpuConfig npu_config(const NpuParams& p, int64_t dram_words) {
@@ -416,6 +491,7 @@ void run_npu_program(const Model& model, const NpuParams& params,
 compiler::npu::NpuProgram compile_npu_workload(const ParamSet& params, uint64_t seed) {
   const NpuParams p = NpuParams::from(params);
   const NpuStimulus s = NpuStimulus::from(params);
+  if (s.workload == "random") return random_program(p, npu_config(p, s.dram_words), seed);
   const graph::Graph g =
       s.workload == "mbv2_block"
           ? compiler::npu::mobilenet_v2_block(s.channels_for(p.cols), 2 * s.channels_for(p.cols),
