@@ -129,5 +129,18 @@ TEST(NpuCosimMutation, GemmNotWaitingForTheReleaseIsCaught) {
   EXPECT_TRUE(mentions(r, "Output BUF expected")) << report_of(r);
 }
 
+// The Table 4.4 point (32x32 array, 32 lanes, 512-row halves): the ResNet block at C = 32 in 4
+// tiles and the MobileNet-v2 block 16 -> 32 -> 16. Its model build takes about 10 minutes: a soak,
+// run with ACCELGEN_SLOW_TESTS=1 (README, NPU-Tandem).
+TEST(NpuCosimSlow, TableFourFourPoint) {
+  if (std::getenv("ACCELGEN_SLOW_TESTS") == nullptr)
+    GTEST_SKIP() << "soak: set ACCELGEN_SLOW_TESTS=1 to run";
+  for (const auto& sets :
+       {std::vector<std::string>{"tile_m=4"}, std::vector<std::string>{"workload=mbv2_block"}}) {
+    const VerifyResult r = run_cosim("npu", sets, 1);
+    expect_exact(r, 1);
+  }
+}
+
 }  // namespace
 }  // namespace accelgen::sim
