@@ -92,6 +92,7 @@ void run_verify(const VerifyCli& o) {
   ParamSet params = resolve_params(info, o.block.config, o.block.sets, /*allow_stimulus=*/true);
   sim::TraceKind trace = sim::trace_kind_for(o.trace);
   GeneratedDesign design = generate_design(info, params);
+  sim::check_stimulus(info, params, o.seed);  // before a model build (npu: the workload compiles)
   if (!o.out_dir.empty()) write_design(design, o.out_dir);
   if (!o.trace.empty()) {
     std::filesystem::path parent = std::filesystem::absolute(o.trace).parent_path();

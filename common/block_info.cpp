@@ -11,6 +11,7 @@
 #include "common/cvu_params.hpp"
 #include "common/leopard_params.hpp"
 #include "common/noc_params.hpp"
+#include "common/npu_params.hpp"
 #include "common/planaria_params.hpp"
 #include "common/region_manager_params.hpp"
 #include "common/systolic_params.hpp"
@@ -32,6 +33,7 @@ const std::vector<BlockInfo>& all_blocks() {
       tandem_block_info(),
       planaria_block_info(),
       region_manager_block_info(),
+      npu_block_info(),  // issue 13: NPU-Tandem
   };
   return blocks;
 }

@@ -23,6 +23,8 @@
 #include "common/region_manager_params.hpp"
 #include "generator/region_manager/region_manager_gen.hpp"
 #include "generator/tandem/tandem_gen.hpp"
+#include "common/npu_params.hpp"
+#include "generator/npu/npu_gen.hpp"
 
 namespace accelgen {
 
@@ -39,6 +41,7 @@ GeneratedDesign generate_design(const BlockInfo& block, const ParamSet& params) 
   if (block.name == "tandem") return generate_tandem(TandemParams::from(params), hw);
   if (block.name == "planaria") return generate_planaria(PlanariaParams::from(params), hw);
   if (block.name == "region_manager") return generate_region_manager(RegionManagerParams::from(params), hw);
+  if (block.name == "npu") return generate_npu(NpuParams::from(params), hw);
   throw UserError(fmt::format("block '{}' has no generator yet", block.name));
 }
 

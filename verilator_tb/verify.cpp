@@ -12,6 +12,7 @@
 #include "verilator_tb/leopard/leopard_tile_tb.hpp"
 #include "verilator_tb/leopard/leopard_vpu_tb.hpp"
 #include "verilator_tb/noc/noc_tb.hpp"
+#include "verilator_tb/npu/npu_tb.hpp"
 #include "verilator_tb/planaria/planaria_tb.hpp"
 #include "verilator_tb/region_manager/region_manager_tb.hpp"
 #include "verilator_tb/systolic/systolic_tb.hpp"
@@ -34,10 +35,15 @@ VerifyResult run_block_testbench(const BlockInfo& block, const ParamSet& params,
   if (block.name == "tandem") return run_tandem_tb(params, model, options);
   if (block.name == "planaria") return run_planaria_tb(params, model, options);
   if (block.name == "region_manager") return run_region_manager_tb(params, model, options);
+  if (block.name == "npu") return run_npu_tb(params, model, options);
   throw UserError(fmt::format("block '{}' has no testbench yet", block.name));
 }
 
 }  // namespace
+
+void check_stimulus(const BlockInfo& block, const ParamSet& params, uint64_t seed) {
+  if (block.name == "npu") compile_npu_workload(params, seed);
+}
 
 VerifyResult run_testbench(const BlockInfo& block, const ParamSet& params, const Model& model,
                            const VerifyOptions& options) {

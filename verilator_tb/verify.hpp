@@ -59,6 +59,10 @@ struct VerifyResult {
   double cycles_per_second() const { return sim_seconds > 0 ? rtl_cycles / sim_seconds : 0; }
 };
 
+// Checks what a testbench will run before its model is built (UserError on stimulus the testbench
+// cannot run: `npu` compiles its workload, naming a layer the compiler cannot map).
+void check_stimulus(const BlockInfo& block, const ParamSet& params, uint64_t seed);
+
 // Runs the block's testbench on an already-built model.
 VerifyResult run_testbench(const BlockInfo& block, const ParamSet& params, const Model& model,
                            const VerifyOptions& options);

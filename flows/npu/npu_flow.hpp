@@ -1,7 +1,7 @@
 // `accelgen flow npu`: a workload compiled by the NPU compiler (compiler/npu) and run on the
 // cycle-exact `npu` golden model, reported as a runtime split between the GEMM unit and Tandem
-// (busy cycles, overlap) per NPU block and in total. Reduced sizes only: this is the golden model,
-// not the RTL (no `npu` RTL exists yet).
+// (busy cycles, overlap) per NPU block and in total. Reduced sizes only: this is the golden model
+// (`accelgen verify npu` checks the `npu` RTL against it, cycle for cycle).
 #pragma once
 
 #include <cstdint>

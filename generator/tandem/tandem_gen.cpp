@@ -456,23 +456,33 @@ constexpr int kReadPorts = 4;
 
 // One bank (one lane of one buffer): DEPTH words, one write port, kReadPorts combinational read
 // ports; a module of its own so that synthesis elaborates and maps it once for every bank.
-std::string emit_bank(const std::string& name, const TandemParams& p, const Widths& w, const nlohmann::json& params) {
+std::string emit_bank(const std::string& name, const TandemParams& p, const Widths& w, const nlohmann::json& params,
+                      int ports = kReadPorts) {
   vlog::Module m(name);
   m.header(generated_header(fmt::format("{}: one buffer bank, {} words of 32 bits; reads 0 until written.", name,
                                         p.interim_depth),
                             "tandem", params));
   m.input("clk_i", 1).input("rst_ni", 1).input("we_i", 1).input("waddr_i", w.AW).input("wdata_i", 32);
-  for (int r = 0; r < kReadPorts; ++r) m.input(fmt::format("rd{}_addr_i", r), w.AW).output(fmt::format("rd{}_data_o", r), 32);
+  for (int r = 0; r < ports; ++r) m.input(fmt::format("rd{}_addr_i", r), w.AW).output(fmt::format("rd{}_data_o", r), 32);
   auto& b = m.body();
   const auto read = zeroed_memory(b, "bank", 32, p.interim_depth, "we_i", "waddr_i", "wdata_i");
-  for (int r = 0; r < kReadPorts; ++r) b.assign(fmt::format("rd{}_data_o", r), read(fmt::format("rd{}_addr_i", r)));
+  for (int r = 0; r < ports; ++r) b.assign(fmt::format("rd{}_data_o", r), read(fmt::format("rd{}_addr_i", r)));
   return m.emit();
 }
 
-std::string emit_buffers(const std::string& name, const std::string& bank, const Widths& w, const nlohmann::json& params) {
+// NPU (TandemNpuOptions): obuf is the Output BUF, two halves of which the namespace maps to the one
+// obuf_sel_i names; the GEMM unit writes (and reads, to accumulate) row gemm_addr_i of half
+// gemm_half_i and reads row gemm_ibuf_addr_i of ibuf, each through a fifth read port (bank_g).
+std::string emit_buffers(const std::string& name, const std::string& bank, const Widths& w, const nlohmann::json& params,
+                         const std::string& bank_g = "") {
+  const bool npu = !bank_g.empty();
   vlog::Module m(name);
-  m.header(generated_header(fmt::format("{}: the four buffers (obuf, ibuf, vmem1, vmem2), {} banks ({}) each.", name, w.L, bank),
-                            "tandem", params));
+  m.header(generated_header(
+      npu ? fmt::format("{}: the buffers (Output BUF halves obuf0/obuf1, ibuf, vmem1, vmem2), {} banks each; the GEMM "
+                        "unit's ports into the Output BUF and ibuf.",
+                        name, w.L)
+          : fmt::format("{}: the four buffers (obuf, ibuf, vmem1, vmem2), {} banks ({}) each.", name, w.L, bank),
+      "tandem", params));
   m.input("clk_i", 1).input("rst_ni", 1)
       .input("we_i", 1, "write the lanes of wmask_i at the end of the cycle")
       .input("wns_i", 2, "0 obuf, 1 ibuf, 2 vmem1, 3 vmem2")
@@ -482,20 +492,53 @@ std::string emit_buffers(const std::string& name, const std::string& bank, const
   for (int r = 0; r < kReadPorts; ++r)
     m.input(fmt::format("rd{}_ns_i", r), 2).input(fmt::format("rd{}_addr_i", r), w.AW)
         .output(fmt::format("rd{}_data_o", r), w.LW, r == 0 ? "port 0: src1 or an engine; 1: src2; 2: dst; 3: host" : "");
+  if (npu) {
+    m.input("obuf_sel_i", 1, "the Output BUF half the obuf namespace maps to")
+        .input("gemm_we_i", 1, "GEMM write of row gemm_addr_i of half gemm_half_i (lanes gemm_wmask_i)")
+        .input("gemm_half_i", 1).input("gemm_addr_i", w.AW).input("gemm_wdata_i", w.LW).input("gemm_wmask_i", w.L, "", true)
+        .output("gemm_obuf_rdata_o", w.LW, "row gemm_addr_i of half gemm_half_i (combinational)")
+        .input("gemm_ibuf_addr_i", w.AW).output("gemm_ibuf_rdata_o", w.LW, "row gemm_ibuf_addr_i of ibuf (combinational)");
+  }
   auto& b = m.body();
   b.comment("rdR_<buffer>_v[l]: lane l of read port R's row in each buffer.");
   for (int n = 0; n < 4; ++n)
     for (int r = 0; r < kReadPorts; ++r) b.logic(fmt::format("rd{}_{}_v", r, kBufNames[n]), 32, w.L);
+  if (npu) {
+    for (int h = 0; h < 2; ++h)
+      for (int r = 0; r <= kReadPorts; ++r) b.logic(fmt::format("rd{}_obuf{}_v", r, h), 32, w.L);
+    b.logic("rd4_ibuf_v", 32, w.L).vector("gemm_sel", 2);
+    b.assign("gemm_sel[0]", "gemm_we_i && !gemm_half_i").assign("gemm_sel[1]", "gemm_we_i && gemm_half_i");
+  }
   b.comment("Bank l of each buffer reads 0 until written (all buffers are 0 after reset).");
   auto& lane = b.generate_for("g_lane", "l", w.L);
-  for (int n = 0; n < 4; ++n) {
-    auto& inst = lane.instance(bank, fmt::format("u_{}", kBufNames[n]));
+  for (int n = npu ? 1 : 0; n < 4; ++n) {
+    auto& inst = lane.instance(npu && n == 1 ? bank_g : bank, fmt::format("u_{}", kBufNames[n]));
     inst.connect("clk_i", "clk_i").connect("rst_ni", "rst_ni")
         .connect("we_i", fmt::format("we_i && wns_i == {} && wmask_i[l]", lit(2, n)))
         .connect("waddr_i", "waddr_i").connect("wdata_i", "wdata_i[l*32 +: 32]");
     for (int r = 0; r < kReadPorts; ++r)
       inst.connect(fmt::format("rd{}_addr_i", r), fmt::format("rd{}_addr_i", r))
           .connect(fmt::format("rd{}_data_o", r), fmt::format("rd{}_{}_v[l]", r, kBufNames[n]));
+    if (npu && n == 1) inst.connect("rd4_addr_i", "gemm_ibuf_addr_i").connect("rd4_data_o", "rd4_ibuf_v[l]");
+  }
+  if (npu) {
+    lane.comment("Output BUF half h: the GEMM unit writes it when it names h, Tandem when obuf_sel_i does (ownership");
+    lane.comment("keeps the two apart); Tandem's obuf reads come from the half obuf_sel_i names.");
+    for (int h = 0; h < 2; ++h) {
+      auto& inst = lane.instance(bank_g, fmt::format("u_obuf{}", h));
+      inst.connect("clk_i", "clk_i").connect("rst_ni", "rst_ni")
+          .connect("we_i", fmt::format("gemm_sel[{0}] ? gemm_wmask_i[l] : (we_i && wns_i == 2'd0 && obuf_sel_i == 1'b{0} && wmask_i[l])", h))
+          .connect("waddr_i", fmt::format("gemm_sel[{}] ? gemm_addr_i : waddr_i", h))
+          .connect("wdata_i", fmt::format("gemm_sel[{}] ? gemm_wdata_i[l*32 +: 32] : wdata_i[l*32 +: 32]", h));
+      for (int r = 0; r < kReadPorts; ++r)
+        inst.connect(fmt::format("rd{}_addr_i", r), fmt::format("rd{}_addr_i", r))
+            .connect(fmt::format("rd{}_data_o", r), fmt::format("rd{}_obuf{}_v[l]", r, h));
+      inst.connect("rd4_addr_i", "gemm_addr_i").connect("rd4_data_o", fmt::format("rd4_obuf{}_v[l]", h));
+    }
+    for (int r = 0; r < kReadPorts; ++r)
+      lane.assign(fmt::format("rd{0}_obuf_v[l]", r), fmt::format("obuf_sel_i ? rd{0}_obuf1_v[l] : rd{0}_obuf0_v[l]", r));
+    lane.assign("gemm_obuf_rdata_o[l*32 +: 32]", "gemm_half_i ? rd4_obuf1_v[l] : rd4_obuf0_v[l]");
+    lane.assign("gemm_ibuf_rdata_o[l*32 +: 32]", "rd4_ibuf_v[l]");
   }
   b.comment("Each port's row from the buffer its namespace selects.");
   auto& c = b.always_comb();
@@ -515,7 +558,7 @@ std::string emit_buffers(const std::string& name, const std::string& bank, const
 // (isa/README.md item 7) and issues the body of an armed nest with the current loop indices.
 
 std::string emit_code_repeater(const std::string& name, const TandemParams& p, const Widths& w,
-                               const nlohmann::json& params) {
+                               const nlohmann::json& params, bool npu = false) {
   vlog::Module m(name);
   m.header(generated_header(name + ": F stage: instruction memory, fetch, Code Repeater (loop nests of up to 8 levels).",
                             "tandem", params));
@@ -524,8 +567,9 @@ std::string emit_code_repeater(const std::string& name, const TandemParams& p, c
       .input("imem_addr_i", w.PW)
       .input("imem_wdata_i", 32)
       .input("launch_i", 1, "start the program imem[0 .. prog_len_i-1]")
-      .input("prog_len_i", w.NW)
-      .input("engine_done_i", 1, "the DAE/permute engine runs its last cycle: fetch resumes next cycle")
+      .input("prog_len_i", w.NW);
+  if (npu) m.input("base_i", w.PW, "NPU: the program starts at imem[base_i]; pcs stay relative to it");
+  m.input("engine_done_i", 1, "the DAE/permute engine runs its last cycle: fetch resumes next cycle")
       .output("slot_valid_o", 1, "an instruction enters D next cycle (loop instructions flow on as no-ops)")
       .output("slot_word_o", 32)
       .output("slot_pc_o", w.PW, "its index in imem")
@@ -556,7 +600,7 @@ std::string emit_code_repeater(const std::string& name, const TandemParams& p, c
   b.comment("While a nest runs, F fetches body instruction j; otherwise imem[pc].");
   b.assign("fetch_addr", fmt::format("nest_q ? (body_q + {{{}'d0, j_q}}) : pc_q", XW - 16));
   b.logic("imem_raddr", w.PW);
-  b.assign("imem_raddr", slice("fetch_addr", 0, w.PW));
+  b.assign("imem_raddr", npu ? "base_i + " + slice("fetch_addr", 0, w.PW) : slice("fetch_addr", 0, w.PW));
   b.assign("word", imem("imem_raddr"));
   b.assign("can_fetch", "!stall_q && div_wait_q == 6'd0 && (nest_q || pc_q < len_q)");
   b.assign("is_loop", dec.is_op("word", isa::Opcode::kLoop));
@@ -1015,13 +1059,13 @@ std::string emit_permute(const std::string& name, const Widths& w, const nlohman
 // The top: D, A, R, E, W stages around the code repeater, the buffers and the engines.
 
 struct Names {
-  std::string top, alu, div, bank, buffers, cr, dae, perm;
+  std::string top, alu, div, bank, bank_g, buffers, cr, dae, perm;
 };
 
 const char* kOperands[] = {"dst", "src1", "src2"};
 
 std::string emit_top(const Names& n, const TandemParams& p, const Widths& w, const nlohmann::json& params,
-                     std::vector<TopPort>* ports) {
+                     std::vector<TopPort>* ports, bool npu = false) {
   vlog::Module m(n.top);
   m.header(generated_header(fmt::format("{}: Tandem processor, {} lanes, {}-word buffers, {}-word instruction memory, "
                                         "{}-bit DRAM bus, permute {} elements per cycle.",
@@ -1047,6 +1091,14 @@ std::string emit_top(const Names& n, const TandemParams& p, const Widths& w, con
       .output("mem_wdata_o", 32 * w.W, "word j in bits [32j +: 32]")
       .output("mem_wmask_o", w.W, "words of the line a write stores", true)
       .input("mem_rdata_i", 32 * w.W, "the line read by the previous cycle's request");
+  if (npu) {
+    m.input("prog_base_i", w.PW, "NPU: the program is imem[prog_base_i ..]; commit_pc_o stays relative to it")
+        .input("obuf_sel_i", 1, "NPU: the Output BUF half the obuf namespace maps to")
+        .input("gemm_we_i", 1, "NPU: the GEMM unit writes row gemm_addr_i of Output BUF half gemm_half_i")
+        .input("gemm_half_i", 1).input("gemm_addr_i", w.AW).input("gemm_wdata_i", w.LW).input("gemm_wmask_i", w.L, "", true)
+        .output("gemm_obuf_rdata_o", w.LW, "row gemm_addr_i of half gemm_half_i (combinational)")
+        .input("gemm_ibuf_addr_i", w.AW).output("gemm_ibuf_rdata_o", w.LW, "row gemm_ibuf_addr_i of ibuf (combinational)");
+  }
   *ports = top_ports(m);
   auto& b = m.body();
   using isa::Opcode;
@@ -1071,14 +1123,21 @@ std::string emit_top(const Names& n, const TandemParams& p, const Widths& w, con
   b.blank();
   b.comment("Run control: cycle 0 is the cycle start_i is high; slot n is in F in cycle 1 + n.");
   b.logic("running_q", 1).logic("launch", 1).logic("done", 1);
-  b.assign("launch", "start_i && !running_q");
+  if (npu) {
+    b.comment("NPU: the next pass may start in the done cycle of the previous one.");
+    b.assign("launch", "start_i && (!running_q || done)");
+  } else {
+    b.assign("launch", "start_i && !running_q");
+  }
 
   b.blank();
   b.comment("F: fetch and Code Repeater.");
   b.logic("slot_valid", 1).logic("slot_word", 32).logic("slot_pc", w.PW).logic("slot_idx", 16 * kLevels);
   b.vector("lvl_used", kLevels).logic("lvl_dst", 8 * kLevels).logic("lvl_src1", 8 * kLevels).logic("lvl_src2", 8 * kLevels);
   b.logic("fetch_idle", 1).logic("engine_done", 1);
-  b.instance(n.cr, "u_code_repeater")
+  auto& cr = b.instance(n.cr, "u_code_repeater");
+  if (npu) cr.connect("base_i", "prog_base_i");
+  cr
       .connect("clk_i", "clk_i").connect("rst_ni", "rst_ni")
       .connect("imem_we_i", "imem_we_i && !running_q").connect("imem_addr_i", "imem_addr_i").connect("imem_wdata_i", "imem_wdata_i")
       .connect("launch_i", "launch").connect("prog_len_i", "prog_len_i").connect("engine_done_i", "engine_done")
@@ -1332,7 +1391,8 @@ std::string emit_top(const Names& n, const TandemParams& p, const Widths& w, con
           });
     });
   }
-  b.instance(n.buffers, "u_buffers")
+  auto& buffers = b.instance(n.buffers, "u_buffers");
+  buffers
       .connect("clk_i", "clk_i").connect("rst_ni", "rst_ni")
       .connect("we_i", "buf_we").connect("wns_i", "buf_wns").connect("waddr_i", "buf_waddr")
       .connect("wdata_i", "buf_wdata").connect("wmask_i", "buf_wmask")
@@ -1342,6 +1402,12 @@ std::string emit_top(const Names& n, const TandemParams& p, const Widths& w, con
       .connect("rd2_ns_i", slice("r_word_q", opnd[0]->field.lsb, 2)).connect("rd2_addr_i", slice("r_addr_q", 0, AW))
       .connect("rd2_data_o", "rd2_data")
       .connect("rd3_ns_i", "host_ns_i").connect("rd3_addr_i", "host_addr_i").connect("rd3_data_o", "host_rdata_o");
+  if (npu) {
+    buffers.connect("obuf_sel_i", "obuf_sel_i").connect("gemm_we_i", "gemm_we_i").connect("gemm_half_i", "gemm_half_i")
+        .connect("gemm_addr_i", "gemm_addr_i").connect("gemm_wdata_i", "gemm_wdata_i").connect("gemm_wmask_i", "gemm_wmask_i")
+        .connect("gemm_obuf_rdata_o", "gemm_obuf_rdata_o").connect("gemm_ibuf_addr_i", "gemm_ibuf_addr_i")
+        .connect("gemm_ibuf_rdata_o", "gemm_ibuf_rdata_o");
+  }
 
   b.blank();
   b.comment("Outputs.");
@@ -1366,20 +1432,25 @@ std::string emit_top(const Names& n, const TandemParams& p, const Widths& w, con
 
 }  // namespace
 
-GeneratedDesign generate_tandem(const TandemParams& p, const nlohmann::json& params_json) {
+GeneratedDesign generate_tandem(const TandemParams& p, const nlohmann::json& params_json, const TandemNpuOptions* npu) {
   const Widths w = widths(p);
   GeneratedDesign d;
   d.block = "tandem";
   d.params = params_json;
   Names n;
-  n.top = fmt::format("tandem_l{}_d{}_i{}", p.lanes, p.interim_depth, p.imem_depth);
-  // Non-default engine widths name the configuration (the defaults keep the original names).
-  if (p.dram_bus_bits != 0) n.top += fmt::format("_b{}", p.dram_bus_bits);
-  if (p.permute_width != 0) n.top += fmt::format("_p{}", p.permute_width);
+  if (npu) {
+    n.top = npu->top;
+  } else {
+    n.top = fmt::format("tandem_l{}_d{}_i{}", p.lanes, p.interim_depth, p.imem_depth);
+    // Non-default engine widths name the configuration (the defaults keep the original names).
+    if (p.dram_bus_bits != 0) n.top += fmt::format("_b{}", p.dram_bus_bits);
+    if (p.permute_width != 0) n.top += fmt::format("_p{}", p.permute_width);
+  }
   n.alu = n.top + "_alu";
   n.div = n.top + "_div";
   n.buffers = n.top + "_buffers";
   n.bank = n.top + "_bank";
+  n.bank_g = n.top + "_bank_g";
   n.cr = n.top + "_code_repeater";
   n.dae = n.top + "_dae";
   n.perm = n.top + "_permute";
@@ -1387,11 +1458,12 @@ GeneratedDesign generate_tandem(const TandemParams& p, const nlohmann::json& par
   d.files.push_back({n.alu + ".sv", emit_alu(n.alu, params_json)});
   d.files.push_back({n.div + ".sv", emit_div(n.div, params_json)});
   d.files.push_back({n.bank + ".sv", emit_bank(n.bank, p, w, params_json)});
-  d.files.push_back({n.buffers + ".sv", emit_buffers(n.buffers, n.bank, w, params_json)});
-  d.files.push_back({n.cr + ".sv", emit_code_repeater(n.cr, p, w, params_json)});
+  if (npu) d.files.push_back({n.bank_g + ".sv", emit_bank(n.bank_g, p, w, params_json, kReadPorts + 1)});
+  d.files.push_back({n.buffers + ".sv", emit_buffers(n.buffers, n.bank, w, params_json, npu ? n.bank_g : "")});
+  d.files.push_back({n.cr + ".sv", emit_code_repeater(n.cr, p, w, params_json, npu != nullptr)});
   d.files.push_back({n.dae + ".sv", emit_dae(n.dae, p, w, params_json)});
   d.files.push_back({n.perm + ".sv", emit_permute(n.perm, w, params_json)});
-  d.files.push_back({n.top + ".sv", emit_top(n, p, w, params_json, &d.ports)});
+  d.files.push_back({n.top + ".sv", emit_top(n, p, w, params_json, &d.ports, npu != nullptr)});
   return d;
 }
 

@@ -152,5 +152,19 @@ TEST(NpuCli, AnalyticErrorsExitTwo) {
                   "rows and cols must be 1..lanes");
 }
 
+// The `npu` block (issue 13): bad parameters and a workload the compiler cannot map are refused
+// with one line before anything is written or Verilated.
+TEST(NpuCli, NpuBlockRejectsBadInputBeforeBuilding) {
+  const std::string dir = std::filesystem::temp_directory_path() /
+                          ("accelgen_npu_gen_" + std::to_string(getpid()));
+  expect_rejected({"generate", "npu", "--set", "rows=8", "--set", "lanes=4", "-o", dir},
+                  "must fit the Tandem lanes (4)");
+  EXPECT_FALSE(std::filesystem::exists(dir));
+  expect_rejected({"verify", "npu", "--set", "rows=4", "--set", "cols=4", "--set", "lanes=4", "--set",
+                   "depth=64", "--set", "channels=8"},
+                  "layer 'conv1'");
+  expect_rejected({"verify", "npu", "--set", "workload=bert"}, "workload");
+}
+
 }  // namespace
 }  // namespace accelgen

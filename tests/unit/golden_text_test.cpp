@@ -126,5 +126,12 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(GoldenCase{"tandem_l4_d16_i64", "tandem", {"lanes=4", "interim_depth=16", "imem_depth=64"}}),
     [](const auto& info) { return info.param.name; });
 
+// npu (issue 13): a 2x2 array beside 3 Tandem lanes, small buffers and block table.
+INSTANTIATE_TEST_SUITE_P(
+    Npu, GoldenText,
+    ::testing::Values(GoldenCase{"npu_r2c2_l3_d8_w8_i16_b2", "npu",
+                                 {"rows=2", "cols=2", "lanes=3", "depth=8", "wbuf_depth=8", "imem_depth=16", "max_blocks=2"}}),
+    [](const auto& info) { return info.param.name; });
+
 }  // namespace
 }  // namespace accelgen

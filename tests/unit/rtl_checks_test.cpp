@@ -321,6 +321,32 @@ TEST_P(EmittedRtlLintOnly, LintCleanWithWall) {
 INSTANTIATE_TEST_SUITE_P(TandemLarge, EmittedRtlLintOnly, ::testing::ValuesIn(tandem_scan(true)),
                          [](const auto& info) { return info.param.name; });
 
+// npu (issue 13): small configurations are linted and read by Yosys (array smaller than the
+// lanes, non-square arrays, depths and table sizes that are not powers of two, a one-word DRAM
+// bus); the Table 4.4 default (32x32 array, 32 lanes) and an 8x8 one are linted only.
+std::vector<Config> npu_scan(bool large) {
+  std::vector<Config> out;
+  const auto add = [&](std::vector<std::string> sets) {
+    std::string name = sets.empty() ? "npu_table_4_4" : "npu";
+    for (const auto& s : sets) name += fmt::format("_{}{}", s[0], s.substr(s.find('=') + 1));
+    out.push_back({name, std::move(sets), "npu"});
+  };
+  if (large) {
+    add({});
+    add({"rows=8", "cols=8", "lanes=8"});
+    return out;
+  }
+  add({"rows=2", "cols=2", "lanes=2", "depth=8", "wbuf_depth=8", "imem_depth=16", "max_blocks=1"});
+  add({"rows=4", "cols=4", "lanes=4", "depth=320", "wbuf_depth=256", "imem_depth=512", "max_blocks=8"});
+  add({"rows=3", "cols=2", "lanes=5", "depth=9", "wbuf_depth=7", "imem_depth=17", "max_blocks=3", "dram_bus_bits=32"});
+  return out;
+}
+
+INSTANTIATE_TEST_SUITE_P(Npu, EmittedRtl, ::testing::ValuesIn(npu_scan(false)),
+                         [](const auto& info) { return info.param.name; });
+INSTANTIATE_TEST_SUITE_P(NpuLarge, EmittedRtlLintOnly, ::testing::ValuesIn(npu_scan(true)),
+                         [](const auto& info) { return info.param.name; });
+
 // The thesis-size Planaria (16 subarrays of 32x32) lints clean but takes about 12 minutes: a
 // soak, not a per-commit check. Run it with ACCELGEN_SLOW_TESTS=1 (README, Tests).
 class SlowEmittedRtlLintOnly : public EmittedRtl {};
