@@ -19,12 +19,6 @@ using tandem::Operand;
 using tandem::ProgramBuilder;
 using tandem::TileWalk;
 
-namespace {
-
-constexpr int kBufVmem1 = 0, kBufVmem2 = 1;  // TILE_LD_ST buffer codes
-
-// The DAE base loops that walk the tiles of a block, tile t = mt * n_blocks + nb: level 6 runs
-// over the M tiles (`m_stride` words apart), level 7 over the N blocks (`n_stride` apart).
 void EmitBaseLoops(ProgramBuilder& pb, const char* dir, int buf, int m_tiles, int64_t m_stride,
                    int n_blocks, int64_t n_stride) {
   const std::pair<int, int64_t> levels[2] = {{m_tiles, m_stride}, {n_blocks, n_stride}};
@@ -36,6 +30,8 @@ void EmitBaseLoops(ProgramBuilder& pb, const char* dir, int buf, int m_tiles, in
     pb.Emit(fmt::format("{}.base_stride", dir), {{1}, {buf}, {6 + l}, {bits >> 16}});
   }
 }
+
+namespace {
 
 std::string Layer(const QLayer& l) { return fmt::format("layer '{}'", l.name); }
 
@@ -409,8 +405,8 @@ NpuProgram compile(const QModel& q, const golden::npu::NpuConfig& config,
 }
 
 void emit_requant(tandem::ProgramBuilder& pb, Namespace ns, int rows, const Requant& rq,
-                  bool shift8, bool clamp, bool relu, int hi) {
-  const Operand d = Operand::Buf(ns, 0);
+                  bool shift8, bool clamp, bool relu, int hi, int base) {
+  const Operand d = Operand::Buf(ns, base);
   if (shift8) pb.Rows("lshift", rows, d, d, Operand::Imm(8), MixRole::kCore, "x << 8");
   pb.Dtype(32, 32, 1);  // fractional bits 0, 0, 31: mul = floor(src1 * src2 / 2^31)
   pb.Rows("mul", rows, d, d, Operand::Imm(rq.m), MixRole::kCore,

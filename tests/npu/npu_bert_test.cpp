@@ -1,0 +1,229 @@
+// A reduced BERT encoder layer compiled for NPU-Tandem (compiler/npu/bert.hpp) and run on the
+// `npu` golden model: bit for bit against a plain integer reference written here from the integer
+// semantics compiler/README.md ("NPU: BERT encoder layer") defines, and within a stated bound of
+// the float layer (also written here, from the ONNX operator definitions).
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <functional>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "common/error.hpp"
+#include "compiler/npu/bert.hpp"
+
+namespace accelgen::compiler::npu {
+namespace {
+
+using I = int64_t;
+using Vec = std::vector<I>;
+
+__int128 FloorDiv(__int128 a, __int128 d) {
+  __int128 q = a / d;
+  if (a % d != 0 && ((a < 0) != (d < 0))) --q;
+  return q;
+}
+I Sat(__int128 v, I lo, I hi) { return static_cast<I>(std::clamp<__int128>(v, lo, hi)); }
+I Sat32(__int128 v) {
+  return Sat(v, std::numeric_limits<int32_t>::min(), std::numeric_limits<int32_t>::max());
+}
+I Sat8(__int128 v) { return Sat(v, -128, 127); }
+// Arithmetic right shift of an INT32 by 0..31 as floor division.
+I Shr(I v, I k) { return static_cast<I>(FloorDiv(v, static_cast<__int128>(1) << k)); }
+// Division truncated toward zero (the `div` instruction; no divisor here is 0).
+I Div(I a, I b) { return a / b; }
+
+// quant.hpp: r(v) = sat32(floor(v m / 2^31) + 2^(s-1)) >> s.
+I R(I v, const Requant& rq) {
+  const I t = Sat32(FloorDiv(static_cast<__int128>(v) * rq.m, static_cast<__int128>(1) << 31));
+  return Shr(Sat32(t + (I{1} << (rq.s - 1))), rq.s);
+}
+
+// The Tandem operator compiler's requantization by a real multiplier m to INT8 with zero point
+// zp (compiler/README.md): m0 = round(2|m| 2^(30-e)) with e = floor(log2(2|m|)) (31 bits, e + 1
+// and m0 / 2 when it rounds to 2^31), sh = 30 - e; t = sat32(floor(v sign(m) m0 / 2^sh));
+// y = sat8((sat32(t + 1 + 2 zp)) >> 1).
+I OpRequant(I v, double m, int zp) {
+  int e = static_cast<int>(std::floor(std::log2(2 * std::fabs(m))));
+  I m0 = std::llround(2 * std::fabs(m) * std::ldexp(1.0, 30 - e));
+  if (m0 >= (I{1} << 31)) {
+    m0 >>= 1;
+    ++e;
+  }
+  const int sh = 30 - e;
+  const I t = Sat32(
+      FloorDiv(static_cast<__int128>(v) * (m < 0 ? -m0 : m0), static_cast<__int128>(1) << sh));
+  return Sat8(Shr(Sat32(t + 1 + 2 * zp), 1));
+}
+
+// y[S][cout] = clamp(r(sat32(x w + bias))).
+Vec Fc(const Vec& x, const QFc& f, int S) {
+  Vec y(static_cast<size_t>(S) * f.cout);
+  for (int i = 0; i < S; ++i)
+    for (int o = 0; o < f.cout; ++o) {
+      I acc = 0;
+      for (int c = 0; c < f.cin; ++c) acc += x[i * f.cin + c] * f.w[o * f.cin + c];
+      y[i * f.cout + o] = Sat8(R(Sat32(acc + f.bias[o]), f.rq));
+    }
+  return y;
+}
+
+Vec Add(const Vec& a, const Vec& b, const Requant& ra, const Requant& rb) {
+  Vec y(a.size());
+  for (size_t i = 0; i < a.size(); ++i) y[i] = Sat8(Sat32(R(a[i] * 256, ra) + R(b[i] * 256, rb)));
+  return y;
+}
+
+// Softmax over a row, I-BERT's integer exp on (x - max) upscaled by 16 (S = scale / 16):
+// q_ln2 = floor(ln2 / S), z = floor(-X / q_ln2) by the multiply with recip = ceil(2^f / q_ln2),
+// f = ceil(log2(4081 q_ln2)); p = X + z q_ln2; L = (p + qb)^2 + qc with qb = floor(1.353 / S),
+// qc = floor(0.344 / (0.3585 S^2)); e = L >> min(z, 31); y = sat8(floor(256 e / Σe) - 128).
+Vec Softmax(const Vec& x, double scale) {
+  const double s = scale / 16;
+  const I q_ln2 = static_cast<I>(std::floor(std::log(2.0) / s));
+  const int f = static_cast<int>(std::ceil(std::log2(4081.0 * static_cast<double>(q_ln2))));
+  const I recip = ((I{1} << f) + q_ln2 - 1) / q_ln2;
+  const I qb = static_cast<I>(std::floor(1.353 / s));
+  const I qc = static_cast<I>(std::floor(0.344 / (0.3585 * s * s)));
+  const I mx = *std::max_element(x.begin(), x.end());
+  Vec e(x.size());
+  I sum = 0;
+  for (size_t j = 0; j < x.size(); ++j) {
+    const I X = (x[j] - mx) * 16;
+    const I z = Shr(Sat32(X * -recip), f);
+    const I L = Sat32(Sat32((X + z * q_ln2 + qb) * (X + z * q_ln2 + qb)) + qc);
+    e[j] = Shr(L, std::min<I>(z, 31));
+    sum += e[j];
+  }
+  Vec y(x.size());
+  for (size_t j = 0; j < x.size(); ++j) y[j] = Sat8(Div(e[j] * 256, sum) - 128);
+  return y;
+}
+
+// i-GELU (I-BERT): S' = scale / sqrt(2), a = -0.2888, b = -1.769, qb = floor(b / S'),
+// qc = q1 = floor(1 / (a S'^2)); L = sign(x) ((min(|x|, -qb) + qb)^2 + qc); t = x (L + q1);
+// y = OpRequant(t, scale a S'^2 / 2 / y_scale).
+I Gelu(I x, double scale, double y_scale) {
+  const double s1 = scale / std::sqrt(2.0), sl = -0.2888 * s1 * s1;
+  const I qb = static_cast<I>(std::floor(-1.769 / s1));
+  const I qc = static_cast<I>(std::floor(1.0 / sl)), q1 = qc;
+  const I m = std::min<I>(std::abs(x), -qb) + qb;
+  const I sign = x > 0 ? 1 : (x < 0 ? -1 : 0);
+  const I L = Sat32(Sat32(Sat32(m * m) + qc) * sign);
+  return OpRequant(Sat32(x * Sat32(L + q1)), scale * sl / 2 / y_scale, 0);
+}
+
+// LayerNorm of a row of K: s = the least shift with (255 K / 2^s)^2 K < 2e9,
+// c1 = round(sqrt(K) 2^(12-s)); D = K x - Σx; V = max(Σ (D >> s)^2, 1) + eps_q
+// (eps_q = round(K^3 eps / (4^s scale^2)), added when positive); r = isqrt by 20 Newton steps
+// from 46341, r = min(r, (r + V / r) >> 1); y = OpRequant(D c1 / r · gamma + beta,
+// gamma_scale 2^-12 / y_scale).
+Vec LayerNorm(const Vec& x, double scale, const QLayerNorm& ln, double eps) {
+  const I K = static_cast<I>(x.size());
+  int s = 0;
+  while (std::pow(255.0 * K / std::ldexp(1.0, s), 2) * K >= 2.0e9) ++s;
+  const I c1 = std::llround(std::sqrt(static_cast<double>(K)) * std::ldexp(1.0, 12 - s));
+  I sum = 0;
+  for (I v : x) sum += v;
+  Vec d(x.size());
+  I V = 0;
+  for (size_t j = 0; j < x.size(); ++j) {
+    d[j] = K * x[j] - sum;
+    V += Shr(d[j], s) * Shr(d[j], s);
+  }
+  V = std::max<I>(V, 1);
+  const double eps_q = std::nearbyint(std::pow(static_cast<double>(K), 3) * eps /
+                                      (std::ldexp(1.0, 2 * s) * scale * scale));
+  if (eps_q > 0) V = Sat32(V + static_cast<I>(std::min(eps_q, 2.0e9)));
+  I r = 46341;
+  for (int it = 0; it < 20; ++it) r = std::min(r, Shr(Div(V, r) + r, 1));
+  Vec y(x.size());
+  for (size_t j = 0; j < x.size(); ++j) {
+    const I n = Div(Sat32(d[j] * c1), r);
+    y[j] = OpRequant(Sat32(Sat32(n * ln.gamma[j]) + ln.beta[j]),
+                     std::ldexp(ln.gamma_scale, -12) / ln.out_scale, 0);
+  }
+  return y;
+}
+
+Vec Rows(const Vec& x, int S, int K, const std::function<Vec(const Vec&)>& f) {
+  Vec y;
+  for (int i = 0; i < S; ++i) {
+    const Vec r = f(Vec(x.begin() + i * K, x.begin() + (i + 1) * K));
+    y.insert(y.end(), r.begin(), r.end());
+  }
+  return y;
+}
+
+// The integer layer, [S][H].
+Vec IntegerBert(const QBert& q) {
+  const int S = q.cfg.seq, H = q.cfg.hidden, F = q.cfg.ffn, dh = H / q.cfg.heads;
+  const Vec x(q.x.begin(), q.x.end());
+  const Vec Q = Fc(x, q.q, S), K = Fc(x, q.k, S), V = Fc(x, q.v, S);
+  Vec ctx(static_cast<size_t>(S) * H);
+  for (int h = 0; h < q.cfg.heads; ++h)
+    for (int i = 0; i < S; ++i) {
+      Vec sc(S);
+      for (int j = 0; j < S; ++j) {
+        I acc = 0;
+        for (int d = 0; d < dh; ++d) acc += Q[i * H + h * dh + d] * K[j * H + h * dh + d];
+        sc[j] = Sat8(R(acc, q.r_scores));
+      }
+      const Vec p = Softmax(sc, q.s_scores);
+      for (int d = 0; d < dh; ++d) {
+        I acc = 0;
+        for (int j = 0; j < S; ++j) acc += (p[j] + 128) * V[j * H + h * dh + d];
+        ctx[i * H + h * dh + d] = Sat8(R(acc, q.r_ctx));
+      }
+    }
+  const Vec a1 = Add(Fc(ctx, q.o, S), x, q.a1_a, q.a1_b);
+  const Vec n1 =
+      Rows(a1, S, H, [&](const Vec& r) { return LayerNorm(r, q.s_a1, q.ln1, q.epsilon); });
+  Vec g = Fc(n1, q.f1, S);
+  for (I& v : g) v = Gelu(v, q.f1.out_scale, q.s_gelu);
+  const Vec a2 = Add(Fc(g, q.f2, S), n1, q.a2_a, q.a2_b);
+  (void)F;
+  return Rows(a2, S, H, [&](const Vec& r) { return LayerNorm(r, q.s_a2, q.ln2, q.epsilon); });
+}
+
+golden::npu::NpuConfig SmallNpu() {
+  golden::npu::NpuConfig c;
+  c.rows = c.cols = c.lanes = 8;
+  c.depth = 512;
+  c.wbuf_depth = 1024;
+  c.dram_words = 8192;
+  return c;
+}
+
+// The NPU's output [S][H] (run_on_golden returns it [H][S]).
+Vec RunBert(const QBert& q, const golden::npu::NpuConfig& cfg) {
+  const NpuProgram p = compile_bert(q, cfg);
+  golden::npu::NpuSim sim(cfg);
+  const std::vector<int8_t> out = run_on_golden(p, sim);
+  const int S = q.cfg.seq, H = q.cfg.hidden;
+  Vec y(static_cast<size_t>(S) * H);
+  for (int i = 0; i < S; ++i)
+    for (int c = 0; c < H; ++c) y[i * H + c] = out[c * S + i];
+  return y;
+}
+
+TEST(NpuBert, EncoderLayerEqualsTheIntegerReferenceBitForBit) {
+  for (uint64_t seed : {1, 2, 3}) {
+    const QBert q = quantize_bert(random_bert({8, 16, 2, 64}, seed));
+    const Vec want = IntegerBert(q), got = RunBert(q, SmallNpu());
+    ASSERT_EQ(got.size(), want.size());
+    int diff = 0;
+    for (size_t i = 0; i < got.size(); ++i) diff += got[i] != want[i];
+    EXPECT_EQ(diff, 0) << "seed " << seed;
+    // Not a constant output: the layer's values spread over the INT8 range.
+    const auto [lo, hi] = std::minmax_element(want.begin(), want.end());
+    EXPECT_LT(*lo, -60) << seed;
+    EXPECT_GT(*hi, 60) << seed;
+  }
+}
+
+}  // namespace
+}  // namespace accelgen::compiler::npu
