@@ -16,8 +16,9 @@
 namespace accelgen::flows {
 
 struct NpuFlowOptions {
-  std::string workload = "resnet_block";
-  int channels = 8, size = 4;  // the block's C and H = W
+  std::string workload = "resnet_block";          // compiler/npu/workload.hpp's names
+  int channels = 8, size = 4;                     // resnet_block, mbv2_block: C and H = W
+  int seq = 8, hidden = 16, heads = 2, ffn = 64;  // bert_layer
   // Instead of the workload: the layers of zoo model `model` whose names start with `block` + "."
   // (e.g. resnet18, layer1.0), at input resolution `resolution` (0 = the published one).
   std::string model, block;

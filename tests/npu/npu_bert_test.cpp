@@ -14,6 +14,7 @@
 
 #include "common/error.hpp"
 #include "compiler/npu/bert.hpp"
+#include "compiler/npu/workload.hpp"
 
 namespace accelgen::compiler::npu {
 namespace {
@@ -340,6 +341,26 @@ TEST(NpuBert, WhatDoesNotFitIsNamed) {
   expect({16, 16, 2, 64}, "bert layer: attention: 16 tokens exceed the 8 Tandem lanes");
   expect({8, 16, 2, 12}, "bert layer: projection 'ffn1': 12 outputs");
   EXPECT_THROW(random_bert({8, 15, 2, 64}, 1), UserError);  // hidden not a multiple of heads
+}
+
+// The named-workload API: the program, its inputs and the expected outputs.
+TEST(NpuWorkload, NamedWorkloadsCarryTheirExpectedOutputs) {
+  auto cfg = SmallNpu();
+  cfg.dram_words = 1 << 16;
+  for (const std::string& name : workload_names()) {
+    const NpuWorkload w = make_workload(name, cfg, {.channels = 4, .seed = 2});
+    EXPECT_GT(w.cycles, 0) << name;
+    EXPECT_FALSE(w.program.blocks.empty()) << name;
+    EXPECT_EQ(w.expected.size(),
+              static_cast<size_t>(w.program.out_c) * w.program.out_h * w.program.out_w)
+        << name;
+  }
+  // bert_layer's expected outputs are the integer reference's ([H][S] order).
+  const NpuWorkload w = make_workload("bert_layer", cfg, {.seed = 5});
+  const Vec want = IntegerBert(quantize_bert(random_bert({8, 16, 2, 64}, 5)));
+  for (int i = 0; i < 8; ++i)
+    for (int c = 0; c < 16; ++c) EXPECT_EQ(w.expected[c * 8 + i], want[i * 16 + c]) << i << c;
+  EXPECT_THROW(make_workload("gpt_layer", cfg), UserError);
 }
 
 }  // namespace

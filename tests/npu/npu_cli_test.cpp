@@ -46,8 +46,8 @@ TEST(NpuCli, JsonAndCsv) {
 }
 
 TEST(NpuCli, PlotScriptAndPng) {
-  const std::filesystem::path dir = std::filesystem::temp_directory_path() /
-                                    ("accelgen_npu_plot_" + std::to_string(getpid()));
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("accelgen_npu_plot_" + std::to_string(getpid()));
   const ProcessResult r = run({"flow", "npu", "--tile-m", "4", "-o", dir.string()});
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_TRUE(std::filesystem::exists(dir / "npu_runtime.gp")) << r.output;
@@ -66,6 +66,22 @@ TEST(NpuCli, MobilenetBlock) {
   EXPECT_NE(r.output.find(std::to_string(16 * 4 * 8 + 16 * 8 * 9 + 16 * 8 * 4) + " MACs"),
             std::string::npos)
       << r.output;
+}
+
+TEST(NpuCli, BertLayer) {
+  const ProcessResult r = run({"flow", "npu", "--workload", "bert_layer", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  std::string out = r.output;
+  while (!out.empty() && out.back() == '\n') out.pop_back();
+  const auto j = nlohmann::json::parse(out.substr(out.rfind('\n') + 1));
+  EXPECT_EQ(j["workload"], "bert_layer");
+  EXPECT_EQ(j["outputs"], 8 * 16);
+  // Projections 4 x 8 x 16 x 16 + 2 x 8 x 16 x 64 on the array; Q K^T and P V 2 x 2 x 8 x 8 x 8
+  // on Tandem.
+  EXPECT_EQ(j["macs"], 4 * 8 * 16 * 16 + 2 * 8 * 16 * 64 + 2 * 2 * 8 * 8 * 8);
+  bool softmax = false;
+  for (const auto& b : j["blocks"]) softmax = softmax || b["block"] == "softmax";
+  EXPECT_TRUE(softmax) << r.output;
 }
 
 TEST(NpuCli, ZooBlock) {
@@ -91,7 +107,12 @@ TEST(NpuCli, UnmappableLayersExitTwoNamingTheLayer) {
   expect_rejected({"flow", "npu", "--size", "16"}, "layer 'conv1': its im2col needs");
   expect_rejected({"flow", "npu", "--channels", "12"}, "layer 'conv1': 12 output channels");
   expect_rejected({"flow", "npu", "--tile-m", "3"}, "layer 'conv2': tile_m 3");
-  expect_rejected({"flow", "npu", "--workload", "bert_layer"}, "unknown workload 'bert_layer'");
+  expect_rejected({"flow", "npu", "--workload", "gpt_layer"},
+                  "unknown workload 'gpt_layer' (resnet_block, mbv2_block, bert_layer)");
+  expect_rejected({"flow", "npu", "--workload", "bert_layer", "--seq", "16"},
+                  "bert layer: attention: 16 tokens exceed the 8 Tandem lanes");
+  expect_rejected({"flow", "npu", "--workload", "bert_layer", "--ffn", "12"},
+                  "bert layer: projection 'ffn1': 12 outputs");
 }
 
 }  // namespace
