@@ -9,6 +9,7 @@
 #include <string>
 
 #include "common/error.hpp"
+#include "compiler/npu/dram_blocks.hpp"
 #include "compiler/tandem/ops.hpp"
 #include "compiler/tandem/program.hpp"
 
@@ -197,7 +198,7 @@ NpuProgram compile_bert(const QBert& q, const golden::npu::NpuConfig& config) {
   CheckConfig(c);
   NpuProgram p;
   p.config = config;
-  const int R = config.rows, C = config.cols, L = config.lanes, D = config.depth;
+  const int L = config.lanes, D = config.depth;
   const int S = c.seq, H = c.hidden, F = c.ffn, dh = H / c.heads;
   if (S > L) {
     throw UserError(fmt::format(
@@ -211,180 +212,33 @@ NpuProgram compile_bert(const QBert& q, const golden::npu::NpuConfig& config) {
                     "Interim BUF ({} rows)",
                     S, dh, D));
   }
-  const tandem::TandemTarget target{.lanes = L,
-                                    .depth = D,
-                                    .dram_bus_words = config.dram_bus_words,
-                                    .permute_width = 0,
-                                    .dram_base = 0,
-                                    .npu_block = true};
-  const int64_t line = target.LineWords();
-  int64_t top = 0;
-  const auto alloc = [&](int64_t words) {
-    top = (top + line - 1) / line * line;
-    const int64_t at = top;
-    top += words;
-    return at;
+  DramBlocks blocks(p, "npu compiler: bert layer", "projection");
+  const auto fc = [&](const std::string& name, const QFc& f, int64_t out,
+                      const DramBlocks::Residual* res) {
+    blocks.GemmBlock(name, f.cin, f.cout, 1, f.w, f.bias, f.rq, false, 127, S, out, res);
   };
-  int group = 0;  // sync group of the next Output BUF release
-  int w_rows = 0;
-
-  // A Tandem-only block: it forgets the builder state and resets the DAE base loops earlier
-  // blocks may have set.
-  const auto reset_base_loops = [](ProgramBuilder& pb) {
-    for (const char* dir : {"ld", "st"})
-      for (int buf : {kBufVmem1, kBufVmem2}) EmitBaseLoops(pb, dir, buf, 1, 0, 1, 0);
-  };
-  const auto tandem_block = [&](const std::string& name,
-                                const std::function<void(ProgramBuilder&)>& body) {
-    ProgramBuilder pb(L, D);
-    pb.ForgetState();
-    reset_base_loops(pb);
-    body(pb);
-    NpuBlock b;
-    b.tandem = pb.words();
-    b.name = name;
-    p.blocks.push_back(std::move(b));
-  };
-  // An operator program of the Tandem operator compiler as a Tandem-only block (its
-  // sync.tandem.start.exec / end.exec brackets become the block's).
   const auto op_block = [&](const std::string& name, const tandem::CompiledOp& op) {
-    ProgramBuilder brackets(L, D);
-    brackets.Emit("sync.tandem.start.exec", {{0}});
-    brackets.Emit("sync.tandem.end.exec", {{0}});
-    if (op.program.size() < 2 || op.program.front() != brackets.words()[0] ||
-        op.program.back() != brackets.words()[1]) {
-      throw std::logic_error("npu compiler: an operator program without its exec brackets");
-    }
-    ProgramBuilder pb(L, D);
-    reset_base_loops(pb);
-    NpuBlock b;
-    b.tandem = pb.words();
-    b.tandem.insert(b.tandem.end(), op.program.begin() + 1, op.program.end() - 1);
-    b.name = name;
-    p.blocks.push_back(std::move(b));
-    top = std::max(top, op.dram_words);
+    blocks.OpBlock(name, op);
     p.layers.push_back(LayerPlan{name, static_cast<int>(p.blocks.size()) - 1, 1, 0, S, 0});
   };
-  const auto op_target = [&] {
-    tandem::TandemTarget t = target;
-    t.dram_base = top;
-    return t;
-  };
-  // The input of a projection, [S][cin] INT8 in DRAM, into the input scratchpad: K block kb
-  // (channels kb R .. kb R + R - 1) in rows kb S .. kb S + S - 1, a channel per lane.
-  const auto load_ibuf = [&](const std::string& name, int64_t addr, int cin) {
-    if ((cin + R - 1) / R * S > D) {
-      throw UserError(fmt::format(
-          "npu compiler: bert layer: projection '{}': {} input rows exceed the input scratchpad "
-          "({} rows)",
-          name, (cin + R - 1) / R * S, D));
-    }
-    tandem_block(name + ".load", [&](ProgramBuilder& pb) {
-      pb.IntegerDtype();
-      for (int g = 0; g * R < cin; ++g) {
-        const int cg = std::min(R, cin - g * R);
-        pb.Load(Namespace::kVmem1, TileWalk{addr + g * R, {{S, cin}, {cg, 1}}, 0, cg, 3},
-                fmt::format("channels {}..{} of '{}''s input", g * R, g * R + cg - 1, name));
-        pb.Rows("move", S, Operand::Buf(Namespace::kIbuf, g * S),
-                Operand::Buf(Namespace::kVmem1, 0), {}, MixRole::kExtra,
-                "into the input scratchpad");
-      }
-    });
-  };
-  struct Residual {
-    int64_t addr;
-    Requant ra, rb;
-  };
-  // One projection as a GEMM block reading ibuf rows 0.. and storing [S][cout] INT8 at `out`.
-  const auto fc_block = [&](const std::string& name, const QFc& f, int64_t out,
-                            const Residual* res) {
-    const std::string what = fmt::format("npu compiler: bert layer: projection '{}'", name);
-    if (f.cout > C && f.cout % C != 0) {
-      throw UserError(
-          fmt::format("{}: {} outputs in N blocks of the array's {} columns must be a "
-                      "multiple of {}",
-                      what, f.cout, C, C));
-    }
-    if (S + 1 > D) throw UserError(fmt::format("{}: {} tokens do not fit a tile", what, S));
-    const int kb = (f.cin + R - 1) / R, nb = (f.cout + C - 1) / C, cn = std::min(C, f.cout);
-    const int w_base = w_rows;
-    w_rows += kb * nb * R;
-    if (w_rows > config.wbuf_depth) {
-      throw UserError(fmt::format("{}: the weights need {} weight-scratchpad rows, the NPU has {}",
-                                  what, w_rows, config.wbuf_depth));
-    }
-    for (int n = 0; n < nb; ++n)
-      for (int k = 0; k < kb; ++k)
-        for (int r = 0; r < R; ++r) {
-          NpuProgram::RowWrite row{w_base + (n * kb + k) * R + r, std::vector<int32_t>(C, 0)};
-          const int ci = k * R + r;
-          for (int col = 0; col < C && ci < f.cin; ++col) {
-            const int o = n * C + col;
-            if (o < f.cout) row.lanes[col] = f.w[o * f.cin + ci];
-          }
-          p.wbuf.push_back(std::move(row));
-        }
-    const int64_t bias = alloc(f.cout);
-    for (int o = 0; o < f.cout; ++o) p.dram.push_back({bias + o, f.bias[o]});
-    if (nb > 1) {
-      ProgramBuilder setup(L, D);
-      EmitBaseLoops(setup, "ld", kBufVmem1, 1, 0, nb, cn);
-      EmitBaseLoops(setup, "st", kBufVmem1, 1, 0, nb, cn);
-      if (res) EmitBaseLoops(setup, "ld", kBufVmem2, 1, 0, nb, cn);
-      NpuBlock b;
-      b.tandem = setup.words();
-      b.name = name + ".dae_setup";
-      p.blocks.push_back(std::move(b));
-    }
-    ProgramBuilder pb(L, D);
-    pb.ForgetState();
-    if (nb == 1) reset_base_loops(pb);
-    pb.Load(Namespace::kVmem1, TileWalk{bias, {{cn, 1}}, D - 1, cn, 5}, "bias");
-    pb.IntegerDtype();
-    pb.Loop({S},
-            {tandem::BodyOp{"add", Operand::Buf(Namespace::kVmem1, 0, {1}),
-                            Operand::Buf(Namespace::kObuf, 0, {1}),
-                            Operand::Buf(Namespace::kVmem1, D - 1, {0}), MixRole::kCore}},
-            "accumulators + bias");
-    pb.Emit("sync.tandem.end.buf", {{group++ % 32}},
-            "release the Output BUF: the line above was its last consumer");
-    emit_requant(pb, Namespace::kVmem1, S, f.rq, false, true, false);
-    if (res != nullptr) {
-      const Operand a = Operand::Buf(Namespace::kVmem1, 0);
-      pb.Load(Namespace::kVmem2, TileWalk{res->addr, {{S, f.cout}, {cn, 1}}, 0, cn, 3},
-              "the residual");
-      emit_requant(pb, Namespace::kVmem1, S, res->ra, true, false, false);
-      emit_requant(pb, Namespace::kVmem2, S, res->rb, true, false, false);
-      pb.Rows("add", S, a, a, Operand::Buf(Namespace::kVmem2, 0), MixRole::kCore, "residual add");
-      pb.Rows("max", S, a, a, Operand::Imm(-128), MixRole::kCore, "clamp to INT8");
-      pb.Rows("min", S, a, a, Operand::Imm(127), MixRole::kCore, "clamp to INT8");
-    }
-    pb.Store(Namespace::kVmem1, TileWalk{out, {{S, f.cout}, {cn, 1}}, 0, cn, 3}, "output tile");
-    NpuBlock b;
-    b.gemm = GemmDesc{S, 1, kb, nb, 0, w_base};
-    b.tandem = pb.words();
-    b.name = name;
-    p.blocks.push_back(std::move(b));
-    p.layers.push_back(LayerPlan{name, static_cast<int>(p.blocks.size()) - 1, nb, kb, S,
-                                 int64_t{S} * f.cin * f.cout});
-  };
+  const auto alloc = [&](int64_t words) { return blocks.Alloc(words); };
 
   // The input X.
   const int64_t x_addr = alloc(int64_t{S} * H);
   for (int i = 0; i < S * H; ++i) p.dram.push_back({x_addr + i, q.x[i]});
   const int64_t q_addr = alloc(int64_t{S} * H), k_addr = alloc(int64_t{S} * H),
                 v_addr = alloc(int64_t{S} * H), ctx_addr = alloc(int64_t{S} * H);
-  load_ibuf("q", x_addr, H);
-  fc_block("q", q.q, q_addr, nullptr);
-  fc_block("k", q.k, k_addr, nullptr);
-  fc_block("v", q.v, v_addr, nullptr);
+  blocks.Im2col("q", x_addr, H, S, 1, 1, 1, 0);
+  fc("q", q.q, q_addr, nullptr);
+  fc("k", q.k, k_addr, nullptr);
+  fc("v", q.v, v_addr, nullptr);
 
   // Attention: a token per lane; Q_h rows d, the scores rows j; K_h and V_h broadcast to every
   // lane (rows j dh + d).
   const tandem::CompiledOp softmax =
-      tandem::CompileSoftmax(op_target(), int64_t{c.heads} * S, S, {q.s_scores, 0});
+      tandem::CompileSoftmax(blocks.OpTarget(), int64_t{c.heads} * S, S, {q.s_scores, 0});
   const int64_t sm_in = softmax.inputs.at(0).dram_base, sm_out = softmax.outputs.at(0).dram_base;
-  tandem_block("scores", [&](ProgramBuilder& pb) {
+  blocks.TandemBlock("scores", [&](ProgramBuilder& pb) {
     pb.IntegerDtype();
     for (int h = 0; h < c.heads; ++h) {
       pb.Load(Namespace::kVmem1, TileWalk{q_addr + h * dh, {{dh, 1}, {S, H}}, S, S, 3},
@@ -406,7 +260,7 @@ NpuProgram compile_bert(const QBert& q, const golden::npu::NpuConfig& config) {
   p.layers.push_back(LayerPlan{"scores", static_cast<int>(p.blocks.size()) - 1, 1, 0, S,
                                int64_t{c.heads} * S * S * dh});
   op_block("softmax", softmax);
-  tandem_block("context", [&](ProgramBuilder& pb) {
+  blocks.TandemBlock("context", [&](ProgramBuilder& pb) {
     pb.IntegerDtype();
     for (int h = 0; h < c.heads; ++h) {
       pb.Load(Namespace::kVmem1, TileWalk{sm_out + h * S * S, {{S, 1}, {S, S}}, 0, S, 3},
@@ -431,11 +285,12 @@ NpuProgram compile_bert(const QBert& q, const golden::npu::NpuConfig& config) {
                                int64_t{c.heads} * S * S * dh});
 
   // Output projection + residual X, LayerNorm.
-  const tandem::CompiledOp ln1 = tandem::CompileLayerNorm(
-      op_target(), S, H, {q.s_a1, 0}, {q.ln1.gamma_scale, 0}, {q.ln1.out_scale, 0}, q.epsilon);
-  load_ibuf("o", ctx_addr, H);
-  const Residual res1{x_addr, q.a1_a, q.a1_b};
-  fc_block("o", q.o, ln1.inputs.at(0).dram_base, &res1);
+  const tandem::CompiledOp ln1 =
+      tandem::CompileLayerNorm(blocks.OpTarget(), S, H, {q.s_a1, 0}, {q.ln1.gamma_scale, 0},
+                               {q.ln1.out_scale, 0}, q.epsilon);
+  blocks.Im2col("o", ctx_addr, H, S, 1, 1, 1, 0);
+  const DramBlocks::Residual res1{x_addr, q.a1_a, q.a1_b};
+  fc("o", q.o, ln1.inputs.at(0).dram_base, &res1);
   op_block("layernorm1", ln1);
   for (int i = 0; i < H; ++i) {
     p.dram.push_back({ln1.inputs.at(1).dram_base + i, q.ln1.gamma[i]});
@@ -445,15 +300,16 @@ NpuProgram compile_bert(const QBert& q, const golden::npu::NpuConfig& config) {
 
   // FFN: W1 -> GeLU -> W2 + residual N1, LayerNorm.
   const tandem::CompiledOp gelu =
-      tandem::CompileGelu(op_target(), {S, F}, {q.f1.out_scale, 0}, {q.s_gelu, 0});
-  load_ibuf("ffn1", n1_addr, H);
-  fc_block("ffn1", q.f1, gelu.inputs.at(0).dram_base, nullptr);
+      tandem::CompileGelu(blocks.OpTarget(), {S, F}, {q.f1.out_scale, 0}, {q.s_gelu, 0});
+  blocks.Im2col("ffn1", n1_addr, H, S, 1, 1, 1, 0);
+  fc("ffn1", q.f1, gelu.inputs.at(0).dram_base, nullptr);
   op_block("gelu", gelu);
-  const tandem::CompiledOp ln2 = tandem::CompileLayerNorm(
-      op_target(), S, H, {q.s_a2, 0}, {q.ln2.gamma_scale, 0}, {q.ln2.out_scale, 0}, q.epsilon);
-  load_ibuf("ffn2", gelu.outputs.at(0).dram_base, F);
-  const Residual res2{n1_addr, q.a2_a, q.a2_b};
-  fc_block("ffn2", q.f2, ln2.inputs.at(0).dram_base, &res2);
+  const tandem::CompiledOp ln2 =
+      tandem::CompileLayerNorm(blocks.OpTarget(), S, H, {q.s_a2, 0}, {q.ln2.gamma_scale, 0},
+                               {q.ln2.out_scale, 0}, q.epsilon);
+  blocks.Im2col("ffn2", gelu.outputs.at(0).dram_base, F, S, 1, 1, 1, 0);
+  const DramBlocks::Residual res2{n1_addr, q.a2_a, q.a2_b};
+  fc("ffn2", q.f2, ln2.inputs.at(0).dram_base, &res2);
   op_block("layernorm2", ln2);
   for (int i = 0; i < H; ++i) {
     p.dram.push_back({ln2.inputs.at(1).dram_base + i, q.ln2.gamma[i]});
@@ -463,12 +319,6 @@ NpuProgram compile_bert(const QBert& q, const golden::npu::NpuConfig& config) {
   p.out_c = H;
   p.out_h = S;
   p.out_w = 1;
-  if (top > config.dram_words) {
-    throw UserError(fmt::format(
-        "npu compiler: bert layer: the program's DRAM data ({} words) exceeds the DRAM model ({} "
-        "words)",
-        top, config.dram_words));
-  }
   return p;
 }
 
