@@ -69,7 +69,9 @@ void register_npu_flow(CLI::App& flow) {
   cmd->add_option("--workload", c.o.workload,
                   "resnet_block (conv-BN-ReLU, conv-BN, add, ReLU), mbv2_block (1x1 expansion to "
                   "2C with ReLU6, 3x3 depthwise on Tandem with ReLU6, 1x1 projection, add) or "
-                  "bert_layer (a BERT encoder layer: --seq, --hidden, --heads, --ffn)");
+                  "bert_layer (a BERT encoder layer: --seq, --hidden, --heads, --ffn) or "
+                  "tiny_resnet (a whole small CNN: stem, basic block, strided block, global "
+                  "average pool, classifier; --size)");
   cmd->add_option("--model", c.o.model,
                   "a zoo model to take the layers of --block from (e.g. resnet18)");
   cmd->add_option("--block", c.o.block,

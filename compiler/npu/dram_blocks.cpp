@@ -100,17 +100,26 @@ void DramBlocks::OpBlock(const std::string& name, const tandem::CompiledOp& op) 
 }
 
 void DramBlocks::Im2col(const std::string& layer, int64_t addr, int c, int h, int w, int k,
-                        int stride, int pad) {
+                        int stride, int pad, int oh0, int oh1) {
   const int R = p_.config.rows, D = p_.config.depth;
   const int oh = (h + 2 * pad - k) / stride + 1, ow = (w + 2 * pad - k) / stride + 1;
-  const int M = oh * ow, g_in = (c + R - 1) / R, kblocks = k * k * g_in;
-  if (h * w > D || kblocks * M > D) {
+  if (oh1 < 0) oh1 = oh;
+  const int M = (oh1 - oh0) * ow, g_in = (c + R - 1) / R, kblocks = k * k * g_in;
+  if (h * w > D) {
     throw UserError(Error(fmt::format(
-        "{}: its im2col needs {} input-scratchpad rows ({} K blocks x {} pixels) and its input "
-        "{} Interim BUF rows, the NPU has {}",
-        Layer(layer), kblocks * M, kblocks, M, h * w, D)));
+        "{}: its input ({}x{} pixels) needs {} Interim BUF rows (a pixel per row), the NPU has {}",
+        Layer(layer), h, w, h * w, D)));
   }
-  TandemBlock(layer + ".im2col", [&](ProgramBuilder& pb) {
+  if (kblocks * M > D) {
+    throw UserError(Error(
+        fmt::format("{}: its im2col needs {} input-scratchpad rows ({} K blocks x {} pixels), "
+                    "the NPU has {}",
+                    Layer(layer), kblocks * M, kblocks, M, D)));
+  }
+  const std::string name = oh0 == 0 && oh1 == oh
+                               ? layer + ".im2col"
+                               : fmt::format("{}.im2col.rows{}-{}", layer, oh0, oh1 - 1);
+  TandemBlock(name, [&](ProgramBuilder& pb) {
     pb.IntegerDtype();
     const bool padded = k > 1 || stride > 1 || pad > 0;
     if (padded) {
@@ -129,13 +138,14 @@ void DramBlocks::Im2col(const std::string& layer, int64_t addr, int c, int h, in
           const int hi = std::min(on - 1, (n - 1 - d) >= 0 ? (n - 1 - d) / stride : -1);
           return std::pair{lo, hi};
         };
-        const auto [h0, h1] = range(di, h, oh);
+        auto [h0, h1] = range(di, h, oh1);
+        h0 = std::max(h0, oh0);
         const auto [w0, w1] = range(dj, w, ow);
         if (h0 > h1 || w0 > w1) continue;
         const int kb = off * g_in + g;
         pb.Loop({h1 - h0 + 1, w1 - w0 + 1},
                 {BodyOp{"move",
-                        Operand::Buf(Namespace::kIbuf, kb * M + h0 * ow + w0, {ow, 1}),
+                        Operand::Buf(Namespace::kIbuf, kb * M + (h0 - oh0) * ow + w0, {ow, 1}),
                         Operand::Buf(Namespace::kVmem1, (h0 * stride + di) * w + w0 * stride + dj,
                                      {int64_t{stride} * w, stride}),
                         {},
@@ -146,10 +156,10 @@ void DramBlocks::Im2col(const std::string& layer, int64_t addr, int c, int h, in
   });
 }
 
-void DramBlocks::GemmBlock(const std::string& layer, int cin, int cout, int k,
-                           const std::vector<int8_t>& w, const std::vector<int32_t>& bias,
-                           const Requant& rq, bool relu, int hi, int m, int64_t out,
-                           const Residual* res) {
+int DramBlocks::GemmBlock(const std::string& layer, int cin, int cout, int k,
+                          const std::vector<int8_t>& w, const std::vector<int32_t>& bias,
+                          const Requant& rq, bool relu, int hi, int m, int64_t out,
+                          const Residual* res, int w_base) {
   const auto& cfg = p_.config;
   const int R = cfg.rows, C = cfg.cols, L = cfg.lanes, D = cfg.depth;
   if (cout > C && cout % C != 0) {
@@ -165,14 +175,17 @@ void DramBlocks::GemmBlock(const std::string& layer, int cin, int cout, int k,
   }
   const int g_in = (cin + R - 1) / R, kk = k * k, kb = kk * g_in, nb = (cout + C - 1) / C,
             cn = std::min(C, cout);
-  const int w_base = w_rows_;
-  w_rows_ += kb * nb * R;
+  const bool load = w_base < 0;
+  if (load) {
+    w_base = w_rows_;
+    w_rows_ += kb * nb * R;
+  }
   if (w_rows_ > cfg.wbuf_depth) {
     throw UserError(
         Error(fmt::format("{}: the weights need {} weight-scratchpad rows, the NPU has {}",
                           Layer(layer), w_rows_, cfg.wbuf_depth)));
   }
-  for (int n = 0; n < nb; ++n)
+  for (int n = 0; n < nb && load; ++n)
     for (int b = 0; b < kb; ++b)
       for (int r = 0; r < R; ++r) {
         NpuProgram::RowWrite row{w_base + (n * kb + b) * R + r, std::vector<int32_t>(C, 0)};
@@ -225,6 +238,7 @@ void DramBlocks::GemmBlock(const std::string& layer, int cin, int cout, int k,
   p_.blocks.push_back(std::move(b));
   p_.layers.push_back(LayerPlan{layer, static_cast<int>(p_.blocks.size()) - 1, nb, kb, m,
                                 int64_t{m} * cin * cout * kk});
+  return w_base;
 }
 
 }  // namespace accelgen::compiler::npu

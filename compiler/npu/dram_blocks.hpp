@@ -37,8 +37,9 @@ class DramBlocks {
   // kb = offset g_in + g (channels g R .. g R + R - 1, kernel offset `offset`) of output pixel
   // m in row kb M + m, a channel per lane. A fully connected layer on N vectors is k = 1 over
   // N x 1 pixels.
+  // Only output rows oh0 .. oh1 - 1 when oh1 >= 0 (m counts from output row oh0).
   void Im2col(const std::string& layer, int64_t addr, int c, int h, int w, int k, int stride,
-              int pad);
+              int pad, int oh0 = 0, int oh1 = -1);
 
   struct Residual {
     int64_t addr;  // [M][cout] INT8 in DRAM
@@ -48,9 +49,11 @@ class DramBlocks {
   // 0.., M output pixels; its Tandem region adds the bias, releases the Output BUF, requantizes
   // (clamp to [0 or -128, hi]), adds `res` when given (add(a, b) = clamp(sat32(ra(a << 8) +
   // rb(b << 8)), -128, 127)) and stores [M][cout] INT8 at `out`.
-  void GemmBlock(const std::string& layer, int cin, int cout, int k, const std::vector<int8_t>& w,
-                 const std::vector<int32_t>& bias, const Requant& rq, bool relu, int hi, int m,
-                 int64_t out, const Residual* res = nullptr);
+  // Returns the weight-scratchpad row of the weights; with w_base >= 0 they are already there
+  // (an earlier M tile of the same layer).
+  int GemmBlock(const std::string& layer, int cin, int cout, int k, const std::vector<int8_t>& w,
+                const std::vector<int32_t>& bias, const Requant& rq, bool relu, int hi, int m,
+                int64_t out, const Residual* res = nullptr, int w_base = -1);
 
   int64_t top() const { return top_; }
   void set_top(int64_t top) { top_ = top; }

@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "common/error.hpp"
+#include "compiler/npu/network.hpp"
 #include "compiler/tandem/program.hpp"
 
 namespace accelgen::compiler::npu {
@@ -41,6 +42,18 @@ int CeilDiv(int a, int b) { return (a + b - 1) / b; }
 
 NpuProgram compile(const QModel& q, const golden::npu::NpuConfig& config,
                    const CompileOptions& options) {
+  const bool depthwise = std::any_of(q.layers.begin(), q.layers.end(), [](const QLayer& l) {
+    return l.kind == QLayer::Kind::kDepthwise;
+  });
+  if (!depthwise && !is_chain(q)) {
+    if (options.tile_m != 0) {
+      throw UserError(fmt::format(
+          "npu compiler: layer '{}': tile_m applies to chains; a network is compiled one tile "
+          "per layer",
+          q.layers.empty() ? q.input.name : q.layers.back().name));
+    }
+    return compile_network(q, config);
+  }
   NpuProgram p;
   p.config = config;
   const int R = config.rows, C = config.cols, L = config.lanes, D = config.depth;
@@ -56,6 +69,12 @@ NpuProgram compile(const QModel& q, const golden::npu::NpuConfig& config,
                                   Layer(l), add->name));
     }
     if (l.kind == QLayer::Kind::kConv) {
+      if (l.stride != 1) {
+        throw UserError(
+            fmt::format("npu compiler: {}: a strided convolution is mapped only in a network "
+                        "without depthwise convolutions (compile_network)",
+                        Layer(l)));
+      }
       if (l.inputs.at(0) != prev) {
         throw UserError(
             fmt::format("npu compiler: {}: reads '{}'; the compiler maps a chain of "

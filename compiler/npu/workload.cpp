@@ -7,12 +7,14 @@
 
 #include "common/error.hpp"
 #include "compiler/npu/bert.hpp"
+#include "compiler/npu/network.hpp"
 #include "compiler/npu/quant.hpp"
 
 namespace accelgen::compiler::npu {
 
 const std::vector<std::string>& workload_names() {
-  static const std::vector<std::string> names = {"resnet_block", "mbv2_block", "bert_layer"};
+  static const std::vector<std::string> names = {"resnet_block", "mbv2_block", "bert_layer",
+                                                 "tiny_resnet"};
   return names;
 }
 
@@ -25,6 +27,8 @@ NpuProgram compile_workload(const std::string& name, const golden::npu::NpuConfi
   graph::Graph g;
   if (name == "resnet_block") {
     g = resnet_basic_block(o.channels, o.size, o.size);
+  } else if (name == "tiny_resnet") {
+    g = tiny_resnet(o.size, o.size);
   } else if (name == "mbv2_block") {
     g = mobilenet_v2_block(o.channels, 2 * o.channels, o.size, o.size);
   } else {

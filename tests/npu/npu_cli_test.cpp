@@ -84,6 +84,24 @@ TEST(NpuCli, BertLayer) {
   EXPECT_TRUE(softmax) << r.output;
 }
 
+TEST(NpuCli, ZooDownsamplingBlock) {
+  // ResNet-18's layer2.0: a stride-2 3x3 convolution and a stride-2 1x1 projection of the block
+  // input, added (compile_network).
+  const ProcessResult r =
+      run({"flow", "npu", "--model", "resnet18", "--block", "layer2.0", "--resolution", "32",
+           "--rows", "64", "--cols", "64", "--lanes", "64", "--depth", "2048"});
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("layer2.0.downsample.im2col"), std::string::npos) << r.output;
+}
+
+TEST(NpuCli, TinyResnetWholeNetwork) {
+  const ProcessResult r = run({"flow", "npu", "--workload", "tiny_resnet", "--size", "8"});
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  for (const char* block : {"block2.conv1.im2col", "block2.add", "pool", "fc"})
+    EXPECT_NE(r.output.find(block), std::string::npos) << block << r.output;
+  EXPECT_NE(r.output.find(" 8 outputs"), std::string::npos) << r.output;
+}
+
 TEST(NpuCli, ZooBlock) {
   const ProcessResult r = run({"flow", "npu", "--model", "resnet18", "--block", "layer1.0",
                                "--resolution", "32", "--rows", "64", "--cols", "64", "--lanes",
@@ -100,15 +118,18 @@ TEST(NpuCli, ZooBlock) {
 
 TEST(NpuCli, UnmappableLayersExitTwoNamingTheLayer) {
   expect_rejected({"flow", "npu", "--model", "resnet18", "--block", "layer2.0", "--resolution",
-                   "32", "--rows", "64", "--cols", "64", "--lanes", "64", "--depth", "2048"},
-                  "layer 'layer2.0.downsample' (conv)");
+                   "32", "--rows", "64", "--cols", "64", "--lanes", "64", "--depth", "32"},
+                  "layer 'layer2.0.downsample': its input (8x8 pixels) needs 64 Interim BUF rows");
   expect_rejected({"flow", "npu", "--model", "resnet18", "--block", "layer9"},
                   "no layer named 'layer9.*'");
   expect_rejected({"flow", "npu", "--size", "16"}, "layer 'conv1': its im2col needs");
   expect_rejected({"flow", "npu", "--channels", "12"}, "layer 'conv1': 12 output channels");
   expect_rejected({"flow", "npu", "--tile-m", "3"}, "layer 'conv2': tile_m 3");
   expect_rejected({"flow", "npu", "--workload", "gpt_layer"},
-                  "unknown workload 'gpt_layer' (resnet_block, mbv2_block, bert_layer)");
+                  "unknown workload 'gpt_layer' (resnet_block, mbv2_block, bert_layer, "
+                  "tiny_resnet)");
+  expect_rejected({"flow", "npu", "--workload", "tiny_resnet", "--size", "32"},
+                  "layer 'stem': its input (32x32 pixels) needs 1024");
   expect_rejected({"flow", "npu", "--workload", "bert_layer", "--seq", "16"},
                   "bert layer: attention: 16 tokens exceed the 8 Tandem lanes");
   expect_rejected({"flow", "npu", "--workload", "bert_layer", "--ffn", "12"},
