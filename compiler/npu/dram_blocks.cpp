@@ -99,6 +99,55 @@ void DramBlocks::OpBlock(const std::string& name, const tandem::CompiledOp& op) 
   top_ = std::max(top_, op.dram_words);
 }
 
+namespace {
+// The output rows (columns) i in [first, last] whose input row i * stride + d lies in [0, n),
+// of the `on` output rows.
+std::pair<int, int> Inside(int d, int n, int on, int stride) {
+  const int lo = std::max(0, (-d + stride - 1) / stride);
+  const int hi = std::min(on - 1, (n - 1 - d) >= 0 ? (n - 1 - d) / stride : -1);
+  return {lo, hi};
+}
+}  // namespace
+
+void DramBlocks::MaxPool(const std::string& layer, int64_t addr, int c, int h, int w, int k,
+                         int stride, int pad, int64_t out) {
+  const int L = p_.config.lanes, D = p_.config.depth;
+  const int oh = (h + 2 * pad - k) / stride + 1, ow = (w + 2 * pad - k) / stride + 1;
+  if (h * w > D || oh * ow > D) {
+    throw UserError(Error(fmt::format(
+        "{}: its input ({}x{} pixels) needs {} Interim BUF rows (a pixel per row), the NPU has {}",
+        Layer(layer), h, w, h * w, D)));
+  }
+  TandemBlock(layer, [&](ProgramBuilder& pb) {
+    pb.IntegerDtype();
+    const Operand y = Operand::Buf(Namespace::kVmem2, 0);
+    for (int g = 0; g * L < c; ++g) {
+      const int cg = std::min(L, c - g * L);
+      pb.Load(Namespace::kVmem1, TileWalk{addr + g * L, {{int64_t{h} * w, c}, {cg, 1}}, 0, cg, 3},
+              fmt::format("input channels {}..{} of '{}'", g * L, g * L + cg - 1, layer));
+      pb.Rows("move", oh * ow, y, Operand::Imm(-128), {}, MixRole::kExtra,
+              "-128: padding never wins");
+      for (int off = 0; off < k * k; ++off) {
+        const int di = off / k - pad, dj = off % k - pad;
+        const auto [h0, h1] = Inside(di, h, oh, stride);
+        const auto [w0, w1] = Inside(dj, w, ow, stride);
+        if (h0 > h1 || w0 > w1) continue;
+        const Operand dst = Operand::Buf(Namespace::kVmem2, h0 * ow + w0, {ow, 1});
+        pb.Loop({h1 - h0 + 1, w1 - w0 + 1},
+                {BodyOp{"max", dst, dst,
+                        Operand::Buf(Namespace::kVmem1, (h0 * stride + di) * w + w0 * stride + dj,
+                                     {int64_t{stride} * w, stride}),
+                        MixRole::kCore}},
+                fmt::format("window offset {}", off));
+      }
+      pb.Store(Namespace::kVmem2, TileWalk{out + g * L, {{oh * ow, c}, {cg, 1}}, 0, cg, 3},
+               "the maxima");
+    }
+  });
+  p_.layers.push_back(LayerPlan{layer, static_cast<int>(p_.blocks.size()) - 1, 1, 0, oh * ow,
+                                int64_t{oh} * ow * c * k * k});
+}
+
 void DramBlocks::Im2col(const std::string& layer, int64_t addr, int c, int h, int w, int k,
                         int stride, int pad, int oh0, int oh1) {
   const int R = p_.config.rows, D = p_.config.depth;
@@ -132,15 +181,9 @@ void DramBlocks::Im2col(const std::string& layer, int64_t addr, int c, int h, in
               fmt::format("input channels {}..{} of '{}'", g * R, g * R + cg - 1, layer));
       for (int off = 0; off < k * k; ++off) {
         const int di = off / k - pad, dj = off % k - pad;
-        // Output rows/columns whose input row/column i * stride + d lies inside.
-        const auto range = [&](int d, int n, int on) {
-          const int lo = std::max(0, (-d + stride - 1) / stride);
-          const int hi = std::min(on - 1, (n - 1 - d) >= 0 ? (n - 1 - d) / stride : -1);
-          return std::pair{lo, hi};
-        };
-        auto [h0, h1] = range(di, h, oh1);
+        auto [h0, h1] = Inside(di, h, oh1, stride);
         h0 = std::max(h0, oh0);
-        const auto [w0, w1] = range(dj, w, ow);
+        const auto [w0, w1] = Inside(dj, w, ow, stride);
         if (h0 > h1 || w0 > w1) continue;
         const int kb = off * g_in + g;
         pb.Loop({h1 - h0 + 1, w1 - w0 + 1},

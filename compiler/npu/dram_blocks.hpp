@@ -41,6 +41,11 @@ class DramBlocks {
   void Im2col(const std::string& layer, int64_t addr, int c, int h, int w, int k, int stride,
               int pad, int oh0 = 0, int oh1 = -1);
 
+  // A Tandem-only block: k x k max pooling with `stride` and padding `pad` (padding never wins)
+  // of the tensor at `addr`, [OH][OW][C] INT8 stored at `out`.
+  void MaxPool(const std::string& layer, int64_t addr, int c, int h, int w, int k, int stride,
+               int pad, int64_t out);
+
   struct Residual {
     int64_t addr;  // [M][cout] INT8 in DRAM
     Requant ra, rb;

@@ -146,12 +146,18 @@ NpuProgram compile_network(const QModel& q, const golden::npu::NpuConfig& config
                                   Operand::Buf(Namespace::kVmem1, 1, {1}), MixRole::kCore}},
                           "sum += pixel");
                 }
-                emit_requant(pb, Namespace::kVmem2, 1, l.rq, false, true, false);
+                emit_requant(pb, Namespace::kVmem2, 1, l.rq, true, true, false);
                 pb.Store(Namespace::kVmem2, TileWalk{out + g * L, {{cg, 1}}, 0, cg, 3},
                          "the channel means");
               }));
           p.layers.push_back(LayerPlan{l.name, static_cast<int>(p.blocks.size()) - 1, 1, 0, 1, 0});
           at[l.name] = {out, in.c, 1, 1};
+          break;
+        }
+        case QLayer::Kind::kMaxPool: {
+          const int64_t out = blocks.Alloc(int64_t{M} * in.c);
+          blocks.MaxPool(l.name, in.addr, in.c, in.h, in.w, l.k, l.stride, l.pad, out);
+          at[l.name] = {out, in.c, l.out.h, l.out.w};
           break;
         }
         case QLayer::Kind::kFlatten:

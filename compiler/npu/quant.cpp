@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <random>
 
 #include "common/error.hpp"
@@ -188,7 +189,7 @@ QModel quantize(const Graph& g, const FloatModel& f) {
       const auto& a = n.attrs;
       const bool dense = n.op == OpKind::kGemm;  // a 1x1 convolution over N x 1 pixels
       const int64_t k = dense ? 1 : a.kernel[0];
-      if (dense && (g.node(n.inputs.at(0)).shape.size() != 2 || a.axis != 1)) {
+      if (dense && (g.node(n.inputs.at(0)).shape.size() != 2 || (a.axis != 1 && a.axis != -1))) {
         throw UserError(fmt::format(
             "npu compiler: {}: only fully connected layers on N x F inputs (axis 1) are mapped",
             what));
@@ -270,8 +271,37 @@ QModel quantize(const Graph& g, const FloatModel& f) {
       l.kind = QLayer::Kind::kGlobalAvgPool;
       l.cin = l.cout = in.c;
       l.out = {n.name, in.c, 1, 1, ScaleOf(y)};
-      l.rq = Requant::FromScale(in.scale / (static_cast<double>(hw) * l.out.scale),
+      l.rq = Requant::FromScale(in.scale / (256.0 * static_cast<double>(hw) * l.out.scale),
                                 "npu compiler: " + what);
+      act[n.name] = std::move(y);
+    } else if (n.op == OpKind::kPool && n.attrs.mode == "max" && n.inputs.size() == 1 &&
+               n.attrs.kernel[0] == n.attrs.kernel[1] && n.attrs.stride[0] == n.attrs.stride[1] &&
+               n.attrs.pads[0] == n.attrs.pads[1] && n.attrs.pads[0] == n.attrs.pads[2] &&
+               n.attrs.pads[0] == n.attrs.pads[3] && n.attrs.pads[0] < n.attrs.kernel[0] &&
+               !n.attrs.ceil_mode) {
+      const QTensor& in = q.tensor(n.inputs[0]);
+      l.kind = QLayer::Kind::kMaxPool;
+      l.cin = l.cout = in.c;
+      l.k = static_cast<int>(n.attrs.kernel[0]);
+      l.stride = static_cast<int>(n.attrs.stride[0]);
+      l.pad = static_cast<int>(n.attrs.pads[0]);
+      const int oh = (in.h + 2 * l.pad - l.k) / l.stride + 1,
+                ow = (in.w + 2 * l.pad - l.k) / l.stride + 1;
+      const std::vector<float>& x = act.at(in.name);
+      std::vector<float> y;
+      for (int c = 0; c < in.c; ++c)
+        for (int i = 0; i < oh; ++i)
+          for (int j = 0; j < ow; ++j) {
+            float m = -std::numeric_limits<float>::infinity();
+            for (int di = 0; di < l.k; ++di)
+              for (int dj = 0; dj < l.k; ++dj) {
+                const int r = i * l.stride + di - l.pad, s = j * l.stride + dj - l.pad;
+                if (r >= 0 && r < in.h && s >= 0 && s < in.w)
+                  m = std::max(m, x[(static_cast<size_t>(c) * in.h + r) * in.w + s]);
+              }
+            y.push_back(m);
+          }
+      l.out = {n.name, in.c, oh, ow, in.scale};
       act[n.name] = std::move(y);
     } else if (n.op == OpKind::kFlatten && n.inputs.size() == 1) {
       const QTensor& in = q.tensor(n.inputs[0]);
@@ -288,7 +318,7 @@ QModel quantize(const Graph& g, const FloatModel& f) {
       throw UserError(fmt::format(
           "npu compiler: {}: operator not supported by the NPU compiler "
           "(it maps convolutions, depthwise convolutions, fully connected layers, adds, global "
-          "average pools, flatten, ReLU and ReLU6)",
+          "average pools, max pools, flatten, ReLU and ReLU6)",
           what));
     }
     q.layers.push_back(std::move(l));

@@ -51,12 +51,13 @@ struct QTensor {
 };
 // One layer. kConv: out = clamp(r(sat32(conv(in) + bias)), lo, hi); kDepthwise: the same with
 // one input channel per output channel; kAdd: out = clamp(sat32(ra(a << 8) + rb(b << 8)), lo, hi);
-// kGlobalAvgPool: out[c] = clamp(r(Σ_pixels in[c]), -128, 127) with r the multiplier
-// in scale / (H W out scale); kFlatten: out = in (a 1x1 tensor as a vector).
-// lo = 0 with a fused ReLU or ReLU6, -128 otherwise; hi = min(127, round(6 / out scale)) with
-// ReLU6, 127 otherwise.
+// kGlobalAvgPool: out[c] = clamp(r(256 Σ_pixels in[c]), -128, 127) with r the multiplier
+// in scale / (256 H W out scale) (the 256 keeps it below 1/2 also for 1x1 inputs); kFlatten: out =
+// in (a 1x1 tensor as a vector); kMaxPool: the maximum over the k x k window (stride, symmetric
+// padding that never wins), out scale = in scale. lo = 0 with a fused ReLU or ReLU6, -128
+// otherwise; hi = min(127, round(6 / out scale)) with ReLU6, 127 otherwise.
 struct QLayer {
-  enum class Kind { kConv, kDepthwise, kAdd, kGlobalAvgPool, kFlatten };
+  enum class Kind { kConv, kDepthwise, kAdd, kGlobalAvgPool, kFlatten, kMaxPool };
   Kind kind = Kind::kConv;
   std::string name;
   std::vector<std::string> inputs;  // producer tensors (the network input's name for it)
@@ -83,7 +84,8 @@ struct QModel {
 // operator or attribute outside the supported set (input 1xCxHxW; convolution with groups 1 or
 // depthwise, a square stride (depthwise: 1), dilation 1, odd square kernel, padding (k - 1) / 2,
 // fused ReLU, ReLU6 or none; fully connected on an N x F input (axis 1), mapped as a 1x1
-// convolution over N x 1 pixels; two-input add with ReLU or none; global average pool; flatten
+// convolution over N x 1 pixels; two-input add with ReLU or none; global average pool; max pool
+// (square kernel, stride and padding, pad < kernel, no ceil mode); flatten
 // of a 1x1 tensor) or a scale the requantizer cannot represent. The input may be 1xCxHxW or NxF.
 QModel quantize(const graph::Graph& g, const FloatModel& f);
 

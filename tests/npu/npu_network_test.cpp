@@ -14,6 +14,7 @@
 
 #include "common/error.hpp"
 #include "compiler/graph/builder.hpp"
+#include "compiler/graph/zoo/zoo.hpp"
 #include "compiler/npu/network.hpp"
 #include "compiler/npu/workload.hpp"
 
@@ -79,11 +80,25 @@ std::vector<I> IntegerNetwork(const QModel& q) {
         for (int c = 0; c < in.c; ++c) {
           I sum = 0;
           for (int i = 0; i < in.h * in.w; ++i) sum += in.v[c * in.h * in.w + i];
-          out.v.push_back(std::clamp<I>(R(sum, l.rq), -128, 127));
+          out.v.push_back(std::clamp<I>(R(sum * 256, l.rq), -128, 127));
         }
         break;
       case QLayer::Kind::kFlatten:
         out.v = in.v;
+        break;
+      case QLayer::Kind::kMaxPool:
+        for (int c = 0; c < out.c; ++c)
+          for (int y = 0; y < out.h; ++y)
+            for (int x = 0; x < out.w; ++x) {
+              I m = std::numeric_limits<I>::min();
+              for (int i = 0; i < l.k; ++i)
+                for (int j = 0; j < l.k; ++j) {
+                  const int iy = y * l.stride + i - l.pad, ix = x * l.stride + j - l.pad;
+                  if (iy >= 0 && iy < in.h && ix >= 0 && ix < in.w)
+                    m = std::max(m, in.at(c, iy, ix));
+                }
+              out.v.push_back(m);
+            }
         break;
       case QLayer::Kind::kDepthwise:
         ADD_FAILURE() << "no depthwise layer here";
@@ -138,6 +153,23 @@ std::vector<double> FloatNetwork(const graph::Graph& g, const FloatModel& f) {
         out.v[i] += b.v[i];
         if (n.activation == "relu") out.v[i] = std::max(out.v[i], 0.0);
       }
+    } else if (n.op == graph::OpKind::kPool && n.attrs.mode == "max") {
+      const FT& in = t.at(n.inputs[0]);
+      const int k = static_cast<int>(n.attrs.kernel[0]), s = static_cast<int>(n.attrs.stride[0]),
+                pad = static_cast<int>(n.attrs.pads[0]);
+      out = {in.c, (in.h + 2 * pad - k) / s + 1, (in.w + 2 * pad - k) / s + 1, {}};
+      for (int c = 0; c < in.c; ++c)
+        for (int y = 0; y < out.h; ++y)
+          for (int x = 0; x < out.w; ++x) {
+            double m = -1e300;
+            for (int i = 0; i < k; ++i)
+              for (int j = 0; j < k; ++j) {
+                const int iy = y * s + i - pad, ix = x * s + j - pad;
+                if (iy >= 0 && iy < in.h && ix >= 0 && ix < in.w)
+                  m = std::max(m, in.v[(static_cast<size_t>(c) * in.h + iy) * in.w + ix]);
+              }
+            out.v.push_back(m);
+          }
     } else if (n.op == graph::OpKind::kPool) {
       const FT& in = t.at(n.inputs[0]);
       out = {in.c, 1, 1, std::vector<double>(in.c, 0.0)};
@@ -245,6 +277,21 @@ TEST(NpuNetwork, WhatDoesNotFitIsNamed) {
   b.add("sum", {b.dwconv("dw", b.conv("c", x, 4, 3), 3), x});
   b.conv("after", "sum", 4, 1);
   expect(b.take(), SmallNpu(), "layer 'after'");
+}
+
+TEST(NpuNetwork, ZooResnet18WholeAtReducedResolution) {
+  // The whole of the zoo's ResNet-18 (7x7 stride-2 stem, 3x3 stride-2 max pool, four stages with
+  // downsampling projections, global average pool, 1000-way classifier) at a 32x32 input.
+  const graph::Graph g = graph::build_zoo_model("resnet18", {.resolution = 32});
+  const QModel q = quantize(g, random_float_model(g, 1));
+  golden::npu::NpuConfig cfg;
+  cfg.rows = cfg.cols = cfg.lanes = 8;  // 64..512 channels and 1000 classes fill N blocks of 8
+  cfg.depth = 2048;                     // the stem's 32x32 input pixels
+  cfg.wbuf_depth = 1500000;             // every weight resident (11.7 M / 8 columns)
+  cfg.dram_words = 1 << 18;
+  const std::vector<I> want = IntegerNetwork(q), got = RunNpu(q, cfg);
+  ASSERT_EQ(want.size(), 1000u);
+  EXPECT_EQ(got, want);
 }
 
 }  // namespace
