@@ -146,7 +146,7 @@ TEST(NpuCompiler, LayersItCannotMapAreNamed) {
     graph::Builder b("pool");
     const auto x = b.input("x", {1, 4, 4, 4});
     const auto y = b.conv("c1", x, 4, 3);
-    b.pool("pool1", y, "max", 2, 2);
+    b.pool("pool1", y, "avg", 2, 2);  // (max pools map: network.hpp)
     const auto g = b.take();
     ExpectUserError([&] { quantize(g, random_float_model(g, 1)); }, "layer 'pool1' (pool)");
   }
