@@ -75,7 +75,8 @@ void register_npu_flow(CLI::App& flow) {
   cmd->add_option("--model", c.o.model,
                   "a zoo model to take the layers of --block from (e.g. resnet18)");
   cmd->add_option("--block", c.o.block,
-                  "with --model: the layers whose names start with BLOCK. (e.g. layer1.0)");
+                  "with --model: the layers whose names start with BLOCK. (e.g. layer1.0); "
+                  "without it the whole model");
   cmd->add_option("--resolution", c.o.resolution,
                   "with --model: input resolution (0 = the published one)")
       ->check(CLI::Range(0, 4096));
@@ -93,6 +94,10 @@ void register_npu_flow(CLI::App& flow) {
   cmd->add_option("--depth", c.o.depth,
                   "rows of each Output BUF half, Interim BUF and input scratchpad")
       ->check(CLI::Range(8, 4096));
+  cmd->add_option("--wbuf-depth", c.o.wbuf_depth,
+                  "rows of the weight scratchpad (a whole model keeps every weight resident)")
+      ->capture_default_str()
+      ->check(CLI::Range(8, 1 << 22));
   cmd->add_option("--tile-m", c.o.tile_m,
                   "output pixels per tile of the last convolution (0 = one tile)")
       ->check(CLI::Range(0, 1 << 16));

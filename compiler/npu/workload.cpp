@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "common/error.hpp"
+#include "compiler/graph/zoo/zoo.hpp"
 #include "compiler/npu/bert.hpp"
 #include "compiler/npu/network.hpp"
 #include "compiler/npu/quant.hpp"
@@ -14,7 +15,7 @@ namespace accelgen::compiler::npu {
 
 const std::vector<std::string>& workload_names() {
   static const std::vector<std::string> names = {"resnet_block", "mbv2_block", "bert_layer",
-                                                 "tiny_resnet"};
+                                                 "tiny_resnet", "resnet18"};
   return names;
 }
 
@@ -27,6 +28,8 @@ NpuProgram compile_workload(const std::string& name, const golden::npu::NpuConfi
   graph::Graph g;
   if (name == "resnet_block") {
     g = resnet_basic_block(o.channels, o.size, o.size);
+  } else if (name == "resnet18") {
+    g = graph::build_zoo_model("resnet18", {.resolution = o.size});
   } else if (name == "tiny_resnet") {
     g = tiny_resnet(o.size, o.size);
   } else if (name == "mbv2_block") {

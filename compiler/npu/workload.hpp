@@ -13,15 +13,16 @@
 namespace accelgen::compiler::npu {
 
 struct WorkloadOptions {
-  // resnet_block, mbv2_block: C and H = W (mbv2 expands to 2C); tiny_resnet: H = W of its
-  // 3-channel input.
+  // resnet_block, mbv2_block: C and H = W (mbv2 expands to 2C); tiny_resnet, resnet18 (the
+  // whole zoo model): H = W of the 3-channel input.
   int channels = 8, size = 4;
   int seq = 8, hidden = 16, heads = 2, ffn = 64;  // bert_layer
   int tile_m = 0;                                 // CompileOptions::tile_m (convolution blocks)
   uint64_t seed = 1;                              // float parameters and input
 };
 
-// resnet_block, mbv2_block, bert_layer, tiny_resnet (network.hpp: a whole small CNN).
+// resnet_block, mbv2_block, bert_layer, tiny_resnet (network.hpp: a whole small CNN), resnet18
+// (the whole zoo model; every weight resident in the weight scratchpad).
 const std::vector<std::string>& workload_names();
 
 // The workload's program for `config` (its float parameters from `o.seed`, quantized).

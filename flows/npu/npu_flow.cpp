@@ -59,12 +59,13 @@ RuntimeSplit runtime_split(const golden::npu::NpuSim& sim, int64_t from, int64_t
 
 namespace {
 
-// The layers of zoo model o.model whose names start with o.block + ".".
+// The layers of zoo model o.model whose names start with o.block + "." (all without o.block).
 graph::Graph ZooBlock(const NpuFlowOptions& o) {
   const graph::Graph net = graph::build_zoo_model(o.model, {.resolution = o.resolution});
+  if (o.block.empty()) return net;  // the whole model
   std::vector<std::string> keep;
   for (const auto& n : net.nodes())
-    if (!o.block.empty() && n.name.rfind(o.block + ".", 0) == 0) keep.push_back(n.name);
+    if (n.name.rfind(o.block + ".", 0) == 0) keep.push_back(n.name);
   if (keep.empty()) {
     throw UserError(
         fmt::format("flow npu: model '{}' has no layer named '{}.*' (--block)", o.model, o.block));
@@ -82,6 +83,7 @@ NpuFlowResult run_npu_flow(const NpuFlowOptions& o) {
   cfg.cols = o.cols;
   cfg.lanes = o.lanes;
   cfg.depth = o.depth;
+  cfg.wbuf_depth = o.wbuf_depth;
   cfg.dram_words = 1 << 20;
   compiler::npu::NpuProgram p;
   if (o.model.empty()) {
@@ -171,7 +173,9 @@ std::string npu_runtime_gnuplot(const NpuFlowResult& r, const std::string& title
 
 nlohmann::json npu_flow_json(const NpuFlowOptions& o, const NpuFlowResult& r) {
   const auto& s = r.total;
-  return {{"workload", o.model.empty() ? o.workload : o.model + "." + o.block},
+  return {{"workload", o.model.empty()   ? o.workload
+                       : o.block.empty() ? o.model
+                                         : o.model + "." + o.block},
           {"channels", o.channels},
           {"size", o.size},
           {"seq", o.seq},
@@ -182,6 +186,7 @@ nlohmann::json npu_flow_json(const NpuFlowOptions& o, const NpuFlowResult& r) {
           {"cols", o.cols},
           {"lanes", o.lanes},
           {"depth", o.depth},
+          {"wbuf_depth", o.wbuf_depth},
           {"tile_m", o.tile_m},
           {"seed", o.seed},
           {"model", "npu golden (cycle-exact); no RTL"},

@@ -94,6 +94,21 @@ TEST(NpuCli, ZooDownsamplingBlock) {
   EXPECT_NE(r.output.find("layer2.0.downsample.im2col"), std::string::npos) << r.output;
 }
 
+TEST(NpuCli, WholeZooModel) {
+  // The whole ResNet-18 at a 16x16 input (the stem's 8x8 output, down to 1x1 in layer3).
+  const ProcessResult r = run({"flow", "npu", "--model", "resnet18", "--resolution", "16",
+                               "--wbuf-depth", "1500000", "--depth", "1024", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  std::string out = r.output;
+  while (!out.empty() && out.back() == '\n') out.pop_back();
+  const auto j = nlohmann::json::parse(out.substr(out.rfind('\n') + 1));
+  EXPECT_EQ(j["workload"], "resnet18");
+  EXPECT_EQ(j["outputs"], 1000);
+  // Without room for every weight: one line naming the first layer that does not fit.
+  expect_rejected({"flow", "npu", "--model", "resnet18", "--resolution", "16", "--depth", "1024"},
+                  "the weights need");
+}
+
 TEST(NpuCli, TinyResnetWholeNetwork) {
   const ProcessResult r = run({"flow", "npu", "--workload", "tiny_resnet", "--size", "8"});
   ASSERT_EQ(r.exit_code, 0) << r.output;
@@ -127,7 +142,7 @@ TEST(NpuCli, UnmappableLayersExitTwoNamingTheLayer) {
   expect_rejected({"flow", "npu", "--tile-m", "3"}, "layer 'conv2': tile_m 3");
   expect_rejected({"flow", "npu", "--workload", "gpt_layer"},
                   "unknown workload 'gpt_layer' (resnet_block, mbv2_block, bert_layer, "
-                  "tiny_resnet)");
+                  "tiny_resnet, resnet18)");
   expect_rejected({"flow", "npu", "--workload", "tiny_resnet", "--size", "32"},
                   "layer 'stem': its input (32x32 pixels) needs 1024");
   expect_rejected({"flow", "npu", "--workload", "bert_layer", "--seq", "16"},
