@@ -368,5 +368,32 @@ TEST(NpuWorkload, NamedWorkloadsCarryTheirExpectedOutputs) {
   EXPECT_THROW(make_workload("gpt_layer", cfg), UserError);
 }
 
+// The output projection's Output BUF release moved one instruction early (in front of the loop
+// whose body is obuf's last consumer) is caught by the golden model's ownership check.
+TEST(NpuBert, AnEarlyReleaseIsCaught) {
+  const QBert q = quantize_bert(random_bert({8, 16, 2, 64}, 1));
+  NpuProgram p = compile_bert(q, SmallNpu());
+  auto& words = std::find_if(p.blocks.begin(), p.blocks.end(), [](const auto& b) {
+                  return b.name == "o";
+                })->tandem;
+  const auto mnemonic = [](uint32_t w) { return isa::tandem::Decode(w).def->mnemonic; };
+  auto it = std::find_if(words.begin(), words.end(),
+                         [&](uint32_t w) { return mnemonic(w) == "sync.tandem.end.buf"; });
+  ASSERT_NE(it, words.end());
+  const uint32_t sync = *it;
+  auto at = words.erase(it) - 1;
+  while (mnemonic(*at) != "loop.set_iter") --at;
+  words.insert(at, sync);
+  golden::npu::NpuSim sim(SmallNpu());
+  try {
+    run_on_golden(p, sim);
+    ADD_FAILURE() << "the early release was not caught";
+  } catch (const UserError& e) {
+    EXPECT_NE(std::string(e.what()).find("touches obuf after the Output BUF was released"),
+              std::string::npos)
+        << e.what();
+  }
+}
+
 }  // namespace
 }  // namespace accelgen::compiler::npu
