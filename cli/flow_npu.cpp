@@ -76,13 +76,15 @@ void register_npu_flow(CLI::App& flow) {
                   "a zoo model to take the layers of --block from (e.g. resnet18)");
   cmd->add_option("--block", c.o.block,
                   "with --model: the layers whose names start with BLOCK. (e.g. layer1.0); "
-                  "without it the whole model");
+                  "without it the whole model; with bert_base the encoder layer BLOCK (e.g. "
+                  "layer0)");
   cmd->add_option("--resolution", c.o.resolution,
                   "with --model: input resolution (0 = the published one)")
       ->check(CLI::Range(0, 4096));
   cmd->add_option("--channels", c.o.channels, "channels C of the block")->check(CLI::Range(1, 128));
   cmd->add_option("--size", c.o.size, "H = W of the block's input")->check(CLI::Range(1, 64));
-  cmd->add_option("--seq", c.o.seq, "bert_layer: tokens (<= lanes)")->check(CLI::Range(1, 128));
+  cmd->add_option("--seq", c.o.seq, "bert_layer and --model bert_base: tokens (<= lanes)")
+      ->check(CLI::Range(1, 128));
   cmd->add_option("--hidden", c.o.hidden, "bert_layer: hidden size (a multiple of --heads)")
       ->check(CLI::Range(1, 1024));
   cmd->add_option("--heads", c.o.heads, "bert_layer: attention heads")->check(CLI::Range(1, 64));

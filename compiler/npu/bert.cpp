@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <functional>
+#include <optional>
 #include <random>
 #include <string>
 
@@ -104,6 +105,42 @@ QLayerNorm QuantizeLn(const std::vector<float>& g, const std::vector<float>& b, 
 }
 
 }  // namespace
+
+BertConfig bert_config_of(const graph::Graph& g, const std::string& prefix) {
+  using graph::OpKind;
+  const auto node = [&](const std::string& suffix, OpKind op) -> const graph::Node& {
+    const std::string name = prefix + suffix;
+    const std::optional<size_t> i = g.find(name);
+    if (!i || g.node(*i).op != op) {
+      throw UserError(
+          fmt::format("npu compiler: bert layer '{}': no {} node '{}' in the graph (the compiler "
+                      "maps the zoo's post-LN BERT encoder layer)",
+                      prefix, graph::to_string(op), name));
+    }
+    return g.node(*i);
+  };
+  const graph::Node& query = node(".attn.query", OpKind::kGemm);
+  const graph::Node& fc1 = node(".ffn.fc1", OpKind::kGemm);
+  for (const char* s : {".attn.key", ".attn.value", ".attn.output", ".ffn.fc2"})
+    node(s, OpKind::kGemm);
+  node(".attn.scores", OpKind::kMatMul);
+  node(".attn.context", OpKind::kMatMul);
+  node(".attn.softmax", OpKind::kSoftmax);
+  node(".attn_add", OpKind::kAdd);
+  node(".ffn_add", OpKind::kAdd);
+  node(".attn_norm", OpKind::kLayerNorm);
+  node(".ffn_norm", OpKind::kLayerNorm);
+  const graph::Node& heads = node(".attn.q.heads", OpKind::kReshape);
+  const auto& in = g.node(query.inputs.at(0)).shape;
+  if (in.size() != 3 || in[0] != 1 || heads.shape.size() != 4 || fc1.activation != "gelu") {
+    throw UserError(fmt::format(
+        "npu compiler: bert layer '{}': the input must be [1, S, H] (batch 1) with GeLU in "
+        "'{}'",
+        prefix, fc1.name));
+  }
+  return BertConfig{static_cast<int>(in[1]), static_cast<int>(in[2]),
+                    static_cast<int>(heads.shape[2]), static_cast<int>(fc1.shape.back())};
+}
 
 BertFloat random_bert(const BertConfig& cfg, uint64_t seed) {
   CheckConfig(cfg);
@@ -217,6 +254,14 @@ NpuProgram compile_bert(const QBert& q, const golden::npu::NpuConfig& config) {
                       const DramBlocks::Residual* res) {
     blocks.GemmBlock(name, f.cin, f.cout, 1, f.w, f.bias, f.rq, false, 127, S, out, res);
   };
+  // The operator compiler's limits (rows per reduction, scales) named by the layer's part.
+  const auto compile_op = [](const char* part, const auto& fn) {
+    try {
+      return fn();
+    } catch (const UserError& e) {
+      throw UserError(fmt::format("npu compiler: bert layer: {}: {}", part, e.what()));
+    }
+  };
   const auto op_block = [&](const std::string& name, const tandem::CompiledOp& op) {
     blocks.OpBlock(name, op);
     p.layers.push_back(LayerPlan{name, static_cast<int>(p.blocks.size()) - 1, 1, 0, S, 0});
@@ -235,8 +280,9 @@ NpuProgram compile_bert(const QBert& q, const golden::npu::NpuConfig& config) {
 
   // Attention: a token per lane; Q_h rows d, the scores rows j; K_h and V_h broadcast to every
   // lane (rows j dh + d).
-  const tandem::CompiledOp softmax =
-      tandem::CompileSoftmax(blocks.OpTarget(), int64_t{c.heads} * S, S, {q.s_scores, 0});
+  const tandem::CompiledOp softmax = compile_op("softmax", [&] {
+    return tandem::CompileSoftmax(blocks.OpTarget(), int64_t{c.heads} * S, S, {q.s_scores, 0});
+  });
   const int64_t sm_in = softmax.inputs.at(0).dram_base, sm_out = softmax.outputs.at(0).dram_base;
   blocks.TandemBlock("scores", [&](ProgramBuilder& pb) {
     pb.IntegerDtype();
@@ -285,9 +331,10 @@ NpuProgram compile_bert(const QBert& q, const golden::npu::NpuConfig& config) {
                                int64_t{c.heads} * S * S * dh});
 
   // Output projection + residual X, LayerNorm.
-  const tandem::CompiledOp ln1 =
-      tandem::CompileLayerNorm(blocks.OpTarget(), S, H, {q.s_a1, 0}, {q.ln1.gamma_scale, 0},
-                               {q.ln1.out_scale, 0}, q.epsilon);
+  const tandem::CompiledOp ln1 = compile_op("layernorm1", [&] {
+    return tandem::CompileLayerNorm(blocks.OpTarget(), S, H, {q.s_a1, 0}, {q.ln1.gamma_scale, 0},
+                                    {q.ln1.out_scale, 0}, q.epsilon);
+  });
   blocks.Im2col("o", ctx_addr, H, S, 1, 1, 1, 0);
   const DramBlocks::Residual res1{x_addr, q.a1_a, q.a1_b};
   fc("o", q.o, ln1.inputs.at(0).dram_base, &res1);
@@ -299,14 +346,16 @@ NpuProgram compile_bert(const QBert& q, const golden::npu::NpuConfig& config) {
   const int64_t n1_addr = ln1.outputs.at(0).dram_base;
 
   // FFN: W1 -> GeLU -> W2 + residual N1, LayerNorm.
-  const tandem::CompiledOp gelu =
-      tandem::CompileGelu(blocks.OpTarget(), {S, F}, {q.f1.out_scale, 0}, {q.s_gelu, 0});
+  const tandem::CompiledOp gelu = compile_op("gelu", [&] {
+    return tandem::CompileGelu(blocks.OpTarget(), {S, F}, {q.f1.out_scale, 0}, {q.s_gelu, 0});
+  });
   blocks.Im2col("ffn1", n1_addr, H, S, 1, 1, 1, 0);
   fc("ffn1", q.f1, gelu.inputs.at(0).dram_base, nullptr);
   op_block("gelu", gelu);
-  const tandem::CompiledOp ln2 =
-      tandem::CompileLayerNorm(blocks.OpTarget(), S, H, {q.s_a2, 0}, {q.ln2.gamma_scale, 0},
-                               {q.ln2.out_scale, 0}, q.epsilon);
+  const tandem::CompiledOp ln2 = compile_op("layernorm2", [&] {
+    return tandem::CompileLayerNorm(blocks.OpTarget(), S, H, {q.s_a2, 0}, {q.ln2.gamma_scale, 0},
+                                    {q.ln2.out_scale, 0}, q.epsilon);
+  });
   blocks.Im2col("ffn2", gelu.outputs.at(0).dram_base, F, S, 1, 1, 1, 0);
   const DramBlocks::Residual res2{n1_addr, q.a2_a, q.a2_b};
   fc("ffn2", q.f2, ln2.inputs.at(0).dram_base, &res2);

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "compiler/graph/graph.hpp"
 #include "compiler/npu/lower.hpp"
 #include "compiler/npu/quant.hpp"
 
@@ -36,6 +37,14 @@ struct BertFloat {
   std::vector<float> g1, be1, g2, be2;
   double epsilon = 1e-5;
 };
+// The configuration of the post-LN encoder layer named `prefix` in graph `g` (the model zoo's
+// BERT layout: PREFIX.attn.{query,key,value} fully connected, .attn.scores and .attn.context
+// matmuls around .attn.softmax, .attn.output, .attn_add + .attn_norm, .ffn.fc1 with GeLU,
+// .ffn.fc2, .ffn_add + .ffn_norm) from its shapes: seq and hidden from the query's input
+// [1, S, H], heads from the per-head reshape, ffn from fc1. UserError naming the node that is
+// missing or has another operator, or for a batch other than 1.
+BertConfig bert_config_of(const graph::Graph& g, const std::string& prefix);
+
 // Deterministic parameters: weights uniform in ±sqrt(3 / fan-in), biases and betas in ±0.2,
 // gammas in [0.5, 1.5], X in [-1, 1].
 BertFloat random_bert(const BertConfig& cfg, uint64_t seed);

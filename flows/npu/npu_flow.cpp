@@ -6,6 +6,7 @@
 
 #include "common/error.hpp"
 #include "compiler/graph/zoo/zoo.hpp"
+#include "compiler/npu/bert.hpp"
 #include "compiler/npu/lower.hpp"
 #include "compiler/npu/workload.hpp"
 
@@ -89,6 +90,12 @@ NpuFlowResult run_npu_flow(const NpuFlowOptions& o) {
   if (o.model.empty()) {
     p = compiler::npu::compile_workload(
         o.workload, cfg, {o.channels, o.size, o.seq, o.hidden, o.heads, o.ffn, o.tile_m, o.seed});
+  } else if (o.model == "bert_base") {
+    // One encoder layer of the zoo's BERT-base (its shapes; --seq tokens), float parameters drawn.
+    const graph::Graph net = graph::build_zoo_model(o.model, {.seq_len = o.seq});
+    const compiler::npu::BertConfig bc = compiler::npu::bert_config_of(net, o.block);
+    p = compiler::npu::compile_bert(
+        compiler::npu::quantize_bert(compiler::npu::random_bert(bc, o.seed)), cfg);
   } else {
     const graph::Graph g = ZooBlock(o);
     p = compiler::npu::compile(

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "common/error.hpp"
+#include "compiler/graph/zoo/zoo.hpp"
 #include "compiler/npu/bert.hpp"
 #include "compiler/npu/workload.hpp"
 
@@ -391,6 +392,31 @@ TEST(NpuBert, AnEarlyReleaseIsCaught) {
   } catch (const UserError& e) {
     EXPECT_NE(std::string(e.what()).find("touches obuf after the Output BUF was released"),
               std::string::npos)
+        << e.what();
+  }
+}
+
+// One encoder layer of the zoo's BERT-base, recognized in the graph IR (hidden 768, 12 heads, FFN
+// 3072) at 8 tokens, bit-exact on the Table 4.4 array and lanes (4096-row buffers: a LayerNorm
+// row of 768 needs 3 x 768 Interim BUF rows; every weight resident).
+TEST(NpuBert, ZooBertBaseLayerFromTheGraph) {
+  const graph::Graph net = graph::build_zoo_model("bert_base", {.seq_len = 8});
+  const BertConfig c = bert_config_of(net, "layer3");
+  EXPECT_EQ(c.seq, 8);
+  EXPECT_EQ(c.hidden, 768);
+  EXPECT_EQ(c.heads, 12);
+  EXPECT_EQ(c.ffn, 3072);
+  golden::npu::NpuConfig cfg;
+  cfg.depth = 4096;
+  cfg.wbuf_depth = 300000;
+  cfg.dram_words = 1 << 18;
+  const QBert q = quantize_bert(random_bert(c, 9));
+  EXPECT_EQ(RunBert(q, cfg), IntegerBert(q));
+  try {
+    bert_config_of(graph::build_zoo_model("resnet18", {.resolution = 32}), "layer1.0");
+    ADD_FAILURE() << "a ResNet block taken for a BERT layer";
+  } catch (const UserError& e) {
+    EXPECT_NE(std::string(e.what()).find("no gemm node 'layer1.0.attn.query'"), std::string::npos)
         << e.what();
   }
 }

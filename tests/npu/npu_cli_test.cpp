@@ -109,6 +109,23 @@ TEST(NpuCli, WholeZooModel) {
                   "the weights need");
 }
 
+TEST(NpuCli, ZooBertBaseLayer) {
+  const ProcessResult r =
+      run({"flow", "npu", "--model", "bert_base", "--block", "layer0", "--seq", "8", "--rows", "32",
+           "--cols", "32", "--lanes", "32", "--depth", "4096", "--wbuf-depth", "300000", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  std::string out = r.output;
+  while (!out.empty() && out.back() == '\n') out.pop_back();
+  const auto j = nlohmann::json::parse(out.substr(out.rfind('\n') + 1));
+  EXPECT_EQ(j["outputs"], 8 * 768);
+  // 4 x 8 x 768^2 + 2 x 8 x 768 x 3072 on the array, 2 x 12 x 8 x 8 x 64 on Tandem.
+  EXPECT_EQ(j["macs"], 4 * 8 * 768 * 768 + 2 * 8 * 768 * 3072 + 2 * 12 * 8 * 8 * 64);
+  // At 512-row buffers a LayerNorm row of 768 does not fit: one line naming the part.
+  expect_rejected({"flow", "npu", "--model", "bert_base", "--block", "layer0", "--rows", "32",
+                   "--cols", "32", "--lanes", "32", "--wbuf-depth", "300000"},
+                  "bert layer: layernorm1: LayerNormalization: one reduction of 768 elements");
+}
+
 TEST(NpuCli, TinyResnetWholeNetwork) {
   const ProcessResult r = run({"flow", "npu", "--workload", "tiny_resnet", "--size", "8"});
   ASSERT_EQ(r.exit_code, 0) << r.output;
