@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "common/error.hpp"
+#include "compiler/npu/network.hpp"
 #include "compiler/tandem/program.hpp"
 
 namespace accelgen::compiler::npu {
@@ -19,12 +20,6 @@ using tandem::Operand;
 using tandem::ProgramBuilder;
 using tandem::TileWalk;
 
-namespace {
-
-constexpr int kBufVmem1 = 0, kBufVmem2 = 1;  // TILE_LD_ST buffer codes
-
-// The DAE base loops that walk the tiles of a block, tile t = mt * n_blocks + nb: level 6 runs
-// over the M tiles (`m_stride` words apart), level 7 over the N blocks (`n_stride` apart).
 void EmitBaseLoops(ProgramBuilder& pb, const char* dir, int buf, int m_tiles, int64_t m_stride,
                    int n_blocks, int64_t n_stride) {
   const std::pair<int, int64_t> levels[2] = {{m_tiles, m_stride}, {n_blocks, n_stride}};
@@ -37,6 +32,8 @@ void EmitBaseLoops(ProgramBuilder& pb, const char* dir, int buf, int m_tiles, in
   }
 }
 
+namespace {
+
 std::string Layer(const QLayer& l) { return fmt::format("layer '{}'", l.name); }
 
 int CeilDiv(int a, int b) { return (a + b - 1) / b; }
@@ -45,6 +42,18 @@ int CeilDiv(int a, int b) { return (a + b - 1) / b; }
 
 NpuProgram compile(const QModel& q, const golden::npu::NpuConfig& config,
                    const CompileOptions& options) {
+  const bool depthwise = std::any_of(q.layers.begin(), q.layers.end(), [](const QLayer& l) {
+    return l.kind == QLayer::Kind::kDepthwise;
+  });
+  if (!depthwise && !is_chain(q)) {
+    if (options.tile_m != 0) {
+      throw UserError(fmt::format(
+          "npu compiler: layer '{}': tile_m applies to chains; a network is compiled one tile "
+          "per layer",
+          q.layers.empty() ? q.input.name : q.layers.back().name));
+    }
+    return compile_network(q, config);
+  }
   NpuProgram p;
   p.config = config;
   const int R = config.rows, C = config.cols, L = config.lanes, D = config.depth;
@@ -60,6 +69,12 @@ NpuProgram compile(const QModel& q, const golden::npu::NpuConfig& config,
                                   Layer(l), add->name));
     }
     if (l.kind == QLayer::Kind::kConv) {
+      if (l.stride != 1) {
+        throw UserError(
+            fmt::format("npu compiler: {}: a strided convolution is mapped only in a network "
+                        "without depthwise convolutions (compile_network)",
+                        Layer(l)));
+      }
       if (l.inputs.at(0) != prev) {
         throw UserError(
             fmt::format("npu compiler: {}: reads '{}'; the compiler maps a chain of "
@@ -409,8 +424,8 @@ NpuProgram compile(const QModel& q, const golden::npu::NpuConfig& config,
 }
 
 void emit_requant(tandem::ProgramBuilder& pb, Namespace ns, int rows, const Requant& rq,
-                  bool shift8, bool clamp, bool relu, int hi) {
-  const Operand d = Operand::Buf(ns, 0);
+                  bool shift8, bool clamp, bool relu, int hi, int base) {
+  const Operand d = Operand::Buf(ns, base);
   if (shift8) pb.Rows("lshift", rows, d, d, Operand::Imm(8), MixRole::kCore, "x << 8");
   pb.Dtype(32, 32, 1);  // fractional bits 0, 0, 31: mul = floor(src1 * src2 / 2^31)
   pb.Rows("mul", rows, d, d, Operand::Imm(rq.m), MixRole::kCore,

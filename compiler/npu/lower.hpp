@@ -52,11 +52,20 @@ struct NpuProgram {
 NpuProgram compile(const QModel& q, const golden::npu::NpuConfig& config,
                    const CompileOptions& options = {});
 
-// Appends the requantization of rows 0 .. rows-1 of `ns`, in place (quant.hpp, Requant): x << 8
-// first when `shift8`, then floor(x * m / 2^31), + 2^(s-1) saturating, >> s; clamped to
+// TILE_LD_ST buffer codes.
+inline constexpr int kBufVmem1 = 0, kBufVmem2 = 1;
+// The DAE base loops that walk the tiles of a block, tile t = mt * n_blocks + nb: level 6 runs
+// over the M tiles (`m_stride` words apart), level 7 over the N blocks (`n_stride` apart). With
+// 1, 0, 1, 0 a block that walks no tiles resets what an earlier block set.
+void EmitBaseLoops(tandem::ProgramBuilder& pb, const char* dir, int buf, int m_tiles,
+                   int64_t m_stride, int n_blocks, int64_t n_stride);
+
+// Appends the requantization of rows base .. base+rows-1 of `ns`, in place (quant.hpp, Requant): x
+// << 8 first when `shift8`, then floor(x * m / 2^31), + 2^(s-1) saturating, >> s; clamped to
 // [-128, hi] ([0, hi] with `relu`) when `clamp`.
 void emit_requant(tandem::ProgramBuilder& pb, isa::tandem::Namespace ns, int rows,
-                  const Requant& rq, bool shift8, bool clamp, bool relu, int hi = 127);
+                  const Requant& rq, bool shift8, bool clamp, bool relu, int hi = 127,
+                  int base = 0);
 
 // Host side: loads the program's scratchpad and DRAM contents, runs it, reads the output (CHW).
 std::vector<int8_t> run_on_golden(const NpuProgram& p, golden::npu::NpuSim& sim);

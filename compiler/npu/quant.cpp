@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <random>
 
 #include "common/error.hpp"
@@ -109,19 +110,21 @@ int8_t QuantizeValue(double v, double scale) {
   return static_cast<int8_t>(std::clamp<long long>(std::llround(v / scale), -127, 127));
 }
 
-// The float activation of a convolution (calibration only).
+// The float activation of a convolution (calibration only): input h x w, output oh x ow.
 std::vector<float> FloatConvForward(const std::vector<float>& x, const QLayer& l, bool relu6, int h,
                                     int w, const FloatConv& f) {
-  std::vector<float> y(static_cast<size_t>(l.cout) * h * w);
+  const int oh_n = (h + 2 * l.pad - l.k) / l.stride + 1,
+            ow_n = (w + 2 * l.pad - l.k) / l.stride + 1;
+  std::vector<float> y(static_cast<size_t>(l.cout) * oh_n * ow_n);
   for (int k = 0; k < l.cout; ++k)
-    for (int oh = 0; oh < h; ++oh)
-      for (int ow = 0; ow < w; ++ow) {
+    for (int oh = 0; oh < oh_n; ++oh)
+      for (int ow = 0; ow < ow_n; ++ow) {
         double sum = 0;
         const bool dw = l.kind == QLayer::Kind::kDepthwise;
         for (int c = dw ? k : 0; c < (dw ? k + 1 : l.cin); ++c)
           for (int i = 0; i < l.k; ++i)
             for (int j = 0; j < l.k; ++j) {
-              const int ih = oh + i - l.pad, iw = ow + j - l.pad;
+              const int ih = oh * l.stride + i - l.pad, iw = ow * l.stride + j - l.pad;
               if (ih < 0 || ih >= h || iw < 0 || iw >= w) continue;
               const int wc = dw ? 0 : c, wcin = dw ? 1 : l.cin;
               sum += double{f.w[((k * wcin + wc) * l.k + i) * l.k + j]} * x[(c * h + ih) * w + iw];
@@ -129,7 +132,7 @@ std::vector<float> FloatConvForward(const std::vector<float>& x, const QLayer& l
         double v = f.scale[k] * sum + f.shift[k];
         if (l.relu) v = std::max(v, 0.0);
         if (relu6) v = std::min(v, 6.0);
-        y[(k * h + oh) * w + ow] = static_cast<float>(v);
+        y[(k * oh_n + oh) * ow_n + ow] = static_cast<float>(v);
       }
   return y;
 }
@@ -186,7 +189,7 @@ QModel quantize(const Graph& g, const FloatModel& f) {
       const auto& a = n.attrs;
       const bool dense = n.op == OpKind::kGemm;  // a 1x1 convolution over N x 1 pixels
       const int64_t k = dense ? 1 : a.kernel[0];
-      if (dense && (g.node(n.inputs.at(0)).shape.size() != 2 || a.axis != 1)) {
+      if (dense && (g.node(n.inputs.at(0)).shape.size() != 2 || (a.axis != 1 && a.axis != -1))) {
         throw UserError(fmt::format(
             "npu compiler: {}: only fully connected layers on N x F inputs (axis 1) are mapped",
             what));
@@ -194,12 +197,13 @@ QModel quantize(const Graph& g, const FloatModel& f) {
       const QTensor& in = q.tensor(n.inputs.at(0));
       const bool depthwise = !dense && a.groups > 1 && a.groups == in.c && a.out_channels == in.c;
       if (!dense &&
-          ((a.groups != 1 && !depthwise) || a.stride != std::array<int64_t, 2>{1, 1} ||
-           a.dilation != std::array<int64_t, 2>{1, 1} || a.kernel[1] != k || k % 2 == 0 ||
+          ((a.groups != 1 && !depthwise) || a.stride[0] != a.stride[1] || a.stride[0] < 1 ||
+           (depthwise && a.stride[0] != 1) || a.dilation != std::array<int64_t, 2>{1, 1} ||
+           a.kernel[1] != k || k % 2 == 0 ||
            a.pads != std::array<int64_t, 4>{(k - 1) / 2, (k - 1) / 2, (k - 1) / 2, (k - 1) / 2})) {
         throw UserError(fmt::format(
-            "npu compiler: {}: only convolutions with groups 1 or depthwise, stride 1, dilation "
-            "1 and an odd square kernel with 'same' padding are mapped",
+            "npu compiler: {}: only convolutions with groups 1 (any square stride) or depthwise "
+            "(stride 1), dilation 1 and an odd square kernel with padding (k - 1) / 2 are mapped",
             what));
       }
       const auto it = f.convs.find(n.name);
@@ -212,6 +216,7 @@ QModel quantize(const Graph& g, const FloatModel& f) {
       l.cout = static_cast<int>(a.out_channels);
       l.k = static_cast<int>(k);
       l.pad = static_cast<int>((k - 1) / 2);
+      l.stride = dense ? 1 : static_cast<int>(a.stride[0]);
       // Fold the per-channel scale into the weights, quantize per tensor.
       std::vector<float> wf(fc.w.size());
       const size_t per_k = fc.w.size() / static_cast<size_t>(l.cout);
@@ -229,7 +234,8 @@ QModel quantize(const Graph& g, const FloatModel& f) {
         l.bias[c] = static_cast<int32_t>(b);
       }
       std::vector<float> y = FloatConvForward(act.at(in.name), l, relu6, in.h, in.w, fc);
-      l.out = {n.name, l.cout, in.h, in.w, ScaleOf(y)};
+      l.out = {n.name, l.cout, (in.h + 2 * l.pad - l.k) / l.stride + 1,
+               (in.w + 2 * l.pad - l.k) / l.stride + 1, ScaleOf(y)};
       if (relu6) l.hi = static_cast<int>(std::min<long long>(127, std::llround(6 / l.out.scale)));
       l.rq = Requant::FromScale(sacc / l.out.scale, "npu compiler: " + what);
       act[n.name] = std::move(y);
@@ -252,11 +258,67 @@ QModel quantize(const Graph& g, const FloatModel& f) {
       l.rb = Requant::FromScale(b.scale / (l.out.scale * 256), "npu compiler: " + what);
       if (relu6) l.hi = static_cast<int>(std::min<long long>(127, std::llround(6 / l.out.scale)));
       act[n.name] = std::move(y);
+    } else if (n.op == OpKind::kPool && n.attrs.mode == "global_avg" && n.inputs.size() == 1) {
+      const QTensor& in = q.tensor(n.inputs[0]);
+      const std::vector<float>& x = act.at(in.name);
+      const size_t hw = static_cast<size_t>(in.h) * in.w;
+      std::vector<float> y(static_cast<size_t>(in.c), 0.0f);
+      for (int c = 0; c < in.c; ++c) {
+        double sum = 0;
+        for (size_t i = 0; i < hw; ++i) sum += x[c * hw + i];
+        y[c] = static_cast<float>(sum / static_cast<double>(hw));
+      }
+      l.kind = QLayer::Kind::kGlobalAvgPool;
+      l.cin = l.cout = in.c;
+      l.out = {n.name, in.c, 1, 1, ScaleOf(y)};
+      l.rq = Requant::FromScale(in.scale / (256.0 * static_cast<double>(hw) * l.out.scale),
+                                "npu compiler: " + what);
+      act[n.name] = std::move(y);
+    } else if (n.op == OpKind::kPool && n.attrs.mode == "max" && n.inputs.size() == 1 &&
+               n.attrs.kernel[0] == n.attrs.kernel[1] && n.attrs.stride[0] == n.attrs.stride[1] &&
+               n.attrs.pads[0] == n.attrs.pads[1] && n.attrs.pads[0] == n.attrs.pads[2] &&
+               n.attrs.pads[0] == n.attrs.pads[3] && n.attrs.pads[0] < n.attrs.kernel[0] &&
+               !n.attrs.ceil_mode) {
+      const QTensor& in = q.tensor(n.inputs[0]);
+      l.kind = QLayer::Kind::kMaxPool;
+      l.cin = l.cout = in.c;
+      l.k = static_cast<int>(n.attrs.kernel[0]);
+      l.stride = static_cast<int>(n.attrs.stride[0]);
+      l.pad = static_cast<int>(n.attrs.pads[0]);
+      const int oh = (in.h + 2 * l.pad - l.k) / l.stride + 1,
+                ow = (in.w + 2 * l.pad - l.k) / l.stride + 1;
+      const std::vector<float>& x = act.at(in.name);
+      std::vector<float> y;
+      for (int c = 0; c < in.c; ++c)
+        for (int i = 0; i < oh; ++i)
+          for (int j = 0; j < ow; ++j) {
+            float m = -std::numeric_limits<float>::infinity();
+            for (int di = 0; di < l.k; ++di)
+              for (int dj = 0; dj < l.k; ++dj) {
+                const int r = i * l.stride + di - l.pad, s = j * l.stride + dj - l.pad;
+                if (r >= 0 && r < in.h && s >= 0 && s < in.w)
+                  m = std::max(m, x[(static_cast<size_t>(c) * in.h + r) * in.w + s]);
+              }
+            y.push_back(m);
+          }
+      l.out = {n.name, in.c, oh, ow, in.scale};
+      act[n.name] = std::move(y);
+    } else if (n.op == OpKind::kFlatten && n.inputs.size() == 1) {
+      const QTensor& in = q.tensor(n.inputs[0]);
+      if (in.h != 1 || in.w != 1) {
+        throw UserError(fmt::format(
+            "npu compiler: {}: only a flatten of a 1x1 tensor (after a global pool) is mapped",
+            what));
+      }
+      l.kind = QLayer::Kind::kFlatten;
+      l.cin = l.cout = in.c;
+      l.out = {n.name, in.c, 1, 1, in.scale};
+      act[n.name] = act.at(in.name);
     } else {
       throw UserError(fmt::format(
           "npu compiler: {}: operator not supported by the NPU compiler "
-          "(it maps convolutions, depthwise convolutions, fully connected layers, adds, ReLU "
-          "and ReLU6)",
+          "(it maps convolutions, depthwise convolutions, fully connected layers, adds, global "
+          "average pools, max pools, flatten, ReLU and ReLU6)",
           what));
     }
     q.layers.push_back(std::move(l));

@@ -50,19 +50,23 @@ struct QTensor {
   double scale = 1.0;  // real value = scale * int8 value
 };
 // One layer. kConv: out = clamp(r(sat32(conv(in) + bias)), lo, hi); kDepthwise: the same with
-// one input channel per output channel; kAdd: out = clamp(sat32(ra(a << 8) + rb(b << 8)), lo, hi).
-// lo = 0 with a fused ReLU or ReLU6, -128 otherwise; hi = min(127, round(6 / out scale)) with
-// ReLU6, 127 otherwise.
+// one input channel per output channel; kAdd: out = clamp(sat32(ra(a << 8) + rb(b << 8)), lo, hi);
+// kGlobalAvgPool: out[c] = clamp(r(256 Σ_pixels in[c]), -128, 127) with r the multiplier
+// in scale / (256 H W out scale) (the 256 keeps it below 1/2 also for 1x1 inputs); kFlatten: out =
+// in (a 1x1 tensor as a vector); kMaxPool: the maximum over the k x k window (stride, symmetric
+// padding that never wins), out scale = in scale. lo = 0 with a fused ReLU or ReLU6, -128
+// otherwise; hi = min(127, round(6 / out scale)) with ReLU6, 127 otherwise.
 struct QLayer {
-  enum class Kind { kConv, kDepthwise, kAdd };
+  enum class Kind { kConv, kDepthwise, kAdd, kGlobalAvgPool, kFlatten, kMaxPool };
   Kind kind = Kind::kConv;
   std::string name;
   std::vector<std::string> inputs;  // producer tensors (the network input's name for it)
   QTensor out;
   bool relu = false;  // ReLU or ReLU6
   int hi = 127;
-  // kConv: weights [cout][cin][k][k], kDepthwise: [c][1][k][k]; stride 1, padding (k - 1) / 2.
-  int cin = 0, cout = 0, k = 1, pad = 0;
+  // kConv: weights [cout][cin][k][k], kDepthwise: [c][1][k][k]; padding (k - 1) / 2, output
+  // (H + 2 pad - k) / stride + 1 (kDepthwise: stride 1).
+  int cin = 0, cout = 0, k = 1, pad = 0, stride = 1;
   std::vector<int8_t> w;
   std::vector<int32_t> bias;
   Requant rq;
@@ -78,10 +82,11 @@ struct QModel {
 // Quantizes `g` with the float parameters: scales from the float activations of f.input
 // (max |value| / 127 per tensor, weights after folding). UserError naming the layer for an
 // operator or attribute outside the supported set (input 1xCxHxW; convolution with groups 1 or
-// depthwise, stride 1, dilation 1, square kernel, "same" padding, fused ReLU, ReLU6 or none; fully
-// connected on an
-// N x F input (axis 1), mapped as a 1x1 convolution over N x 1 pixels; two-input add with ReLU or
-// none) or a scale the requantizer cannot represent. The input may be 1xCxHxW or NxF.
+// depthwise, a square stride (depthwise: 1), dilation 1, odd square kernel, padding (k - 1) / 2,
+// fused ReLU, ReLU6 or none; fully connected on an N x F input (axis 1), mapped as a 1x1
+// convolution over N x 1 pixels; two-input add with ReLU or none; global average pool; max pool
+// (square kernel, stride and padding, pad < kernel, no ceil mode); flatten
+// of a 1x1 tensor) or a scale the requantizer cannot represent. The input may be 1xCxHxW or NxF.
 QModel quantize(const graph::Graph& g, const FloatModel& f);
 
 // A reduced ResNet basic block (conv-BN-ReLU, conv-BN, add of the input, ReLU) on a 1xCxHxW input.

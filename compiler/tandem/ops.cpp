@@ -17,6 +17,8 @@ namespace {
 constexpr Namespace kV1 = Namespace::kVmem1;
 constexpr Namespace kV2 = Namespace::kVmem2;
 constexpr Namespace kOb = Namespace::kObuf;
+// The scratch buffer of Gelu, Softmax and LayerNorm: obuf, or ibuf in an NPU block.
+Namespace Scratch(const TandemTarget& t) { return t.npu_block ? Namespace::kIbuf : kOb; }
 constexpr int kW8 = 3;   // DAE width code: 8-bit elements
 constexpr int kW32 = 5;  // 32-bit elements
 
@@ -36,6 +38,7 @@ void CheckTarget(const TandemTarget& t) {
     throw UserError(
         fmt::format("Tandem target: lanes {} (1..128), depth {} (8..4096)", t.lanes, t.depth));
   }
+  if (t.dram_base < 0) throw UserError("Tandem target: dram_base must be non-negative");
   const int w = t.dram_bus_words;
   if (w < 0 || w > 128 || (w & (w - 1)) != 0 || t.permute_width < 0 || t.permute_width > t.lanes) {
     throw UserError(fmt::format(
@@ -65,6 +68,8 @@ struct Lowering {
     pb.Comment(
         fmt::format("{} on Tandem: {} lanes, {} rows per buffer", op.name, t.lanes, t.depth));
     pb.Emit("sync.tandem.start.exec", {{0}}, "start of the Tandem code region");
+    if (t.npu_block) pb.ForgetState();
+    next = t.dram_base;
   }
   // Regions start on a DAE line (isa/README.md item 11, beats): an aligned contiguous tile
   // moves in whole-line beats.
@@ -466,7 +471,7 @@ CompiledOp CompileGelu(const TandemTarget& t, const std::vector<int64_t>& shape,
   ProgramBuilder& pb = L.pb;
   FlatTiles(L, ElementCount(shape), {{kV1, in}}, kV2, out, t.depth, [&](int64_t rows) {
     pb.IntegerDtype();
-    const auto T = B(kV2, 0), X = B(kV1, 0), U = B(kOb, 0);
+    const auto T = B(kV2, 0), X = B(kV1, 0), U = B(Scratch(t), 0);
     pb.Rows("abs", rows, T, X, {}, MixRole::kCore, "|q|");
     pb.Rows("min", rows, T, T, I(-qb), MixRole::kCore, "min(|q|, -qb)");
     pb.Rows("add", rows, T, T, I(qb), MixRole::kCore, "+ qb");
@@ -603,7 +608,7 @@ CompiledOp CompileSoftmax(const TandemTarget& t, int64_t m, int64_t k, QParams x
     for (int64_t i = 0; i < g; ++i)
       MoveGroup(pb, false, kV1, in.dram_base + tile[i].m0 * k, k, tile[i].count, i * k, kW8,
                 "load X");
-    const auto X = B(kV1, 0), P = B(kV2, 0), Z = B(kOb, 0);
+    const auto X = B(kV1, 0), P = B(kV2, 0), Z = B(Scratch(t), 0);
     const std::vector<int64_t> gk{g, k};
     pb.IntegerDtype();
     pb.Rows("move", rows, P, X, {}, MixRole::kNone, "copy for the max tree");
@@ -679,19 +684,21 @@ CompiledOp CompileLayerNorm(const TandemTarget& t, int64_t m, int64_t k, QParams
             "load gamma (every lane)");
     pb.Load(kV1, {beta.dram_base, {{k, 1}, {t.lanes, 0}}, brow, t.lanes, kW32},
             "load beta (every lane)");
-    const auto X = B(kV1, 0), D = B(kV2, 0), T = B(kOb, 0);
+    const Namespace scratch = Scratch(t);
+    const auto X = B(kV1, 0), D = B(kV2, 0), T = B(scratch, 0);
     const std::vector<int64_t> gk{G, k};
     pb.IntegerDtype();
     pb.Rows("move", rows, T, X, {}, MixRole::kNone, "copy for the sum tree");
-    TreeReduce(pb, "add", kOb, 0, G, k, k);
+    TreeReduce(pb, "add", scratch, 0, G, k, k);
     pb.Rows("mul", rows, D, X, I(static_cast<int32_t>(k)), MixRole::kCore, "K x");
-    pb.Loop(gk, {{"sub", B(kV2, 0, {k, 1}), B(kV2, 0, {k, 1}), B(kOb, 0, {k, 0}), MixRole::kCore}},
+    pb.Loop(gk,
+            {{"sub", B(kV2, 0, {k, 1}), B(kV2, 0, {k, 1}), B(scratch, 0, {k, 0}), MixRole::kCore}},
             "D = K (x - mean)");
     pb.Rows("rshift", rows, T, D, I(s), MixRole::kCore, fmt::format("D >> {}", s));
     pb.Rows("mul", rows, T, T, T, MixRole::kCore, "square");
-    TreeReduce(pb, "add", kOb, 0, G, k, k);
+    TreeReduce(pb, "add", scratch, 0, G, k, k);
     // Integer square root of V (per group) by Newton from above: r = min(r, (r + V/r) >> 1).
-    pb.Loop({G}, {{"max", B(kV2, vrow, {1}), B(kOb, 0, {k}), I(1), MixRole::kExtra}},
+    pb.Loop({G}, {{"max", B(kV2, vrow, {1}), B(scratch, 0, {k}), I(1), MixRole::kExtra}},
             "V = max(sum, 1)");
     // epsilon in V's units: V ≈ K³·var/(4^s·sx²).
     const double eps_q = std::nearbyint(std::pow(static_cast<double>(k), 3) * epsilon /

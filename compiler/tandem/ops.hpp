@@ -10,7 +10,8 @@
 // Data in DRAM: one element per 32-bit word (int8 values sign-extended, loaded and stored with
 // the DAE's 8-bit width), tensors row-major, inputs then outputs from address 0, each region
 // starting on a DAE line (TandemTarget::LineWords(), so a contiguous tile moves in whole-line
-// beats; CompiledOp lists the regions). Quantization: real = scale · (q − zero_point), int8 unless stated.
+// beats; CompiledOp lists the regions). Quantization: real = scale · (q − zero_point), int8 unless
+// stated.
 #pragma once
 
 #include <cstdint>
@@ -29,6 +30,13 @@ struct TandemTarget {
   // per cycle (0 = lanes). They change the cycles, never the program or the results.
   int dram_bus_words = 0;
   int permute_width = 0;
+  // Where the program's DRAM regions start (rounded up to a line), and whether it runs as a
+  // Tandem-only block of the NPU (golden_model/README.md, `npu`): such a program assumes nothing
+  // about the state earlier blocks left (every iterator, IMM slot, Q-format and DAE field it uses
+  // is written) and keeps its scratch rows in ibuf, because a block that owns no Output BUF half
+  // may not touch obuf. Neither changes the results.
+  int64_t dram_base = 0;
+  bool npu_block = false;
   // The DAE line in words, the default resolved: DRAM regions start on a line.
   int LineWords() const;
 };

@@ -6,7 +6,9 @@
 
 #include "common/error.hpp"
 #include "compiler/graph/zoo/zoo.hpp"
+#include "compiler/npu/bert.hpp"
 #include "compiler/npu/lower.hpp"
+#include "compiler/npu/workload.hpp"
 
 namespace accelgen::flows {
 
@@ -61,23 +63,13 @@ RuntimeSplit runtime_split(const Intervals& gemm, const Intervals& tandem, int64
 
 namespace {
 
-graph::Graph Workload(const NpuFlowOptions& o) {
-  if (o.model.empty()) {
-    if (o.workload == "mbv2_block") {
-      return compiler::npu::mobilenet_v2_block(o.channels, 2 * o.channels, o.size, o.size);
-    }
-    if (o.workload != "resnet_block") {
-      throw UserError(
-          fmt::format("flow npu: unknown workload '{}' (resnet_block, mbv2_block, or "
-                      "--model with --block)",
-                      o.workload));
-    }
-    return compiler::npu::resnet_basic_block(o.channels, o.size, o.size);
-  }
+// The layers of zoo model o.model whose names start with o.block + "." (all without o.block).
+graph::Graph ZooBlock(const NpuFlowOptions& o) {
   const graph::Graph net = graph::build_zoo_model(o.model, {.resolution = o.resolution});
+  if (o.block.empty()) return net;  // the whole model
   std::vector<std::string> keep;
   for (const auto& n : net.nodes())
-    if (!o.block.empty() && n.name.rfind(o.block + ".", 0) == 0) keep.push_back(n.name);
+    if (n.name.rfind(o.block + ".", 0) == 0) keep.push_back(n.name);
   if (keep.empty()) {
     throw UserError(
         fmt::format("flow npu: model '{}' has no layer named '{}.*' (--block)", o.model, o.block));
@@ -90,16 +82,28 @@ graph::Graph Workload(const NpuFlowOptions& o) {
 }  // namespace
 
 NpuFlowResult run_npu_flow(const NpuFlowOptions& o) {
-  const graph::Graph g = Workload(o);
-  const compiler::npu::QModel q =
-      compiler::npu::quantize(g, compiler::npu::random_float_model(g, o.seed));
   golden::npu::NpuConfig cfg;
   cfg.rows = o.rows;
   cfg.cols = o.cols;
   cfg.lanes = o.lanes;
   cfg.depth = o.depth;
+  cfg.wbuf_depth = o.wbuf_depth;
   cfg.dram_words = 1 << 20;
-  const compiler::npu::NpuProgram p = compiler::npu::compile(q, cfg, {o.tile_m});
+  compiler::npu::NpuProgram p;
+  if (o.model.empty()) {
+    p = compiler::npu::compile_workload(
+        o.workload, cfg, {o.channels, o.size, o.seq, o.hidden, o.heads, o.ffn, o.tile_m, o.seed});
+  } else if (o.model == "bert_base") {
+    // One encoder layer of the zoo's BERT-base (its shapes; --seq tokens), float parameters drawn.
+    const graph::Graph net = graph::build_zoo_model(o.model, {.seq_len = o.seq});
+    const compiler::npu::BertConfig bc = compiler::npu::bert_config_of(net, o.block);
+    p = compiler::npu::compile_bert(
+        compiler::npu::quantize_bert(compiler::npu::random_bert(bc, o.seed)), cfg);
+  } else {
+    const graph::Graph g = ZooBlock(o);
+    p = compiler::npu::compile(
+        compiler::npu::quantize(g, compiler::npu::random_float_model(g, o.seed)), cfg, {o.tile_m});
+  }
   golden::npu::NpuSim sim(cfg);
   const std::vector<int8_t> out = compiler::npu::run_on_golden(p, sim);
   NpuFlowResult r;
@@ -179,13 +183,20 @@ std::string npu_runtime_gnuplot(const NpuFlowResult& r, const std::string& title
 
 nlohmann::json npu_flow_json(const NpuFlowOptions& o, const NpuFlowResult& r) {
   const auto& s = r.total;
-  return {{"workload", o.model.empty() ? o.workload : o.model + "." + o.block},
+  return {{"workload", o.model.empty()   ? o.workload
+                       : o.block.empty() ? o.model
+                                         : o.model + "." + o.block},
           {"channels", o.channels},
           {"size", o.size},
+          {"seq", o.seq},
+          {"hidden", o.hidden},
+          {"heads", o.heads},
+          {"ffn", o.ffn},
           {"rows", o.rows},
           {"cols", o.cols},
           {"lanes", o.lanes},
           {"depth", o.depth},
+          {"wbuf_depth", o.wbuf_depth},
           {"tile_m", o.tile_m},
           {"seed", o.seed},
           {"model", "npu golden (cycle-exact); no RTL"},

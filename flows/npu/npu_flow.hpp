@@ -16,16 +16,19 @@
 namespace accelgen::flows {
 
 struct NpuFlowOptions {
-  std::string workload = "resnet_block";
-  int channels = 8, size = 4;  // the block's C and H = W
+  std::string workload = "resnet_block";          // compiler/npu/workload.hpp's names
+  int channels = 8, size = 4;                     // resnet_block, mbv2_block: C and H = W
+  int seq = 8, hidden = 16, heads = 2, ffn = 64;  // bert_layer
   // Instead of the workload: the layers of zoo model `model` whose names start with `block` + "."
-  // (e.g. resnet18, layer1.0), at input resolution `resolution` (0 = the published one).
+  // (e.g. resnet18, layer1.0; the whole model without `block`), at input resolution `resolution`
+  // (0 = the published one).
   std::string model, block;
   int resolution = 0;
   int rows = 8, cols = 8, lanes = 8;
-  int depth = 512;    // Output BUF half / Interim BUF / input scratchpad rows
-  int tile_m = 0;     // output pixels per tile of the last convolution (0 = whole)
-  uint64_t seed = 1;  // the float parameters' seed
+  int depth = 512;        // Output BUF half / Interim BUF / input scratchpad rows
+  int wbuf_depth = 6144;  // weight-scratchpad rows (a whole model keeps every weight resident)
+  int tile_m = 0;         // output pixels per tile of the last convolution (0 = whole)
+  uint64_t seed = 1;      // the float parameters' seed
 };
 
 // Cycles in [from, to) covered by GEMM tiles, by Tandem passes, by both.

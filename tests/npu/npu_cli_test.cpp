@@ -68,6 +68,72 @@ TEST(NpuCli, MobilenetBlock) {
       << r.output;
 }
 
+TEST(NpuCli, BertLayer) {
+  const ProcessResult r = run({"flow", "npu", "--workload", "bert_layer", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  std::string out = r.output;
+  while (!out.empty() && out.back() == '\n') out.pop_back();
+  const auto j = nlohmann::json::parse(out.substr(out.rfind('\n') + 1));
+  EXPECT_EQ(j["workload"], "bert_layer");
+  EXPECT_EQ(j["outputs"], 8 * 16);
+  // Projections 4 x 8 x 16 x 16 + 2 x 8 x 16 x 64 on the array; Q K^T and P V 2 x 2 x 8 x 8 x 8
+  // on Tandem.
+  EXPECT_EQ(j["macs"], 4 * 8 * 16 * 16 + 2 * 8 * 16 * 64 + 2 * 2 * 8 * 8 * 8);
+  bool softmax = false;
+  for (const auto& b : j["blocks"]) softmax = softmax || b["block"] == "softmax";
+  EXPECT_TRUE(softmax) << r.output;
+}
+
+TEST(NpuCli, ZooDownsamplingBlock) {
+  // ResNet-18's layer2.0: a stride-2 3x3 convolution and a stride-2 1x1 projection of the block
+  // input, added (compile_network).
+  const ProcessResult r =
+      run({"flow", "npu", "--model", "resnet18", "--block", "layer2.0", "--resolution", "32",
+           "--rows", "64", "--cols", "64", "--lanes", "64", "--depth", "2048"});
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("layer2.0.downsample.im2col"), std::string::npos) << r.output;
+}
+
+TEST(NpuCli, WholeZooModel) {
+  // The whole ResNet-18 at a 16x16 input (the stem's 8x8 output, down to 1x1 in layer3).
+  const ProcessResult r = run({"flow", "npu", "--model", "resnet18", "--resolution", "16",
+                               "--wbuf-depth", "1500000", "--depth", "1024", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  std::string out = r.output;
+  while (!out.empty() && out.back() == '\n') out.pop_back();
+  const auto j = nlohmann::json::parse(out.substr(out.rfind('\n') + 1));
+  EXPECT_EQ(j["workload"], "resnet18");
+  EXPECT_EQ(j["outputs"], 1000);
+  // Without room for every weight: one line naming the first layer that does not fit.
+  expect_rejected({"flow", "npu", "--model", "resnet18", "--resolution", "16", "--depth", "1024"},
+                  "the weights need");
+}
+
+TEST(NpuCli, ZooBertBaseLayer) {
+  const ProcessResult r =
+      run({"flow", "npu", "--model", "bert_base", "--block", "layer0", "--seq", "8", "--rows", "32",
+           "--cols", "32", "--lanes", "32", "--depth", "4096", "--wbuf-depth", "300000", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  std::string out = r.output;
+  while (!out.empty() && out.back() == '\n') out.pop_back();
+  const auto j = nlohmann::json::parse(out.substr(out.rfind('\n') + 1));
+  EXPECT_EQ(j["outputs"], 8 * 768);
+  // 4 x 8 x 768^2 + 2 x 8 x 768 x 3072 on the array, 2 x 12 x 8 x 8 x 64 on Tandem.
+  EXPECT_EQ(j["macs"], 4 * 8 * 768 * 768 + 2 * 8 * 768 * 3072 + 2 * 12 * 8 * 8 * 64);
+  // At 512-row buffers a LayerNorm row of 768 does not fit: one line naming the part.
+  expect_rejected({"flow", "npu", "--model", "bert_base", "--block", "layer0", "--rows", "32",
+                   "--cols", "32", "--lanes", "32", "--wbuf-depth", "300000"},
+                  "bert layer: layernorm1: LayerNormalization: one reduction of 768 elements");
+}
+
+TEST(NpuCli, TinyResnetWholeNetwork) {
+  const ProcessResult r = run({"flow", "npu", "--workload", "tiny_resnet", "--size", "8"});
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  for (const char* block : {"block2.conv1.im2col", "block2.add", "pool", "fc"})
+    EXPECT_NE(r.output.find(block), std::string::npos) << block << r.output;
+  EXPECT_NE(r.output.find(" 8 outputs"), std::string::npos) << r.output;
+}
+
 TEST(NpuCli, ZooBlock) {
   const ProcessResult r = run({"flow", "npu", "--model", "resnet18", "--block", "layer1.0",
                                "--resolution", "32", "--rows", "64", "--cols", "64", "--lanes",
@@ -84,14 +150,22 @@ TEST(NpuCli, ZooBlock) {
 
 TEST(NpuCli, UnmappableLayersExitTwoNamingTheLayer) {
   expect_rejected({"flow", "npu", "--model", "resnet18", "--block", "layer2.0", "--resolution",
-                   "32", "--rows", "64", "--cols", "64", "--lanes", "64", "--depth", "2048"},
-                  "layer 'layer2.0.downsample' (conv)");
+                   "32", "--rows", "64", "--cols", "64", "--lanes", "64", "--depth", "32"},
+                  "layer 'layer2.0.downsample': its input (8x8 pixels) needs 64 Interim BUF rows");
   expect_rejected({"flow", "npu", "--model", "resnet18", "--block", "layer9"},
                   "no layer named 'layer9.*'");
   expect_rejected({"flow", "npu", "--size", "16"}, "layer 'conv1': its im2col needs");
   expect_rejected({"flow", "npu", "--channels", "12"}, "layer 'conv1': 12 output channels");
   expect_rejected({"flow", "npu", "--tile-m", "3"}, "layer 'conv2': tile_m 3");
-  expect_rejected({"flow", "npu", "--workload", "bert_layer"}, "unknown workload 'bert_layer'");
+  expect_rejected({"flow", "npu", "--workload", "gpt_layer"},
+                  "unknown workload 'gpt_layer' (resnet_block, mbv2_block, bert_layer, "
+                  "tiny_resnet, resnet18)");
+  expect_rejected({"flow", "npu", "--workload", "tiny_resnet", "--size", "32"},
+                  "layer 'stem': its input (32x32 pixels) needs 1024");
+  expect_rejected({"flow", "npu", "--workload", "bert_layer", "--seq", "16"},
+                  "bert layer: attention: 16 tokens exceed the 8 Tandem lanes");
+  expect_rejected({"flow", "npu", "--workload", "bert_layer", "--ffn", "12"},
+                  "bert layer: projection 'ffn1': 12 outputs");
 }
 
 nlohmann::json last_json_line(std::string out) {

@@ -146,16 +146,23 @@ TEST(NpuCompiler, LayersItCannotMapAreNamed) {
     graph::Builder b("pool");
     const auto x = b.input("x", {1, 4, 4, 4});
     const auto y = b.conv("c1", x, 4, 3);
-    b.pool("pool1", y, "max", 2, 2);
+    b.pool("pool1", y, "avg", 2, 2);  // (max pools map: network.hpp)
     const auto g = b.take();
     ExpectUserError([&] { quantize(g, random_float_model(g, 1)); }, "layer 'pool1' (pool)");
   }
-  {  // a strided convolution
+  {  // a strided convolution in a chain with a depthwise convolution
     graph::Builder b("stride");
     const auto x = b.input("x", {1, 4, 4, 4});
-    b.conv("c_s2", x, 4, 3, {.stride = 2});
+    b.dwconv("dw", b.conv("c_s2", x, 4, 3, {.stride = 2}), 3);
     const auto g = b.take();
-    ExpectUserError([&] { quantize(g, random_float_model(g, 1)); }, "layer 'c_s2'");
+    ExpectUserError([&] { compile(quantize(g, random_float_model(g, 1)), SmallNpu()); },
+                    "layer 'c_s2': a strided convolution is mapped only");
+  }
+  {  // a dilated convolution
+    graph::Builder b("dilated");
+    b.conv("c_d2", b.input("x", {1, 4, 4, 4}), 4, 3, {.dilation = 2});
+    const auto g = b.take();
+    ExpectUserError([&] { quantize(g, random_float_model(g, 1)); }, "layer 'c_d2'");
   }
   {  // a tile that cannot fit: 16x16 pixels need 2 x 9 x 256 im2col rows > 512
     const auto g = resnet_basic_block(8, 16, 16);
@@ -450,8 +457,7 @@ TEST(NpuEndToEnd, ZooResnet18BasicBlockAtReducedResolution) {
   // conv1's DAE setup, conv1 (2 N blocks), its im2col block, conv2's DAE setup, conv2 in 4 M
   // tiles x 2 N blocks.
   EXPECT_EQ(ExpectBitExact(small, golden::npu::NpuConfig{}, 4, 6), 1u + 2u + 1u + 1u + 8u);
-  // The whole network stops at its first layer (stride 2).
-  ExpectUserError([&] { quantize(net, random_float_model(net, 5)); }, "layer 'conv1' (conv)");
+  // The whole network maps too (compile_network; npu_network_test).
 }
 
 TEST(NpuEndToEnd, ChainsOfThreeConvolutionsAndNoResidual) {
