@@ -27,6 +27,8 @@ struct SynthCli {
   bool flatten = false;
   bool abc_fast = false;
   bool buffer = false;
+  bool buffer_tree = true;
+  int max_fanout = 0;
   double clock_ns = 0;
   std::string liberty, sta;
   std::string activity = "sim";
@@ -109,6 +111,8 @@ void run_synth(const SynthCli& o) {
   so.flatten = o.flatten;
   so.abc_fast = o.abc_fast;
   so.buffer = o.buffer;
+  so.buffer_tree = o.buffer_tree;
+  so.max_fanout = o.max_fanout;
   so.macro_min_bits = o.macro_min_bits;
   measure_activity(d, o, so);
   StdCellResult r = stdcell_ppa(d, so);
@@ -201,6 +205,12 @@ void register_synth_command(CLI::App& app) {
                   "map against the clock (or 10 ns) with ABC's buffering and gate sizing (abc "
                   "-constr -D): fan-out trees "
                   "inside each module");
+  synth->add_flag("!--no-buffer-tree", o.buffer_tree,
+                  "no fan-out buffer trees on the mapped netlist (default: every net above the bound gets one, "
+                  "across module boundaries)");
+  synth->add_option("--max-fanout", o.max_fanout,
+                    "buffer-tree bound in buffer inputs (default: derived from the buffer's liberty delay table)")
+      ->check(CLI::Range(2, 1000));
   synth->add_option("--liberty", o.liberty, "liberty file (default $ACCELGEN_LIBERTY or the OSU 0.18 um library)")
       ->type_name("FILE.lib");
   synth->add_option("--sta", o.sta, "OpenSTA binary (default $ACCELGEN_STA or 'sta')")->type_name("PROGRAM");

@@ -1,6 +1,7 @@
 // The standard-cell flow (`accelgen synth`) on small designs: Yosys maps onto the OSU 0.18 um
 // library, flip-flops are priced, OpenSTA times and powers the netlist, memories become SRAM
 // macros. Expected values come from the netlist and the liberty file read here, or by hand.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -13,6 +14,7 @@
 
 #include "common/block_info.hpp"
 #include "common/error.hpp"
+#include "common/process.hpp"
 #include "generator/design.hpp"
 #include "generator/eda/sram_model.hpp"
 #include "generator/eda/stdcell.hpp"
@@ -79,10 +81,20 @@ class Synth : public ::testing::Test {
     write_design(generate_design(info, resolve_params(info, "", sets, false)), dir);
     return read_design_dir(dir);
   }
+  // A hand-written design: VERILOG written to TOP.v, TOP its top module.
+  DesignDir handwritten(const std::string& top, const std::string& verilog) {
+    const fs::path f = tmp_ / (top + ".v");
+    std::ofstream(f) << verilog;
+    DesignDir d;
+    d.dir = tmp_.string();
+    d.block = "handwritten";
+    d.top = top;
+    d.files = {f.string()};
+    return d;
+  }
   // A hand-written two-instance design with one 16x16 memory per instance.
   DesignDir memory_design() {
-    const fs::path f = tmp_ / "mem_top.v";
-    std::ofstream(f) << R"(module mem_leaf(input clk_i, input we_i, input [3:0] wa_i, input [3:0] ra_i,
+    return handwritten("mem_top", R"(module mem_leaf(input clk_i, input we_i, input [3:0] wa_i, input [3:0] ra_i,
                 input [15:0] d_i, output [15:0] q_o);
   reg [15:0] mem [0:15];
   always @(posedge clk_i) if (we_i) mem[wa_i] <= d_i;
@@ -95,13 +107,7 @@ module mem_top(input clk_i, input rst_ni, input we_i, input [3:0] wa_i, input [3
   mem_leaf u_b(.clk_i(clk_i), .we_i(we_i), .wa_i(ra_i), .ra_i(wa_i), .d_i(~d_i), .q_o(q[31:16]));
   always @(posedge clk_i or negedge rst_ni) if (!rst_ni) q_o <= 32'd0; else q_o <= q;
 endmodule
-)";
-    DesignDir d;
-    d.dir = tmp_.string();
-    d.block = "handwritten";
-    d.top = "mem_top";
-    d.files = {f.string()};
-    return d;
+)");
   }
   StdCellOptions options(const std::string& sub) {
     StdCellOptions o;
@@ -188,28 +194,102 @@ TEST_F(Synth, AbcFastScriptMapsTheSameFlipFlops) {
 
 TEST_F(Synth, BufferingShortensAHighFanOutPath) {
   // One registered enable selects 256 register bits: unbuffered, a single gate drives them all.
-  const fs::path f = tmp_ / "fan.v";
-  std::ofstream(f)
-      << R"(module fan(input clk_i, input rst_ni, input en_i, input [255:0] d_i, output reg [255:0] q_o);
+  const DesignDir d = handwritten("fan", R"(module fan(input clk_i, input rst_ni, input en_i, input [255:0] d_i, output reg [255:0] q_o);
   reg en_q;
   always @(posedge clk_i or negedge rst_ni) if (!rst_ni) en_q <= 1'b0; else en_q <= en_i;
   always @(posedge clk_i or negedge rst_ni) if (!rst_ni) q_o <= 256'd0; else if (en_q) q_o <= d_i;
 endmodule
-)";
-  DesignDir d;
-  d.dir = tmp_.string();
-  d.block = "handwritten";
-  d.top = "fan";
-  d.files = {f.string()};
-  const StdCellResult plain = stdcell_ppa(d, options("plain"));
+)");
+  StdCellOptions plain_options = options("plain");
+  plain_options.buffer_tree = false;  // ABC's buffering alone, against no buffering at all
+  const StdCellResult plain = stdcell_ppa(d, plain_options);
   StdCellOptions buffered_options = options("buffered");
   buffered_options.buffer = true;
+  buffered_options.buffer_tree = false;
   const StdCellResult buffered = stdcell_ppa(d, buffered_options);
   EXPECT_NE(slurp(fs::path(buffered_options.work_dir) / "synth.ys").find("-constr"),
             std::string::npos);
   EXPECT_EQ(buffered.flip_flops, plain.flip_flops);
   EXPECT_GT(buffered.cells, plain.cells);  // the buffer tree
   EXPECT_LT(buffered.critical_path_ns, plain.critical_path_ns / 2);
+}
+
+TEST_F(Synth, BufferTreesShortenAFanOutAcrossModulesAndKeepTheFunction) {
+  // One registered enable drives 8 instances of a 12-bit register; the shared data input drives
+  // all 8 too. Unbuffered, one flip-flop output drives 96 enable pins through the module ports.
+  const DesignDir d = handwritten("fan_tree", R"(module fan_leaf(input clk_i, input rst_ni, input en_i, input [11:0] d_i, output reg [11:0] q_o);
+  always @(posedge clk_i or negedge rst_ni) if (!rst_ni) q_o <= 12'd0; else if (en_i) q_o <= d_i;
+endmodule
+module fan_tree(input clk_i, input rst_ni, input en_i, input [11:0] d_i, output [95:0] q_o);
+  reg en_q;
+  always @(posedge clk_i or negedge rst_ni) if (!rst_ni) en_q <= 1'b0; else en_q <= en_i;
+  genvar i;
+  generate for (i = 0; i < 8; i = i + 1) begin : g
+    fan_leaf u(.clk_i(clk_i), .rst_ni(rst_ni), .en_i(en_q), .d_i(d_i), .q_o(q_o[12*i+11:12*i]));
+  end endgenerate
+endmodule
+)");
+  StdCellOptions plain_options = options("plain");
+  plain_options.buffer_tree = false;
+  const StdCellResult plain = stdcell_ppa(d, plain_options);
+  StdCellOptions tree_options = options("tree");
+  const StdCellResult tree = stdcell_ppa(d, tree_options);  // buffer trees are the default
+  ASSERT_FALSE(tree.buffer_tree.is_null());
+  EXPECT_TRUE(plain.buffer_tree.is_null());
+
+  // The bound is F inputs of the buffer cell, whose capacitance is read here from the liberty text.
+  const std::string cell = tree.buffer_tree["buffer_cell"];
+  const std::string lib_text = slurp(tree.liberty);
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(lib_text, m, std::regex("cell \\(" + cell + "\\)[^}]*?pin\\(A\\)\\s*\\{\\s*direction : input;\\s*capacitance : ([0-9.]+)")));
+  const double c_in = std::stod(m[1].str());
+  const int fanout = tree.buffer_tree["max_fanout"];
+  EXPECT_GE(fanout, 2);
+  EXPECT_NEAR(tree.buffer_tree["max_load_pf"].get<double>(), fanout * c_in, 1e-9);
+
+  // The high fan-out path is shorter: the enable no longer drives 256 pins from one gate.
+  EXPECT_LT(tree.critical_path_ns, plain.critical_path_ns / 2) << plain.critical_path_ns;
+  // Area counts the buffers, over the hierarchy (8 leaf instances): every other cell type keeps its
+  // count, and the area grows by exactly the added buffers at the liberty's buffer area.
+  const Lib lib = read_lib(tree.liberty);
+  int64_t added = 0;
+  for (const auto& [name, n] : tree.cell_counts)
+    if (name == cell) added = n - (plain.cell_counts.count(name) ? plain.cell_counts.at(name) : 0);
+    else EXPECT_EQ(n, plain.cell_counts.count(name) ? plain.cell_counts.at(name) : 0) << name;
+  EXPECT_GT(added, 8);  // at least one buffer per leaf instance (their enables) plus the top's tree
+  EXPECT_EQ(added, tree.buffer_tree["module_buffers"].value("fan_leaf", 0) * 8 +
+                       tree.buffer_tree["module_buffers"].value("fan_tree", 0));
+  EXPECT_NEAR(tree.logic_area_um2 - plain.logic_area_um2, added * lib.area.at(cell), 1e-6);
+  EXPECT_EQ(tree.flip_flops, plain.flip_flops);
+
+  // Functionally identical: Yosys proves the netlist before the pass (mapped.json) equivalent to
+  // the one after it, flattened, with the cells' functions from the liberty file.
+  const fs::path w = tree_options.work_dir;
+  std::ofstream(w / "tie.v") << "module accelgen_tielo(output Y); assign Y = 1'b0; endmodule\n"
+                                "module accelgen_tiehi(output Y); assign Y = 1'b1; endmodule\n";
+  std::string script;
+  for (const char* side : {"gold", "gate"})
+    script += fmt::format(
+        "read_liberty {0}; read_verilog {1}; read_json {2}; hierarchy -top fan_tree; flatten; async2sync; "
+        "rename fan_tree {3}; design -stash {3}\n",
+        tree.liberty, (w / "tie.v").string(), (w / (std::string(side) == "gold" ? "mapped.json" : "buffered.json")).string(), side);
+  script +=
+      "design -copy-from gold -as gold gold\ndesign -copy-from gate -as gate gate\n"
+      "equiv_make gold gate equiv\nhierarchy -top equiv\nequiv_simple -seq 2\nequiv_induct -seq 2\nequiv_status -assert\n";
+  std::ofstream(w / "equiv.ys") << script;
+  const ProcessResult eq = run_process({"yosys", "-q", "-s", (w / "equiv.ys").string()});
+  EXPECT_EQ(eq.exit_code, 0) << eq.output;
+  // The proof can fail: the same check on a netlist with one enable pin moved to the wrong net.
+  std::string broken = slurp(w / "buffered.json");
+  const size_t buf = broken.find("\"type\":\"" + cell + "\"");
+  ASSERT_NE(buf, std::string::npos);
+  ASSERT_TRUE(std::regex_search(broken.cbegin() + static_cast<std::ptrdiff_t>(buf), broken.cend(), m,
+                                std::regex(R"re("A":\[(\d+)\])re")));
+  const size_t at = buf + static_cast<size_t>(m.position(1));
+  broken.replace(at, m[1].length(), "\"0\"");  // the first buffer's input tied low
+  std::ofstream(w / "buffered.json") << broken;
+  const ProcessResult bad = run_process({"yosys", "-q", "-s", (w / "equiv.ys").string()});
+  EXPECT_NE(bad.exit_code, 0);
 }
 
 TEST_F(Synth, InputActivityReachesThePowerReport) {
