@@ -296,12 +296,13 @@ class Pass {
       double total = n.fixed;
       for (const Load& l : n.loads) total += l.cap;
       final_load[bit] = total;
-      if (n.drivers != 1 || n.clock || n.dont_touch || total <= p_.max_load_pf) continue;
+      const double eps = 1e-9 * p_.max_load_pf;  // sums of pin capacitances are not exact
+      if (n.drivers != 1 || n.clock || n.dont_touch || total <= p_.max_load_pf + eps) continue;
       std::vector<Load> level = n.loads;
       double sum = total - n.fixed;
-      while (sum + n.fixed > p_.max_load_pf && !level.empty()) {
+      while (sum + n.fixed > p_.max_load_pf + eps && !level.empty()) {
         const size_t groups =
-            std::max<size_t>(1, static_cast<size_t>(std::ceil(sum / p_.max_load_pf)));
+            std::max<size_t>(1, static_cast<size_t>(std::ceil(sum / p_.max_load_pf - 1e-9)));
         const double target = sum / static_cast<double>(groups);
         std::vector<Load> next;
         size_t i = 0;
@@ -309,7 +310,7 @@ class Pass {
           double acc = 0;
           size_t j = i;
           while (j < level.size() &&
-                 (j == i || (acc + level[j].cap <= p_.max_load_pf && acc < target)))
+                 (j == i || (acc + level[j].cap <= p_.max_load_pf + eps && acc < target - eps)))
             acc += level[j++].cap;
           const int64_t nb = ++max_bit;
           const std::string bname = fmt::format("$buftree${}${}", bit, serial++);

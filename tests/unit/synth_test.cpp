@@ -10,12 +10,14 @@
 #include <fstream>
 #include <map>
 #include <regex>
+#include <set>
 #include <sstream>
 
 #include "common/block_info.hpp"
 #include "common/error.hpp"
 #include "common/process.hpp"
 #include "generator/design.hpp"
+#include "generator/eda/buffer_tree.hpp"
 #include "generator/eda/sram_model.hpp"
 #include "generator/eda/stdcell.hpp"
 
@@ -363,6 +365,91 @@ TEST(SramModel, HandComputedPoints) {
   EXPECT_NEAR(b.access_ns, 0.09 * (16 + 1.5 * 5), 1e-12);
   // 20 KiB lies halfway between the 8 and 32 KiB points: (10 + 20) / 2 pJ per 64 bits.
   EXPECT_NEAR(estimate_sram({2560, 64, 1, 1, true}).read_pj, 15.0 * 16, 1e-9);
+}
+
+TEST(BufferTree, BoundFromTheDelayTableAndTreesCountedByHand) {
+  // A hand-made library whose buffer delay is exactly d(C) = 0.1 ns + 0.5 ns/pF * C (the same at
+  // every input transition) and whose input pins are 0.01 pF. Per tree level of fan-out F the delay
+  // is 0.1 + 0.005 F over ln F levels per e-fold of loads: F = 12: 0.16 / ln 12 = 0.064388,
+  // F = 13: 0.165 / ln 13 = 0.064328, F = 14: 0.17 / ln 14 = 0.064417, so F = 13 (bound 0.13 pF).
+  const fs::path dir = fs::temp_directory_path() / ("accelgen_buftree_" + std::to_string(getpid()));
+  fs::create_directories(dir);
+  const fs::path lib = dir / "t.lib";
+  std::ofstream(lib) << R"(library (t) {
+  lu_table_template (d2) { variable_1 : total_output_net_capacitance; variable_2 : input_net_transition;
+    index_1 ("1, 2"); index_2 ("1, 2"); }
+  cell (BUF) { area : 2;
+    pin (A) { direction : input; capacitance : 0.01; }
+    pin (Y) { direction : output; capacitance : 0; function : "A";
+      timing () { related_pin : "A";
+        cell_rise (d2) { index_1 ("0.0, 0.2"); index_2 ("0.1, 0.3"); values ("0.1, 0.1", "0.2, 0.2"); }
+        cell_fall (d2) { index_1 ("0.0, 0.2"); index_2 ("0.1, 0.3"); values ("0.1, 0.1", "0.2, 0.2"); } } } }
+  cell (INV) { area : 1;
+    pin (A) { direction : input; capacitance : 0.01; }
+    pin (Y) { direction : output; function : "!A"; } }
+  cell (DFF) { area : 4; ff (IQ, IQN) { clocked_on : "C"; next_state : "D"; }
+    pin (C) { direction : input; capacitance : 0.01; clock : true; }
+    pin (D) { direction : input; capacitance : 0.01; }
+    pin (Q) { direction : output; function : "IQ"; } }
+}
+)";
+  BufferTreeOptions o;
+  o.buffer_cell = "BUF";
+  const BufferTreeResult p = buffer_tree_parameters(lib.string(), o);
+  EXPECT_NEAR(p.delay_intercept_ns, 0.1, 1e-12);
+  EXPECT_NEAR(p.delay_slope_ns_per_pf, 0.5, 1e-12);
+  EXPECT_EQ(p.max_fanout, 13);
+  EXPECT_NEAR(p.max_load_pf, 0.13, 1e-12);
+
+  // leaf: input a drives 40 inverters (0.40 pF), clk drives 40 flip-flop clock pins.
+  // top: input p drives a of 20 leaf instances, clk their clocks.
+  nlohmann::json leaf = {{"ports", {{"a", {{"direction", "input"}, {"bits", {2}}}}, {"clk", {{"direction", "input"}, {"bits", {3}}}}}},
+                         {"cells", nlohmann::json::object()},
+                         {"netnames", nlohmann::json::object()}};
+  for (int k = 0; k < 40; ++k) {
+    leaf["cells"][fmt::format("i{:02}", k)] = {{"type", "INV"}, {"connections", {{"A", {2}}, {"Y", {100 + k}}}}};
+    leaf["cells"][fmt::format("f{:02}", k)] = {{"type", "DFF"}, {"connections", {{"C", {3}}, {"D", {100 + k}}, {"Q", {200 + k}}}}};
+  }
+  nlohmann::json top = {{"ports", {{"p", {{"direction", "input"}, {"bits", {2}}}}, {"clk", {{"direction", "input"}, {"bits", {3}}}}}},
+                        {"cells", nlohmann::json::object()},
+                        {"netnames", nlohmann::json::object()}};
+  for (int k = 0; k < 20; ++k)
+    top["cells"][fmt::format("u{:02}", k)] = {{"type", "leaf"},
+                                              {"port_directions", {{"a", "input"}, {"clk", "input"}}},
+                                              {"connections", {{"a", {2}}, {"clk", {3}}}}};
+  nlohmann::json design = {{"modules", {{"leaf", leaf}, {"top", top}}}};
+  const BufferTreeResult r = insert_buffer_trees(design, lib.string(), o);
+  // leaf: 0.40 pF > 0.13 -> ceil(0.40 / 0.13) = 4 groups of 0.10 pF: 4 buffers of 10 inverters each,
+  // the port then loads 4 buffer inputs = 0.04 pF. The clock net (0.40 pF) stays as it is.
+  // top: 20 instances x 0.04 = 0.80 pF -> 7 groups, target 0.80 / 7 = 0.114: groups close at
+  // 0.12 pF (3 instances), so 3,3,3,3,3,3,2; the root then drives 7 buffers = 0.07 pF.
+  EXPECT_EQ(r.module_buffers.at("leaf"), 4);
+  EXPECT_EQ(r.module_buffers.at("top"), 7);
+  EXPECT_EQ(r.buffers_one_instance_each, 11);
+  std::map<int64_t, int> inverters_per_net, instances_per_net, buffers_on_root;
+  int clock_pins_on_clk = 0;
+  for (const auto& [name, cell] : design["modules"]["leaf"]["cells"].items()) {
+    if (cell["type"] == "INV") ++inverters_per_net[cell["connections"]["A"][0].get<int64_t>()];
+    if (cell["type"] == "DFF" && cell["connections"]["C"][0] == 3) ++clock_pins_on_clk;
+    if (cell["type"] == "BUF" && cell["connections"]["A"][0] == 2) ++buffers_on_root[0];
+  }
+  EXPECT_EQ(clock_pins_on_clk, 40);
+  EXPECT_EQ(buffers_on_root[0], 4);
+  ASSERT_EQ(inverters_per_net.size(), 4u);
+  for (const auto& [net, n] : inverters_per_net) EXPECT_EQ(n, 10) << net;
+  for (const auto& [name, cell] : design["modules"]["top"]["cells"].items()) {
+    if (cell["type"] == "leaf") {
+      ++instances_per_net[cell["connections"]["a"][0].get<int64_t>()];
+      EXPECT_EQ(cell["connections"]["clk"][0], 3);
+    }
+    if (cell["type"] == "BUF") {
+      EXPECT_EQ(cell["connections"]["A"][0], 2);
+    }
+  }
+  std::multiset<int> sizes;
+  for (const auto& [net, n] : instances_per_net) sizes.insert(n);
+  EXPECT_EQ(sizes, (std::multiset<int>{2, 3, 3, 3, 3, 3, 3}));
+  fs::remove_all(dir);
 }
 
 TEST(SynthTools, MissingLibraryOrStaIsAUserErrorNamingThePackage) {
