@@ -147,6 +147,12 @@ void run_synth(const SynthCli& o) {
   fmt::print("  area             {:.0f} um^2 = logic {:.0f} (flip-flops {:.0f}) + memory macros {:.0f}\n", r.area_um2,
              r.logic_area_um2, r.flip_flop_area_um2, r.memory_area_um2);
   fmt::print("  cells            {} standard cells, {} flip-flops\n", r.cells, r.flip_flops);
+  if (!r.buffer_tree.is_null()) {
+    const std::string buf = r.buffer_tree["buffer_cell"];
+    fmt::print("  buffer trees     {} {} over the hierarchy, at most {} inputs ({:.3f} pF) per driver\n",
+               r.cell_counts.count(buf) ? r.cell_counts.at(buf) : 0, buf, r.buffer_tree["max_fanout"].get<int>(),
+               r.buffer_tree["max_load_pf"].get<double>());
+  }
   for (const auto& m : r.memories)
     fmt::print("  macro            {} x {} ({} words x {} bits, {}R{}W{}): {:.0f} um^2, read {:.2f} pJ, write {:.2f} pJ, "
                "{:.2f} ns each\n", m.instances, m.cell, m.shape.words, m.shape.width, m.shape.read_ports,
