@@ -27,6 +27,8 @@ struct SynthCli {
   bool flatten = false;
   bool abc_fast = false;
   bool buffer = false;
+  bool buffer_tree = true;
+  int max_fanout = 0;
   double clock_ns = 0;
   std::string liberty, sta;
   std::string activity = "sim";
@@ -117,6 +119,8 @@ void run_synth(const SynthCli& o) {
   so.flatten = o.flatten;
   so.abc_fast = o.abc_fast;
   so.buffer = o.buffer;
+  so.buffer_tree = o.buffer_tree;
+  so.max_fanout = o.max_fanout;
   so.macro_min_bits = o.macro_min_bits;
   so.sta_mode = o.sta_mode;
   measure_activity(d, o, so);
@@ -152,6 +156,12 @@ void run_synth(const SynthCli& o) {
   fmt::print("  area             {:.0f} um^2 = logic {:.0f} (flip-flops {:.0f}) + memory macros {:.0f}\n", r.area_um2,
              r.logic_area_um2, r.flip_flop_area_um2, r.memory_area_um2);
   fmt::print("  cells            {} standard cells, {} flip-flops\n", r.cells, r.flip_flops);
+  if (!r.buffer_tree.is_null()) {
+    const std::string buf = r.buffer_tree["buffer_cell"];
+    fmt::print("  buffer trees     {} {} over the hierarchy, at most {} inputs ({:.3f} pF) per driver\n",
+               r.cell_counts.count(buf) ? r.cell_counts.at(buf) : 0, buf, r.buffer_tree["max_fanout"].get<int>(),
+               r.buffer_tree["max_load_pf"].get<double>());
+  }
   for (const auto& m : r.memories)
     fmt::print("  macro            {} x {} ({} words x {} bits, {}R{}W{}): {:.0f} um^2, read {:.2f} pJ, write {:.2f} pJ, "
                "{:.2f} ns each\n", m.instances, m.cell, m.shape.words, m.shape.width, m.shape.read_ports,
@@ -212,6 +222,12 @@ void register_synth_command(CLI::App& app) {
                   "map against the clock (or 10 ns) with ABC's buffering and gate sizing (abc "
                   "-constr -D): fan-out trees "
                   "inside each module");
+  synth->add_flag("!--no-buffer-tree", o.buffer_tree,
+                  "no fan-out buffer trees on the mapped netlist (default: every net above the bound gets one, "
+                  "across module boundaries)");
+  synth->add_option("--max-fanout", o.max_fanout,
+                    "buffer-tree bound in buffer inputs (default: derived from the buffer's liberty delay table)")
+      ->check(CLI::Range(2, 1000));
   synth->add_option("--liberty", o.liberty, "liberty file (default $ACCELGEN_LIBERTY or the OSU 0.18 um library)")
       ->type_name("FILE.lib");
   synth->add_option("--sta", o.sta, "OpenSTA binary (default $ACCELGEN_STA or 'sta')")->type_name("PROGRAM");

@@ -69,6 +69,9 @@ Synthesized synthesize(const GeneratedDesign& d, const std::string& cache_dir) {
   StdCellOptions o;
   o.default_activity = kDseActivity;
   o.activity_source = "assumed";
+  // The sweep compares arithmetic area of single units (docs/cvu_dse and the README's CVU numbers,
+  // and the cache entries, were measured without fan-out buffer trees): no trees here.
+  o.buffer_tree = false;
   const StdCellResult r = stdcell_ppa(read_design_dir(dir.string()), o);
   fs::remove_all(dir);
   Synthesized s{{r.area_um2, r.cells, r.flip_flops, r.critical_path_ns, r.power_mw},

@@ -13,6 +13,7 @@
 #include "common/error.hpp"
 #include "common/process.hpp"
 #include "generator/eda/hier_sta.hpp"
+#include "generator/eda/buffer_tree.hpp"
 
 namespace accelgen {
 
@@ -287,6 +288,7 @@ nlohmann::json StdCellResult::to_json() const {
           {"mean_input_activity", mean_input_activity},
           {"sta_method", sta_method},
           {"hier", hier},
+          {"buffer_tree", buffer_tree},
           {"netlist", netlist},
           {"yosys_seconds", yosys_seconds},
           {"sta_seconds", sta_seconds}};
@@ -351,11 +353,22 @@ StdCellResult stdcell_ppa(const DesignDir& design, const StdCellOptions& o) {
       "hilomap -singleton -hicell {7} Y -locell {6} Y;\n"
       // OpenSTA's Verilog reader takes no concatenation on the left of an assign: split the nets
       // and turn the remaining wire-to-wire assigns into buffers.
-      "splitnets;\nopt_clean -purge;\ninsbuf -buf {5} A Y;\nopt_clean -purge;\n"
-      "tee -q -o {3} stat -liberty {2} -top {0};\nwrite_verilog -noattr -noexpr {4};\n",
+      "splitnets;\nopt_clean -purge;\ninsbuf -buf {5} A Y;\nopt_clean -purge;\n",
       design.top, o.flatten ? " -flatten" : "", r.liberty, stat_path.string(), net.string(),
       kBufferCell, kTieLowCell, kTieHighCell, abc_options);
+  // Statistics and the Verilog netlist: straight from the mapping, or after the buffer trees.
+  const std::string report = fmt::format("tee -q -o {} stat -liberty {} -top {};\nwrite_verilog -noattr -noexpr {};\n",
+                                         stat_path.string(), r.liberty, design.top, net.string());
+  const fs::path mapped_json = work / "mapped.json", buffered_json = work / "buffered.json";
+  script += o.buffer_tree ? fmt::format("write_json {};\n", mapped_json.string()) : report;
   run_yosys(work / "synth.ys", script, fmt::format("standard-cell synthesis of '{}'", design.dir));
+  if (o.buffer_tree) {
+    BufferTreeOptions bo;
+    bo.max_fanout = o.max_fanout;
+    r.buffer_tree = insert_buffer_trees(mapped_json.string(), buffered_json.string(), r.liberty, bo).to_json();
+    run_yosys(work / "buffered.ys", fmt::format("read_json {};\n", buffered_json.string()) + report,
+              fmt::format("reading the buffered netlist of '{}'", design.dir));
+  }
   r.yosys_seconds = seconds_since(t0);
   r.netlist = net.string();
 

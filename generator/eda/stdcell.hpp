@@ -38,6 +38,10 @@ struct StdCellOptions {
   // by a BUFX2 and load one BUFX2 input, so nets that fan out across module boundaries are
   // buffered only on the inside.
   bool buffer = false;
+  // Fan-out buffer trees across module boundaries on the mapped netlist (buffer_tree.hpp): on by
+  // default; max_fanout 0 derives the bound from the buffer's liberty delay table.
+  bool buffer_tree = true;
+  int max_fanout = 0;
   int64_t macro_min_bits = 1024;  // memories with at least this many bits become SRAM macros; 0 = none
   // Switching activity of input ports (bit flips per bit per cycle, 0..1), by port name; ports not
   // listed get default_activity.
@@ -103,6 +107,7 @@ struct StdCellResult {
 
   std::string sta_method;  // "flat" or "hier"
   nlohmann::json hier;     // the hierarchical run's modules (hier only)
+  nlohmann::json buffer_tree;  // BufferTreeResult::to_json(), or null when the pass is off
   std::string netlist;  // mapped Verilog netlist (path)
   double yosys_seconds = 0, sta_seconds = 0;
   nlohmann::json to_json() const;

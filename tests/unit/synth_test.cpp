@@ -1,6 +1,7 @@
 // The standard-cell flow (`accelgen synth`) on small designs: Yosys maps onto the OSU 0.18 um
 // library, flip-flops are priced, OpenSTA times and powers the netlist, memories become SRAM
 // macros. Expected values come from the netlist and the liberty file read here, or by hand.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -9,11 +10,14 @@
 #include <fstream>
 #include <map>
 #include <regex>
+#include <set>
 #include <sstream>
 
 #include "common/block_info.hpp"
 #include "common/error.hpp"
+#include "common/process.hpp"
 #include "generator/design.hpp"
+#include "generator/eda/buffer_tree.hpp"
 #include "generator/eda/sram_model.hpp"
 #include "generator/eda/stdcell.hpp"
 
@@ -79,10 +83,20 @@ class Synth : public ::testing::Test {
     write_design(generate_design(info, resolve_params(info, "", sets, false)), dir);
     return read_design_dir(dir);
   }
+  // A hand-written design: VERILOG written to TOP.v, TOP its top module.
+  DesignDir handwritten(const std::string& top, const std::string& verilog) {
+    const fs::path f = tmp_ / (top + ".v");
+    std::ofstream(f) << verilog;
+    DesignDir d;
+    d.dir = tmp_.string();
+    d.block = "handwritten";
+    d.top = top;
+    d.files = {f.string()};
+    return d;
+  }
   // A hand-written two-instance design with one 16x16 memory per instance.
   DesignDir memory_design() {
-    const fs::path f = tmp_ / "mem_top.v";
-    std::ofstream(f) << R"(module mem_leaf(input clk_i, input we_i, input [3:0] wa_i, input [3:0] ra_i,
+    return handwritten("mem_top", R"(module mem_leaf(input clk_i, input we_i, input [3:0] wa_i, input [3:0] ra_i,
                 input [15:0] d_i, output [15:0] q_o);
   reg [15:0] mem [0:15];
   always @(posedge clk_i) if (we_i) mem[wa_i] <= d_i;
@@ -95,13 +109,7 @@ module mem_top(input clk_i, input rst_ni, input we_i, input [3:0] wa_i, input [3
   mem_leaf u_b(.clk_i(clk_i), .we_i(we_i), .wa_i(ra_i), .ra_i(wa_i), .d_i(~d_i), .q_o(q[31:16]));
   always @(posedge clk_i or negedge rst_ni) if (!rst_ni) q_o <= 32'd0; else q_o <= q;
 endmodule
-)";
-    DesignDir d;
-    d.dir = tmp_.string();
-    d.block = "handwritten";
-    d.top = "mem_top";
-    d.files = {f.string()};
-    return d;
+)");
   }
   StdCellOptions options(const std::string& sub) {
     StdCellOptions o;
@@ -188,28 +196,102 @@ TEST_F(Synth, AbcFastScriptMapsTheSameFlipFlops) {
 
 TEST_F(Synth, BufferingShortensAHighFanOutPath) {
   // One registered enable selects 256 register bits: unbuffered, a single gate drives them all.
-  const fs::path f = tmp_ / "fan.v";
-  std::ofstream(f)
-      << R"(module fan(input clk_i, input rst_ni, input en_i, input [255:0] d_i, output reg [255:0] q_o);
+  const DesignDir d = handwritten("fan", R"(module fan(input clk_i, input rst_ni, input en_i, input [255:0] d_i, output reg [255:0] q_o);
   reg en_q;
   always @(posedge clk_i or negedge rst_ni) if (!rst_ni) en_q <= 1'b0; else en_q <= en_i;
   always @(posedge clk_i or negedge rst_ni) if (!rst_ni) q_o <= 256'd0; else if (en_q) q_o <= d_i;
 endmodule
-)";
-  DesignDir d;
-  d.dir = tmp_.string();
-  d.block = "handwritten";
-  d.top = "fan";
-  d.files = {f.string()};
-  const StdCellResult plain = stdcell_ppa(d, options("plain"));
+)");
+  StdCellOptions plain_options = options("plain");
+  plain_options.buffer_tree = false;  // ABC's buffering alone, against no buffering at all
+  const StdCellResult plain = stdcell_ppa(d, plain_options);
   StdCellOptions buffered_options = options("buffered");
   buffered_options.buffer = true;
+  buffered_options.buffer_tree = false;
   const StdCellResult buffered = stdcell_ppa(d, buffered_options);
   EXPECT_NE(slurp(fs::path(buffered_options.work_dir) / "synth.ys").find("-constr"),
             std::string::npos);
   EXPECT_EQ(buffered.flip_flops, plain.flip_flops);
   EXPECT_GT(buffered.cells, plain.cells);  // the buffer tree
   EXPECT_LT(buffered.critical_path_ns, plain.critical_path_ns / 2);
+}
+
+TEST_F(Synth, BufferTreesShortenAFanOutAcrossModulesAndKeepTheFunction) {
+  // One registered enable drives 8 instances of a 12-bit register; the shared data input drives
+  // all 8 too. Unbuffered, one flip-flop output drives 96 enable pins through the module ports.
+  const DesignDir d = handwritten("fan_tree", R"(module fan_leaf(input clk_i, input rst_ni, input en_i, input [11:0] d_i, output reg [11:0] q_o);
+  always @(posedge clk_i or negedge rst_ni) if (!rst_ni) q_o <= 12'd0; else if (en_i) q_o <= d_i;
+endmodule
+module fan_tree(input clk_i, input rst_ni, input en_i, input [11:0] d_i, output [95:0] q_o);
+  reg en_q;
+  always @(posedge clk_i or negedge rst_ni) if (!rst_ni) en_q <= 1'b0; else en_q <= en_i;
+  genvar i;
+  generate for (i = 0; i < 8; i = i + 1) begin : g
+    fan_leaf u(.clk_i(clk_i), .rst_ni(rst_ni), .en_i(en_q), .d_i(d_i), .q_o(q_o[12*i+11:12*i]));
+  end endgenerate
+endmodule
+)");
+  StdCellOptions plain_options = options("plain");
+  plain_options.buffer_tree = false;
+  const StdCellResult plain = stdcell_ppa(d, plain_options);
+  StdCellOptions tree_options = options("tree");
+  const StdCellResult tree = stdcell_ppa(d, tree_options);  // buffer trees are the default
+  ASSERT_FALSE(tree.buffer_tree.is_null());
+  EXPECT_TRUE(plain.buffer_tree.is_null());
+
+  // The bound is F inputs of the buffer cell, whose capacitance is read here from the liberty text.
+  const std::string cell = tree.buffer_tree["buffer_cell"];
+  const std::string lib_text = slurp(tree.liberty);
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(lib_text, m, std::regex("cell \\(" + cell + "\\)[^}]*?pin\\(A\\)\\s*\\{\\s*direction : input;\\s*capacitance : ([0-9.]+)")));
+  const double c_in = std::stod(m[1].str());
+  const int fanout = tree.buffer_tree["max_fanout"];
+  EXPECT_GE(fanout, 2);
+  EXPECT_NEAR(tree.buffer_tree["max_load_pf"].get<double>(), fanout * c_in, 1e-9);
+
+  // The high fan-out path is shorter: the enable no longer drives 256 pins from one gate.
+  EXPECT_LT(tree.critical_path_ns, plain.critical_path_ns / 2) << plain.critical_path_ns;
+  // Area counts the buffers, over the hierarchy (8 leaf instances): every other cell type keeps its
+  // count, and the area grows by exactly the added buffers at the liberty's buffer area.
+  const Lib lib = read_lib(tree.liberty);
+  int64_t added = 0;
+  for (const auto& [name, n] : tree.cell_counts)
+    if (name == cell) added = n - (plain.cell_counts.count(name) ? plain.cell_counts.at(name) : 0);
+    else EXPECT_EQ(n, plain.cell_counts.count(name) ? plain.cell_counts.at(name) : 0) << name;
+  EXPECT_GT(added, 8);  // at least one buffer per leaf instance (their enables) plus the top's tree
+  EXPECT_EQ(added, tree.buffer_tree["module_buffers"].value("fan_leaf", 0) * 8 +
+                       tree.buffer_tree["module_buffers"].value("fan_tree", 0));
+  EXPECT_NEAR(tree.logic_area_um2 - plain.logic_area_um2, added * lib.area.at(cell), 1e-6);
+  EXPECT_EQ(tree.flip_flops, plain.flip_flops);
+
+  // Functionally identical: Yosys proves the netlist before the pass (mapped.json) equivalent to
+  // the one after it, flattened, with the cells' functions from the liberty file.
+  const fs::path w = tree_options.work_dir;
+  std::ofstream(w / "tie.v") << "module accelgen_tielo(output Y); assign Y = 1'b0; endmodule\n"
+                                "module accelgen_tiehi(output Y); assign Y = 1'b1; endmodule\n";
+  std::string script;
+  for (const char* side : {"gold", "gate"})
+    script += fmt::format(
+        "read_liberty {0}; read_verilog {1}; read_json {2}; hierarchy -top fan_tree; flatten; async2sync; "
+        "rename fan_tree {3}; design -stash {3}\n",
+        tree.liberty, (w / "tie.v").string(), (w / (std::string(side) == "gold" ? "mapped.json" : "buffered.json")).string(), side);
+  script +=
+      "design -copy-from gold -as gold gold\ndesign -copy-from gate -as gate gate\n"
+      "equiv_make gold gate equiv\nhierarchy -top equiv\nequiv_simple -seq 2\nequiv_induct -seq 2\nequiv_status -assert\n";
+  std::ofstream(w / "equiv.ys") << script;
+  const ProcessResult eq = run_process({"yosys", "-q", "-s", (w / "equiv.ys").string()});
+  EXPECT_EQ(eq.exit_code, 0) << eq.output;
+  // The proof can fail: the same check on a netlist with one enable pin moved to the wrong net.
+  std::string broken = slurp(w / "buffered.json");
+  const size_t buf = broken.find("\"type\":\"" + cell + "\"");
+  ASSERT_NE(buf, std::string::npos);
+  ASSERT_TRUE(std::regex_search(broken.cbegin() + static_cast<std::ptrdiff_t>(buf), broken.cend(), m,
+                                std::regex(R"re("A":\[(\d+)\])re")));
+  const size_t at = buf + static_cast<size_t>(m.position(1));
+  broken.replace(at, m[1].length(), "\"0\"");  // the first buffer's input tied low
+  std::ofstream(w / "buffered.json") << broken;
+  const ProcessResult bad = run_process({"yosys", "-q", "-s", (w / "equiv.ys").string()});
+  EXPECT_NE(bad.exit_code, 0);
 }
 
 TEST_F(Synth, InputActivityReachesThePowerReport) {
@@ -374,6 +456,91 @@ TEST(SramModel, HandComputedPoints) {
   EXPECT_NEAR(b.access_ns, 0.09 * (16 + 1.5 * 5), 1e-12);
   // 20 KiB lies halfway between the 8 and 32 KiB points: (10 + 20) / 2 pJ per 64 bits.
   EXPECT_NEAR(estimate_sram({2560, 64, 1, 1, true}).read_pj, 15.0 * 16, 1e-9);
+}
+
+TEST(BufferTree, BoundFromTheDelayTableAndTreesCountedByHand) {
+  // A hand-made library whose buffer delay is exactly d(C) = 0.1 ns + 0.5 ns/pF * C (the same at
+  // every input transition) and whose input pins are 0.01 pF. Per tree level of fan-out F the delay
+  // is 0.1 + 0.005 F over ln F levels per e-fold of loads: F = 12: 0.16 / ln 12 = 0.064388,
+  // F = 13: 0.165 / ln 13 = 0.064328, F = 14: 0.17 / ln 14 = 0.064417, so F = 13 (bound 0.13 pF).
+  const fs::path dir = fs::temp_directory_path() / ("accelgen_buftree_" + std::to_string(getpid()));
+  fs::create_directories(dir);
+  const fs::path lib = dir / "t.lib";
+  std::ofstream(lib) << R"(library (t) {
+  lu_table_template (d2) { variable_1 : total_output_net_capacitance; variable_2 : input_net_transition;
+    index_1 ("1, 2"); index_2 ("1, 2"); }
+  cell (BUF) { area : 2;
+    pin (A) { direction : input; capacitance : 0.01; }
+    pin (Y) { direction : output; capacitance : 0; function : "A";
+      timing () { related_pin : "A";
+        cell_rise (d2) { index_1 ("0.0, 0.2"); index_2 ("0.1, 0.3"); values ("0.1, 0.1", "0.2, 0.2"); }
+        cell_fall (d2) { index_1 ("0.0, 0.2"); index_2 ("0.1, 0.3"); values ("0.1, 0.1", "0.2, 0.2"); } } } }
+  cell (INV) { area : 1;
+    pin (A) { direction : input; capacitance : 0.01; }
+    pin (Y) { direction : output; function : "!A"; } }
+  cell (DFF) { area : 4; ff (IQ, IQN) { clocked_on : "C"; next_state : "D"; }
+    pin (C) { direction : input; capacitance : 0.01; clock : true; }
+    pin (D) { direction : input; capacitance : 0.01; }
+    pin (Q) { direction : output; function : "IQ"; } }
+}
+)";
+  BufferTreeOptions o;
+  o.buffer_cell = "BUF";
+  const BufferTreeResult p = buffer_tree_parameters(lib.string(), o);
+  EXPECT_NEAR(p.delay_intercept_ns, 0.1, 1e-12);
+  EXPECT_NEAR(p.delay_slope_ns_per_pf, 0.5, 1e-12);
+  EXPECT_EQ(p.max_fanout, 13);
+  EXPECT_NEAR(p.max_load_pf, 0.13, 1e-12);
+
+  // leaf: input a drives 40 inverters (0.40 pF), clk drives 40 flip-flop clock pins.
+  // top: input p drives a of 20 leaf instances, clk their clocks.
+  nlohmann::json leaf = {{"ports", {{"a", {{"direction", "input"}, {"bits", {2}}}}, {"clk", {{"direction", "input"}, {"bits", {3}}}}}},
+                         {"cells", nlohmann::json::object()},
+                         {"netnames", nlohmann::json::object()}};
+  for (int k = 0; k < 40; ++k) {
+    leaf["cells"][fmt::format("i{:02}", k)] = {{"type", "INV"}, {"connections", {{"A", {2}}, {"Y", {100 + k}}}}};
+    leaf["cells"][fmt::format("f{:02}", k)] = {{"type", "DFF"}, {"connections", {{"C", {3}}, {"D", {100 + k}}, {"Q", {200 + k}}}}};
+  }
+  nlohmann::json top = {{"ports", {{"p", {{"direction", "input"}, {"bits", {2}}}}, {"clk", {{"direction", "input"}, {"bits", {3}}}}}},
+                        {"cells", nlohmann::json::object()},
+                        {"netnames", nlohmann::json::object()}};
+  for (int k = 0; k < 20; ++k)
+    top["cells"][fmt::format("u{:02}", k)] = {{"type", "leaf"},
+                                              {"port_directions", {{"a", "input"}, {"clk", "input"}}},
+                                              {"connections", {{"a", {2}}, {"clk", {3}}}}};
+  nlohmann::json design = {{"modules", {{"leaf", leaf}, {"top", top}}}};
+  const BufferTreeResult r = insert_buffer_trees(design, lib.string(), o);
+  // leaf: 0.40 pF > 0.13 -> ceil(0.40 / 0.13) = 4 groups of 0.10 pF: 4 buffers of 10 inverters each,
+  // the port then loads 4 buffer inputs = 0.04 pF. The clock net (0.40 pF) stays as it is.
+  // top: 20 instances x 0.04 = 0.80 pF -> 7 groups, target 0.80 / 7 = 0.114: groups close at
+  // 0.12 pF (3 instances), so 3,3,3,3,3,3,2; the root then drives 7 buffers = 0.07 pF.
+  EXPECT_EQ(r.module_buffers.at("leaf"), 4);
+  EXPECT_EQ(r.module_buffers.at("top"), 7);
+  EXPECT_EQ(r.buffers_one_instance_each, 11);
+  std::map<int64_t, int> inverters_per_net, instances_per_net, buffers_on_root;
+  int clock_pins_on_clk = 0;
+  for (const auto& [name, cell] : design["modules"]["leaf"]["cells"].items()) {
+    if (cell["type"] == "INV") ++inverters_per_net[cell["connections"]["A"][0].get<int64_t>()];
+    if (cell["type"] == "DFF" && cell["connections"]["C"][0] == 3) ++clock_pins_on_clk;
+    if (cell["type"] == "BUF" && cell["connections"]["A"][0] == 2) ++buffers_on_root[0];
+  }
+  EXPECT_EQ(clock_pins_on_clk, 40);
+  EXPECT_EQ(buffers_on_root[0], 4);
+  ASSERT_EQ(inverters_per_net.size(), 4u);
+  for (const auto& [net, n] : inverters_per_net) EXPECT_EQ(n, 10) << net;
+  for (const auto& [name, cell] : design["modules"]["top"]["cells"].items()) {
+    if (cell["type"] == "leaf") {
+      ++instances_per_net[cell["connections"]["a"][0].get<int64_t>()];
+      EXPECT_EQ(cell["connections"]["clk"][0], 3);
+    }
+    if (cell["type"] == "BUF") {
+      EXPECT_EQ(cell["connections"]["A"][0], 2);
+    }
+  }
+  std::multiset<int> sizes;
+  for (const auto& [net, n] : instances_per_net) sizes.insert(n);
+  EXPECT_EQ(sizes, (std::multiset<int>{2, 3, 3, 3, 3, 3, 3}));
+  fs::remove_all(dir);
 }
 
 TEST(SynthTools, MissingLibraryOrStaIsAUserErrorNamingThePackage) {
