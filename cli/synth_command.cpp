@@ -133,8 +133,13 @@ void run_synth(const SynthCli& o) {
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   if (o.row) {
     // One row of the README's PPA table (scripts/ppa_table.sh prints the header).
-    fmt::print("| `{}` | {} | {:.3f} | {:.3f} / {:.3f} | {} | {:.2f} | {:.1f} | {:.1f} | {:.1f} per {} | {:.2f} | {:.0f} s |\n",
-               d.block, params_text(d.params), r.area_um2 / 1e6, r.logic_area_um2 / 1e6, r.memory_area_um2 / 1e6,
+    // The block column names what makes a row not like the others: ABC's fast script, a
+    // hierarchical timing run.
+    std::string how;
+    if (o.abc_fast) how += " `--abc-fast`";
+    if (r.sta_method == "hier") how += " hierarchical timing";
+    fmt::print("| `{}`{} | {} | {:.3f} | {:.3f} / {:.3f} | {} | {:.2f} | {:.1f} | {:.1f} | {:.1f} per {} | {:.2f} | {:.0f} s |\n",
+               d.block, how.empty() ? "" : " (" + how.substr(1) + ")", params_text(d.params), r.area_um2 / 1e6, r.logic_area_um2 / 1e6, r.memory_area_um2 / 1e6,
                r.flip_flops, r.critical_path_ns, r.fmax_mhz, r.power_mw, pj_per_op, ops.unit, r.mean_input_activity, wall);
     return;
   }

@@ -515,5 +515,22 @@ TEST_F(Cli, FlowOutputDirectoryThatCannotBeCreatedFailsFirst) {
   expect_rejected({"flow", "cvu-dse", "--throughput-only", "-o", bad}, "cannot create");
 }
 
+// `synth --row` (scripts/ppa_table.sh) prints one Markdown row of the PPA table with the README's 11
+// columns, and names ABC's fast script in the block column when it was used.
+TEST_F(Cli, SynthRowIsOneTableRowNamingTheFastScript) {
+  const fs::path out = tmp_ / "sa";
+  ASSERT_EQ(run({"generate", "systolic", "--set", "rows=2", "--set", "cols=2", "-o", out.string()}).exit_code, 0);
+  for (const bool fast : {false, true}) {
+    std::vector<std::string> cmd = {"synth", out.string(), "--row", "--activity", "0.1"};
+    if (fast) cmd.push_back("--abc-fast");
+    ProcessResult r = run(cmd);
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    const std::string row = r.output.substr(0, r.output.find('\n'));
+    EXPECT_EQ(std::count(row.begin(), row.end(), '|'), 12) << row;
+    EXPECT_EQ(row.rfind(fast ? "| `systolic` (`--abc-fast`) | acc_bits=32 cols=2" : "| `systolic` | acc_bits=32 cols=2", 0), 0u)
+        << row;
+  }
+}
+
 }  // namespace
 }  // namespace accelgen
