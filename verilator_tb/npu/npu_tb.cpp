@@ -7,7 +7,7 @@
 #include <random>
 
 #include "common/error.hpp"
-#include "compiler/npu/quant.hpp"
+#include "compiler/npu/workload.hpp"
 #include "compiler/tandem/program.hpp"
 
 namespace accelgen::sim {
@@ -70,6 +70,19 @@ std::vector<uint32_t> descriptor(const gn::NpuBlock& blk, bool last, int base,
   return words;
 }
 
+// UserError unless BLOCKS fit the block table and their Tandem regions the instruction memory.
+void check_fits(const NpuParams& p, const std::vector<gn::NpuBlock>& blocks) {
+  if (static_cast<int>(blocks.size()) > p.max_blocks)
+    throw UserError(
+        fmt::format("npu: the program has {} blocks, the block table holds {} (max_blocks)",
+                    blocks.size(), p.max_blocks));
+  int64_t words = 0;
+  for (const auto& blk : blocks) words += static_cast<int64_t>(blk.tandem.size());
+  if (words > p.imem_depth)
+    throw UserError(fmt::format("npu: the program's Tandem regions need {} words, imem_depth = {}",
+                                words, p.imem_depth));
+}
+
 RtlRun run_rtl(const Model& model, const NpuParams& p, const gn::NpuConfig& cfg,
                const compiler::npu::NpuProgram& prog, const std::vector<gn::NpuBlock>& blocks,
                int64_t timeout, const std::string& trace_path, double* seconds) {
@@ -112,12 +125,10 @@ RtlRun run_rtl(const Model& model, const NpuParams& p, const gn::NpuConfig& cfg,
     h.set(we, 0);
   };
   // Instruction memory: every block's Tandem region, one after the other; the block table.
+  check_fits(p, blocks);
   int base = 0;
   for (size_t b = 0; b < blocks.size(); ++b) {
     const auto& blk = blocks[b];
-    if (base + static_cast<int64_t>(blk.tandem.size()) > p.imem_depth)
-      throw UserError(fmt::format(
-          "npu: the program's Tandem regions need more than imem_depth = {} words", p.imem_depth));
     for (size_t i = 0; i < blk.tandem.size(); ++i)
       write(imem_we, {{imem_addr, base + i}, {imem_wdata, blk.tandem[i]}});
     h.set_wide(blk_wdata, descriptor(blk, b + 1 == blocks.size(), base, blk.name));
@@ -341,10 +352,7 @@ void run_npu_program(const Model& model, const NpuParams& params,
                      const compiler::npu::NpuProgram& program, VerifyResult& res,
                      const std::string& trace_path, const std::vector<gn::NpuBlock>* rtl_blocks) {
   const gn::NpuConfig& cfg = program.config;
-  if (static_cast<int>(program.blocks.size()) > params.max_blocks)
-    throw UserError(
-        fmt::format("npu: the program has {} blocks, the block table holds {} (max_blocks)",
-                    program.blocks.size(), params.max_blocks));
+  check_fits(params, program.blocks);
   gn::NpuSim sim(cfg);
   const std::vector<int8_t> out = compiler::npu::run_on_golden(program, sim);
   const int64_t n = sim.DoneCycle() + 1;
@@ -492,14 +500,19 @@ compiler::npu::NpuProgram compile_npu_workload(const ParamSet& params, uint64_t 
   const NpuParams p = NpuParams::from(params);
   const NpuStimulus s = NpuStimulus::from(params);
   if (s.workload == "random") return random_program(p, npu_config(p, s.dram_words), seed);
-  const graph::Graph g =
-      s.workload == "mbv2_block"
-          ? compiler::npu::mobilenet_v2_block(s.channels_for(p.cols), 2 * s.channels_for(p.cols),
-                                              s.size, s.size)
-          : compiler::npu::resnet_basic_block(s.channels_for(p.cols), s.size, s.size);
-  const compiler::npu::QModel q =
-      compiler::npu::quantize(g, compiler::npu::random_float_model(g, seed));
-  return compiler::npu::compile(q, npu_config(p, s.dram_words), {s.tile_m});
+  compiler::npu::WorkloadOptions o;
+  o.channels = s.channels_for(p.cols);
+  o.size = s.size;
+  o.seq = s.seq;
+  o.hidden = s.hidden;
+  o.heads = s.heads;
+  o.ffn = s.ffn;
+  o.tile_m = s.tile_m;
+  o.seed = seed;
+  compiler::npu::NpuProgram prog =
+      compiler::npu::compile_workload(s.workload, npu_config(p, s.dram_words), o);
+  check_fits(p, prog.blocks);
+  return prog;
 }
 
 VerifyResult run_npu_tb(const ParamSet& params, const Model& model, const VerifyOptions& options) {
