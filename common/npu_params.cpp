@@ -69,7 +69,7 @@ BlockInfo npu_block_info() {
       .integer("lanes", 32, 1, 128, "Tandem SIMD lanes (>= rows, cols)")
       .integer("depth", 512, 8, 4096,
                "rows of each Output BUF half, the input scratchpad (ibuf), vmem1 and vmem2")
-      .integer("wbuf_depth", 6144, 1, 65536,
+      .integer("wbuf_depth", 6144, 1, 4194304,
                "rows of the weight scratchpad (cols INT8 weights each)")
       .integer("imem_depth", 1024, 16, 65536,
                "Tandem instruction words (all blocks' Tandem regions)")

@@ -43,9 +43,10 @@ struct RtlRun {
       buffers;  // ibuf, vmem1, vmem2, Output BUF half 0, half 1: [row * lanes + lane]
 };
 
-// A block-table entry: bit 0 GEMM region, bit 1 last block, then words, m, m_tiles, k_blocks,
-// n_blocks, in_base, w_base, tiles, base, len (16 bits each).
-std::vector<uint32_t> descriptor(const gn::NpuBlock& blk, bool last, int base,
+// A block-table entry of BITS bits: bit 0 GEMM region, bit 1 last block, then words, m, m_tiles,
+// k_blocks, n_blocks, in_base, w_base, tiles, base, len (16 bits each), then w_base's high bits
+// (the BITS - 162 bits of a weight scratchpad of more than 65,536 rows).
+std::vector<uint32_t> descriptor(const gn::NpuBlock& blk, bool last, int base, int bits,
                                  const std::string& name) {
   const gn::GemmDesc g = blk.gemm.value_or(gn::GemmDesc{});
   const int64_t fields[kDescFields] = {gn::DispatchWords(blk),
@@ -58,15 +59,19 @@ std::vector<uint32_t> descriptor(const gn::NpuBlock& blk, bool last, int base,
                                        blk.tiles,
                                        base,
                                        static_cast<int64_t>(blk.tandem.size())};
-  std::vector<uint32_t> words((2 + 16 * kDescFields + 31) / 32, 0);
+  constexpr int kWBase = 6, kLowBits = 2 + 16 * kDescFields;
+  std::vector<uint32_t> words((bits + 31) / 32, 0);
   put_field(words, 0, 1, blk.gemm ? 1 : 0);
   put_field(words, 1, 1, last ? 1 : 0);
   for (int f = 0; f < kDescFields; ++f) {
-    if (fields[f] < 0 || fields[f] > 0xffff)
-      throw UserError(fmt::format("npu {}: block-table field {} = {} does not fit 16 bits", name, f,
-                                  fields[f]));
-    put_field(words, 2 + 16 * f, 16, static_cast<uint64_t>(fields[f]));
+    const int width = f == kWBase ? 16 + bits - kLowBits : 16;
+    if (fields[f] < 0 || fields[f] >= (int64_t{1} << width))
+      throw UserError(fmt::format("npu {}: block-table field {} = {} does not fit {} bits", name, f,
+                                  fields[f], width));
+    put_field(words, 2 + 16 * f, 16, static_cast<uint64_t>(fields[f]) & 0xffffu);
   }
+  if (bits > kLowBits)
+    put_field(words, kLowBits, bits - kLowBits, static_cast<uint64_t>(g.w_base) >> 16);
   return words;
 }
 
@@ -131,7 +136,8 @@ RtlRun run_rtl(const Model& model, const NpuParams& p, const gn::NpuConfig& cfg,
     const auto& blk = blocks[b];
     for (size_t i = 0; i < blk.tandem.size(); ++i)
       write(imem_we, {{imem_addr, base + i}, {imem_wdata, blk.tandem[i]}});
-    h.set_wide(blk_wdata, descriptor(blk, b + 1 == blocks.size(), base, blk.name));
+    h.set_wide(blk_wdata,
+               descriptor(blk, b + 1 == blocks.size(), base, h.width(blk_wdata), blk.name));
     write(blk_we, {{blk_addr, b}});
     base += static_cast<int>(blk.tandem.size());
   }
