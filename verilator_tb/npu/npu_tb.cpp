@@ -506,15 +506,14 @@ compiler::npu::NpuProgram compile_npu_workload(const ParamSet& params, uint64_t 
   const NpuParams p = NpuParams::from(params);
   const NpuStimulus s = NpuStimulus::from(params);
   if (s.workload == "random") return random_program(p, npu_config(p, s.dram_words), seed);
-  compiler::npu::WorkloadOptions o;
-  o.channels = s.channels_for(p.cols);
-  o.size = s.size;
-  o.seq = s.seq;
-  o.hidden = s.hidden;
-  o.heads = s.heads;
-  o.ffn = s.ffn;
-  o.tile_m = s.tile_m;
-  o.seed = seed;
+  const compiler::npu::WorkloadOptions o{.channels = s.channels_for(p.cols),
+                                         .size = s.size,
+                                         .seq = s.seq,
+                                         .hidden = s.hidden,
+                                         .heads = s.heads,
+                                         .ffn = s.ffn,
+                                         .tile_m = s.tile_m,
+                                         .seed = seed};
   compiler::npu::NpuProgram prog =
       compiler::npu::compile_workload(s.workload, npu_config(p, s.dram_words), o);
   check_fits(p, prog.blocks);
