@@ -43,6 +43,10 @@ NpuStimulus NpuStimulus::from(const ParamSet& set) {
   s.channels = static_cast<int>(set.integer("channels"));
   s.size = static_cast<int>(set.integer("size"));
   s.tile_m = static_cast<int>(set.integer("tile_m"));
+  s.seq = static_cast<int>(set.integer("seq"));
+  s.hidden = static_cast<int>(set.integer("hidden"));
+  s.heads = static_cast<int>(set.integer("heads"));
+  s.ffn = static_cast<int>(set.integer("ffn"));
   s.dram_words = set.integer("dram_words");
   return s;
 }
@@ -65,7 +69,7 @@ BlockInfo npu_block_info() {
       .integer("lanes", 32, 1, 128, "Tandem SIMD lanes (>= rows, cols)")
       .integer("depth", 512, 8, 4096,
                "rows of each Output BUF half, the input scratchpad (ibuf), vmem1 and vmem2")
-      .integer("wbuf_depth", 6144, 1, 65536,
+      .integer("wbuf_depth", 6144, 1, 4194304,
                "rows of the weight scratchpad (cols INT8 weights each)")
       .integer("imem_depth", 1024, 16, 65536,
                "Tandem instruction words (all blocks' Tandem regions)")
@@ -76,15 +80,23 @@ BlockInfo npu_block_info() {
                ">= 32");
   b.check = [](const ParamSet& set) { NpuParams::from(set); };
   b.schema
-      .choice("workload", {"resnet_block", "mbv2_block", "random"},
+      .choice("workload",
+              {"resnet_block", "mbv2_block", "bert_layer", "tiny_resnet", "resnet18", "random"},
               "verify: the compiled workload (ResNet basic block; MobileNet-v2 inverted residual; "
-              "random: seeded GEMM and Tandem-only blocks of random shapes on random scratchpads)",
+              "BERT encoder layer; whole networks: the small ResNet-style CNN, the zoo's "
+              "ResNet-18 at size x size; random: seeded GEMM and Tandem-only blocks of random "
+              "shapes on random scratchpads)",
               R::kStimulus)
       .integer("channels", 0, 0, 256,
                "verify: the block's channels C (mbv2_block: C -> 2C -> C); 0 = one N block: cols "
                "(mbv2_block: cols / 2)",
                R::kStimulus)
       .integer("size", 4, 1, 64, "verify: the input's height = width", R::kStimulus)
+      .integer("seq", 4, 1, 128, "verify, bert_layer: tokens (<= lanes)", R::kStimulus)
+      .integer("hidden", 8, 1, 1024, "verify, bert_layer: hidden width (a multiple of heads)",
+               R::kStimulus)
+      .integer("heads", 2, 1, 64, "verify, bert_layer: attention heads", R::kStimulus)
+      .integer("ffn", 16, 1, 4096, "verify, bert_layer: the FFN's inner width", R::kStimulus)
       .integer("tile_m", 0, 0, 4096,
                "verify: output pixels per GEMM tile of the last convolution (0 = whole image)",
                R::kStimulus)

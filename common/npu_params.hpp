@@ -26,12 +26,15 @@ struct NpuParams {
 
 // What `accelgen verify npu` runs: a workload compiled by compiler/npu.
 struct NpuStimulus {
-  std::string workload;  // resnet_block | mbv2_block | random
+  // resnet_block | mbv2_block | bert_layer | tiny_resnet | resnet18 (compiler/npu/workload.hpp's
+  // named workloads) | random
+  std::string workload;
   int channels =
       0;  // the block's C (mbv2_block: input channels; expansion 2C); 0: see channels_for
   // C for an array of COLS columns: `channels`, or one N block (cols; mbv2_block: cols / 2).
   int channels_for(int cols) const;
-  int size = 4;    // H = W
+  int size = 4;  // H = W (tiny_resnet, resnet18: of the 3-channel input)
+  int seq = 4, hidden = 8, heads = 2, ffn = 16;  // bert_layer (seq <= lanes)
   int tile_m = 0;  // output pixels per GEMM tile of the last convolution (0 = whole image)
   int64_t dram_words = 65536;
 

@@ -23,11 +23,12 @@ using vlog::lit;
 using vlog::slice;
 
 // Block-table entry (golden_model/README.md, npu, "Block table"): bit 0 has_gemm, bit 1 last, then
-// 16-bit fields from bit 2 in this order.
+// 16-bit fields from bit 2 in this order; a weight scratchpad of more than 65,536 rows appends the
+// weight base's high bits (index_bits(wbuf_depth) - 16 of them) from bit 162.
 const char* kDescFields[] = {"words",   "m",      "m_tiles", "k_blocks", "n_blocks",
                              "in_base", "w_base", "tiles",   "base",     "len"};
 constexpr int kDescFieldCount = 10;
-constexpr int kDescBits = 2 + 16 * kDescFieldCount;
+constexpr int kDescBits = 2 + 16 * kDescFieldCount;  // without the weight base's high bits
 
 // FSM state codes = golden::npu::FsmState order; half states = HalfState order.
 enum { kIdle, kBlockStart, kDispatch, kGemm, kTandem, kGemmTandem, kBlockDone };
@@ -39,6 +40,8 @@ std::string emit_top(const std::string& name, const std::string& array, const st
   const int R = p.rows, C = p.cols, L = p.lanes, LW = 32 * L;
   const int AW = index_bits(p.depth), WAW = index_bits(p.wbuf_depth), PW = index_bits(p.imem_depth);
   const int NW = clog2(p.imem_depth + 1), BW = index_bits(p.max_blocks), W = tp.bus_words();
+  // The weight row counter's width and the weight base's high bits in the block-table entry.
+  const int WRW = std::max(16, WAW), XW = WRW - 16, DB = kDescBits + XW;
   vlog::Module m(name);
   m.header(generated_header(
       fmt::format("{}: NPU-Tandem, a {}x{} systolic GEMM unit and {}-lane Tandem sharing a "
@@ -62,7 +65,10 @@ std::string emit_top(const std::string& name, const std::string& array, const st
       .input("wbuf_wdata_i", 8 * C, "column c in bits [8c +: 8]")
       .input("blk_we_i", 1, "host write of one block-table entry (only while idle)")
       .input("blk_addr_i", BW)
-      .input("blk_wdata_i", kDescBits, "bit 0 GEMM region, 1 last block, 16-bit fields from bit 2")
+      .input("blk_wdata_i", DB,
+             XW > 0 ? "bit 0 GEMM region, 1 last block, 16-bit fields from bit 2, the weight "
+                      "base's high bits from bit 162"
+                    : "bit 0 GEMM region, 1 last block, 16-bit fields from bit 2")
       .input("start_i", 1, "run the program from block 0 (only while idle)")
       .output("busy_o", 1)
       .output("done_o", 1, "high for one cycle: the FSM is back in IDLE")
@@ -106,7 +112,7 @@ std::string emit_top(const std::string& name, const std::string& array, const st
   b.comment(
       "Host-written storage: the block table and the weight scratchpad (written only while idle).");
   b.logic("running", 1);
-  b.logic("blk_mem", kDescBits, p.max_blocks).logic("wbuf_mem", 8 * C, p.wbuf_depth);
+  b.logic("blk_mem", DB, p.max_blocks).logic("wbuf_mem", 8 * C, p.wbuf_depth);
   auto& hw = b.always_ff_noreset();
   hw.if_("blk_we_i && !running",
          [](vlog::Block& x) { x.assign("blk_mem[blk_addr_i]", "blk_wdata_i"); });
@@ -115,17 +121,18 @@ std::string emit_top(const std::string& name, const std::string& array, const st
 
   b.blank();
   b.comment("The current block's entry (loaded in BLOCK_START).");
-  b.logic("st_q", 3)
-      .logic("blk_q", BW)
-      .logic("cnt_q", 16)
-      .logic("desc_q", kDescBits)
-      .logic("done_q", 1);
+  b.logic("st_q", 3).logic("blk_q", BW).logic("cnt_q", 16).logic("desc_q", DB).logic("done_q", 1);
   b.logic("d_gemm", 1).logic("d_last", 1);
   b.assign("d_gemm", "desc_q[0]").assign("d_last", "desc_q[1]");
   for (int f = 0; f < kDescFieldCount; ++f) {
     const std::string sig = fmt::format("d_{}", kDescFields[f]);
     b.logic(sig, 16);
     b.assign(sig, slice("desc_q", 2 + 16 * f, 16));
+  }
+  const std::string w_base = XW > 0 ? "w_base" : "d_w_base";
+  if (XW > 0) {
+    b.logic("w_base", WRW);
+    b.assign("w_base", fmt::format("{{{}, d_w_base}}", slice("desc_q", kDescBits, XW)));
   }
   b.logic("n_tiles", 16).logic("nk", 16).logic("run", 1);
   b.comment(
@@ -187,9 +194,10 @@ std::string emit_top(const std::string& name, const std::string& array, const st
       .logic("w_fire", 1)
       .logic("w_addr", WAW)
       .logic("w_data", 8 * C);
-  b.logic("wt_q", 16).logic("wkb_q", 16).logic("wj_q", 16).logic("wblk_q", 16).logic("wrow_q", 16);
+  b.logic("wt_q", 16).logic("wkb_q", 16).logic("wj_q", 16).logic("wblk_q", 16).logic("wrow_q", WRW);
   b.assign("w_valid", "st_q == 3'(StGemmTandem) && wt_q < n_tiles");
-  b.assign("w_addr", fmt::format("{}'(wrow_q + 16'd{} - wj_q)", WAW, R - 1));
+  b.assign("w_addr", XW > 0 ? fmt::format("wrow_q + {}'d{} - {}'(wj_q)", WRW, R - 1, WRW)
+                            : fmt::format("{}'(wrow_q + 16'd{} - wj_q)", WAW, R - 1));
   b.assign("w_data", "wbuf_mem[w_addr]");
   b.assign("w_fire", "w_valid && w_ready");
   b.logic("x_valid", 1)
@@ -324,7 +332,7 @@ std::string emit_top(const std::string& name, const std::string& array, const st
            {"st_q", 3},       {"blk_q", BW},     {"cnt_q", 16},      {"done_q", 1},
            {"pass_q", 16},    {"pass_run_q", 1}, {"pass_half_q", 1}, {"pass_own_q", 1},
            {"pass_rel_q", 1}, {"rel_q", 16},     {"hs_q", 4},        {"wt_q", 16},
-           {"wkb_q", 16},     {"wj_q", 16},      {"wblk_q", 16},     {"wrow_q", 16},
+           {"wkb_q", 16},     {"wj_q", 16},      {"wblk_q", 16},     {"wrow_q", WRW},
            {"vt_q", 16},      {"vkb_q", 16},     {"vm_q", 16},       {"vnb_q", 16},
            {"vrow_q", 16},    {"vbase_q", 16},   {"ot_q", 16},       {"okb_q", 16},
            {"om_q", 16}})
@@ -350,16 +358,16 @@ std::string emit_top(const std::string& name, const std::string& array, const st
               .assign("st_q", "3'(StDispatch)");
         }},
        {"3'(StDispatch)",
-        [](vlog::Block& x) {
+        [&](vlog::Block& x) {
           x.if_(
               "cnt_q == d_words",
-              [](vlog::Block& y) {
+              [&](vlog::Block& y) {
                 y.assign("st_q", "d_gemm ? 3'(StGemmTandem) : 3'(StTandem)");
                 y.comment("the block's counters start afresh");
                 for (const char* r : {"pass_q", "rel_q", "wt_q", "wkb_q", "wj_q", "wblk_q", "vt_q",
                                       "vkb_q", "vm_q", "vnb_q", "ot_q", "okb_q", "om_q"})
                   y.assign(r, "16'd0");
-                y.assign("wrow_q", "d_w_base")
+                y.assign("wrow_q", w_base)
                     .assign("vrow_q", "d_in_base")
                     .assign("vbase_q", "d_in_base");
               },
@@ -410,10 +418,10 @@ std::string emit_top(const std::string& name, const std::string& array, const st
               [](vlog::Block& z) { z.assign("wkb_q", "wkb_q + 16'd1"); });
           y.if_(
               "wblk_q + 16'd1 == nk",
-              [](vlog::Block& z) { z.assign("wblk_q", "16'd0").assign("wrow_q", "d_w_base"); },
+              [&](vlog::Block& z) { z.assign("wblk_q", "16'd0").assign("wrow_q", w_base); },
               [&](vlog::Block& z) {
                 z.assign("wblk_q", "wblk_q + 16'd1")
-                    .assign("wrow_q", fmt::format("wrow_q + 16'd{}", R));
+                    .assign("wrow_q", fmt::format("wrow_q + {}'d{}", WRW, R));
               });
         },
         [](vlog::Block& y) { y.assign("wj_q", "wj_q + 16'd1"); });

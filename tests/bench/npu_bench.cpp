@@ -15,7 +15,8 @@
 namespace accelgen {
 namespace {
 
-// The ctest configuration (a 4x4 array, 4 lanes) and the ResNet block at C = 4 in 4 tiles.
+// A 4x4 array with 4 lanes (ctest's NpuCosim array and depth, smaller weight scratchpad,
+// instruction memory and block table) and the ResNet block at C = 4 in 4 tiles.
 ParamSet npu_params() {
   const BlockInfo& info = find_block("npu");
   return resolve_params(info, "",

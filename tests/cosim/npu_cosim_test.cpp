@@ -18,8 +18,11 @@
 namespace accelgen::sim {
 namespace {
 
-const std::vector<std::string> kNpu4 = {
-    "rows=4", "cols=4", "lanes=4", "depth=320", "wbuf_depth=576", "imem_depth=512", "max_blocks=8"};
+// 1,536 weight rows, 3,072 instruction words and 32 blocks: enough for the whole tiny_resnet
+// (24 blocks, 2,450 words, every weight resident) and the BERT layer (22 blocks, 2,633 words).
+const std::vector<std::string> kNpu4 = {"rows=4",       "cols=4",          "lanes=4",
+                                        "depth=320",    "wbuf_depth=1536", "imem_depth=3072",
+                                        "max_blocks=32"};
 
 std::vector<std::string> with(std::vector<std::string> sets,
                               std::initializer_list<std::string> extra) {
@@ -59,18 +62,26 @@ INSTANTIATE_TEST_SUITE_P(
     // C = 8 (2 K groups and 2 N blocks per convolution, hand-over through DRAM); the MobileNet-v2
     // inverted residual 2 -> 4 -> 2 with the depthwise convolution on Tandem, whole and in 4 tiles;
     // seeded random programs (GEMM blocks of random M, tiles, K and N blocks and bases, with and
-    // without a BUF release, Tandem-only blocks of several passes).
-    ::testing::Values(CosimCase{"resnet_c4", with(kNpu4, {"channels=4"}), 1},
-                      CosimCase{"resnet_c4_tiles4", with(kNpu4, {"channels=4", "tile_m=4"}), 2},
-                      CosimCase{"resnet_c4_tiles2", with(kNpu4, {"channels=4", "tile_m=8"}), 3},
-                      CosimCase{"resnet_c8", with(kNpu4, {"channels=8"}), 4},
-                      CosimCase{"mbv2_c2", with(kNpu4, {"workload=mbv2_block", "channels=2"}), 5},
-                      CosimCase{"mbv2_c2_tiles4",
-                                with(kNpu4, {"workload=mbv2_block", "channels=2", "tile_m=4"}), 6},
-                      CosimCase{"random_7", with(kNpu4, {"workload=random"}), 7},
-                      CosimCase{"random_8", with(kNpu4, {"workload=random"}), 8},
-                      CosimCase{"random_9", with(kNpu4, {"workload=random"}), 9},
-                      CosimCase{"random_10", with(kNpu4, {"workload=random"}), 10}),
+    // without a BUF release, Tandem-only blocks of several passes); the BERT encoder layer (4
+    // tokens, hidden 8, 2 heads, FFN 16: six projections on the array, attention, Softmax, GeLU
+    // and LayerNorm on Tandem, hand-over through DRAM) and with one head; the whole tiny_resnet
+    // (stem, basic block, strided downsampling block with projection, pooling, classifier) at a
+    // 4x4 input.
+    ::testing::Values(
+        CosimCase{"resnet_c4", with(kNpu4, {"channels=4"}), 1},
+        CosimCase{"resnet_c4_tiles4", with(kNpu4, {"channels=4", "tile_m=4"}), 2},
+        CosimCase{"resnet_c4_tiles2", with(kNpu4, {"channels=4", "tile_m=8"}), 3},
+        CosimCase{"resnet_c8", with(kNpu4, {"channels=8"}), 4},
+        CosimCase{"mbv2_c2", with(kNpu4, {"workload=mbv2_block", "channels=2"}), 5},
+        CosimCase{"mbv2_c2_tiles4", with(kNpu4, {"workload=mbv2_block", "channels=2", "tile_m=4"}),
+                  6},
+        CosimCase{"random_7", with(kNpu4, {"workload=random"}), 7},
+        CosimCase{"random_8", with(kNpu4, {"workload=random"}), 8},
+        CosimCase{"random_9", with(kNpu4, {"workload=random"}), 9},
+        CosimCase{"random_10", with(kNpu4, {"workload=random"}), 10},
+        CosimCase{"bert_layer", with(kNpu4, {"workload=bert_layer"}), 11},
+        CosimCase{"bert_layer_1head", with(kNpu4, {"workload=bert_layer", "heads=1", "ffn=8"}), 12},
+        CosimCase{"tiny_resnet", with(kNpu4, {"workload=tiny_resnet", "size=4"}), 13}),
     [](const auto& info) { return info.param.name; });
 
 bool mentions(const VerifyResult& r, const std::string& what) {
@@ -140,6 +151,22 @@ TEST(NpuCosimSlow, TableFourFourPoint) {
     const VerifyResult r = run_cosim("npu", sets, 1);
     expect_exact(r, 1);
   }
+}
+
+// The zoo's whole ResNet-18 at an 8x8 input on an 8x8 array with 8 lanes: 73 blocks, 26,502
+// Tandem words, every weight resident (1.46 M weight rows, a weight base wider than 16 bits),
+// 1,539,551 cycles. About 15 s with a warm ccache (its own model build), so a soak as well.
+TEST(NpuCosimSlow, WholeResNet18) {
+  if (std::getenv("ACCELGEN_SLOW_TESTS") == nullptr)
+    GTEST_SKIP() << "soak: set ACCELGEN_SLOW_TESTS=1 to run";
+  const VerifyResult r =
+      run_cosim("npu",
+                {"rows=8", "cols=8", "lanes=8", "depth=1024", "wbuf_depth=1500000",
+                 "imem_depth=32768", "max_blocks=128", "workload=resnet18", "size=8"},
+                1);
+  expect_exact(r, 1);
+  EXPECT_EQ(r.details.value("outputs", 0), 1000);
+  EXPECT_EQ(r.details.value("blocks", 0), 73);
 }
 
 }  // namespace

@@ -229,15 +229,32 @@ TEST(NpuCli, AnalyticErrorsExitTwo) {
 // The `npu` block (issue 13): bad parameters and a workload the compiler cannot map are refused
 // with one line before anything is written or Verilated.
 TEST(NpuCli, NpuBlockRejectsBadInputBeforeBuilding) {
-  const std::string dir = std::filesystem::temp_directory_path() /
-                          ("accelgen_npu_gen_" + std::to_string(getpid()));
+  const std::string dir =
+      std::filesystem::temp_directory_path() / ("accelgen_npu_gen_" + std::to_string(getpid()));
   expect_rejected({"generate", "npu", "--set", "rows=8", "--set", "lanes=4", "-o", dir},
                   "must fit the Tandem lanes (4)");
   EXPECT_FALSE(std::filesystem::exists(dir));
-  expect_rejected({"verify", "npu", "--set", "rows=4", "--set", "cols=4", "--set", "lanes=4", "--set",
-                   "depth=64", "--set", "channels=8"},
+  expect_rejected({"verify", "npu", "--set", "rows=4", "--set", "cols=4", "--set", "lanes=4",
+                   "--set", "depth=64", "--set", "channels=8"},
                   "layer 'conv1'");
   expect_rejected({"verify", "npu", "--set", "workload=bert"}, "workload");
+  // The named workloads: a BERT layer whose tokens exceed the lanes, a program longer than the
+  // block table or the instruction memory, the zoo's ResNet-18 whose weights exceed the
+  // scratchpad.
+  const auto with = [](std::initializer_list<std::string> extra) {
+    std::vector<std::string> a = {"verify", "npu",    "--set", "rows=4",
+                                  "--set",  "cols=4", "--set", "lanes=4"};
+    a.insert(a.end(), extra);
+    return a;
+  };
+  expect_rejected(with({"--set", "workload=bert_layer", "--set", "seq=8"}),
+                  "8 tokens exceed the 4 Tandem lanes");
+  expect_rejected(with({"--set", "workload=bert_layer", "--set", "max_blocks=8"}),
+                  "the program has 22 blocks, the block table holds 8");
+  expect_rejected(with({"--set", "workload=bert_layer", "--set", "imem_depth=1024"}),
+                  "need 2633 words, imem_depth = 1024");
+  expect_rejected(with({"--set", "workload=resnet18", "--set", "size=8"}),
+                  "layer 'layer1.0.conv1': the weights need 12352 weight-scratchpad rows");
 }
 
 }  // namespace

@@ -339,6 +339,10 @@ std::vector<Config> npu_scan(bool large) {
   add({"rows=2", "cols=2", "lanes=2", "depth=8", "wbuf_depth=8", "imem_depth=16", "max_blocks=1"});
   add({"rows=4", "cols=4", "lanes=4", "depth=320", "wbuf_depth=256", "imem_depth=512", "max_blocks=8"});
   add({"rows=3", "cols=2", "lanes=5", "depth=9", "wbuf_depth=7", "imem_depth=17", "max_blocks=3", "dram_bus_bits=32"});
+  // A weight scratchpad beyond 65,536 rows: the block-table entry carries the weight base's
+  // high bits.
+  add({"rows=2", "cols=2", "lanes=2", "depth=8", "wbuf_depth=70000", "imem_depth=16",
+       "max_blocks=1"});
   return out;
 }
 

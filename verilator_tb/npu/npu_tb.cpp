@@ -7,7 +7,7 @@
 #include <random>
 
 #include "common/error.hpp"
-#include "compiler/npu/quant.hpp"
+#include "compiler/npu/workload.hpp"
 #include "compiler/tandem/program.hpp"
 
 namespace accelgen::sim {
@@ -43,9 +43,10 @@ struct RtlRun {
       buffers;  // ibuf, vmem1, vmem2, Output BUF half 0, half 1: [row * lanes + lane]
 };
 
-// A block-table entry: bit 0 GEMM region, bit 1 last block, then words, m, m_tiles, k_blocks,
-// n_blocks, in_base, w_base, tiles, base, len (16 bits each).
-std::vector<uint32_t> descriptor(const gn::NpuBlock& blk, bool last, int base,
+// A block-table entry of BITS bits: bit 0 GEMM region, bit 1 last block, then words, m, m_tiles,
+// k_blocks, n_blocks, in_base, w_base, tiles, base, len (16 bits each), then w_base's high bits
+// (the BITS - 162 bits of a weight scratchpad of more than 65,536 rows).
+std::vector<uint32_t> descriptor(const gn::NpuBlock& blk, bool last, int base, int bits,
                                  const std::string& name) {
   const gn::GemmDesc g = blk.gemm.value_or(gn::GemmDesc{});
   const int64_t fields[kDescFields] = {gn::DispatchWords(blk),
@@ -58,16 +59,33 @@ std::vector<uint32_t> descriptor(const gn::NpuBlock& blk, bool last, int base,
                                        blk.tiles,
                                        base,
                                        static_cast<int64_t>(blk.tandem.size())};
-  std::vector<uint32_t> words((2 + 16 * kDescFields + 31) / 32, 0);
+  constexpr int kWBase = 6, kLowBits = 2 + 16 * kDescFields;
+  std::vector<uint32_t> words((bits + 31) / 32, 0);
   put_field(words, 0, 1, blk.gemm ? 1 : 0);
   put_field(words, 1, 1, last ? 1 : 0);
   for (int f = 0; f < kDescFields; ++f) {
-    if (fields[f] < 0 || fields[f] > 0xffff)
-      throw UserError(fmt::format("npu {}: block-table field {} = {} does not fit 16 bits", name, f,
-                                  fields[f]));
-    put_field(words, 2 + 16 * f, 16, static_cast<uint64_t>(fields[f]));
+    const int width = f == kWBase ? 16 + bits - kLowBits : 16;
+    if (fields[f] < 0 || fields[f] >= (int64_t{1} << width))
+      throw UserError(fmt::format("npu {}: block-table field {} = {} does not fit {} bits", name, f,
+                                  fields[f], width));
+    put_field(words, 2 + 16 * f, 16, static_cast<uint64_t>(fields[f]) & 0xffffu);
   }
+  if (bits > kLowBits)
+    put_field(words, kLowBits, bits - kLowBits, static_cast<uint64_t>(g.w_base) >> 16);
   return words;
+}
+
+// UserError unless BLOCKS fit the block table and their Tandem regions the instruction memory.
+void check_fits(const NpuParams& p, const std::vector<gn::NpuBlock>& blocks) {
+  if (static_cast<int>(blocks.size()) > p.max_blocks)
+    throw UserError(
+        fmt::format("npu: the program has {} blocks, the block table holds {} (max_blocks)",
+                    blocks.size(), p.max_blocks));
+  int64_t words = 0;
+  for (const auto& blk : blocks) words += static_cast<int64_t>(blk.tandem.size());
+  if (words > p.imem_depth)
+    throw UserError(fmt::format("npu: the program's Tandem regions need {} words, imem_depth = {}",
+                                words, p.imem_depth));
 }
 
 RtlRun run_rtl(const Model& model, const NpuParams& p, const gn::NpuConfig& cfg,
@@ -112,15 +130,14 @@ RtlRun run_rtl(const Model& model, const NpuParams& p, const gn::NpuConfig& cfg,
     h.set(we, 0);
   };
   // Instruction memory: every block's Tandem region, one after the other; the block table.
+  check_fits(p, blocks);
   int base = 0;
   for (size_t b = 0; b < blocks.size(); ++b) {
     const auto& blk = blocks[b];
-    if (base + static_cast<int64_t>(blk.tandem.size()) > p.imem_depth)
-      throw UserError(fmt::format(
-          "npu: the program's Tandem regions need more than imem_depth = {} words", p.imem_depth));
     for (size_t i = 0; i < blk.tandem.size(); ++i)
       write(imem_we, {{imem_addr, base + i}, {imem_wdata, blk.tandem[i]}});
-    h.set_wide(blk_wdata, descriptor(blk, b + 1 == blocks.size(), base, blk.name));
+    h.set_wide(blk_wdata,
+               descriptor(blk, b + 1 == blocks.size(), base, h.width(blk_wdata), blk.name));
     write(blk_we, {{blk_addr, b}});
     base += static_cast<int>(blk.tandem.size());
   }
@@ -341,10 +358,7 @@ void run_npu_program(const Model& model, const NpuParams& params,
                      const compiler::npu::NpuProgram& program, VerifyResult& res,
                      const std::string& trace_path, const std::vector<gn::NpuBlock>* rtl_blocks) {
   const gn::NpuConfig& cfg = program.config;
-  if (static_cast<int>(program.blocks.size()) > params.max_blocks)
-    throw UserError(
-        fmt::format("npu: the program has {} blocks, the block table holds {} (max_blocks)",
-                    program.blocks.size(), params.max_blocks));
+  check_fits(params, program.blocks);
   gn::NpuSim sim(cfg);
   const std::vector<int8_t> out = compiler::npu::run_on_golden(program, sim);
   const int64_t n = sim.DoneCycle() + 1;
@@ -492,14 +506,18 @@ compiler::npu::NpuProgram compile_npu_workload(const ParamSet& params, uint64_t 
   const NpuParams p = NpuParams::from(params);
   const NpuStimulus s = NpuStimulus::from(params);
   if (s.workload == "random") return random_program(p, npu_config(p, s.dram_words), seed);
-  const graph::Graph g =
-      s.workload == "mbv2_block"
-          ? compiler::npu::mobilenet_v2_block(s.channels_for(p.cols), 2 * s.channels_for(p.cols),
-                                              s.size, s.size)
-          : compiler::npu::resnet_basic_block(s.channels_for(p.cols), s.size, s.size);
-  const compiler::npu::QModel q =
-      compiler::npu::quantize(g, compiler::npu::random_float_model(g, seed));
-  return compiler::npu::compile(q, npu_config(p, s.dram_words), {s.tile_m});
+  const compiler::npu::WorkloadOptions o{.channels = s.channels_for(p.cols),
+                                         .size = s.size,
+                                         .seq = s.seq,
+                                         .hidden = s.hidden,
+                                         .heads = s.heads,
+                                         .ffn = s.ffn,
+                                         .tile_m = s.tile_m,
+                                         .seed = seed};
+  compiler::npu::NpuProgram prog =
+      compiler::npu::compile_workload(s.workload, npu_config(p, s.dram_words), o);
+  check_fits(p, prog.blocks);
+  return prog;
 }
 
 VerifyResult run_npu_tb(const ParamSet& params, const Model& model, const VerifyOptions& options) {

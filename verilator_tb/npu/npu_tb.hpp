@@ -30,11 +30,13 @@ void run_npu_program(const Model& model, const NpuParams& params,
                      const std::string& trace_path = "",
                      const std::vector<golden::npu::NpuBlock>* rtl_blocks = nullptr);
 
-// `accelgen verify npu`: the `workload` stimulus key compiled with the seed's float parameters.
+// `accelgen verify npu`: the `workload` stimulus key compiled with the seed's float parameters
+// (resnet_block, mbv2_block, bert_layer, tiny_resnet, resnet18, random).
 VerifyResult run_npu_tb(const ParamSet& params, const Model& model, const VerifyOptions& options);
 
-// The workload of an `npu` parameter set, compiled for it (UserError naming the layer when the
-// compiler cannot map it).
+// The workload of an `npu` parameter set, compiled for it through the named-workload API
+// (compiler/npu/workload.hpp) or `random`. UserError naming the layer when the compiler cannot
+// map it, or when the program needs more than max_blocks blocks or imem_depth Tandem words.
 compiler::npu::NpuProgram compile_npu_workload(const ParamSet& params, uint64_t seed);
 
 }  // namespace accelgen::sim
