@@ -111,7 +111,6 @@ void run(const DseArgs& a) {
     out["input_activity"] = flows::kDseActivity;
     out["dse"] = pts;
     if (!a.out_dir.empty()) {
-      flows::create_output_dir(a.out_dir);
       const auto csv = std::filesystem::path(a.out_dir) / "cvu_dse.csv";
       const auto gp = std::filesystem::path(a.out_dir) / "cvu_dse.gp";
       const auto dat = std::filesystem::path(a.out_dir) / "cvu_dse.dat";

@@ -144,7 +144,6 @@ void run_explore(NnBatonCli& c) {
     fmt::print("best for {}: {}\n", c.e.models[i],
                fmt_design(r.designs[static_cast<size_t>(r.best_per_model[i])].hw));
   if (!c.out_dir.empty()) {
-    flows::create_output_dir(c.out_dir);
     const std::string csv = "nn_baton_explore.csv", gp = "nn_baton_explore.gp",
                       png = "nn_baton_explore.png";
     flows::write_file_atomic((fs::path(c.out_dir) / csv).string(), nb::explore_csv(r));
