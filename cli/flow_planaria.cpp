@@ -6,8 +6,8 @@
 #include <filesystem>
 
 #include "common/error.hpp"
-#include "common/process.hpp"
 #include "compiler/graph/zoo/zoo.hpp"
+#include "flows/common/plot.hpp"
 #include "flows/common/table.hpp"
 #include "flows/common/tech_table.hpp"
 #include "flows/planaria/planaria_flow.hpp"
@@ -194,17 +194,20 @@ void run_workload(const SchedCli& c) {
                            .dump());
 }
 
-void write_plot(const std::string& dir, const std::string& csv_name) {
+// One panel per simulated (mix, QoS) pair: a panel without data would make gnuplot fail.
+void write_plot(const std::string& dir, const std::string& csv_name,
+                const std::vector<std::string>& mixes, const std::vector<std::string>& qos) {
   namespace fs = std::filesystem;
   std::string gp = fmt::format(
       "set terminal pngcairo size 1200,800 noenhanced\nset output 'planaria_sched.png'\n"
       "set datafile separator ','\nset logscale x\nset format x '%g'\nset xtics (10, 100, 1000, "
       "10000, 100000)\nset xlabel 'arrival rate (queries/s)'\n"
       "set ylabel 'SLA met (share of workloads)'\nset yrange [-0.05:1.05]\nset key top right\n"
-      "set multiplot layout 3,3 title 'Planaria (spatial) vs PREMA-like (temporal): SLA "
-      "satisfaction'\n");
-  for (const char* mix : {"A", "B", "C"})
-    for (const char* qos : {"S", "M", "H"})
+      "set multiplot layout {},{} title 'Planaria (spatial) vs PREMA-like (temporal): SLA "
+      "satisfaction'\n",
+      mixes.size(), qos.size());
+  for (const auto& mix : mixes)
+    for (const auto& q : qos)
       gp += fmt::format(
           "set title 'workload {0}, QoS-{1}'\n"
           "plot '{2}' using ((strcol(1) eq '{0}' && strcol(2) eq '{1}') ? $3 : 1/0):4 with "
@@ -212,12 +215,11 @@ void write_plot(const std::string& dir, const std::string& csv_name) {
           "'Planaria', '' using ((strcol(1) eq '{0}' && strcol(2) eq '{1}') ? $3 : 1/0):5 with "
           "linespoints title "
           "'PREMA-like'\n",
-          mix, qos, csv_name);
+          mix, q, csv_name);
   gp += "unset multiplot\n";
-  flows::write_file_atomic((fs::path(dir) / "planaria_sched.gp").string(), gp);
-  if (find_program("gnuplot").empty()) return;
-  const ProcessResult r = run_process({"gnuplot", "planaria_sched.gp"}, dir);
-  if (r.exit_code != 0) throw UserError(fmt::format("gnuplot failed: {}", one_line(r.output)));
+  const std::string script = (fs::path(dir) / "planaria_sched.gp").string();
+  flows::write_file_atomic(script, gp);
+  flows::render_gnuplot(script);
 }
 
 void run_sched(SchedCli& c) {
@@ -297,10 +299,9 @@ void run_sched(SchedCli& c) {
     fmt::print("csv: {}\n", c.csv);
   }
   if (!c.out_dir.empty()) {
-    flows::create_output_dir(c.out_dir);
     flows::write_file_atomic((std::filesystem::path(c.out_dir) / "planaria_sched.csv").string(),
                              curve.csv());
-    write_plot(c.out_dir, "planaria_sched.csv");
+    write_plot(c.out_dir, "planaria_sched.csv", c.o.mixes, c.o.qos);
     fmt::print("curves: {}/planaria_sched.csv, plot: {}/planaria_sched.png\n", c.out_dir,
                c.out_dir);
   }

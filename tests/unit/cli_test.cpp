@@ -384,6 +384,18 @@ TEST_F(Cli, PlanariaFlowsPrintTablesScheduleDeterministicallyAndRejectBadInput) 
   EXPECT_EQ(j["isolated"].size(), 4u);
   EXPECT_GT(j["events"].get<int64_t>(), 0);
   EXPECT_EQ(run(sched).output, r.output) << "same seed, same output";
+  // -o draws one panel per simulated (mix, QoS) pair: with only B/S the plot has one panel and
+  // gnuplot (when installed) renders it, rather than failing on empty A and C panels.
+  const fs::path curves = tmp_ / "curves";
+  std::vector<std::string> with_out(sched.begin(), sched.end() - 1);
+  with_out.insert(with_out.end(), {"-o", curves.string()});
+  r = run(with_out);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  std::ifstream gp(curves / "planaria_sched.gp");
+  const std::string script((std::istreambuf_iterator<char>(gp)), std::istreambuf_iterator<char>());
+  EXPECT_NE(script.find("layout 1,1"), std::string::npos) << script;
+  EXPECT_NE(script.find("workload B, QoS-S"), std::string::npos) << script;
+  EXPECT_EQ(script.find("workload A"), std::string::npos) << script;
 
   expect_rejected({"flow", "planaria-tables", "--subarrays", "12"}, "power of two");
   expect_rejected({"flow", "planaria-tables", "--model", "nonet"}, "unknown model");
